@@ -1,0 +1,17 @@
+namespace MediaForge.Credits;
+
+/// <summary>A user's credit balance.</summary>
+public sealed record CreditBalance
+{
+    /// <summary>The user id.</summary>
+    public required string UserId { get; init; }
+
+    /// <summary>Credits owned (the sum of the user's ledger).</summary>
+    public required long Balance { get; init; }
+
+    /// <summary>Credits that can be spent now: <see cref="Balance"/> minus credits held by reservations.</summary>
+    public required long Available { get; init; }
+
+    /// <summary>Whether the user is unlimited (an admin): nothing is deducted from them.</summary>
+    public required bool IsUnlimited { get; init; }
+}

@@ -1,0 +1,31 @@
+using MediaForge.Credits.Entities;
+
+namespace MediaForge.Credits;
+
+/// <summary>One purchase of a credit pack as callers see it.</summary>
+public sealed record CreditPurchaseEntry
+{
+    /// <summary>The purchase id.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>The package bought.</summary>
+    public required string PackageId { get; init; }
+
+    /// <summary>Credits granted (or to be granted).</summary>
+    public required long Credits { get; init; }
+
+    /// <summary>Amount charged in minor units (cents).</summary>
+    public required long AmountCents { get; init; }
+
+    /// <summary>ISO 4217 currency code, lower case.</summary>
+    public required string Currency { get; init; }
+
+    /// <summary>Where the purchase stands.</summary>
+    public required PurchaseStatus Status { get; init; }
+
+    /// <summary>When it started.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the credits were granted, if they were.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+}

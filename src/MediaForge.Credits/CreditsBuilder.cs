@@ -1,0 +1,32 @@
+using MediaForge.Credits.Internal;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MediaForge.Credits;
+
+/// <summary>Configures the credit system; returned by <c>AddMediaForgeCredits</c>. Every method returns the builder.</summary>
+public sealed class CreditsBuilder
+{
+    internal CreditsBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The application's services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Stores credits through <typeparamref name="TContext"/>, which the host registers itself (<c>AddDbContext</c> or
+    /// <c>AddDbContextPool</c>) and whose model includes the credit tables (<c>modelBuilder.ApplyCreditsModel()</c>, or
+    /// the bundled <c>CreditsDbContext</c>). Calling it again replaces the context type.
+    /// </summary>
+    /// <typeparam name="TContext">The context type that holds the credit model.</typeparam>
+    /// <returns>The builder.</returns>
+    public CreditsBuilder UseEntityFrameworkCore<TContext>()
+        where TContext : DbContext
+    {
+        Services.RemoveAll<CreditsDbContextHandle>();
+        Services.AddScoped(sp => new CreditsDbContextHandle(sp.GetRequiredService<TContext>()));
+        Services.TryAddScoped<ICreditCatalog, CreditCatalog>();
+        Services.TryAddScoped<ICreditService, CreditService>();
+        return this;
+    }
+}

@@ -1,0 +1,34 @@
+using MediaForge.Credits.Entities;
+
+namespace MediaForge.Credits;
+
+/// <summary>Options of the credit system (configuration section <c>MediaForge:Credits</c>).</summary>
+public sealed class CreditsOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "MediaForge:Credits";
+
+    /// <summary>User ids that are unlimited (admins): nothing is deducted from them, their usage is still logged.</summary>
+    public ICollection<string> AdminUserIds { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How long feature prices are cached in memory before they are read again. Default 30 seconds;
+    /// <see cref="TimeSpan.Zero"/> reads them on every call.
+    /// </summary>
+    public TimeSpan PricingCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Prompts longer than this are truncated in the usage log. Default 4,000 characters.</summary>
+    public int MaxPromptLength { get; set; } = 4000;
+
+    /// <summary>
+    /// Packages that set-up inserts when missing (never overwriting edited rows). Defaults: starter (50 credits, free,
+    /// once per user), pro (200 credits, 2999 USD cents, most popular), enterprise (1000 credits, 9999 USD cents).
+    /// </summary>
+    public IList<CreditPackage> DefaultPackages { get; } = CreditsDefaults.Packages();
+
+    /// <summary>
+    /// Feature prices that set-up inserts when missing (never overwriting edited rows). Defaults: video-generation
+    /// hailuo 8, veo2 15; map-animation hailuo 5, veo2 10; image-generation default 3.
+    /// </summary>
+    public IList<FeaturePrice> DefaultFeaturePricing { get; } = CreditsDefaults.FeaturePricing();
+}

@@ -1,0 +1,29 @@
+namespace MediaForge.Credits.Entities;
+
+/// <summary>
+/// The balance of one user (table <c>credits</c>): a projection of the ledger, kept in the same database
+/// transaction as every ledger row. <c>Balance == SUM(credit_transactions.amount)</c> for the user.
+/// </summary>
+public sealed class CreditAccount
+{
+    /// <summary>The user id.</summary>
+    public string UserId { get; set; } = "";
+
+    /// <summary>Credits owned now.</summary>
+    public long Balance { get; set; }
+
+    /// <summary>Credits held by active reservations; spendable credits are <c>Balance - Reserved</c>.</summary>
+    public long Reserved { get; set; }
+
+    /// <summary>Total credits ever granted (purchases, bonuses, refunds, positive adjustments).</summary>
+    public long TotalGranted { get; set; }
+
+    /// <summary>Total credits ever consumed or removed.</summary>
+    public long TotalConsumed { get; set; }
+
+    /// <summary>When the row was created (UTC).</summary>
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the balance last changed (UTC).</summary>
+    public DateTime UpdatedAt { get; set; }
+}

@@ -1,0 +1,50 @@
+namespace MediaForge.Credits.Entities;
+
+/// <summary>A purchase (or claim) of a credit pack (table <c>purchases</c>).</summary>
+public sealed class CreditPurchase
+{
+    /// <summary>The purchase id.</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The buyer.</summary>
+    public string UserId { get; set; } = "";
+
+    /// <summary>The package bought.</summary>
+    public string PackageId { get; set; } = "";
+
+    /// <summary>Credits the purchase grants (copied from the package when the purchase started).</summary>
+    public long Credits { get; set; }
+
+    /// <summary>Amount charged in minor units (cents).</summary>
+    public long AmountCents { get; set; }
+
+    /// <summary>ISO 4217 currency code, lower case.</summary>
+    public string Currency { get; set; } = "usd";
+
+    /// <summary>Where the purchase stands.</summary>
+    public PurchaseStatus Status { get; set; }
+
+    /// <summary>Who took the payment: <c>stripe</c>, <c>free</c>, or a development gateway.</summary>
+    public string Provider { get; set; } = "";
+
+    /// <summary>The payment provider's session id (Stripe checkout session id); unique.</summary>
+    public string? ProviderSessionId { get; set; }
+
+    /// <summary>The payment provider's payment id (Stripe payment intent id).</summary>
+    public string? ProviderPaymentId { get; set; }
+
+    /// <summary>The ledger row that granted the credits, once completed.</summary>
+    public Guid? TransactionId { get; set; }
+
+    /// <summary>Why the payment failed, if it did.</summary>
+    public string? FailureReason { get; set; }
+
+    /// <summary>When the purchase started (UTC).</summary>
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the purchase last changed status (UTC).</summary>
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>When the credits were granted (UTC).</summary>
+    public DateTime? CompletedAt { get; set; }
+}

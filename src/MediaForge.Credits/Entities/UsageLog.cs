@@ -1,0 +1,41 @@
+namespace MediaForge.Credits.Entities;
+
+/// <summary>One use of an AI feature (table <c>usage_logs</c>), written for every successful deduction, admins included.</summary>
+public sealed class UsageLog
+{
+    /// <summary>The usage log id.</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The user who used the feature.</summary>
+    public string UserId { get; set; } = "";
+
+    /// <summary>The feature, lower case (for example <c>video-generation</c>).</summary>
+    public string Feature { get; set; } = "";
+
+    /// <summary>The model, lower case (for example <c>hailuo</c>).</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Credits charged; 0 for unlimited (admin) users.</summary>
+    public long CreditsUsed { get; set; }
+
+    /// <summary>The price of the feature when it was used, also for unlimited users.</summary>
+    public long Price { get; set; }
+
+    /// <summary>Whether the user was unlimited (admin) at the time.</summary>
+    public bool IsUnlimited { get; set; }
+
+    /// <summary>The prompt, if the caller passed one.</summary>
+    public string? Prompt { get; set; }
+
+    /// <summary>Caller metadata as JSON, if any.</summary>
+    public string? Metadata { get; set; }
+
+    /// <summary>The ledger row of the charge; <see langword="null"/> for unlimited users.</summary>
+    public Guid? TransactionId { get; set; }
+
+    /// <summary>The caller's idempotency key; unique per user.</summary>
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>When the feature was used (UTC).</summary>
+    public DateTime CreatedAt { get; set; }
+}

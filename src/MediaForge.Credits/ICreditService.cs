@@ -1,0 +1,82 @@
+namespace MediaForge.Credits;
+
+/// <summary>
+/// Balances, checks, atomic deductions and grants of credits. Every movement is an append-only ledger row written
+/// in the same database transaction as the balance. Registered scoped by
+/// <see cref="CreditsBuilder.UseEntityFrameworkCore{TContext}"/>.
+/// </summary>
+/// <remarks>
+/// Expected business outcomes (not enough credits, a retried request) are result values. Programming errors (an
+/// empty user id, an unknown feature or model, an amount that is not positive) throw an
+/// <see cref="ArgumentException"/> (or a subclass) that names the bad value.
+/// </remarks>
+public interface ICreditService
+{
+    /// <summary>Gets a user's balance. A user without an account has a balance of 0.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<CreditBalance> GetBalanceAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells whether a user can pay for one use of <paramref name="feature"/> with <paramref name="model"/> now.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="feature">The feature (case-insensitive), for example <c>video-generation</c>.</param>
+    /// <param name="model">The model (case-insensitive), for example <c>hailuo</c>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <exception cref="UnknownFeaturePricingException">No active price exists for the feature and model.</exception>
+    Task<CreditCheckResult> CheckCreditsAsync(string userId, string feature, string model, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Charges one use of <paramref name="feature"/> with <paramref name="model"/>: checks and deducts in one atomic
+    /// step (the balance never goes below zero under any concurrency), writes the ledger row and the usage log.
+    /// Unlimited (admin) users are not charged; their usage is still logged.
+    /// </summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="feature">The feature (case-insensitive).</param>
+    /// <param name="model">The model (case-insensitive).</param>
+    /// <param name="prompt">The prompt, stored in the usage log.</param>
+    /// <param name="metadata">Any object (anonymous types included), stored as JSON.</param>
+    /// <param name="idempotencyKey">
+    /// A key unique per user for this use. A retry with the same key returns the original outcome with
+    /// <see cref="CreditDeductionResult.IsReplay"/> set and moves nothing, also when the retries race.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the operation; nothing is written unless it committed.</param>
+    /// <exception cref="UnknownFeaturePricingException">No active price exists for the feature and model.</exception>
+    Task<CreditDeductionResult> DeductCreditsAsync(string userId, string feature, string model,
+        string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Grants credits to a user (creating the account on first use) and writes the ledger row.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="amount">Credits to add; must be positive.</param>
+    /// <param name="type">The kind of grant, for example <see cref="CreditTransactionType.Purchase"/> or <see cref="CreditTransactionType.Bonus"/>.</param>
+    /// <param name="description">Human-readable description stored in the ledger.</param>
+    /// <param name="metadata">Any object, stored as JSON.</param>
+    /// <param name="idempotencyKey">
+    /// A key unique per user for this grant (for example a Stripe checkout session id). A retry returns the original
+    /// outcome with <see cref="CreditTransactionResult.IsReplay"/> set and moves nothing.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the operation; nothing is written unless it committed.</param>
+    /// <exception cref="IdempotencyKeyConflictException">The key was already used for a different grant.</exception>
+    Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
+        string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a page of a user's ledger, newest first.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="page">The 1-based page number.</param>
+    /// <param name="pageSize">Entries per page, 1 to 500.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<CreditPage<CreditLedgerEntry>> GetTransactionsAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a page of a user's feature usage, newest first.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="page">The 1-based page number.</param>
+    /// <param name="pageSize">Entries per page, 1 to 500.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<CreditPage<CreditUsageEntry>> GetUsageAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a page of a user's purchases, newest first.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="page">The 1-based page number.</param>
+    /// <param name="pageSize">Entries per page, 1 to 500.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<CreditPage<CreditPurchaseEntry>> GetPurchasesAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,32 @@
+using MediaForge.Credits.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaForge.Credits.Internal;
+
+/// <summary>
+/// The writes that move credits, in the context's current (or a new) transaction. Two implementations: SQL
+/// conditional updates for relational providers (the concurrency guarantees), and tracked entities for other
+/// providers (EF InMemory in hosts' unit tests: same results single-threaded, no concurrency guarantees).
+/// </summary>
+internal abstract class CreditLedger
+{
+    public static CreditLedger For(DbContext db) =>
+        db.Database.IsRelational() ? new RelationalCreditLedger(db) : new TrackedCreditLedger(db);
+
+    /// <summary>Starts a transaction, or joins the host's current one (which the host then commits).</summary>
+    public abstract Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken);
+
+    /// <summary>Takes <paramref name="amount"/> if the user's spendable credits cover it and the user is not flagged admin.</summary>
+    /// <returns>The new balance, or <see langword="null"/> when nothing was taken.</returns>
+    public abstract Task<long?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Adds <paramref name="amount"/> to an existing account.</summary>
+    /// <returns>The new balance, or <see langword="null"/> when the user has no account yet.</returns>
+    public abstract Task<long?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Creates the user and balance rows when they are missing.</summary>
+    public abstract Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken);
+
+    /// <summary>Appends a ledger row and, if given, its usage log.</summary>
+    public abstract Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken);
+}

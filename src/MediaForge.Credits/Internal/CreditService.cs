@@ -1,0 +1,436 @@
+using System.Data.Common;
+using MediaForge.Credits.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaForge.Credits.Internal;
+
+/// <summary>
+/// <see cref="ICreditService"/> on EF Core. Each movement is one transaction: a conditional balance update (check and
+/// take in one statement), the ledger row and the usage log. A retry with the same idempotency key finds the stored
+/// outcome; racing duplicates lose on the unique (user, key) index and then find the winner's outcome.
+/// </summary>
+internal sealed partial class CreditService(
+    CreditsDbContextHandle handle,
+    ICreditCatalog catalog,
+    IOptions<CreditsOptions> options,
+    TimeProvider time,
+    ILogger<CreditService> logger) : ICreditService
+{
+    /// <summary>Attempts of one operation when the database rejects a racing duplicate (unique key) or a racing account creation.</summary>
+    private const int MaxAttempts = 3;
+
+    private readonly DbContext db = handle.Context;
+    private CreditLedger? ledger;
+
+    private CreditLedger Ledger => ledger ??= CreditLedger.For(db);
+
+    public async Task<CreditBalance> GetBalanceAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        var account = await ReadAccountAsync(userId, cancellationToken).ConfigureAwait(false);
+        return new CreditBalance
+        {
+            UserId = userId,
+            Balance = account.Balance,
+            Available = account.Available,
+            IsUnlimited = account.IsAdmin || IsConfiguredAdmin(userId),
+        };
+    }
+
+    public async Task<CreditCheckResult> CheckCreditsAsync(string userId, string feature, string model, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        var price = await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false);
+        var balance = await GetBalanceAsync(userId, cancellationToken).ConfigureAwait(false);
+        return new CreditCheckResult
+        {
+            HasCredits = balance.IsUnlimited || balance.Available >= price,
+            Required = price,
+            Available = balance.Available,
+            IsUnlimited = balance.IsUnlimited,
+        };
+    }
+
+    public async Task<CreditDeductionResult> DeductCreditsAsync(string userId, string feature, string model,
+        string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        var usage = new DeductionRequest(
+            userId,
+            CreditArguments.Name(feature, nameof(feature)),
+            CreditArguments.Name(model, nameof(model)),
+            await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false),
+            Truncate(prompt),
+            CreditArguments.Metadata(metadata),
+            CreditArguments.IdempotencyKey(idempotencyKey));
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DeductOnceAsync(usage, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbException exception) when (CanRetry(attempt, cancellationToken))
+            {
+                if (usage.IdempotencyKey is not null
+                    && await FindDeductionAsync(usage, includeGrants: true, cancellationToken).ConfigureAwait(false) is { } replay)
+                {
+                    return replay;
+                }
+
+                LogRetry(userId, attempt, exception.Message);
+            }
+        }
+    }
+
+    public async Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
+        string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
+        ArgumentNullException.ThrowIfNull(description);
+        if (type is CreditTransactionType.Usage or CreditTransactionType.Expiration || !Enum.IsDefined(type))
+        {
+            throw new ArgumentException($"Credits cannot be added with transaction type '{type}'.", nameof(type));
+        }
+
+        var grant = new GrantRequest(userId, amount, type, description, CreditArguments.Metadata(metadata), CreditArguments.IdempotencyKey(idempotencyKey));
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AddOnceAsync(grant, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbException exception) when (CanRetry(attempt, cancellationToken))
+            {
+                if (grant.IdempotencyKey is not null
+                    && await FindGrantAsync(grant, cancellationToken).ConfigureAwait(false) is { } replay)
+                {
+                    return replay;
+                }
+
+                LogRetry(userId, attempt, exception.Message);
+            }
+        }
+    }
+
+    public async Task<CreditPage<CreditLedgerEntry>> GetTransactionsAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        CreditArguments.Page(page, pageSize);
+        var query = db.Set<CreditTransaction>().AsNoTracking().Where(t => t.UserId == userId);
+        var total = await query.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return Page(rows.ConvertAll(t => new CreditLedgerEntry
+        {
+            Id = t.Id,
+            Amount = t.Amount,
+            BalanceAfter = t.BalanceAfter,
+            Type = t.Type,
+            Description = t.Description,
+            Metadata = t.Metadata,
+            Reference = t.Reference,
+            CreatedAt = Utc(t.CreatedAt),
+        }), page, pageSize, total);
+    }
+
+    public async Task<CreditPage<CreditUsageEntry>> GetUsageAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        CreditArguments.Page(page, pageSize);
+        var query = db.Set<UsageLog>().AsNoTracking().Where(u => u.UserId == userId);
+        var total = await query.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return Page(rows.ConvertAll(u => new CreditUsageEntry
+        {
+            Id = u.Id,
+            Feature = u.Feature,
+            Model = u.Model,
+            CreditsUsed = u.CreditsUsed,
+            IsUnlimited = u.IsUnlimited,
+            Prompt = u.Prompt,
+            Metadata = u.Metadata,
+            TransactionId = u.TransactionId,
+            CreatedAt = Utc(u.CreatedAt),
+        }), page, pageSize, total);
+    }
+
+    public async Task<CreditPage<CreditPurchaseEntry>> GetPurchasesAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        CreditArguments.Page(page, pageSize);
+        var query = db.Set<CreditPurchase>().AsNoTracking().Where(p => p.UserId == userId);
+        var total = await query.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return Page(rows.ConvertAll(p => new CreditPurchaseEntry
+        {
+            Id = p.Id,
+            PackageId = p.PackageId,
+            Credits = p.Credits,
+            AmountCents = p.AmountCents,
+            Currency = p.Currency,
+            Status = p.Status,
+            CreatedAt = Utc(p.CreatedAt),
+            CompletedAt = p.CompletedAt is { } completed ? Utc(completed) : null,
+        }), page, pageSize, total);
+    }
+
+    private async Task<CreditDeductionResult> DeductOnceAsync(DeductionRequest usage, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = await Ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
+        if (usage.IdempotencyKey is not null
+            && await FindDeductionAsync(usage, includeGrants: false, cancellationToken).ConfigureAwait(false) is { } replay)
+        {
+            return replay;
+        }
+
+        var unlimited = IsConfiguredAdmin(usage.UserId);
+        long balanceAfter = 0;
+        if (!unlimited)
+        {
+            var debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            if (debited is { } balance)
+            {
+                balanceAfter = balance;
+            }
+            else
+            {
+                var account = await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false);
+                if (!account.IsAdmin)
+                {
+                    LogInsufficient(usage.UserId, usage.Feature, usage.Model, usage.Price, account.Available);
+                    return new CreditDeductionResult
+                    {
+                        Success = false,
+                        CreditsDeducted = 0,
+                        RemainingBalance = account.Balance,
+                        Error = CreditDeductionError.InsufficientCredits,
+                    };
+                }
+
+                unlimited = true;
+            }
+        }
+
+        if (unlimited)
+        {
+            await Ledger.EnsureAccountAsync(usage.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            balanceAfter = (await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false)).Balance;
+        }
+
+        var row = new UsageLog
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = usage.UserId,
+            Feature = usage.Feature,
+            Model = usage.Model,
+            Price = usage.Price,
+            CreditsUsed = unlimited ? 0 : usage.Price,
+            IsUnlimited = unlimited,
+            Prompt = usage.Prompt,
+            Metadata = usage.Metadata,
+            IdempotencyKey = usage.IdempotencyKey,
+            CreatedAt = now.UtcDateTime,
+        };
+        var charge = unlimited ? null : new CreditTransaction
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = row.UserId,
+            Amount = -row.Price,
+            BalanceAfter = balanceAfter,
+            Type = CreditTransactionType.Usage,
+            Description = $"{row.Feature} ({row.Model})",
+            Metadata = row.Metadata,
+            IdempotencyKey = row.IdempotencyKey,
+            Reference = row.Id.ToString(),
+            CreatedAt = row.CreatedAt,
+        };
+        row.TransactionId = charge?.Id;
+
+        await Ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        LogDeducted(row.UserId, row.Feature, row.Model, row.CreditsUsed, balanceAfter, unlimited);
+        return new CreditDeductionResult
+        {
+            Success = true,
+            CreditsDeducted = row.CreditsUsed,
+            RemainingBalance = balanceAfter,
+            Error = CreditDeductionError.None,
+            TransactionId = charge?.Id,
+            UsageLogId = row.Id,
+        };
+    }
+
+    private async Task<CreditTransactionResult> AddOnceAsync(GrantRequest grant, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = await Ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
+        if (grant.IdempotencyKey is not null
+            && await FindGrantAsync(grant, cancellationToken).ConfigureAwait(false) is { } replay)
+        {
+            return replay;
+        }
+
+        var balance = await Ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        if (balance is null)
+        {
+            await Ledger.EnsureAccountAsync(grant.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            balance = await Ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The credit account of user '{grant.UserId}' could not be created.");
+        }
+
+        var row = new CreditTransaction
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = grant.UserId,
+            Amount = grant.Amount,
+            BalanceAfter = balance.Value,
+            Type = grant.Type,
+            Description = grant.Description,
+            Metadata = grant.Metadata,
+            IdempotencyKey = grant.IdempotencyKey,
+            CreatedAt = now.UtcDateTime,
+        };
+        await Ledger.AppendAsync(row, null, cancellationToken).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        LogGranted(row.UserId, row.Amount, row.Type, row.BalanceAfter);
+        return new CreditTransactionResult { TransactionId = row.Id, Balance = row.BalanceAfter };
+    }
+
+    /// <summary>
+    /// The stored outcome of an earlier deduction with the same key, or a conflict if the key was used otherwise.
+    /// </summary>
+    /// <param name="usage">The deduction asked for.</param>
+    /// <param name="includeGrants">
+    /// Whether to look for a grant that holds the key too. Only after the ledger's unique index rejected the key: by
+    /// then the other transaction has committed whole. Before that, on a database where each statement sees the
+    /// latest commits (PostgreSQL's read committed), a racing deduction could be seen by the second query and not
+    /// the first, and would be mistaken for a conflict; the unique index catches it anyway.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    private async Task<CreditDeductionResult?> FindDeductionAsync(DeductionRequest usage, bool includeGrants, CancellationToken cancellationToken)
+    {
+        var earlier = await db.Set<UsageLog>().AsNoTracking()
+            .Where(u => u.UserId == usage.UserId && u.IdempotencyKey == usage.IdempotencyKey)
+            .Select(u => new { u.Id, u.Feature, u.Model, u.CreditsUsed, u.TransactionId })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (earlier is null)
+        {
+            var usedByGrant = includeGrants && await db.Set<CreditTransaction>().AsNoTracking()
+                .AnyAsync(t => t.UserId == usage.UserId && t.IdempotencyKey == usage.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+            return usedByGrant ? Conflict() : null;
+        }
+
+        if (earlier.Feature != usage.Feature || earlier.Model != usage.Model)
+        {
+            return Conflict();
+        }
+
+        var balanceAfter = earlier.TransactionId is { } transactionId
+            ? await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == transactionId).Select(t => t.BalanceAfter)
+                .FirstAsync(cancellationToken).ConfigureAwait(false)
+            : (await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false)).Balance;
+        LogReplay(usage.UserId, usage.IdempotencyKey!);
+        return new CreditDeductionResult
+        {
+            Success = true,
+            CreditsDeducted = earlier.CreditsUsed,
+            RemainingBalance = balanceAfter,
+            Error = CreditDeductionError.None,
+            TransactionId = earlier.TransactionId,
+            UsageLogId = earlier.Id,
+            IsReplay = true,
+        };
+
+        CreditDeductionResult Conflict() => new()
+        {
+            Success = false,
+            CreditsDeducted = 0,
+            RemainingBalance = 0,
+            Error = CreditDeductionError.IdempotencyKeyConflict,
+        };
+    }
+
+    /// <summary>The stored outcome of an earlier grant with the same key; throws if the key was used for something else.</summary>
+    private async Task<CreditTransactionResult?> FindGrantAsync(GrantRequest grant, CancellationToken cancellationToken)
+    {
+        var earlier = await db.Set<CreditTransaction>().AsNoTracking()
+            .Where(t => t.UserId == grant.UserId && t.IdempotencyKey == grant.IdempotencyKey)
+            .Select(t => new { t.Id, t.Amount, t.Type, t.BalanceAfter })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (earlier is null)
+        {
+            return null;
+        }
+
+        if (earlier.Amount != grant.Amount || earlier.Type != grant.Type)
+        {
+            throw new IdempotencyKeyConflictException(grant.UserId, grant.IdempotencyKey!);
+        }
+
+        LogReplay(grant.UserId, grant.IdempotencyKey!);
+        return new CreditTransactionResult { TransactionId = earlier.Id, Balance = earlier.BalanceAfter, IsReplay = true };
+    }
+
+    private async Task<AccountState> ReadAccountAsync(string userId, CancellationToken cancellationToken)
+    {
+        var row = await db.Set<CreditUser>().AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                u.IsAdmin,
+                Account = db.Set<CreditAccount>().Where(a => a.UserId == u.Id).Select(a => new { a.Balance, a.Reserved }).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return row?.Account is { } account
+            ? new AccountState(account.Balance, account.Balance - account.Reserved, row.IsAdmin)
+            : new AccountState(0, 0, row?.IsAdmin ?? false);
+    }
+
+    private bool IsConfiguredAdmin(string userId) => options.Value.AdminUserIds.Contains(userId);
+
+    private bool CanRetry(int attempt, CancellationToken cancellationToken) =>
+        attempt < MaxAttempts && !cancellationToken.IsCancellationRequested && db.Database.CurrentTransaction is null;
+
+    private string? Truncate(string? prompt)
+    {
+        var max = options.Value.MaxPromptLength;
+        return prompt is not null && prompt.Length > max ? prompt[..max] : prompt;
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static CreditPage<T> Page<T>(List<T> items, int page, int pageSize, long total) =>
+        new() { Items = items, Page = page, PageSize = pageSize, TotalCount = total };
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Deducted {Credits} credits from {UserId} for {Feature}/{Model}; balance {Balance}, unlimited {IsUnlimited}")]
+    private partial void LogDeducted(string userId, string feature, string model, long credits, long balance, bool isUnlimited);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Insufficient credits: {UserId} needs {Price} for {Feature}/{Model} and has {Available}")]
+    private partial void LogInsufficient(string userId, string feature, string model, long price, long available);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Granted {Amount} credits ({Type}) to {UserId}; balance {Balance}")]
+    private partial void LogGranted(string userId, long amount, CreditTransactionType type, long balance);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Replayed the outcome stored for idempotency key {IdempotencyKey} of {UserId}")]
+    private partial void LogReplay(string userId, string idempotencyKey);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Credit operation of {UserId} lost a race (attempt {Attempt}) and is retried: {Reason}")]
+    private partial void LogRetry(string userId, int attempt, string reason);
+
+    private readonly record struct AccountState(long Balance, long Available, bool IsAdmin);
+
+    private sealed record DeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata, string? IdempotencyKey);
+
+    private sealed record GrantRequest(string UserId, long Amount, CreditTransactionType Type, string Description, string? Metadata, string? IdempotencyKey);
+}

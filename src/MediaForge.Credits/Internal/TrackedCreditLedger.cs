@@ -1,0 +1,90 @@
+using MediaForge.Credits.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaForge.Credits.Internal;
+
+/// <summary>
+/// Moves credits through tracked entities, for providers that run no SQL (EF InMemory in hosts' unit tests). Same
+/// results as the relational ledger when used from one thread; no concurrency guarantees.
+/// </summary>
+internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
+{
+    public override Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new CreditLedgerScope(null));
+
+    public override async Task<long?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken)
+    {
+        var flaggedAdmin = await db.Set<CreditUser>().AnyAsync(u => u.Id == userId && u.IsAdmin, cancellationToken).ConfigureAwait(false);
+        var account = await db.Set<CreditAccount>().FindAsync([userId], cancellationToken).ConfigureAwait(false);
+        if (flaggedAdmin || account is null || account.Balance - account.Reserved < amount)
+        {
+            if (account is not null)
+            {
+                db.Entry(account).State = EntityState.Detached;
+            }
+
+            return null;
+        }
+
+        account.Balance -= amount;
+        account.TotalConsumed += amount;
+        account.UpdatedAt = now;
+        await SaveAsync(cancellationToken, account).ConfigureAwait(false);
+        return account.Balance;
+    }
+
+    public override async Task<long?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken)
+    {
+        var account = await db.Set<CreditAccount>().FindAsync([userId], cancellationToken).ConfigureAwait(false);
+        if (account is null)
+        {
+            return null;
+        }
+
+        account.Balance += amount;
+        account.TotalGranted += amount;
+        account.UpdatedAt = now;
+        await SaveAsync(cancellationToken, account).ConfigureAwait(false);
+        return account.Balance;
+    }
+
+    public override async Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken)
+    {
+        var added = new List<object>(2);
+        if (!await db.Set<CreditUser>().AnyAsync(u => u.Id == userId, cancellationToken).ConfigureAwait(false))
+        {
+            added.Add(new CreditUser { Id = userId, CreatedAt = now, UpdatedAt = now });
+        }
+
+        if (!await db.Set<CreditAccount>().AnyAsync(a => a.UserId == userId, cancellationToken).ConfigureAwait(false))
+        {
+            added.Add(new CreditAccount { UserId = userId, CreatedAt = now, UpdatedAt = now });
+        }
+
+        db.AddRange(added);
+        await SaveAsync(cancellationToken, [.. added]).ConfigureAwait(false);
+    }
+
+    public override Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken)
+    {
+        object[] rows = [.. new object?[] { transaction, usage }.OfType<object>()];
+        db.AddRange(rows);
+        return SaveAsync(cancellationToken, rows);
+    }
+
+    /// <summary>Saves and stops tracking the credit rows, leaving whatever else the host tracks alone.</summary>
+    private async Task SaveAsync(CancellationToken cancellationToken, params object[] rows)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var row in rows)
+            {
+                db.Entry(row).State = EntityState.Detached;
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using MediaForge.Credits.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace MediaForge.Credits.Storage.Configurations;
+
+internal sealed class CreditTransactionConfiguration(CreditsTableNames names) : IEntityTypeConfiguration<CreditTransaction>
+{
+    public void Configure(EntityTypeBuilder<CreditTransaction> builder)
+    {
+        names.Apply(builder, "credit_transactions");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).ValueGeneratedNever();
+        builder.Property(t => t.UserId).HasMaxLength(CreditsModelLimits.UserId);
+        builder.Property(t => t.Type).HasConversion<string>().HasMaxLength(CreditsModelLimits.EnumName);
+        builder.Property(t => t.Description).HasMaxLength(CreditsModelLimits.Description);
+        builder.Property(t => t.IdempotencyKey).HasMaxLength(CreditsModelLimits.IdempotencyKey);
+        builder.Property(t => t.Reference).HasMaxLength(CreditsModelLimits.Reference);
+        builder.HasOne<CreditUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(t => new { t.UserId, t.IdempotencyKey }).IsUnique();
+        builder.HasIndex(t => new { t.UserId, t.CreatedAt });
+        builder.HasIndex(t => t.CreatedAt);
+        builder.HasIndex(t => t.Reference);
+    }
+}

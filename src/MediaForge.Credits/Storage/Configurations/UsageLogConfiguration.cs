@@ -1,0 +1,23 @@
+using MediaForge.Credits.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace MediaForge.Credits.Storage.Configurations;
+
+internal sealed class UsageLogConfiguration(CreditsTableNames names) : IEntityTypeConfiguration<UsageLog>
+{
+    public void Configure(EntityTypeBuilder<UsageLog> builder)
+    {
+        names.Apply(builder, "usage_logs");
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.Id).ValueGeneratedNever();
+        builder.Property(u => u.UserId).HasMaxLength(CreditsModelLimits.UserId);
+        builder.Property(u => u.Feature).HasMaxLength(CreditsModelLimits.Name);
+        builder.Property(u => u.Model).HasMaxLength(CreditsModelLimits.Name);
+        builder.Property(u => u.IdempotencyKey).HasMaxLength(CreditsModelLimits.IdempotencyKey);
+        builder.HasOne<CreditUser>().WithMany().HasForeignKey(u => u.UserId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(u => new { u.UserId, u.IdempotencyKey }).IsUnique();
+        builder.HasIndex(u => new { u.UserId, u.CreatedAt });
+        builder.HasIndex(u => new { u.CreatedAt, u.Feature, u.Model });
+    }
+}

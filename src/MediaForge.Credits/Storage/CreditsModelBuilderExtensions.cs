@@ -1,0 +1,31 @@
+using MediaForge.Credits.Storage.Configurations;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaForge.Credits.Storage;
+
+/// <summary>Adds the credit tables to any <see cref="DbContext"/> model.</summary>
+public static class CreditsModelBuilderExtensions
+{
+    /// <summary>
+    /// Maps the credit entities (<c>users</c>, <c>credits</c>, <c>credit_transactions</c>, <c>usage_logs</c>,
+    /// <c>credit_packages</c>, <c>purchases</c>, <c>feature_pricing</c>) into the model, so they can live in the host's
+    /// own <see cref="DbContext"/>. Call it from <c>OnModelCreating</c>. The mapping is portable: keys, indexes, lengths
+    /// and names only, no provider-specific column types.
+    /// </summary>
+    /// <param name="modelBuilder">The model builder of the host's context.</param>
+    /// <param name="options">Table prefix and schema; default: none.</param>
+    /// <returns>The same model builder.</returns>
+    public static ModelBuilder ApplyCreditsModel(this ModelBuilder modelBuilder, CreditsModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        var names = new CreditsTableNames(options ?? new CreditsModelOptions());
+        modelBuilder.ApplyConfiguration(new CreditUserConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditAccountConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditTransactionConfiguration(names));
+        modelBuilder.ApplyConfiguration(new UsageLogConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditPackageConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditPurchaseConfiguration(names));
+        modelBuilder.ApplyConfiguration(new FeaturePriceConfiguration(names));
+        return modelBuilder;
+    }
+}

@@ -1,0 +1,361 @@
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediaForge.Credits.Tests.Ledger;
+
+/// <summary>The ledger's behaviour, run against each real database (see the subclasses at the end of the file).</summary>
+public abstract class CreditServiceTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    protected TDatabase Database { get; } = database;
+
+    private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
+
+    private async Task<T> WithCreditsAsync<T>(Func<ICreditService, Task<T>> action, IServiceProvider? services = null)
+    {
+        await using var scope = (services ?? Database.Services).CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ICreditService>());
+    }
+
+    private Task<CreditTransactionResult> GrantAsync(string userId, long amount, string? key = null) =>
+        WithCreditsAsync(c => c.AddCreditsAsync(userId, amount, CreditTransactionType.Purchase, "test grant", idempotencyKey: key));
+
+    private async Task AssertLedgerMatchesBalanceAsync(string userId, long expectedBalance)
+    {
+        var (balance, sum, _) = await Database.ReadLedgerAsync(userId);
+        Assert.Equal(expectedBalance, balance);
+        Assert.Equal(balance, sum);
+    }
+
+    [Fact]
+    public async Task DeductCredits_ThousandConcurrentDeductionsAgainstBalanceForFiveHundred_ExactlyFiveHundredSucceed()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 1500);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => Task.Run(() =>
+            WithCreditsAsync(c => c.DeductCreditsAsync(user, "image-generation", "default")))));
+
+        Assert.Equal(500, results.Count(r => r.Success));
+        Assert.Equal(500, results.Count(r => r.Error == CreditDeductionError.InsufficientCredits));
+        Assert.All(results.Where(r => r.Success), r => Assert.Equal(3, r.CreditsDeducted));
+        Assert.Equal(500, results.Where(r => r.Success).Select(r => r.RemainingBalance).Distinct().Count());
+        await AssertLedgerMatchesBalanceAsync(user, 0);
+        Assert.Equal(500, await Database.CountUsageAsync(user));
+    }
+
+    [Fact]
+    public async Task DeductCredits_FiftyConcurrentCallsWithOneIdempotencyKey_OneLedgerRowAndOneCharge()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 100);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
+            WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "hailuo", idempotencyKey: "job-42")))));
+
+        Assert.All(results, r => Assert.True(r.Success));
+        Assert.Single(results, r => !r.IsReplay);
+        Assert.Single(results.Select(r => r.TransactionId).Distinct());
+        Assert.All(results, r => Assert.Equal(92, r.RemainingBalance));
+        var (balance, sum, rows) = await Database.ReadLedgerAsync(user);
+        Assert.Equal((92, 92, 2), (balance, sum, rows));
+        Assert.Equal(1, await Database.CountUsageAsync(user));
+    }
+
+    [Fact]
+    public async Task DeductCredits_RetriedWithSameKey_ReturnsOriginalOutcomeAsReplay()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 20);
+
+        var first = await WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "k1"));
+        var retry = await WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "k1"));
+
+        Assert.False(first.IsReplay);
+        Assert.True(retry.IsReplay);
+        Assert.Equal(first with { IsReplay = true }, retry);
+        await AssertLedgerMatchesBalanceAsync(user, 5);
+    }
+
+    [Fact]
+    public async Task DeductCredits_KeyReusedForAnotherFeature_IsConflictAndMovesNothing()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 20);
+        await WithCreditsAsync(c => c.DeductCreditsAsync(user, "map-animation", "hailuo", idempotencyKey: "k1"));
+
+        var reused = await WithCreditsAsync(c => c.DeductCreditsAsync(user, "map-animation", "veo2", idempotencyKey: "k1"));
+
+        Assert.False(reused.Success);
+        Assert.Equal(CreditDeductionError.IdempotencyKeyConflict, reused.Error);
+        await AssertLedgerMatchesBalanceAsync(user, 15);
+    }
+
+    [Fact]
+    public async Task DeductCredits_NotEnoughCredits_ReturnsInsufficientAndWritesNothing()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 14);
+
+        var result = await WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "veo2"));
+
+        Assert.False(result.Success);
+        Assert.Equal(CreditDeductionError.InsufficientCredits, result.Error);
+        Assert.Equal(0, result.CreditsDeducted);
+        Assert.Equal(14, result.RemainingBalance);
+        Assert.Null(result.TransactionId);
+        var (_, _, rows) = await Database.ReadLedgerAsync(user);
+        Assert.Equal(1, rows);
+        Assert.Equal(0, await Database.CountUsageAsync(user));
+    }
+
+    [Fact]
+    public async Task DeductCredits_UserWithoutAccount_ReturnsInsufficientCredits()
+    {
+        var result = await WithCreditsAsync(c => c.DeductCreditsAsync(NewUser(), "image-generation", "default"));
+
+        Assert.Equal(CreditDeductionError.InsufficientCredits, result.Error);
+        Assert.Equal(0, result.RemainingBalance);
+    }
+
+    [Fact]
+    public async Task DeductCredits_ExactBalance_LeavesZero()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 8);
+
+        var result = await WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "hailuo"));
+
+        Assert.True(result.Success);
+        Assert.Equal(0, result.RemainingBalance);
+        await AssertLedgerMatchesBalanceAsync(user, 0);
+    }
+
+    [Fact]
+    public async Task DeductCredits_ConfiguredAdmin_DeductsNothingAndLogsUsage()
+    {
+        var admin = NewUser();
+        var services = Database.BuildServices(Database.ConnectionString, o => o.AdminUserIds.Add(admin));
+
+        var result = await WithCreditsAsync(c => c.DeductCreditsAsync(admin, "video-generation", "veo2", prompt: "a fox"), services);
+        var balance = await WithCreditsAsync(c => c.GetBalanceAsync(admin), services);
+
+        Assert.True(result.Success);
+        Assert.Equal(0, result.CreditsDeducted);
+        Assert.Null(result.TransactionId);
+        Assert.True(balance.IsUnlimited);
+        Assert.Equal(1, await Database.CountUsageAsync(admin));
+        await AssertLedgerMatchesBalanceAsync(admin, 0);
+    }
+
+    [Fact]
+    public async Task DeductCredits_UserFlaggedAdminInDatabase_DeductsNothingEvenWithBalance()
+    {
+        var admin = NewUser();
+        await Database.FlagAdminAsync(admin);
+        await GrantAsync(admin, 30);
+
+        var result = await WithCreditsAsync(c => c.DeductCreditsAsync(admin, "video-generation", "veo2"));
+        var check = await WithCreditsAsync(c => c.CheckCreditsAsync(admin, "video-generation", "veo2"));
+
+        Assert.True(result.Success);
+        Assert.Equal(0, result.CreditsDeducted);
+        Assert.Equal(30, result.RemainingBalance);
+        Assert.True(check.IsUnlimited);
+        await AssertLedgerMatchesBalanceAsync(admin, 30);
+        Assert.Equal(1, await Database.CountUsageAsync(admin));
+    }
+
+    [Fact]
+    public async Task DeductCredits_FeatureAndModelInAnyCase_UseTheSamePrice()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 100);
+
+        var result = await WithCreditsAsync(c => c.DeductCreditsAsync(user, "Video-Generation", "VEO2"));
+
+        Assert.Equal(15, result.CreditsDeducted);
+        var usage = await WithCreditsAsync(c => c.GetUsageAsync(user));
+        Assert.Equal(("video-generation", "veo2"), (usage.Items[0].Feature, usage.Items[0].Model));
+    }
+
+    [Fact]
+    public async Task DeductCredits_MetadataAnonymousObject_StoredAsJson()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 100);
+
+        await WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "hailuo", prompt: "User prompt text",
+            metadata: new { duration = 30, quality = "high" }));
+
+        var usage = (await WithCreditsAsync(c => c.GetUsageAsync(user))).Items.Single();
+        Assert.Equal("""{"duration":30,"quality":"high"}""", usage.Metadata);
+        Assert.Equal("User prompt text", usage.Prompt);
+        var charge = (await WithCreditsAsync(c => c.GetTransactionsAsync(user))).Items[0];
+        Assert.Equal(usage.Metadata, charge.Metadata);
+        Assert.Equal(usage.TransactionId, charge.Id);
+    }
+
+    [Theory]
+    [InlineData("no-such-feature", "hailuo", "no-such-feature")]
+    [InlineData("video-generation", "no-such-model", "no-such-model")]
+    public async Task DeductCredits_UnknownFeatureOrModel_ThrowsNamingIt(string feature, string model, string named)
+    {
+        var error = await Assert.ThrowsAsync<UnknownFeaturePricingException>(() =>
+            WithCreditsAsync(c => c.DeductCreditsAsync(NewUser(), feature, model)));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Equal("unknown_feature_pricing", error.ErrorCode);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task DeductCredits_EmptyUserId_ThrowsArgumentExceptionNamingUserId(string userId)
+    {
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() =>
+            WithCreditsAsync(c => c.DeductCreditsAsync(userId, "image-generation", "default")));
+
+        Assert.Equal("userId", error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public async Task AddCredits_AmountNotPositive_ThrowsNamingTheValue(long amount)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => GrantAsync(NewUser(), amount));
+
+        Assert.Equal("amount", error.ParamName);
+        Assert.Contains(amount.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddCredits_UsageType_IsRejected()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            WithCreditsAsync(c => c.AddCreditsAsync(NewUser(), 5, CreditTransactionType.Usage, "nope")));
+
+        Assert.Equal("type", error.ParamName);
+    }
+
+    [Fact]
+    public async Task AddCredits_NewUser_CreatesAccountWithTheGrant()
+    {
+        var user = NewUser();
+
+        var result = await WithCreditsAsync(c => c.AddCreditsAsync(user, 50, CreditTransactionType.Bonus, "Welcome bonus", new { source = "test" }));
+
+        Assert.Equal(50, result.Balance);
+        Assert.False(result.IsReplay);
+        var balance = await WithCreditsAsync(c => c.GetBalanceAsync(user));
+        Assert.Equal(new CreditBalance { UserId = user, Balance = 50, Available = 50, IsUnlimited = false }, balance);
+        await AssertLedgerMatchesBalanceAsync(user, 50);
+    }
+
+    [Fact]
+    public async Task AddCredits_SameKeyTwice_GrantsOnceAndReplays()
+    {
+        var user = NewUser();
+
+        var first = await GrantAsync(user, 200, "cs_test_1");
+        var second = await GrantAsync(user, 200, "cs_test_1");
+
+        Assert.True(second.IsReplay);
+        Assert.Equal(first.TransactionId, second.TransactionId);
+        Assert.Equal(200, second.Balance);
+        await AssertLedgerMatchesBalanceAsync(user, 200);
+    }
+
+    [Fact]
+    public async Task AddCredits_SameKeyDifferentAmount_ThrowsConflictAndMovesNothing()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 200, "cs_test_2");
+
+        var error = await Assert.ThrowsAsync<IdempotencyKeyConflictException>(() => GrantAsync(user, 1000, "cs_test_2"));
+
+        Assert.Equal("idempotency_key_conflict", error.ErrorCode);
+        await AssertLedgerMatchesBalanceAsync(user, 200);
+    }
+
+    [Fact]
+    public async Task AddCredits_TwentyConcurrentFirstGrantsToNewUser_AllApplyOnOneAccount()
+    {
+        var user = NewUser();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => GrantAsync(user, 7))));
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => i * 7L), results.Select(r => r.Balance).Order());
+        await AssertLedgerMatchesBalanceAsync(user, 140);
+    }
+
+    [Fact]
+    public async Task AddCredits_TwentyConcurrentGrantsWithOneKey_GrantOnce()
+    {
+        var user = NewUser();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => GrantAsync(user, 200, "cs_race"))));
+
+        Assert.Single(results, r => !r.IsReplay);
+        await AssertLedgerMatchesBalanceAsync(user, 200);
+    }
+
+    [Fact]
+    public async Task CheckCredits_ReportsPriceAndAvailableCredits()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 10);
+
+        var enough = await WithCreditsAsync(c => c.CheckCreditsAsync(user, "map-animation", "veo2"));
+        var notEnough = await WithCreditsAsync(c => c.CheckCreditsAsync(user, "video-generation", "veo2"));
+
+        Assert.Equal(new CreditCheckResult { HasCredits = true, Required = 10, Available = 10, IsUnlimited = false }, enough);
+        Assert.Equal(new CreditCheckResult { HasCredits = false, Required = 15, Available = 10, IsUnlimited = false }, notEnough);
+    }
+
+    [Fact]
+    public async Task GetBalance_UnknownUser_IsZero()
+    {
+        var balance = await WithCreditsAsync(c => c.GetBalanceAsync("user_nobody"));
+
+        Assert.Equal(0, balance.Balance);
+        Assert.False(balance.IsUnlimited);
+    }
+
+    [Fact]
+    public async Task GetTransactions_PagesNewestFirstWithTotal()
+    {
+        var user = NewUser();
+        for (var i = 1; i <= 5; i++)
+        {
+            await GrantAsync(user, i);
+        }
+
+        var page1 = await WithCreditsAsync(c => c.GetTransactionsAsync(user, page: 1, pageSize: 2));
+        var page3 = await WithCreditsAsync(c => c.GetTransactionsAsync(user, page: 3, pageSize: 2));
+
+        Assert.Equal(5, page1.TotalCount);
+        Assert.Equal([5L, 4L], page1.Items.Select(t => t.Amount));
+        Assert.Equal([15L, 10L], page1.Items.Select(t => t.BalanceAfter));
+        Assert.Equal([1L], page3.Items.Select(t => t.Amount));
+    }
+
+    [Fact]
+    public async Task Ledger_AfterMixedSequence_BalanceEqualsLedgerSum()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 40);
+        await WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "veo2"));
+        await WithCreditsAsync(c => c.AddCreditsAsync(user, 3, CreditTransactionType.Refund, "job failed"));
+        await WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "veo2"));
+        await WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "veo2"));
+        await WithCreditsAsync(c => c.DeductCreditsAsync(user, "image-generation", "default"));
+
+        await AssertLedgerMatchesBalanceAsync(user, 40 - 15 + 3 - 15 - 3);
+    }
+}
+
+public sealed class SqliteCreditServiceTests(SqliteCreditsDatabase database) : CreditServiceTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresCreditServiceTests(PostgresCreditsDatabase database) : CreditServiceTests<PostgresCreditsDatabase>(database);
