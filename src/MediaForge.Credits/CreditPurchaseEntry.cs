@@ -8,6 +8,9 @@ public sealed record CreditPurchaseEntry
     /// <summary>The purchase id.</summary>
     public required Guid Id { get; init; }
 
+    /// <summary>The buyer.</summary>
+    public required string UserId { get; init; }
+
     /// <summary>The package bought.</summary>
     public required string PackageId { get; init; }
 

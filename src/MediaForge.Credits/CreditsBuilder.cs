@@ -26,7 +26,9 @@ public sealed class CreditsBuilder
         Services.RemoveAll<CreditsDbContextHandle>();
         Services.AddScoped(sp => new CreditsDbContextHandle(sp.GetRequiredService<TContext>()));
         Services.TryAddScoped<ICreditCatalog, CreditCatalog>();
-        Services.TryAddScoped<ICreditService, CreditService>();
+        Services.TryAddScoped<CreditService>();
+        Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());
+        Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
         return this;
     }
 }

@@ -85,7 +85,7 @@ internal sealed partial class CreditService(
         }
     }
 
-    public async Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
+    public Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
         string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         CreditArguments.UserId(userId);
@@ -96,8 +96,15 @@ internal sealed partial class CreditService(
             throw new ArgumentException($"Credits cannot be added with transaction type '{type}'.", nameof(type));
         }
 
-        var grant = new GrantRequest(userId, amount, type, description, CreditArguments.Metadata(metadata), CreditArguments.IdempotencyKey(idempotencyKey));
+        return GrantAsync(userId, amount, type, description, CreditArguments.Metadata(metadata),
+            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken);
+    }
 
+    /// <summary>Grants validated credits, with an external reference on the ledger row (for purchases and webhooks).</summary>
+    internal async Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
+        string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken)
+    {
+        var grant = new GrantRequest(userId, amount, type, description, metadataJson, idempotencyKey, reference);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -116,6 +123,10 @@ internal sealed partial class CreditService(
             }
         }
     }
+
+    /// <summary>Creates the user and balance rows when missing (a user who calls the API before any webhook).</summary>
+    internal Task EnsureAccountAsync(string userId, CancellationToken cancellationToken) =>
+        Ledger.EnsureAccountAsync(userId, time.GetUtcNow().UtcDateTime, cancellationToken);
 
     public async Task<CreditPage<CreditLedgerEntry>> GetTransactionsAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
     {
@@ -171,17 +182,7 @@ internal sealed partial class CreditService(
         var rows = await query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Page(rows.ConvertAll(p => new CreditPurchaseEntry
-        {
-            Id = p.Id,
-            PackageId = p.PackageId,
-            Credits = p.Credits,
-            AmountCents = p.AmountCents,
-            Currency = p.Currency,
-            Status = p.Status,
-            CreatedAt = Utc(p.CreatedAt),
-            CompletedAt = p.CompletedAt is { } completed ? Utc(completed) : null,
-        }), page, pageSize, total);
+        return Page(rows.ConvertAll(CreditPurchaseService.ToEntry), page, pageSize, total);
     }
 
     private async Task<CreditDeductionResult> DeductOnceAsync(DeductionRequest usage, CancellationToken cancellationToken)
@@ -299,6 +300,7 @@ internal sealed partial class CreditService(
             Description = grant.Description,
             Metadata = grant.Metadata,
             IdempotencyKey = grant.IdempotencyKey,
+            Reference = grant.Reference,
             CreatedAt = now.UtcDateTime,
         };
         await Ledger.AppendAsync(row, null, cancellationToken).ConfigureAwait(false);
@@ -432,5 +434,5 @@ internal sealed partial class CreditService(
 
     private sealed record DeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata, string? IdempotencyKey);
 
-    private sealed record GrantRequest(string UserId, long Amount, CreditTransactionType Type, string Description, string? Metadata, string? IdempotencyKey);
+    private sealed record GrantRequest(string UserId, long Amount, CreditTransactionType Type, string Description, string? Metadata, string? IdempotencyKey, string? Reference);
 }

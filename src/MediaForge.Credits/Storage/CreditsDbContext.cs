@@ -45,6 +45,9 @@ public class CreditsDbContext : DbContext
     /// <summary>Feature prices (<c>feature_pricing</c>).</summary>
     public DbSet<FeaturePrice> FeaturePricing => Set<FeaturePrice>();
 
+    /// <summary>Processed webhook deliveries (<c>webhook_events</c>).</summary>
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

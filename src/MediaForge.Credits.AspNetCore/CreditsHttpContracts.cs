@@ -1,0 +1,58 @@
+namespace MediaForge.Credits.AspNetCore;
+
+/// <summary>Body of <c>GET /api/credits/balance</c>.</summary>
+/// <param name="UserId">The signed-in user.</param>
+/// <param name="Balance">Credits owned.</param>
+/// <param name="Available">Credits spendable now.</param>
+/// <param name="IsUnlimited">Whether the user is an admin (nothing is deducted).</param>
+public sealed record CreditBalanceResponse(string UserId, long Balance, long Available, bool IsUnlimited);
+
+/// <summary>Body of <c>GET /api/credits/check</c>.</summary>
+/// <param name="Feature">The feature asked about (lower case).</param>
+/// <param name="Model">The model asked about (lower case).</param>
+/// <param name="HasCredits">Whether the user can use it now.</param>
+/// <param name="Required">Its price in credits.</param>
+/// <param name="Available">Credits spendable now.</param>
+/// <param name="IsUnlimited">Whether the user is an admin.</param>
+public sealed record CreditCheckResponse(string Feature, string Model, bool HasCredits, long Required, long Available, bool IsUnlimited);
+
+/// <summary>One package in <c>GET /api/credits/packages</c>.</summary>
+/// <param name="Id">The package id, to pass to checkout.</param>
+/// <param name="Name">Display name.</param>
+/// <param name="Description">Short description.</param>
+/// <param name="Credits">Credits granted.</param>
+/// <param name="PriceCents">Price in minor units.</param>
+/// <param name="Price">Price formatted for display, for example <c>$29.99</c> or <c>Free</c>.</param>
+/// <param name="Currency">ISO currency code, lower case.</param>
+/// <param name="IsFree">Whether it is claimed rather than bought.</param>
+/// <param name="MostPopular">Whether to highlight it.</param>
+/// <param name="Claimed">For a signed-in user and a once-per-user package: whether they already have it; otherwise <see langword="null"/>.</param>
+public sealed record CreditPackageResponse(string Id, string Name, string? Description, long Credits, long PriceCents, string Price,
+    string Currency, bool IsFree, bool MostPopular, bool? Claimed);
+
+/// <summary>Body of <c>POST /api/stripe/create-checkout-session</c>.</summary>
+/// <param name="PackageId">The package to buy (or, if free, to claim).</param>
+public sealed record CreateCheckoutSessionRequest(string? PackageId);
+
+/// <summary>Answer of <c>POST /api/stripe/create-checkout-session</c>.</summary>
+/// <param name="SessionId">The Stripe checkout session id; <see langword="null"/> for a free package.</param>
+/// <param name="Url">Where to send the buyer; <see langword="null"/> for a free package.</param>
+/// <param name="Claimed">Whether a free package was granted right away.</param>
+/// <param name="Credits">Credits of the package.</param>
+/// <param name="Balance">The balance after a free claim; <see langword="null"/> for a paid package.</param>
+public sealed record CheckoutSessionResponse(string? SessionId, string? Url, bool Claimed, long Credits, long? Balance);
+
+/// <summary>Answer of <c>GET /api/stripe/checkout-session/{id}</c>, asked by the success page.</summary>
+/// <param name="SessionId">The checkout session id.</param>
+/// <param name="PackageId">The package bought.</param>
+/// <param name="Credits">Credits of the purchase.</param>
+/// <param name="Status">The purchase status: <c>pending</c>, <c>completed</c>, <c>failed</c>, <c>expired</c>, <c>refunded</c>.</param>
+/// <param name="PaymentStatus">Stripe's payment status when asked (<c>paid</c>, <c>unpaid</c>...), if Stripe was asked.</param>
+/// <param name="Balance">The buyer's balance now.</param>
+public sealed record CheckoutStatusResponse(string SessionId, string PackageId, long Credits, string Status, string? PaymentStatus, long Balance);
+
+/// <summary>Answer of the webhook endpoints.</summary>
+/// <param name="Received">Always true: the delivery was verified.</param>
+/// <param name="Duplicate">Whether this event was processed before (nothing changed now).</param>
+/// <param name="Outcome">What processing did, for example <c>completed</c>, <c>granted</c>, <c>ignored</c>.</param>
+public sealed record WebhookReceipt(bool Received, bool Duplicate, string? Outcome);

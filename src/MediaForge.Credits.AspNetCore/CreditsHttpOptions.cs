@@ -1,0 +1,25 @@
+using System.Security.Claims;
+
+namespace MediaForge.Credits.AspNetCore;
+
+/// <summary>How the endpoints identify users (configuration section <c>MediaForge:Credits:Http</c>).</summary>
+public sealed class CreditsHttpOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "MediaForge:Credits:Http";
+
+    /// <summary>The name of the authorization policy that admin endpoints require.</summary>
+    public const string AdminPolicy = "MediaForgeCreditsAdmin";
+
+    /// <summary>Claim types tried in order for the user id. Default: <c>sub</c>, then <see cref="ClaimTypes.NameIdentifier"/>.</summary>
+    public IList<string> UserIdClaimTypes { get; } = ["sub", ClaimTypes.NameIdentifier];
+
+    /// <summary>The claim that marks admins (for the admin policy). Default <see cref="ClaimTypes.Role"/>.</summary>
+    public string AdminClaimType { get; set; } = ClaimTypes.Role;
+
+    /// <summary>The value of <see cref="AdminClaimType"/> that marks admins. Default <c>admin</c>.</summary>
+    public string AdminClaimValue { get; set; } = "admin";
+
+    /// <summary>The largest webhook body accepted; larger deliveries get 413. Default 256 KiB.</summary>
+    public int MaxWebhookBodyBytes { get; set; } = 256 * 1024;
+}

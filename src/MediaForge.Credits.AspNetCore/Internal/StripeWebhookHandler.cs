@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
+
+namespace MediaForge.Credits.AspNetCore.Internal;
+
+/// <summary>
+/// <c>POST /api/stripe/webhook</c>: verifies the <c>Stripe-Signature</c> first (nothing changes on a bad one), then
+/// processes the event exactly once. Paid sessions complete their purchase (exactly one grant, checked against the
+/// pending purchase); failed payments and expired sessions are recorded; other event types are acknowledged and ignored.
+/// </summary>
+internal sealed partial class StripeWebhookHandler(
+    WebhookEventRecorder recorder,
+    ICreditPurchaseService purchases,
+    IOptions<CreditsStripeOptions> options,
+    IOptions<CreditsHttpOptions> http,
+    TimeProvider time,
+    ILogger<StripeWebhookHandler> logger)
+{
+    public async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var secret = options.Value.WebhookSecret;
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            return CreditProblems.NotConfigured("The Stripe webhook secret (STRIPE_WEBHOOK_SECRET)");
+        }
+
+        var body = await WebhookBody.ReadAsync(request, http.Value.MaxWebhookBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return CreditProblems.Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The webhook body is too large.");
+        }
+
+        var signature = request.Headers["Stripe-Signature"].ToString();
+        if (signature.Length == 0)
+        {
+            LogRejected("missing Stripe-Signature header");
+            return CreditProblems.InvalidSignature("The Stripe-Signature header is missing.");
+        }
+
+        Event stripeEvent;
+        try
+        {
+            stripeEvent = EventUtility.ConstructEvent(body, signature, secret, (long)options.Value.WebhookTolerance.TotalSeconds,
+                time.GetUtcNow().ToUnixTimeSeconds(), options.Value.ThrowOnApiVersionMismatch);
+        }
+        catch (StripeException error)
+        {
+            LogRejected(error.Message);
+            return CreditProblems.InvalidSignature(error.Message);
+        }
+        catch (JsonException error)
+        {
+            LogRejected("malformed JSON: " + error.Message);
+            return CreditProblems.Create(StatusCodes.Status400BadRequest, "malformed_payload", "The webhook body is not a Stripe event.");
+        }
+
+        var outcome = await recorder.ProcessOnceAsync("stripe", stripeEvent.Id, stripeEvent.Type,
+            ct => ApplyAsync(stripeEvent, ct), cancellationToken).ConfigureAwait(false);
+        LogProcessed(stripeEvent.Id, stripeEvent.Type, outcome ?? "duplicate");
+        return TypedResults.Ok(new WebhookReceipt(true, outcome is null, outcome));
+    }
+
+    private async Task<string> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    {
+        switch (stripeEvent.Type)
+        {
+            case EventTypes.CheckoutSessionCompleted:
+            case EventTypes.CheckoutSessionAsyncPaymentSucceeded:
+                var session = (Session)stripeEvent.Data.Object;
+                if (session.PaymentStatus != "paid")
+                {
+                    return "awaiting_payment";
+                }
+
+                var fulfilment = await purchases.CompletePurchaseAsync(session.Id, session.AmountTotal ?? 0, session.Currency ?? "",
+                    session.Metadata?.GetValueOrDefault("package_id"), session.PaymentIntentId, cancellationToken).ConfigureAwait(false);
+                return fulfilment.Outcome switch
+                {
+                    PurchaseFulfilmentOutcome.Completed => "completed",
+                    PurchaseFulfilmentOutcome.AlreadyCompleted => "already_completed",
+                    PurchaseFulfilmentOutcome.NotFound => "unknown_session",
+                    _ => "mismatch: " + fulfilment.Detail,
+                };
+
+            case EventTypes.CheckoutSessionAsyncPaymentFailed:
+                var failedSession = (Session)stripeEvent.Data.Object;
+                return await FailAsync(failedSession.Metadata, "The asynchronous payment failed.", failedSession.PaymentIntentId, cancellationToken).ConfigureAwait(false);
+
+            case EventTypes.PaymentIntentPaymentFailed:
+                var intent = (PaymentIntent)stripeEvent.Data.Object;
+                return await FailAsync(intent.Metadata, intent.LastPaymentError?.Message ?? "The payment failed.", intent.Id, cancellationToken).ConfigureAwait(false);
+
+            case EventTypes.CheckoutSessionExpired:
+                var expired = (Session)stripeEvent.Data.Object;
+                return await purchases.ExpirePurchaseAsync(expired.Id, cancellationToken).ConfigureAwait(false) ? "expired" : "no_pending_purchase";
+
+            default:
+                return "ignored";
+        }
+    }
+
+    private async Task<string> FailAsync(Dictionary<string, string>? metadata, string reason, string? paymentId, CancellationToken cancellationToken)
+    {
+        if (metadata?.GetValueOrDefault("purchase_id") is not { } value || !Guid.TryParse(value, out var purchaseId))
+        {
+            return "ignored_no_purchase";
+        }
+
+        return await purchases.FailPurchaseAsync(purchaseId, reason, paymentId, cancellationToken).ConfigureAwait(false) ? "failed" : "no_pending_purchase";
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Stripe webhook rejected: {Reason}")]
+    private partial void LogRejected(string reason);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Stripe event {EventId} ({Type}): {Outcome}")]
+    private partial void LogProcessed(string eventId, string type, string outcome);
+}

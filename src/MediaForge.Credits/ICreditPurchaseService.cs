@@ -1,0 +1,68 @@
+namespace MediaForge.Credits;
+
+/// <summary>
+/// The purchase lifecycle of credit packs, independent of the payment provider: a pending purchase, then exactly one
+/// grant when the payment is confirmed (from a webhook or from the success page, in any order, any number of times).
+/// </summary>
+public interface ICreditPurchaseService
+{
+    /// <summary>Records a pending purchase of a paid package; price, credits and currency come from the package row.</summary>
+    /// <param name="userId">The buyer.</param>
+    /// <param name="packageId">The package (case-insensitive).</param>
+    /// <param name="provider">The payment provider, for example <c>stripe</c>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="UnknownCreditPackageException">No active paid package has that id.</exception>
+    Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default);
+
+    /// <summary>Links a pending purchase to the provider's checkout session id.</summary>
+    /// <param name="purchaseId">The purchase.</param>
+    /// <param name="providerSessionId">The provider's session id (Stripe <c>cs_...</c>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task AttachSessionAsync(Guid purchaseId, string providerSessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Completes a paid purchase and grants its credits exactly once (idempotency key: the session id). The amount
+    /// and currency paid, and the package if given, must match the pending purchase; a mismatch grants nothing.
+    /// </summary>
+    /// <param name="providerSessionId">The provider's session id.</param>
+    /// <param name="amountPaidCents">The amount the provider says was paid, in minor units.</param>
+    /// <param name="currency">The currency paid.</param>
+    /// <param name="packageId">The package the provider's metadata names, if any.</param>
+    /// <param name="providerPaymentId">The provider's payment id (Stripe payment intent), if known.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<PurchaseFulfilmentResult> CompletePurchaseAsync(string providerSessionId, long amountPaidCents, string currency,
+        string? packageId = null, string? providerPaymentId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a pending purchase failed (a completed one stays completed).</summary>
+    /// <param name="purchaseId">The purchase (carried in the provider's metadata).</param>
+    /// <param name="reason">Why the payment failed.</param>
+    /// <param name="providerPaymentId">The provider's payment id, if known.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether a pending purchase was marked.</returns>
+    Task<bool> FailPurchaseAsync(Guid purchaseId, string reason, string? providerPaymentId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a pending purchase expired (its checkout session expired unpaid).</summary>
+    /// <param name="providerSessionId">The session id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether a pending purchase was marked.</returns>
+    Task<bool> ExpirePurchaseAsync(string providerSessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Grants a free package (the starter pack) to a user, once per user however often it is asked for.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="packageId">The free package (case-insensitive).</param>
+    /// <param name="reference">An external reference for the ledger, for example the Svix message id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="UnknownCreditPackageException">No active free package has that id.</exception>
+    Task<FreePackageClaimResult> ClaimFreePackageAsync(string userId, string packageId, string? reference = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether a user already got a once-per-user package.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="packageId">The package (case-insensitive).</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<bool> HasClaimedAsync(string userId, string packageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a purchase by the provider's session id.</summary>
+    /// <param name="providerSessionId">The session id.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    Task<CreditPurchaseEntry?> FindBySessionAsync(string providerSessionId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Json;
+using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaForge.Credits.AspNetCore.Tests.Webhooks;
+
+public abstract class ClerkWebhookTests<TDatabase>(TDatabase database) : CreditsAppTests<TDatabase>(database)
+    where TDatabase : CreditsDatabase
+{
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => App.Client().SendAsync(request);
+
+    [Fact]
+    public async Task UserCreated_GrantsTheFiftyStarterCredits()
+    {
+        var user = NewUser();
+
+        var response = await SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", user)));
+
+        Assert.Equal(new WebhookReceipt(true, false, "granted"), await response.Content.ReadFromJsonAsync<WebhookReceipt>());
+        Assert.Equal(50, await App.BalanceAsync(user));
+        var row = await App.DbAsync(db => db.Users.SingleAsync(u => u.Id == user));
+        Assert.Equal(("jane.doe@example.com", "Jane Doe", false), (row.Email, row.DisplayName, row.IsAdmin));
+    }
+
+    [Fact]
+    public async Task UserCreated_SameDeliveryTwentyTimesAtOnce_GrantsFiftyOnce()
+    {
+        var user = NewUser();
+        var json = WebhookPayloads.ClerkUserEvent("user.created", user);
+        var messageId = "msg_" + Guid.NewGuid().ToString("N");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => SendAsync(WebhookPayloads.ClerkRequest(json, messageId)))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(50, await App.BalanceAsync(user));
+        Assert.Equal(1, await App.DbAsync(db => db.Transactions.CountAsync(t => t.UserId == user)));
+    }
+
+    [Fact]
+    public async Task UserCreated_RedeliveredWithANewMessageId_StillGrantsOnce()
+    {
+        var user = NewUser();
+        var json = WebhookPayloads.ClerkUserEvent("user.created", user);
+
+        await SendAsync(WebhookPayloads.ClerkRequest(json));
+        var second = await SendAsync(WebhookPayloads.ClerkRequest(json));
+
+        Assert.Equal("already_granted", (await second.Content.ReadFromJsonAsync<WebhookReceipt>())!.Outcome);
+        Assert.Equal(50, await App.BalanceAsync(user));
+    }
+
+    [Fact]
+    public async Task UserCreated_AfterTheUserAlreadyUsedTheApi_GrantsOnceWithoutDuplicateKeyErrors()
+    {
+        var user = NewUser();
+        await App.StartCheckoutAsync(user);
+
+        var response = await SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", user)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(50, await App.BalanceAsync(user));
+        Assert.Equal("jane.doe@example.com", await App.DbAsync(db => db.Users.Where(u => u.Id == user).Select(u => u.Email).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task UserCreated_AfterTheUserClaimedTheStarterPack_GrantsNothingMore()
+    {
+        var user = NewUser();
+        await App.Client(user).PostAsJsonAsync("/api/stripe/create-checkout-session", new { packageId = "starter" });
+
+        var response = await SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", user)));
+
+        Assert.Equal("already_granted", (await response.Content.ReadFromJsonAsync<WebhookReceipt>())!.Outcome);
+        Assert.Equal(50, await App.BalanceAsync(user));
+    }
+
+    [Fact]
+    public async Task UserUpdated_WithAdminRole_MakesTheUserUnlimited()
+    {
+        var user = NewUser();
+        await SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", user)));
+
+        await SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.updated", user, "boss@example.com", role: "admin")));
+
+        var balance = await App.Client(user).GetFromJsonAsync<CreditBalanceResponse>("/api/credits/balance");
+        Assert.True(balance!.IsUnlimited);
+        Assert.Equal("boss@example.com", await App.DbAsync(db => db.Users.Where(u => u.Id == user).Select(u => u.Email).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task UserDeleted_ClearsPersonalDataAndKeepsTheLedger()
+    {
+        var user = NewUser();
+        await SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", user)));
+
+        var response = await SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.deleted", user)));
+
+        Assert.Equal("deleted", (await response.Content.ReadFromJsonAsync<WebhookReceipt>())!.Outcome);
+        var row = await App.DbAsync(db => db.Users.SingleAsync(u => u.Id == user));
+        Assert.NotNull(row.DeletedAt);
+        Assert.Null(row.Email);
+        Assert.Null(row.DisplayName);
+        Assert.Equal(1, await App.DbAsync(db => db.Transactions.CountAsync(t => t.UserId == user)));
+    }
+
+    [Fact]
+    public async Task Delivery_WithSeveralSignaturesAndTheValidOneLast_IsAccepted()
+    {
+        var user = NewUser();
+
+        var response = await SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", user),
+            extraSignature: "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(50, await App.BalanceAsync(user));
+    }
+
+    public static TheoryData<string, Func<string, HttpRequestMessage>> BadDeliveries => new()
+    {
+        { "stale", json => WebhookPayloads.ClerkRequest(json, signedAt: DateTimeOffset.UtcNow.AddMinutes(-6)) },
+        { "from the future", json => WebhookPayloads.ClerkRequest(json, signedAt: DateTimeOffset.UtcNow.AddMinutes(6)) },
+        { "tampered", json => Tampered(json) },
+        { "wrong secret", json => WebhookPayloads.ClerkRequest(json, secret: "whsec_" + Convert.ToBase64String(new byte[24])) },
+        { "missing signature header", json => WebhookPayloads.ClerkRequest(json, secret: null) },
+        { "malformed JSON", _ => WebhookPayloads.ClerkRequest("{\"type\": \"user.created\", \"data\": ") },
+    };
+
+    private static HttpRequestMessage Tampered(string json)
+    {
+        var request = WebhookPayloads.ClerkRequest(json);
+        request.Content = new StringContent(json.Replace("jane.doe", "mallory", StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json");
+        return request;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadDeliveries))]
+    public async Task Delivery_Bad_Returns400AndChangesNothing(string _, Func<string, HttpRequestMessage> delivery)
+    {
+        var user = NewUser();
+
+        var response = await SendAsync(delivery(WebhookPayloads.ClerkUserEvent("user.created", user)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await App.BalanceAsync(user));
+        Assert.False(await App.DbAsync(db => db.Users.AnyAsync(u => u.Id == user)));
+    }
+}
+
+public sealed class SqliteClerkWebhookTests(SqliteCreditsDatabase database) : ClerkWebhookTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresClerkWebhookTests(PostgresCreditsDatabase database) : ClerkWebhookTests<PostgresCreditsDatabase>(database);
