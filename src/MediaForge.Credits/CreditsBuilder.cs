@@ -29,6 +29,8 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<CreditService>();
         Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());
         Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
+        Services.TryAddScoped<ICreditReservationService, CreditReservationService>();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditReservationSweeper>());
         return this;
     }
 }

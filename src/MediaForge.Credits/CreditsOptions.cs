@@ -17,6 +17,15 @@ public sealed class CreditsOptions
     /// </summary>
     public TimeSpan PricingCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a reservation lives when the caller gives no time-to-live. Default 15 minutes.</summary>
+    public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The longest time-to-live a reservation may ask for. Default 24 hours.</summary>
+    public TimeSpan MaxReservationTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the hosted sweeper expires lapsed reservations. Default 1 minute.</summary>
+    public TimeSpan ReservationSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Prompts longer than this are truncated in the usage log. Default 4,000 characters.</summary>
     public int MaxPromptLength { get; set; } = 4000;
 

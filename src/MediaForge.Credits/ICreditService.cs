@@ -59,6 +59,29 @@ public interface ICreditService
     Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
         string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives back the credits of one usage charge (a failed AI job), once: a second call returns the first refund with
+    /// <see cref="CreditTransactionResult.IsReplay"/> set. The refund row references the original transaction.
+    /// </summary>
+    /// <param name="transactionId">The usage ledger row (<see cref="CreditDeductionResult.TransactionId"/>).</param>
+    /// <param name="reason">Why, stored in the ledger.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="ArgumentException">No usage charge has that id.</exception>
+    Task<CreditTransactionResult> RefundUsageAsync(Guid transactionId, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// An operator's correction: adds (positive) or removes (negative) credits, recording who did it and why. A removal
+    /// larger than the spendable credits is refused (nothing written).
+    /// </summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="amount">Credits to add (positive) or remove (negative); not 0.</param>
+    /// <param name="reason">Why, stored in the ledger.</param>
+    /// <param name="actor">Who made the correction (an admin's user id or name), stored in the ledger metadata.</param>
+    /// <param name="idempotencyKey">A key unique per user for this correction.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<CreditAdjustmentResult> AdjustCreditsAsync(string userId, long amount, string reason, string actor,
+        string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
     /// <summary>Gets a page of a user's ledger, newest first.</summary>
     /// <param name="userId">The user id.</param>
     /// <param name="page">The 1-based page number.</param>

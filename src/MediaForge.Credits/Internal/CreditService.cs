@@ -104,7 +104,9 @@ internal sealed partial class CreditService(
     internal async Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
         string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken)
     {
-        var grant = new GrantRequest(userId, amount, type, description, metadataJson, idempotencyKey, reference);
+        const int maxDescription = 500;
+        var grant = new GrantRequest(userId, amount, type, description.Length > maxDescription ? description[..maxDescription] : description,
+            metadataJson, idempotencyKey, reference);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -122,6 +124,76 @@ internal sealed partial class CreditService(
                 LogRetry(userId, attempt, exception.Message);
             }
         }
+    }
+
+    public async Task<CreditTransactionResult> RefundUsageAsync(Guid transactionId, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var charge = await db.Set<CreditTransaction>().AsNoTracking()
+            .Where(t => t.Id == transactionId && t.Type == CreditTransactionType.Usage && t.Amount < 0)
+            .Select(t => new { t.UserId, t.Amount, t.Description })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new ArgumentException($"No usage charge has transaction id '{transactionId}'.", nameof(transactionId));
+        return await GrantAsync(charge.UserId, -charge.Amount, CreditTransactionType.Refund, $"Refund of {charge.Description}: {reason}",
+            CreditArguments.Metadata(new { refundOf = transactionId, reason }), "refund:" + transactionId, transactionId.ToString(), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    public async Task<CreditAdjustmentResult> AdjustCreditsAsync(string userId, long amount, string reason, string actor,
+        string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        ArgumentOutOfRangeException.ThrowIfZero(amount);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var key = CreditArguments.IdempotencyKey(idempotencyKey);
+        var metadata = CreditArguments.Metadata(new { actor, reason });
+        var description = ("Adjustment: " + reason) is { Length: > 500 } longDescription ? longDescription[..500] : "Adjustment: " + reason;
+        if (amount > 0)
+        {
+            var grant = await GrantAsync(userId, amount, CreditTransactionType.Adjustment, description, metadata, key, null, cancellationToken).ConfigureAwait(false);
+            return new CreditAdjustmentResult { Success = true, TransactionId = grant.TransactionId, Balance = grant.Balance, Error = CreditDeductionError.None, IsReplay = grant.IsReplay };
+        }
+
+        return await CreditTransactions.RunAsync(db, async ct =>
+        {
+            if (key is not null && await db.Set<CreditTransaction>().AsNoTracking()
+                    .Where(t => t.UserId == userId && t.IdempotencyKey == key).Select(t => new { t.Id, t.Amount, t.Type, t.BalanceAfter })
+                    .FirstOrDefaultAsync(ct).ConfigureAwait(false) is { } earlier)
+            {
+                return earlier.Amount == amount && earlier.Type == CreditTransactionType.Adjustment
+                    ? new CreditAdjustmentResult { Success = true, TransactionId = earlier.Id, Balance = earlier.BalanceAfter, Error = CreditDeductionError.None, IsReplay = true }
+                    : new CreditAdjustmentResult { Success = false, Balance = 0, Error = CreditDeductionError.IdempotencyKeyConflict };
+            }
+
+            var now = time.GetUtcNow();
+            var balance = await Ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, ct).ConfigureAwait(false);
+            if (balance is null)
+            {
+                return new CreditAdjustmentResult
+                {
+                    Success = false,
+                    Balance = (await ReadAccountAsync(userId, ct).ConfigureAwait(false)).Balance,
+                    Error = CreditDeductionError.InsufficientCredits,
+                };
+            }
+
+            var row = new CreditTransaction
+            {
+                Id = Guid.CreateVersion7(now),
+                UserId = userId,
+                Amount = amount,
+                BalanceAfter = balance.Value,
+                Type = CreditTransactionType.Adjustment,
+                Description = description,
+                Metadata = metadata,
+                IdempotencyKey = key,
+                CreatedAt = now.UtcDateTime,
+            };
+            await Ledger.AppendAsync(row, null, ct).ConfigureAwait(false);
+            LogGranted(userId, amount, CreditTransactionType.Adjustment, balance.Value);
+            return new CreditAdjustmentResult { Success = true, TransactionId = row.Id, Balance = balance.Value, Error = CreditDeductionError.None };
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates the user and balance rows when missing (a user who calls the API before any webhook).</summary>
@@ -200,13 +272,20 @@ internal sealed partial class CreditService(
         if (!unlimited)
         {
             var debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            var account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
+            if (debited is null && account.LapsedHolds > 0 && !account.IsAdmin
+                && await CreditHolds.ExpireLapsedAsync(db, usage.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false) > 0)
+            {
+                // Lapsed holds were still counted in credits.reserved: expire them and try again.
+                debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            }
+
             if (debited is { } balance)
             {
                 balanceAfter = balance;
             }
             else
             {
-                var account = await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false);
                 if (!account.IsAdmin)
                 {
                     LogInsufficient(usage.UserId, usage.Feature, usage.Model, usage.Price, account.Available);
@@ -384,19 +463,27 @@ internal sealed partial class CreditService(
         return new CreditTransactionResult { TransactionId = earlier.Id, Balance = earlier.BalanceAfter, IsReplay = true };
     }
 
+    /// <summary>
+    /// Reads balance, spendable credits and the admin flag in one query. Holds past their expiry are not counted as
+    /// held, even before the sweeper marks them.
+    /// </summary>
     private async Task<AccountState> ReadAccountAsync(string userId, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow().UtcDateTime;
         var row = await db.Set<CreditUser>().AsNoTracking()
             .Where(u => u.Id == userId)
             .Select(u => new
             {
                 u.IsAdmin,
                 Account = db.Set<CreditAccount>().Where(a => a.UserId == u.Id).Select(a => new { a.Balance, a.Reserved }).FirstOrDefault(),
+                Lapsed = db.Set<CreditReservation>()
+                    .Where(r => r.UserId == u.Id && r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
+                    .Sum(r => (long?)r.Amount) ?? 0,
             })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return row?.Account is { } account
-            ? new AccountState(account.Balance, account.Balance - account.Reserved, row.IsAdmin)
-            : new AccountState(0, 0, row?.IsAdmin ?? false);
+            ? new AccountState(account.Balance, account.Balance - account.Reserved + row.Lapsed, row.IsAdmin, row.Lapsed)
+            : new AccountState(0, 0, row?.IsAdmin ?? false, 0);
     }
 
     private bool IsConfiguredAdmin(string userId) => options.Value.AdminUserIds.Contains(userId);
@@ -430,7 +517,7 @@ internal sealed partial class CreditService(
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Credit operation of {UserId} lost a race (attempt {Attempt}) and is retried: {Reason}")]
     private partial void LogRetry(string userId, int attempt, string reason);
 
-    private readonly record struct AccountState(long Balance, long Available, bool IsAdmin);
+    private readonly record struct AccountState(long Balance, long Available, bool IsAdmin, long LapsedHolds);
 
     private sealed record DeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata, string? IdempotencyKey);
 

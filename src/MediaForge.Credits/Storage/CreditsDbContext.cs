@@ -48,6 +48,9 @@ public class CreditsDbContext : DbContext
     /// <summary>Processed webhook deliveries (<c>webhook_events</c>).</summary>
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
 
+    /// <summary>Credit holds of long jobs (<c>credit_reservations</c>).</summary>
+    public DbSet<CreditReservation> Reservations => Set<CreditReservation>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,0 +1,47 @@
+namespace MediaForge.Credits.Entities;
+
+/// <summary>
+/// A hold on credits for a long AI job (table <c>credit_reservations</c>): the amount counts against the user's
+/// spendable credits until it is captured (charged), released, or expires. Exactly one of the three happens.
+/// </summary>
+public sealed class CreditReservation
+{
+    /// <summary>The reservation id.</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The user whose credits are held.</summary>
+    public string UserId { get; set; } = "";
+
+    /// <summary>The feature (lower case).</summary>
+    public string Feature { get; set; } = "";
+
+    /// <summary>The model (lower case).</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Credits held (0 for unlimited users).</summary>
+    public long Amount { get; set; }
+
+    /// <summary>Whether the user was unlimited (admin) when the hold was taken.</summary>
+    public bool IsUnlimited { get; set; }
+
+    /// <summary>Where the hold stands.</summary>
+    public ReservationStatus Status { get; set; }
+
+    /// <summary>Credits charged when captured.</summary>
+    public long? CapturedAmount { get; set; }
+
+    /// <summary>The usage ledger row written on capture.</summary>
+    public Guid? TransactionId { get; set; }
+
+    /// <summary>The caller's idempotency key; unique per user.</summary>
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>When the hold lapses if not captured (UTC).</summary>
+    public DateTime ExpiresAt { get; set; }
+
+    /// <summary>When the hold was taken (UTC).</summary>
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>When it was captured, released or expired (UTC).</summary>
+    public DateTime? SettledAt { get; set; }
+}

@@ -1,0 +1,37 @@
+namespace MediaForge.Credits;
+
+/// <summary>
+/// Holds on credits for long AI jobs: reserve before the job, capture (charge) when it succeeds, release when it
+/// fails. Spendable credits are the balance minus active holds. Exactly one of capture, release and expiry wins for a
+/// hold, also when they race; an expired hold never counts as held, even before the sweeper marks it.
+/// </summary>
+public interface ICreditReservationService
+{
+    /// <summary>Holds the price of one use of a feature with a model (or an explicit amount) against the user's credits.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="feature">The feature (case-insensitive).</param>
+    /// <param name="model">The model (case-insensitive).</param>
+    /// <param name="ttl">How long the hold lives if not captured; default <see cref="CreditsOptions.DefaultReservationTtl"/>.</param>
+    /// <param name="idempotencyKey">A key unique per user; a retry returns the original hold with <c>IsReplay</c>.</param>
+    /// <param name="amount">Credits to hold instead of the feature's price (for jobs priced by size).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="UnknownFeaturePricingException">No active price exists for the feature and model.</exception>
+    Task<CreditReservationResult> ReserveCreditsAsync(string userId, string feature, string model, TimeSpan? ttl = null,
+        string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Charges a hold: all of it, or <paramref name="actualAmount"/> (the rest is returned). Writes the usage ledger row and usage log.</summary>
+    /// <param name="reservationId">The hold.</param>
+    /// <param name="actualAmount">Credits to charge, at most the held amount; default: the held amount.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<CreditReservationSettlement> CaptureReservationAsync(Guid reservationId, long? actualAmount = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a hold back unused.</summary>
+    /// <param name="reservationId">The hold.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<CreditReservationSettlement> ReleaseReservationAsync(Guid reservationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks every hold past its expiry as expired and frees its credits (the hosted sweeper calls this).</summary>
+    /// <param name="cancellationToken">Cancels the sweep.</param>
+    /// <returns>How many holds were expired.</returns>
+    Task<int> ExpireReservationsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,256 @@
+using MediaForge.Credits.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaForge.Credits.Internal;
+
+/// <summary><see cref="ICreditReservationService"/> on a relational EF Core provider.</summary>
+internal sealed partial class CreditReservationService(
+    CreditsDbContextHandle handle,
+    CreditService credits,
+    ICreditCatalog catalog,
+    IOptions<CreditsOptions> options,
+    TimeProvider time,
+    ILogger<CreditReservationService> logger) : ICreditReservationService
+{
+    private readonly DbContext db = handle.Context;
+
+    public async Task<CreditReservationResult> ReserveCreditsAsync(string userId, string feature, string model, TimeSpan? ttl = null,
+        string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        var normalizedFeature = CreditArguments.Name(feature, nameof(feature));
+        var normalizedModel = CreditArguments.Name(model, nameof(model));
+        var price = await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false);
+        if (amount is { } explicitAmount)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(explicitAmount, nameof(amount));
+            price = explicitAmount;
+        }
+
+        var lifetime = ttl ?? options.Value.DefaultReservationTtl;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero, nameof(ttl));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, options.Value.MaxReservationTtl, nameof(ttl));
+        var key = CreditArguments.IdempotencyKey(idempotencyKey);
+
+        return await CreditTransactions.RunAsync(db, async ct =>
+        {
+            var now = time.GetUtcNow();
+            if (key is not null && await db.Set<CreditReservation>().AsNoTracking()
+                    .FirstOrDefaultAsync(r => r.UserId == userId && r.IdempotencyKey == key, ct).ConfigureAwait(false) is { } earlier)
+            {
+                var same = earlier.Feature == normalizedFeature && earlier.Model == normalizedModel && (earlier.IsUnlimited || earlier.Amount == price);
+                return same
+                    ? Held(earlier, (await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)).Available) with { IsReplay = true }
+                    : Refused(CreditDeductionError.IdempotencyKeyConflict, 0);
+            }
+
+            var unlimited = options.Value.AdminUserIds.Contains(userId);
+            if (!unlimited && !await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false))
+            {
+                var retry = await CreditHolds.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false) > 0
+                    && await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false);
+                if (!retry)
+                {
+                    var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
+                    if (!balance.IsUnlimited)
+                    {
+                        return Refused(CreditDeductionError.InsufficientCredits, balance.Available);
+                    }
+
+                    unlimited = true;
+                }
+            }
+
+            if (unlimited)
+            {
+                await credits.EnsureAccountAsync(userId, ct).ConfigureAwait(false);
+            }
+
+            var hold = new CreditReservation
+            {
+                Id = Guid.CreateVersion7(now),
+                UserId = userId,
+                Feature = normalizedFeature,
+                Model = normalizedModel,
+                Amount = unlimited ? 0 : price,
+                IsUnlimited = unlimited,
+                Status = ReservationStatus.Active,
+                IdempotencyKey = key,
+                ExpiresAt = (now + lifetime).UtcDateTime,
+                CreatedAt = now.UtcDateTime,
+            };
+            db.Add(hold);
+            try
+            {
+                await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                db.Entry(hold).State = EntityState.Detached;
+            }
+
+            LogReserved(userId, hold.Amount, hold.Id);
+            return Held(hold, (await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)).Available);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<CreditReservationSettlement> CaptureReservationAsync(Guid reservationId, long? actualAmount = null, CancellationToken cancellationToken = default) =>
+        CreditTransactions.RunAsync(db, async ct =>
+        {
+            var now = time.GetUtcNow();
+            var hold = await FindAsync(reservationId, ct).ConfigureAwait(false);
+            if (hold is null)
+            {
+                return new CreditReservationSettlement { Success = false };
+            }
+
+            if (hold.Status == ReservationStatus.Captured)
+            {
+                return await SettledAsync(hold, success: true, replay: true, ct).ConfigureAwait(false);
+            }
+
+            var charge = hold.IsUnlimited ? 0 : actualAmount ?? hold.Amount;
+            if (charge < 0 || charge > hold.Amount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(actualAmount), actualAmount,
+                    $"A capture charges from 0 to the held {hold.Amount} credits; {actualAmount} was asked for.");
+            }
+
+            if (hold.Status != ReservationStatus.Active || hold.ExpiresAt <= now.UtcDateTime)
+            {
+                await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
+                return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, replay: false, ct).ConfigureAwait(false);
+            }
+
+            if (!await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Captured, now.UtcDateTime, ct, capturedAmount: charge).ConfigureAwait(false))
+            {
+                var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
+                return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
+            }
+
+            var balance = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == hold.UserId).Select(a => a.Balance)
+                .FirstAsync(ct).ConfigureAwait(false);
+            var usage = new UsageLog
+            {
+                Id = Guid.CreateVersion7(now),
+                UserId = hold.UserId,
+                Feature = hold.Feature,
+                Model = hold.Model,
+                Price = hold.Amount,
+                CreditsUsed = charge,
+                IsUnlimited = hold.IsUnlimited,
+                CreatedAt = now.UtcDateTime,
+            };
+            var ledgerRow = charge == 0 ? null : new CreditTransaction
+            {
+                Id = Guid.CreateVersion7(now),
+                UserId = hold.UserId,
+                Amount = -charge,
+                BalanceAfter = balance,
+                Type = CreditTransactionType.Usage,
+                Description = $"{hold.Feature} ({hold.Model})",
+                Reference = hold.Id.ToString(),
+                CreatedAt = now.UtcDateTime,
+            };
+            usage.TransactionId = ledgerRow?.Id;
+            await CreditLedger.For(db).AppendAsync(ledgerRow, usage, ct).ConfigureAwait(false);
+            if (ledgerRow is not null)
+            {
+                await db.Set<CreditReservation>().Where(r => r.Id == hold.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.TransactionId, ledgerRow.Id), ct).ConfigureAwait(false);
+            }
+
+            LogSettled(hold.Id, ReservationStatus.Captured, charge);
+            return new CreditReservationSettlement
+            {
+                Success = true, Status = ReservationStatus.Captured, CreditsCharged = charge, TransactionId = ledgerRow?.Id, Balance = balance,
+            };
+        }, cancellationToken);
+
+    public Task<CreditReservationSettlement> ReleaseReservationAsync(Guid reservationId, CancellationToken cancellationToken = default) =>
+        CreditTransactions.RunAsync(db, async ct =>
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var hold = await FindAsync(reservationId, ct).ConfigureAwait(false);
+            if (hold is null)
+            {
+                return new CreditReservationSettlement { Success = false };
+            }
+
+            if (hold.Status == ReservationStatus.Active)
+            {
+                // Past its expiry, the expiry wins: the hold ends as expired, not released.
+                var to = hold.ExpiresAt <= now ? ReservationStatus.Expired : ReservationStatus.Released;
+                if (await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, to, now, ct).ConfigureAwait(false))
+                {
+                    LogSettled(hold.Id, to, 0);
+                    return await SettledAsync(hold with { Status = to }, success: to == ReservationStatus.Released, replay: false, ct).ConfigureAwait(false);
+                }
+
+                hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
+            }
+
+            return await SettledAsync(hold, success: hold.Status == ReservationStatus.Released, replay: true, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public async Task<int> ExpireReservationsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var lapsed = await db.Set<CreditReservation>().AsNoTracking()
+            .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
+            .OrderBy(r => r.ExpiresAt).Take(500)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var expired = 0;
+        foreach (var hold in lapsed)
+        {
+            if (await CreditTransactions.RunAsync(db, ct => CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, ct, onlyIfExpired: true), cancellationToken).ConfigureAwait(false))
+            {
+                expired++;
+            }
+        }
+
+        return expired;
+    }
+
+    private Task<CreditReservationRow?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Set<CreditReservation>().AsNoTracking().Where(r => r.Id == id)
+            .Select(r => new CreditReservationRow(r.Id, r.UserId, r.Feature, r.Model, r.Amount, r.IsUnlimited, r.Status, r.CapturedAmount, r.TransactionId, r.ExpiresAt))
+            .FirstOrDefaultAsync(cancellationToken)!;
+
+    private async Task<CreditReservationSettlement> SettledAsync(CreditReservationRow hold, bool success, bool replay, CancellationToken cancellationToken) => new()
+    {
+        Success = success,
+        Status = hold.Status,
+        CreditsCharged = hold.Status == ReservationStatus.Captured ? hold.CapturedAmount ?? 0 : 0,
+        TransactionId = hold.TransactionId,
+        Balance = (await credits.GetBalanceAsync(hold.UserId, cancellationToken).ConfigureAwait(false)).Balance,
+        IsReplay = replay && success,
+    };
+
+    private static CreditReservationResult Held(CreditReservation hold, long available) => new()
+    {
+        Success = true,
+        ReservationId = hold.Id,
+        Amount = hold.Amount,
+        ExpiresAt = new DateTimeOffset(DateTime.SpecifyKind(hold.ExpiresAt, DateTimeKind.Utc)),
+        Available = available,
+        Error = CreditDeductionError.None,
+    };
+
+    private static CreditReservationResult Refused(CreditDeductionError error, long available) => new()
+    {
+        Success = false, Amount = 0, Available = available, Error = error,
+    };
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "Held {Amount} credits of {UserId} (reservation {ReservationId})")]
+    private partial void LogReserved(string userId, long amount, Guid reservationId);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Debug, Message = "Reservation {ReservationId} {Status}; charged {Charged}")]
+    private partial void LogSettled(Guid reservationId, ReservationStatus status, long charged);
+}
+
+/// <summary>A reservation as read for settling it.</summary>
+internal sealed record CreditReservationRow(Guid Id, string UserId, string Feature, string Model, long Amount, bool IsUnlimited,
+    ReservationStatus Status, long? CapturedAmount, Guid? TransactionId, DateTime ExpiresAt);

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaForge.Credits.Internal;
+
+/// <summary>Expires lapsed reservations every <see cref="CreditsOptions.ReservationSweepInterval"/>.</summary>
+internal sealed partial class CreditReservationSweeper(
+    IServiceScopeFactory scopes,
+    IOptions<CreditsOptions> options,
+    TimeProvider time,
+    ILogger<CreditReservationSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReservationSweepInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var expired = await scope.ServiceProvider.GetRequiredService<ICreditReservationService>()
+                    .ExpireReservationsAsync(stoppingToken).ConfigureAwait(false);
+                if (expired > 0)
+                {
+                    LogExpired(expired);
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                LogSweepFailed(error);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "Expired {Count} lapsed credit reservations")]
+    private partial void LogExpired(int count);
+
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Error, Message = "The credit reservation sweep failed; it runs again at the next interval")]
+    private partial void LogSweepFailed(Exception error);
+}
