@@ -32,7 +32,7 @@ public sealed class CreditsApp : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<CreditsApp> StartAsync(CreditsDatabase database, string connectionString, Action<IServiceCollection>? configure = null)
+    public static async Task<CreditsApp> StartAsync(CreditsDatabase database, string connectionString, Action<IServiceCollection>? configure = null, Action<WebApplication>? map = null)
     {
         var stripe = await FakeStripe.StartAsync();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
@@ -52,6 +52,7 @@ public sealed class CreditsApp : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapCreditEndpoints();
+        map?.Invoke(app);
         await app.StartAsync();
         await app.Services.InitializeCreditsAsync(createSchema: true);
         return new CreditsApp(app, stripe);
