@@ -14,4 +14,7 @@ public sealed record CreditBalance
 
     /// <summary>Whether the user is unlimited (an admin): nothing is deducted from them.</summary>
     public required bool IsUnlimited { get; init; }
+
+    /// <summary>The next credits to expire, if any of the user's credits expire.</summary>
+    public CreditExpiration? NextExpiration { get; init; }
 }

@@ -30,7 +30,7 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());
         Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
         Services.TryAddScoped<ICreditReservationService, CreditReservationService>();
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditReservationSweeper>());
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditExpirySweeper>());
         return this;
     }
 }

@@ -17,6 +17,13 @@ public sealed class CreditsOptions
     /// </summary>
     public TimeSpan PricingCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long free credits live: <see cref="CreditTransactionType.Bonus"/> grants and free packages without their own
+    /// lifetime. Default <see langword="null"/>: they never expire. Purchased credits never expire unless their package
+    /// sets <see cref="Entities.CreditPackage.CreditLifetimeDays"/>.
+    /// </summary>
+    public TimeSpan? BonusCreditLifetime { get; set; }
+
     /// <summary>How long a reservation lives when the caller gives no time-to-live. Default 15 minutes.</summary>
     public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 

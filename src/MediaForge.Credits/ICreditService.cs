@@ -60,6 +60,27 @@ public interface ICreditService
         string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Grants credits that expire at <paramref name="expiresAt"/>: deductions consume the soonest-expiring credits
+    /// first, and at expiry the unconsumed remainder is removed once by an <see cref="CreditTransactionType.Expiration"/>
+    /// row. Credits past their expiry are never spendable, even before that row is written. Needs a relational provider.
+    /// </summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="amount">Credits to add; must be positive.</param>
+    /// <param name="type">The kind of grant.</param>
+    /// <param name="description">Human-readable description stored in the ledger.</param>
+    /// <param name="expiresAt">When the credits expire; must be in the future.</param>
+    /// <param name="metadata">Any object, stored as JSON.</param>
+    /// <param name="idempotencyKey">A key unique per user for this grant.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<CreditTransactionResult> AddExpiringCreditsAsync(string userId, long amount, CreditTransactionType type, string description,
+        DateTimeOffset expiresAt, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the expiry of every lapsed lot of credits (the hosted sweeper calls this; reads never count lapsed credits anyway).</summary>
+    /// <param name="cancellationToken">Cancels the sweep.</param>
+    /// <returns>Credits removed.</returns>
+    Task<long> ExpireCreditsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Gives back the credits of one usage charge (a failed AI job), once: a second call returns the first refund with
     /// <see cref="CreditTransactionResult.IsReplay"/> set. The refund row references the original transaction.
     /// </summary>

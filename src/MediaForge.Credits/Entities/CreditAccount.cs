@@ -21,6 +21,12 @@ public sealed class CreditAccount
     /// <summary>Total credits ever consumed or removed.</summary>
     public long TotalConsumed { get; set; }
 
+    /// <summary>
+    /// The soonest expiry of the user's lots with credits left (<see langword="null"/>: none expire). Deductions check it
+    /// on this one row, so credits past their expiry are never spent, even before the expiry is written.
+    /// </summary>
+    public DateTime? NextExpiryAt { get; set; }
+
     /// <summary>When the row was created (UTC).</summary>
     public DateTime CreatedAt { get; set; }
 

@@ -33,6 +33,9 @@ public sealed class CreditPackage
     /// <summary>Whether the pack is offered.</summary>
     public bool IsActive { get; set; } = true;
 
+    /// <summary>Days the pack's credits live after the grant; <see langword="null"/>: purchased credits never expire, free ones follow <c>BonusCreditLifetime</c>.</summary>
+    public int? CreditLifetimeDays { get; set; }
+
     /// <summary>Display order, ascending.</summary>
     public int SortOrder { get; set; }
 

@@ -10,10 +10,10 @@ namespace MediaForge.Credits.Internal;
 /// </summary>
 internal static class CreditHolds
 {
-    /// <summary>Takes a hold if the user's spendable credits cover it and the user is not flagged admin.</summary>
+    /// <summary>Takes a hold if the user's spendable credits cover it, none has lapsed unrecorded, and the user is not flagged admin.</summary>
     public static async Task<bool> TryHoldAsync(DbContext db, string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
         await db.Set<CreditAccount>()
-            .Where(a => a.UserId == userId && a.Balance - a.Reserved >= amount
+            .Where(a => a.UserId == userId && a.Balance - a.Reserved >= amount && (a.NextExpiryAt == null || a.NextExpiryAt > now)
                 && !db.Set<CreditUser>().Any(u => u.Id == userId && u.IsAdmin))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved + amount).SetProperty(a => a.UpdatedAt, now), cancellationToken)
             .ConfigureAwait(false) == 1;

@@ -16,13 +16,16 @@ internal abstract class CreditLedger
     /// <summary>Starts a transaction, or joins the host's current one (which the host then commits).</summary>
     public abstract Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken);
 
-    /// <summary>Takes <paramref name="amount"/> if the user's spendable credits cover it and the user is not flagged admin.</summary>
+    /// <summary>
+    /// Takes <paramref name="amount"/> if the user's spendable credits cover it, none of their credits has lapsed
+    /// unrecorded, and the user is not flagged admin.
+    /// </summary>
     /// <returns>The new balance, or <see langword="null"/> when nothing was taken.</returns>
-    public abstract Task<long?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken);
+    public abstract Task<LedgerBalance?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken);
 
     /// <summary>Adds <paramref name="amount"/> to an existing account.</summary>
     /// <returns>The new balance, or <see langword="null"/> when the user has no account yet.</returns>
-    public abstract Task<long?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken);
+    public abstract Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken);
 
     /// <summary>Creates the user and balance rows when they are missing.</summary>
     public abstract Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken);

@@ -25,8 +25,12 @@ internal sealed class CreditLedgerSql
         var accounts = new TableNames(db.Model, typeof(CreditAccount), helper);
         var users = new TableNames(db.Model, typeof(CreditUser), helper);
 
-        string Returning(string column) => sqlServer ? "" : $" RETURNING {column} AS {helper.DelimitIdentifier("Value")}";
-        string Output(string column) => sqlServer ? $" OUTPUT INSERTED.{column} AS {helper.DelimitIdentifier("Value")}" : "";
+        var nextExpiry = accounts.Column(nameof(CreditAccount.NextExpiryAt));
+        string Returning(string column) => sqlServer ? ""
+            : $" RETURNING {column} AS {helper.DelimitIdentifier(nameof(LedgerBalance.Balance))}, {nextExpiry} AS {helper.DelimitIdentifier(nameof(LedgerBalance.NextExpiryAt))}";
+        string Output(string column) => sqlServer
+            ? $" OUTPUT INSERTED.{column} AS {helper.DelimitIdentifier(nameof(LedgerBalance.Balance))}, INSERTED.{nextExpiry} AS {helper.DelimitIdentifier(nameof(LedgerBalance.NextExpiryAt))}"
+            : "";
 
         var balance = accounts.Column(nameof(CreditAccount.Balance));
         var reserved = accounts.Column(nameof(CreditAccount.Reserved));
@@ -37,11 +41,11 @@ internal sealed class CreditLedgerSql
         var userId = users.Column(nameof(CreditUser.Id));
         var isAdmin = users.Column(nameof(CreditUser.IsAdmin));
 
-        // {0} user id, {1} amount, {2} now, {3} true
+        // {0} user id, {1} amount, {2} now, {3} true. Refused when credits have lapsed and their expiry is not written yet.
         Debit = new SqlStatement(
             $"UPDATE {accounts.Table} SET {balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}}"
             + Output(balance)
-            + $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}}"
+            + $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}} AND ({nextExpiry} IS NULL OR {nextExpiry} > {{2}})"
             + $" AND NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}} AND {isAdmin} = {{3}})"
             + Returning(balance),
             [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
@@ -129,6 +133,14 @@ internal sealed class CreditLedgerSql
 
         public string Column(string property) => helper.DelimitIdentifier(Property(property).GetColumnName(store)!);
     }
+}
+
+/// <summary>A balance as a conditional update returns it.</summary>
+internal sealed class LedgerBalance
+{
+    public long Balance { get; set; }
+
+    public DateTime? NextExpiryAt { get; set; }
 }
 
 /// <summary>A SQL text with EF <c>{n}</c> placeholders and the model property whose type mapping binds each one.</summary>

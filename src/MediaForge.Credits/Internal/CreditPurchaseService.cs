@@ -1,6 +1,7 @@
 using MediaForge.Credits.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.Internal;
 
@@ -12,6 +13,7 @@ namespace MediaForge.Credits.Internal;
 internal sealed partial class CreditPurchaseService(
     CreditsDbContextHandle handle,
     CreditService credits,
+    IOptions<CreditsOptions> options,
     TimeProvider time,
     ILogger<CreditPurchaseService> logger) : ICreditPurchaseService
 {
@@ -91,10 +93,13 @@ internal sealed partial class CreditPurchaseService(
                 return Result(PurchaseFulfilmentOutcome.Mismatch, purchase, null, null) with { Detail = mismatch };
             }
 
+            var lifetimeDays = await db.Set<CreditPackage>().AsNoTracking().Where(p => p.Id == purchase.PackageId)
+                .Select(p => p.CreditLifetimeDays).FirstOrDefaultAsync(ct).ConfigureAwait(false);
             var grant = await credits.GrantAsync(
                 purchase.UserId, purchase.Credits, CreditTransactionType.Purchase, $"{purchase.PackageId} pack purchase",
                 CreditArguments.Metadata(new { purchaseId = purchase.Id, packageId = purchase.PackageId, amountCents = purchase.AmountCents, currency = purchase.Currency }),
-                PurchaseKey(providerSessionId), providerSessionId, ct).ConfigureAwait(false);
+                PurchaseKey(providerSessionId), providerSessionId, ct,
+                lifetimeDays is { } days ? time.GetUtcNow().AddDays(days) : null).ConfigureAwait(false);
             var now = time.GetUtcNow().UtcDateTime;
             await db.Set<CreditPurchase>()
                 .Where(p => p.Id == purchase.Id && p.Status != PurchaseStatus.Completed)
@@ -147,8 +152,10 @@ internal sealed partial class CreditPurchaseService(
         var package = await FindPackageAsync(packageId, free: true, cancellationToken).ConfigureAwait(false);
         return await CreditTransactions.RunAsync(db, async ct =>
         {
+            var lifetime = package.CreditLifetimeDays is { } days ? TimeSpan.FromDays(days) : options.Value.BonusCreditLifetime;
             var grant = await credits.GrantAsync(userId, package.Credits, CreditTransactionType.Bonus, $"{package.Name} pack (free)",
-                CreditArguments.Metadata(new { packageId = package.Id }), PackageKey(package.Id), reference, ct).ConfigureAwait(false);
+                CreditArguments.Metadata(new { packageId = package.Id }), PackageKey(package.Id), reference, ct,
+                lifetime is { } live ? time.GetUtcNow() + live : null).ConfigureAwait(false);
             if (grant.IsReplay)
             {
                 var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);

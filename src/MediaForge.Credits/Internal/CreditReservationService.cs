@@ -49,8 +49,10 @@ internal sealed partial class CreditReservationService(
             var unlimited = options.Value.AdminUserIds.Contains(userId);
             if (!unlimited && !await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false))
             {
-                var retry = await CreditHolds.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false) > 0
-                    && await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false);
+                // Refused: write what has lapsed (holds, expiring credits), then try once more against the written state.
+                await CreditHolds.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false);
+                await CreditLots.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false);
+                var retry = await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false);
                 if (!retry)
                 {
                     var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
@@ -130,8 +132,14 @@ internal sealed partial class CreditReservationService(
                 return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
             }
 
-            var balance = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == hold.UserId).Select(a => a.Balance)
-                .FirstAsync(ct).ConfigureAwait(false);
+            var account = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == hold.UserId)
+                .Select(a => new { a.Balance, a.NextExpiryAt }).FirstAsync(ct).ConfigureAwait(false);
+            var balance = account.Balance;
+            if (charge > 0 && account.NextExpiryAt is not null)
+            {
+                // The held credits are spent now: take them out of the soonest-expiring lots (lapsed ones first).
+                await CreditLots.ConsumeAsync(db, hold.UserId, charge, ct).ConfigureAwait(false);
+            }
             var usage = new UsageLog
             {
                 Id = Guid.CreateVersion7(now),

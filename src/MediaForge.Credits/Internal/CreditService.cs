@@ -36,6 +36,7 @@ internal sealed partial class CreditService(
             Balance = account.Balance,
             Available = account.Available,
             IsUnlimited = account.IsAdmin || IsConfiguredAdmin(userId),
+            NextExpiration = account.NextExpiration,
         };
     }
 
@@ -96,17 +97,61 @@ internal sealed partial class CreditService(
             throw new ArgumentException($"Credits cannot be added with transaction type '{type}'.", nameof(type));
         }
 
+        var expiresAt = type == CreditTransactionType.Bonus && options.Value.BonusCreditLifetime is { } lifetime
+            ? time.GetUtcNow() + lifetime
+            : (DateTimeOffset?)null;
         return GrantAsync(userId, amount, type, description, CreditArguments.Metadata(metadata),
-            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken);
+            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken, expiresAt);
+    }
+
+    public Task<CreditTransactionResult> AddExpiringCreditsAsync(string userId, long amount, CreditTransactionType type, string description,
+        DateTimeOffset expiresAt, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
+        ArgumentNullException.ThrowIfNull(description);
+        if (type is CreditTransactionType.Usage or CreditTransactionType.Expiration || !Enum.IsDefined(type))
+        {
+            throw new ArgumentException($"Credits cannot be added with transaction type '{type}'.", nameof(type));
+        }
+
+        if (expiresAt <= time.GetUtcNow())
+        {
+            throw new ArgumentOutOfRangeException(nameof(expiresAt), expiresAt, "Expiring credits need an expiry in the future.");
+        }
+
+        return GrantAsync(userId, amount, type, description, CreditArguments.Metadata(metadata),
+            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken, expiresAt);
+    }
+
+    public async Task<long> ExpireCreditsAsync(CancellationToken cancellationToken = default)
+    {
+        if (!db.Database.IsRelational())
+        {
+            return 0;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var users = await db.Set<CreditGrant>().AsNoTracking()
+            .Where(g => g.Remaining > 0 && g.ExpiresAt <= now)
+            .Select(g => g.UserId).Distinct().Take(500)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        long removed = 0;
+        foreach (var user in users)
+        {
+            removed += await CreditTransactions.RunAsync(db, ct => CreditLots.ExpireLapsedAsync(db, user, now, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        return removed;
     }
 
     /// <summary>Grants validated credits, with an external reference on the ledger row (for purchases and webhooks).</summary>
     internal async Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
-        string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken)
+        string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken, DateTimeOffset? expiresAt = null)
     {
         const int maxDescription = 500;
         var grant = new GrantRequest(userId, amount, type, description.Length > maxDescription ? description[..maxDescription] : description,
-            metadataJson, idempotencyKey, reference);
+            metadataJson, idempotencyKey, reference, expiresAt?.UtcDateTime);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -167,7 +212,18 @@ internal sealed partial class CreditService(
             }
 
             var now = time.GetUtcNow();
-            var balance = await Ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, ct).ConfigureAwait(false);
+            var debited = await Ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, ct).ConfigureAwait(false);
+            if (debited is null && await WriteLapsesAsync(userId, await ReadAccountAsync(userId, ct).ConfigureAwait(false), now.UtcDateTime, ct).ConfigureAwait(false))
+            {
+                debited = await Ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, ct).ConfigureAwait(false);
+            }
+
+            if (debited is { NextExpiryAt: not null })
+            {
+                await CreditLots.ConsumeAsync(db, userId, -amount, ct).ConfigureAwait(false);
+            }
+
+            var balance = debited?.Balance;
             if (balance is null)
             {
                 return new CreditAdjustmentResult
@@ -273,21 +329,31 @@ internal sealed partial class CreditService(
         {
             var debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
             var account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
-            if (debited is null && account.LapsedHolds > 0 && !account.IsAdmin
-                && await CreditHolds.ExpireLapsedAsync(db, usage.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false) > 0)
+            var wroteLapses = debited is null && !account.IsAdmin && await WriteLapsesAsync(usage.UserId, account, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            if (wroteLapses)
             {
-                // Lapsed holds were still counted in credits.reserved: expire them and try again.
                 debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+                account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
             }
 
-            if (debited is { } balance)
+            if (debited is not null)
             {
-                balanceAfter = balance;
+                balanceAfter = debited.Balance;
+                if (debited.NextExpiryAt is not null)
+                {
+                    await CreditLots.ConsumeAsync(db, usage.UserId, usage.Price, cancellationToken).ConfigureAwait(false);
+                }
             }
             else
             {
                 if (!account.IsAdmin)
                 {
+                    if (wroteLapses)
+                    {
+                        // Keep the expiries just written even though the deduction itself is refused.
+                        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     LogInsufficient(usage.UserId, usage.Feature, usage.Model, usage.Price, account.Available);
                     return new CreditDeductionResult
                     {
@@ -361,20 +427,22 @@ internal sealed partial class CreditService(
             return replay;
         }
 
-        var balance = await Ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-        if (balance is null)
+        var credited = await Ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        if (credited is null)
         {
             await Ledger.EnsureAccountAsync(grant.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-            balance = await Ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
+            credited = await Ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The credit account of user '{grant.UserId}' could not be created.");
         }
+
+        var balance = credited.Balance;
 
         var row = new CreditTransaction
         {
             Id = Guid.CreateVersion7(now),
             UserId = grant.UserId,
             Amount = grant.Amount,
-            BalanceAfter = balance.Value,
+            BalanceAfter = balance,
             Type = grant.Type,
             Description = grant.Description,
             Metadata = grant.Metadata,
@@ -383,6 +451,11 @@ internal sealed partial class CreditService(
             CreatedAt = now.UtcDateTime,
         };
         await Ledger.AppendAsync(row, null, cancellationToken).ConfigureAwait(false);
+        if (grant.ExpiresAt is { } expiresAt)
+        {
+            await CreditLots.AddAsync(db, grant.UserId, row.Id, grant.Amount, expiresAt, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        }
+
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         LogGranted(row.UserId, row.Amount, row.Type, row.BalanceAfter);
         return new CreditTransactionResult { TransactionId = row.Id, Balance = row.BalanceAfter };
@@ -464,26 +537,77 @@ internal sealed partial class CreditService(
     }
 
     /// <summary>
-    /// Reads balance, spendable credits and the admin flag in one query. Holds past their expiry are not counted as
-    /// held, even before the sweeper marks them.
+    /// Writes what has lapsed for a user whose debit was refused: holds past their expiry (still counted in
+    /// <c>credits.reserved</c>) and lots past their expiry (still counted in the balance).
+    /// </summary>
+    /// <returns>
+    /// Whether there was anything lapsed, so the debit is worth trying again (also when a racing transaction wrote
+    /// the lapse first: the debit was refused against the state before it).
+    /// </returns>
+    private async Task<bool> WriteLapsesAsync(string userId, AccountState account, DateTime now, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsRelational() || (account.LapsedHolds == 0 && !account.HasLapsedLots))
+        {
+            return false;
+        }
+
+        if (account.LapsedHolds > 0)
+        {
+            await CreditHolds.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (account.HasLapsedLots)
+        {
+            await CreditLots.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads balance, spendable credits and the admin flag: one query with a LEFT JOIN on both primary keys (two index
+    /// lookups). Only users with holds or expiring credits cost more: holds past their expiry are not counted as held,
+    /// and credits past their expiry are not counted at all, even before the sweeper writes them.
     /// </summary>
     private async Task<AccountState> ReadAccountAsync(string userId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        var row = await db.Set<CreditUser>().AsNoTracking()
-            .Where(u => u.Id == userId)
-            .Select(u => new
-            {
-                u.IsAdmin,
-                Account = db.Set<CreditAccount>().Where(a => a.UserId == u.Id).Select(a => new { a.Balance, a.Reserved }).FirstOrDefault(),
-                Lapsed = db.Set<CreditReservation>()
-                    .Where(r => r.UserId == u.Id && r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
-                    .Sum(r => (long?)r.Amount) ?? 0,
-            })
+        var row = await (
+                from u in db.Set<CreditUser>().AsNoTracking()
+                where u.Id == userId
+                join a in db.Set<CreditAccount>().AsNoTracking() on u.Id equals a.UserId into accounts
+                from a in accounts.DefaultIfEmpty()
+                select new { u.IsAdmin, Balance = (long?)a.Balance, Reserved = (long?)a.Reserved, NextExpiryAt = (DateTime?)a.NextExpiryAt })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return row?.Account is { } account
-            ? new AccountState(account.Balance, account.Balance - account.Reserved + row.Lapsed, row.IsAdmin, row.Lapsed)
-            : new AccountState(0, 0, row?.IsAdmin ?? false, 0);
+        if (row?.Balance is not { } balance)
+        {
+            return new AccountState(0, 0, row?.IsAdmin ?? false, 0, false, null);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var reserved = row.Reserved ?? 0;
+        long lapsedHolds = 0;
+        if (reserved > 0)
+        {
+            lapsedHolds = await db.Set<CreditReservation>().AsNoTracking()
+                .Where(r => r.UserId == userId && r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
+                .SumAsync(r => r.Amount, cancellationToken).ConfigureAwait(false);
+        }
+
+        var headroom = balance - (reserved - lapsedHolds);
+        long expirable = 0;
+        CreditExpiration? next = null;
+        if (row.NextExpiryAt is not null)
+        {
+            var lots = await db.Set<CreditGrant>().AsNoTracking()
+                .Where(g => g.UserId == userId && g.Remaining > 0)
+                .OrderBy(g => g.ExpiresAt)
+                .Select(g => new { g.Remaining, g.ExpiresAt })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            expirable = Math.Min(lots.Where(l => l.ExpiresAt <= now).Sum(l => l.Remaining), Math.Max(0, headroom));
+            next = lots.Where(l => l.ExpiresAt > now).GroupBy(l => l.ExpiresAt).Select(g => new CreditExpiration(g.Sum(l => l.Remaining), Utc(g.Key))).FirstOrDefault();
+        }
+
+        return new AccountState(balance - expirable, headroom - expirable, row.IsAdmin, lapsedHolds, row.NextExpiryAt <= now, next);
     }
 
     private bool IsConfiguredAdmin(string userId) => options.Value.AdminUserIds.Contains(userId);
@@ -517,9 +641,10 @@ internal sealed partial class CreditService(
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Credit operation of {UserId} lost a race (attempt {Attempt}) and is retried: {Reason}")]
     private partial void LogRetry(string userId, int attempt, string reason);
 
-    private readonly record struct AccountState(long Balance, long Available, bool IsAdmin, long LapsedHolds);
+    private readonly record struct AccountState(long Balance, long Available, bool IsAdmin, long LapsedHolds, bool HasLapsedLots, CreditExpiration? NextExpiration);
 
     private sealed record DeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata, string? IdempotencyKey);
 
-    private sealed record GrantRequest(string UserId, long Amount, CreditTransactionType Type, string Description, string? Metadata, string? IdempotencyKey, string? Reference);
+    private sealed record GrantRequest(string UserId, long Amount, CreditTransactionType Type, string Description, string? Metadata,
+        string? IdempotencyKey, string? Reference, DateTime? ExpiresAt);
 }

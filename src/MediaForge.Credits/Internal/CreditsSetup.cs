@@ -155,6 +155,7 @@ internal sealed partial class CreditsSetup(
                 OncePerUser = p.OncePerUser,
                 MostPopular = p.MostPopular,
                 IsActive = p.IsActive,
+                CreditLifetimeDays = p.CreditLifetimeDays,
                 SortOrder = p.SortOrder,
                 CreatedAt = now,
                 UpdatedAt = now,

@@ -21,10 +21,10 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         return new CreditLedgerScope(await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    public override Task<long?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
+    public override Task<LedgerBalance?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
         QueryBalanceAsync(sql.Debit, [userId, amount, now, true], cancellationToken);
 
-    public override Task<long?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
+    public override Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
         QueryBalanceAsync(sql.Credit, [userId, amount, now], cancellationToken);
 
     public override Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
@@ -43,11 +43,11 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
             : ExecuteAsync(sql.InsertUsageLog, CreditLedgerSql.ValuesOf(sql.InsertUsageLog, usage!), cancellationToken);
     }
 
-    private async Task<long?> QueryBalanceAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
+    private async Task<LedgerBalance?> QueryBalanceAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
         using var factory = db.Database.GetDbConnection().CreateCommand();
         object[] parameters = statement.CreateParameters(factory, values);
-        var rows = await db.Database.SqlQueryRaw<long>(statement.Text, parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Database.SqlQueryRaw<LedgerBalance>(statement.Text, parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 

@@ -12,11 +12,11 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
     public override Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new CreditLedgerScope(null));
 
-    public override async Task<long?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken)
+    public override async Task<LedgerBalance?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken)
     {
         var flaggedAdmin = await db.Set<CreditUser>().AnyAsync(u => u.Id == userId && u.IsAdmin, cancellationToken).ConfigureAwait(false);
         var account = await db.Set<CreditAccount>().FindAsync([userId], cancellationToken).ConfigureAwait(false);
-        if (flaggedAdmin || account is null || account.Balance - account.Reserved < amount)
+        if (flaggedAdmin || account is null || account.Balance - account.Reserved < amount || account.NextExpiryAt <= now)
         {
             if (account is not null)
             {
@@ -30,10 +30,10 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         account.TotalConsumed += amount;
         account.UpdatedAt = now;
         await SaveAsync(cancellationToken, account).ConfigureAwait(false);
-        return account.Balance;
+        return new LedgerBalance { Balance = account.Balance, NextExpiryAt = account.NextExpiryAt };
     }
 
-    public override async Task<long?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken)
+    public override async Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken)
     {
         var account = await db.Set<CreditAccount>().FindAsync([userId], cancellationToken).ConfigureAwait(false);
         if (account is null)
@@ -45,7 +45,7 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         account.TotalGranted += amount;
         account.UpdatedAt = now;
         await SaveAsync(cancellationToken, account).ConfigureAwait(false);
-        return account.Balance;
+        return new LedgerBalance { Balance = account.Balance, NextExpiryAt = account.NextExpiryAt };
     }
 
     public override async Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken)

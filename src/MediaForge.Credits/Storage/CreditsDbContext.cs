@@ -51,6 +51,9 @@ public class CreditsDbContext : DbContext
     /// <summary>Credit holds of long jobs (<c>credit_reservations</c>).</summary>
     public DbSet<CreditReservation> Reservations => Set<CreditReservation>();
 
+    /// <summary>Expiring lots of credits (<c>credit_grants</c>).</summary>
+    public DbSet<CreditGrant> Grants => Set<CreditGrant>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

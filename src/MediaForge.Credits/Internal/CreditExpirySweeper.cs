@@ -5,12 +5,12 @@ using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.Internal;
 
-/// <summary>Expires lapsed reservations every <see cref="CreditsOptions.ReservationSweepInterval"/>.</summary>
-internal sealed partial class CreditReservationSweeper(
+/// <summary>Writes lapsed reservations and lapsed credits every <see cref="CreditsOptions.ReservationSweepInterval"/>.</summary>
+internal sealed partial class CreditExpirySweeper(
     IServiceScopeFactory scopes,
     IOptions<CreditsOptions> options,
     TimeProvider time,
-    ILogger<CreditReservationSweeper> logger) : BackgroundService
+    ILogger<CreditExpirySweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,9 +22,11 @@ internal sealed partial class CreditReservationSweeper(
                 await using var scope = scopes.CreateAsyncScope();
                 var expired = await scope.ServiceProvider.GetRequiredService<ICreditReservationService>()
                     .ExpireReservationsAsync(stoppingToken).ConfigureAwait(false);
-                if (expired > 0)
+                var credits = await scope.ServiceProvider.GetRequiredService<ICreditService>()
+                    .ExpireCreditsAsync(stoppingToken).ConfigureAwait(false);
+                if (expired > 0 || credits > 0)
                 {
-                    LogExpired(expired);
+                    LogExpired(expired, credits);
                 }
             }
             catch (Exception error) when (error is not OperationCanceledException)
@@ -34,9 +36,9 @@ internal sealed partial class CreditReservationSweeper(
         }
     }
 
-    [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "Expired {Count} lapsed credit reservations")]
-    private partial void LogExpired(int count);
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "Expired {Reservations} lapsed reservations and {Credits} lapsed credits")]
+    private partial void LogExpired(int reservations, long credits);
 
-    [LoggerMessage(EventId = 1311, Level = LogLevel.Error, Message = "The credit reservation sweep failed; it runs again at the next interval")]
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Error, Message = "The credit expiry sweep failed; it runs again at the next interval")]
     private partial void LogSweepFailed(Exception error);
 }
