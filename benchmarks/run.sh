@@ -112,6 +112,22 @@ DOC
   cat "$RESULTS"
   cat <<'DOC'
 
+## Reading the figures
+
+- Zero overdrafts and zero lost updates for the library and both raw baselines in every cell and in the probe; naive
+  EF loses updates in every shape and, when credits are scarce, charges twice what the balance allowed.
+- "raw ADO.NET, the library's writes" runs the library's statements by hand (totals, admin check, the usage log row
+  in the same batch). It separates what the library does more than the issue's baseline (a second row with three
+  indexes) from EF Core's own cost (scope, pooled context, the raw-SQL query pipeline). Round trips are the same
+  for both: the `UPDATE`, one batched `INSERT`, the commit (plus the key lookup with an idempotency key).
+- On SQLite every write transaction holds the one database write lock; whatever runs inside it (EF overhead, the
+  key lookup) lowers throughput directly. p99 values near 150 ms and above are writers waiting for that lock
+  (Microsoft.Data.Sqlite retries a busy statement after a pause), not work.
+- On PostgreSQL with fsync on, the hot-user cells are bound by one WAL flush per commit under one row lock; their
+  differences are within run-to-run noise on this machine.
+- Two cores are shared by 16 workers, the .NET runtime and the PostgreSQL server, so client CPU (EF) shows up in
+  throughput more than it would on a larger machine.
+
 ## Not measured yet
 
 - TODO(add-on): `GET /api/credits/balance` over HTTP against a bare minimal-API endpoint reading one row (target
