@@ -45,7 +45,8 @@ public abstract class CreditsDatabase : IAsyncLifetime
     protected abstract Task DropDatabasesAsync();
 
     /// <summary>Services on the given database with the bundled context, pooled like a production host.</summary>
-    public ServiceProvider BuildServices(string connectionString, Action<CreditsOptions>? configure = null, TimeProvider? time = null)
+    public ServiceProvider BuildServices(string connectionString, Action<CreditsOptions>? configure = null, TimeProvider? time = null,
+        Action<DbContextOptionsBuilder>? configureContext = null)
     {
         var services = new ServiceCollection();
         if (time is not null)
@@ -53,7 +54,11 @@ public abstract class CreditsDatabase : IAsyncLifetime
             services.AddSingleton(time);
         }
 
-        services.AddDbContextPool<CreditsDbContext>(options => UseProvider(options, connectionString));
+        services.AddDbContextPool<CreditsDbContext>(options =>
+        {
+            UseProvider(options, connectionString);
+            configureContext?.Invoke(options);
+        });
         services.AddMediaForgeCredits(configure).UseEntityFrameworkCore<CreditsDbContext>();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         providers.Add(provider);
@@ -68,6 +73,29 @@ public abstract class CreditsDatabase : IAsyncLifetime
         var balance = await db.Accounts.Where(a => a.UserId == userId).Select(a => (long?)a.Balance).FirstOrDefaultAsync() ?? 0;
         var rows = await db.Transactions.Where(t => t.UserId == userId).Select(t => t.Amount).ToListAsync();
         return (balance, rows.Sum(), rows.Count);
+    }
+
+    /// <summary>
+    /// Checks every ledger invariant for the users whose id starts with <paramref name="userPrefix"/>: balance against the
+    /// sum of the ledger, no negative balance, every charge with its usage log and every non-admin usage log with its charge.
+    /// </summary>
+    public async Task<LedgerAudit> AuditAsync(string userPrefix)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var accounts = await db.Accounts.Where(a => a.UserId.StartsWith(userPrefix))
+            .Select(a => new { a.Balance, Sum = db.Transactions.Where(t => t.UserId == a.UserId).Sum(t => (long?)t.Amount) ?? 0 })
+            .ToListAsync();
+        var orphanUsageLogs = await db.UsageLogs.CountAsync(u => u.UserId.StartsWith(userPrefix) && !u.IsUnlimited
+            && !db.Transactions.Any(t => t.Id == u.TransactionId && t.Amount == -u.CreditsUsed));
+        var orphanCharges = await db.Transactions.CountAsync(t => t.UserId.StartsWith(userPrefix) && t.Type == CreditTransactionType.Usage
+            && !db.UsageLogs.Any(u => u.TransactionId == t.Id));
+        return new LedgerAudit(
+            accounts.Count,
+            accounts.Count(a => a.Balance != a.Sum),
+            accounts.Count(a => a.Balance < 0),
+            orphanUsageLogs,
+            orphanCharges);
     }
 
     public async Task<int> CountUsageAsync(string userId)
@@ -92,4 +120,14 @@ public abstract class CreditsDatabase : IAsyncLifetime
             await db.SaveChangesAsync();
         });
     }
+}
+
+/// <param name="Accounts">Balance rows checked.</param>
+/// <param name="Mismatched">Balances that differ from the sum of their ledger.</param>
+/// <param name="Negative">Negative balances.</param>
+/// <param name="OrphanUsageLogs">Usage logs of non-admins without their charge in the ledger.</param>
+/// <param name="OrphanCharges">Usage charges in the ledger without their usage log.</param>
+public sealed record LedgerAudit(int Accounts, int Mismatched, int Negative, int OrphanUsageLogs, int OrphanCharges)
+{
+    public bool IsConsistent => Mismatched == 0 && Negative == 0 && OrphanUsageLogs == 0 && OrphanCharges == 0;
 }

@@ -1,0 +1,205 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaForge.Credits.Benchmarks;
+
+/// <summary>
+/// One database under test: how EF and raw ADO.NET connect to it, the raw baseline deduction, bulk loads and the
+/// audit. The tables are the library's own (created by <c>InitializeCreditsAsync</c>), so all approaches write the
+/// same rows into the same schema.
+/// </summary>
+internal abstract class BenchStore : IAsyncDisposable
+{
+    public const string UsageDescription = "image-generation (default)";
+
+    public abstract string Name { get; }
+
+    /// <summary>Connection settings worth printing (journal mode, synchronous, fsync...).</summary>
+    public abstract Task<string> DescribeAsync();
+
+    public abstract void UseProvider(DbContextOptionsBuilder options);
+
+    /// <summary>An open raw connection with the same per-connection settings EF gets.</summary>
+    public abstract Task<DbConnection> OpenAsync();
+
+    /// <summary>How a GUID is stored in this provider (EF stores TEXT on SQLite, uuid on PostgreSQL).</summary>
+    protected abstract object GuidValue(Guid id);
+
+    /// <summary>Appends rows fast (prepared inserts in one transaction on SQLite, binary COPY on PostgreSQL).</summary>
+    public abstract Task BulkInsertAsync(string table, string[] columns, IEnumerable<object?[]> rows);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>
+    /// The raw baseline: one transaction (BEGIN IMMEDIATE on SQLite), the conditional UPDATE returning the balance,
+    /// one ledger INSERT, commit.
+    /// </summary>
+    public async Task<bool> RawDeductAsync(string userId, long cost)
+    {
+        await using var connection = await OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        long balance;
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE credits SET balance = balance - @cost WHERE user_id = @u AND balance >= @cost RETURNING balance";
+            Add(update, "cost", cost);
+            Add(update, "u", userId);
+            var result = await update.ExecuteScalarAsync();
+            if (result is null)
+            {
+                return false;
+            }
+
+            balance = Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO credit_transactions (id, user_id, amount, balance_after, type, description, created_at)"
+                + " VALUES (@id, @u, @amount, @after, 'Usage', @description, @now)";
+            Add(insert, "id", GuidValue(Guid.CreateVersion7()));
+            Add(insert, "u", userId);
+            Add(insert, "amount", -cost);
+            Add(insert, "after", balance);
+            Add(insert, "description", UsageDescription);
+            Add(insert, "now", DateTime.UtcNow);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// The raw baseline doing the library's writes: the same conditional UPDATE (totals, timestamp, admin check), then
+    /// one batched command with the ledger row and the usage log. Separates EF's cost from the extra row.
+    /// </summary>
+    public async Task<bool> RawDeductLikeLibraryAsync(string userId, long cost)
+    {
+        var now = DateTime.UtcNow;
+        await using var connection = await OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        long balance;
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE credits SET balance = balance - @cost, total_consumed = total_consumed + @cost, updated_at = @now"
+                + " WHERE user_id = @u AND balance - reserved >= @cost AND NOT EXISTS (SELECT 1 FROM users WHERE id = @u AND is_admin = @admin) RETURNING balance";
+            Add(update, "cost", cost);
+            Add(update, "now", now);
+            Add(update, "u", userId);
+            Add(update, "admin", true);
+            var result = await update.ExecuteScalarAsync();
+            if (result is null)
+            {
+                return false;
+            }
+
+            balance = Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await using (var insert = connection.CreateCommand())
+        {
+            var transactionId = Guid.CreateVersion7();
+            var usageId = Guid.CreateVersion7();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO credit_transactions (id, user_id, amount, balance_after, type, description, metadata, idempotency_key, reference, created_at)"
+                + " VALUES (@id, @u, @amount, @after, 'Usage', @description, NULL, NULL, @reference, @now);"
+                + " INSERT INTO usage_logs (id, user_id, feature, model, credits_used, price, is_unlimited, prompt, metadata, transaction_id, idempotency_key, created_at)"
+                + " VALUES (@usage, @u, 'image-generation', 'default', @cost, @cost, @unlimited, NULL, NULL, @id, NULL, @now)";
+            Add(insert, "id", GuidValue(transactionId));
+            Add(insert, "usage", GuidValue(usageId));
+            Add(insert, "u", userId);
+            Add(insert, "amount", -cost);
+            Add(insert, "cost", cost);
+            Add(insert, "after", balance);
+            Add(insert, "description", UsageDescription);
+            Add(insert, "reference", usageId.ToString());
+            Add(insert, "unlimited", false);
+            Add(insert, "now", now);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    /// <summary>Raw read of one balance row (the reference for the read latencies).</summary>
+    public async Task<long> RawBalanceAsync(string userId)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT balance - reserved FROM credits WHERE user_id = @u";
+        Add(command, "u", userId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Creates users with a balance and the grant row that proves it.</summary>
+    public async Task SeedAccountsAsync(IReadOnlyList<string> userIds, long balance)
+    {
+        var now = DateTime.UtcNow;
+        await BulkInsertAsync("users", ["id", "is_admin", "created_at", "updated_at"],
+            userIds.Select(u => new object?[] { u, false, now, now }));
+        await BulkInsertAsync("credits", ["user_id", "balance", "reserved", "total_granted", "total_consumed", "created_at", "updated_at"],
+            userIds.Select(u => new object?[] { u, balance, 0L, balance, 0L, now, now }));
+        await BulkInsertAsync("credit_transactions", ["id", "user_id", "amount", "balance_after", "type", "description", "created_at"],
+            userIds.Select(u => new object?[] { GuidValue(Guid.CreateVersion7()), u, balance, balance, "Purchase", "benchmark grant", now }));
+    }
+
+    /// <summary>Users with <paramref name="rowsPerUser"/> ledger rows of +1 each (balance = rows), loaded with raw SQL.</summary>
+    public async Task SeedLedgerAsync(IReadOnlyList<string> userIds, int rowsPerUser)
+    {
+        var now = DateTime.UtcNow;
+        await BulkInsertAsync("users", ["id", "is_admin", "created_at", "updated_at"],
+            userIds.Select(u => new object?[] { u, false, now, now }));
+        await BulkInsertAsync("credits", ["user_id", "balance", "reserved", "total_granted", "total_consumed", "created_at", "updated_at"],
+            userIds.Select(u => new object?[] { u, (long)rowsPerUser, 0L, (long)rowsPerUser, 0L, now, now }));
+        await BulkInsertAsync("credit_transactions", ["id", "user_id", "amount", "balance_after", "type", "description", "created_at"],
+            userIds.SelectMany(u => Enumerable.Range(1, rowsPerUser).Select(i =>
+                new object?[] { GuidValue(Guid.CreateVersion7()), u, 1L, (long)i, "Bonus", "benchmark history", now.AddSeconds(i - rowsPerUser) })));
+    }
+
+    /// <summary>Balance against the ledger for every user whose id starts with <paramref name="prefix"/>.</summary>
+    public async Task<Audit> AuditAsync(string prefix)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT COUNT(*),
+                   COALESCE(SUM(CASE WHEN c.balance <> COALESCE(l.s, 0) THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(c.balance - COALESCE(l.s, 0)), 0),
+                   COALESCE(SUM(CASE WHEN c.balance < 0 OR COALESCE(l.s, 0) < 0 THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(l.n), 0)
+            FROM credits c
+            LEFT JOIN (SELECT user_id, SUM(amount) AS s, SUM(CASE WHEN amount < 0 THEN 1 ELSE 0 END) AS n
+                       FROM credit_transactions WHERE user_id LIKE @p GROUP BY user_id) l ON l.user_id = c.user_id
+            WHERE c.user_id LIKE @p
+            """;
+        Add(command, "p", prefix + "%");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new Audit(
+            Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToInt64(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToInt64(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    protected static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}
+
+/// <param name="Users">Users checked.</param>
+/// <param name="Mismatched">Users whose balance differs from the sum of their ledger.</param>
+/// <param name="LostCredits">Σ (balance − Σ ledger): credits charged in the ledger but never taken from the balance.</param>
+/// <param name="Negative">Users with a negative balance or a negative ledger sum (overdrafts).</param>
+/// <param name="Charges">Usage rows in the ledger.</param>
+internal sealed record Audit(long Users, long Mismatched, long LostCredits, long Negative, long Charges);

@@ -1,0 +1,82 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace MediaForge.Credits.Benchmarks;
+
+/// <summary>A fresh database on the given server (benchmarks/run.sh starts a durable throwaway cluster).</summary>
+internal sealed class PostgresBenchStore : BenchStore
+{
+    private readonly string serverConnectionString;
+    private readonly string database = "mf_bench_" + Guid.NewGuid().ToString("N");
+    private readonly string connectionString;
+    private readonly NpgsqlDataSource dataSource;
+
+    private PostgresBenchStore(string serverConnectionString)
+    {
+        this.serverConnectionString = serverConnectionString;
+        connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database, MaxPoolSize = 100 }.ConnectionString;
+        dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public override string Name => "PostgreSQL";
+
+    public static async Task<PostgresBenchStore> CreateAsync(string serverConnectionString)
+    {
+        var store = new PostgresBenchStore(serverConnectionString);
+        await using var connection = new NpgsqlConnection(serverConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{store.database}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return store;
+    }
+
+    public override async Task<string> DescribeAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT current_setting('server_version') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit') || ', full_page_writes=' || current_setting('full_page_writes')";
+        return "PostgreSQL " + await command.ExecuteScalarAsync();
+    }
+
+    public override void UseProvider(DbContextOptionsBuilder options) => options.UseNpgsql(connectionString);
+
+    public override async Task<DbConnection> OpenAsync() => await dataSource.OpenConnectionAsync();
+
+    protected override object GuidValue(Guid id) => id;
+
+    public override async Task BulkInsertAsync(string table, string[] columns, IEnumerable<object?[]> rows)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)");
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync();
+            foreach (var value in row)
+            {
+                switch (value)
+                {
+                    case null: await importer.WriteNullAsync(); break;
+                    case string s: await importer.WriteAsync(s); break;
+                    case long l: await importer.WriteAsync(l); break;
+                    case bool b: await importer.WriteAsync(b); break;
+                    case Guid g: await importer.WriteAsync(g); break;
+                    case DateTime d: await importer.WriteAsync(d); break;
+                    default: throw new NotSupportedException(value.GetType().Name);
+                }
+            }
+        }
+
+        await importer.CompleteAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await dataSource.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(serverConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MediaForge.Credits;
+using MediaForge.Credits.Benchmarks;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+// The load harness behind docs/benchmarks.md (run it with benchmarks/run.sh). For each store and shape it runs, side
+// by side in this one process, the library's DeductCreditsAsync, a raw ADO.NET baseline and the naive EF
+// read-modify-write, then audits every ledger; then it times balance reads with 1,000,000 ledger rows.
+var settings = Settings.Parse(args);
+var report = new StringBuilder();
+var inv = CultureInfo.InvariantCulture;
+var clock = Stopwatch.StartNew();
+const long Cost = 3; // image-generation/default in the seeded catalog
+
+report.AppendLine(inv, $"Workers: {settings.Workers}; each throughput cell: {settings.Warmup.TotalSeconds:0} s warm-up, then {settings.Duration.TotalSeconds:0} s measured. Price of one deduction: {Cost} credits.");
+report.AppendLine();
+var rows = new List<string>();
+var probes = new List<string>();
+var reads = new List<string>();
+var stores = new List<string>();
+
+foreach (var storeName in settings.Stores)
+{
+    await using BenchStore store = storeName == "sqlite"
+        ? new SqliteBenchStore()
+        : await PostgresBenchStore.CreateAsync(settings.Postgres ?? throw new InvalidOperationException("--postgres (or MEDIAFORGE_BENCH_POSTGRES) is required for the PostgreSQL store."));
+    var services = new ServiceCollection();
+    services.AddDbContextPool<CreditsDbContext>(store.UseProvider);
+    services.AddMediaForgeCredits().UseEntityFrameworkCore<CreditsDbContext>();
+    await using var provider = services.BuildServiceProvider();
+    await provider.InitializeCreditsAsync(createSchema: true);
+    stores.Add($"- {store.Name}: {await store.DescribeAsync()}");
+    if (settings.Profile)
+    {
+        await ProfileAsync(store, provider);
+        continue;
+    }
+
+    var approaches = new (string Name, string Prefix, Func<string, Task<bool>> Deduct)[]
+    {
+        ("raw ADO.NET", "raw", user => store.RawDeductAsync(user, Cost)),
+        ("raw ADO.NET, the library's writes", "rawfull", user => store.RawDeductLikeLibraryAsync(user, Cost)),
+        ("library", "lib", user => LibraryDeductAsync(provider, user, idempotencyKey: null)),
+        ("library + idempotency key", "key", user => LibraryDeductAsync(provider, user, Guid.NewGuid().ToString("N"))),
+        ("naive EF", "naive", user => NaiveDeductAsync(provider, user)),
+    };
+
+    Log($"{store.Name}: seeding {approaches.Length} x {settings.Users:N0} users");
+    foreach (var approach in approaches)
+    {
+        var users = Enumerable.Range(0, settings.Users).Select(i => $"{approach.Prefix}.u.{i:D5}").Append($"{approach.Prefix}.hot").ToList();
+        await store.SeedAccountsAsync(users, 1_000_000_000);
+        await store.SeedAccountsAsync([$"{approach.Prefix}.scarce"], settings.ScarceUses * Cost);
+    }
+
+    foreach (var (shape, pick) in new (string, Func<string, Random, string>)[]
+             {
+                 ("one hot user", (prefix, _) => $"{prefix}.hot"),
+                 ($"{settings.Users:N0} users uniformly", (prefix, random) => $"{prefix}.u.{random.Next(settings.Users):D5}"),
+             })
+    {
+        double? rawRate = null, libraryRate = null;
+        foreach (var approach in approaches)
+        {
+            Log($"{store.Name} / {shape} / {approach.Name}");
+            var m = await LoadRunner.ForDurationAsync(settings.Workers, settings.Warmup, settings.Duration, random => approach.Deduct(pick(approach.Prefix, random)));
+            var audit = await store.AuditAsync(shape == "one hot user" ? $"{approach.Prefix}.hot" : $"{approach.Prefix}.u.");
+            rawRate ??= m.OpsPerSecond;
+            if (approach.Prefix == "lib")
+            {
+                libraryRate = m.OpsPerSecond;
+            }
+
+            var versusNaive = approach.Prefix == "naive" && libraryRate is { } lib ? $" (library = {lib / m.OpsPerSecond:0.00}× naive)" : "";
+            rows.Add($"| {store.Name} | {shape} | {approach.Name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.00} | {m.P99Ms:0.00} | {m.OpsPerSecond / rawRate.Value:0.00}×{versusNaive} | {m.Errors:N0} | {audit.Mismatched:N0} | {audit.LostCredits:N0} | {audit.Negative:N0} |");
+            Log($"  {m.OpsPerSecond:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, errors {m.Errors} {m.FirstError}; audit {audit}");
+        }
+    }
+
+    foreach (var approach in approaches)
+    {
+        Log($"{store.Name} / overdraft probe / {approach.Name}");
+        var user = $"{approach.Prefix}.scarce";
+        var m = await LoadRunner.ForCountAsync(settings.Workers, 0, settings.ScarceUses * 2, _ => approach.Deduct(user));
+        var audit = await store.AuditAsync(user);
+        probes.Add($"| {store.Name} | {approach.Name} | {settings.ScarceUses:N0} | {settings.ScarceUses * 2:N0} | {m.Succeeded:N0} | {audit.Charges:N0} | {audit.LostCredits:N0} | {(audit.Negative > 0 ? "**yes**" : "no")} | {m.Errors:N0} |");
+        Log($"  succeeded {m.Succeeded}, errors {m.Errors} {m.FirstError}; audit {audit}");
+    }
+
+    Log($"{store.Name}: bulk-loading {settings.LedgerRows:N0} ledger rows");
+    var loadClock = Stopwatch.StartNew();
+    var readers = Enumerable.Range(0, settings.LedgerRows / 1000).Select(i => $"read.{i:D5}").ToList();
+    await store.SeedLedgerAsync(readers, 1000);
+    var loadSeconds = loadClock.Elapsed.TotalSeconds;
+    var ledgerRows = await CountLedgerRowsAsync(provider);
+    Log($"  {loadSeconds:0.0} s; credit_transactions now holds {ledgerRows:N0} rows");
+    foreach (var (name, read) in new (string, Func<string, Task<bool>>)[]
+             {
+                 ("raw SELECT of the balance row", async user => await store.RawBalanceAsync(user) > 0),
+                 ("GetBalanceAsync", async user => await WithCreditsAsync(provider, async c => (await c.GetBalanceAsync(user)).Balance > 0)),
+                 ("CheckCreditsAsync", async user => await WithCreditsAsync(provider, async c => (await c.CheckCreditsAsync(user, "image-generation", "default")).HasCredits)),
+             })
+    {
+        var m = await LoadRunner.ForCountAsync(1, settings.ReadWarmup, settings.Reads, random => read(readers[random.Next(readers.Count)]));
+        reads.Add($"| {store.Name} | {ledgerRows:N0} | {name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.000} | {m.P99Ms:0.000} | {m.Errors:N0} |");
+        Log($"  {name}: p50 {m.P50Ms:0.000} ms, p99 {m.P99Ms:0.000} ms, errors {m.Errors} {m.FirstError}");
+    }
+}
+
+report.AppendLine("### Deductions (16 concurrent workers)");
+report.AppendLine();
+report.AppendLine("| store | shape | approach | ops/s | p50 ms | p99 ms | × raw | errors | users with balance ≠ Σ ledger | lost credits (balance − Σ ledger) | overdrawn users |");
+report.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+rows.ForEach(r => report.AppendLine(r));
+report.AppendLine();
+report.AppendLine(inv, $"### Overdraft probe (one user with credits for exactly {settings.ScarceUses:N0} deductions, {settings.ScarceUses * 2:N0} attempts from {settings.Workers} workers)");
+report.AppendLine();
+report.AppendLine("| store | approach | allowed | attempts | succeeded | ledger charges | balance − Σ ledger | overdrawn | errors |");
+report.AppendLine("|---|---|---:|---:|---:|---:|---:|---|---:|");
+probes.ForEach(r => report.AppendLine(r));
+report.AppendLine();
+report.AppendLine(inv, $"### Balance reads (one caller, {settings.Reads:N0} calls after {settings.ReadWarmup:N0} warm-up calls, random users among those holding the bulk-loaded ledger)");
+report.AppendLine();
+report.AppendLine("| store | ledger rows | call | calls/s | p50 ms | p99 ms | errors |");
+report.AppendLine("|---|---:|---|---:|---:|---:|---:|");
+reads.ForEach(r => report.AppendLine(r));
+report.AppendLine();
+report.AppendLine("### Databases");
+report.AppendLine();
+stores.ForEach(s => report.AppendLine(s));
+report.AppendLine(inv, $"- Harness run time: {clock.Elapsed.TotalMinutes:0.0} min");
+
+if (settings.Output is { } output)
+{
+    await File.WriteAllTextAsync(output, report.ToString());
+}
+
+Console.WriteLine(report);
+return 0;
+
+static void Log(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
+
+static async Task<T> WithCreditsAsync<T>(IServiceProvider provider, Func<ICreditService, Task<T>> action)
+{
+    await using var scope = provider.CreateAsyncScope();
+    return await action(scope.ServiceProvider.GetRequiredService<ICreditService>());
+}
+
+static async Task<bool> LibraryDeductAsync(IServiceProvider provider, string user, string? idempotencyKey)
+{
+    await using var scope = provider.CreateAsyncScope();
+    var credits = scope.ServiceProvider.GetRequiredService<ICreditService>();
+    var result = await credits.DeductCreditsAsync(user, "image-generation", "default", idempotencyKey: idempotencyKey);
+    return result.Error switch
+    {
+        CreditDeductionError.None => true,
+        CreditDeductionError.InsufficientCredits => false,
+        _ => throw new InvalidOperationException($"Unexpected deduction error {result.Error}"),
+    };
+}
+
+// What many applications write: read the balance entity, check, subtract, save. No concurrency token, no
+// conditional update: concurrent callers read the same balance and overwrite each other's subtraction.
+static async Task<bool> NaiveDeductAsync(IServiceProvider provider, string user)
+{
+    await using var scope = provider.CreateAsyncScope();
+    var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+    var account = await db.Accounts.FirstAsync(a => a.UserId == user);
+    if (account.Balance < Cost)
+    {
+        return false;
+    }
+
+    var now = DateTime.UtcNow;
+    account.Balance -= Cost;
+    account.TotalConsumed += Cost;
+    account.UpdatedAt = now;
+    db.Transactions.Add(new CreditTransaction
+    {
+        Id = Guid.CreateVersion7(),
+        UserId = user,
+        Amount = -Cost,
+        BalanceAfter = account.Balance,
+        Type = CreditTransactionType.Usage,
+        Description = BenchStore.UsageDescription,
+        CreatedAt = now,
+    });
+    await db.SaveChangesAsync();
+    return true;
+}
+
+// --profile: EF events per call of each library operation, one caller, after a warm-up.
+static async Task ProfileAsync(BenchStore store, IServiceProvider provider)
+{
+    await store.SeedAccountsAsync(["profile.user"], 1_000_000_000);
+    using var counter = new EfEventCounter();
+    foreach (var (name, call) in new (string, Func<Task>)[]
+             {
+                 ("raw deduction", () => store.RawDeductAsync("profile.user", Cost)),
+                 ("raw deduction, the library's writes", () => store.RawDeductLikeLibraryAsync("profile.user", Cost)),
+                 ("DeductCreditsAsync", () => LibraryDeductAsync(provider, "profile.user", null)),
+                 ("DeductCreditsAsync + key", () => LibraryDeductAsync(provider, "profile.user", Guid.NewGuid().ToString("N"))),
+                 ("GetBalanceAsync", () => WithCreditsAsync(provider, c => c.GetBalanceAsync("profile.user"))),
+                 ("CheckCreditsAsync", () => WithCreditsAsync(provider, c => c.CheckCreditsAsync("profile.user", "image-generation", "default"))),
+             })
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            await call();
+        }
+
+        counter.TakeCounts();
+        const int Calls = 500;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < Calls; i++)
+        {
+            await call();
+        }
+
+        var perCall = Stopwatch.GetElapsedTime(start).TotalMilliseconds / Calls;
+        var events = string.Join(", ", counter.TakeCounts().OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value / (double)Calls:0.##}"));
+        Console.WriteLine($"{store.Name} {name}: {perCall:0.000} ms/call; per call: {events}");
+    }
+
+}
+
+static async Task<long> CountLedgerRowsAsync(IServiceProvider provider)
+{
+    await using var scope = provider.CreateAsyncScope();
+    return await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Transactions.LongCountAsync();
+}
+
+internal sealed record Settings(string[] Stores, string? Postgres, int Workers, TimeSpan Warmup, TimeSpan Duration, int Users, int ScarceUses,
+    int LedgerRows, int Reads, int ReadWarmup, string? Output, bool Profile)
+{
+    public static Settings Parse(string[] args)
+    {
+        string? Get(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new Settings(
+            (Get("--stores") ?? "sqlite,postgres").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Get("--postgres") ?? Environment.GetEnvironmentVariable("MEDIAFORGE_BENCH_POSTGRES"),
+            Int("--workers", 16),
+            TimeSpan.FromSeconds(Int("--warmup", 3)),
+            TimeSpan.FromSeconds(Int("--duration", 10)),
+            Int("--users", 10_000),
+            Int("--scarce-uses", 1_000),
+            Int("--ledger-rows", 1_000_000),
+            Int("--reads", 20_000),
+            Int("--read-warmup", 2_000),
+            Get("--out"),
+            args.Contains("--profile"));
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+using MediaForge.Credits;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+// One worker process of the torture tests: N concurrent workers moving credits through ICreditService, like one app
+// instance. Prints "progress <n>" lines as operations complete and, at the end, one JSON line with the counts.
+//
+//   --provider sqlite|postgres --connection <string> --workers 8 --mode <mode> ...
+//   modes:
+//     deduct            deduct from --user until the balance refuses (no idempotency keys)
+//     deduct-keys       deduct from --user once per key <--key-prefix>0 .. <--key-prefix>(--keys - 1)
+//     grant-keys        grant --amount to user <--user><k % --users> once per key <--key-prefix>k (fulfilment-like)
+//   --wait-for-go: print "ready", then wait for a line on stdin before starting (a barrier across processes)
+var options = Options.Parse(args);
+var services = new ServiceCollection();
+services.AddDbContextPool<CreditsDbContext>(o =>
+{
+    if (options.Provider == "sqlite")
+    {
+        o.UseSqlite(options.Connection);
+    }
+    else
+    {
+        o.UseNpgsql(options.Connection);
+    }
+});
+services.AddMediaForgeCredits().UseEntityFrameworkCore<CreditsDbContext>();
+await using var provider = services.BuildServiceProvider();
+if (args.Contains("--wait-for-go"))
+{
+    // A start barrier across processes: the test starts every process, waits for all "ready" lines, then says "go".
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    _ = Console.In.ReadLine();
+}
+
+long succeeded = 0, replayed = 0, refused = 0, errors = 0, done = 0;
+var nextKey = -1;
+var output = new object();
+
+void Progress()
+{
+    var n = Interlocked.Increment(ref done);
+    if (n % 10 == 0)
+    {
+        lock (output)
+        {
+            Console.Out.WriteLine($"progress {n}");
+            Console.Out.Flush();
+        }
+    }
+}
+
+async Task<bool> OneAsync()
+{
+    await using var scope = provider.CreateAsyncScope();
+    var credits = scope.ServiceProvider.GetRequiredService<ICreditService>();
+    switch (options.Mode)
+    {
+        case "deduct":
+        {
+            var result = await credits.DeductCreditsAsync(options.User, "image-generation", "default");
+            if (!result.Success)
+            {
+                Interlocked.Increment(ref refused);
+                return false;
+            }
+
+            Interlocked.Increment(ref succeeded);
+            return true;
+        }
+
+        case "deduct-keys":
+        {
+            var k = Interlocked.Increment(ref nextKey);
+            if (k >= options.Keys)
+            {
+                return false;
+            }
+
+            var result = await credits.DeductCreditsAsync(options.User, "image-generation", "default", idempotencyKey: options.KeyPrefix + k.ToString(CultureInfo.InvariantCulture));
+            Interlocked.Increment(ref !result.Success ? ref refused : ref result.IsReplay ? ref replayed : ref succeeded);
+            return true;
+        }
+
+        case "grant-keys":
+        {
+            var k = Interlocked.Increment(ref nextKey);
+            if (k >= options.Keys)
+            {
+                return false;
+            }
+
+            var user = options.User + (k % options.Users).ToString(CultureInfo.InvariantCulture);
+            var result = await credits.AddCreditsAsync(user, options.Amount, CreditTransactionType.Purchase, "torture fulfilment",
+                idempotencyKey: options.KeyPrefix + k.ToString(CultureInfo.InvariantCulture));
+            Interlocked.Increment(ref result.IsReplay ? ref replayed : ref succeeded);
+            return true;
+        }
+
+        default:
+            throw new ArgumentException($"Unknown mode '{options.Mode}'.");
+    }
+}
+
+await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => Task.Run(async () =>
+{
+    while (true)
+    {
+        try
+        {
+            if (!await OneAsync())
+            {
+                return;
+            }
+        }
+        catch (Exception exception) when (exception is not ArgumentException)
+        {
+            Interlocked.Increment(ref errors);
+            await Console.Error.WriteLineAsync(exception.ToString());
+            if (options.Mode == "deduct")
+            {
+                continue;
+            }
+
+            return;
+        }
+
+        Progress();
+    }
+})));
+
+Console.Out.WriteLine(JsonSerializer.Serialize(new { succeeded, replayed, refused, errors }));
+return errors == 0 ? 0 : 1;
+
+internal sealed record Options(string Provider, string Connection, string Mode, int Workers, string User, int Users, int Keys, string KeyPrefix, long Amount)
+{
+    public static Options Parse(string[] args)
+    {
+        string? Get(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        string Required(string name) => Get(name) ?? throw new ArgumentException($"{name} is required.");
+        int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return new Options(Required("--provider"), Required("--connection"), Required("--mode"), Int("--workers", 8), Required("--user"),
+            Int("--users", 1), Int("--keys", 0), Get("--key-prefix") ?? "key-", Int("--amount", 10));
+    }
+}
