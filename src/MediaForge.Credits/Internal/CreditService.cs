@@ -316,12 +316,16 @@ internal sealed partial class CreditService(
     private async Task<CreditDeductionResult> DeductOnceAsync(DeductionRequest usage, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var scope = await Ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
+
+        // The replay lookup runs before the transaction: on SQLite nothing else may write while it holds the lock, so
+        // reads stay out of it. A duplicate that commits in between loses on the unique key and is replayed then.
         if (usage.IdempotencyKey is not null
             && await FindDeductionAsync(usage, includeGrants: false, cancellationToken).ConfigureAwait(false) is { } replay)
         {
             return replay;
         }
+
+        await using var scope = await Ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
 
         var unlimited = IsConfiguredAdmin(usage.UserId);
         long balanceAfter = 0;
@@ -420,12 +424,13 @@ internal sealed partial class CreditService(
     private async Task<CreditTransactionResult> AddOnceAsync(GrantRequest grant, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var scope = await Ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
         if (grant.IdempotencyKey is not null
             && await FindGrantAsync(grant, cancellationToken).ConfigureAwait(false) is { } replay)
         {
             return replay;
         }
+
+        await using var scope = await Ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
 
         var credited = await Ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
         if (credited is null)

@@ -106,16 +106,38 @@ internal sealed partial class CreditsSetup(
         }
     }
 
+    /// <summary>
+    /// Probes the <c>feature_pricing</c> table with a plain ADO.NET command (not through EF, whose command logging would
+    /// print an error for the expected "no such table" on a fresh database).
+    /// </summary>
     private async Task<bool> CreditTablesExistAsync(CancellationToken cancellationToken)
     {
+        var entity = db.Model.FindEntityType(typeof(FeaturePrice))!;
+        var table = db.GetService<ISqlGenerationHelper>().DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
         try
         {
-            await db.Set<FeaturePrice>().AnyAsync(cancellationToken).ConfigureAwait(false);
+            if (opened)
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT 1 FROM {table} WHERE 1 = 0";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (DbException)
         {
             return false;
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync().ConfigureAwait(false);
+            }
         }
     }
 
