@@ -70,6 +70,7 @@ export class CreditDisplay extends HTMLElement {
   static observedAttributes = ["refresh-interval"];
   #timer = null;
   #loading = false;
+  #again = false;
   #onChanged = () => this.refresh();
   #onVisibility = () => { if (document.hidden) this.#stop(); else { this.refresh(); this.#start(); } };
 
@@ -120,7 +121,7 @@ export class CreditDisplay extends HTMLElement {
 
   /** Asks the server for the balance now. */
   async refresh() {
-    if (this.#loading) return;
+    if (this.#loading) { this.#again = true; return; }
     this.#loading = true;
     try {
       const balance = await api("/credits/balance", { apiBase: this.getAttribute("api-base") ?? undefined });
@@ -133,6 +134,7 @@ export class CreditDisplay extends HTMLElement {
       else this.#setState("error", "Couldn't load credits", true);
     } finally {
       this.#loading = false;
+      if (this.#again) { this.#again = false; this.refresh(); }
     }
   }
 
@@ -160,6 +162,8 @@ export class CreditDisplay extends HTMLElement {
  * asks the checkout-session endpoint (which fulfils if paid) and shows a confirmation.
  */
 export class CreditPurchase extends HTMLElement {
+  #onChanged = () => this.load();
+
   constructor() {
     super();
     this.attachShadow({ mode: "open" }).innerHTML = `
@@ -194,11 +198,16 @@ export class CreditPurchase extends HTMLElement {
 
   connectedCallback() {
     this.dataset.state = "loading";
+    document.addEventListener("credits-changed", this.#onChanged);
     this.load();
     this.#handleReturn();
   }
 
-  /** Loads (or reloads) the packages. */
+  disconnectedCallback() {
+    document.removeEventListener("credits-changed", this.#onChanged);
+  }
+
+  /** Loads (or reloads) the packages (again on `credits-changed`: a sign-in or a claim changes "claimed"). */
   async load() {
     const grid = this.shadowRoot.querySelector(".grid");
     const loading = this.shadowRoot.querySelector(".loading");
