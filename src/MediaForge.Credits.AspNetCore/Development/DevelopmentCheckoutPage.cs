@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace MediaForge.Credits.AspNetCore.Development;
 
 /// <summary>The HTML of the test checkout: the order, Pay and Cancel, and a banner saying that no money moves.</summary>
 internal static class DevelopmentCheckoutPage
 {
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
     public static string Render(DevelopmentCheckoutSession session, string basePath)
     {
-        var e = HtmlEncoder.Default;
+        var e = Encoder;
         var amount = FormatAmount(session.AmountTotal, session.Currency);
         var action = e.Encode(basePath.TrimEnd('/') + "/" + session.Id);
         var description = string.IsNullOrWhiteSpace(session.ProductDescription) ? "" : $"<p class=\"muted\">{e.Encode(session.ProductDescription)}</p>";
@@ -36,7 +39,7 @@ internal static class DevelopmentCheckoutPage
     }
 
     public static string Message(string title, string text) =>
-        Layout(title, $"""<div class="banner" role="note">Test mode · development gateway</div><main><h1>{HtmlEncoder.Default.Encode(title)}</h1><p role="alert">{HtmlEncoder.Default.Encode(text)}</p></main>""");
+        Layout(title, $"""<div class="banner" role="note">Test mode · development gateway</div><main><h1>{Encoder.Encode(title)}</h1><p role="alert">{Encoder.Encode(text)}</p></main>""");
 
     private static string FormatAmount(long cents, string currency)
     {
@@ -56,7 +59,7 @@ internal static class DevelopmentCheckoutPage
         <head>
           <meta charset="utf-8">
           <meta name="viewport" content="width=device-width, initial-scale=1">
-          <title>{{HtmlEncoder.Default.Encode(title)}} · MediaForge.Credits</title>
+          <title>{{Encoder.Encode(title)}} · MediaForge.Credits</title>
           <style>
             :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
             body { margin: 0; background: #f6f8fb; color: #1a2233; }
