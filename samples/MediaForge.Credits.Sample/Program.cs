@@ -1,0 +1,78 @@
+// MediaForge.Credits web sample: the whole credit flow in a browser, offline, with no keys.
+//   dotnet run --project samples/MediaForge.Credits.Sample
+// Everything a host needs is in CreditsSample.CreateAsync below; Demo*.cs and Pages/ are the sample's own demo UI.
+using MediaForge.Credits.Sample;
+
+var app = await CreditsSample.CreateAsync(WebApplication.CreateBuilder(args));
+app.Lifetime.ApplicationStarted.Register(() =>
+    Console.WriteLine($"MediaForge.Credits sample is running: open {string.Join(" or ", app.Urls)} in a browser (Ctrl+C stops it)."));
+await app.RunAsync();
+
+namespace MediaForge.Credits.Sample
+{
+    using MediaForge.Credits.Storage;
+    using Microsoft.AspNetCore.Authentication.Cookies;
+    using Microsoft.AspNetCore.Authentication.JwtBearer;
+    using Microsoft.EntityFrameworkCore;
+
+    /// <summary>How the sample host adopts MediaForge.Credits (the browser tests start it the same way).</summary>
+    public static class CreditsSample
+    {
+        /// <summary>Configures <paramref name="builder"/> and returns the app, its database set up.</summary>
+        public static async Task<WebApplication> CreateAsync(WebApplicationBuilder builder)
+        {
+            // 1. Storage: a SQLite file in App_Data (or ConnectionStrings:Credits, e.g. a PostgreSQL database with UseNpgsql).
+            var database = Path.Combine(builder.Environment.ContentRootPath, "App_Data", "credits.db");
+            Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+            var connectionString = builder.Configuration.GetConnectionString("Credits") ?? $"Data Source={database}";
+            builder.Services.AddDbContextPool<CreditsDbContext>(o => o.UseSqlite(connectionString));
+
+            // 2. Credits + endpoints; binds MediaForge:Credits and STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, CLERK_WEBHOOK_SECRET.
+            builder.Services.AddMediaForgeCredits(builder.Configuration).UseEntityFrameworkCore<CreditsDbContext>();
+
+            // 3. Development only: a local test checkout instead of Stripe (until STRIPE_SECRET_KEY is set) and signed Clerk sign-ups.
+            var development = builder.Environment.IsDevelopment();
+            if (development)
+            {
+                builder.Services.AddCreditsDevelopmentGateway();
+            }
+
+            // 4. Identity: Clerk session tokens when CLERK_AUTHORITY is set, otherwise the demo cookie sign-in.
+            var clerkAuthority = builder.Configuration["CLERK_AUTHORITY"];
+            if (clerkAuthority is not null)
+            {
+                builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+                {
+                    o.Authority = clerkAuthority;                               // https://your-instance.clerk.accounts.dev
+                    o.TokenValidationParameters.ValidateAudience = false;       // Clerk session tokens carry no audience
+                    o.TokenValidationParameters.RoleClaimType = "role";         // a session-token template claim, for the admin policy
+                });
+            }
+            else
+            {
+                builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+                {
+                    o.Cookie.Name = "mediaforge-demo";
+                    o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                    o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+                });
+            }
+
+            var app = builder.Build();
+            await app.Services.InitializeCreditsAsync(createSchema: true);     // production: your own EF migrations
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapCreditEndpoints();                                           // /api/credits/*, /api/stripe/*, /api/webhooks/clerk
+            app.MapCreditComponents();                                          // /_mediaforge/credits.js: <credit-display>, <credit-purchase>
+            if (development)
+            {
+                app.MapCreditsDevelopmentGateway();                             // /_mediaforge/checkout/{id}: the test checkout page
+            }
+
+            app.MapDemoAccount(demoSignIn: development && clerkAuthority is null); // /demo/me, /demo/sign-in, /demo/sign-out
+            app.MapSimulatedFeatures();                                         // POST /api/demo/features/{feature}/{model}: the "AI jobs"
+            app.MapDemoPage();                                                  // GET /: the demo page
+            return app;
+        }
+    }
+}

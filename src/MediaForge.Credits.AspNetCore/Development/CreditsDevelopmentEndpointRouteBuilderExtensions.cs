@@ -1,0 +1,33 @@
+using MediaForge.Credits.AspNetCore;
+using MediaForge.Credits.AspNetCore.Development;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the development gateway's test checkout pages.</summary>
+public static class CreditsDevelopmentEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the test checkout at <see cref="CreditsDevelopmentOptions.CheckoutPath"/> (default
+    /// <c>/_mediaforge/checkout/{id}</c>, with <c>POST .../pay</c> and <c>POST .../cancel</c>). They answer 404 while the
+    /// gateway is off (real Stripe). Requires <c>AddCreditsDevelopmentGateway()</c>.
+    /// </summary>
+    /// <param name="endpoints">The application's endpoints.</param>
+    /// <returns>The group, for further conventions.</returns>
+    public static RouteGroupBuilder MapCreditsDevelopmentGateway(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetService<IOptions<CreditsDevelopmentOptions>>()
+            ?? throw new InvalidOperationException("Call builder.Services.AddCreditsDevelopmentGateway() before MapCreditsDevelopmentGateway().");
+        var group = endpoints.MapGroup(options.Value.CheckoutPath).AllowAnonymous().ExcludeFromDescription();
+        group.MapGet("/{id}", (string id, [FromServices] DevelopmentCheckoutEndpoints checkout) => checkout.Show(id));
+        group.MapPost("/{id}/pay", (string id, HttpRequest request, [FromServices] DevelopmentCheckoutEndpoints checkout, CancellationToken ct) =>
+            checkout.PayAsync(id, request, ct));
+        group.MapPost("/{id}/cancel", (string id, [FromServices] DevelopmentCheckoutEndpoints checkout) => checkout.Cancel(id));
+        return group;
+    }
+}

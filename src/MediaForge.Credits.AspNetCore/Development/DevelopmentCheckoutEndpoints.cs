@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace MediaForge.Credits.AspNetCore.Development;
+
+/// <summary>
+/// The test checkout's pages: show a session, Pay (mark it paid, send a signed <c>checkout.session.completed</c>
+/// through the host's real Stripe webhook endpoint, then go to the success URL) and Cancel (go to the cancel URL).
+/// </summary>
+internal sealed partial class DevelopmentCheckoutEndpoints(
+    DevelopmentGatewayState state,
+    DevelopmentCheckoutStore store,
+    DevelopmentWebhookSender sender,
+    IOptions<CreditsDevelopmentOptions> options,
+    IOptions<CreditsStripeOptions> stripe,
+    TimeProvider time,
+    ILogger<DevelopmentCheckoutEndpoints> logger)
+{
+    public IResult Show(string id) =>
+        Find(id) is { } session
+            ? Html(StatusCodes.Status200OK, DevelopmentCheckoutPage.Render(session, options.Value.CheckoutPath))
+            : NotFound();
+
+    public IResult Cancel(string id) =>
+        Find(id) is { } session ? TypedResults.Redirect(session.CancelUrl) : NotFound();
+
+    public async Task<IResult> PayAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (Find(id) is not { } session)
+        {
+            return NotFound();
+        }
+
+        var successUrl = session.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", Uri.EscapeDataString(session.Id), StringComparison.Ordinal);
+        if (!store.TryMarkPaid(session))
+        {
+            return TypedResults.Redirect(successUrl);
+        }
+
+        var secret = stripe.Value.WebhookSecret;
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            return Html(StatusCodes.Status503ServiceUnavailable, DevelopmentCheckoutPage.Message("Webhook secret missing",
+                "No Stripe webhook secret is configured (STRIPE_WEBHOOK_SECRET), so the payment cannot be reported to the app."));
+        }
+
+        var now = time.GetUtcNow();
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["id"] = "evt_dev_" + Guid.NewGuid().ToString("N"),
+            ["object"] = "event",
+            ["api_version"] = StripeConfiguration.ApiVersion,
+            ["created"] = now.ToUnixTimeSeconds(),
+            ["livemode"] = false,
+            ["pending_webhooks"] = 1,
+            ["request"] = new Dictionary<string, object?> { ["id"] = null, ["idempotency_key"] = null },
+            ["type"] = EventTypes.CheckoutSessionCompleted,
+            ["data"] = new Dictionary<string, object?> { ["object"] = session.ToStripeJson() },
+        });
+        var signature = EventUtility.GenerateSignatureHeader(body, secret, now.ToUnixTimeSeconds());
+        var result = await sender.PostAsync(request, options.Value.StripeWebhookPath, body, [new("Stripe-Signature", signature)], cancellationToken)
+            .ConfigureAwait(false);
+        if (!result.Success)
+        {
+            LogWebhookFailed(session.Id, result.Status, result.Body);
+            return Html(StatusCodes.Status502BadGateway, DevelopmentCheckoutPage.Message("The app refused the payment webhook",
+                $"{options.Value.StripeWebhookPath} answered {result.Status}: {result.Body}"));
+        }
+
+        LogPaid(session.Id, session.AmountTotal, session.Currency, result.Receipt?.Outcome);
+        return TypedResults.Redirect(successUrl);
+    }
+
+    private DevelopmentCheckoutSession? Find(string id) => state.IsActive ? store.Find(id) : null;
+
+    private static IResult NotFound() => Html(StatusCodes.Status404NotFound,
+        DevelopmentCheckoutPage.Message("No such checkout", "This test checkout session does not exist (sessions last until the app restarts)."));
+
+    private static IResult Html(int status, string html) => TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Information,
+        Message = "Development checkout {SessionId} paid ({Amount} {Currency}); webhook outcome: {Outcome}")]
+    private partial void LogPaid(string sessionId, long amount, string currency, string? outcome);
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Error, Message = "Development checkout {SessionId}: the Stripe webhook answered {Status}: {Body}")]
+    private partial void LogWebhookFailed(string sessionId, int status, string body);
+}

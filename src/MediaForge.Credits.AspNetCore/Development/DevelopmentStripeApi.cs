@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace MediaForge.Credits.AspNetCore.Development;
+
+/// <summary>
+/// The two Stripe API calls the add-on makes (<c>POST /v1/checkout/sessions</c>, <c>GET /v1/checkout/sessions/{id}</c>),
+/// answered in-process: Stripe.net's real <see cref="StripeClient"/> sends its HTTP requests to this handler instead
+/// of the network, so the add-on's Stripe code runs unchanged.
+/// </summary>
+internal sealed class DevelopmentStripeApi : HttpMessageHandler
+{
+    private const string SessionsPath = "/v1/checkout/sessions";
+    private readonly DevelopmentCheckoutStore store;
+    private readonly IOptions<CreditsDevelopmentOptions> options;
+    private readonly TimeProvider time;
+
+    public DevelopmentStripeApi(DevelopmentCheckoutStore store, IOptions<CreditsDevelopmentOptions> options, TimeProvider time)
+    {
+        this.store = store;
+        this.options = options;
+        this.time = time;
+        Client = new StripeClient(new StripeClientOptions
+        {
+            ApiKey = "sk_test_mediaforge_development",
+            ApiBase = "https://stripe.development.invalid",
+            HttpClient = new SystemNetHttpClient(new HttpClient(this, disposeHandler: false), maxNetworkRetries: 0, enableTelemetry: false),
+        });
+    }
+
+    /// <summary>The Stripe client wired to this handler.</summary>
+    public IStripeClient Client { get; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var path = request.RequestUri?.AbsolutePath ?? "";
+        if (request.Method == HttpMethod.Post && path == SessionsPath)
+        {
+            var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return Create(QueryHelpers.ParseQuery(body).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+        }
+
+        if (request.Method == HttpMethod.Get && path.StartsWith(SessionsPath + "/", StringComparison.Ordinal))
+        {
+            var id = Uri.UnescapeDataString(path[(SessionsPath.Length + 1)..]);
+            return store.Find(id) is { } session
+                ? Json(HttpStatusCode.OK, session.ToStripeJson())
+                : Error(HttpStatusCode.NotFound, "invalid_request_error", $"No such checkout.session: '{id}'");
+        }
+
+        return Error(HttpStatusCode.NotFound, "invalid_request_error",
+            $"The development gateway does not implement {request.Method} {path}.");
+    }
+
+    private HttpResponseMessage Create(Dictionary<string, string> form)
+    {
+        if (!form.TryGetValue("line_items[0][price_data][unit_amount]", out var amountText)
+            || !long.TryParse(amountText, NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
+            || !form.TryGetValue("line_items[0][price_data][currency]", out var currency)
+            || !form.TryGetValue("success_url", out var successUrl)
+            || !form.TryGetValue("cancel_url", out var cancelUrl))
+        {
+            return Error(HttpStatusCode.BadRequest, "invalid_request_error",
+                "The development gateway needs one line item with price_data, a success_url and a cancel_url.");
+        }
+
+        var id = "cs_dev_" + Guid.NewGuid().ToString("N");
+        var session = new DevelopmentCheckoutSession
+        {
+            Id = id,
+            ProductName = form.GetValueOrDefault("line_items[0][price_data][product_data][name]") ?? "Credits",
+            ProductDescription = form.GetValueOrDefault("line_items[0][price_data][product_data][description]"),
+            AmountTotal = amount,
+            Currency = currency,
+            ClientReferenceId = form.GetValueOrDefault("client_reference_id"),
+            SuccessUrl = successUrl,
+            CancelUrl = cancelUrl,
+            Url = CheckoutUrl(successUrl, id),
+            Metadata = form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal) && f.Key.EndsWith(']'))
+                .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value, StringComparer.Ordinal),
+            Created = time.GetUtcNow(),
+        };
+        store.Add(session);
+        return Json(HttpStatusCode.OK, session.ToStripeJson());
+    }
+
+    /// <summary>The checkout page on the same origin as the success URL (which the add-on makes absolute on the current host).</summary>
+    private string CheckoutUrl(string successUrl, string id)
+    {
+        var path = options.Value.CheckoutPath.TrimEnd('/') + "/" + id;
+        return Uri.TryCreate(successUrl, UriKind.Absolute, out var success) && success.Scheme is "http" or "https"
+            ? success.GetLeftPart(UriPartial.Authority) + path
+            : path;
+    }
+
+    private static HttpResponseMessage Error(HttpStatusCode status, string type, string message) =>
+        Json(status, new Dictionary<string, object?> { ["error"] = new Dictionary<string, object?> { ["type"] = type, ["message"] = message } });
+
+    private static HttpResponseMessage Json(HttpStatusCode status, object body) => new(status)
+    {
+        Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+    };
+}
