@@ -29,6 +29,7 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<CreditService>();
         Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());
         Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
+        Services.TryAddScoped<ICreditAnalytics, CreditAnalytics>();
         return this;
     }
 }
