@@ -30,6 +30,7 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());
         Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
         Services.TryAddScoped<ICreditAnalytics, CreditAnalytics>();
+        Services.TryAddScoped<ICreditReconciliation, CreditReconciliation>();
         return this;
     }
 }
