@@ -16,6 +16,7 @@ internal sealed partial class CreditService(
     ICreditCatalog catalog,
     IOptions<CreditsOptions> options,
     TimeProvider time,
+    CreditsTelemetry telemetry,
     ILogger<CreditService> logger) : ICreditService
 {
     /// <summary>Attempts of one operation when the database rejects a racing duplicate (unique key) or a racing account creation.</summary>
@@ -57,6 +58,7 @@ internal sealed partial class CreditService(
         string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         CreditArguments.UserId(userId);
+        using var measurement = telemetry.MeasureDeduction(userId, feature, model);
         var usage = new DeductionRequest(
             userId,
             CreditArguments.Name(feature, nameof(feature)),
@@ -104,6 +106,7 @@ internal sealed partial class CreditService(
     internal async Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
         string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken)
     {
+        using var activity = telemetry.StartGrant(userId, type, amount);
         var grant = new GrantRequest(userId, amount, type, description, metadataJson, idempotencyKey, reference);
         for (var attempt = 1; ; attempt++)
         {
@@ -210,6 +213,7 @@ internal sealed partial class CreditService(
                 if (!account.IsAdmin)
                 {
                     LogInsufficient(usage.UserId, usage.Feature, usage.Model, usage.Price, account.Available);
+                    telemetry.DeductionRejected(usage.Feature, usage.Model, "insufficient_credits");
                     return new CreditDeductionResult
                     {
                         Success = false,
@@ -261,6 +265,7 @@ internal sealed partial class CreditService(
         await Ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         LogDeducted(row.UserId, row.Feature, row.Model, row.CreditsUsed, balanceAfter, unlimited);
+        telemetry.Deducted(row.Feature, row.Model, row.CreditsUsed, unlimited);
         return new CreditDeductionResult
         {
             Success = true,
@@ -306,6 +311,7 @@ internal sealed partial class CreditService(
         await Ledger.AppendAsync(row, null, cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         LogGranted(row.UserId, row.Amount, row.Type, row.BalanceAfter);
+        telemetry.Granted(row.Type, row.Amount);
         return new CreditTransactionResult { TransactionId = row.Id, Balance = row.BalanceAfter };
     }
 
