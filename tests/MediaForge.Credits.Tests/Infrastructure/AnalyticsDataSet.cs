@@ -41,7 +41,7 @@ public static class AnalyticsDataSet
     /// <summary>Writes the month through <paramref name="services"/> (built with <see cref="Configure"/> and <paramref name="time"/>).</summary>
     public static async Task SeedAsync(IServiceProvider services, FakeTimeProvider time, string prefix = "")
     {
-        await services.InitializeCreditsAsync();
+        await services.InitializeCreditsAsync(createSchema: true);
         string U(string name) => prefix + name;
 
         // Steps run in time order (the fake clock only moves forward), whatever order they are listed in.
