@@ -16,7 +16,9 @@ public sealed class CreditsBuilder
     /// <summary>
     /// Stores credits through <typeparamref name="TContext"/>, which the host registers itself (<c>AddDbContext</c> or
     /// <c>AddDbContextPool</c>) and whose model includes the credit tables (<c>modelBuilder.ApplyCreditsModel()</c>, or
-    /// the bundled <c>CreditsDbContext</c>). Calling it again replaces the context type.
+    /// the bundled <c>CreditsDbContext</c>). Registers <see cref="ICreditService"/>, <see cref="ICreditCatalog"/>,
+    /// <see cref="ICreditPurchaseService"/>, <see cref="ICreditAnalytics"/> and <see cref="ICreditReconciliation"/> (scoped).
+    /// Calling it again replaces the context type.
     /// </summary>
     /// <typeparam name="TContext">The context type that holds the credit model.</typeparam>
     /// <returns>The builder.</returns>
@@ -31,6 +33,8 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
         Services.TryAddScoped<ICreditReservationService, CreditReservationService>();
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditExpirySweeper>());
+        Services.TryAddScoped<ICreditAnalytics, CreditAnalytics>();
+        Services.TryAddScoped<ICreditReconciliation, CreditReconciliation>();
         return this;
     }
 }

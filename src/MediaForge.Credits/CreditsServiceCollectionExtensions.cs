@@ -29,6 +29,7 @@ public static class CreditsServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<FeaturePriceCache>();
+        services.TryAddSingleton(sp => new CreditsTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         return new MediaForge.Credits.CreditsBuilder(services);
     }
 }

@@ -24,12 +24,14 @@ internal sealed partial class ClerkWebhookHandler(
     IOptions<CreditsClerkOptions> options,
     IOptions<CreditsHttpOptions> http,
     TimeProvider time,
+    CreditsTelemetry telemetry,
     ILogger<ClerkWebhookHandler> logger)
 {
     private readonly DbContext db = handle.Context;
 
     public async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        using var activity = telemetry.StartWebhook("clerk");
         var secret = options.Value.WebhookSecret;
         if (string.IsNullOrWhiteSpace(secret))
         {
@@ -45,6 +47,7 @@ internal sealed partial class ClerkWebhookHandler(
         if (verifier.Verify(secret, request.Headers, body, options.Value.WebhookTolerance) is { } error)
         {
             LogRejected(error);
+            telemetry.WebhookRejected("clerk", "invalid_signature");
             return CreditProblems.InvalidSignature(error);
         }
 
@@ -56,6 +59,7 @@ internal sealed partial class ClerkWebhookHandler(
         catch (Exception parseError) when (parseError is JsonException or InvalidOperationException or KeyNotFoundException)
         {
             LogRejected("malformed payload: " + parseError.Message);
+            telemetry.WebhookRejected("clerk", "malformed_payload");
             return CreditProblems.Create(StatusCodes.Status400BadRequest, "malformed_payload", "The webhook body is not a Clerk event.", parseError.Message);
         }
 
@@ -63,6 +67,7 @@ internal sealed partial class ClerkWebhookHandler(
         var outcome = await recorder.ProcessOnceAsync("clerk", messageId, clerkEvent.Type,
             ct => ApplyAsync(clerkEvent, messageId, ct), cancellationToken).ConfigureAwait(false);
         LogProcessed(messageId, clerkEvent.Type, outcome ?? "duplicate");
+        telemetry.WebhookHandled("clerk", clerkEvent.Type, outcome);
         return TypedResults.Ok(new WebhookReceipt(true, outcome is null, outcome));
     }
 

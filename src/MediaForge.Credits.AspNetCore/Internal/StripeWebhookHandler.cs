@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MediaForge.Credits.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
@@ -19,10 +20,12 @@ internal sealed partial class StripeWebhookHandler(
     IOptions<CreditsStripeOptions> options,
     IOptions<CreditsHttpOptions> http,
     TimeProvider time,
+    CreditsTelemetry telemetry,
     ILogger<StripeWebhookHandler> logger)
 {
     public async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult>> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        using var activity = telemetry.StartWebhook("stripe");
         var secret = options.Value.WebhookSecret;
         if (string.IsNullOrWhiteSpace(secret))
         {
@@ -39,6 +42,7 @@ internal sealed partial class StripeWebhookHandler(
         if (signature.Length == 0)
         {
             LogRejected("missing Stripe-Signature header");
+            telemetry.WebhookRejected("stripe", "invalid_signature");
             return CreditProblems.InvalidSignature("The Stripe-Signature header is missing.");
         }
 
@@ -51,17 +55,20 @@ internal sealed partial class StripeWebhookHandler(
         catch (StripeException error)
         {
             LogRejected(error.Message);
+            telemetry.WebhookRejected("stripe", "invalid_signature");
             return CreditProblems.InvalidSignature(error.Message);
         }
         catch (JsonException error)
         {
             LogRejected("malformed JSON: " + error.Message);
+            telemetry.WebhookRejected("stripe", "malformed_payload");
             return CreditProblems.Create(StatusCodes.Status400BadRequest, "malformed_payload", "The webhook body is not a Stripe event.");
         }
 
         var outcome = await recorder.ProcessOnceAsync("stripe", stripeEvent.Id, stripeEvent.Type,
             ct => ApplyAsync(stripeEvent, ct), cancellationToken).ConfigureAwait(false);
         LogProcessed(stripeEvent.Id, stripeEvent.Type, outcome ?? "duplicate");
+        telemetry.WebhookHandled("stripe", stripeEvent.Type, outcome);
         return TypedResults.Ok(new WebhookReceipt(true, outcome is null, outcome));
     }
 

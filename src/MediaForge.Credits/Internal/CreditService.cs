@@ -16,6 +16,7 @@ internal sealed partial class CreditService(
     ICreditCatalog catalog,
     IOptions<CreditsOptions> options,
     TimeProvider time,
+    CreditsTelemetry telemetry,
     ILogger<CreditService> logger) : ICreditService
 {
     /// <summary>Attempts of one operation when the database rejects a racing duplicate (unique key) or a racing account creation.</summary>
@@ -58,6 +59,7 @@ internal sealed partial class CreditService(
         string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         CreditArguments.UserId(userId);
+        using var measurement = telemetry.MeasureDeduction(userId, feature, model);
         var usage = new DeductionRequest(
             userId,
             CreditArguments.Name(feature, nameof(feature)),
@@ -149,6 +151,7 @@ internal sealed partial class CreditService(
     internal async Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
         string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken, DateTimeOffset? expiresAt = null)
     {
+        using var activity = telemetry.StartGrant(userId, type, amount);
         const int maxDescription = 500;
         var grant = new GrantRequest(userId, amount, type, description.Length > maxDescription ? description[..maxDescription] : description,
             metadataJson, idempotencyKey, reference, expiresAt?.UtcDateTime);
@@ -359,6 +362,7 @@ internal sealed partial class CreditService(
                     }
 
                     LogInsufficient(usage.UserId, usage.Feature, usage.Model, usage.Price, account.Available);
+                    telemetry.DeductionRejected(usage.Feature, usage.Model, "insufficient_credits");
                     return new CreditDeductionResult
                     {
                         Success = false,
@@ -410,6 +414,7 @@ internal sealed partial class CreditService(
         await Ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         LogDeducted(row.UserId, row.Feature, row.Model, row.CreditsUsed, balanceAfter, unlimited);
+        telemetry.Deducted(row.Feature, row.Model, row.CreditsUsed, unlimited);
         return new CreditDeductionResult
         {
             Success = true,
@@ -463,6 +468,7 @@ internal sealed partial class CreditService(
 
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         LogGranted(row.UserId, row.Amount, row.Type, row.BalanceAfter);
+        telemetry.Granted(row.Type, row.Amount);
         return new CreditTransactionResult { TransactionId = row.Id, Balance = row.BalanceAfter };
     }
 

@@ -52,6 +52,7 @@ public sealed class CreditsApp : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapCreditEndpoints();
+        app.MapCreditsAdminEndpoints();
         map?.Invoke(app);
         await app.StartAsync();
         await app.Services.InitializeCreditsAsync(createSchema: true);

@@ -25,5 +25,7 @@ internal sealed class CreditPurchaseConfiguration(CreditsTableNames names) : IEn
         builder.HasIndex(p => p.ProviderPaymentId);
         builder.HasIndex(p => new { p.UserId, p.CreatedAt });
         builder.HasIndex(p => new { p.Status, p.CreatedAt });
+        builder.HasIndex(p => new { p.Status, p.CompletedAt });
+        builder.HasIndex(p => p.CreatedAt);
     }
 }
