@@ -24,6 +24,12 @@ public sealed class CreditsOptions
     /// </summary>
     public TimeSpan? BonusCreditLifetime { get; set; }
 
+    /// <summary>What happens when refunded or disputed credits were already spent. Default <see cref="CreditClawbackPolicy.ClampAtZero"/>.</summary>
+    public CreditClawbackPolicy ClawbackPolicy { get; set; }
+
+    /// <summary>What an open dispute does to the purchase's credits. Default <see cref="CreditDisputePolicy.ClawBackOnOpen"/>.</summary>
+    public CreditDisputePolicy DisputePolicy { get; set; }
+
     /// <summary>How long a reservation lives when the caller gives no time-to-live. Default 15 minutes.</summary>
     public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 

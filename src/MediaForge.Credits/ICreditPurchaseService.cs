@@ -47,6 +47,29 @@ public interface ICreditPurchaseService
     /// <returns>Whether a pending purchase was marked.</returns>
     Task<bool> ExpirePurchaseAsync(string providerSessionId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records a refund of a purchase's payment and removes the purchased credits in proportion (rounded half up) to the
+    /// money refunded so far. The figure is cumulative, so duplicates and out-of-order deliveries change nothing;
+    /// together with disputes, no more than the purchased credits are ever removed. What was already spent follows
+    /// <see cref="CreditsOptions.ClawbackPolicy"/>.
+    /// </summary>
+    /// <param name="providerPaymentId">The provider's payment id (Stripe payment intent).</param>
+    /// <param name="amountRefundedCents">Money refunded so far in total, in minor units.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<PurchaseReversalResult> RecordRefundAsync(string providerPaymentId, long amountRefundedCents, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a dispute (chargeback) of a purchase's payment: while open or lost, the disputed share of the credits is
+    /// removed; when won, what the dispute removed is restored. A decided dispute ignores later "open" deliveries.
+    /// </summary>
+    /// <param name="providerPaymentId">The provider's payment id (Stripe payment intent).</param>
+    /// <param name="disputeId">The provider's dispute id.</param>
+    /// <param name="disputedAmountCents">Money disputed, in minor units.</param>
+    /// <param name="state">Where the dispute stands.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<PurchaseReversalResult> RecordDisputeAsync(string providerPaymentId, string disputeId, long disputedAmountCents,
+        Entities.PaymentDisputeState state, CancellationToken cancellationToken = default);
+
     /// <summary>Grants a free package (the starter pack) to a user, once per user however often it is asked for.</summary>
     /// <param name="userId">The user.</param>
     /// <param name="packageId">The free package (case-insensitive).</param>

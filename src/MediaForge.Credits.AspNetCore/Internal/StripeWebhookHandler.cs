@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stripe;
+using MediaForge.Credits.Entities;
 using Stripe.Checkout;
 
 namespace MediaForge.Credits.AspNetCore.Internal;
@@ -105,6 +106,36 @@ internal sealed partial class StripeWebhookHandler(
             case EventTypes.CheckoutSessionExpired:
                 var expired = (Session)stripeEvent.Data.Object;
                 return await purchases.ExpirePurchaseAsync(expired.Id, cancellationToken).ConfigureAwait(false) ? "expired" : "no_pending_purchase";
+
+            case EventTypes.ChargeRefunded:
+                var charge = (Charge)stripeEvent.Data.Object;
+                if (string.IsNullOrEmpty(charge.PaymentIntentId))
+                {
+                    return "ignored_no_payment";
+                }
+
+                var refund = await purchases.RecordRefundAsync(charge.PaymentIntentId, charge.AmountRefunded, cancellationToken).ConfigureAwait(false);
+                return refund.Found ? $"refunded: {refund.CreditsRemoved} removed, {refund.Shortfall} already spent" : "unknown_payment";
+
+            case EventTypes.ChargeDisputeCreated:
+            case EventTypes.ChargeDisputeUpdated:
+            case EventTypes.ChargeDisputeClosed:
+                var dispute = (Dispute)stripeEvent.Data.Object;
+                if (string.IsNullOrEmpty(dispute.PaymentIntentId))
+                {
+                    return "ignored_no_payment";
+                }
+
+                var state = dispute.Status switch
+                {
+                    "won" or "warning_closed" => PaymentDisputeState.Won,
+                    "lost" => PaymentDisputeState.Lost,
+                    _ => PaymentDisputeState.Open,
+                };
+                var reversal = await purchases.RecordDisputeAsync(dispute.PaymentIntentId, dispute.Id, dispute.Amount, state, cancellationToken).ConfigureAwait(false);
+                return reversal.Found
+                    ? $"dispute {state.ToString().ToLowerInvariant()}: {reversal.CreditsRemoved} removed, {reversal.CreditsRestored} restored"
+                    : "unknown_payment";
 
             default:
                 return "ignored";

@@ -39,6 +39,24 @@ public sealed class CreditPurchase
     /// <summary>Why the payment failed, if it did.</summary>
     public string? FailureReason { get; set; }
 
+    /// <summary>Money refunded so far, in minor units (the provider's cumulative figure; never decreases).</summary>
+    public long RefundedAmountCents { get; set; }
+
+    /// <summary>The provider's id of the latest dispute of the payment, if any.</summary>
+    public string? DisputeId { get; set; }
+
+    /// <summary>Where that dispute stands.</summary>
+    public PaymentDisputeState? DisputeState { get; set; }
+
+    /// <summary>Money under dispute (open or lost), in minor units; 0 when none or won.</summary>
+    public long DisputedAmountCents { get; set; }
+
+    /// <summary>Credits removed so far because of refunds and disputes (restored credits are subtracted).</summary>
+    public long CreditsClawedBack { get; set; }
+
+    /// <summary>Credits that should have been removed but were already spent (clamp-at-zero policy).</summary>
+    public long ClawbackShortfall { get; set; }
+
     /// <summary>When the purchase started (UTC).</summary>
     public DateTime CreatedAt { get; set; }
 

@@ -36,9 +36,9 @@ internal sealed partial class CreditExpirySweeper(
         }
     }
 
-    [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "Expired {Reservations} lapsed reservations and {Credits} lapsed credits")]
+    [LoggerMessage(EventId = 1410, Level = LogLevel.Information, Message = "Expired {Reservations} lapsed reservations and {Credits} lapsed credits")]
     private partial void LogExpired(int reservations, long credits);
 
-    [LoggerMessage(EventId = 1311, Level = LogLevel.Error, Message = "The credit expiry sweep failed; it runs again at the next interval")]
+    [LoggerMessage(EventId = 1411, Level = LogLevel.Error, Message = "The credit expiry sweep failed; it runs again at the next interval")]
     private partial void LogSweepFailed(Exception error);
 }

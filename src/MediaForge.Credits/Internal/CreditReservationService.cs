@@ -252,10 +252,10 @@ internal sealed partial class CreditReservationService(
         Success = false, Amount = 0, Available = available, Error = error,
     };
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "Held {Amount} credits of {UserId} (reservation {ReservationId})")]
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Debug, Message = "Held {Amount} credits of {UserId} (reservation {ReservationId})")]
     private partial void LogReserved(string userId, long amount, Guid reservationId);
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Debug, Message = "Reservation {ReservationId} {Status}; charged {Charged}")]
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Debug, Message = "Reservation {ReservationId} {Status}; charged {Charged}")]
     private partial void LogSettled(Guid reservationId, ReservationStatus status, long charged);
 }
 

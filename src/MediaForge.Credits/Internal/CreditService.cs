@@ -144,6 +144,7 @@ internal sealed partial class CreditService(
             removed += await CreditTransactions.RunAsync(db, ct => CreditLots.ExpireLapsedAsync(db, user, now, ct), cancellationToken).ConfigureAwait(false);
         }
 
+        telemetry.Expired(removed);
         return removed;
     }
 
@@ -569,7 +570,7 @@ internal sealed partial class CreditService(
 
         if (account.HasLapsedLots)
         {
-            await CreditLots.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
+            telemetry.Expired(await CreditLots.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false));
         }
 
         return true;

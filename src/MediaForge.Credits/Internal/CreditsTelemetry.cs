@@ -20,6 +20,7 @@ internal sealed class CreditsTelemetry : IDisposable
     private readonly Counter<long> granted;
     private readonly Counter<long> consumed;
     private readonly Counter<long> refunded;
+    private readonly Counter<long> expired;
     private readonly Counter<long> unlimitedUses;
     private readonly Counter<long> rejected;
     private readonly Counter<long> webhooksProcessed;
@@ -34,6 +35,7 @@ internal sealed class CreditsTelemetry : IDisposable
         granted = meter.CreateCounter<long>("mediaforge.credits.granted", "{credit}", "Credits added to balances (purchases, bonuses, adjustments), by credit.type.");
         consumed = meter.CreateCounter<long>("mediaforge.credits.consumed", "{credit}", "Credits deducted for feature uses, by credits.feature and credits.model.");
         refunded = meter.CreateCounter<long>("mediaforge.credits.refunded", "{credit}", "Credits given back (transactions of type Refund).");
+        expired = meter.CreateCounter<long>("mediaforge.credits.expired", "{credit}", "Unspent credits removed at their expiry (Expiration rows).");
         unlimitedUses = meter.CreateCounter<long>("mediaforge.credits.unlimited_uses", "{use}", "Feature uses by unlimited (admin) users: nothing deducted.");
         rejected = meter.CreateCounter<long>("mediaforge.credits.deductions.rejected", "{deduction}", "Deductions refused, by credits.reason (insufficient_credits).");
         webhooksProcessed = meter.CreateCounter<long>("mediaforge.credits.webhooks.processed", "{event}", "Webhook events applied, by credits.provider, credits.event_type and credits.outcome.");
@@ -90,6 +92,14 @@ internal sealed class CreditsTelemetry : IDisposable
         else
         {
             granted.Add(amount, new KeyValuePair<string, object?>("credit.type", type.ToString()));
+        }
+    }
+
+    public void Expired(long amount)
+    {
+        if (amount > 0)
+        {
+            expired.Add(amount);
         }
     }
 

@@ -17,7 +17,7 @@ public static class WebhookPayloads
 
     /// <summary>A <c>checkout.session.*</c> event for a session, with the metadata the add-on puts on it.</summary>
     public static string StripeSessionEvent(string type, string sessionId, long amountTotal, string currency, string paymentStatus,
-        IDictionary<string, string> metadata, string? eventId = null, string apiVersion = "2026-10-28.endive")
+        IDictionary<string, string> metadata, string? eventId = null, string apiVersion = "2026-10-28.endive", string? paymentIntentId = null)
     {
         var root = Load(type == "checkout.session.expired" ? "stripe-checkout.session.expired.json" : "stripe-checkout.session.completed.json");
         root["id"] = eventId ?? "evt_test_" + Guid.NewGuid().ToString("N");
@@ -30,6 +30,11 @@ public static class WebhookPayloads
         session["currency"] = currency;
         session["payment_status"] = paymentStatus;
         session["client_reference_id"] = metadata.TryGetValue("user_id", out var user) ? user : null;
+        if (type != "checkout.session.expired")
+        {
+            session["payment_intent"] = paymentIntentId ?? "pi_test_" + Guid.NewGuid().ToString("N");
+        }
+
         session["metadata"] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)JsonValue.Create(m.Value))));
         return root.ToJsonString();
     }
@@ -40,6 +45,34 @@ public static class WebhookPayloads
         var root = Load("stripe-payment_intent.payment_failed.json");
         root["id"] = eventId ?? "evt_test_" + Guid.NewGuid().ToString("N");
         root["data"]!["object"]!["metadata"] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)JsonValue.Create(m.Value))));
+        return root.ToJsonString();
+    }
+
+    /// <summary>A <c>charge.refunded</c> event: <paramref name="amountRefunded"/> is Stripe's cumulative refunded amount.</summary>
+    public static string StripeChargeRefunded(string paymentIntentId, long amount, long amountRefunded, string? eventId = null)
+    {
+        var root = Load("stripe-charge.refunded.json");
+        root["id"] = eventId ?? "evt_test_" + Guid.NewGuid().ToString("N");
+        var charge = root["data"]!["object"]!.AsObject();
+        charge["payment_intent"] = paymentIntentId;
+        charge["amount"] = amount;
+        charge["amount_captured"] = amount;
+        charge["amount_refunded"] = amountRefunded;
+        charge["refunded"] = amountRefunded >= amount;
+        return root.ToJsonString();
+    }
+
+    /// <summary>A <c>charge.dispute.*</c> event with a dispute status (<c>needs_response</c>, <c>won</c>, <c>lost</c>...).</summary>
+    public static string StripeDispute(string type, string paymentIntentId, string disputeId, long amount, string status, string? eventId = null)
+    {
+        var root = Load("stripe-charge.dispute.created.json");
+        root["id"] = eventId ?? "evt_test_" + Guid.NewGuid().ToString("N");
+        root["type"] = type;
+        var dispute = root["data"]!["object"]!.AsObject();
+        dispute["id"] = disputeId;
+        dispute["payment_intent"] = paymentIntentId;
+        dispute["amount"] = amount;
+        dispute["status"] = status;
         return root.ToJsonString();
     }
 

@@ -180,6 +180,35 @@ public abstract class StripeWebhookTests<TDatabase>(TDatabase database) : Credit
     }
 
     [Fact]
+    public async Task Webhook_ChargeRefunded_RemovesThePurchasedCredits()
+    {
+        var (user, sessionId, metadata) = await CheckoutAsync();
+        var payment = "pi_test_" + Guid.NewGuid().ToString("N");
+        await SendAsync(WebhookPayloads.StripeSessionEvent("checkout.session.completed", sessionId, 2999, "usd", "paid", metadata, paymentIntentId: payment));
+
+        var response = await SendAsync(WebhookPayloads.StripeChargeRefunded(payment, 2999, 2999));
+
+        Assert.StartsWith("refunded: 200 removed", (await response.Content.ReadFromJsonAsync<WebhookReceipt>())!.Outcome, StringComparison.Ordinal);
+        Assert.Equal(0, await App.BalanceAsync(user));
+        Assert.Equal(PurchaseStatus.Refunded, await App.DbAsync(db => db.Purchases.Where(p => p.ProviderSessionId == sessionId).Select(p => p.Status).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Webhook_DisputeCreatedThenWon_ClawsBackThenRestores()
+    {
+        var (user, sessionId, metadata) = await CheckoutAsync();
+        var payment = "pi_test_" + Guid.NewGuid().ToString("N");
+        await SendAsync(WebhookPayloads.StripeSessionEvent("checkout.session.completed", sessionId, 2999, "usd", "paid", metadata, paymentIntentId: payment));
+
+        await SendAsync(WebhookPayloads.StripeDispute("charge.dispute.created", payment, "dp_test_1", 2999, "needs_response"));
+        var duringDispute = await App.BalanceAsync(user);
+        await SendAsync(WebhookPayloads.StripeDispute("charge.dispute.closed", payment, "dp_test_1", 2999, "won"));
+
+        Assert.Equal(0, duringDispute);
+        Assert.Equal(200, await App.BalanceAsync(user));
+    }
+
+    [Fact]
     public async Task Webhook_UnknownEventType_Returns200Ignored()
     {
         var response = await SendAsync(WebhookPayloads.StripeOtherEvent("customer.created"));

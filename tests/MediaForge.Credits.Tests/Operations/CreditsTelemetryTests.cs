@@ -15,10 +15,15 @@ public abstract class CreditsTelemetryTests<TDatabase>(TDatabase database) : ICl
     private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
 
     /// <summary>Services with their own <see cref="IMeterFactory"/>, so the collectors see only this test's measurements.</summary>
-    private ServiceProvider BuildServices()
+    private ServiceProvider BuildServices(TimeProvider? time = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IMeterFactory, TestMeterFactory>();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddDbContextPool<CreditsDbContext>(o => database.UseProvider(o, database.ConnectionString));
         services.AddMediaForgeCredits().UseEntityFrameworkCore<CreditsDbContext>();
         return services.BuildServiceProvider();
@@ -59,6 +64,21 @@ public abstract class CreditsTelemetryTests<TDatabase>(TDatabase database) : ICl
 
         var measurement = Assert.Single(rejected.GetMeasurementSnapshot());
         Assert.True(measurement.ContainsTags(new KeyValuePair<string, object?>("credits.reason", "insufficient_credits")));
+    }
+
+    [Fact]
+    public async Task ExpireCredits_LapsedRemainder_CountsExpiredCredits()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = BuildServices(clock);
+        using var expired = Collect<long>(services, "mediaforge.credits.expired");
+        var user = NewUser();
+        await CreditsAsync(services, c => c.AddExpiringCreditsAsync(user, 12, CreditTransactionType.Bonus, "promo", clock.GetUtcNow().AddHours(1)));
+        clock.Advance(TimeSpan.FromHours(2));
+
+        await CreditsAsync(services, c => c.DeductCreditsAsync(user, "image-generation", "default"));
+
+        Assert.Equal(12, Assert.Single(expired.GetMeasurementSnapshot()).Value);
     }
 
     [Fact]
