@@ -232,6 +232,42 @@ public abstract class PurchaseReversalTests<TDatabase>(TDatabase database) : ICl
         Assert.Equal((0L, 0L, PurchaseStatus.Completed, 200L, 0L), await StateAsync(user));
     }
 
+    public static TheoryData<string, long> EveryOrder()
+    {
+        // R = half refunded (100 credits), O = dispute opened, W = won, L = lost; each order delivered twice over.
+        var data = new TheoryData<string, long>();
+        foreach (var decision in new[] { 'W', 'L' })
+        {
+            foreach (var order in new[] { "ROD", "RDO", "ORD", "ODR", "DRO", "DOR" })
+            {
+                data.Add(order.Replace('D', decision), decision == 'W' ? 100 : 0);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryOrder))]
+    public async Task RefundAndDispute_InEveryOrderAndDuplicated_EndTheSame(string order, long expectedBalance)
+    {
+        var (user, payment) = await BuyProAsync();
+
+        foreach (var step in order + order)
+        {
+            await (step switch
+            {
+                'R' => Purchases(p => p.RecordRefundAsync(payment, 1500)),
+                'O' => Purchases(p => p.RecordDisputeAsync(payment, "dp_x", 2999, PaymentDisputeState.Open)),
+                'W' => Purchases(p => p.RecordDisputeAsync(payment, "dp_x", 2999, PaymentDisputeState.Won)),
+                _ => Purchases(p => p.RecordDisputeAsync(payment, "dp_x", 2999, PaymentDisputeState.Lost)),
+            });
+        }
+
+        var (balance, sum, _, clawedBack, _) = await StateAsync(user);
+        Assert.Equal((expectedBalance, expectedBalance, 200 - expectedBalance), (balance, sum, clawedBack));
+    }
+
     [Fact]
     public async Task RecordRefund_UnknownPayment_IsNotFoundAndChangesNothing()
     {
