@@ -176,20 +176,5 @@ public static class CreditsEndpointRouteBuilderExtensions
             ? CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_page", "page must be at least 1 and pageSize from 1 to 500.")
             : null;
 
-    private static string FormatPrice(long cents, string currency, bool free)
-    {
-        if (free)
-        {
-            return "Free";
-        }
-
-        var amount = (cents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-        return currency.ToLowerInvariant() switch
-        {
-            "usd" => "$" + amount,
-            "eur" => "€" + amount,
-            "gbp" => "£" + amount,
-            _ => amount + " " + currency.ToUpperInvariant(),
-        };
-    }
+    private static string FormatPrice(long cents, string currency, bool free) => free ? "Free" : CreditPrices.Format(cents, currency);
 }

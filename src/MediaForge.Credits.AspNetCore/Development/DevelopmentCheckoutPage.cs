@@ -1,3 +1,4 @@
+using MediaForge.Credits.AspNetCore.Internal;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
@@ -12,7 +13,7 @@ internal static class DevelopmentCheckoutPage
     public static string Render(DevelopmentCheckoutSession session, string basePath)
     {
         var e = Encoder;
-        var amount = FormatAmount(session.AmountTotal, session.Currency);
+        var amount = CreditPrices.Format(session.AmountTotal, session.Currency);
         var action = e.Encode(basePath.TrimEnd('/') + "/" + session.Id);
         var description = string.IsNullOrWhiteSpace(session.ProductDescription) ? "" : $"<p class=\"muted\">{e.Encode(session.ProductDescription)}</p>";
         var body = session.PaymentStatus == "paid"
@@ -40,18 +41,6 @@ internal static class DevelopmentCheckoutPage
 
     public static string Message(string title, string text) =>
         Layout(title, $"""<div class="banner" role="note">Test mode · development gateway</div><main><h1>{Encoder.Encode(title)}</h1><p role="alert">{Encoder.Encode(text)}</p></main>""");
-
-    private static string FormatAmount(long cents, string currency)
-    {
-        var amount = (cents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-        return currency.ToLowerInvariant() switch
-        {
-            "usd" => "$" + amount,
-            "eur" => "€" + amount,
-            "gbp" => "£" + amount,
-            _ => amount + " " + currency.ToUpperInvariant(),
-        };
-    }
 
     private static string Layout(string title, string content) => $$"""
         <!doctype html>

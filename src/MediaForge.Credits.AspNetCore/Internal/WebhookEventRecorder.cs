@@ -33,15 +33,7 @@ internal sealed class WebhookEventRecorder(CreditsDbContextHandle handle, TimePr
                 Outcome = "processing",
                 ProcessedAt = now.UtcDateTime,
             };
-            db.Add(claim);
-            try
-            {
-                await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                db.Entry(claim).State = EntityState.Detached;
-            }
+            await db.InsertDetachedAsync(claim, ct).ConfigureAwait(false);
 
             var outcome = await apply(ct).ConfigureAwait(false);
             await db.Set<WebhookEvent>().Where(e => e.Id == claim.Id)

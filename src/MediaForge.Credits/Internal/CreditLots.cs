@@ -28,15 +28,7 @@ internal static class CreditLots
             ExpiresAt = expiresAt,
             CreatedAt = now,
         };
-        db.Add(lot);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            db.Entry(lot).State = EntityState.Detached;
-        }
+        await db.InsertDetachedAsync(lot, cancellationToken).ConfigureAwait(false);
 
         await db.Set<CreditAccount>().Where(a => a.UserId == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.NextExpiryAt,

@@ -45,7 +45,7 @@ internal sealed partial class CreditPurchaseService(
         await CreditTransactions.RunAsync(db, async ct =>
         {
             await credits.EnsureAccountAsync(userId, ct).ConfigureAwait(false);
-            await InsertAsync(purchase, ct).ConfigureAwait(false);
+            await db.InsertDetachedAsync(purchase, ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
         return ToEntry(purchase);
@@ -293,15 +293,7 @@ internal sealed partial class CreditPurchaseService(
             ExpiresAt = DateTime.SpecifyKind(new DateTime(9999, 1, 1), DateTimeKind.Utc),
             CreatedAt = now,
         };
-        db.Add(hold);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            db.Entry(hold).State = EntityState.Detached;
-        }
+        await db.InsertDetachedAsync(hold, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task UnfreezeAsync(string userId, string disputeId, DateTime now, CancellationToken cancellationToken)
@@ -364,7 +356,7 @@ internal sealed partial class CreditPurchaseService(
             }
 
             var now = time.GetUtcNow();
-            await InsertAsync(new CreditPurchase
+            await db.InsertDetachedAsync(new CreditPurchase
             {
                 Id = Guid.CreateVersion7(now),
                 UserId = userId,
@@ -404,20 +396,6 @@ internal sealed partial class CreditPurchaseService(
         return await db.Set<CreditPackage>().AsNoTracking()
             .FirstOrDefaultAsync(p => p.Id == id && p.IsActive && p.IsFree == free, cancellationToken).ConfigureAwait(false)
             ?? throw new UnknownCreditPackageException(packageId, free ? "free" : "paid");
-    }
-
-    /// <summary>Inserts a row and stops tracking it, leaving whatever else the host tracks alone.</summary>
-    private async Task InsertAsync(CreditPurchase purchase, CancellationToken cancellationToken)
-    {
-        db.Add(purchase);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            db.Entry(purchase).State = EntityState.Detached;
-        }
     }
 
     private static PurchaseFulfilmentResult Result(PurchaseFulfilmentOutcome outcome, CreditPurchase purchase, Guid? transactionId, long? balance) => new()

@@ -83,15 +83,7 @@ internal sealed partial class CreditReservationService(
                 ExpiresAt = (now + lifetime).UtcDateTime,
                 CreatedAt = now.UtcDateTime,
             };
-            db.Add(hold);
-            try
-            {
-                await db.SaveChangesAsync(ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                db.Entry(hold).State = EntityState.Detached;
-            }
+            await db.InsertDetachedAsync(hold, ct).ConfigureAwait(false);
 
             LogReserved(userId, hold.Amount, hold.Id);
             return Held(hold, (await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)).Available);
