@@ -54,7 +54,7 @@ public static class CreditsEndpointRouteBuilderExtensions
             }
 
             var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
-            return TypedResults.Ok(new CreditBalanceResponse(userId, balance.Balance, balance.Available, balance.IsUnlimited));
+            return TypedResults.Ok(new CreditBalanceResponse(userId, balance.Balance, balance.Available, balance.IsUnlimited, balance.NextExpiration));
         }).WithName("GetCreditBalance").WithSummary("The signed-in user's credit balance.");
 
         user.MapGet("/check", async Task<Results<Ok<CreditCheckResponse>, ProblemHttpResult>> (

@@ -5,7 +5,8 @@ namespace MediaForge.Credits.AspNetCore;
 /// <param name="Balance">Credits owned.</param>
 /// <param name="Available">Credits spendable now.</param>
 /// <param name="IsUnlimited">Whether the user is an admin (nothing is deducted).</param>
-public sealed record CreditBalanceResponse(string UserId, long Balance, long Available, bool IsUnlimited);
+/// <param name="NextExpiration">The next credits to expire, if any of the user's credits expire.</param>
+public sealed record CreditBalanceResponse(string UserId, long Balance, long Available, bool IsUnlimited, CreditExpiration? NextExpiration = null);
 
 /// <summary>Body of <c>GET /api/credits/check</c>.</summary>
 /// <param name="Feature">The feature asked about (lower case).</param>

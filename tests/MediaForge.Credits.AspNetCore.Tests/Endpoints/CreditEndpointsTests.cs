@@ -48,6 +48,19 @@ public abstract class CreditEndpointsTests<TDatabase>(TDatabase database) : Cred
     }
 
     [Fact]
+    public async Task Balance_WithExpiringCredits_ShowsWhatExpiresNextAndWhen()
+    {
+        var user = NewUser();
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(7).ToUnixTimeSeconds());
+        await App.WithServiceAsync<CreditTransactionResult, ICreditService>(c =>
+            c.AddExpiringCreditsAsync(user, 30, CreditTransactionType.Bonus, "promo", expiresAt));
+
+        var balance = await App.Client(user).GetFromJsonAsync<CreditBalanceResponse>("/api/credits/balance");
+
+        Assert.Equal(new CreditExpiration(30, expiresAt), balance!.NextExpiration);
+    }
+
+    [Fact]
     public async Task Check_KnownFeature_ReturnsPriceAndAvailability()
     {
         var user = NewUser();
