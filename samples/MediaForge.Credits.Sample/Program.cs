@@ -64,6 +64,8 @@ namespace MediaForge.Credits.Sample
             app.UseAuthorization();
             app.MapCreditEndpoints();                                           // /api/credits/*, /api/stripe/*, /api/webhooks/clerk
             app.MapCreditComponents();                                          // /_mediaforge/credits.js: <credit-display>, <credit-purchase>
+            app.MapCreditsAdminEndpoints();                                     // /api/credits/admin/*: analytics, exports, reconciliation (admins)
+            app.MapCreditsDashboard();                                          // /credits/admin: the admin dashboard (sign in as the demo admin)
             if (development)
             {
                 app.MapCreditsDevelopmentGateway();                             // /_mediaforge/checkout/{id}: the test checkout page
