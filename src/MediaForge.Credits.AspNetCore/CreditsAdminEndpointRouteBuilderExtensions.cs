@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using System.Security.Claims;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -16,6 +17,7 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
     /// <c>GET analytics/usage</c>, <c>analytics/top-users</c>, <c>analytics/consumption</c>, <c>analytics/purchases</c>
     /// (query <c>from</c>, <c>to</c> as ISO 8601, default the last 30 days; <c>bucket</c> = hour, day, week or month),
     /// <c>GET users/{userId}/balance</c>, <c>users/{userId}/transactions</c>, <c>users/{userId}/usage</c> (paged),
+    /// <c>POST users/{userId}/adjustments</c> (<c>{ amount, reason, idempotencyKey }</c>; the admin is recorded as actor),
     /// <c>GET export/transactions.csv</c> and <c>export/usage.csv</c> (streamed), <c>GET reconciliation</c> (report only)
     /// and <c>POST reconciliation/repair</c> (repairs missing grants).
     /// </summary>
@@ -62,6 +64,23 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
         group.MapGet("/users/{userId}/balance", async Task<Ok<CreditBalance>> (string userId, [FromServices] ICreditService credits, CancellationToken ct) =>
                 TypedResults.Ok(await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)))
             .WithName("GetUserCreditBalance").WithSummary("Any user's balance.");
+
+        group.MapPost("/users/{userId}/adjustments", async Task<Results<Ok<CreditAdjustmentResult>, ProblemHttpResult>> (
+            string userId, CreditAdjustmentRequest? body, ClaimsPrincipal principal,
+            [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
+        {
+            if (body is not { Amount: not 0 } || string.IsNullOrWhiteSpace(body.Reason))
+            {
+                return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_adjustment", "An adjustment needs a non-zero amount and a reason.");
+            }
+
+            var actor = users.GetUserId(principal) ?? principal.Identity?.Name ?? "admin";
+            var result = await credits.AdjustCreditsAsync(userId, body.Amount, body.Reason, actor, body.IdempotencyKey, ct).ConfigureAwait(false);
+            return result.Success
+                ? TypedResults.Ok(result)
+                : CreditProblems.Create(StatusCodes.Status409Conflict, result.Error == CreditDeductionError.InsufficientCredits ? "insufficient_credits" : "idempotency_key_conflict",
+                    "The adjustment was not applied.", $"Balance {result.Balance}; nothing was written.");
+        }).WithName("AdjustUserCredits").WithSummary("An operator's correction of a user's credits (+/-), recorded with the admin as actor.");
 
         group.MapGet("/users/{userId}/transactions", async Task<Results<Ok<CreditPage<CreditLedgerEntry>>, ProblemHttpResult>> (
             string userId, int? page, int? pageSize, [FromServices] ICreditService credits, CancellationToken ct) =>

@@ -57,3 +57,9 @@ public sealed record CheckoutStatusResponse(string SessionId, string PackageId, 
 /// <param name="Duplicate">Whether this event was processed before (nothing changed now).</param>
 /// <param name="Outcome">What processing did, for example <c>completed</c>, <c>granted</c>, <c>ignored</c>.</param>
 public sealed record WebhookReceipt(bool Received, bool Duplicate, string? Outcome);
+
+/// <summary>Body of <c>POST /api/credits/admin/users/{userId}/adjustments</c>.</summary>
+/// <param name="Amount">Credits to add (positive) or remove (negative).</param>
+/// <param name="Reason">Why; stored in the ledger.</param>
+/// <param name="IdempotencyKey">Optional key so a retried request applies once.</param>
+public sealed record CreditAdjustmentRequest(long Amount, string? Reason, string? IdempotencyKey = null);

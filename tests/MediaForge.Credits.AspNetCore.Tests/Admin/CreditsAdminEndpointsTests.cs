@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Infrastructure;
@@ -30,6 +31,40 @@ public abstract class CreditsAdminEndpointsTests<TDatabase>(TDatabase database) 
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    [Fact]
+    public async Task AdjustCredits_AsAdmin_AppliesTheCorrectionWithTheAdminAsActor()
+    {
+        var user = NewUser();
+        var adminId = "admin_" + Guid.NewGuid().ToString("N");
+
+        var response = await App.Client(adminId, admin: true).PostAsJsonAsync($"/api/credits/admin/users/{user}/adjustments", new { amount = 25, reason = "outage goodwill" });
+
+        var result = await JsonAsync(response);
+        Assert.Equal(25, result.GetProperty("balance").GetInt64());
+        var row = (await App.WithServiceAsync<CreditPage<CreditLedgerEntry>, ICreditService>(c => c.GetTransactionsAsync(user))).Items.Single();
+        Assert.Equal(CreditTransactionType.Adjustment, row.Type);
+        Assert.Contains(adminId, row.Metadata, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdjustCredits_RemovingMoreThanAvailable_Returns409AndWritesNothing()
+    {
+        var user = NewUser();
+
+        var response = await Admin().PostAsJsonAsync($"/api/credits/admin/users/{user}/adjustments", new { amount = -5, reason = "mistake" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(0, await App.BalanceAsync(user));
+    }
+
+    [Fact]
+    public async Task AdjustCredits_SignedInWithoutAdminRole_Returns403()
+    {
+        var response = await App.Client(NewUser()).PostAsJsonAsync($"/api/credits/admin/users/{NewUser()}/adjustments", new { amount = 1000, reason = "free money" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
     [Fact]
