@@ -260,16 +260,8 @@ internal sealed partial class CreditService(
     internal Task EnsureAccountAsync(string userId, CancellationToken cancellationToken) =>
         Ledger.EnsureAccountAsync(userId, time.GetUtcNow().UtcDateTime, cancellationToken);
 
-    public async Task<CreditPage<CreditLedgerEntry>> GetTransactionsAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
-    {
-        CreditArguments.UserId(userId);
-        CreditArguments.Page(page, pageSize);
-        var query = db.Set<CreditTransaction>().AsNoTracking().Where(t => t.UserId == userId);
-        var total = await query.LongCountAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Page(rows.ConvertAll(t => new CreditLedgerEntry
+    public Task<CreditPage<CreditLedgerEntry>> GetTransactionsAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default) =>
+        PageAsync(db.Set<CreditTransaction>().Where(t => t.UserId == userId), t => t.CreatedAt, t => t.Id, userId, page, pageSize, t => new CreditLedgerEntry
         {
             Id = t.Id,
             Amount = t.Amount,
@@ -279,19 +271,10 @@ internal sealed partial class CreditService(
             Metadata = t.Metadata,
             Reference = t.Reference,
             CreatedAt = Utc(t.CreatedAt),
-        }), page, pageSize, total);
-    }
+        }, cancellationToken);
 
-    public async Task<CreditPage<CreditUsageEntry>> GetUsageAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
-    {
-        CreditArguments.UserId(userId);
-        CreditArguments.Page(page, pageSize);
-        var query = db.Set<UsageLog>().AsNoTracking().Where(u => u.UserId == userId);
-        var total = await query.LongCountAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Page(rows.ConvertAll(u => new CreditUsageEntry
+    public Task<CreditPage<CreditUsageEntry>> GetUsageAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default) =>
+        PageAsync(db.Set<UsageLog>().Where(u => u.UserId == userId), u => u.CreatedAt, u => u.Id, userId, page, pageSize, u => new CreditUsageEntry
         {
             Id = u.Id,
             Feature = u.Feature,
@@ -302,19 +285,26 @@ internal sealed partial class CreditService(
             Metadata = u.Metadata,
             TransactionId = u.TransactionId,
             CreatedAt = Utc(u.CreatedAt),
-        }), page, pageSize, total);
-    }
+        }, cancellationToken);
 
-    public async Task<CreditPage<CreditPurchaseEntry>> GetPurchasesAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
+    public Task<CreditPage<CreditPurchaseEntry>> GetPurchasesAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default) =>
+        PageAsync(db.Set<CreditPurchase>().Where(p => p.UserId == userId), p => p.CreatedAt, p => p.Id, userId, page, pageSize,
+            CreditPurchaseService.ToEntry, cancellationToken);
+
+    /// <summary>One page of a user's rows, newest first (time, then the time-ordered id), with the total count.</summary>
+    private static async Task<CreditPage<TEntry>> PageAsync<TRow, TEntry>(IQueryable<TRow> rows,
+        System.Linq.Expressions.Expression<Func<TRow, DateTime>> createdAt, System.Linq.Expressions.Expression<Func<TRow, Guid>> id,
+        string userId, int page, int pageSize, Func<TRow, TEntry> map, CancellationToken cancellationToken)
+        where TRow : class
     {
         CreditArguments.UserId(userId);
         CreditArguments.Page(page, pageSize);
-        var query = db.Set<CreditPurchase>().AsNoTracking().Where(p => p.UserId == userId);
+        var query = rows.AsNoTracking();
         var total = await query.LongCountAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+        var items = await query.OrderByDescending(createdAt).ThenByDescending(id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return Page(rows.ConvertAll(CreditPurchaseService.ToEntry), page, pageSize, total);
+        return new CreditPage<TEntry> { Items = items.ConvertAll(row => map(row)), Page = page, PageSize = pageSize, TotalCount = total };
     }
 
     private async Task<CreditDeductionResult> DeductOnceAsync(DeductionRequest usage, CancellationToken cancellationToken)
@@ -634,9 +624,6 @@ internal sealed partial class CreditService(
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    private static CreditPage<T> Page<T>(List<T> items, int page, int pageSize, long total) =>
-        new() { Items = items, Page = page, PageSize = pageSize, TotalCount = total };
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Deducted {Credits} credits from {UserId} for {Feature}/{Model}; balance {Balance}, unlimited {IsUnlimited}")]
     private partial void LogDeducted(string userId, string feature, string model, long credits, long balance, bool isUnlimited);
