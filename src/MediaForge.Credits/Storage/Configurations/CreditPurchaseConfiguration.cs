@@ -22,7 +22,6 @@ internal sealed class CreditPurchaseConfiguration(CreditsTableNames names) : IEn
         builder.HasOne<CreditUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<CreditPackage>().WithMany().HasForeignKey(p => p.PackageId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(p => p.ProviderSessionId).IsUnique();
-        builder.HasIndex(p => p.ProviderPaymentId);
         builder.HasIndex(p => new { p.UserId, p.CreatedAt });
         builder.HasIndex(p => new { p.Status, p.CreatedAt });
         builder.HasIndex(p => new { p.Status, p.CompletedAt });
