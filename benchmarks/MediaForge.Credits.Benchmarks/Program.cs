@@ -54,6 +54,10 @@ foreach (var storeName in settings.Stores)
         ("library + idempotency key", "key", user => LibraryDeductAsync(provider, user, Guid.NewGuid().ToString("N"))),
         ("naive EF", "naive", user => NaiveDeductAsync(provider, user)),
     };
+    if (settings.Approaches is { } only)
+    {
+        approaches = [.. approaches.Where(a => only.Contains(a.Prefix))];
+    }
 
     Log($"{store.Name}: seeding {approaches.Length} x {settings.Users:N0} users");
     foreach (var approach in approaches)
@@ -95,6 +99,11 @@ foreach (var storeName in settings.Stores)
         var audit = await store.AuditAsync(user);
         probes.Add($"| {store.Name} | {approach.Name} | {settings.ScarceUses:N0} | {settings.ScarceUses * 2:N0} | {m.Succeeded:N0} | {audit.Charges:N0} | {audit.LostCredits:N0} | {(audit.Negative > 0 ? "**yes**" : "no")} | {m.Errors:N0} |");
         Log($"  succeeded {m.Succeeded}, errors {m.Errors} {m.FirstError}; audit {audit}");
+    }
+
+    if (settings.DeductionsOnly)
+    {
+        continue;
     }
 
     Log($"{store.Name}: bulk-loading a history of about {settings.LedgerRows:N0} ledger rows over {HistoryDays} days");
@@ -334,7 +343,7 @@ static async Task<long> CountLedgerRowsAsync(IServiceProvider provider)
 }
 
 internal sealed record Settings(string[] Stores, string? Postgres, int Workers, TimeSpan Warmup, TimeSpan Duration, int Users, int ScarceUses,
-    int LedgerRows, int Reads, int ReadWarmup, string? Output, bool Profile, TimeSpan HttpDuration, TimeSpan AnalyticsBudget)
+    int LedgerRows, int Reads, int ReadWarmup, string? Output, bool Profile, TimeSpan HttpDuration, TimeSpan AnalyticsBudget, bool DeductionsOnly, string[]? Approaches)
 {
     public static Settings Parse(string[] args)
     {
@@ -354,6 +363,8 @@ internal sealed record Settings(string[] Stores, string? Postgres, int Workers, 
             Get("--out"),
             args.Contains("--profile"),
             TimeSpan.FromSeconds(Int("--http-duration", 10)),
-            TimeSpan.FromSeconds(Int("--analytics-budget", 3)));
+            TimeSpan.FromSeconds(Int("--analytics-budget", 3)),
+            args.Contains("--deductions-only"),
+            Get("--approaches")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }
