@@ -13,7 +13,6 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     private readonly IRelationalConnection connection = db.GetService<IRelationalConnection>();
     private readonly IRelationalCommandDiagnosticsLogger logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
     private readonly IConcurrencyDetector concurrency = db.GetService<IConcurrencyDetector>();
-    private readonly SqliteWriteGate? gate = SqliteWriteGate.For(db);
 
     public override async Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken)
     {
@@ -23,20 +22,8 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         }
 
         // On SQLite this is BEGIN IMMEDIATE: the write lock is taken up front, so concurrent writers wait
-        // (busy timeout) instead of failing with SQLITE_BUSY on lock upgrade. Writers of this process queue on the
-        // gate first, so they take turns instead of polling the lock.
-        var turn = gate is null
-            ? null
-            : await gate.EnterAsync(TimeSpan.FromSeconds(db.Database.GetCommandTimeout() ?? 30), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return new CreditLedgerScope(await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false), turn);
-        }
-        catch
-        {
-            turn?.Dispose();
-            throw;
-        }
+        // (busy timeout) instead of failing with SQLITE_BUSY on lock upgrade.
+        return new CreditLedgerScope(await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public override Task<LedgerBalance?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
