@@ -26,6 +26,8 @@ var stores = new List<string>();
 var history = new List<string>();
 var analytics = new List<string>();
 var httpRows = new List<string>();
+var targets = new List<string>();
+void Target(string what, string figure, bool met) => targets.Add($"| {what} | {figure} | {(met ? "met" : "**missed**")} |");
 const int RowsPerUser = 100;
 const int HistoryDays = 90;
 
@@ -86,6 +88,19 @@ foreach (var storeName in settings.Stores)
             }
 
             var versusNaive = approach.Prefix == "naive" && libraryRate is { } lib ? $" (library = {lib / m.OpsPerSecond:0.00}× naive)" : "";
+            if (approach.Prefix == "lib")
+            {
+                Target($"{store.Name}, {shape}: library ≥ 0.9× raw ADO.NET", $"{m.OpsPerSecond / rawRate.Value:0.00}×", m.OpsPerSecond / rawRate.Value >= 0.9);
+            }
+            else if (approach.Prefix == "naive" && libraryRate is { } libRate)
+            {
+                Target($"{store.Name}, {shape}: library ≥ 2× naive EF", $"{libRate / m.OpsPerSecond:0.00}×", libRate / m.OpsPerSecond >= 2);
+            }
+
+            if (approach.Prefix is "lib" or "key" && (audit.Mismatched > 0 || audit.Negative > 0))
+            {
+                Target($"{store.Name}, {shape}, {approach.Name}: zero overdrafts and lost updates", $"{audit}", false);
+            }
             rows.Add($"| {store.Name} | {shape} | {approach.Name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.00} | {m.P99Ms:0.00} | {m.OpsPerSecond / rawRate.Value:0.00}×{versusNaive} | {m.Errors:N0} | {audit.Mismatched:N0} | {audit.LostCredits:N0} | {audit.Negative:N0} |");
             Log($"  {m.OpsPerSecond:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, errors {m.Errors} {m.FirstError}; audit {audit}");
         }
@@ -97,6 +112,13 @@ foreach (var storeName in settings.Stores)
         var user = $"{approach.Prefix}.scarce";
         var m = await LoadRunner.ForCountAsync(settings.Workers, 0, settings.ScarceUses * 2, _ => approach.Deduct(user));
         var audit = await store.AuditAsync(user);
+        if (approach.Prefix is "lib" or "key")
+        {
+            Target($"{store.Name}, overdraft probe, {approach.Name}: exactly {settings.ScarceUses:N0} succeed, none overdrawn",
+                $"{m.Succeeded:N0} succeeded, {audit.Charges:N0} charges, balance − Σ ledger {audit.LostCredits:N0}",
+                m.Succeeded == settings.ScarceUses && audit.Charges == settings.ScarceUses && audit.LostCredits == 0 && audit.Negative == 0);
+        }
+
         probes.Add($"| {store.Name} | {approach.Name} | {settings.ScarceUses:N0} | {settings.ScarceUses * 2:N0} | {m.Succeeded:N0} | {audit.Charges:N0} | {audit.LostCredits:N0} | {(audit.Negative > 0 ? "**yes**" : "no")} | {m.Errors:N0} |");
         Log($"  succeeded {m.Succeeded}, errors {m.Errors} {m.FirstError}; audit {audit}");
     }
@@ -123,6 +145,11 @@ foreach (var storeName in settings.Stores)
              })
     {
         var m = await LoadRunner.ForCountAsync(1, settings.ReadWarmup, settings.Reads, random => read(readers[random.Next(readers.Count)]));
+        if (store.Name == "SQLite" && name != "raw SELECT of the balance row")
+        {
+            Target($"SQLite, {ledgerRows:N0} ledger rows: {name} p99 < 2 ms", $"{m.P99Ms:0.000} ms", m.P99Ms < 2);
+        }
+
         reads.Add($"| {store.Name} | {ledgerRows:N0} | {name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.000} | {m.P99Ms:0.000} | {m.Errors:N0} |");
         Log($"  {name}: p50 {m.P50Ms:0.000} ms, p99 {m.P99Ms:0.000} ms, errors {m.Errors} {m.FirstError}");
     }
@@ -145,6 +172,7 @@ foreach (var storeName in settings.Stores)
     {
         var (runs, p50, p99, result) = await TimeQueryAsync(provider, a => query(a, range), settings.AnalyticsBudget);
         var label = range == month ? "30 days, daily" : $"{HistoryDays + 1} days, weekly";
+        Target($"{store.Name}: {name} ({label}) p99 < 200 ms", $"{p99:0} ms", p99 < 200);
         analytics.Add($"| {store.Name} | {name} | {label} | {result:N0} | {runs} | {p50:0.0} | {p99:0.0} | {(p99 < 200 ? "yes" : "**no**")} |");
         Log($"  analytics {name} ({label}): {runs} runs, p50 {p50:0.0} ms, p99 {p99:0.0} ms, result {result:N0}");
     }
@@ -158,6 +186,11 @@ foreach (var storeName in settings.Stores)
             Log($"{store.Name} / HTTP / {name}");
             var m = await LoadRunner.ForDurationAsync(settings.Workers, settings.Warmup, settings.HttpDuration, random => http.GetAsync(path, readers[random.Next(readers.Count)]));
             bareRate ??= m.OpsPerSecond;
+            if (path == HttpBench.LibraryPath)
+            {
+                Target($"{store.Name}: GET /api/credits/balance ≥ 0.7× the bare endpoint", $"{m.OpsPerSecond / bareRate.Value:0.00}×", m.OpsPerSecond / bareRate.Value >= 0.7);
+            }
+
             httpRows.Add($"| {store.Name} | {name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.00} | {m.P99Ms:0.00} | {m.OpsPerSecond / bareRate.Value:0.00}× | {m.Errors:N0} |");
             Log($"  {m.OpsPerSecond:N0} req/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, errors {m.Errors} {m.FirstError}");
         }
@@ -199,6 +232,12 @@ report.AppendLine();
 report.AppendLine("| store | endpoint | requests/s | p50 ms | p99 ms | × bare | errors |");
 report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
 httpRows.ForEach(r => report.AppendLine(r));
+report.AppendLine();
+report.AppendLine("### Targets (issue 6), from the figures above");
+report.AppendLine();
+report.AppendLine("| target | measured | |");
+report.AppendLine("|---|---|---|");
+targets.ForEach(r => report.AppendLine(r));
 report.AppendLine();
 report.AppendLine("### Databases");
 report.AppendLine();
