@@ -125,8 +125,8 @@ DOC
 - Zero overdrafts and zero lost updates for the library and both raw baselines in every cell and in the probe; naive
   EF loses updates in every shape and, when credits are scarce, charges twice what the balance allowed.
 - "raw ADO.NET, the library's writes" runs the library's statements by hand (totals, admin check, the usage log row
-  in the same batch). It separates what the library does more than the issue's baseline (a second row with three
-  indexes) from EF Core's own cost (scope, pooled context, the raw-SQL query pipeline). Round trips are the same
+  in the same batch). It separates what the library does more than the issue's baseline (a second row and its
+  indexes) from EF Core's own cost (scope, pooled context, EF's command pipeline). Round trips are the same
   for both: the `UPDATE`, one batched `INSERT`, the commit (plus the key lookup with an idempotency key).
 - On SQLite every write transaction holds the one database write lock; whatever runs inside it (EF overhead, the
   key lookup) lowers throughput directly. p99 values near 150 ms and above are writers waiting for that lock
@@ -144,9 +144,9 @@ DOC
 ## Not done
 
 - Coalescing concurrent deductions into one transaction (per user, or group commit across users: the issue's
-  stretch goal) is not built; the SQLite gate orders writers but still commits each deduction on its own.
-- Targets marked **missed** in the table above are missed on this machine in this run; `docs/architecture.md` and the
-  issue note say why.
+  stretch goal) is not built; every deduction commits on its own.
+- Targets marked **missed** in the table above are missed on this machine in this run; `docs/architecture.md` (Proof)
+  says why.
 DOC
 } > docs/benchmarks.md
 log "wrote docs/benchmarks.md"
