@@ -148,17 +148,88 @@ internal abstract class BenchStore : IAsyncDisposable
             userIds.Select(u => new object?[] { GuidValue(Guid.CreateVersion7()), u, balance, balance, "Purchase", "benchmark grant", now }));
     }
 
-    /// <summary>Users with <paramref name="rowsPerUser"/> ledger rows of +1 each (balance = rows), loaded with raw SQL.</summary>
-    public async Task SeedLedgerAsync(IReadOnlyList<string> userIds, int rowsPerUser)
+    /// <summary>Refreshes the planner's statistics after a bulk load (<c>ANALYZE</c>).</summary>
+    public async Task AnalyzeAsync()
     {
-        var now = DateTime.UtcNow;
-        await BulkInsertAsync("users", ["id", "is_admin", "created_at", "updated_at"],
-            userIds.Select(u => new object?[] { u, false, now, now }));
-        await BulkInsertAsync("credits", ["user_id", "balance", "reserved", "total_granted", "total_consumed", "created_at", "updated_at"],
-            userIds.Select(u => new object?[] { u, (long)rowsPerUser, 0L, (long)rowsPerUser, 0L, now, now }));
-        await BulkInsertAsync("credit_transactions", ["id", "user_id", "amount", "balance_after", "type", "description", "created_at"],
-            userIds.SelectMany(u => Enumerable.Range(1, rowsPerUser).Select(i =>
-                new object?[] { GuidValue(Guid.CreateVersion7()), u, 1L, (long)i, "Bonus", "benchmark history", now.AddSeconds(i - rowsPerUser) })));
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "ANALYZE";
+        command.CommandTimeout = 600;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// A realistic history for the read and analytics figures, loaded with raw SQL (prepared inserts / binary COPY), in
+    /// chunks of 500 users: each user has <paramref name="rowsPerUser"/> ledger rows spread over
+    /// <paramref name="days"/> days up to now: the 50-credit starter bonus (and its free claim), a Pro purchase every
+    /// 33 rows (a completed purchase row), and usage charges of the seeded prices, each with its usage log. Every user
+    /// also has one abandoned checkout (pending, failed or expired). Balances equal the ledger sums.
+    /// </summary>
+    /// <returns>The rows written per table.</returns>
+    public async Task<(long Ledger, long Usage, long Purchases)> SeedHistoryAsync(IReadOnlyList<string> userIds, int rowsPerUser, int days)
+    {
+        (string Feature, string Model, long Price)[] uses =
+            [("image-generation", "default", 3), ("image-generation", "default", 3), ("map-animation", "hailuo", 5), ("image-generation", "default", 3), ("video-generation", "hailuo", 8)];
+        string[] abandoned = ["Pending", "Failed", "Expired"];
+        var end = DateTime.UtcNow.AddMinutes(-1);
+        var start = end.AddDays(-days);
+        var step = (end - start).Ticks / rowsPerUser;
+        long ledgerRows = 0, usageRows = 0, purchaseRows = 0;
+        for (var chunk = 0; chunk < userIds.Count; chunk += 500)
+        {
+            var users = userIds.Skip(chunk).Take(500).ToList();
+            var accounts = new List<object?[]>();
+            var ledger = new List<object?[]>();
+            var usage = new List<object?[]>();
+            var purchases = new List<object?[]>();
+            for (var u = 0; u < users.Count; u++)
+            {
+                var user = users[u];
+                long balance = 0, granted = 0, consumed = 0;
+                for (var i = 0; i < rowsPerUser; i++)
+                {
+                    var at = start.AddTicks(step * i + (chunk + u) * 997L % step);
+                    var id = Guid.CreateVersion7(at);
+                    if (i == 0 || i % 33 == 1)
+                    {
+                        var free = i == 0;
+                        var amount = free ? 50L : 200L;
+                        balance += amount;
+                        granted += amount;
+                        var session = free ? null : $"cs_bench_{user}_{i}";
+                        ledger.Add([GuidValue(id), user, amount, balance, free ? "Bonus" : "Purchase", free ? "Starter" : "Pro",
+                            free ? "package:starter" : "purchase:" + session, free ? "starter" : session, at]);
+                        purchases.Add([GuidValue(Guid.CreateVersion7(at)), user, free ? "starter" : "pro", amount, free ? 0L : 2999L, "usd", "Completed",
+                            free ? "free" : "stripe", session, GuidValue(id), at, at, at]);
+                        continue;
+                    }
+
+                    var use = uses[(i + u) % uses.Length];
+                    var usageId = Guid.CreateVersion7(at);
+                    balance -= use.Price;
+                    consumed += use.Price;
+                    ledger.Add([GuidValue(id), user, -use.Price, balance, "Usage", $"{use.Feature} ({use.Model})", null, usageId.ToString(), at]);
+                    usage.Add([GuidValue(usageId), user, use.Feature, use.Model, use.Price, use.Price, false, GuidValue(id), at]);
+                }
+
+                var checkoutAt = start.AddTicks(step * (rowsPerUser / 2) + u);
+                purchases.Add([GuidValue(Guid.CreateVersion7(checkoutAt)), user, "pro", 200L, 2999L, "usd", abandoned[u % 3],
+                    "stripe", $"cs_bench_{user}_open", null, checkoutAt, checkoutAt, null]);
+                accounts.Add([user, balance, 0L, granted, consumed, start, end]);
+            }
+
+            await BulkInsertAsync("users", ["id", "is_admin", "created_at", "updated_at"], users.Select(u => new object?[] { u, false, start, end }));
+            await BulkInsertAsync("credits", ["user_id", "balance", "reserved", "total_granted", "total_consumed", "created_at", "updated_at"], accounts);
+            await BulkInsertAsync("credit_transactions", ["id", "user_id", "amount", "balance_after", "type", "description", "idempotency_key", "reference", "created_at"], ledger);
+            await BulkInsertAsync("usage_logs", ["id", "user_id", "feature", "model", "credits_used", "price", "is_unlimited", "transaction_id", "created_at"], usage);
+            await BulkInsertAsync("purchases", ["id", "user_id", "package_id", "credits", "amount_cents", "currency", "status", "provider", "provider_session_id",
+                "transaction_id", "created_at", "updated_at", "completed_at"], purchases);
+            ledgerRows += ledger.Count;
+            usageRows += usage.Count;
+            purchaseRows += purchases.Count;
+        }
+
+        return (ledgerRows, usageRows, purchaseRows);
     }
 
     /// <summary>Balance against the ledger for every user whose id starts with <paramref name="prefix"/>.</summary>

@@ -23,6 +23,13 @@ var rows = new List<string>();
 var probes = new List<string>();
 var reads = new List<string>();
 var stores = new List<string>();
+var history = new List<string>();
+var analytics = new List<string>();
+var httpRows = new List<string>();
+var targets = new List<string>();
+void Target(string what, string figure, bool met) => targets.Add($"| {what} | {figure} | {(met ? "met" : "**missed**")} |");
+const int RowsPerUser = 100;
+const int HistoryDays = 90;
 
 foreach (var storeName in settings.Stores)
 {
@@ -49,6 +56,10 @@ foreach (var storeName in settings.Stores)
         ("library + idempotency key", "key", user => LibraryDeductAsync(provider, user, Guid.NewGuid().ToString("N"))),
         ("naive EF", "naive", user => NaiveDeductAsync(provider, user)),
     };
+    if (settings.Approaches is { } only)
+    {
+        approaches = [.. approaches.Where(a => only.Contains(a.Prefix))];
+    }
 
     Log($"{store.Name}: seeding {approaches.Length} x {settings.Users:N0} users");
     foreach (var approach in approaches)
@@ -77,6 +88,19 @@ foreach (var storeName in settings.Stores)
             }
 
             var versusNaive = approach.Prefix == "naive" && libraryRate is { } lib ? $" (library = {lib / m.OpsPerSecond:0.00}× naive)" : "";
+            if (approach.Prefix == "lib")
+            {
+                Target($"{store.Name}, {shape}: library ≥ 0.9× raw ADO.NET", $"{m.OpsPerSecond / rawRate.Value:0.00}×", m.OpsPerSecond / rawRate.Value >= 0.9);
+            }
+            else if (approach.Prefix == "naive" && libraryRate is { } libRate)
+            {
+                Target($"{store.Name}, {shape}: library ≥ 2× naive EF", $"{libRate / m.OpsPerSecond:0.00}×", libRate / m.OpsPerSecond >= 2);
+            }
+
+            if (approach.Prefix is "lib" or "key" && (audit.Mismatched > 0 || audit.Negative > 0))
+            {
+                Target($"{store.Name}, {shape}, {approach.Name}: zero overdrafts and lost updates", $"{audit}", false);
+            }
             rows.Add($"| {store.Name} | {shape} | {approach.Name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.00} | {m.P99Ms:0.00} | {m.OpsPerSecond / rawRate.Value:0.00}×{versusNaive} | {m.Errors:N0} | {audit.Mismatched:N0} | {audit.LostCredits:N0} | {audit.Negative:N0} |");
             Log($"  {m.OpsPerSecond:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, errors {m.Errors} {m.FirstError}; audit {audit}");
         }
@@ -88,17 +112,31 @@ foreach (var storeName in settings.Stores)
         var user = $"{approach.Prefix}.scarce";
         var m = await LoadRunner.ForCountAsync(settings.Workers, 0, settings.ScarceUses * 2, _ => approach.Deduct(user));
         var audit = await store.AuditAsync(user);
+        if (approach.Prefix is "lib" or "key")
+        {
+            Target($"{store.Name}, overdraft probe, {approach.Name}: exactly {settings.ScarceUses:N0} succeed, none overdrawn",
+                $"{m.Succeeded:N0} succeeded, {audit.Charges:N0} charges, balance − Σ ledger {audit.LostCredits:N0}",
+                m.Succeeded == settings.ScarceUses && audit.Charges == settings.ScarceUses && audit.LostCredits == 0 && audit.Negative == 0);
+        }
+
         probes.Add($"| {store.Name} | {approach.Name} | {settings.ScarceUses:N0} | {settings.ScarceUses * 2:N0} | {m.Succeeded:N0} | {audit.Charges:N0} | {audit.LostCredits:N0} | {(audit.Negative > 0 ? "**yes**" : "no")} | {m.Errors:N0} |");
         Log($"  succeeded {m.Succeeded}, errors {m.Errors} {m.FirstError}; audit {audit}");
     }
 
-    Log($"{store.Name}: bulk-loading {settings.LedgerRows:N0} ledger rows");
+    if (settings.DeductionsOnly)
+    {
+        continue;
+    }
+
+    Log($"{store.Name}: bulk-loading a history of about {settings.LedgerRows:N0} ledger rows over {HistoryDays} days");
     var loadClock = Stopwatch.StartNew();
-    var readers = Enumerable.Range(0, settings.LedgerRows / 1000).Select(i => $"read.{i:D5}").ToList();
-    await store.SeedLedgerAsync(readers, 1000);
+    var readers = Enumerable.Range(0, settings.LedgerRows / RowsPerUser).Select(i => $"read.{i:D5}").ToList();
+    var loaded = await store.SeedHistoryAsync(readers, RowsPerUser, HistoryDays);
     var loadSeconds = loadClock.Elapsed.TotalSeconds;
     var ledgerRows = await CountLedgerRowsAsync(provider);
-    Log($"  {loadSeconds:0.0} s; credit_transactions now holds {ledgerRows:N0} rows");
+    await store.AnalyzeAsync();
+    Log($"  {loadSeconds:0.0} s; loaded {loaded}; credit_transactions now holds {ledgerRows:N0} rows");
+    history.Add($"- {store.Name}: {ledgerRows:N0} ledger rows in all ({loaded.Ledger:N0} of them the history of {readers.Count:N0} users over {HistoryDays} days), {loaded.Usage:N0} usage logs, {loaded.Purchases:N0} purchases; loaded in {loadSeconds:0} s");
     foreach (var (name, read) in new (string, Func<string, Task<bool>>)[]
              {
                  ("raw SELECT of the balance row", async user => await store.RawBalanceAsync(user) > 0),
@@ -107,8 +145,55 @@ foreach (var storeName in settings.Stores)
              })
     {
         var m = await LoadRunner.ForCountAsync(1, settings.ReadWarmup, settings.Reads, random => read(readers[random.Next(readers.Count)]));
+        if (store.Name == "SQLite" && name != "raw SELECT of the balance row")
+        {
+            Target($"SQLite, {ledgerRows:N0} ledger rows: {name} p99 < 2 ms", $"{m.P99Ms:0.000} ms", m.P99Ms < 2);
+        }
+
         reads.Add($"| {store.Name} | {ledgerRows:N0} | {name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.000} | {m.P99Ms:0.000} | {m.Errors:N0} |");
         Log($"  {name}: p50 {m.P50Ms:0.000} ms, p99 {m.P99Ms:0.000} ms, errors {m.Errors} {m.FirstError}");
+    }
+
+    // Analytics: every ICreditAnalytics query over the last 30 days (the admin endpoints' default), daily buckets.
+    var now = DateTimeOffset.UtcNow;
+    var month = new CreditAnalyticsRange(now.AddDays(-30), now, CreditAnalyticsBucket.Day);
+    var quarter = new CreditAnalyticsRange(now.AddDays(-HistoryDays - 1), now, CreditAnalyticsBucket.Week);
+    foreach (var (name, range, query) in new (string, CreditAnalyticsRange, Func<ICreditAnalytics, CreditAnalyticsRange, Task<long>>)[]
+             {
+                 ("GetUsageAsync", month, async (a, r) => (await a.GetUsageAsync(r)).Uses),
+                 ("GetUsageAsync", quarter, async (a, r) => (await a.GetUsageAsync(r)).Uses),
+                 ("GetTopUsersAsync (10)", month, async (a, r) => (await a.GetTopUsersAsync(r, 10)).Count),
+                 ("GetConsumptionSplitAsync", month, async (a, r) => (await a.GetConsumptionSplitAsync(r)).CreditsConsumed),
+                 ("GetPurchasesAsync", month, async (a, r) => (await a.GetPurchasesAsync(r)).CheckoutsStarted),
+                 ("GetPurchasesAsync", quarter, async (a, r) => (await a.GetPurchasesAsync(r)).CheckoutsStarted),
+                 ("StreamTransactionsAsync (all rows)", month, async (a, r) => await CountAsync(a.StreamTransactionsAsync(r))),
+                 ("StreamUsageAsync (all rows)", month, async (a, r) => await CountAsync(a.StreamUsageAsync(r))),
+             })
+    {
+        var (runs, p50, p99, result) = await TimeQueryAsync(provider, a => query(a, range), settings.AnalyticsBudget);
+        var label = range == month ? "30 days, daily" : $"{HistoryDays + 1} days, weekly";
+        Target($"{store.Name}: {name} ({label}) p99 < 200 ms", $"{p99:0} ms", p99 < 200);
+        analytics.Add($"| {store.Name} | {name} | {label} | {result:N0} | {runs} | {p50:0.0} | {p99:0.0} | {(p99 < 200 ? "yes" : "**no**")} |");
+        Log($"  analytics {name} ({label}): {runs} runs, p50 {p50:0.0} ms, p99 {p99:0.0} ms, result {result:N0}");
+    }
+
+    // HTTP: GET /api/credits/balance against a bare minimal-API endpoint reading one row, same host, same users.
+    await using (var http = await HttpBench.StartAsync(store))
+    {
+        double? bareRate = null;
+        foreach (var (name, path) in new[] { ("bare minimal API, raw ADO.NET read", HttpBench.BarePath), ("GET /api/credits/balance (library)", HttpBench.LibraryPath) })
+        {
+            Log($"{store.Name} / HTTP / {name}");
+            var m = await LoadRunner.ForDurationAsync(settings.Workers, settings.Warmup, settings.HttpDuration, random => http.GetAsync(path, readers[random.Next(readers.Count)]));
+            bareRate ??= m.OpsPerSecond;
+            if (path == HttpBench.LibraryPath)
+            {
+                Target($"{store.Name}: GET /api/credits/balance ≥ 0.7× the bare endpoint", $"{m.OpsPerSecond / bareRate.Value:0.00}×", m.OpsPerSecond / bareRate.Value >= 0.7);
+            }
+
+            httpRows.Add($"| {store.Name} | {name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.00} | {m.P99Ms:0.00} | {m.OpsPerSecond / bareRate.Value:0.00}× | {m.Errors:N0} |");
+            Log($"  {m.OpsPerSecond:N0} req/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, errors {m.Errors} {m.FirstError}");
+        }
     }
 }
 
@@ -124,11 +209,35 @@ report.AppendLine("| store | approach | allowed | attempts | succeeded | ledger 
 report.AppendLine("|---|---|---:|---:|---:|---:|---:|---|---:|");
 probes.ForEach(r => report.AppendLine(r));
 report.AppendLine();
-report.AppendLine(inv, $"### Balance reads (one caller, {settings.Reads:N0} calls after {settings.ReadWarmup:N0} warm-up calls, random users among those holding the bulk-loaded ledger)");
+report.AppendLine("### Data set for reads and analytics");
+report.AppendLine();
+report.AppendLine(inv, $"Bulk-loaded with raw SQL (prepared inserts on SQLite, binary COPY on PostgreSQL) after the deduction cells, then `ANALYZE`. Per user {RowsPerUser} ledger rows over {HistoryDays} days: the 50-credit starter bonus and its free claim, a Pro purchase (200 credits, a completed purchase row) every 33 rows, usage charges of 3, 5 or 8 credits each with its usage log, and one abandoned checkout (pending, failed or expired).");
+report.AppendLine();
+history.ForEach(h => report.AppendLine(h));
+report.AppendLine();
+report.AppendLine(inv, $"### Balance reads (one caller, {settings.Reads:N0} calls after {settings.ReadWarmup:N0} warm-up calls, random users of the data set)");
 report.AppendLine();
 report.AppendLine("| store | ledger rows | call | calls/s | p50 ms | p99 ms | errors |");
 report.AppendLine("|---|---:|---|---:|---:|---:|---:|");
 reads.ForEach(r => report.AppendLine(r));
+report.AppendLine();
+report.AppendLine("### Analytics queries (one caller, one scope per call; runs after 2 warm-up runs, as many as fit in the time budget, at least 5)");
+report.AppendLine();
+report.AppendLine("| store | query | range | result (uses, users, credits, checkouts or rows) | runs | p50 ms | p99 ms | p99 < 200 ms |");
+report.AppendLine("|---|---|---|---:|---:|---:|---:|---|");
+analytics.ForEach(r => report.AppendLine(r));
+report.AppendLine();
+report.AppendLine(inv, $"### HTTP: `GET /api/credits/balance` against a bare minimal-API endpoint ({settings.Workers} concurrent HttpClient workers, Kestrel on 127.0.0.1, {settings.Warmup.TotalSeconds:0} s warm-up, then {settings.HttpDuration.TotalSeconds:0} s measured)");
+report.AppendLine();
+report.AppendLine("| store | endpoint | requests/s | p50 ms | p99 ms | × bare | errors |");
+report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+httpRows.ForEach(r => report.AppendLine(r));
+report.AppendLine();
+report.AppendLine("### Targets (issue 6), from the figures above");
+report.AppendLine();
+report.AppendLine("| target | measured | |");
+report.AppendLine("|---|---|---|");
+targets.ForEach(r => report.AppendLine(r));
 report.AppendLine();
 report.AppendLine("### Databases");
 report.AppendLine();
@@ -229,6 +338,43 @@ static async Task ProfileAsync(BenchStore store, IServiceProvider provider)
 
 }
 
+static async Task<long> CountAsync<T>(IAsyncEnumerable<T> rows)
+{
+    long count = 0;
+    await foreach (var _ in rows)
+    {
+        count++;
+    }
+
+    return count;
+}
+
+// Two warm-up runs, then runs until the budget is spent (at least 5, at most 50); each run in its own scope.
+static async Task<(int Runs, double P50, double P99, long Result)> TimeQueryAsync(IServiceProvider provider, Func<ICreditAnalytics, Task<long>> query, TimeSpan budget)
+{
+    long result = 0;
+    async Task<double> RunAsync()
+    {
+        var begin = Stopwatch.GetTimestamp();
+        await using var scope = provider.CreateAsyncScope();
+        result = await query(scope.ServiceProvider.GetRequiredService<ICreditAnalytics>());
+        return Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
+    }
+
+    await RunAsync();
+    await RunAsync();
+    var times = new List<double>();
+    var spent = Stopwatch.StartNew();
+    while (times.Count < 5 || (times.Count < 50 && spent.Elapsed < budget))
+    {
+        times.Add(await RunAsync());
+    }
+
+    times.Sort();
+    double Percentile(double p) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(p * times.Count) - 1)];
+    return (times.Count, Percentile(0.50), Percentile(0.99), result);
+}
+
 static async Task<long> CountLedgerRowsAsync(IServiceProvider provider)
 {
     await using var scope = provider.CreateAsyncScope();
@@ -236,7 +382,7 @@ static async Task<long> CountLedgerRowsAsync(IServiceProvider provider)
 }
 
 internal sealed record Settings(string[] Stores, string? Postgres, int Workers, TimeSpan Warmup, TimeSpan Duration, int Users, int ScarceUses,
-    int LedgerRows, int Reads, int ReadWarmup, string? Output, bool Profile)
+    int LedgerRows, int Reads, int ReadWarmup, string? Output, bool Profile, TimeSpan HttpDuration, TimeSpan AnalyticsBudget, bool DeductionsOnly, string[]? Approaches)
 {
     public static Settings Parse(string[] args)
     {
@@ -254,6 +400,10 @@ internal sealed record Settings(string[] Stores, string? Postgres, int Workers, 
             Int("--reads", 20_000),
             Int("--read-warmup", 2_000),
             Get("--out"),
-            args.Contains("--profile"));
+            args.Contains("--profile"),
+            TimeSpan.FromSeconds(Int("--http-duration", 10)),
+            TimeSpan.FromSeconds(Int("--analytics-budget", 3)),
+            args.Contains("--deductions-only"),
+            Get("--approaches")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
 using MediaForge.Credits.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +20,8 @@ internal sealed class CreditLedgerSql
     private CreditLedgerSql(DbContext db)
     {
         var helper = db.GetService<ISqlGenerationHelper>();
+        var commands = db.GetService<IRelationalCommandBuilderFactory>();
+        SqlStatement Statement(string text, IReadOnlyList<IProperty> parameters) => SqlStatement.Create(text, parameters, helper, commands);
         var sqlServer = db.Database.ProviderName?.EndsWith(".SqlServer", StringComparison.Ordinal) == true;
         var accounts = new TableNames(db.Model, typeof(CreditAccount), helper);
         var users = new TableNames(db.Model, typeof(CreditUser), helper);
@@ -42,7 +43,7 @@ internal sealed class CreditLedgerSql
         var isAdmin = users.Column(nameof(CreditUser.IsAdmin));
 
         // {0} user id, {1} amount, {2} now, {3} true. Refused when credits have lapsed and their expiry is not written yet.
-        Debit = new SqlStatement(
+        Debit = Statement(
             $"UPDATE {accounts.Table} SET {balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}}"
             + Output(balance)
             + $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}} AND ({nextExpiry} IS NULL OR {nextExpiry} > {{2}})"
@@ -52,7 +53,7 @@ internal sealed class CreditLedgerSql
              accounts.Property(nameof(CreditAccount.UpdatedAt)), users.Property(nameof(CreditUser.IsAdmin))]);
 
         // {0} user id, {1} amount, {2} now
-        Credit = new SqlStatement(
+        Credit = Statement(
             $"UPDATE {accounts.Table} SET {balance} = {balance} + {{1}}, {granted} = {granted} + {{1}}, {updatedAt} = {{2}}"
             + Output(balance)
             + $" WHERE {accountUser} = {{0}}"
@@ -61,7 +62,7 @@ internal sealed class CreditLedgerSql
              accounts.Property(nameof(CreditAccount.UpdatedAt))]);
 
         // {0} user id, {1} false, {2} now, {3} zero
-        EnsureAccount = new SqlStatement(
+        EnsureAccount = Statement(
             $"INSERT INTO {users.Table} ({userId}, {isAdmin}, {users.Column(nameof(CreditUser.CreatedAt))}, {users.Column(nameof(CreditUser.UpdatedAt))})"
             + $" SELECT {{0}}, {{1}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}});"
             + $" INSERT INTO {accounts.Table} ({accountUser}, {balance}, {reserved}, {granted}, {consumed}, {accounts.Column(nameof(CreditAccount.CreatedAt))}, {updatedAt})"
@@ -69,11 +70,13 @@ internal sealed class CreditLedgerSql
             [users.Property(nameof(CreditUser.Id)), users.Property(nameof(CreditUser.IsAdmin)),
              users.Property(nameof(CreditUser.CreatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 
-        InsertTransaction = Insert(db.Model, typeof(CreditTransaction), helper, 0);
-        InsertUsageLog = Insert(db.Model, typeof(UsageLog), helper, 0);
-        InsertTransactionAndUsageLog = new SqlStatement(
-            InsertTransaction.Text + "; " + Insert(db.Model, typeof(UsageLog), helper, InsertTransaction.Parameters.Count).Text,
-            [.. InsertTransaction.Parameters, .. InsertUsageLog.Parameters]);
+        var (transactionText, transactionColumns) = Insert(db.Model, typeof(CreditTransaction), helper, 0);
+        var (usageText, usageColumns) = Insert(db.Model, typeof(UsageLog), helper, 0);
+        InsertTransaction = Statement(transactionText, transactionColumns);
+        InsertUsageLog = Statement(usageText, usageColumns);
+        InsertTransactionAndUsageLog = Statement(
+            transactionText + "; " + Insert(db.Model, typeof(UsageLog), helper, transactionColumns.Length).Text,
+            [.. transactionColumns, .. usageColumns]);
     }
 
     public SqlStatement Debit { get; }
@@ -102,13 +105,13 @@ internal sealed class CreditLedgerSql
         return values;
     }
 
-    private static SqlStatement Insert(IModel model, Type clrType, ISqlGenerationHelper helper, int firstPlaceholder)
+    private static (string Text, IProperty[] Columns) Insert(IModel model, Type clrType, ISqlGenerationHelper helper, int firstPlaceholder)
     {
         var names = new TableNames(model, clrType, helper);
         var properties = names.EntityType.GetProperties().ToArray();
         var columns = string.Join(", ", properties.Select(p => names.Column(p.Name)));
         var placeholders = string.Join(", ", properties.Select((_, i) => $"{{{firstPlaceholder + i}}}"));
-        return new SqlStatement($"INSERT INTO {names.Table} ({columns}) VALUES ({placeholders})", properties);
+        return ($"INSERT INTO {names.Table} ({columns}) VALUES ({placeholders})", properties);
     }
 
     private sealed class TableNames
@@ -143,20 +146,61 @@ internal sealed class LedgerBalance
     public DateTime? NextExpiryAt { get; set; }
 }
 
-/// <summary>A SQL text with EF <c>{n}</c> placeholders and the model property whose type mapping binds each one.</summary>
-internal sealed record SqlStatement(string Text, IReadOnlyList<IProperty> Parameters)
+/// <summary>
+/// One ledger statement, built once per model into an EF <see cref="IRelationalCommand"/> used as a template (each
+/// execution populates the connection's rented command from it, as EF's own queries do): the SQL with provider
+/// parameter placeholders and one parameter per value, bound by the model property's type mapping (value
+/// converters included, so a SQLite GUID is stored as EF stores it). Executing it through
+/// <see cref="RelationalCommandParameterObject"/> with the context's connection and command logger keeps EF's
+/// logging, diagnostics and interceptors, and joins the context's current transaction, without building the command or
+/// generating SQL again on every call.
+/// </summary>
+internal sealed class SqlStatement
 {
-    /// <summary>Creates provider parameters through the properties' type mappings (value converters included).</summary>
-    public DbParameter[] CreateParameters(DbCommand factory, object?[] values)
+    private readonly string[] names;
+
+    private SqlStatement(string text, IReadOnlyList<IProperty> parameters, IRelationalCommandTemplate command, string[] names)
     {
-        var parameters = new DbParameter[values.Length];
-        for (var i = 0; i < values.Length; i++)
+        Text = text;
+        Parameters = parameters;
+        Command = command;
+        this.names = names;
+    }
+
+    /// <summary>The SQL as the command runs it.</summary>
+    public string Text { get; }
+
+    /// <summary>The model property whose type mapping binds each value, in order.</summary>
+    public IReadOnlyList<IProperty> Parameters { get; }
+
+    /// <summary>The prepared EF command: a template, executed through a command rented from the context's connection.</summary>
+    public IRelationalCommandTemplate Command { get; }
+
+    /// <summary>Builds the command from a text with EF <c>{n}</c> placeholders.</summary>
+    public static SqlStatement Create(string text, IReadOnlyList<IProperty> parameters, ISqlGenerationHelper helper, IRelationalCommandBuilderFactory factory)
+    {
+        var names = new string[parameters.Count];
+        var builder = factory.Create();
+        for (var i = 0; i < parameters.Count; i++)
         {
-            var property = Parameters[i];
-            parameters[i] = property.GetRelationalTypeMapping()
-                .CreateParameter(factory, "mf" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), values[i], property.IsNullable);
+            names[i] = "mf" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.AddParameter(names[i], helper.GenerateParameterName(names[i]), parameters[i].GetRelationalTypeMapping(), parameters[i].IsNullable);
         }
 
-        return parameters;
+        var sql = System.Text.RegularExpressions.Regex.Replace(text, @"\{(\d+)\}",
+            m => helper.GenerateParameterNamePlaceholder(names[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)]));
+        return new SqlStatement(sql, parameters, builder.Append(sql).Build(), names);
+    }
+
+    /// <summary>The parameter values of one execution, keyed as the command expects them.</summary>
+    public Dictionary<string, object?> Values(object?[] values)
+    {
+        var bound = new Dictionary<string, object?>(values.Length, StringComparer.Ordinal);
+        for (var i = 0; i < values.Length; i++)
+        {
+            bound[names[i]] = values[i];
+        }
+
+        return bound;
     }
 }

@@ -1,6 +1,8 @@
-using System.Data.Common;
 using MediaForge.Credits.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MediaForge.Credits.Internal;
 
@@ -8,6 +10,9 @@ namespace MediaForge.Credits.Internal;
 internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
 {
     private readonly CreditLedgerSql sql = CreditLedgerSql.For(db);
+    private readonly IRelationalConnection connection = db.GetService<IRelationalConnection>();
+    private readonly IRelationalCommandDiagnosticsLogger logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
+    private readonly IConcurrencyDetector concurrency = db.GetService<IConcurrencyDetector>();
 
     public override async Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken)
     {
@@ -43,18 +48,52 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
             : ExecuteAsync(sql.InsertUsageLog, CreditLedgerSql.ValuesOf(sql.InsertUsageLog, usage!), cancellationToken);
     }
 
+    // The statement's command is a shared template; each execution runs on the connection's own rented command (as EF's
+    // queries do), which owns the reader, so contexts on other threads never share one.
     private async Task<LedgerBalance?> QueryBalanceAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
-        using var factory = db.Database.GetDbConnection().CreateCommand();
-        object[] parameters = statement.CreateParameters(factory, values);
-        var rows = await db.Database.SqlQueryRaw<LedgerBalance>(statement.Text, parameters).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0];
+        using var critical = concurrency.EnterCriticalSection();
+        var command = connection.RentCommand();
+        try
+        {
+            command.PopulateFrom(statement.Command);
+            var reader = await command.ExecuteReaderAsync(Parameters(statement, values, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                var row = reader.DbDataReader;
+                return new LedgerBalance
+                {
+                    Balance = row.GetFieldValue<long>(0),
+                    NextExpiryAt = await row.IsDBNullAsync(1, cancellationToken).ConfigureAwait(false) ? null : row.GetFieldValue<DateTime>(1),
+                };
+            }
+        }
+        finally
+        {
+            connection.ReturnCommand(command);
+        }
     }
 
     private async Task ExecuteAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
-        using DbCommand factory = db.Database.GetDbConnection().CreateCommand();
-        object[] parameters = statement.CreateParameters(factory, values);
-        await db.Database.ExecuteSqlRawAsync(statement.Text, parameters, cancellationToken).ConfigureAwait(false);
+        using var critical = concurrency.EnterCriticalSection();
+        var command = connection.RentCommand();
+        try
+        {
+            command.PopulateFrom(statement.Command);
+            await command.ExecuteNonQueryAsync(Parameters(statement, values, CommandSource.ExecuteSqlRaw), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.ReturnCommand(command);
+        }
     }
+
+    private RelationalCommandParameterObject Parameters(SqlStatement statement, object?[] values, CommandSource source) =>
+        new(connection, statement.Values(values), null, db, logger, source);
 }

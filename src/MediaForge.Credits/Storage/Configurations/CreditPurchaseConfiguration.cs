@@ -24,7 +24,7 @@ internal sealed class CreditPurchaseConfiguration(CreditsTableNames names) : IEn
         builder.HasOne<CreditUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<CreditPackage>().WithMany().HasForeignKey(p => p.PackageId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(p => p.ProviderSessionId).IsUnique();
-        builder.HasIndex(p => p.ProviderPaymentId);
+        builder.HasIndex(p => p.ProviderPaymentId); // refunds and disputes find their purchase by the payment
         builder.HasIndex(p => new { p.UserId, p.CreatedAt });
         builder.HasIndex(p => new { p.Status, p.CreatedAt });
         builder.HasIndex(p => new { p.Status, p.CompletedAt });

@@ -17,7 +17,9 @@ internal sealed class CreditReservationConfiguration(CreditsTableNames names) : 
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(CreditsModelLimits.EnumName);
         builder.Property(r => r.IdempotencyKey).HasMaxLength(CreditsModelLimits.IdempotencyKey);
         builder.HasOne<CreditUser>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(r => new { r.UserId, r.IdempotencyKey }).IsUnique();
+        builder.HasIndex(r => new { r.UserId, r.IdempotencyKey }).IsUnique()
+            // Partial: rows without a key (most deductions) cost no entry in this index; equality lookups by key use it.
+            .HasFilter(CreditsModelLimits.HasIdempotencyKey);
         builder.HasIndex(r => new { r.UserId, r.Status, r.ExpiresAt });
         builder.HasIndex(r => new { r.Status, r.ExpiresAt });
     }

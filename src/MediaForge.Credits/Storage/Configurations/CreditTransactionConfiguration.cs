@@ -17,9 +17,10 @@ internal sealed class CreditTransactionConfiguration(CreditsTableNames names) : 
         builder.Property(t => t.IdempotencyKey).HasMaxLength(CreditsModelLimits.IdempotencyKey);
         builder.Property(t => t.Reference).HasMaxLength(CreditsModelLimits.Reference);
         builder.HasOne<CreditUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(t => new { t.UserId, t.IdempotencyKey }).IsUnique();
+        builder.HasIndex(t => new { t.UserId, t.IdempotencyKey }).IsUnique()
+            // Partial: rows without a key (most deductions) cost no entry in this index; equality lookups by key use it.
+            .HasFilter(CreditsModelLimits.HasIdempotencyKey);
         builder.HasIndex(t => new { t.UserId, t.CreatedAt });
         builder.HasIndex(t => t.CreatedAt);
-        builder.HasIndex(t => t.Reference);
     }
 }

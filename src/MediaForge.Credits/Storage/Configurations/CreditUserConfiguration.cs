@@ -13,6 +13,5 @@ internal sealed class CreditUserConfiguration(CreditsTableNames names) : IEntity
         builder.Property(u => u.Id).HasMaxLength(CreditsModelLimits.UserId);
         builder.Property(u => u.Email).HasMaxLength(320);
         builder.Property(u => u.DisplayName).HasMaxLength(256);
-        builder.HasIndex(u => u.Email);
     }
 }

@@ -9,4 +9,10 @@ internal static class CreditsModelLimits
     public const int Name = 64;
     public const int Description = 500;
     public const int EnumName = 32;
+
+    /// <summary>
+    /// The filter of the unique (user, idempotency key) indexes: standard SQL on the fixed snake_case column name, so
+    /// SQLite, PostgreSQL and SQL Server all accept it and use the index for <c>idempotency_key = @key</c>.
+    /// </summary>
+    public const string HasIdempotencyKey = "idempotency_key IS NOT NULL";
 }

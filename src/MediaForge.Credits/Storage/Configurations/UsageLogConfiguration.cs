@@ -16,7 +16,9 @@ internal sealed class UsageLogConfiguration(CreditsTableNames names) : IEntityTy
         builder.Property(u => u.Model).HasMaxLength(CreditsModelLimits.Name);
         builder.Property(u => u.IdempotencyKey).HasMaxLength(CreditsModelLimits.IdempotencyKey);
         builder.HasOne<CreditUser>().WithMany().HasForeignKey(u => u.UserId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(u => new { u.UserId, u.IdempotencyKey }).IsUnique();
+        builder.HasIndex(u => new { u.UserId, u.IdempotencyKey }).IsUnique()
+            // Partial: rows without a key (most deductions) cost no entry in this index; equality lookups by key use it.
+            .HasFilter(CreditsModelLimits.HasIdempotencyKey);
         builder.HasIndex(u => new { u.UserId, u.CreatedAt });
         builder.HasIndex(u => new { u.CreatedAt, u.Feature, u.Model });
     }
