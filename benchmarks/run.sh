@@ -27,15 +27,7 @@ apt_install() { warn "not installing $* (install PostgreSQL 15 server binaries y
 source "$REPO_ROOT/scripts/postgres-cluster.sh"
 PG_DURABILITY="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
 
-on_exit() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_postgres || true
-  exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_postgres_on_exit
 
 find_pg_bin || die "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin. Install PostgreSQL 15 (apt-get install postgresql-15)."
 unset MEDIAFORGE_TEST_POSTGRES

@@ -97,6 +97,20 @@ stop_postgres() {
   fi
 }
 
+# Stops the cluster whenever the calling script ends (normally, on error, Ctrl-C or TERM), keeping its exit code.
+stop_postgres_on_exit() {
+  trap '_stop_postgres_and_exit' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+_stop_postgres_and_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_postgres || true
+  exit "$rc"
+}
+
 pick_pg_os_user() {
   if [[ $IS_ROOT -eq 0 ]]; then
     PG_OS_USER="$(id -un)"; return 0

@@ -48,15 +48,7 @@ apt_install() {
 # shellcheck source=scripts/postgres-cluster.sh
 source "$SCRIPT_DIR/postgres-cluster.sh"
 
-on_exit() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_postgres || true
-  exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_postgres_on_exit
 
 # ---------------------------------------------------------------------------
 # Chromium (browser tests)
