@@ -29,6 +29,7 @@ public sealed class CreditsBuilder
         Services.AddScoped(sp => new CreditsDbContextHandle(sp.GetRequiredService<TContext>()));
         Services.TryAddScoped<ICreditCatalog, CreditCatalog>();
         Services.TryAddScoped<CreditService>();
+        Services.TryAddSingleton<CreditDeductionBatcher>();
         Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());
         Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
         Services.TryAddScoped<ICreditReservationService, CreditReservationService>();

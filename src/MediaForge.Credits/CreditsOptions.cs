@@ -39,6 +39,16 @@ public sealed class CreditsOptions
     /// <summary>How often the hosted sweeper expires lapsed reservations. Default 1 minute.</summary>
     public TimeSpan ReservationSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Whether concurrent deductions share transactions (group commit). Default <see langword="true"/>: deductions that
+    /// arrive while an earlier one is being written are applied together in the next transaction, each with its own
+    /// conditional debit, ledger row, usage log and outcome, so throughput rises with concurrency and no guarantee
+    /// changes. They run on a context from a DI scope of their own, so turn this off when the credit
+    /// <c>DbContext</c> depends on the request (a tenant's connection string, say). A caller with its own transaction
+    /// open is never coalesced: the deduction joins that transaction.
+    /// </summary>
+    public bool CoalesceDeductions { get; set; } = true;
+
     /// <summary>Prompts longer than this are truncated in the usage log. Default 4,000 characters.</summary>
     public int MaxPromptLength { get; set; } = 4000;
 

@@ -31,5 +31,16 @@ internal abstract class CreditLedger
     public abstract Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken);
 
     /// <summary>Appends a ledger row and, if given, its usage log.</summary>
+    /// <summary>Whether <see cref="TryDebitAndAppendAsync"/> is available (one statement for the whole deduction).</summary>
+    public virtual bool CanDebitAndAppend => false;
+
+    /// <summary>
+    /// The debit and, if it took the credits and the account has no expiring lots to consume first, the ledger row
+    /// (its balance taken from the debit) and the usage log, in one statement. <see langword="null"/> when refused;
+    /// when the result has a <see cref="LedgerBalance.NextExpiryAt"/>, the credits were taken but nothing was appended.
+    /// </summary>
+    public virtual Task<LedgerBalance?> TryDebitAndAppendAsync(CreditTransaction charge, UsageLog usage, DateTime now, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     public abstract Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken);
 }

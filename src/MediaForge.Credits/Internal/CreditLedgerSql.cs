@@ -77,7 +77,44 @@ internal sealed class CreditLedgerSql
         InsertTransactionAndUsageLog = Statement(
             transactionText + "; " + Insert(db.Model, typeof(UsageLog), helper, transactionColumns.Length).Text,
             [.. transactionColumns, .. usageColumns]);
+
+        // PostgreSQL: the whole deduction in one statement (one round trip). The inserts read the debit's result and
+        // run only if it took the credits and no lots have to be consumed first; otherwise the caller writes them.
+        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+        {
+            var ledgerColumns = transactionColumns.Where(c => c.Name != nameof(CreditTransaction.BalanceAfter)).ToArray();
+            var debited = helper.DelimitIdentifier("debited");
+            var balanceAlias = helper.DelimitIdentifier(nameof(LedgerBalance.Balance));
+            var expiryAlias = helper.DelimitIdentifier(nameof(LedgerBalance.NextExpiryAt));
+            var placeholder = 4;
+            string Select(IEnumerable<IProperty> columns, Func<IProperty, string?> special) =>
+                string.Join(", ", columns.Select(c => special(c) ?? $"{{{placeholder++}}}"));
+            var transactions = new TableNames(db.Model, typeof(CreditTransaction), helper);
+            var usages = new TableNames(db.Model, typeof(UsageLog), helper);
+            var transactionSelect = Select(transactionColumns, c => c.Name == nameof(CreditTransaction.BalanceAfter) ? $"{debited}.{balanceAlias}" : null);
+            var usageSelect = Select(usageColumns, _ => null);
+            DebitAndAppend = Statement(
+                $"WITH {debited} AS (UPDATE {accounts.Table} SET {balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}}"
+                + $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}} AND ({nextExpiry} IS NULL OR {nextExpiry} > {{2}})"
+                + $" AND NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}} AND {isAdmin} = {{3}})"
+                + $" RETURNING {balance} AS {balanceAlias}, {nextExpiry} AS {expiryAlias}),"
+                + $" {helper.DelimitIdentifier("charged")} AS (INSERT INTO {transactions.Table} ({string.Join(", ", transactionColumns.Select(c => transactions.Column(c.Name)))})"
+                + $" SELECT {transactionSelect} FROM {debited} WHERE {debited}.{expiryAlias} IS NULL),"
+                + $" {helper.DelimitIdentifier("logged")} AS (INSERT INTO {usages.Table} ({string.Join(", ", usageColumns.Select(c => usages.Column(c.Name)))})"
+                + $" SELECT {usageSelect} FROM {debited} WHERE {debited}.{expiryAlias} IS NULL)"
+                + $" SELECT {balanceAlias}, {expiryAlias} FROM {debited}",
+                [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
+                 accounts.Property(nameof(CreditAccount.UpdatedAt)), users.Property(nameof(CreditUser.IsAdmin)),
+                 .. ledgerColumns, .. usageColumns]);
+        }
     }
+
+    /// <summary>
+    /// The debit, the ledger row and the usage log as one statement, where the database can (PostgreSQL); otherwise
+    /// <see langword="null"/>. Parameters: user id, amount, now, true, then the ledger row's columns without its
+    /// balance (the debit's result), then the usage log's columns.
+    /// </summary>
+    public SqlStatement? DebitAndAppend { get; }
 
     public SqlStatement Debit { get; }
 

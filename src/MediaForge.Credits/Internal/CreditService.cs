@@ -17,7 +17,8 @@ internal sealed partial class CreditService(
     IOptions<CreditsOptions> options,
     TimeProvider time,
     CreditsTelemetry telemetry,
-    ILogger<CreditService> logger) : ICreditService
+    ILogger<CreditService> logger,
+    CreditDeductionBatcher? batcher = null) : ICreditService
 {
     /// <summary>Attempts of one operation when the database rejects a racing duplicate (unique key) or a racing account creation.</summary>
     private const int MaxAttempts = 3;
@@ -73,6 +74,12 @@ internal sealed partial class CreditService(
         {
             try
             {
+                if (attempt == 1 && CanCoalesce()
+                    && await DeductCoalescedAsync(usage, cancellationToken).ConfigureAwait(false) is { } coalesced)
+                {
+                    return coalesced;
+                }
+
                 return await DeductOnceAsync(usage, cancellationToken).ConfigureAwait(false);
             }
             catch (DbException exception) when (CanRetry(attempt, cancellationToken))
@@ -307,10 +314,32 @@ internal sealed partial class CreditService(
         return new CreditPage<TEntry> { Items = items.ConvertAll(row => map(row)), Page = page, PageSize = pageSize, TotalCount = total };
     }
 
+    /// <summary>
+    /// Whether this deduction may share a transaction with other callers': on a relational database, when coalescing
+    /// is on and the caller has no transaction of its own open (a host's transaction is joined instead).
+    /// </summary>
+    private bool CanCoalesce() =>
+        batcher is not null && options.Value.CoalesceDeductions && db.Database.CurrentTransaction is null
+        && System.Transactions.Transaction.Current is null && db.Database.IsRelational();
+
+    /// <summary>The deduction through the batcher; <see langword="null"/> when it has to run on its own after all.</summary>
+    private async Task<CreditDeductionResult?> DeductCoalescedAsync(DeductionRequest usage, CancellationToken cancellationToken)
+    {
+        if (usage.IdempotencyKey is not null
+            && await FindDeductionAsync(usage, includeGrants: false, cancellationToken).ConfigureAwait(false) is { } replay)
+        {
+            return replay;
+        }
+
+        // SQLite has one writer at a time: one lane. Elsewhere a few lanes write in parallel (different users).
+        var lanes = db.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true
+            ? 1
+            : Math.Clamp(Environment.ProcessorCount * 8, 2, 16);
+        return await batcher!.DeductAsync(usage, lanes, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<CreditDeductionResult> DeductOnceAsync(DeductionRequest usage, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-
         // The replay lookup runs before the transaction: on SQLite nothing else may write while it holds the lock, so
         // reads stay out of it. A duplicate that commits in between loses on the unique key and is replayed then.
         if (usage.IdempotencyKey is not null
@@ -320,59 +349,72 @@ internal sealed partial class CreditService(
         }
 
         await using var scope = await Ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
-
-        var unlimited = IsConfiguredAdmin(usage.UserId);
-        long balanceAfter = 0;
-        if (!unlimited)
+        var outcome = await ApplyDeductionAsync(usage, cancellationToken).ConfigureAwait(false);
+        if (outcome.Wrote)
         {
-            var debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-            var account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
-            var wroteLapses = debited is null && !account.IsAdmin && await WriteLapsesAsync(usage.UserId, account, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-            if (wroteLapses)
-            {
-                debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-                account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
-            }
+            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-            if (debited is not null)
+        Report(outcome);
+        return outcome.Result;
+    }
+
+    /// <summary>
+    /// Runs deductions of several callers in one transaction, in the given order (see <see cref="CreditDeductionBatcher"/>).
+    /// Each one is the same statements as a deduction on its own, so each keeps its own outcome: a refused one writes
+    /// nothing (or only the lapses it found). When one of them fails, the transaction is rolled back whole and the batch
+    /// reports which one failed with what: that caller gets the failure, the others run their deductions on their own.
+    /// </summary>
+    internal async Task<DeductionBatchOutcome> DeductBatchAsync(IReadOnlyList<DeductionRequest> batch, CancellationToken cancellationToken)
+    {
+        var outcomes = new DeductionOutcome[batch.Count];
+        var scope = await Ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var i = 0; i < batch.Count; i++)
             {
-                balanceAfter = debited.Balance;
-                if (debited.NextExpiryAt is not null)
+                try
                 {
-                    await CreditLots.ConsumeAsync(db, usage.UserId, usage.Price, cancellationToken).ConfigureAwait(false);
+                    outcomes[i] = await ApplyDeductionAsync(batch[i], cancellationToken).ConfigureAwait(false);
                 }
-            }
-            else
-            {
-                if (!account.IsAdmin)
+                catch (Exception exception)
                 {
-                    if (wroteLapses)
+                    if (batch.Count > 1)
                     {
-                        // Keep the expiries just written even though the deduction itself is refused.
-                        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        LogBatchRolledBack(batch.Count, exception.Message);
                     }
 
-                    LogInsufficient(usage.UserId, usage.Feature, usage.Model, usage.Price, account.Available);
-                    telemetry.DeductionRejected(usage.Feature, usage.Model, "insufficient_credits");
-                    return new CreditDeductionResult
-                    {
-                        Success = false,
-                        CreditsDeducted = 0,
-                        RemainingBalance = account.Balance,
-                        Error = CreditDeductionError.InsufficientCredits,
-                    };
+                    return new DeductionBatchOutcome(null, i, exception);
                 }
-
-                unlimited = true;
             }
-        }
 
-        if (unlimited)
+            // A failure from here on may have committed: it is every caller's error, as it would be for one deduction.
+            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
         {
-            await Ledger.EnsureAccountAsync(usage.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-            balanceAfter = (await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false)).Balance;
+            await scope.DisposeAsync().ConfigureAwait(false);
         }
 
+        var results = new CreditDeductionResult[outcomes.Length];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            Report(outcomes[i]);
+            results[i] = outcomes[i].Result;
+        }
+
+        return new DeductionBatchOutcome(results, -1, null);
+    }
+
+    /// <summary>
+    /// The statements of one deduction inside an open transaction: the conditional debit (after writing lapses it
+    /// found, if it was refused), the lots it consumes, the ledger row and the usage log. Logs nothing: the caller
+    /// reports the outcome once the transaction has committed.
+    /// </summary>
+    private async Task<DeductionOutcome> ApplyDeductionAsync(DeductionRequest usage, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var unlimited = IsConfiguredAdmin(usage.UserId);
         var row = new UsageLog
         {
             Id = Guid.CreateVersion7(now),
@@ -380,19 +422,17 @@ internal sealed partial class CreditService(
             Feature = usage.Feature,
             Model = usage.Model,
             Price = usage.Price,
-            CreditsUsed = unlimited ? 0 : usage.Price,
-            IsUnlimited = unlimited,
+            CreditsUsed = usage.Price,
             Prompt = usage.Prompt,
             Metadata = usage.Metadata,
             IdempotencyKey = usage.IdempotencyKey,
             CreatedAt = now.UtcDateTime,
         };
-        var charge = unlimited ? null : new CreditTransaction
+        var charge = new CreditTransaction
         {
             Id = Guid.CreateVersion7(now),
             UserId = row.UserId,
             Amount = -row.Price,
-            BalanceAfter = balanceAfter,
             Type = CreditTransactionType.Usage,
             Description = $"{row.Feature} ({row.Model})",
             Metadata = row.Metadata,
@@ -400,21 +440,89 @@ internal sealed partial class CreditService(
             Reference = row.Id.ToString(),
             CreatedAt = row.CreatedAt,
         };
-        row.TransactionId = charge?.Id;
+        row.TransactionId = charge.Id;
 
-        await Ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
-        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-        LogDeducted(row.UserId, row.Feature, row.Model, row.CreditsUsed, balanceAfter, unlimited);
-        telemetry.Deducted(row.Feature, row.Model, row.CreditsUsed, unlimited);
-        return new CreditDeductionResult
+        if (!unlimited)
         {
-            Success = true,
-            CreditsDeducted = row.CreditsUsed,
-            RemainingBalance = balanceAfter,
-            Error = CreditDeductionError.None,
-            TransactionId = charge?.Id,
-            UsageLogId = row.Id,
-        };
+            // One statement where the database can: debit, ledger row and usage log (unless lots must be consumed first).
+            var appended = Ledger.CanDebitAndAppend;
+            var debited = appended
+                ? await Ledger.TryDebitAndAppendAsync(charge, row, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
+                : await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            var account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
+            var wroteLapses = debited is null && !account.IsAdmin && await WriteLapsesAsync(usage.UserId, account, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            if (wroteLapses)
+            {
+                appended = false;
+                debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+                account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
+            }
+
+            if (debited is not null)
+            {
+                charge.BalanceAfter = debited.Balance;
+                if (debited.NextExpiryAt is not null)
+                {
+                    appended = false;
+                    await CreditLots.ConsumeAsync(db, usage.UserId, usage.Price, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!appended)
+                {
+                    await Ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
+                }
+
+                return Charged(row, charge);
+            }
+
+            if (!account.IsAdmin)
+            {
+                // Lapses just written are kept (committed) even though the deduction itself is refused.
+                return new DeductionOutcome(usage, wroteLapses, account.Available, new CreditDeductionResult
+                {
+                    Success = false,
+                    CreditsDeducted = 0,
+                    RemainingBalance = account.Balance,
+                    Error = CreditDeductionError.InsufficientCredits,
+                });
+            }
+        }
+
+        // Unlimited (admin): the usage is logged, nothing is charged.
+        await Ledger.EnsureAccountAsync(usage.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        row.CreditsUsed = 0;
+        row.IsUnlimited = true;
+        row.TransactionId = null;
+        await Ledger.AppendAsync(null, row, cancellationToken).ConfigureAwait(false);
+        return Charged(row, null, (await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false)).Balance);
+
+        DeductionOutcome Charged(UsageLog logged, CreditTransaction? ledgerRow, long? balance = null) =>
+            new(usage, true, 0, new CreditDeductionResult
+            {
+                Success = true,
+                CreditsDeducted = logged.CreditsUsed,
+                RemainingBalance = balance ?? ledgerRow!.BalanceAfter,
+                Error = CreditDeductionError.None,
+                TransactionId = ledgerRow?.Id,
+                UsageLogId = logged.Id,
+            });
+    }
+
+    /// <summary>Logs and counts a deduction whose transaction has ended.</summary>
+    private void Report(DeductionOutcome outcome)
+    {
+        var usage = outcome.Request;
+        var result = outcome.Result;
+        if (!result.Success)
+        {
+            LogInsufficient(usage.UserId, usage.Feature, usage.Model, usage.Price, outcome.Available);
+            telemetry.DeductionRejected(usage.Feature, usage.Model, "insufficient_credits");
+            return;
+        }
+
+        var unlimited = result.TransactionId is null;
+        LogDeducted(usage.UserId, usage.Feature, usage.Model, result.CreditsDeducted, result.RemainingBalance, unlimited);
+        telemetry.Deducted(usage.Feature, usage.Model, result.CreditsDeducted, unlimited);
     }
 
     private async Task<CreditTransactionResult> AddOnceAsync(GrantRequest grant, CancellationToken cancellationToken)
@@ -640,9 +748,21 @@ internal sealed partial class CreditService(
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Credit operation of {UserId} lost a race (attempt {Attempt}) and is retried: {Reason}")]
     private partial void LogRetry(string userId, int attempt, string reason);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "A batch of {Count} deductions was rolled back when one of them failed; the others run on their own: {Reason}")]
+    private partial void LogBatchRolledBack(int count, string reason);
+
     private readonly record struct AccountState(long Balance, long Available, bool IsAdmin, long LapsedHolds, bool HasLapsedLots, CreditExpiration? NextExpiration);
 
-    private sealed record DeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata, string? IdempotencyKey);
+    /// <summary>
+    /// What a batch of deductions did: every result once committed, or, when it was rolled back, the one that failed
+    /// and why.
+    /// </summary>
+    internal sealed record DeductionBatchOutcome(CreditDeductionResult[]? Results, int FailedIndex, Exception? Failure);
+
+    /// <summary>What one deduction did inside its transaction: its result, whether it wrote anything, and (when refused) the credits it found.</summary>
+    private readonly record struct DeductionOutcome(DeductionRequest Request, bool Wrote, long Available, CreditDeductionResult Result);
+
+    internal sealed record DeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata, string? IdempotencyKey);
 
     private sealed record GrantRequest(string UserId, long Amount, CreditTransactionType Type, string Description, string? Metadata,
         string? IdempotencyKey, string? Reference, DateTime? ExpiresAt);

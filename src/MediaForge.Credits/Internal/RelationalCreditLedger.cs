@@ -29,6 +29,25 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     public override Task<LedgerBalance?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
         QueryBalanceAsync(sql.Debit, [userId, amount, now, true], cancellationToken);
 
+    public override bool CanDebitAndAppend => sql.DebitAndAppend is not null;
+
+    public override Task<LedgerBalance?> TryDebitAndAppendAsync(CreditTransaction charge, UsageLog usage, DateTime now, CancellationToken cancellationToken)
+    {
+        var statement = sql.DebitAndAppend!;
+        var values = new object?[statement.Parameters.Count];
+        values[0] = charge.UserId;
+        values[1] = -charge.Amount;
+        values[2] = now;
+        values[3] = true;
+        for (var i = 4; i < values.Length; i++)
+        {
+            var property = statement.Parameters[i];
+            values[i] = property.GetGetter().GetClrValueUsingContainingEntity(property.DeclaringType.ClrType == typeof(UsageLog) ? usage : charge);
+        }
+
+        return QueryBalanceAsync(statement, values, cancellationToken);
+    }
+
     public override Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
         QueryBalanceAsync(sql.Credit, [userId, amount, now], cancellationToken);
 

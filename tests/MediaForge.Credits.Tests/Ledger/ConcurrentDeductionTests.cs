@@ -46,7 +46,7 @@ public abstract class ConcurrentDeductionTests<TDatabase>(TDatabase database) : 
         Assert.True((await database.AuditAsync(user)).IsConsistent);
     }
 
-    /// <summary>Once armed, fails the first usage ledger insert of the user (after its balance update ran).</summary>
+    /// <summary>Once armed, fails the first usage ledger insert of the user (after its balance update ran, or with it where they are one statement).</summary>
     private sealed class FailFirstLedgerInsert(string user) : DbCommandInterceptor
     {
         private int armed;
@@ -56,14 +56,26 @@ public abstract class ConcurrentDeductionTests<TDatabase>(TDatabase database) : 
         public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.Replace("\"", "", StringComparison.Ordinal).StartsWith("INSERT INTO credit_transactions ", StringComparison.Ordinal)
+            FailFirst(command);
+            return ValueTask.FromResult(result);
+        }
+
+        // PostgreSQL runs the debit and the inserts as one statement (a reader).
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            FailFirst(command);
+            return ValueTask.FromResult(result);
+        }
+
+        private void FailFirst(DbCommand command)
+        {
+            if (command.CommandText.Replace("\"", "", StringComparison.Ordinal).Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal)
                 && command.Parameters.Cast<DbParameter>().Any(p => Equals(p.Value, user))
                 && Interlocked.Exchange(ref armed, 0) == 1)
             {
                 throw new InjectedFailureException("in the ledger insert");
             }
-
-            return ValueTask.FromResult(result);
         }
     }
 }

@@ -128,10 +128,31 @@ public abstract class FaultInjectionTests<TDatabase>(TDatabase database) : IClas
         return id;
     }
 
-    /// <summary>Lets the conditional balance UPDATE run, then fails the first ledger INSERT before it reaches the database.</summary>
+    /// <summary>
+    /// Lets the conditional balance UPDATE run, then fails the first ledger INSERT before it reaches the database. Where
+    /// the deduction is one statement (PostgreSQL: the debit and both inserts in one <c>WITH</c>), there is no moment
+    /// between them: that statement fails after it ran, before the commit.
+    /// </summary>
     private sealed class FailBeforeLedgerInsert : DbCommandInterceptor
     {
         private int armed = 1;
+
+        public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
+            CancellationToken cancellationToken = default)
+        {
+            var text = command.CommandText.Replace("\"", "", StringComparison.Ordinal);
+            if (text.Contains("UPDATE credits ", StringComparison.Ordinal) && text.Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal))
+            {
+                SawBalanceUpdate = true;
+                if (Interlocked.Exchange(ref armed, 0) == 1)
+                {
+                    await result.DisposeAsync();
+                    throw new InjectedFailureException("after the one-statement deduction ran, before its commit");
+                }
+            }
+
+            return result;
+        }
 
         public bool SawBalanceUpdate { get; private set; }
 
