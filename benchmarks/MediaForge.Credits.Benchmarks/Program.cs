@@ -48,6 +48,17 @@ foreach (var storeName in settings.Stores)
         continue;
     }
 
+    if (settings.HttpOnly)
+    {
+        // Only the HTTP cell: users with a balance row each (no history), seeded in one bulk insert per table.
+        var seeded = Enumerable.Range(0, settings.LedgerRows / RowsPerUser).Select(i => $"read.{i:D5}").ToList();
+        Log($"{store.Name}: seeding {seeded.Count:N0} users for the HTTP cell");
+        await store.SeedAccountsAsync(seeded, 1_000_000);
+        await store.AnalyzeAsync();
+        await RunHttpAsync(store, seeded);
+        continue;
+    }
+
     var approaches = new (string Name, string Prefix, Func<string, Task<bool>> Deduct)[]
     {
         ("raw ADO.NET", "raw", user => store.RawDeductAsync(user, Cost)),
@@ -177,24 +188,7 @@ foreach (var storeName in settings.Stores)
         Log($"  analytics {name} ({label}): {runs} runs, p50 {p50:0.0} ms, p99 {p99:0.0} ms, result {result:N0}");
     }
 
-    // HTTP: GET /api/credits/balance against a bare minimal-API endpoint reading one row, same host, same users.
-    await using (var http = await HttpBench.StartAsync(store))
-    {
-        double? bareRate = null;
-        foreach (var (name, path) in new[] { ("bare minimal API, raw ADO.NET read", HttpBench.BarePath), ("GET /api/credits/balance (library)", HttpBench.LibraryPath) })
-        {
-            Log($"{store.Name} / HTTP / {name}");
-            var m = await LoadRunner.ForDurationAsync(settings.Workers, settings.Warmup, settings.HttpDuration, random => http.GetAsync(path, readers[random.Next(readers.Count)]));
-            bareRate ??= m.OpsPerSecond;
-            if (path == HttpBench.LibraryPath)
-            {
-                Target($"{store.Name}: GET /api/credits/balance ≥ 0.7× the bare endpoint", $"{m.OpsPerSecond / bareRate.Value:0.00}×", m.OpsPerSecond / bareRate.Value >= 0.7);
-            }
-
-            httpRows.Add($"| {store.Name} | {name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.00} | {m.P99Ms:0.00} | {m.OpsPerSecond / bareRate.Value:0.00}× | {m.Errors:N0} |");
-            Log($"  {m.OpsPerSecond:N0} req/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, errors {m.Errors} {m.FirstError}");
-        }
-    }
+    await RunHttpAsync(store, readers);
 }
 
 report.AppendLine("### Deductions (16 concurrent workers)");
@@ -251,6 +245,28 @@ if (settings.Output is { } output)
 
 Console.WriteLine(report);
 return 0;
+
+// HTTP: GET /api/credits/balance against a bare minimal-API endpoint reading one row, same host, same users.
+async Task RunHttpAsync(BenchStore store, List<string> readers)
+{
+await using (var http = await HttpBench.StartAsync(store))
+{
+    double? bareRate = null;
+    foreach (var (name, path) in new[] { ("bare minimal API, raw ADO.NET read", HttpBench.BarePath), ("GET /api/credits/balance (library)", HttpBench.LibraryPath) })
+    {
+        Log($"{store.Name} / HTTP / {name}");
+        var m = await LoadRunner.ForDurationAsync(settings.Workers, settings.Warmup, settings.HttpDuration, random => http.GetAsync(path, readers[random.Next(readers.Count)]));
+        bareRate ??= m.OpsPerSecond;
+        if (path == HttpBench.LibraryPath)
+        {
+            Target($"{store.Name}: GET /api/credits/balance ≥ 0.7× the bare endpoint", $"{m.OpsPerSecond / bareRate.Value:0.00}×", m.OpsPerSecond / bareRate.Value >= 0.7);
+        }
+
+        httpRows.Add($"| {store.Name} | {name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.00} | {m.P99Ms:0.00} | {m.OpsPerSecond / bareRate.Value:0.00}× | {m.Errors:N0} |");
+        Log($"  {m.OpsPerSecond:N0} req/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, errors {m.Errors} {m.FirstError}");
+    }
+}
+}
 
 static void Log(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
 
@@ -314,6 +330,7 @@ static async Task ProfileAsync(BenchStore store, IServiceProvider provider)
                  ("raw deduction, the library's writes", () => store.RawDeductLikeLibraryAsync("profile.user", Cost)),
                  ("DeductCreditsAsync", () => LibraryDeductAsync(provider, "profile.user", null)),
                  ("DeductCreditsAsync + key", () => LibraryDeductAsync(provider, "profile.user", Guid.NewGuid().ToString("N"))),
+                 ("raw SELECT of the balance row", () => store.RawBalanceAsync("profile.user")),
                  ("GetBalanceAsync", () => WithCreditsAsync(provider, c => c.GetBalanceAsync("profile.user"))),
                  ("CheckCreditsAsync", () => WithCreditsAsync(provider, c => c.CheckCreditsAsync("profile.user", "image-generation", "default"))),
              })
@@ -382,7 +399,7 @@ static async Task<long> CountLedgerRowsAsync(IServiceProvider provider)
 }
 
 internal sealed record Settings(string[] Stores, string? Postgres, int Workers, TimeSpan Warmup, TimeSpan Duration, int Users, int ScarceUses,
-    int LedgerRows, int Reads, int ReadWarmup, string? Output, bool Profile, TimeSpan HttpDuration, TimeSpan AnalyticsBudget, bool DeductionsOnly, string[]? Approaches)
+    int LedgerRows, int Reads, int ReadWarmup, string? Output, bool Profile, TimeSpan HttpDuration, TimeSpan AnalyticsBudget, bool DeductionsOnly, string[]? Approaches, bool HttpOnly)
 {
     public static Settings Parse(string[] args)
     {
@@ -404,6 +421,7 @@ internal sealed record Settings(string[] Stores, string? Postgres, int Workers, 
             TimeSpan.FromSeconds(Int("--http-duration", 10)),
             TimeSpan.FromSeconds(Int("--analytics-budget", 3)),
             args.Contains("--deductions-only"),
-            Get("--approaches")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Get("--approaches")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            args.Contains("--http-only"));
     }
 }
