@@ -71,10 +71,12 @@ internal sealed class CreditLedgerSql
              users.Property(nameof(CreditUser.CreatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 
         // {0} user id. One row per user row: the admin flag and, when the balance row exists, balance, held credits and
-        // the next expiry (two primary-key lookups). No row: the user does not exist.
+        // the next expiry (two primary-key lookups). No row: the user does not exist. Both lookups compare with the
+        // parameter (not a.user_id = u.id): the same rows, and PostgreSQL plans it as two independent key lookups,
+        // measurably cheaper per call for an unprepared statement.
         ReadAccount = Statement(
             $"SELECT u.{isAdmin}, a.{balance}, a.{reserved}, a.{nextExpiry} FROM {users.Table} u"
-            + $" LEFT JOIN {accounts.Table} a ON a.{accountUser} = u.{userId} WHERE u.{userId} = {{0}}",
+            + $" LEFT JOIN {accounts.Table} a ON a.{accountUser} = {{0}} WHERE u.{userId} = {{0}}",
             [users.Property(nameof(CreditUser.Id))]);
         ReadAccountColumns = [users.Property(nameof(CreditUser.IsAdmin)), accounts.Property(nameof(CreditAccount.Balance)),
             accounts.Property(nameof(CreditAccount.Reserved)), accounts.Property(nameof(CreditAccount.NextExpiryAt))];
