@@ -48,14 +48,24 @@ foreach (var storeName in settings.Stores)
         continue;
     }
 
-    if (settings.HttpOnly)
+    if (settings.HttpOnly || settings.ReadsOnly)
     {
-        // Only the HTTP cell: users with a balance row each (no history), seeded in one bulk insert per table.
+        // Only the HTTP cell (--http-only) and/or the balance reads (--reads-only): users with a balance row each and
+        // no history, seeded in one bulk insert per table.
         var seeded = Enumerable.Range(0, settings.LedgerRows / RowsPerUser).Select(i => $"read.{i:D5}").ToList();
-        Log($"{store.Name}: seeding {seeded.Count:N0} users for the HTTP cell");
+        Log($"{store.Name}: seeding {seeded.Count:N0} users with a balance");
         await store.SeedAccountsAsync(seeded, 1_000_000);
         await store.AnalyzeAsync();
-        await RunHttpAsync(store, seeded);
+        if (settings.ReadsOnly)
+        {
+            await RunReadsAsync(store, provider, seeded, await CountLedgerRowsAsync(provider));
+        }
+
+        if (settings.HttpOnly)
+        {
+            await RunHttpAsync(store, seeded);
+        }
+
         continue;
     }
 
@@ -148,22 +158,7 @@ foreach (var storeName in settings.Stores)
     await store.AnalyzeAsync();
     Log($"  {loadSeconds:0.0} s; loaded {loaded}; credit_transactions now holds {ledgerRows:N0} rows");
     history.Add($"- {store.Name}: {ledgerRows:N0} ledger rows in all ({loaded.Ledger:N0} of them the history of {readers.Count:N0} users over {HistoryDays} days), {loaded.Usage:N0} usage logs, {loaded.Purchases:N0} purchases; loaded in {loadSeconds:0} s");
-    foreach (var (name, read) in new (string, Func<string, Task<bool>>)[]
-             {
-                 ("raw SELECT of the balance row", async user => await store.RawBalanceAsync(user) > 0),
-                 ("GetBalanceAsync", async user => await WithCreditsAsync(provider, async c => (await c.GetBalanceAsync(user)).Balance > 0)),
-                 ("CheckCreditsAsync", async user => await WithCreditsAsync(provider, async c => (await c.CheckCreditsAsync(user, "image-generation", "default")).HasCredits)),
-             })
-    {
-        var m = await LoadRunner.ForCountAsync(1, settings.ReadWarmup, settings.Reads, random => read(readers[random.Next(readers.Count)]));
-        if (store.Name == "SQLite" && name != "raw SELECT of the balance row")
-        {
-            Target($"SQLite, {ledgerRows:N0} ledger rows: {name} p99 < 2 ms", $"{m.P99Ms:0.000} ms", m.P99Ms < 2);
-        }
-
-        reads.Add($"| {store.Name} | {ledgerRows:N0} | {name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.000} | {m.P99Ms:0.000} | {m.Errors:N0} |");
-        Log($"  {name}: p50 {m.P50Ms:0.000} ms, p99 {m.P99Ms:0.000} ms, errors {m.Errors} {m.FirstError}");
-    }
+    await RunReadsAsync(store, provider, readers, ledgerRows);
 
     // Analytics: every ICreditAnalytics query over the last 30 days (the admin endpoints' default), daily buckets.
     var now = DateTimeOffset.UtcNow;
@@ -245,6 +240,27 @@ if (settings.Output is { } output)
 
 Console.WriteLine(report);
 return 0;
+
+// Balance reads: one caller, random users; the raw SELECT of the balance row against the library's two reads.
+async Task RunReadsAsync(BenchStore store, IServiceProvider provider, List<string> readers, long ledgerRows)
+{
+    foreach (var (name, read) in new (string, Func<string, Task<bool>>)[]
+             {
+                 ("raw SELECT of the balance row", async user => await store.RawBalanceAsync(user) > 0),
+                 ("GetBalanceAsync", async user => await WithCreditsAsync(provider, async c => (await c.GetBalanceAsync(user)).Balance > 0)),
+                 ("CheckCreditsAsync", async user => await WithCreditsAsync(provider, async c => (await c.CheckCreditsAsync(user, "image-generation", "default")).HasCredits)),
+             })
+    {
+        var m = await LoadRunner.ForCountAsync(1, settings.ReadWarmup, settings.Reads, random => read(readers[random.Next(readers.Count)]));
+        if (store.Name == "SQLite" && name != "raw SELECT of the balance row")
+        {
+            Target($"SQLite, {ledgerRows:N0} ledger rows: {name} p99 < 2 ms", $"{m.P99Ms:0.000} ms", m.P99Ms < 2);
+        }
+
+        reads.Add($"| {store.Name} | {ledgerRows:N0} | {name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.000} | {m.P99Ms:0.000} | {m.Errors:N0} |");
+        Log($"  {name}: {m.OpsPerSecond:N0} calls/s, p50 {m.P50Ms:0.000} ms, p99 {m.P99Ms:0.000} ms, errors {m.Errors} {m.FirstError}");
+    }
+}
 
 // HTTP: GET /api/credits/balance against a bare minimal-API endpoint reading one row, same host, same users. With
 // --http-rounds N (default 1) the two endpoints take turns N times, each turn a 1/N share of the measured time (after
@@ -435,7 +451,7 @@ static async Task<long> CountLedgerRowsAsync(IServiceProvider provider)
 }
 
 internal sealed record Settings(string[] Stores, string? Postgres, int Workers, TimeSpan Warmup, TimeSpan Duration, int Users, int ScarceUses,
-    int LedgerRows, int Reads, int ReadWarmup, string? Output, bool Profile, TimeSpan HttpDuration, TimeSpan AnalyticsBudget, bool DeductionsOnly, string[]? Approaches, bool HttpOnly, int HttpRounds)
+    int LedgerRows, int Reads, int ReadWarmup, string? Output, bool Profile, TimeSpan HttpDuration, TimeSpan AnalyticsBudget, bool DeductionsOnly, string[]? Approaches, bool HttpOnly, int HttpRounds, bool ReadsOnly)
 {
     public static Settings Parse(string[] args)
     {
@@ -459,6 +475,7 @@ internal sealed record Settings(string[] Stores, string? Postgres, int Workers, 
             args.Contains("--deductions-only"),
             Get("--approaches")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             args.Contains("--http-only"),
-            Math.Max(1, Int("--http-rounds", 1)));
+            Math.Max(1, Int("--http-rounds", 1)),
+            args.Contains("--reads-only"));
     }
 }
