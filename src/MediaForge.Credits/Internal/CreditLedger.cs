@@ -27,6 +27,13 @@ internal abstract class CreditLedger
     /// <returns>The new balance, or <see langword="null"/> when the user has no account yet.</returns>
     public abstract Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the user's admin flag and balance row in one statement, outside any transaction of its own (it joins the
+    /// context's current one, if any).
+    /// </summary>
+    /// <returns>The row, or <see langword="null"/> when the user does not exist.</returns>
+    public abstract Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken);
+
     /// <summary>Creates the user and balance rows when they are missing.</summary>
     public abstract Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken);
 
@@ -44,3 +51,10 @@ internal abstract class CreditLedger
 
     public abstract Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken);
 }
+
+/// <summary>A user as the balance read returns it: the admin flag and, if the user has a balance row, its figures.</summary>
+/// <param name="IsAdmin">Whether the user row is flagged admin (unlimited).</param>
+/// <param name="Balance">The balance, or <see langword="null"/> when the user has no balance row.</param>
+/// <param name="Reserved">Credits held by reservations (zero without a balance row).</param>
+/// <param name="NextExpiryAt">The earliest expiry of the user's expiring credits, if any.</param>
+internal readonly record struct LedgerAccount(bool IsAdmin, long? Balance, long Reserved, DateTime? NextExpiryAt);

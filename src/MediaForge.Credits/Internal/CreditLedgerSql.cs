@@ -70,6 +70,17 @@ internal sealed class CreditLedgerSql
             [users.Property(nameof(CreditUser.Id)), users.Property(nameof(CreditUser.IsAdmin)),
              users.Property(nameof(CreditUser.CreatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 
+        // {0} user id. One row per user row: the admin flag and, when the balance row exists, balance, held credits and
+        // the next expiry (two primary-key lookups). No row: the user does not exist. Both lookups compare with the
+        // parameter (not a.user_id = u.id): the same rows, and PostgreSQL plans it as two independent key lookups,
+        // measurably cheaper per call for an unprepared statement.
+        ReadAccount = Statement(
+            $"SELECT u.{isAdmin}, a.{balance}, a.{reserved}, a.{nextExpiry} FROM {users.Table} u"
+            + $" LEFT JOIN {accounts.Table} a ON a.{accountUser} = {{0}} WHERE u.{userId} = {{0}}",
+            [users.Property(nameof(CreditUser.Id))]);
+        ReadAccountColumns = [users.Property(nameof(CreditUser.IsAdmin)), accounts.Property(nameof(CreditAccount.Balance)),
+            accounts.Property(nameof(CreditAccount.Reserved)), accounts.Property(nameof(CreditAccount.NextExpiryAt))];
+
         var (transactionText, transactionColumns) = Insert(db.Model, typeof(CreditTransaction), helper, 0);
         var (usageText, usageColumns) = Insert(db.Model, typeof(UsageLog), helper, 0);
         InsertTransaction = Statement(transactionText, transactionColumns);
@@ -121,6 +132,12 @@ internal sealed class CreditLedgerSql
     public SqlStatement Credit { get; }
 
     public SqlStatement EnsureAccount { get; }
+
+    /// <summary>The balance read (<see cref="CreditLedger.ReadAccountAsync"/>): admin flag, balance, reserved, next expiry.</summary>
+    public SqlStatement ReadAccount { get; }
+
+    /// <summary>The model properties of <see cref="ReadAccount"/>'s columns, in order (their value converters, if any, read them).</summary>
+    public IReadOnlyList<IProperty> ReadAccountColumns { get; }
 
     public SqlStatement InsertTransaction { get; }
 

@@ -675,26 +675,21 @@ internal sealed partial class CreditService(
     }
 
     /// <summary>
-    /// Reads balance, spendable credits and the admin flag: one query with a LEFT JOIN on both primary keys (two index
-    /// lookups). Only users with holds or expiring credits cost more: holds past their expiry are not counted as held,
-    /// and credits past their expiry are not counted at all, even before the sweeper writes them.
+    /// Reads balance, spendable credits and the admin flag: one built-once statement with a LEFT JOIN on both primary
+    /// keys (two index lookups; <see cref="CreditLedger.ReadAccountAsync"/>). Only users with holds or expiring credits
+    /// cost more: holds past their expiry are not counted as held, and credits past their expiry are not counted at
+    /// all, even before the sweeper writes them.
     /// </summary>
     private async Task<AccountState> ReadAccountAsync(string userId, CancellationToken cancellationToken)
     {
-        var row = await (
-                from u in db.Set<CreditUser>().AsNoTracking()
-                where u.Id == userId
-                join a in db.Set<CreditAccount>().AsNoTracking() on u.Id equals a.UserId into accounts
-                from a in accounts.DefaultIfEmpty()
-                select new { u.IsAdmin, Balance = (long?)a.Balance, Reserved = (long?)a.Reserved, NextExpiryAt = (DateTime?)a.NextExpiryAt })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (row?.Balance is not { } balance)
+        var row = await Ledger.ReadAccountAsync(userId, cancellationToken).ConfigureAwait(false);
+        if (row is not { Balance: { } balance } account)
         {
             return new AccountState(0, 0, row?.IsAdmin ?? false, 0, false, null);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var reserved = row.Reserved ?? 0;
+        var reserved = account.Reserved;
         long lapsedHolds = 0;
         if (reserved > 0)
         {
@@ -706,7 +701,7 @@ internal sealed partial class CreditService(
         var headroom = balance - (reserved - lapsedHolds);
         long expirable = 0;
         CreditExpiration? next = null;
-        if (row.NextExpiryAt is not null)
+        if (account.NextExpiryAt is not null)
         {
             var lots = await db.Set<CreditGrant>().AsNoTracking()
                 .Where(g => g.UserId == userId && g.Remaining > 0)
@@ -717,7 +712,7 @@ internal sealed partial class CreditService(
             next = lots.Where(l => l.ExpiresAt > now).GroupBy(l => l.ExpiresAt).Select(g => new CreditExpiration(g.Sum(l => l.Remaining), Utc(g.Key))).FirstOrDefault();
         }
 
-        return new AccountState(balance - expirable, headroom - expirable, row.IsAdmin, lapsedHolds, row.NextExpiryAt <= now, next);
+        return new AccountState(balance - expirable, headroom - expirable, account.IsAdmin, lapsedHolds, account.NextExpiryAt <= now, next);
     }
 
     private bool IsConfiguredAdmin(string userId) => options.Value.AdminUserIds.Contains(userId);

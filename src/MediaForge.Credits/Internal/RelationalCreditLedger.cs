@@ -1,7 +1,9 @@
+using System.Data.Common;
 using MediaForge.Credits.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MediaForge.Credits.Internal;
@@ -50,6 +52,38 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
 
     public override Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
         QueryBalanceAsync(sql.Credit, [userId, amount, now], cancellationToken);
+
+    public override async Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken)
+    {
+        var statement = sql.ReadAccount;
+        using var critical = concurrency.EnterCriticalSection();
+        var command = connection.RentCommand();
+        try
+        {
+            command.PopulateFrom(statement.Command);
+            var reader = await command.ExecuteReaderAsync(Parameters(statement, [userId], CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                var row = reader.DbDataReader;
+                var columns = sql.ReadAccountColumns;
+                var balance = Field<long>(row, 1, columns[1]);
+                return new LedgerAccount(
+                    Field<bool>(row, 0, columns[0]) ?? false,
+                    balance,
+                    balance is null ? 0 : Field<long>(row, 2, columns[2]) ?? 0,
+                    balance is null ? null : Field<DateTime>(row, 3, columns[3]));
+            }
+        }
+        finally
+        {
+            connection.ReturnCommand(command);
+        }
+    }
 
     public override Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
         ExecuteAsync(sql.EnsureAccount, [userId, false, now, 0L], cancellationToken);
@@ -111,6 +145,20 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         {
             connection.ReturnCommand(command);
         }
+    }
+
+    /// <summary>One column of the current row as the property's CLR type (through its value converter, if it has one).</summary>
+    private static T? Field<T>(DbDataReader row, int ordinal, IProperty property)
+        where T : struct
+    {
+        if (row.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        return property.GetTypeMapping().Converter is { } converter
+            ? (T)converter.ConvertFromProvider(row.GetValue(ordinal))!
+            : row.GetFieldValue<T>(ordinal);
     }
 
     private RelationalCommandParameterObject Parameters(SqlStatement statement, object?[] values, CommandSource source) =>

@@ -48,6 +48,18 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         return new LedgerBalance { Balance = account.Balance, NextExpiryAt = account.NextExpiryAt };
     }
 
+    public override async Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken)
+    {
+        var row = await (
+                from u in db.Set<CreditUser>().AsNoTracking()
+                where u.Id == userId
+                join a in db.Set<CreditAccount>().AsNoTracking() on u.Id equals a.UserId into accounts
+                from a in accounts.DefaultIfEmpty()
+                select new { u.IsAdmin, Balance = (long?)a.Balance, Reserved = (long?)a.Reserved, NextExpiryAt = (DateTime?)a.NextExpiryAt })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return row is null ? null : new LedgerAccount(row.IsAdmin, row.Balance, row.Reserved ?? 0, row.NextExpiryAt);
+    }
+
     public override async Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken)
     {
         var added = new List<object>(2);

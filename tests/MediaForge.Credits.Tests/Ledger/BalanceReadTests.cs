@@ -1,0 +1,131 @@
+using System.Data.Common;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediaForge.Credits.Tests.Ledger;
+
+/// <summary>
+/// The balance read (one built-once statement through EF's command pipeline), run against each real database: users
+/// with only some of their rows, the admin flag, the context's transaction and interceptors.
+/// </summary>
+public abstract class BalanceReadTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    protected TDatabase Database { get; } = database;
+
+    private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
+
+    private async Task<T> WithCreditsAsync<T>(Func<ICreditService, Task<T>> action, IServiceProvider? services = null)
+    {
+        await using var scope = (services ?? Database.Services).CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ICreditService>());
+    }
+
+    private Task AddUserRowAsync(string userId, bool isAdmin) => Database.WithContextAsync(async db =>
+    {
+        db.Users.Add(new CreditUser { Id = userId, IsAdmin = isAdmin, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+    });
+
+    [Fact]
+    public async Task GetBalance_UserRowWithoutBalanceRow_IsZeroAndLimited()
+    {
+        var user = NewUser();
+        await AddUserRowAsync(user, isAdmin: false);
+
+        var balance = await WithCreditsAsync(c => c.GetBalanceAsync(user));
+
+        Assert.Equal(new CreditBalance { UserId = user, Balance = 0, Available = 0, IsUnlimited = false }, balance);
+    }
+
+    [Fact]
+    public async Task GetBalance_UserFlaggedAdminWithoutBalanceRow_IsUnlimited()
+    {
+        var admin = NewUser();
+        await AddUserRowAsync(admin, isAdmin: true);
+
+        var balance = await WithCreditsAsync(c => c.GetBalanceAsync(admin));
+        var check = await WithCreditsAsync(c => c.CheckCreditsAsync(admin, "video-generation", "veo2"));
+
+        Assert.Equal(0, balance.Balance);
+        Assert.True(balance.IsUnlimited);
+        Assert.True(check.HasCredits);
+        Assert.True(check.IsUnlimited);
+    }
+
+    [Fact]
+    public async Task GetBalance_UserFlaggedAdminWithCredits_ReportsBalanceAndIsUnlimited()
+    {
+        var admin = NewUser();
+        await Database.FlagAdminAsync(admin);
+        await WithCreditsAsync(c => c.AddCreditsAsync(admin, 25, CreditTransactionType.Purchase, "test grant"));
+
+        var balance = await WithCreditsAsync(c => c.GetBalanceAsync(admin));
+
+        Assert.Equal(new CreditBalance { UserId = admin, Balance = 25, Available = 25, IsUnlimited = true }, balance);
+    }
+
+    [Fact]
+    public async Task GetBalance_ConfiguredAdminWithoutRows_IsUnlimitedWithZeroBalance()
+    {
+        var admin = NewUser();
+        var services = Database.BuildServices(Database.ConnectionString, o => o.AdminUserIds.Add(admin));
+
+        var balance = await WithCreditsAsync(c => c.GetBalanceAsync(admin), services);
+
+        Assert.Equal(new CreditBalance { UserId = admin, Balance = 0, Available = 0, IsUnlimited = true }, balance);
+    }
+
+    [Fact]
+    public async Task GetBalance_InsideTheHostsTransaction_SeesItsUncommittedGrant()
+    {
+        var user = NewUser();
+        await using var scope = Database.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var credits = scope.ServiceProvider.GetRequiredService<ICreditService>();
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await credits.AddCreditsAsync(user, 40, CreditTransactionType.Purchase, "in the host's transaction");
+            Assert.Equal(40, (await credits.GetBalanceAsync(user)).Balance);
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Equal(0, (await credits.GetBalanceAsync(user)).Balance);
+    }
+
+    [Fact]
+    public async Task GetBalance_PlainAccount_IsOneCommandThroughTheContextsInterceptors()
+    {
+        var user = NewUser();
+        var interceptor = new ReaderCounter();
+        var services = Database.BuildServices(Database.ConnectionString, configureContext: o => o.AddInterceptors(interceptor));
+        await WithCreditsAsync(c => c.AddCreditsAsync(user, 12, CreditTransactionType.Purchase, "test grant"), services);
+        interceptor.Readers = 0;
+
+        var balance = await WithCreditsAsync(c => c.GetBalanceAsync(user), services);
+
+        Assert.Equal(12, balance.Available);
+        Assert.Equal(1, interceptor.Readers);
+    }
+
+    private sealed class ReaderCounter : DbCommandInterceptor
+    {
+        public int Readers { get; set; }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Readers++;
+            return ValueTask.FromResult(result);
+        }
+    }
+}
+
+public sealed class SqliteBalanceReadTests(SqliteCreditsDatabase database) : BalanceReadTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresBalanceReadTests(PostgresCreditsDatabase database) : BalanceReadTests<PostgresCreditsDatabase>(database);
