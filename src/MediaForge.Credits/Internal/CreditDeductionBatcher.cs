@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,9 +14,10 @@ namespace MediaForge.Credits.Internal;
 /// many. Nothing waits to fill a batch: a deduction that arrives on an idle lane runs at once.
 /// </summary>
 /// <remarks>
-/// When one deduction of a batch fails before the commit, the transaction is rolled back whole: that deduction's
-/// caller gets the failure (as it would on its own: a lost race on an idempotency key is retried and replayed), every
-/// other caller runs its deduction alone (the path without coalescing). A failure of the commit itself goes to every
+/// When one deduction of a batch fails before the commit, the transaction is rolled back whole and every caller runs
+/// its deduction alone (the path without coalescing), except that the caller of a deduction that failed with
+/// anything but a database error gets that failure. (A database error may come from the batch itself: two
+/// deductions with one idempotency key in one batch; alone, the second finds the first's outcome.) A failure of the commit itself goes to every
 /// caller of the batch, as it would to one.
 /// The batch is ordered by user id, so transactions of several processes lock accounts in one order.
 /// </remarks>
@@ -143,7 +145,9 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
                     var outcome = await service.DeductBatchAsync(requests, CancellationToken.None).ConfigureAwait(false);
                     for (var i = 0; i < ordered.Count; i++)
                     {
-                        if (i == outcome.FailedIndex)
+                        // A database error (a duplicate key in the same batch, say) is not the caller's own lost race:
+                        // it runs alone like the others and meets the database's verdict there.
+                        if (i == outcome.FailedIndex && outcome.Failure is not DbException)
                         {
                             ordered[i].Completion.TrySetException(outcome.Failure!);
                         }

@@ -26,6 +26,13 @@ internal sealed partial class CreditService(
     private readonly DbContext db = handle.Context;
     private CreditLedger? ledger;
 
+    /// <summary>
+    /// Lanes on databases with row locks. A lane writes only while it has deductions queued, so this bounds the
+    /// transactions in flight, not the connections held; it is large so that concurrent callers for different users
+    /// rarely share a lane (and wait for each other), while one user's callers always do (and share commits).
+    /// </summary>
+    private const int BatchLanes = 64;
+
     private CreditLedger Ledger => ledger ??= CreditLedger.For(db);
 
     public async Task<CreditBalance> GetBalanceAsync(string userId, CancellationToken cancellationToken = default)
@@ -331,10 +338,8 @@ internal sealed partial class CreditService(
             return replay;
         }
 
-        // SQLite has one writer at a time: one lane. Elsewhere a few lanes write in parallel (different users).
-        var lanes = db.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true
-            ? 1
-            : Math.Clamp(Environment.ProcessorCount * 8, 2, 16);
+        // SQLite has one writer at a time: one lane. Elsewhere many lanes, so that different users rarely share one.
+        var lanes = db.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true ? 1 : BatchLanes;
         return await batcher!.DeductAsync(usage, lanes, cancellationToken).ConfigureAwait(false);
     }
 
@@ -363,7 +368,7 @@ internal sealed partial class CreditService(
     /// Runs deductions of several callers in one transaction, in the given order (see <see cref="CreditDeductionBatcher"/>).
     /// Each one is the same statements as a deduction on its own, so each keeps its own outcome: a refused one writes
     /// nothing (or only the lapses it found). When one of them fails, the transaction is rolled back whole and the batch
-    /// reports which one failed with what: that caller gets the failure, the others run their deductions on their own.
+    /// reports which one failed with what (see <see cref="CreditDeductionBatcher"/> for who gets the failure).
     /// </summary>
     internal async Task<DeductionBatchOutcome> DeductBatchAsync(IReadOnlyList<DeductionRequest> batch, CancellationToken cancellationToken)
     {

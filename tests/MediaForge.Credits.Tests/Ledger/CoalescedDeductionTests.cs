@@ -38,7 +38,7 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task Deductions_WithCoalescingOff_CommitOneTransactionEach()
     {
-        var (user, probe, services) = await StartAsync(credits: 300, coalesce: false);
+        var (user, probe, services) = await StartAsync(credits: 300, coalesce: false, hold: false);
 
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Deduct(services, user, "job-" + i))).WaitAsync(Patience);
 
@@ -102,10 +102,11 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
         Assert.Equal((297L, 297L, 2), await database.ReadLedgerAsync(user, services));
     }
 
-    private async Task<(string User, TransactionProbe Probe, ServiceProvider Services)> StartAsync(long credits, bool coalesce = true, string? failKey = null)
+    private async Task<(string User, TransactionProbe Probe, ServiceProvider Services)> StartAsync(long credits, bool coalesce = true,
+        string? failKey = null, bool hold = true)
     {
         var user = "batch_" + Guid.NewGuid().ToString("N");
-        var probe = new TransactionProbe(user, failKey);
+        var probe = new TransactionProbe(user, failKey, hold);
         var services = database.BuildServices(database.ConnectionString, o => o.CoalesceDeductions = coalesce,
             configureContext: o => o.AddInterceptors(probe, probe.Commands));
         await using (var scope = services.CreateAsyncScope())
@@ -135,14 +136,14 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
     }
 
     /// <summary>
-    /// Once armed: counts the user's committed transactions, holds the first balance update until released, and fails
-    /// the ledger insert that carries <c>failKey</c>.
+    /// Once armed: counts the user's committed transactions, holds the first balance update until released (unless
+    /// told not to), and fails the ledger insert that carries <c>failKey</c>.
     /// </summary>
-    private sealed class TransactionProbe(string user, string? failKey) : DbTransactionInterceptor
+    private sealed class TransactionProbe(string user, string? failKey, bool hold) : DbTransactionInterceptor
     {
         private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly SemaphoreSlim gate = new(0);
-        private int armed, commits, holding = 1;
+        private int armed, commits, holding = hold ? 1 : 0;
 
         private string User { get; } = user;
 
