@@ -61,23 +61,86 @@ internal sealed class CreditLedgerSql
             [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
              accounts.Property(nameof(CreditAccount.UpdatedAt))]);
 
+        var usageCount = accounts.Column(nameof(CreditAccount.UsageCount));
+        var usageCredits = accounts.Column(nameof(CreditAccount.UsageCredits));
+        var lastUsage = accounts.Column(nameof(CreditAccount.LastUsageAt));
+
         // {0} user id, {1} false, {2} now, {3} zero
         EnsureAccount = Statement(
             $"INSERT INTO {users.Table} ({userId}, {isAdmin}, {users.Column(nameof(CreditUser.CreatedAt))}, {users.Column(nameof(CreditUser.UpdatedAt))})"
             + $" SELECT {{0}}, {{1}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}});"
-            + $" INSERT INTO {accounts.Table} ({accountUser}, {balance}, {reserved}, {granted}, {consumed}, {accounts.Column(nameof(CreditAccount.CreatedAt))}, {updatedAt})"
-            + $" SELECT {{0}}, {{3}}, {{3}}, {{3}}, {{3}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {accounts.Table} WHERE {accountUser} = {{0}})",
+            + $" INSERT INTO {accounts.Table} ({accountUser}, {balance}, {reserved}, {granted}, {consumed}, {usageCount}, {usageCredits}, {accounts.Column(nameof(CreditAccount.CreatedAt))}, {updatedAt})"
+            + $" SELECT {{0}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {accounts.Table} WHERE {accountUser} = {{0}})",
             [users.Property(nameof(CreditUser.Id)), users.Property(nameof(CreditUser.IsAdmin)),
              users.Property(nameof(CreditUser.CreatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 
         var (transactionText, transactionColumns) = Insert(db.Model, typeof(CreditTransaction), helper, 0);
-        var (usageText, usageColumns) = Insert(db.Model, typeof(UsageLog), helper, 0);
         InsertTransaction = Statement(transactionText, transactionColumns);
-        InsertUsageLog = Statement(usageText, usageColumns);
-        InsertTransactionAndUsageLog = Statement(
-            transactionText + "; " + Insert(db.Model, typeof(UsageLog), helper, transactionColumns.Length).Text,
-            [.. transactionColumns, .. usageColumns]);
+
+        // The usage log statements: [with ledger row?, charged?]. See UsageText.
+        UsageHourShards = sqlServer ? 0 : db.Database.ProviderName?.EndsWith(".Sqlite", StringComparison.Ordinal) == true ? 1 : CreditUsageHour.Shards;
+        var usage = new TableNames(db.Model, typeof(UsageLog), helper);
+        UsageColumns = [.. usage.EntityType.GetProperties().Where(p => p.Name is not (nameof(UsageLog.CumulativeUses) or nameof(UsageLog.CumulativeCredits)))];
+        var hours = UsageHourShards == 0 ? null : new TableNames(db.Model, typeof(CreditUsageHour), helper);
+        IProperty[] hourColumns = hours is null ? [] : [hours.Property(nameof(CreditUsageHour.HourStart)), hours.Property(nameof(CreditUsageHour.Shard))];
+        string UsageText(int first, bool charged)
+        {
+            string P(string name) => $"{{{first + Array.FindIndex(UsageColumns, p => p.Name == name)}}}";
+            var user = P(nameof(UsageLog.UserId));
+            var at = P(nameof(UsageLog.CreatedAt));
+            var credits = P(nameof(UsageLog.CreditsUsed));
+            var logUser = usage.Column(nameof(UsageLog.UserId));
+            var logAt = usage.Column(nameof(UsageLog.CreatedAt));
+            var cumulativeUses = usage.Column(nameof(UsageLog.CumulativeUses));
+            var cumulativeCredits = usage.Column(nameof(UsageLog.CumulativeCredits));
+            var columns = string.Join(", ", UsageColumns.Select(p => usage.Column(p.Name)));
+            var values = string.Join(", ", UsageColumns.Select(p => P(p.Name)));
+            var text = new System.Text.StringBuilder();
+            if (charged)
+            {
+                // Running totals: the account's usage counters (this update also holds the account's row lock, so the
+                // user's uses are written one at a time), the new row's totals = the counters minus the rows
+                // timed after it, and those rows move up by this use.
+                var later = $" FROM {usage.Table} WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL";
+                text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"UPDATE {accounts.Table} SET {usageCount} = {usageCount} + 1, {usageCredits} = {usageCredits} + {credits},"
+                    + $" {lastUsage} = CASE WHEN {lastUsage} IS NULL OR {lastUsage} < {at} THEN {at} ELSE {lastUsage} END WHERE {accountUser} = {user}; ");
+                text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"INSERT INTO {usage.Table} ({columns}, {cumulativeUses}, {cumulativeCredits}) SELECT {values},"
+                    + $" (SELECT {usageCount} FROM {accounts.Table} WHERE {accountUser} = {user}) - (SELECT COUNT(*){later}),"
+                    + $" (SELECT {usageCredits} FROM {accounts.Table} WHERE {accountUser} = {user}) - (SELECT COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0){later}); ");
+                text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"UPDATE {usage.Table} SET {cumulativeUses} = {cumulativeUses} + 1, {cumulativeCredits} = {cumulativeCredits} + {credits}"
+                    + $" WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL");
+            }
+            else
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO {usage.Table} ({columns}) VALUES ({values})");
+            }
+
+            if (hours is not null)
+            {
+                // The hourly roll-up, in the same command: one upsert (SQLite 3.24+, PostgreSQL 9.5+).
+                var hour = first + UsageColumns.Length;
+                string H(string name) => hours.Column(name);
+                var key = $"{H(nameof(CreditUsageHour.HourStart))}, {H(nameof(CreditUsageHour.Feature))}, {H(nameof(CreditUsageHour.Model))}, {H(nameof(CreditUsageHour.IsUnlimited))}, {H(nameof(CreditUsageHour.Shard))}";
+                string Add(string name) => $"{H(name)} = h.{H(name)} + excluded.{H(name)}";
+                text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"; INSERT INTO {hours.Table} AS h ({key}, {H(nameof(CreditUsageHour.Uses))}, {H(nameof(CreditUsageHour.Credits))}, {H(nameof(CreditUsageHour.Value))})"
+                    + $" VALUES ({{{hour}}}, {P(nameof(UsageLog.Feature))}, {P(nameof(UsageLog.Model))}, {P(nameof(UsageLog.IsUnlimited))}, {{{hour + 1}}}, 1, {credits}, {P(nameof(UsageLog.Price))})"
+                    + $" ON CONFLICT ({key}) DO UPDATE SET {Add(nameof(CreditUsageHour.Uses))}, {Add(nameof(CreditUsageHour.Credits))}, {Add(nameof(CreditUsageHour.Value))}");
+            }
+
+            return text.ToString();
+        }
+
+        SqlStatement UsageStatement(bool withTransaction, bool charged) => withTransaction
+            ? Statement(transactionText + "; " + UsageText(transactionColumns.Length, charged), [.. transactionColumns, .. UsageColumns, .. hourColumns])
+            : Statement(UsageText(0, charged), [.. UsageColumns, .. hourColumns]);
+        usageStatements = [UsageStatement(false, false), UsageStatement(false, true), UsageStatement(true, false), UsageStatement(true, true)];
     }
+
+    private readonly SqlStatement[] usageStatements;
 
     public SqlStatement Debit { get; }
 
@@ -87,19 +150,35 @@ internal sealed class CreditLedgerSql
 
     public SqlStatement InsertTransaction { get; }
 
-    public SqlStatement InsertUsageLog { get; }
+    /// <summary>The usage log columns the insert binds, in order (the running totals are computed in the statement).</summary>
+    public IProperty[] UsageColumns { get; }
 
-    public SqlStatement InsertTransactionAndUsageLog { get; }
+    /// <summary>
+    /// The roll-up's shards per hour, feature and model: 16 on PostgreSQL (row locks), 1 on SQLite (one writer at a
+    /// time anyway), 0 when the roll-up is not written (SQL Server, whose dialect has no upsert; its reports read the
+    /// usage logs).
+    /// </summary>
+    public int UsageHourShards { get; }
+
+    /// <summary>
+    /// The command that appends a usage log (after its ledger row, if any) with its running totals (charged uses) and
+    /// its hour in the roll-up. Parameters: the ledger row's columns, <see cref="UsageColumns"/>, then (when
+    /// <see cref="UsageHourShards"/> &gt; 0) the hour start and the shard.
+    /// </summary>
+    public SqlStatement AppendUsage(bool withTransaction, bool charged) => usageStatements[(withTransaction ? 2 : 0) + (charged ? 1 : 0)];
 
     public static CreditLedgerSql For(DbContext db) => Cache.GetValue(db.Model, _ => new CreditLedgerSql(db));
 
     /// <summary>The values of an entity in the column order of its INSERT statement.</summary>
-    public static object?[] ValuesOf(SqlStatement insert, object entity)
+    public static object?[] ValuesOf(SqlStatement insert, object entity) => ValuesOf(insert.Parameters, entity);
+
+    /// <summary>The values of <paramref name="columns"/> of an entity.</summary>
+    public static object?[] ValuesOf(IReadOnlyList<IProperty> columns, object entity)
     {
-        var values = new object?[insert.Parameters.Count];
+        var values = new object?[columns.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = insert.Parameters[i].GetGetter().GetClrValueUsingContainingEntity(entity);
+            values[i] = columns[i].GetGetter().GetClrValueUsingContainingEntity(entity);
         }
 
         return values;

@@ -37,15 +37,17 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
 
     public override Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken)
     {
-        if (transaction is not null && usage is not null)
+        if (usage is null)
         {
-            object?[] values = [.. CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction), .. CreditLedgerSql.ValuesOf(sql.InsertUsageLog, usage)];
-            return ExecuteAsync(sql.InsertTransactionAndUsageLog, values, cancellationToken);
+            return ExecuteAsync(sql.InsertTransaction, CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction!), cancellationToken);
         }
 
-        return transaction is not null
-            ? ExecuteAsync(sql.InsertTransaction, CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction), cancellationToken)
-            : ExecuteAsync(sql.InsertUsageLog, CreditLedgerSql.ValuesOf(sql.InsertUsageLog, usage!), cancellationToken);
+        object?[] hour = sql.UsageHourShards == 0 ? []
+            : [CreditUsageHour.HourOf(usage.CreatedAt), CreditUsageHour.ShardOf(usage.UserId, sql.UsageHourShards)];
+        object?[] values = transaction is null
+            ? [.. CreditLedgerSql.ValuesOf(sql.UsageColumns, usage), .. hour]
+            : [.. CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction), .. CreditLedgerSql.ValuesOf(sql.UsageColumns, usage), .. hour];
+        return ExecuteAsync(sql.AppendUsage(transaction is not null, charged: !usage.IsUnlimited), values, cancellationToken);
     }
 
     // The statement's command is a shared template; each execution runs on the connection's own rented command (as EF's
