@@ -80,7 +80,8 @@ internal abstract class BenchStore : IAsyncDisposable
 
     /// <summary>
     /// The raw baseline doing the library's writes: the same conditional UPDATE (totals, timestamp, admin check), then
-    /// one batched command with the ledger row and the usage log. Separates EF's cost from the extra row.
+    /// one batched command with the ledger row, the account's usage counters, the usage log with its running totals,
+    /// the move of later-timed rows' totals and the hourly roll-up upsert. Separates EF's cost from the extra writes.
     /// </summary>
     public async Task<bool> RawDeductLikeLibraryAsync(string userId, long cost)
     {
@@ -113,8 +114,17 @@ internal abstract class BenchStore : IAsyncDisposable
             insert.Transaction = transaction;
             insert.CommandText = "INSERT INTO credit_transactions (id, user_id, amount, balance_after, type, description, metadata, idempotency_key, reference, created_at)"
                 + " VALUES (@id, @u, @amount, @after, 'Usage', @description, NULL, NULL, @reference, @now);"
-                + " INSERT INTO usage_logs (id, user_id, feature, model, credits_used, price, is_unlimited, prompt, metadata, transaction_id, idempotency_key, created_at)"
-                + " VALUES (@usage, @u, 'image-generation', 'default', @cost, @cost, @unlimited, NULL, NULL, @id, NULL, @now)";
+                + " UPDATE credits SET usage_count = usage_count + 1, usage_credits = usage_credits + @cost,"
+                + " last_usage_at = CASE WHEN last_usage_at IS NULL OR last_usage_at < @now THEN @now ELSE last_usage_at END WHERE user_id = @u;"
+                + " INSERT INTO usage_logs (id, user_id, feature, model, credits_used, price, is_unlimited, prompt, metadata, transaction_id, idempotency_key, created_at, cumulative_uses, cumulative_credits)"
+                + " SELECT @usage, @u, 'image-generation', 'default', @cost, @cost, @unlimited, NULL, NULL, @id, NULL, @now,"
+                + " (SELECT usage_count FROM credits WHERE user_id = @u) - (SELECT COUNT(*) FROM usage_logs WHERE user_id = @u AND created_at > @now AND cumulative_uses IS NOT NULL),"
+                + " (SELECT usage_credits FROM credits WHERE user_id = @u) - (SELECT COALESCE(SUM(credits_used), 0) FROM usage_logs WHERE user_id = @u AND created_at > @now AND cumulative_uses IS NOT NULL);"
+                + " UPDATE usage_logs SET cumulative_uses = cumulative_uses + 1, cumulative_credits = cumulative_credits + @cost"
+                + " WHERE user_id = @u AND created_at > @now AND cumulative_uses IS NOT NULL;"
+                + " INSERT INTO credit_usage_hours AS h (hour_start, feature, model, is_unlimited, shard, uses, credits, value)"
+                + " VALUES (@hour, 'image-generation', 'default', @unlimited, @shard, 1, @cost, @cost) ON CONFLICT (hour_start, feature, model, is_unlimited, shard)"
+                + " DO UPDATE SET uses = h.uses + excluded.uses, credits = h.credits + excluded.credits, value = h.value + excluded.value";
             Add(insert, "id", GuidValue(transactionId));
             Add(insert, "usage", GuidValue(usageId));
             Add(insert, "u", userId);
@@ -125,6 +135,8 @@ internal abstract class BenchStore : IAsyncDisposable
             Add(insert, "reference", usageId.ToString());
             Add(insert, "unlimited", false);
             Add(insert, "now", now);
+            Add(insert, "hour", HourValue(new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc)));
+            Add(insert, "shard", ShardOf(userId, UsageHourShards));
             await insert.ExecuteNonQueryAsync();
         }
 
@@ -288,16 +300,16 @@ internal abstract class BenchStore : IAsyncDisposable
 
     /// <summary>
     /// Removes the usage rows written by the baselines that do not do the library's writes (raw ADO.NET and naive EF:
-    /// usage ledger rows without usage logs, or usage logs without running totals and roll-up), so the analytics
-    /// figures run on rows the library could have written. Their audits are done by then.
+    /// usage ledger rows without usage logs), so the analytics figures run on rows the library could have written.
+    /// Their audits are done by then.
     /// </summary>
     /// <returns>Rows removed.</returns>
     public async Task<int> RemoveBaselineUsageAsync()
     {
         await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM usage_logs WHERE user_id LIKE 'raw%' OR user_id LIKE 'naive%';"
-            + " DELETE FROM credit_transactions WHERE type = 'Usage' AND (user_id LIKE 'raw%' OR user_id LIKE 'naive%')";
+        command.CommandText = "DELETE FROM usage_logs WHERE user_id LIKE 'raw.%' OR user_id LIKE 'naive.%';"
+            + " DELETE FROM credit_transactions WHERE type = 'Usage' AND (user_id LIKE 'raw.%' OR user_id LIKE 'naive.%')";
         command.CommandTimeout = 600;
         return await command.ExecuteNonQueryAsync();
     }

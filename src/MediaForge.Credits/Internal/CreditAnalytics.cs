@@ -9,7 +9,8 @@ namespace MediaForge.Credits.Internal;
 /// use (docs/architecture.md, "Derived usage data for the reports"): usage series from the hourly roll-up
 /// (<see cref="CreditUsageHour"/>) plus the partial hours at the range's ends from the logs; top users, the free/paid
 /// split and active users from the accounts' usage counters and the running totals of the usage logs (a few index
-/// seeks per user, not a scan of the range). Bucket starts are computed in memory (UTC). Providers without the roll-up
+/// seeks per user, not a scan of the range). Purchases are grouped by UTC day (and hour) in the database over covering
+/// indexes. Bucket starts are computed in memory (UTC). Providers without the roll-up
 /// (SQL Server, EF InMemory) group the logs by UTC calendar parts in the database instead; on EF InMemory top users and
 /// the split are the original grouped queries too.
 /// </summary>
@@ -180,22 +181,29 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             .GroupBy(p => new { p.Status, p.Currency })
             .Select(g => new { g.Key.Status, g.Key.Currency, Count = g.LongCount(), Amount = g.Sum(p => p.AmountCents) })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        // The completed purchases of the range, a few columns each, bucketed in memory: no per-row date functions in SQL
-        // (SQLite stores timestamps as text). Read over the (status, completed_at) index.
-        var completed = (await purchases
-                .Where(p => p.Status == PurchaseStatus.Completed && p.CompletedAt >= from && p.CompletedAt < to)
-                .Select(p => new { CompletedAt = p.CompletedAt!.Value, p.PackageId, p.Currency, Free = p.Provider == FreeProvider, p.Credits, p.AmountCents })
-                .ToListAsync(cancellationToken).ConfigureAwait(false))
-            .GroupBy(p => (Start: BucketStart(p.CompletedAt, range.Bucket), p.PackageId, p.Currency, p.Free))
+        // The completed purchases of the range, over the covering (status, completed_at, ...) index, grouped in the
+        // database by UTC day (one date function per row; by day and hour for hourly buckets): a few rows per day and
+        // package come back, and weeks and months are folded here.
+        var completedInRange = purchases.Where(p => p.Status == PurchaseStatus.Completed && p.CompletedAt >= from && p.CompletedAt < to);
+        var completed = (range.Bucket == CreditAnalyticsBucket.Hour
+                ? await completedInRange
+                    .GroupBy(p => new { p.CompletedAt!.Value.Date, p.CompletedAt.Value.Hour, p.PackageId, p.Currency, Free = p.Provider == FreeProvider })
+                    .Select(g => new { g.Key.Date, g.Key.Hour, g.Key.PackageId, g.Key.Currency, g.Key.Free, Count = g.LongCount(), Credits = g.Sum(p => p.Credits), Amount = g.Sum(p => p.AmountCents) })
+                    .ToListAsync(cancellationToken).ConfigureAwait(false)
+                : await completedInRange
+                    .GroupBy(p => new { p.CompletedAt!.Value.Date, p.PackageId, p.Currency, Free = p.Provider == FreeProvider })
+                    .Select(g => new { g.Key.Date, Hour = 0, g.Key.PackageId, g.Key.Currency, g.Key.Free, Count = g.LongCount(), Credits = g.Sum(p => p.Credits), Amount = g.Sum(p => p.AmountCents) })
+                    .ToListAsync(cancellationToken).ConfigureAwait(false))
+            .GroupBy(c => (Start: BucketStart(new DateTime(c.Date.Year, c.Date.Month, c.Date.Day, c.Hour, 0, 0, DateTimeKind.Utc), range.Bucket), c.PackageId, c.Currency, c.Free))
             .Select(g => new
             {
                 g.Key.Start,
                 g.Key.PackageId,
                 g.Key.Currency,
                 g.Key.Free,
-                Count = g.LongCount(),
-                Credits = g.Sum(p => p.Credits),
-                Amount = g.Sum(p => p.AmountCents),
+                Count = g.Sum(c => c.Count),
+                Credits = g.Sum(c => c.Credits),
+                Amount = g.Sum(c => c.Amount),
             })
             .ToList();
         var refundedCredits = await db.Set<CreditTransaction>().AsNoTracking()
