@@ -207,7 +207,8 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             })
             .ToList();
         var refundedCredits = await db.Set<CreditTransaction>().AsNoTracking()
-            .Where(t => t.Type == CreditTransactionType.Refund && t.CreatedAt >= from && t.CreatedAt < to)
+            // "not a usage charge" repeats the partial index's filter, so SQLite uses the index.
+            .Where(t => t.Type == CreditTransactionType.Refund && t.Type != CreditTransactionType.Usage && t.CreatedAt >= from && t.CreatedAt < to)
             .SumAsync(t => t.Amount, cancellationToken).ConfigureAwait(false);
 
         long Count(PurchaseStatus status) => funnel.Where(f => f.Status == status).Sum(f => f.Count);
@@ -405,7 +406,7 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             // (type, created_at, user_id, amount) index (a GROUP BY could tempt SQLite into the per-user index of all rows).
             free = new Dictionary<string, long>(StringComparer.Ordinal);
             var bonuses = db.Set<CreditTransaction>().AsNoTracking()
-                .Where(t => t.Type == CreditTransactionType.Bonus && t.CreatedAt < to)
+                .Where(t => t.Type == CreditTransactionType.Bonus && t.Type != CreditTransactionType.Usage && t.CreatedAt < to)
                 .Select(t => new { t.UserId, t.Amount })
                 .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false);
             await foreach (var bonus in bonuses)
