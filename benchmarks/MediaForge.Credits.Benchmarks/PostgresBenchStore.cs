@@ -45,6 +45,10 @@ internal sealed class PostgresBenchStore : BenchStore
 
     protected override object GuidValue(Guid id) => id;
 
+    public override int UsageHourShards => 64;
+
+    protected override object HourValue(DateTime hourStart) => hourStart;
+
     public override async Task BulkInsertAsync(string table, string[] columns, IEnumerable<object?[]> rows)
     {
         await using var connection = await dataSource.OpenConnectionAsync();

@@ -43,6 +43,11 @@ internal sealed class SqliteBenchStore : BenchStore
 
     protected override object GuidValue(Guid id) => id.ToString().ToUpperInvariant();
 
+    public override int UsageHourShards => 1;
+
+    // EF's SQLite DateTime text: "yyyy-MM-dd HH:mm:ss" plus a fraction only when there is one (never at an hour start).
+    protected override object HourValue(DateTime hourStart) => hourStart.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
     public override async Task BulkInsertAsync(string table, string[] columns, IEnumerable<object?[]> rows)
     {
         await using var connection = (SqliteConnection)await OpenAsync();

@@ -4,7 +4,9 @@ namespace MediaForge.Credits;
 
 /// <summary>
 /// Usage and revenue analytics over the ledger, for operators (the add-on serves them to admins). Every query is
-/// portable LINQ (SQLite, PostgreSQL), aggregates in the database over indexed time ranges, and buckets series in UTC.
+/// portable LINQ (SQLite, PostgreSQL) and buckets series in UTC; the usage queries read the hourly roll-up and the
+/// running totals the ledger keeps with every use, so they do not scan the rows of the range, and return the same
+/// results as aggregating those rows.
 /// Registered by <see cref="CreditsBuilder.UseEntityFrameworkCore{TContext}"/> (scoped).
 /// </summary>
 public interface ICreditAnalytics

@@ -21,6 +21,15 @@ public sealed class CreditAccount
     /// <summary>Total credits ever consumed or removed.</summary>
     public long TotalConsumed { get; set; }
 
+    /// <summary>Charged (not unlimited) uses ever logged for the user (usage logs, reservation captures included).</summary>
+    public long UsageCount { get; set; }
+
+    /// <summary>Credits ever charged by those uses (the usage part of <see cref="TotalConsumed"/>).</summary>
+    public long UsageCredits { get; set; }
+
+    /// <summary>The time (UTC) of the user's latest charged use; <see langword="null"/> before the first.</summary>
+    public DateTime? LastUsageAt { get; set; }
+
     /// <summary>
     /// The soonest expiry of the user's lots with credits left (<see langword="null"/>: none expire). Deductions check it
     /// on this one row, so credits past their expiry are never spent, even before the expiry is written.

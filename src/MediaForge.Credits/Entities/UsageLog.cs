@@ -38,4 +38,18 @@ public sealed class UsageLog
 
     /// <summary>When the feature was used (UTC).</summary>
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// The user's charged (not unlimited) uses up to and including this one, in <see cref="CreatedAt"/> order (ties: in
+    /// the order they were written); <see langword="null"/> for unlimited uses. Written by the ledger in the
+    /// transaction of the use (a later-written use with an earlier time moves the running totals of the rows after it),
+    /// so a user's uses in any time range are the difference of two rows' totals.
+    /// </summary>
+    public long? CumulativeUses { get; set; }
+
+    /// <summary>
+    /// The user's credits charged by uses up to and including this one (same order and rule as
+    /// <see cref="CumulativeUses"/>); <see langword="null"/> for unlimited uses.
+    /// </summary>
+    public long? CumulativeCredits { get; set; }
 }

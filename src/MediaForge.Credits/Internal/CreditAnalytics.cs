@@ -5,11 +5,14 @@ using Microsoft.EntityFrameworkCore;
 namespace MediaForge.Credits.Internal;
 
 /// <summary>
-/// <see cref="ICreditAnalytics"/> in portable LINQ. Series are grouped in the database by the UTC calendar parts of the
-/// timestamp (year, month, day and, for hourly series, hour: translated by SQLite and PostgreSQL alike), so at most one
-/// row per hour or day, feature and model comes back; weeks and months are folded from days in memory. Range filters
-/// run on the <c>created_at</c> (usage, ledger) and <c>(status, created_at)</c> / <c>(status, completed_at)</c>
-/// (purchases) indexes.
+/// <see cref="ICreditAnalytics"/> in portable LINQ over the usage data the ledger derives in the transaction of every
+/// use (docs/architecture.md, "Derived usage data for the reports"): usage series from the hourly roll-up
+/// (<see cref="CreditUsageHour"/>) plus the partial hours at the range's ends from the logs; top users, the free/paid
+/// split and active users from the accounts' usage counters and the running totals of the usage logs (a few index
+/// seeks per user, not a scan of the range). Purchases are grouped by UTC day (and hour) in the database over covering
+/// indexes. Bucket starts are computed in memory (UTC). Providers without the roll-up
+/// (SQL Server, EF InMemory) group the logs by UTC calendar parts in the database instead; on EF InMemory top users and
+/// the split are the original grouped queries too.
 /// </summary>
 internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAnalytics
 {
@@ -22,38 +25,25 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
     {
         ArgumentNullException.ThrowIfNull(range);
         var (from, to) = Bounds(range);
-        var logs = db.Set<UsageLog>().AsNoTracking().Where(u => u.CreatedAt >= from && u.CreatedAt < to);
-        var hourly = range.Bucket == CreditAnalyticsBucket.Hour;
-        var groups = await logs
-            .GroupBy(u => new
-            {
-                u.CreatedAt.Year,
-                u.CreatedAt.Month,
-                u.CreatedAt.Day,
-                Hour = hourly ? u.CreatedAt.Hour : 0,
-                u.Feature,
-                u.Model,
-                u.IsUnlimited,
-            })
-            .Select(g => new
-            {
-                g.Key.Year,
-                g.Key.Month,
-                g.Key.Day,
-                g.Key.Hour,
-                g.Key.Feature,
-                g.Key.Model,
-                g.Key.IsUnlimited,
-                Uses = g.LongCount(),
-                Credits = g.Sum(u => u.CreditsUsed),
-                Value = g.Sum(u => u.Price),
-            })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var activeUsers = await logs.Where(u => !u.IsUnlimited).Select(u => u.UserId).Distinct()
-            .LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var groups = RollUpShards > 0
+            ? await UsageCellsFromRollUpAsync(from, to, cancellationToken).ConfigureAwait(false)
+            : await UsageCellsAsync(from, to, hourly: range.Bucket == CreditAnalyticsBucket.Hour, cancellationToken).ConfigureAwait(false);
+        var logs = db.Set<UsageLog>().AsNoTracking();
+        var activeUsers = IsRelational
+            // O(accounts): when no use is timed at or after the range end (a range up to now), a user is active iff
+            // their latest charged use is in the range; otherwise one index seek per user whose latest use is after
+            // the range start (the (user_id, created_at, ...) index holds the running totals, non-null = charged).
+            // One statement, so the two sources are read from one snapshot.
+            ? await db.Set<CreditAccount>().AsNoTracking()
+                .LongCountAsync(a => a.LastUsageAt >= from
+                    && (!logs.Any(l => l.CreatedAt >= to)
+                        || logs.Any(u => u.UserId == a.UserId && u.CreatedAt >= from && u.CreatedAt < to && u.CumulativeUses != null)), cancellationToken)
+                .ConfigureAwait(false)
+            : await logs.Where(u => u.CreatedAt >= from && u.CreatedAt < to && !u.IsUnlimited)
+                .Select(u => u.UserId).Distinct().LongCountAsync(cancellationToken).ConfigureAwait(false);
 
         var series = groups
-            .GroupBy(g => (Start: BucketStart(new DateTime(g.Year, g.Month, g.Day, g.Hour, 0, 0, DateTimeKind.Utc), range.Bucket), g.Feature, g.Model))
+            .GroupBy(g => (Start: BucketStart(g.Hour, range.Bucket), g.Feature, g.Model))
             .Select(b => new CreditUsagePoint
             {
                 Start = b.Key.Start,
@@ -99,13 +89,26 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
         var (from, to) = Bounds(range);
-        var top = await db.Set<UsageLog>().AsNoTracking()
-            .Where(u => u.CreatedAt >= from && u.CreatedAt < to && !u.IsUnlimited)
-            .GroupBy(u => u.UserId)
-            .Select(g => new { UserId = g.Key, Uses = g.LongCount(), Credits = g.Sum(u => u.CreditsUsed) })
-            .OrderByDescending(x => x.Credits).ThenByDescending(x => x.Uses).ThenBy(x => x.UserId)
-            .Take(limit)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        List<(string UserId, long Uses, long Credits)> top;
+        if (IsRelational)
+        {
+            var usage = await UsagePerUserAsync(from, to, withFree: false, cancellationToken).ConfigureAwait(false);
+            top = usage.Where(u => u.Uses > 0)
+                .OrderByDescending(u => u.Credits).ThenByDescending(u => u.Uses).ThenBy(u => u.UserId, StringComparer.Ordinal)
+                .Take(limit).Select(u => (u.UserId, u.Uses, u.Credits)).ToList();
+        }
+        else
+        {
+            top = (await db.Set<UsageLog>().AsNoTracking()
+                    .Where(u => u.CreatedAt >= from && u.CreatedAt < to && !u.IsUnlimited)
+                    .GroupBy(u => u.UserId)
+                    .Select(g => new { UserId = g.Key, Uses = g.LongCount(), Credits = g.Sum(u => u.CreditsUsed) })
+                    .OrderByDescending(x => x.Credits).ThenByDescending(x => x.Uses).ThenBy(x => x.UserId)
+                    .Take(limit)
+                    .ToListAsync(cancellationToken).ConfigureAwait(false))
+                .ConvertAll(t => (t.UserId, t.Uses, t.Credits));
+        }
+
         var ids = top.ConvertAll(t => t.UserId);
         var profiles = await db.Set<CreditUser>().AsNoTracking().Where(u => ids.Contains(u.Id))
             .Select(u => new { u.Id, u.Email, u.DisplayName })
@@ -124,16 +127,29 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
     {
         ArgumentNullException.ThrowIfNull(range);
         var (from, to) = Bounds(range);
-        var perUser = await db.Set<CreditTransaction>().AsNoTracking()
-            .Where(t => t.CreatedAt < to && (t.Type == CreditTransactionType.Bonus || t.Type == CreditTransactionType.Usage))
-            .GroupBy(t => t.UserId)
-            .Select(g => new
-            {
-                Free = g.Sum(t => t.Type == CreditTransactionType.Bonus ? t.Amount : 0L),
-                Before = g.Sum(t => t.Type == CreditTransactionType.Usage && t.CreatedAt < from ? -t.Amount : 0L),
-                During = g.Sum(t => t.Type == CreditTransactionType.Usage && t.CreatedAt >= from ? -t.Amount : 0L),
-            })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        List<(long Free, long Before, long During)> perUser;
+        if (IsRelational)
+        {
+            // Usage ledger rows and charged usage logs are written together with the same amount and time, so the
+            // running totals of the logs give each user's usage before and during the range.
+            perUser = (await UsagePerUserAsync(from, to, withFree: true, cancellationToken).ConfigureAwait(false))
+                .ConvertAll(u => (u.Free, u.CreditsBefore, u.Credits));
+        }
+        else
+        {
+            perUser = (await db.Set<CreditTransaction>().AsNoTracking()
+                    .Where(t => t.CreatedAt < to && (t.Type == CreditTransactionType.Bonus || t.Type == CreditTransactionType.Usage))
+                    .GroupBy(t => t.UserId)
+                    .Select(g => new
+                    {
+                        Free = g.Sum(t => t.Type == CreditTransactionType.Bonus ? t.Amount : 0L),
+                        Before = g.Sum(t => t.Type == CreditTransactionType.Usage && t.CreatedAt < from ? -t.Amount : 0L),
+                        During = g.Sum(t => t.Type == CreditTransactionType.Usage && t.CreatedAt >= from ? -t.Amount : 0L),
+                    })
+                    .ToListAsync(cancellationToken).ConfigureAwait(false))
+                .ConvertAll(u => (u.Free, u.Before, u.During));
+        }
+
         long consumed = 0, free = 0, users = 0, freeOnly = 0;
         foreach (var user in perUser.Where(u => u.During > 0))
         {
@@ -165,35 +181,34 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             .GroupBy(p => new { p.Status, p.Currency })
             .Select(g => new { g.Key.Status, g.Key.Currency, Count = g.LongCount(), Amount = g.Sum(p => p.AmountCents) })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var hourly = range.Bucket == CreditAnalyticsBucket.Hour;
-        var completed = await purchases
-            .Where(p => p.Status == PurchaseStatus.Completed && p.CompletedAt >= from && p.CompletedAt < to)
-            .GroupBy(p => new
-            {
-                p.CompletedAt!.Value.Year,
-                p.CompletedAt.Value.Month,
-                p.CompletedAt.Value.Day,
-                Hour = hourly ? p.CompletedAt.Value.Hour : 0,
-                p.PackageId,
-                p.Currency,
-                Free = p.Provider == FreeProvider,
-            })
+        // The completed purchases of the range, over the covering (status, completed_at, ...) index, grouped in the
+        // database by UTC day (one date function per row; by day and hour for hourly buckets): a few rows per day and
+        // package come back, and weeks and months are folded here.
+        var completedInRange = purchases.Where(p => p.Status == PurchaseStatus.Completed && p.CompletedAt >= from && p.CompletedAt < to);
+        var completed = (range.Bucket == CreditAnalyticsBucket.Hour
+                ? await completedInRange
+                    .GroupBy(p => new { p.CompletedAt!.Value.Date, p.CompletedAt.Value.Hour, p.PackageId, p.Currency, Free = p.Provider == FreeProvider })
+                    .Select(g => new { g.Key.Date, g.Key.Hour, g.Key.PackageId, g.Key.Currency, g.Key.Free, Count = g.LongCount(), Credits = g.Sum(p => p.Credits), Amount = g.Sum(p => p.AmountCents) })
+                    .ToListAsync(cancellationToken).ConfigureAwait(false)
+                : await completedInRange
+                    .GroupBy(p => new { p.CompletedAt!.Value.Date, p.PackageId, p.Currency, Free = p.Provider == FreeProvider })
+                    .Select(g => new { g.Key.Date, Hour = 0, g.Key.PackageId, g.Key.Currency, g.Key.Free, Count = g.LongCount(), Credits = g.Sum(p => p.Credits), Amount = g.Sum(p => p.AmountCents) })
+                    .ToListAsync(cancellationToken).ConfigureAwait(false))
+            .GroupBy(c => (Start: BucketStart(new DateTime(c.Date.Year, c.Date.Month, c.Date.Day, c.Hour, 0, 0, DateTimeKind.Utc), range.Bucket), c.PackageId, c.Currency, c.Free))
             .Select(g => new
             {
-                g.Key.Year,
-                g.Key.Month,
-                g.Key.Day,
-                g.Key.Hour,
+                g.Key.Start,
                 g.Key.PackageId,
                 g.Key.Currency,
                 g.Key.Free,
-                Count = g.LongCount(),
-                Credits = g.Sum(p => p.Credits),
-                Amount = g.Sum(p => p.AmountCents),
+                Count = g.Sum(c => c.Count),
+                Credits = g.Sum(c => c.Credits),
+                Amount = g.Sum(c => c.Amount),
             })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToList();
         var refundedCredits = await db.Set<CreditTransaction>().AsNoTracking()
-            .Where(t => t.Type == CreditTransactionType.Refund && t.CreatedAt >= from && t.CreatedAt < to)
+            // "not a usage charge" repeats the partial index's filter, so SQLite uses the index.
+            .Where(t => t.Type == CreditTransactionType.Refund && t.Type != CreditTransactionType.Usage && t.CreatedAt >= from && t.CreatedAt < to)
             .SumAsync(t => t.Amount, cancellationToken).ConfigureAwait(false);
 
         long Count(PurchaseStatus status) => funnel.Where(f => f.Status == status).Sum(f => f.Count);
@@ -226,7 +241,7 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
                 .OrderByDescending(p => p.Purchases).ThenBy(p => p.PackageId, StringComparer.Ordinal).ThenBy(p => p.Currency, StringComparer.Ordinal)
                 .ToList(),
             Series = paid
-                .GroupBy(c => (Start: BucketStart(new DateTime(c.Year, c.Month, c.Day, c.Hour, 0, 0, DateTimeKind.Utc), range.Bucket), c.PackageId, c.Currency))
+                .GroupBy(c => (c.Start, c.PackageId, c.Currency))
                 .Select(g => new CreditRevenuePoint
                 {
                     Start = g.Key.Start,
@@ -268,6 +283,146 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
         }
     }
 
+    private bool IsRelational => db.Database.IsRelational();
+
+    /// <summary>Shards of the hourly roll-up, or 0 when this provider has none (EF InMemory, SQL Server).</summary>
+    private int RollUpShards => IsRelational ? CreditLedgerSql.For(db).UsageHourShards : 0;
+
+    /// <summary>
+    /// Usage per hour, feature, model and unlimited flag in [from, to): whole hours from the roll-up, the partial hours
+    /// at either end (when a bound is not on the hour) from the usage logs.
+    /// </summary>
+    private async Task<List<UsageCell>> UsageCellsFromRollUpAsync(DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        var firstWhole = CreditUsageHour.HourOf(from) == from ? from : CreditUsageHour.HourOf(from).AddHours(1);
+        var endWhole = CreditUsageHour.HourOf(to);
+        if (firstWhole >= endWhole)
+        {
+            // Less than one whole hour: the logs only.
+            return await UsageCellsAsync(from, to, hourly: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var cells = (await db.Set<CreditUsageHour>().AsNoTracking()
+                .Where(h => h.HourStart >= firstWhole && h.HourStart < endWhole)
+                .GroupBy(h => new { h.HourStart, h.Feature, h.Model, h.IsUnlimited })
+                .Select(g => new { g.Key.HourStart, g.Key.Feature, g.Key.Model, g.Key.IsUnlimited, Uses = g.Sum(h => h.Uses), Credits = g.Sum(h => h.Credits), Value = g.Sum(h => h.Value) })
+                .ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ConvertAll(g => new UsageCell(DateTime.SpecifyKind(g.HourStart, DateTimeKind.Utc), g.Feature, g.Model, g.IsUnlimited, g.Uses, g.Credits, g.Value));
+        if (from < firstWhole)
+        {
+            cells.AddRange(await UsageCellsAsync(from, firstWhole, hourly: true, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (endWhole < to)
+        {
+            cells.AddRange(await UsageCellsAsync(endWhole, to, hourly: true, cancellationToken).ConfigureAwait(false));
+        }
+
+        return cells;
+    }
+
+    /// <summary>Usage per day (or hour), feature, model and unlimited flag in [from, to), aggregated from the usage logs.</summary>
+    private async Task<List<UsageCell>> UsageCellsAsync(DateTime from, DateTime to, bool hourly, CancellationToken cancellationToken) =>
+        (await db.Set<UsageLog>().AsNoTracking().Where(u => u.CreatedAt >= from && u.CreatedAt < to)
+            .GroupBy(u => new
+            {
+                u.CreatedAt.Year,
+                u.CreatedAt.Month,
+                u.CreatedAt.Day,
+                Hour = hourly ? u.CreatedAt.Hour : 0,
+                u.Feature,
+                u.Model,
+                u.IsUnlimited,
+            })
+            .Select(g => new
+            {
+                g.Key.Year,
+                g.Key.Month,
+                g.Key.Day,
+                g.Key.Hour,
+                g.Key.Feature,
+                g.Key.Model,
+                g.Key.IsUnlimited,
+                Uses = g.LongCount(),
+                Credits = g.Sum(u => u.CreditsUsed),
+                Value = g.Sum(u => u.Price),
+            })
+            .ToListAsync(cancellationToken).ConfigureAwait(false))
+        .ConvertAll(g => new UsageCell(new DateTime(g.Year, g.Month, g.Day, g.Hour, 0, 0, DateTimeKind.Utc), g.Feature, g.Model, g.IsUnlimited, g.Uses, g.Credits, g.Value));
+
+    /// <summary>
+    /// Each user's charged uses and credits in [from, to) and credits before <paramref name="from"/>, from the running
+    /// totals, for the users whose latest charged use is at or after <paramref name="from"/> (the others used nothing in
+    /// the range). A user's totals before a time are those of their last charged use before it: one index-only seek.
+    /// Before <paramref name="to"/> they are the account's usage counters when no use at all is timed at or after
+    /// <paramref name="to"/> (a range up to now: no seek), else one more seek; one statement, so counters and logs come
+    /// from one snapshot. With <paramref name="withFree"/>, the user's bonus credits before <paramref name="to"/>
+    /// instead of the uses (one covering-index read of the bonus rows).
+    /// </summary>
+    private async Task<List<UserUsage>> UsagePerUserAsync(DateTime from, DateTime to, bool withFree, CancellationToken cancellationToken)
+    {
+        var logs = db.Set<UsageLog>().AsNoTracking();
+        var accounts = db.Set<CreditAccount>().AsNoTracking().Where(a => a.LastUsageAt >= from);
+        var totals = withFree
+            // The split needs credits only (During > 0 ⇔ credits in the range).
+            ? await accounts.Select(a => new
+                {
+                    a.UserId,
+                    UsesTo = (long?)null,
+                    CreditsTo = !logs.Any(l => l.CreatedAt >= to) ? a.UsageCredits
+                        : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
+                            .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
+                    UsesFrom = (long?)null,
+                    CreditsFrom = logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
+                        .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
+                })
+                .ToListAsync(cancellationToken).ConfigureAwait(false)
+            // Top users need uses and credits: both from one seek per bound. A scalar subquery returns one value, so the
+            // pair comes back as text ("uses credits") and is parsed here.
+            : (await accounts.Select(a => new
+                {
+                    a.UserId,
+                    a.UsageCount,
+                    a.UsageCredits,
+                    To = !logs.Any(l => l.CreatedAt >= to) ? null
+                        : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
+                            .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
+                            .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault() ?? "0 0",
+                    From = logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
+                        .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
+                        .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault(),
+                })
+                .ToListAsync(cancellationToken).ConfigureAwait(false))
+                .ConvertAll(t =>
+                {
+                    var (usesTo, creditsTo) = t.To is null ? (t.UsageCount, t.UsageCredits) : Pair(t.To);
+                    var (usesFrom, creditsFrom) = t.From is null ? (0, 0) : Pair(t.From);
+                    return new { t.UserId, UsesTo = (long?)usesTo, CreditsTo = (long?)creditsTo, UsesFrom = (long?)usesFrom, CreditsFrom = (long?)creditsFrom };
+                });
+        Dictionary<string, long>? free = null;
+        if (withFree)
+        {
+            // The bonus rows before the range end, summed per user here: a range read of the covering
+            // (type, created_at, user_id, amount) index (a GROUP BY could tempt SQLite into the per-user index of all rows).
+            free = new Dictionary<string, long>(StringComparer.Ordinal);
+            var bonuses = db.Set<CreditTransaction>().AsNoTracking()
+                .Where(t => t.Type == CreditTransactionType.Bonus && t.Type != CreditTransactionType.Usage && t.CreatedAt < to)
+                .Select(t => new { t.UserId, t.Amount })
+                .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false);
+            await foreach (var bonus in bonuses)
+            {
+                free[bonus.UserId] = free.GetValueOrDefault(bonus.UserId) + bonus.Amount;
+            }
+        }
+
+        return totals.ConvertAll(t => new UserUsage(
+            t.UserId,
+            (t.UsesTo ?? 0) - (t.UsesFrom ?? 0),
+            (t.CreditsTo ?? 0) - (t.CreditsFrom ?? 0),
+            t.CreditsFrom ?? 0,
+            free?.GetValueOrDefault(t.UserId) ?? 0));
+    }
+
     /// <summary>The start (UTC) of the bucket that holds <paramref name="value"/>; weeks start on Monday (ISO 8601).</summary>
     internal static DateTimeOffset BucketStart(DateTime value, CreditAnalyticsBucket bucket)
     {
@@ -283,6 +438,17 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
     }
 
     private static (DateTime From, DateTime To) Bounds(CreditAnalyticsRange range) => (range.From.UtcDateTime, range.To.UtcDateTime);
+
+    private static (long Uses, long Credits) Pair(string totals)
+    {
+        var space = totals.IndexOf(' ', StringComparison.Ordinal);
+        return (long.Parse(totals.AsSpan(0, space), System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(totals.AsSpan(space + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private sealed record UsageCell(DateTime Hour, string Feature, string Model, bool IsUnlimited, long Uses, long Credits, long Value);
+
+    private sealed record UserUsage(string UserId, long Uses, long Credits, long CreditsBefore, long Free);
 
     private static List<CreditRevenueTotal> Totals(IEnumerable<(string Currency, long Amount, long Count)> rows) =>
         rows.GroupBy(r => r.Currency.ToLowerInvariant())

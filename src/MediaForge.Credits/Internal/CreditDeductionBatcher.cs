@@ -95,19 +95,7 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         }
 
         // Disposed: a closed lane makes the caller run on its own.
-        return current.Length == 0 ? Lane.Closed : current[(int)(StableHash(userId) % (uint)current.Length)];
-    }
-
-    /// <summary>FNV-1a over the id's UTF-16 code units: the same lane for a user in every process and run.</summary>
-    internal static uint StableHash(string value)
-    {
-        var hash = 2166136261u;
-        foreach (var c in value)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return hash;
+        return current.Length == 0 ? Lane.Closed : current[CreditUsageHour.ShardOf(userId, current.Length)];
     }
 
     private async Task RunAsync(Channel<PendingDeduction> queue)

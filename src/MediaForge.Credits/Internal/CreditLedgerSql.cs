@@ -61,12 +61,16 @@ internal sealed class CreditLedgerSql
             [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
              accounts.Property(nameof(CreditAccount.UpdatedAt))]);
 
+        var usageCount = accounts.Column(nameof(CreditAccount.UsageCount));
+        var usageCredits = accounts.Column(nameof(CreditAccount.UsageCredits));
+        var lastUsage = accounts.Column(nameof(CreditAccount.LastUsageAt));
+
         // {0} user id, {1} false, {2} now, {3} zero
         EnsureAccount = Statement(
             $"INSERT INTO {users.Table} ({userId}, {isAdmin}, {users.Column(nameof(CreditUser.CreatedAt))}, {users.Column(nameof(CreditUser.UpdatedAt))})"
             + $" SELECT {{0}}, {{1}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}});"
-            + $" INSERT INTO {accounts.Table} ({accountUser}, {balance}, {reserved}, {granted}, {consumed}, {accounts.Column(nameof(CreditAccount.CreatedAt))}, {updatedAt})"
-            + $" SELECT {{0}}, {{3}}, {{3}}, {{3}}, {{3}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {accounts.Table} WHERE {accountUser} = {{0}})",
+            + $" INSERT INTO {accounts.Table} ({accountUser}, {balance}, {reserved}, {granted}, {consumed}, {usageCount}, {usageCredits}, {accounts.Column(nameof(CreditAccount.CreatedAt))}, {updatedAt})"
+            + $" SELECT {{0}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {accounts.Table} WHERE {accountUser} = {{0}})",
             [users.Property(nameof(CreditUser.Id)), users.Property(nameof(CreditUser.IsAdmin)),
              users.Property(nameof(CreditUser.CreatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 
@@ -82,50 +86,136 @@ internal sealed class CreditLedgerSql
             accounts.Property(nameof(CreditAccount.Reserved)), accounts.Property(nameof(CreditAccount.NextExpiryAt))];
 
         var (transactionText, transactionColumns) = Insert(db.Model, typeof(CreditTransaction), helper, 0);
-        var (usageText, usageColumns) = Insert(db.Model, typeof(UsageLog), helper, 0);
         InsertTransaction = Statement(transactionText, transactionColumns);
-        InsertUsageLog = Statement(usageText, usageColumns);
-        InsertTransactionAndUsageLog = Statement(
-            transactionText + "; " + Insert(db.Model, typeof(UsageLog), helper, transactionColumns.Length).Text,
-            [.. transactionColumns, .. usageColumns]);
 
-        // PostgreSQL: the whole deduction in one statement (one round trip). The inserts read the debit's result and
-        // run only if it took the credits and no lots have to be consumed first; otherwise the caller writes them.
-        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+        // The usage log statements: [with ledger row?, charged?]. See UsageText.
+        UsageHourShards = sqlServer ? 0 : db.Database.ProviderName?.EndsWith(".Sqlite", StringComparison.Ordinal) == true ? 1 : CreditUsageHour.Shards;
+        var usage = new TableNames(db.Model, typeof(UsageLog), helper);
+        UsageColumns = [.. usage.EntityType.GetProperties().Where(p => p.Name is not (nameof(UsageLog.CumulativeUses) or nameof(UsageLog.CumulativeCredits)))];
+        var hours = UsageHourShards == 0 ? null : new TableNames(db.Model, typeof(CreditUsageHour), helper);
+        IProperty[] hourColumns = hours is null ? [] : [hours.Property(nameof(CreditUsageHour.HourStart)), hours.Property(nameof(CreditUsageHour.Shard))];
+        string UsageText(int first, bool charged)
         {
-            var ledgerColumns = transactionColumns.Where(c => c.Name != nameof(CreditTransaction.BalanceAfter)).ToArray();
+            string P(string name) => $"{{{first + Array.FindIndex(UsageColumns, p => p.Name == name)}}}";
+            var user = P(nameof(UsageLog.UserId));
+            var at = P(nameof(UsageLog.CreatedAt));
+            var credits = P(nameof(UsageLog.CreditsUsed));
+            var logUser = usage.Column(nameof(UsageLog.UserId));
+            var logAt = usage.Column(nameof(UsageLog.CreatedAt));
+            var cumulativeUses = usage.Column(nameof(UsageLog.CumulativeUses));
+            var cumulativeCredits = usage.Column(nameof(UsageLog.CumulativeCredits));
+            var columns = string.Join(", ", UsageColumns.Select(p => usage.Column(p.Name)));
+            var values = string.Join(", ", UsageColumns.Select(p => P(p.Name)));
+            var text = new System.Text.StringBuilder();
+            if (charged)
+            {
+                // Running totals: the account's usage counters (this update also holds the account's row lock, so the
+                // user's uses are written one at a time), the new row's totals = the counters minus the rows
+                // timed after it, and those rows move up by this use.
+                var later = $" FROM {usage.Table} WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL";
+                text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"UPDATE {accounts.Table} SET {usageCount} = {usageCount} + 1, {usageCredits} = {usageCredits} + {credits},"
+                    + $" {lastUsage} = CASE WHEN {lastUsage} IS NULL OR {lastUsage} < {at} THEN {at} ELSE {lastUsage} END WHERE {accountUser} = {user}; ");
+                text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"INSERT INTO {usage.Table} ({columns}, {cumulativeUses}, {cumulativeCredits}) SELECT {values},"
+                    + $" (SELECT {usageCount} FROM {accounts.Table} WHERE {accountUser} = {user}) - (SELECT COUNT(*){later}),"
+                    + $" (SELECT {usageCredits} FROM {accounts.Table} WHERE {accountUser} = {user}) - (SELECT COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0){later}); ");
+                text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"UPDATE {usage.Table} SET {cumulativeUses} = {cumulativeUses} + 1, {cumulativeCredits} = {cumulativeCredits} + {credits}"
+                    + $" WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL");
+            }
+            else
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO {usage.Table} ({columns}) VALUES ({values})");
+            }
+
+            if (hours is not null)
+            {
+                // The hourly roll-up, in the same command: one upsert (SQLite 3.24+, PostgreSQL 9.5+).
+                var hour = first + UsageColumns.Length;
+                string H(string name) => hours.Column(name);
+                var key = $"{H(nameof(CreditUsageHour.HourStart))}, {H(nameof(CreditUsageHour.Feature))}, {H(nameof(CreditUsageHour.Model))}, {H(nameof(CreditUsageHour.IsUnlimited))}, {H(nameof(CreditUsageHour.Shard))}";
+                string Add(string name) => $"{H(name)} = h.{H(name)} + excluded.{H(name)}";
+                text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"; INSERT INTO {hours.Table} AS h ({key}, {H(nameof(CreditUsageHour.Uses))}, {H(nameof(CreditUsageHour.Credits))}, {H(nameof(CreditUsageHour.Value))})"
+                    + $" VALUES ({{{hour}}}, {P(nameof(UsageLog.Feature))}, {P(nameof(UsageLog.Model))}, {P(nameof(UsageLog.IsUnlimited))}, {{{hour + 1}}}, 1, {credits}, {P(nameof(UsageLog.Price))})"
+                    + $" ON CONFLICT ({key}) DO UPDATE SET {Add(nameof(CreditUsageHour.Uses))}, {Add(nameof(CreditUsageHour.Credits))}, {Add(nameof(CreditUsageHour.Value))}");
+            }
+
+            return text.ToString();
+        }
+
+        SqlStatement UsageStatement(bool withTransaction, bool charged) => withTransaction
+            ? Statement(transactionText + "; " + UsageText(transactionColumns.Length, charged), [.. transactionColumns, .. UsageColumns, .. hourColumns])
+            : Statement(UsageText(0, charged), [.. UsageColumns, .. hourColumns]);
+        usageStatements = [UsageStatement(false, false), UsageStatement(false, true), UsageStatement(true, false), UsageStatement(true, true)];
+
+        // PostgreSQL: a whole charged deduction in one statement (one round trip), the same writes as Debit followed by
+        // AppendUsage(true, true): the debit with the usage counters, the ledger row (its balance from the debit), the
+        // usage log with its running totals, the shift of the user's rows timed after it, and the hour's roll-up. All
+        // but the debit happen only if it took the credits and the account has no lots to consume first (then the
+        // counters are left alone too, and the caller consumes the lots and appends with AppendUsage).
+        if (hours is not null && db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+        {
             var debited = helper.DelimitIdentifier("debited");
+            var later = helper.DelimitIdentifier("later");
             var balanceAlias = helper.DelimitIdentifier(nameof(LedgerBalance.Balance));
             var expiryAlias = helper.DelimitIdentifier(nameof(LedgerBalance.NextExpiryAt));
-            var placeholder = 4;
-            string Select(IEnumerable<IProperty> columns, Func<IProperty, string?> special) =>
-                string.Join(", ", columns.Select(c => special(c) ?? $"{{{placeholder++}}}"));
+            var usesAlias = helper.DelimitIdentifier("uses");
+            var creditsAlias = helper.DelimitIdentifier("credits");
             var transactions = new TableNames(db.Model, typeof(CreditTransaction), helper);
-            var usages = new TableNames(db.Model, typeof(UsageLog), helper);
-            var transactionSelect = Select(transactionColumns, c => c.Name == nameof(CreditTransaction.BalanceAfter) ? $"{debited}.{balanceAlias}" : null);
-            var usageSelect = Select(usageColumns, _ => null);
+            var ledgerColumns = transactionColumns.Where(c => c.Name != nameof(CreditTransaction.BalanceAfter)).ToArray();
+            var next = 4;
+            var transactionSelect = string.Join(", ", transactionColumns.Select(c =>
+                c.Name == nameof(CreditTransaction.BalanceAfter) ? $"{debited}.{balanceAlias}" : $"{{{next++}}}"));
+            var firstUsage = next;
+            string P(string name) => $"{{{firstUsage + Array.FindIndex(UsageColumns, p => p.Name == name)}}}";
+            var hour = firstUsage + UsageColumns.Length;
+            var at = P(nameof(UsageLog.CreatedAt));
+            var logUser = usage.Column(nameof(UsageLog.UserId));
+            var logAt = usage.Column(nameof(UsageLog.CreatedAt));
+            var cumulativeUses = usage.Column(nameof(UsageLog.CumulativeUses));
+            var cumulativeCredits = usage.Column(nameof(UsageLog.CumulativeCredits));
+            var laterRows = $" FROM {usage.Table} WHERE {logUser} = {{0}} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL";
+            var plain = $"{nextExpiry} IS NULL";
+            var taken = $" WHERE {debited}.{expiryAlias} IS NULL";
+            string H(string name) => hours.Column(name);
+            var key = $"{H(nameof(CreditUsageHour.HourStart))}, {H(nameof(CreditUsageHour.Feature))}, {H(nameof(CreditUsageHour.Model))}, {H(nameof(CreditUsageHour.IsUnlimited))}, {H(nameof(CreditUsageHour.Shard))}";
+            string Add(string name) => $"{H(name)} = h.{H(name)} + excluded.{H(name)}";
             DebitAndAppend = Statement(
-                $"WITH {debited} AS (UPDATE {accounts.Table} SET {balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}}"
+                $"WITH {debited} AS (UPDATE {accounts.Table} SET {balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}},"
+                + $" {usageCount} = {usageCount} + CASE WHEN {plain} THEN 1 ELSE 0 END,"
+                + $" {usageCredits} = {usageCredits} + CASE WHEN {plain} THEN {{1}} ELSE 0 END,"
+                + $" {lastUsage} = CASE WHEN {plain} AND ({lastUsage} IS NULL OR {lastUsage} < {at}) THEN {at} ELSE {lastUsage} END"
                 + $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}} AND ({nextExpiry} IS NULL OR {nextExpiry} > {{2}})"
                 + $" AND NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}} AND {isAdmin} = {{3}})"
-                + $" RETURNING {balance} AS {balanceAlias}, {nextExpiry} AS {expiryAlias}),"
+                + $" RETURNING {balance} AS {balanceAlias}, {nextExpiry} AS {expiryAlias}, {usageCount} AS {usesAlias}, {usageCredits} AS {creditsAlias}),"
+                + $" {later} AS (SELECT COUNT(*) AS {usesAlias}, COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0) AS {creditsAlias}{laterRows}),"
                 + $" {helper.DelimitIdentifier("charged")} AS (INSERT INTO {transactions.Table} ({string.Join(", ", transactionColumns.Select(c => transactions.Column(c.Name)))})"
-                + $" SELECT {transactionSelect} FROM {debited} WHERE {debited}.{expiryAlias} IS NULL),"
-                + $" {helper.DelimitIdentifier("logged")} AS (INSERT INTO {usages.Table} ({string.Join(", ", usageColumns.Select(c => usages.Column(c.Name)))})"
-                + $" SELECT {usageSelect} FROM {debited} WHERE {debited}.{expiryAlias} IS NULL)"
+                + $" SELECT {transactionSelect} FROM {debited}{taken}),"
+                + $" {helper.DelimitIdentifier("logged")} AS (INSERT INTO {usage.Table} ({string.Join(", ", UsageColumns.Select(c => usage.Column(c.Name)))}, {cumulativeUses}, {cumulativeCredits})"
+                + $" SELECT {string.Join(", ", UsageColumns.Select(c => P(c.Name)))}, {debited}.{usesAlias} - {later}.{usesAlias}, {debited}.{creditsAlias} - {later}.{creditsAlias}"
+                + $" FROM {debited}, {later}{taken}),"
+                + $" {helper.DelimitIdentifier("moved")} AS (UPDATE {usage.Table} SET {cumulativeUses} = {cumulativeUses} + 1, {cumulativeCredits} = {cumulativeCredits} + {{1}}"
+                + $" WHERE {logUser} = {{0}} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL AND EXISTS (SELECT 1 FROM {debited}{taken})),"
+                + $" {helper.DelimitIdentifier("rolled")} AS (INSERT INTO {hours.Table} AS h ({key}, {H(nameof(CreditUsageHour.Uses))}, {H(nameof(CreditUsageHour.Credits))}, {H(nameof(CreditUsageHour.Value))})"
+                + $" SELECT {{{hour}}}, {P(nameof(UsageLog.Feature))}, {P(nameof(UsageLog.Model))}, {P(nameof(UsageLog.IsUnlimited))}, {{{hour + 1}}}, 1, {{1}}, {P(nameof(UsageLog.Price))} FROM {debited}{taken}"
+                + $" ON CONFLICT ({key}) DO UPDATE SET {Add(nameof(CreditUsageHour.Uses))}, {Add(nameof(CreditUsageHour.Credits))}, {Add(nameof(CreditUsageHour.Value))})"
                 + $" SELECT {balanceAlias}, {expiryAlias} FROM {debited}",
                 [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
                  accounts.Property(nameof(CreditAccount.UpdatedAt)), users.Property(nameof(CreditUser.IsAdmin)),
-                 .. ledgerColumns, .. usageColumns]);
+                 .. ledgerColumns, .. UsageColumns, .. hourColumns]);
         }
     }
 
     /// <summary>
-    /// The debit, the ledger row and the usage log as one statement, where the database can (PostgreSQL); otherwise
-    /// <see langword="null"/>. Parameters: user id, amount, now, true, then the ledger row's columns without its
-    /// balance (the debit's result), then the usage log's columns.
+    /// A charged deduction as one statement, where the database can (PostgreSQL); otherwise <see langword="null"/>.
+    /// Parameters: user id, amount, now, true, then the ledger row's columns without its balance (the debit's
+    /// result), then <see cref="UsageColumns"/>, then the hour start and the shard.
     /// </summary>
     public SqlStatement? DebitAndAppend { get; }
+
+    private readonly SqlStatement[] usageStatements;
 
     public SqlStatement Debit { get; }
 
@@ -141,19 +231,35 @@ internal sealed class CreditLedgerSql
 
     public SqlStatement InsertTransaction { get; }
 
-    public SqlStatement InsertUsageLog { get; }
+    /// <summary>The usage log columns the insert binds, in order (the running totals are computed in the statement).</summary>
+    public IProperty[] UsageColumns { get; }
 
-    public SqlStatement InsertTransactionAndUsageLog { get; }
+    /// <summary>
+    /// The roll-up's shards per hour, feature and model: 16 on PostgreSQL (row locks), 1 on SQLite (one writer at a
+    /// time anyway), 0 when the roll-up is not written (SQL Server, whose dialect has no upsert; its reports read the
+    /// usage logs).
+    /// </summary>
+    public int UsageHourShards { get; }
+
+    /// <summary>
+    /// The command that appends a usage log (after its ledger row, if any) with its running totals (charged uses) and
+    /// its hour in the roll-up. Parameters: the ledger row's columns, <see cref="UsageColumns"/>, then (when
+    /// <see cref="UsageHourShards"/> &gt; 0) the hour start and the shard.
+    /// </summary>
+    public SqlStatement AppendUsage(bool withTransaction, bool charged) => usageStatements[(withTransaction ? 2 : 0) + (charged ? 1 : 0)];
 
     public static CreditLedgerSql For(DbContext db) => Cache.GetValue(db.Model, _ => new CreditLedgerSql(db));
 
     /// <summary>The values of an entity in the column order of its INSERT statement.</summary>
-    public static object?[] ValuesOf(SqlStatement insert, object entity)
+    public static object?[] ValuesOf(SqlStatement insert, object entity) => ValuesOf(insert.Parameters, entity);
+
+    /// <summary>The values of <paramref name="columns"/> of an entity.</summary>
+    public static object?[] ValuesOf(IReadOnlyList<IProperty> columns, object entity)
     {
-        var values = new object?[insert.Parameters.Count];
+        var values = new object?[columns.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = insert.Parameters[i].GetGetter().GetClrValueUsingContainingEntity(entity);
+            values[i] = columns[i].GetGetter().GetClrValueUsingContainingEntity(entity);
         }
 
         return values;

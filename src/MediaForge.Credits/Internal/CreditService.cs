@@ -29,9 +29,10 @@ internal sealed partial class CreditService(
     /// <summary>
     /// Lanes on databases with row locks. A lane writes only while it has deductions queued, so this bounds the
     /// transactions in flight, not the connections held; it is large so that concurrent callers for different users
-    /// rarely share a lane (and wait for each other), while one user's callers always do (and share commits).
+    /// rarely share a lane (and wait for each other), while one user's callers always do (and share commits). One lane
+    /// per roll-up shard: a lane's transactions touch only its own shard's rows of <c>credit_usage_hours</c>.
     /// </summary>
-    private const int BatchLanes = 64;
+    private const int BatchLanes = CreditUsageHour.Shards;
 
     private CreditLedger Ledger => ledger ??= CreditLedger.For(db);
 

@@ -41,11 +41,15 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         values[1] = -charge.Amount;
         values[2] = now;
         values[3] = true;
-        for (var i = 4; i < values.Length; i++)
+        // Then the ledger row's and the usage log's columns, then the roll-up's hour and shard (the last two).
+        for (var i = 4; i < values.Length - 2; i++)
         {
             var property = statement.Parameters[i];
             values[i] = property.GetGetter().GetClrValueUsingContainingEntity(property.DeclaringType.ClrType == typeof(UsageLog) ? usage : charge);
         }
+
+        values[^2] = CreditUsageHour.HourOf(usage.CreatedAt);
+        values[^1] = CreditUsageHour.ShardOf(usage.UserId, sql.UsageHourShards);
 
         return QueryBalanceAsync(statement, values, cancellationToken);
     }
@@ -90,15 +94,17 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
 
     public override Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken)
     {
-        if (transaction is not null && usage is not null)
+        if (usage is null)
         {
-            object?[] values = [.. CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction), .. CreditLedgerSql.ValuesOf(sql.InsertUsageLog, usage)];
-            return ExecuteAsync(sql.InsertTransactionAndUsageLog, values, cancellationToken);
+            return ExecuteAsync(sql.InsertTransaction, CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction!), cancellationToken);
         }
 
-        return transaction is not null
-            ? ExecuteAsync(sql.InsertTransaction, CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction), cancellationToken)
-            : ExecuteAsync(sql.InsertUsageLog, CreditLedgerSql.ValuesOf(sql.InsertUsageLog, usage!), cancellationToken);
+        object?[] hour = sql.UsageHourShards == 0 ? []
+            : [CreditUsageHour.HourOf(usage.CreatedAt), CreditUsageHour.ShardOf(usage.UserId, sql.UsageHourShards)];
+        object?[] values = transaction is null
+            ? [.. CreditLedgerSql.ValuesOf(sql.UsageColumns, usage), .. hour]
+            : [.. CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction), .. CreditLedgerSql.ValuesOf(sql.UsageColumns, usage), .. hour];
+        return ExecuteAsync(sql.AppendUsage(transaction is not null, charged: !usage.IsUnlimited), values, cancellationToken);
     }
 
     // The statement's command is a shared template; each execution runs on the connection's own rented command (as EF's

@@ -77,11 +77,47 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         await SaveAsync(cancellationToken, [.. added]).ConfigureAwait(false);
     }
 
-    public override Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken)
+    public override async Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken)
     {
-        object[] rows = [.. new object?[] { transaction, usage }.OfType<object>()];
-        db.AddRange(rows);
-        return SaveAsync(cancellationToken, rows);
+        var rows = new List<object>(3);
+        if (transaction is not null)
+        {
+            rows.Add(transaction);
+        }
+
+        if (usage is not null)
+        {
+            rows.Add(usage);
+            if (!usage.IsUnlimited)
+            {
+                // The running totals as the relational ledger writes them (no hourly roll-up: reports on this provider
+                // read the usage logs).
+                var account = await db.Set<CreditAccount>().FindAsync([usage.UserId], cancellationToken).ConfigureAwait(false);
+                if (account is not null)
+                {
+                    account.UsageCount++;
+                    account.UsageCredits += usage.CreditsUsed;
+                    account.LastUsageAt = account.LastUsageAt is { } last && last >= usage.CreatedAt ? last : usage.CreatedAt;
+                    rows.Add(account);
+                }
+
+                var later = await db.Set<UsageLog>()
+                    .Where(u => u.UserId == usage.UserId && u.CreatedAt > usage.CreatedAt && u.CumulativeUses != null)
+                    .ToListAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var row in later)
+                {
+                    row.CumulativeUses++;
+                    row.CumulativeCredits += usage.CreditsUsed;
+                }
+
+                rows.AddRange(later);
+                usage.CumulativeUses = (account?.UsageCount ?? 0) - later.Count;
+                usage.CumulativeCredits = (account?.UsageCredits ?? 0) - later.Sum(u => u.CreditsUsed);
+            }
+        }
+
+        db.AddRange(rows.Where(r => r is CreditTransaction or UsageLog && db.Entry(r).State == EntityState.Detached));
+        await SaveAsync(cancellationToken, [.. rows]).ConfigureAwait(false);
     }
 
     /// <summary>Saves and stops tracking the credit rows, leaving whatever else the host tracks alone.</summary>

@@ -27,7 +27,9 @@ internal sealed class CreditPurchaseConfiguration(CreditsTableNames names) : IEn
         builder.HasIndex(p => p.ProviderPaymentId); // refunds and disputes find their purchase by the payment
         builder.HasIndex(p => new { p.UserId, p.CreatedAt });
         builder.HasIndex(p => new { p.Status, p.CreatedAt });
-        builder.HasIndex(p => new { p.Status, p.CompletedAt });
-        builder.HasIndex(p => p.CreatedAt);
+        // Covering the purchase report's two reads (purchases are few next to usage, so the wide entries are cheap):
+        // completed in a range (revenue, packages, series) and created in a range (funnel).
+        builder.HasIndex(p => new { p.Status, p.CompletedAt, p.Provider, p.PackageId, p.Currency, p.Credits, p.AmountCents });
+        builder.HasIndex(p => new { p.CreatedAt, p.Status, p.Provider, p.Currency, p.AmountCents });
     }
 }

@@ -22,5 +22,9 @@ internal sealed class CreditTransactionConfiguration(CreditsTableNames names) : 
             .HasFilter(CreditsModelLimits.HasIdempotencyKey);
         builder.HasIndex(t => new { t.UserId, t.CreatedAt });
         builder.HasIndex(t => t.CreatedAt);
+        // Analytics over the rare row types without touching the usage rows: refunds in a range, and bonuses before a
+        // time per user (covering: user and amount are in the entry). Partial, so usage charges (most rows, written
+        // by every deduction) cost no entry; the queries repeat the filter so SQLite matches it.
+        builder.HasIndex(t => new { t.Type, t.CreatedAt, t.UserId, t.Amount }).HasFilter(CreditsModelLimits.NotUsageCharge);
     }
 }

@@ -15,4 +15,10 @@ internal static class CreditsModelLimits
     /// SQLite, PostgreSQL and SQL Server all accept it and use the index for <c>idempotency_key = @key</c>.
     /// </summary>
     public const string HasIdempotencyKey = "idempotency_key IS NOT NULL";
+
+    /// <summary>
+    /// The filter of the <c>(type, created_at, user_id, amount)</c> ledger index: every row type but usage charges
+    /// (standard SQL on the fixed column name and the stored enum name).
+    /// </summary>
+    public const string NotUsageCharge = "type <> 'Usage'";
 }

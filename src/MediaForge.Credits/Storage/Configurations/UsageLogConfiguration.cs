@@ -19,7 +19,9 @@ internal sealed class UsageLogConfiguration(CreditsTableNames names) : IEntityTy
         builder.HasIndex(u => new { u.UserId, u.IdempotencyKey }).IsUnique()
             // Partial: rows without a key (most deductions) cost no entry in this index; equality lookups by key use it.
             .HasFilter(CreditsModelLimits.HasIdempotencyKey);
-        builder.HasIndex(u => new { u.UserId, u.CreatedAt });
+        // A user's history (paging), and "the user's last charged use before t" for the running totals: the totals are
+        // in the index, so range sums per user are two index-only seeks.
+        builder.HasIndex(u => new { u.UserId, u.CreatedAt, u.CumulativeUses, u.CumulativeCredits });
         builder.HasIndex(u => new { u.CreatedAt, u.Feature, u.Model });
     }
 }

@@ -1,0 +1,287 @@
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediaForge.Credits.Tests.Analytics;
+
+/// <summary>
+/// The derived usage data the reports read (the hourly roll-up, the running totals of the usage logs and the accounts'
+/// usage counters) never drifts from the usage logs: each test writes usage in its own year on a fake clock, then
+/// compares the reports with a recomputation from the raw rows (the reports' definitions, in memory).
+/// </summary>
+public abstract class UsageRollUpTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private const string Admin = "rollup-admin";
+
+    private static readonly SemaphoreSlim Gate = new(16);
+
+    private static readonly DateTimeOffset Future = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly (string Feature, string Model, long Price)[] Uses =
+        [("image-generation", "default", 3), ("video-generation", "hailuo", 8), ("map-animation", "hailuo", 5)];
+
+    [Fact]
+    public async Task Reports_RangesNotOnTheHour_EqualRawRecomputation()
+    {
+        var (services, time) = Build(2031);
+        var users = new[] { "edge-a", "edge-b", "edge-c" };
+        await GrantAsync(services, users, paid: 500, free: 20);
+        var start = new DateTimeOffset(2031, 5, 6, 9, 0, 0, TimeSpan.Zero);
+        for (var minute = 0; minute < 5 * 60; minute += 7)
+        {
+            time.SetUtcNow(start.AddMinutes(minute));
+            await DeductAsync(services, users[minute % 3], Uses[minute % 3]);
+        }
+
+        foreach (var (from, to, bucket) in new[]
+                 {
+                     (start.AddMinutes(31), start.AddMinutes(4 * 60 + 12), CreditAnalyticsBucket.Hour),
+                     (start.AddMinutes(31), start.AddMinutes(4 * 60 + 12), CreditAnalyticsBucket.Day),
+                     (start.AddMinutes(61), start.AddMinutes(119), CreditAnalyticsBucket.Hour), // inside one hour... and a bit
+                     (start.AddMinutes(70), start.AddMinutes(80), CreditAnalyticsBucket.Week),  // less than an hour
+                     (start.AddHours(1), start.AddHours(3), CreditAnalyticsBucket.Hour),       // on the hour
+                 })
+        {
+            await AssertReportsMatchRawAsync(services, new CreditAnalyticsRange(from, to, bucket));
+        }
+    }
+
+    [Fact]
+    public async Task Reports_ConcurrentDeductionsOfManyUsersWithAClockOutOfOrder_EqualRawRecomputation()
+    {
+        var (services, time) = Build(2032);
+        var users = Enumerable.Range(0, 12).Select(i => $"many-{i:D2}").ToArray();
+        await GrantAsync(services, users, paid: 10_000, free: 30);
+        var start = new DateTimeOffset(2032, 7, 1, 10, 0, 0, TimeSpan.Zero);
+        time.SetUtcNow(start);
+
+        // Callers race, and the clock jumps back and forth under them, so rows are written out of time order and with
+        // equal timestamps: the running totals of the rows timed after each new one must move.
+        await Task.WhenAll(Enumerable.Range(0, 240).Select(i => RaceAsync(async () =>
+        {
+            if (i % 5 == 0)
+            {
+                time.SetUtcNow(start.AddMinutes(((i * 37) % 300) - 60));
+            }
+
+            return await DeductAsync(services, users[i % users.Length], Uses[i % Uses.Length]);
+        })));
+
+        await AssertRunningTotalsAsync(services, users);
+        foreach (var range in new[]
+                 {
+                     new CreditAnalyticsRange(start.AddMinutes(-45), start.AddMinutes(200), CreditAnalyticsBucket.Hour),
+                     new CreditAnalyticsRange(start.AddMinutes(13), start.AddMinutes(101), CreditAnalyticsBucket.Day),
+                     new CreditAnalyticsRange(start.AddDays(-3), start.AddDays(3), CreditAnalyticsBucket.Week),
+                     // Past every use in the database: the "before the end" totals come from the account counters.
+                     new CreditAnalyticsRange(start.AddMinutes(7), Future, CreditAnalyticsBucket.Month),
+                 })
+        {
+            await AssertReportsMatchRawAsync(services, range);
+        }
+    }
+
+    [Fact]
+    public async Task RunningTotals_RacingDeductionsOfOneUser_StayMonotoneAndExact()
+    {
+        var (services, time) = Build(2033);
+        const string user = "racer";
+        await GrantAsync(services, [user], paid: 3 * 150, free: 0);
+        var start = new DateTimeOffset(2033, 2, 2, 12, 0, 0, TimeSpan.Zero);
+        time.SetUtcNow(start);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => RaceAsync(async () =>
+        {
+            if (i % 7 == 0)
+            {
+                time.SetUtcNow(start.AddSeconds((i * 13) % 90));
+            }
+
+            return await DeductAsync(services, user, Uses[0], mustSucceed: false);
+        })));
+
+        Assert.Equal(150, results.Count(r => r));
+        await AssertRunningTotalsAsync(services, [user]);
+        await AssertReportsMatchRawAsync(services, new CreditAnalyticsRange(start.AddSeconds(20), start.AddSeconds(70), CreditAnalyticsBucket.Hour));
+        await AssertReportsMatchRawAsync(services, new CreditAnalyticsRange(start.AddSeconds(20), Future, CreditAnalyticsBucket.Month));
+    }
+
+    [Fact]
+    public async Task Reports_ReservationCapturesAndUnlimitedUses_CountedLikeTheLogs()
+    {
+        var (services, time) = Build(2034);
+        await GrantAsync(services, ["holder"], paid: 100, free: 10);
+        var start = new DateTimeOffset(2034, 3, 3, 8, 20, 0, TimeSpan.Zero);
+        time.SetUtcNow(start);
+        await DeductAsync(services, "holder", Uses[1]);
+        await DeductAsync(services, Admin, Uses[2]);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var holds = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+            var hour = TimeSpan.FromHours(1);
+            var full = await holds.ReserveCreditsAsync("holder", "video-generation", "hailuo", hour);
+            var partial = await holds.ReserveCreditsAsync("holder", "map-animation", "hailuo", hour, amount: 20);
+            var nothing = await holds.ReserveCreditsAsync("holder", "image-generation", "default", hour);
+            var admin = await holds.ReserveCreditsAsync(Admin, "video-generation", "hailuo", hour);
+            time.SetUtcNow(start.AddMinutes(50));
+            Assert.True((await holds.CaptureReservationAsync(full.ReservationId!.Value)).Success);
+            Assert.True((await holds.CaptureReservationAsync(partial.ReservationId!.Value, 12)).Success);
+            Assert.True((await holds.CaptureReservationAsync(nothing.ReservationId!.Value, 0)).Success);
+            Assert.True((await holds.CaptureReservationAsync(admin.ReservationId!.Value)).Success);
+        }
+
+        var range = new CreditAnalyticsRange(start.AddMinutes(-5), start.AddHours(2), CreditAnalyticsBucket.Hour);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var report = await scope.ServiceProvider.GetRequiredService<ICreditAnalytics>().GetUsageAsync(range);
+            // holder: 8 (deduction) + 8 + 12 + 0 (captures) in 4 uses; admin: 2 unlimited uses, worth 5 (the deduction)
+            // and 0 (an unlimited hold holds nothing, and its capture logs the held amount as the price).
+            Assert.Equal((4L, 28L, 1L, 2L, 5L), (report.Uses, report.CreditsConsumed, report.ActiveUsers, report.UnlimitedUses, report.UnlimitedCreditsValue));
+        }
+
+        await AssertRunningTotalsAsync(services, ["holder"]);
+        await AssertReportsMatchRawAsync(services, range);
+    }
+
+    /// <summary>Runs racing callers, at most 16 at a time (the suite's other classes share the database server's connections).</summary>
+    private static async Task<bool> RaceAsync(Func<Task<bool>> call)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return await Task.Run(call);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private (ServiceProvider Services, SettableClock Time) Build(int year)
+    {
+        var time = new SettableClock(new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        return (database.BuildServices(database.ConnectionString, o => o.AdminUserIds.Add(Admin), time), time);
+    }
+
+    private static async Task GrantAsync(IServiceProvider services, IEnumerable<string> users, long paid, long free)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var credits = scope.ServiceProvider.GetRequiredService<ICreditService>();
+        foreach (var user in users)
+        {
+            if (free > 0)
+            {
+                await credits.AddCreditsAsync(user, free, CreditTransactionType.Bonus, "welcome");
+            }
+
+            await credits.AddCreditsAsync(user, paid, CreditTransactionType.Purchase, "pack");
+        }
+    }
+
+    private static async Task<bool> DeductAsync(IServiceProvider services, string user, (string Feature, string Model, long Price) use, bool mustSucceed = true)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<ICreditService>().DeductCreditsAsync(user, use.Feature, use.Model);
+        Assert.True(result.Success || !mustSucceed, $"deduction for {user}: {result.Error}");
+        return result.Success;
+    }
+
+    /// <summary>Each user's charged usage logs, in (time, running uses) order, carry 1..n and the prefix sums of their credits; the account counters hold the totals.</summary>
+    private static async Task AssertRunningTotalsAsync(IServiceProvider services, IEnumerable<string> users)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        foreach (var user in users)
+        {
+            var logs = (await db.UsageLogs.AsNoTracking().Where(u => u.UserId == user && !u.IsUnlimited).ToListAsync())
+                .OrderBy(u => u.CreatedAt).ThenBy(u => u.CumulativeUses).ToList();
+            long credits = 0;
+            for (var i = 0; i < logs.Count; i++)
+            {
+                credits += logs[i].CreditsUsed;
+                Assert.Equal((i + 1L, credits), (logs[i].CumulativeUses, logs[i].CumulativeCredits));
+            }
+
+            var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.UserId == user);
+            Assert.Equal(((long)logs.Count, credits), (account.UsageCount, account.UsageCredits));
+        }
+    }
+
+    /// <summary>Every report figure the roll-up and running totals feed, against the same figures computed from the raw rows.</summary>
+    private static async Task AssertReportsMatchRawAsync(IServiceProvider services, CreditAnalyticsRange range)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var analytics = scope.ServiceProvider.GetRequiredService<ICreditAnalytics>();
+        var (from, to) = (range.From.UtcDateTime, range.To.UtcDateTime);
+        var logs = await db.UsageLogs.AsNoTracking().Where(u => u.CreatedAt >= from && u.CreatedAt < to).ToListAsync();
+        var charged = logs.Where(u => !u.IsUnlimited).ToList();
+
+        var report = await analytics.GetUsageAsync(range);
+        Assert.Equal(
+            (charged.LongCount(), charged.Sum(u => u.CreditsUsed), charged.Select(u => u.UserId).Distinct().LongCount(),
+             logs.LongCount(u => u.IsUnlimited), logs.Where(u => u.IsUnlimited).Sum(u => u.Price)),
+            (report.Uses, report.CreditsConsumed, report.ActiveUsers, report.UnlimitedUses, report.UnlimitedCreditsValue));
+        Assert.Equal(
+            logs.GroupBy(u => (Start: Bucket(u.CreatedAt, range.Bucket), u.Feature, u.Model))
+                .Select(g => (g.Key.Start, g.Key.Feature, g.Key.Model, g.LongCount(u => !u.IsUnlimited), g.Where(u => !u.IsUnlimited).Sum(u => u.CreditsUsed), g.LongCount(u => u.IsUnlimited)))
+                .OrderBy(p => p.Start).ThenBy(p => p.Feature, StringComparer.Ordinal).ThenBy(p => p.Model, StringComparer.Ordinal),
+            report.Series.Select(p => (p.Start, p.Feature, p.Model, p.Uses, p.Credits, p.UnlimitedUses)));
+        Assert.Equal(
+            logs.GroupBy(u => (u.Feature, u.Model))
+                .Select(g => (g.Key.Feature, g.Key.Model, g.LongCount(u => !u.IsUnlimited), g.Where(u => !u.IsUnlimited).Sum(u => u.CreditsUsed), g.Where(u => u.IsUnlimited).Sum(u => u.Price)))
+                .OrderBy(f => f.Feature, StringComparer.Ordinal).ThenBy(f => f.Model, StringComparer.Ordinal),
+            report.Features.Select(f => (f.Feature, f.Model, f.Uses, f.Credits, f.UnlimitedCreditsValue))
+                .OrderBy(f => f.Feature, StringComparer.Ordinal).ThenBy(f => f.Model, StringComparer.Ordinal));
+
+        var top = await analytics.GetTopUsersAsync(range, 1000);
+        Assert.Equal(
+            charged.GroupBy(u => u.UserId)
+                .Select(g => (UserId: g.Key, Uses: g.LongCount(), Credits: g.Sum(u => u.CreditsUsed)))
+                .OrderByDescending(u => u.Credits).ThenByDescending(u => u.Uses).ThenBy(u => u.UserId, StringComparer.Ordinal),
+            top.Select(u => (u.UserId, u.Uses, u.Credits)));
+
+        var ledger = await db.Transactions.AsNoTracking()
+            .Where(t => t.CreatedAt < to && (t.Type == CreditTransactionType.Bonus || t.Type == CreditTransactionType.Usage)).ToListAsync();
+        var perUser = ledger.GroupBy(t => t.UserId).Select(g => (
+            Free: g.Where(t => t.Type == CreditTransactionType.Bonus).Sum(t => t.Amount),
+            Before: g.Where(t => t.Type == CreditTransactionType.Usage && t.CreatedAt < from).Sum(t => -t.Amount),
+            During: g.Where(t => t.Type == CreditTransactionType.Usage && t.CreatedAt >= from).Sum(t => -t.Amount)))
+            .Where(u => u.During > 0)
+            .Select(u => (u.During, FromFree: Math.Clamp(u.Free - u.Before, 0, u.During)))
+            .ToList();
+        var split = await analytics.GetConsumptionSplitAsync(range);
+        Assert.Equal(
+            (perUser.Sum(u => u.During), perUser.Sum(u => u.FromFree), (long)perUser.Count, perUser.LongCount(u => u.FromFree == u.During)),
+            (split.CreditsConsumed, split.FreeCredits, split.Users, split.FreeOnlyUsers));
+    }
+
+    private static DateTimeOffset Bucket(DateTime at, CreditAnalyticsBucket bucket)
+    {
+        var day = new DateTime(at.Year, at.Month, at.Day, 0, 0, 0, DateTimeKind.Utc);
+        return new DateTimeOffset(bucket switch
+        {
+            CreditAnalyticsBucket.Hour => day.AddHours(at.Hour),
+            CreditAnalyticsBucket.Day => day,
+            CreditAnalyticsBucket.Week => day.AddDays(-(((int)day.DayOfWeek + 6) % 7)),
+            _ => new DateTime(at.Year, at.Month, 1, 0, 0, 0, DateTimeKind.Utc),
+        });
+    }
+}
+
+/// <summary>A clock the test sets to any time, also backwards (racing callers take "now" in any order in production).</summary>
+public sealed class SettableClock(DateTimeOffset start) : TimeProvider
+{
+    private long ticks = start.UtcTicks;
+
+    public void SetUtcNow(DateTimeOffset value) => Interlocked.Exchange(ref ticks, value.UtcTicks);
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref ticks), TimeSpan.Zero);
+}
+
+public sealed class SqliteUsageRollUpTests(SqliteCreditsDatabase database) : UsageRollUpTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresUsageRollUpTests(PostgresCreditsDatabase database) : UsageRollUpTests<PostgresCreditsDatabase>(database);
