@@ -310,15 +310,36 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             .ConvertAll(g => new UsageCell(DateTime.SpecifyKind(g.HourStart, DateTimeKind.Utc), g.Feature, g.Model, g.IsUnlimited, g.Uses, g.Credits, g.Value));
         if (from < firstWhole)
         {
-            cells.AddRange(await UsageCellsAsync(from, firstWhole, hourly: true, cancellationToken).ConfigureAwait(false));
+            cells.AddRange(await PartialHourAsync(CreditUsageHour.HourOf(from), from, firstWhole, cancellationToken).ConfigureAwait(false));
         }
 
         if (endWhole < to)
         {
-            cells.AddRange(await UsageCellsAsync(endWhole, to, hourly: true, cancellationToken).ConfigureAwait(false));
+            cells.AddRange(await PartialHourAsync(endWhole, endWhole, to, cancellationToken).ConfigureAwait(false));
         }
 
         return cells;
+    }
+
+    /// <summary>
+    /// Usage in [<paramref name="from"/>, <paramref name="to"/>), a part of the hour starting at <paramref name="hour"/>.
+    /// When the rest of that hour has no use (the usual case at the end of a range up to now), the hour's roll-up is
+    /// exactly this part: read in one statement with the two emptiness checks (two index seeks), so from one snapshot.
+    /// Otherwise the logs of the part are aggregated.
+    /// </summary>
+    private async Task<List<UsageCell>> PartialHourAsync(DateTime hour, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        var next = hour.AddHours(1);
+        var logs = db.Set<UsageLog>().AsNoTracking();
+        var rolledUp = (await db.Set<CreditUsageHour>().AsNoTracking()
+                .Where(h => h.HourStart >= hour && h.HourStart < next
+                    && !logs.Any(u => u.CreatedAt >= hour && u.CreatedAt < from)
+                    && !logs.Any(u => u.CreatedAt >= to && u.CreatedAt < next))
+                .GroupBy(h => new { h.HourStart, h.Feature, h.Model, h.IsUnlimited })
+                .Select(g => new { g.Key.HourStart, g.Key.Feature, g.Key.Model, g.Key.IsUnlimited, Uses = g.Sum(h => h.Uses), Credits = g.Sum(h => h.Credits), Value = g.Sum(h => h.Value) })
+                .ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ConvertAll(g => new UsageCell(DateTime.SpecifyKind(g.HourStart, DateTimeKind.Utc), g.Feature, g.Model, g.IsUnlimited, g.Uses, g.Credits, g.Value));
+        return rolledUp.Count > 0 ? rolledUp : await UsageCellsAsync(from, to, hourly: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Usage per day (or hour), feature, model and unlimited flag in [from, to), aggregated from the usage logs.</summary>

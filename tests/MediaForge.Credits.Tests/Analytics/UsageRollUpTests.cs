@@ -43,6 +43,8 @@ public abstract class UsageRollUpTests<TDatabase>(TDatabase database) : IClassFi
                      (start.AddMinutes(61), start.AddMinutes(119), CreditAnalyticsBucket.Hour), // inside one hour... and a bit
                      (start.AddMinutes(70), start.AddMinutes(80), CreditAnalyticsBucket.Week),  // less than an hour
                      (start.AddHours(1), start.AddHours(3), CreditAnalyticsBucket.Hour),       // on the hour
+                     // Edge hours whose part outside the range has no use (10:00-10:01, 13:56-14:00): read from the roll-up.
+                     (start.AddMinutes(61), start.AddMinutes(296), CreditAnalyticsBucket.Hour),
                  })
         {
             await AssertReportsMatchRawAsync(services, new CreditAnalyticsRange(from, to, bucket));
