@@ -95,6 +95,8 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
   \`INSERT\` into \`credit_transactions\`. It writes no usage log and no totals, so it does less than the library.
 - **naive EF**: load the \`CreditAccount\` entity, check, subtract, add a \`CreditTransaction\`, \`SaveChanges\` (no
   concurrency token).
+- PostgreSQL: one database; every approach's connections (Npgsql data source and EF) use one connection string with
+  \`Max Auto Prepare=32\` (as the README recommends), so statements run often are prepared once per connection.
 - SQLite: one database file, WAL, \`synchronous=FULL\` on every connection (EF's through an interceptor), the
   connection string's \`Default Timeout=60\`. Balances are large enough that no deduction runs out, except in the
   overdraft probe. After each cell every user of that approach is audited: balance against the sum of the ledger.

@@ -115,7 +115,8 @@ internal abstract class BenchStore : IAsyncDisposable
             insert.CommandText = "INSERT INTO credit_transactions (id, user_id, amount, balance_after, type, description, metadata, idempotency_key, reference, created_at)"
                 + " VALUES (@id, @u, @amount, @after, 'Usage', @description, NULL, NULL, @reference, @now);"
                 + " UPDATE credits SET usage_count = usage_count + 1, usage_credits = usage_credits + @cost,"
-                + " last_usage_at = CASE WHEN last_usage_at IS NULL OR last_usage_at < @now THEN @now ELSE last_usage_at END WHERE user_id = @u;"
+                + " last_usage_at = CASE WHEN last_usage_at IS NULL OR last_usage_at < @now THEN @now ELSE last_usage_at END,"
+                + " first_usage_at = CASE WHEN first_usage_at IS NULL OR first_usage_at > @now THEN @now ELSE first_usage_at END WHERE user_id = @u;"
                 + " INSERT INTO usage_logs (id, user_id, feature, model, credits_used, price, is_unlimited, prompt, metadata, transaction_id, idempotency_key, created_at, cumulative_uses, cumulative_credits)"
                 + " SELECT @usage, @u, 'image-generation', 'default', @cost, @cost, @unlimited, NULL, NULL, @id, NULL, @now,"
                 + " (SELECT usage_count FROM credits WHERE user_id = @u) - (SELECT COUNT(*) FROM usage_logs WHERE user_id = @u AND created_at > @now AND cumulative_uses IS NOT NULL),"
@@ -211,7 +212,7 @@ internal abstract class BenchStore : IAsyncDisposable
             {
                 var user = users[u];
                 long balance = 0, granted = 0, consumed = 0, usageCount = 0, usageCredits = 0;
-                DateTime? lastUsage = null;
+                DateTime? lastUsage = null, firstUsage = null;
                 var shard = ShardOf(user, UsageHourShards);
                 for (var i = 0; i < rowsPerUser; i++)
                 {
@@ -238,6 +239,7 @@ internal abstract class BenchStore : IAsyncDisposable
                     usageCount++;
                     usageCredits += use.Price;
                     lastUsage = at;
+                    firstUsage ??= at;
                     ledger.Add([GuidValue(id), user, -use.Price, balance, "Usage", $"{use.Feature} ({use.Model})", null, usageId.ToString(), at]);
                     usage.Add([GuidValue(usageId), user, use.Feature, use.Model, use.Price, use.Price, false, GuidValue(id), at, usageCount, usageCredits]);
                     var key = (new DateTime(at.Ticks - (at.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc), use.Feature, use.Model, shard);
@@ -248,11 +250,11 @@ internal abstract class BenchStore : IAsyncDisposable
                 var checkoutAt = start.AddTicks(step * (rowsPerUser / 2) + u);
                 purchases.Add([GuidValue(Guid.CreateVersion7(checkoutAt)), user, "pro", 200L, 2999L, "usd", abandoned[u % 3],
                     "stripe", $"cs_bench_{user}_open", null, checkoutAt, checkoutAt, null, 0L, 0L, 0L, 0L]);
-                accounts.Add([user, balance, 0L, granted, consumed, usageCount, usageCredits, lastUsage, start, end]);
+                accounts.Add([user, balance, 0L, granted, consumed, usageCount, usageCredits, lastUsage, firstUsage, start, end]);
             }
 
             await BulkInsertAsync("users", ["id", "is_admin", "created_at", "updated_at"], users.Select(u => new object?[] { u, false, start, end }));
-            await BulkInsertAsync("credits", ["user_id", "balance", "reserved", "total_granted", "total_consumed", "usage_count", "usage_credits", "last_usage_at", "created_at", "updated_at"], accounts);
+            await BulkInsertAsync("credits", ["user_id", "balance", "reserved", "total_granted", "total_consumed", "usage_count", "usage_credits", "last_usage_at", "first_usage_at", "created_at", "updated_at"], accounts);
             await BulkInsertAsync("credit_transactions", ["id", "user_id", "amount", "balance_after", "type", "description", "idempotency_key", "reference", "created_at"], ledger);
             await BulkInsertAsync("usage_logs", ["id", "user_id", "feature", "model", "credits_used", "price", "is_unlimited", "transaction_id", "created_at", "cumulative_uses", "cumulative_credits"], usage);
             await BulkInsertAsync("purchases", ["id", "user_id", "package_id", "credits", "amount_cents", "currency", "status", "provider", "provider_session_id",

@@ -15,7 +15,7 @@ internal sealed class PostgresBenchStore : BenchStore
     private PostgresBenchStore(string serverConnectionString)
     {
         this.serverConnectionString = serverConnectionString;
-        connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database, MaxPoolSize = 100 }.ConnectionString;
+        connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database, MaxPoolSize = 100, MaxAutoPrepare = 32 }.ConnectionString;
         dataSource = NpgsqlDataSource.Create(connectionString);
     }
 
@@ -45,7 +45,7 @@ internal sealed class PostgresBenchStore : BenchStore
 
     protected override object GuidValue(Guid id) => id;
 
-    public override int UsageHourShards => 64;
+    public override int UsageHourShards => 16;
 
     protected override object HourValue(DateTime hourStart) => hourStart;
 

@@ -31,6 +31,12 @@ public sealed class CreditAccount
     public DateTime? LastUsageAt { get; set; }
 
     /// <summary>
+    /// The time (UTC) of the user's earliest charged use; <see langword="null"/> before the first. Reports skip the
+    /// running-total lookup at a range start before it (the user had no use then).
+    /// </summary>
+    public DateTime? FirstUsageAt { get; set; }
+
+    /// <summary>
     /// The soonest expiry of the user's lots with credits left (<see langword="null"/>: none expire). Deductions check it
     /// on this one row, so credits past their expiry are never spent, even before the expiry is written.
     /// </summary>

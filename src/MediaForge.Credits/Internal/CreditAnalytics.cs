@@ -394,7 +394,8 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
                         : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
                             .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
                     UsesFrom = (long?)null,
-                    CreditsFrom = logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
+                    // No use before the range start: no lookup (FirstUsageAt is the earliest charged use's time).
+                    CreditsFrom = a.FirstUsageAt >= from ? 0L : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
                         .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
                 })
                 .ToListAsync(cancellationToken).ConfigureAwait(false)
@@ -409,7 +410,7 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
                         : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
                             .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
                             .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault() ?? "0 0",
-                    From = logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
+                    From = a.FirstUsageAt >= from ? null : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
                         .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
                         .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault(),
                 })

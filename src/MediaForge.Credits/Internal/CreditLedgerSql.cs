@@ -64,6 +64,7 @@ internal sealed class CreditLedgerSql
         var usageCount = accounts.Column(nameof(CreditAccount.UsageCount));
         var usageCredits = accounts.Column(nameof(CreditAccount.UsageCredits));
         var lastUsage = accounts.Column(nameof(CreditAccount.LastUsageAt));
+        var earliestUsage = accounts.Column(nameof(CreditAccount.FirstUsageAt));
 
         // {0} user id, {1} false, {2} now, {3} zero
         EnsureAccount = Statement(
@@ -115,7 +116,8 @@ internal sealed class CreditLedgerSql
                 var later = $" FROM {usage.Table} WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL";
                 text.Append(System.Globalization.CultureInfo.InvariantCulture,
                     $"UPDATE {accounts.Table} SET {usageCount} = {usageCount} + 1, {usageCredits} = {usageCredits} + {credits},"
-                    + $" {lastUsage} = CASE WHEN {lastUsage} IS NULL OR {lastUsage} < {at} THEN {at} ELSE {lastUsage} END WHERE {accountUser} = {user}; ");
+                    + $" {lastUsage} = CASE WHEN {lastUsage} IS NULL OR {lastUsage} < {at} THEN {at} ELSE {lastUsage} END,"
+                    + $" {earliestUsage} = CASE WHEN {earliestUsage} IS NULL OR {earliestUsage} > {at} THEN {at} ELSE {earliestUsage} END WHERE {accountUser} = {user}; ");
                 text.Append(System.Globalization.CultureInfo.InvariantCulture,
                     $"INSERT INTO {usage.Table} ({columns}, {cumulativeUses}, {cumulativeCredits}) SELECT {values},"
                     + $" (SELECT {usageCount} FROM {accounts.Table} WHERE {accountUser} = {user}) - (SELECT COUNT(*){later}),"
@@ -186,7 +188,8 @@ internal sealed class CreditLedgerSql
                 $"WITH {debited} AS (UPDATE {accounts.Table} SET {balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}},"
                 + $" {usageCount} = {usageCount} + CASE WHEN {plain} THEN 1 ELSE 0 END,"
                 + $" {usageCredits} = {usageCredits} + CASE WHEN {plain} THEN {{1}} ELSE 0 END,"
-                + $" {lastUsage} = CASE WHEN {plain} AND ({lastUsage} IS NULL OR {lastUsage} < {at}) THEN {at} ELSE {lastUsage} END"
+                + $" {lastUsage} = CASE WHEN {plain} AND ({lastUsage} IS NULL OR {lastUsage} < {at}) THEN {at} ELSE {lastUsage} END,"
+                + $" {earliestUsage} = CASE WHEN {plain} AND ({earliestUsage} IS NULL OR {earliestUsage} > {at}) THEN {at} ELSE {earliestUsage} END"
                 + $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}} AND ({nextExpiry} IS NULL OR {nextExpiry} > {{2}})"
                 + $" AND NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}} AND {isAdmin} = {{3}})"
                 + $" RETURNING {balance} AS {balanceAlias}, {nextExpiry} AS {expiryAlias}, {usageCount} AS {usesAlias}, {usageCredits} AS {creditsAlias}),"

@@ -98,6 +98,7 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
                     account.UsageCount++;
                     account.UsageCredits += usage.CreditsUsed;
                     account.LastUsageAt = account.LastUsageAt is { } last && last >= usage.CreatedAt ? last : usage.CreatedAt;
+                    account.FirstUsageAt = account.FirstUsageAt is { } first && first <= usage.CreatedAt ? first : usage.CreatedAt;
                     rows.Add(account);
                 }
 
