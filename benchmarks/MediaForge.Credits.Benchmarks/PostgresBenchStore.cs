@@ -45,7 +45,7 @@ internal sealed class PostgresBenchStore : BenchStore
 
     protected override object GuidValue(Guid id) => id;
 
-    public override int UsageHourShards => 16;
+    public override int UsageHourShards => 64;
 
     protected override object HourValue(DateTime hourStart) => hourStart;
 

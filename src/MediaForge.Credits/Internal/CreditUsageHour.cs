@@ -14,7 +14,7 @@ internal sealed class CreditUsageHour
     /// The same as the deduction batcher's lanes there, with the same hash: a lane writes only its own shard, so two
     /// lanes of one process never wait for each other on a roll-up row.
     /// </summary>
-    public const int Shards = 16;
+    public const int Shards = 64;
 
     /// <summary>The start of the hour (UTC).</summary>
     public DateTime HourStart { get; set; }
