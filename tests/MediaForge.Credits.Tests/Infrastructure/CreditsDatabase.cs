@@ -105,6 +105,13 @@ public abstract class CreditsDatabase : IAsyncLifetime
         return await db.UsageLogs.CountAsync(u => u.UserId == userId);
     }
 
+    /// <summary>Runs <paramref name="action"/> with the <see cref="ICreditService"/> of a new scope (of <paramref name="services"/>, or the fixture's).</summary>
+    public async Task<T> WithCreditsAsync<T>(Func<ICreditService, Task<T>> action, IServiceProvider? services = null)
+    {
+        await using var scope = (services ?? Services).CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ICreditService>());
+    }
+
     public async Task WithContextAsync(Func<CreditsDbContext, Task> action)
     {
         await using var scope = Services.CreateAsyncScope();

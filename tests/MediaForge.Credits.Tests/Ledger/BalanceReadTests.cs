@@ -19,11 +19,8 @@ public abstract class BalanceReadTests<TDatabase>(TDatabase database) : IClassFi
 
     private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
 
-    private async Task<T> WithCreditsAsync<T>(Func<ICreditService, Task<T>> action, IServiceProvider? services = null)
-    {
-        await using var scope = (services ?? Database.Services).CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<ICreditService>());
-    }
+    private Task<T> WithCreditsAsync<T>(Func<ICreditService, Task<T>> action, IServiceProvider? services = null) =>
+        Database.WithCreditsAsync(action, services);
 
     private Task AddUserRowAsync(string userId, bool isAdmin) => Database.WithContextAsync(async db =>
     {

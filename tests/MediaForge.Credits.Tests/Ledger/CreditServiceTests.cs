@@ -11,11 +11,8 @@ public abstract class CreditServiceTests<TDatabase>(TDatabase database) : IClass
 
     private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
 
-    private async Task<T> WithCreditsAsync<T>(Func<ICreditService, Task<T>> action, IServiceProvider? services = null)
-    {
-        await using var scope = (services ?? Database.Services).CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<ICreditService>());
-    }
+    private Task<T> WithCreditsAsync<T>(Func<ICreditService, Task<T>> action, IServiceProvider? services = null) =>
+        Database.WithCreditsAsync(action, services);
 
     private Task<CreditTransactionResult> GrantAsync(string userId, long amount, string? key = null) =>
         WithCreditsAsync(c => c.AddCreditsAsync(userId, amount, CreditTransactionType.Purchase, "test grant", idempotencyKey: key));
