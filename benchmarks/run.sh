@@ -124,11 +124,12 @@ DOC
   admin check, the usage log row with its running totals, the usage counters, the roll-up upsert). It separates
   what the library writes more than the issue's baseline (a second row, the analytics projections, their indexes)
   from what group commit and EF Core add or save.
-- On SQLite every write transaction holds the one database write lock; whatever runs inside it (EF overhead, the
-  key lookup) lowers throughput directly. p99 values near 150 ms and above are writers waiting for that lock
-  (Microsoft.Data.Sqlite retries a busy statement after a pause), not work.
-- On PostgreSQL with fsync on, the hot-user cells are bound by one WAL flush per commit under one row lock; their
-  differences are within run-to-run noise on this machine.
+- On SQLite every write transaction holds the one database write lock. The library's deductions share
+  transactions (group commit), so their p50/p99 is a batch's time (a few ms) where the baselines' is one
+  deduction's; p99 values near 150 ms and above are writers waiting for the lock (Microsoft.Data.Sqlite retries a
+  busy statement after a pause), not work.
+- On PostgreSQL with fsync on, the baselines' hot-user cells are bound by one WAL flush per commit under one row
+  lock; the library's one-user batches pay one flush for many deductions.
 - Two cores are shared by 16 workers, the .NET runtime and the PostgreSQL server, so client CPU (EF) shows up in
   throughput more than it would on a larger machine. Cells of one store run one after another, so anything else
   running on the machine moves single cells; compare ratios within one run, not across runs.
@@ -137,12 +138,12 @@ DOC
   "raw ADO.NET, the library's writes" is the baseline for the same work.
 - Analytics: the usage report reads the hourly roll-up (plus raw logs for partial hours at the range's edges); top
   users, the free/paid split and active users read one index seek per user; every result is checked against a
-  recomputation from the base rows. Exports (\`Stream...Async\`) read every row of the range, so they are reported
+  recomputation from the base rows. Exports (`Stream...Async`) read every row of the range, so they are reported
   as time to first row and rows/s, not against the 200 ms target.
 
 ## Not done
 
-- Targets marked **missed** in the table above are missed on this machine in this run; \`docs/architecture.md\` (Proof)
+- Targets marked **missed** in the table above are missed on this machine in this run; `docs/architecture.md` (Proof)
   says why.
 DOC
 } > docs/benchmarks.md
