@@ -43,11 +43,13 @@ internal sealed class CreditLedgerSql
         var isAdmin = users.Column(nameof(CreditUser.IsAdmin));
 
         // {0} user id, {1} amount, {2} now, {3} true. Refused when credits have lapsed and their expiry is not written yet.
+        var debitTake = $"{balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}}";
+        var debitWhere = $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}} AND ({nextExpiry} IS NULL OR {nextExpiry} > {{2}})"
+            + $" AND NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}} AND {isAdmin} = {{3}})";
         Debit = Statement(
-            $"UPDATE {accounts.Table} SET {balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}}"
+            $"UPDATE {accounts.Table} SET {debitTake}"
             + Output(balance)
-            + $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}} AND ({nextExpiry} IS NULL OR {nextExpiry} > {{2}})"
-            + $" AND NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}} AND {isAdmin} = {{3}})"
+            + debitWhere
             + Returning(balance),
             [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
              accounts.Property(nameof(CreditAccount.UpdatedAt)), users.Property(nameof(CreditUser.IsAdmin))]);
@@ -95,17 +97,46 @@ internal sealed class CreditLedgerSql
         UsageColumns = [.. usage.EntityType.GetProperties().Where(p => p.Name is not (nameof(UsageLog.CumulativeUses) or nameof(UsageLog.CumulativeCredits)))];
         var hours = UsageHourShards == 0 ? null : new TableNames(db.Model, typeof(CreditUsageHour), helper);
         IProperty[] hourColumns = hours is null ? [] : [hours.Property(nameof(CreditUsageHour.HourStart)), hours.Property(nameof(CreditUsageHour.Shard))];
+        var logUser = usage.Column(nameof(UsageLog.UserId));
+        var logAt = usage.Column(nameof(UsageLog.CreatedAt));
+        var cumulativeUses = usage.Column(nameof(UsageLog.CumulativeUses));
+        var cumulativeCredits = usage.Column(nameof(UsageLog.CumulativeCredits));
+
+        // The account's usage counters after a charged use at {at} of {credits} (only when {when} holds, if given).
+        string CountUse(string at, string credits, string? when)
+        {
+            string Counted(string value) => when is null ? value : $"CASE WHEN {when} THEN {value} ELSE 0 END";
+            string If(string condition) => when is null ? condition : $"{when} AND ({condition})";
+            return $"{usageCount} = {usageCount} + {Counted("1")}, {usageCredits} = {usageCredits} + {Counted(credits)},"
+                + $" {lastUsage} = CASE WHEN {If($"{lastUsage} IS NULL OR {lastUsage} < {at}")} THEN {at} ELSE {lastUsage} END,"
+                + $" {earliestUsage} = CASE WHEN {If($"{earliestUsage} IS NULL OR {earliestUsage} > {at}")} THEN {at} ELSE {earliestUsage} END";
+        }
+
+        // The user's charged uses timed after {at}: their running totals do not include a use written now.
+        string LaterThan(string user, string at) => $" WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL";
+        string LaterUses(string user, string at) => $" FROM {usage.Table}{LaterThan(user, at)}";
+
+        // Those uses move up by the use written now.
+        string ShiftLaterUses(string user, string at, string credits) =>
+            $"UPDATE {usage.Table} SET {cumulativeUses} = {cumulativeUses} + 1, {cumulativeCredits} = {cumulativeCredits} + {credits}{LaterThan(user, at)}";
+        var usageColumnList = string.Join(", ", UsageColumns.Select(p => usage.Column(p.Name)));
+
+        // The hourly roll-up's upsert around its values (a VALUES list or a SELECT): one row per use.
+        string RollUp(TableNames hours, string values)
+        {
+            string H(string name) => hours.Column(name);
+            var key = $"{H(nameof(CreditUsageHour.HourStart))}, {H(nameof(CreditUsageHour.Feature))}, {H(nameof(CreditUsageHour.Model))}, {H(nameof(CreditUsageHour.IsUnlimited))}, {H(nameof(CreditUsageHour.Shard))}";
+            string Add(string name) => $"{H(name)} = h.{H(name)} + excluded.{H(name)}";
+            return $"INSERT INTO {hours.Table} AS h ({key}, {H(nameof(CreditUsageHour.Uses))}, {H(nameof(CreditUsageHour.Credits))}, {H(nameof(CreditUsageHour.Value))})"
+                + $" {values} ON CONFLICT ({key}) DO UPDATE SET {Add(nameof(CreditUsageHour.Uses))}, {Add(nameof(CreditUsageHour.Credits))}, {Add(nameof(CreditUsageHour.Value))}";
+        }
+
         string UsageText(int first, bool charged)
         {
             string P(string name) => $"{{{first + Array.FindIndex(UsageColumns, p => p.Name == name)}}}";
             var user = P(nameof(UsageLog.UserId));
             var at = P(nameof(UsageLog.CreatedAt));
             var credits = P(nameof(UsageLog.CreditsUsed));
-            var logUser = usage.Column(nameof(UsageLog.UserId));
-            var logAt = usage.Column(nameof(UsageLog.CreatedAt));
-            var cumulativeUses = usage.Column(nameof(UsageLog.CumulativeUses));
-            var cumulativeCredits = usage.Column(nameof(UsageLog.CumulativeCredits));
-            var columns = string.Join(", ", UsageColumns.Select(p => usage.Column(p.Name)));
             var values = string.Join(", ", UsageColumns.Select(p => P(p.Name)));
             var text = new System.Text.StringBuilder();
             if (charged)
@@ -113,35 +144,26 @@ internal sealed class CreditLedgerSql
                 // Running totals: the account's usage counters (this update also holds the account's row lock, so the
                 // user's uses are written one at a time), the new row's totals = the counters minus the rows
                 // timed after it, and those rows move up by this use.
-                var later = $" FROM {usage.Table} WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL";
+                var later = LaterUses(user, at);
                 text.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"UPDATE {accounts.Table} SET {usageCount} = {usageCount} + 1, {usageCredits} = {usageCredits} + {credits},"
-                    + $" {lastUsage} = CASE WHEN {lastUsage} IS NULL OR {lastUsage} < {at} THEN {at} ELSE {lastUsage} END,"
-                    + $" {earliestUsage} = CASE WHEN {earliestUsage} IS NULL OR {earliestUsage} > {at} THEN {at} ELSE {earliestUsage} END WHERE {accountUser} = {user}; ");
+                    $"UPDATE {accounts.Table} SET {CountUse(at, credits, when: null)} WHERE {accountUser} = {user}; ");
                 text.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"INSERT INTO {usage.Table} ({columns}, {cumulativeUses}, {cumulativeCredits}) SELECT {values},"
+                    $"INSERT INTO {usage.Table} ({usageColumnList}, {cumulativeUses}, {cumulativeCredits}) SELECT {values},"
                     + $" (SELECT {usageCount} FROM {accounts.Table} WHERE {accountUser} = {user}) - (SELECT COUNT(*){later}),"
                     + $" (SELECT {usageCredits} FROM {accounts.Table} WHERE {accountUser} = {user}) - (SELECT COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0){later}); ");
-                text.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"UPDATE {usage.Table} SET {cumulativeUses} = {cumulativeUses} + 1, {cumulativeCredits} = {cumulativeCredits} + {credits}"
-                    + $" WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL");
+                text.Append(ShiftLaterUses(user, at, credits));
             }
             else
             {
-                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO {usage.Table} ({columns}) VALUES ({values})");
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO {usage.Table} ({usageColumnList}) VALUES ({values})");
             }
 
             if (hours is not null)
             {
                 // The hourly roll-up, in the same command: one upsert (SQLite 3.24+, PostgreSQL 9.5+).
                 var hour = first + UsageColumns.Length;
-                string H(string name) => hours.Column(name);
-                var key = $"{H(nameof(CreditUsageHour.HourStart))}, {H(nameof(CreditUsageHour.Feature))}, {H(nameof(CreditUsageHour.Model))}, {H(nameof(CreditUsageHour.IsUnlimited))}, {H(nameof(CreditUsageHour.Shard))}";
-                string Add(string name) => $"{H(name)} = h.{H(name)} + excluded.{H(name)}";
-                text.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"; INSERT INTO {hours.Table} AS h ({key}, {H(nameof(CreditUsageHour.Uses))}, {H(nameof(CreditUsageHour.Credits))}, {H(nameof(CreditUsageHour.Value))})"
-                    + $" VALUES ({{{hour}}}, {P(nameof(UsageLog.Feature))}, {P(nameof(UsageLog.Model))}, {P(nameof(UsageLog.IsUnlimited))}, {{{hour + 1}}}, 1, {credits}, {P(nameof(UsageLog.Price))})"
-                    + $" ON CONFLICT ({key}) DO UPDATE SET {Add(nameof(CreditUsageHour.Uses))}, {Add(nameof(CreditUsageHour.Credits))}, {Add(nameof(CreditUsageHour.Value))}");
+                text.Append("; ").Append(RollUp(hours,
+                    $"VALUES ({{{hour}}}, {P(nameof(UsageLog.Feature))}, {P(nameof(UsageLog.Model))}, {P(nameof(UsageLog.IsUnlimited))}, {{{hour + 1}}}, 1, {credits}, {P(nameof(UsageLog.Price))})"));
             }
 
             return text.ToString();
@@ -174,36 +196,20 @@ internal sealed class CreditLedgerSql
             string P(string name) => $"{{{firstUsage + Array.FindIndex(UsageColumns, p => p.Name == name)}}}";
             var hour = firstUsage + UsageColumns.Length;
             var at = P(nameof(UsageLog.CreatedAt));
-            var logUser = usage.Column(nameof(UsageLog.UserId));
-            var logAt = usage.Column(nameof(UsageLog.CreatedAt));
-            var cumulativeUses = usage.Column(nameof(UsageLog.CumulativeUses));
-            var cumulativeCredits = usage.Column(nameof(UsageLog.CumulativeCredits));
-            var laterRows = $" FROM {usage.Table} WHERE {logUser} = {{0}} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL";
-            var plain = $"{nextExpiry} IS NULL";
             var taken = $" WHERE {debited}.{expiryAlias} IS NULL";
-            string H(string name) => hours.Column(name);
-            var key = $"{H(nameof(CreditUsageHour.HourStart))}, {H(nameof(CreditUsageHour.Feature))}, {H(nameof(CreditUsageHour.Model))}, {H(nameof(CreditUsageHour.IsUnlimited))}, {H(nameof(CreditUsageHour.Shard))}";
-            string Add(string name) => $"{H(name)} = h.{H(name)} + excluded.{H(name)}";
             DebitAndAppend = Statement(
-                $"WITH {debited} AS (UPDATE {accounts.Table} SET {balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}},"
-                + $" {usageCount} = {usageCount} + CASE WHEN {plain} THEN 1 ELSE 0 END,"
-                + $" {usageCredits} = {usageCredits} + CASE WHEN {plain} THEN {{1}} ELSE 0 END,"
-                + $" {lastUsage} = CASE WHEN {plain} AND ({lastUsage} IS NULL OR {lastUsage} < {at}) THEN {at} ELSE {lastUsage} END,"
-                + $" {earliestUsage} = CASE WHEN {plain} AND ({earliestUsage} IS NULL OR {earliestUsage} > {at}) THEN {at} ELSE {earliestUsage} END"
-                + $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}} AND ({nextExpiry} IS NULL OR {nextExpiry} > {{2}})"
-                + $" AND NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}} AND {isAdmin} = {{3}})"
+                $"WITH {debited} AS (UPDATE {accounts.Table} SET {debitTake}, {CountUse(at, "{1}", when: $"{nextExpiry} IS NULL")}"
+                + debitWhere
                 + $" RETURNING {balance} AS {balanceAlias}, {nextExpiry} AS {expiryAlias}, {usageCount} AS {usesAlias}, {usageCredits} AS {creditsAlias}),"
-                + $" {later} AS (SELECT COUNT(*) AS {usesAlias}, COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0) AS {creditsAlias}{laterRows}),"
+                + $" {later} AS (SELECT COUNT(*) AS {usesAlias}, COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0) AS {creditsAlias}{LaterUses("{0}", at)}),"
                 + $" {helper.DelimitIdentifier("charged")} AS (INSERT INTO {transactions.Table} ({string.Join(", ", transactionColumns.Select(c => transactions.Column(c.Name)))})"
                 + $" SELECT {transactionSelect} FROM {debited}{taken}),"
-                + $" {helper.DelimitIdentifier("logged")} AS (INSERT INTO {usage.Table} ({string.Join(", ", UsageColumns.Select(c => usage.Column(c.Name)))}, {cumulativeUses}, {cumulativeCredits})"
+                + $" {helper.DelimitIdentifier("logged")} AS (INSERT INTO {usage.Table} ({usageColumnList}, {cumulativeUses}, {cumulativeCredits})"
                 + $" SELECT {string.Join(", ", UsageColumns.Select(c => P(c.Name)))}, {debited}.{usesAlias} - {later}.{usesAlias}, {debited}.{creditsAlias} - {later}.{creditsAlias}"
                 + $" FROM {debited}, {later}{taken}),"
-                + $" {helper.DelimitIdentifier("moved")} AS (UPDATE {usage.Table} SET {cumulativeUses} = {cumulativeUses} + 1, {cumulativeCredits} = {cumulativeCredits} + {{1}}"
-                + $" WHERE {logUser} = {{0}} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL AND EXISTS (SELECT 1 FROM {debited}{taken})),"
-                + $" {helper.DelimitIdentifier("rolled")} AS (INSERT INTO {hours.Table} AS h ({key}, {H(nameof(CreditUsageHour.Uses))}, {H(nameof(CreditUsageHour.Credits))}, {H(nameof(CreditUsageHour.Value))})"
-                + $" SELECT {{{hour}}}, {P(nameof(UsageLog.Feature))}, {P(nameof(UsageLog.Model))}, {P(nameof(UsageLog.IsUnlimited))}, {{{hour + 1}}}, 1, {{1}}, {P(nameof(UsageLog.Price))} FROM {debited}{taken}"
-                + $" ON CONFLICT ({key}) DO UPDATE SET {Add(nameof(CreditUsageHour.Uses))}, {Add(nameof(CreditUsageHour.Credits))}, {Add(nameof(CreditUsageHour.Value))})"
+                + $" {helper.DelimitIdentifier("moved")} AS ({ShiftLaterUses("{0}", at, "{1}")} AND EXISTS (SELECT 1 FROM {debited}{taken})),"
+                + $" {helper.DelimitIdentifier("rolled")} AS ({RollUp(hours,
+                    $"SELECT {{{hour}}}, {P(nameof(UsageLog.Feature))}, {P(nameof(UsageLog.Model))}, {P(nameof(UsageLog.IsUnlimited))}, {{{hour + 1}}}, 1, {{1}}, {P(nameof(UsageLog.Price))} FROM {debited}{taken}")})"
                 + $" SELECT {balanceAlias}, {expiryAlias} FROM {debited}",
                 [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
                  accounts.Property(nameof(CreditAccount.UpdatedAt)), users.Property(nameof(CreditUser.IsAdmin)),
@@ -243,6 +249,16 @@ internal sealed class CreditLedgerSql
     /// usage logs).
     /// </summary>
     public int UsageHourShards { get; }
+
+    /// <summary>
+    /// Lanes of the deduction batcher (<see cref="CreditDeductionBatcher"/>): one per roll-up shard, so a lane's
+    /// transactions touch only their own shard's roll-up rows. SQLite has one (one writer at a time anyway). Where the
+    /// roll-up is not written, as many as the shards elsewhere. A lane writes only while it has deductions queued, so
+    /// this bounds the transactions in flight, not the connections held; many lanes let concurrent callers for
+    /// different users rarely share one (and wait for each other), while one user's callers always do (and share
+    /// commits).
+    /// </summary>
+    public int DeductionLanes => UsageHourShards == 0 ? CreditUsageHour.Shards : UsageHourShards;
 
     /// <summary>
     /// The command that appends a usage log (after its ledger row, if any) with its running totals (charged uses) and

@@ -26,13 +26,6 @@ internal sealed partial class CreditService(
     private readonly DbContext db = handle.Context;
     private CreditLedger? ledger;
 
-    /// <summary>
-    /// Lanes on databases with row locks. A lane writes only while it has deductions queued, so this bounds the
-    /// transactions in flight, not the connections held; it is large so that concurrent callers for different users
-    /// rarely share a lane (and wait for each other), while one user's callers always do (and share commits). One lane
-    /// per roll-up shard: a lane's transactions touch only its own shard's rows of <c>credit_usage_hours</c>.
-    /// </summary>
-    private const int BatchLanes = CreditUsageHour.Shards;
 
     private CreditLedger Ledger => ledger ??= CreditLedger.For(db);
 
@@ -339,9 +332,7 @@ internal sealed partial class CreditService(
             return replay;
         }
 
-        // SQLite has one writer at a time: one lane. Elsewhere many lanes, so that different users rarely share one.
-        var lanes = db.Database.ProviderName?.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) == true ? 1 : BatchLanes;
-        return await batcher!.DeductAsync(usage, lanes, cancellationToken).ConfigureAwait(false);
+        return await batcher!.DeductAsync(usage, CreditLedgerSql.For(db).DeductionLanes, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<CreditDeductionResult> DeductOnceAsync(DeductionRequest usage, CancellationToken cancellationToken)
