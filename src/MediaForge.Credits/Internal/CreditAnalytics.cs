@@ -302,12 +302,8 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             return await UsageCellsAsync(from, to, hourly: true, cancellationToken).ConfigureAwait(false);
         }
 
-        var cells = (await db.Set<CreditUsageHour>().AsNoTracking()
-                .Where(h => h.HourStart >= firstWhole && h.HourStart < endWhole)
-                .GroupBy(h => new { h.HourStart, h.Feature, h.Model, h.IsUnlimited })
-                .Select(g => new { g.Key.HourStart, g.Key.Feature, g.Key.Model, g.Key.IsUnlimited, Uses = g.Sum(h => h.Uses), Credits = g.Sum(h => h.Credits), Value = g.Sum(h => h.Value) })
-                .ToListAsync(cancellationToken).ConfigureAwait(false))
-            .ConvertAll(g => new UsageCell(DateTime.SpecifyKind(g.HourStart, DateTimeKind.Utc), g.Feature, g.Model, g.IsUnlimited, g.Uses, g.Credits, g.Value));
+        var cells = await RollUpCellsAsync(db.Set<CreditUsageHour>().AsNoTracking()
+            .Where(h => h.HourStart >= firstWhole && h.HourStart < endWhole), cancellationToken).ConfigureAwait(false);
         if (from < firstWhole)
         {
             cells.AddRange(await PartialHourAsync(CreditUsageHour.HourOf(from), from, firstWhole, cancellationToken).ConfigureAwait(false));
@@ -331,16 +327,20 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
     {
         var next = hour.AddHours(1);
         var logs = db.Set<UsageLog>().AsNoTracking();
-        var rolledUp = (await db.Set<CreditUsageHour>().AsNoTracking()
-                .Where(h => h.HourStart >= hour && h.HourStart < next
-                    && !logs.Any(u => u.CreatedAt >= hour && u.CreatedAt < from)
-                    && !logs.Any(u => u.CreatedAt >= to && u.CreatedAt < next))
-                .GroupBy(h => new { h.HourStart, h.Feature, h.Model, h.IsUnlimited })
-                .Select(g => new { g.Key.HourStart, g.Key.Feature, g.Key.Model, g.Key.IsUnlimited, Uses = g.Sum(h => h.Uses), Credits = g.Sum(h => h.Credits), Value = g.Sum(h => h.Value) })
-                .ToListAsync(cancellationToken).ConfigureAwait(false))
-            .ConvertAll(g => new UsageCell(DateTime.SpecifyKind(g.HourStart, DateTimeKind.Utc), g.Feature, g.Model, g.IsUnlimited, g.Uses, g.Credits, g.Value));
+        var rolledUp = await RollUpCellsAsync(db.Set<CreditUsageHour>().AsNoTracking()
+            .Where(h => h.HourStart >= hour && h.HourStart < next
+                && !logs.Any(u => u.CreatedAt >= hour && u.CreatedAt < from)
+                && !logs.Any(u => u.CreatedAt >= to && u.CreatedAt < next)), cancellationToken).ConfigureAwait(false);
         return rolledUp.Count > 0 ? rolledUp : await UsageCellsAsync(from, to, hourly: true, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The roll-up rows chosen by <paramref name="hours"/>, their shards summed: one cell per hour, feature, model and unlimited flag.</summary>
+    private static async Task<List<UsageCell>> RollUpCellsAsync(IQueryable<CreditUsageHour> hours, CancellationToken cancellationToken) =>
+        (await hours
+            .GroupBy(h => new { h.HourStart, h.Feature, h.Model, h.IsUnlimited })
+            .Select(g => new { g.Key.HourStart, g.Key.Feature, g.Key.Model, g.Key.IsUnlimited, Uses = g.Sum(h => h.Uses), Credits = g.Sum(h => h.Credits), Value = g.Sum(h => h.Value) })
+            .ToListAsync(cancellationToken).ConfigureAwait(false))
+        .ConvertAll(g => new UsageCell(DateTime.SpecifyKind(g.HourStart, DateTimeKind.Utc), g.Feature, g.Model, g.IsUnlimited, g.Uses, g.Credits, g.Value));
 
     /// <summary>Usage per day (or hour), feature, model and unlimited flag in [from, to), aggregated from the usage logs.</summary>
     private async Task<List<UsageCell>> UsageCellsAsync(DateTime from, DateTime to, bool hourly, CancellationToken cancellationToken) =>
