@@ -174,8 +174,8 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
             public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
                 InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
             {
-                if (Volatile.Read(ref probe.armed) == 1 && Text(command).Contains("UPDATE credits ", StringComparison.Ordinal)
-                    && Has(command, probe.User) && Interlocked.Exchange(ref probe.holding, 0) == 1)
+                if (Volatile.Read(ref probe.armed) == 1 && InterceptedCommand.Text(command).Contains("UPDATE credits ", StringComparison.Ordinal)
+                    && InterceptedCommand.Carries(command, probe.User) && Interlocked.Exchange(ref probe.holding, 0) == 1)
                 {
                     probe.held.TrySetResult();
                     await probe.gate.WaitAsync(Patience, cancellationToken);
@@ -195,16 +195,12 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
 
             private void FailLedgerInsert(DbCommand command)
             {
-                if (probe.FailKey is not null && Text(command).Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal)
-                    && Has(command, probe.FailKey))
+                if (probe.FailKey is not null && InterceptedCommand.Text(command).Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal)
+                    && InterceptedCommand.Carries(command, probe.FailKey))
                 {
                     throw new InjectedFailureException("in the ledger insert of " + probe.FailKey);
                 }
             }
-
-            private static string Text(DbCommand command) => command.CommandText.Replace("\"", "", StringComparison.Ordinal);
-
-            private static bool Has(DbCommand command, string value) => command.Parameters.Cast<DbParameter>().Any(p => Equals(p.Value, value));
         }
     }
 }

@@ -70,8 +70,8 @@ public abstract class ConcurrentDeductionTests<TDatabase>(TDatabase database) : 
 
         private void FailFirst(DbCommand command)
         {
-            if (command.CommandText.Replace("\"", "", StringComparison.Ordinal).Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal)
-                && command.Parameters.Cast<DbParameter>().Any(p => Equals(p.Value, user))
+            if (InterceptedCommand.Text(command).Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal)
+                && InterceptedCommand.Carries(command, user)
                 && Interlocked.Exchange(ref armed, 0) == 1)
             {
                 throw new InjectedFailureException("in the ledger insert");

@@ -140,7 +140,7 @@ public abstract class FaultInjectionTests<TDatabase>(TDatabase database) : IClas
         public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
             CancellationToken cancellationToken = default)
         {
-            var text = command.CommandText.Replace("\"", "", StringComparison.Ordinal);
+            var text = InterceptedCommand.Text(command);
             if (text.Contains("UPDATE credits ", StringComparison.Ordinal) && text.Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal))
             {
                 SawBalanceUpdate = true;
@@ -184,8 +184,7 @@ public abstract class FaultInjectionTests<TDatabase>(TDatabase database) : IClas
 
         private void Observe(DbCommand command)
         {
-            // SQLite delimits every identifier, PostgreSQL only those that need it.
-            var text = command.CommandText.Replace("\"", "", StringComparison.Ordinal);
+            var text = InterceptedCommand.Text(command);
             if (text.StartsWith("UPDATE credits ", StringComparison.Ordinal))
             {
                 SawBalanceUpdate = true;
