@@ -49,6 +49,22 @@ internal abstract class CreditLedger
     public virtual Task<LedgerBalance?> TryDebitAndAppendAsync(CreditTransaction charge, UsageLog usage, DateTime now, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
+    /// <summary>
+    /// Makes the current transaction's statements give up on a row lock after a while, where the database can (see
+    /// <see cref="CreditLedgerSql.LimitBatchLockWait"/>).
+    /// </summary>
+    public virtual Task LimitBatchLockWaitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Whether <see cref="TryDebitAndAppendManyAsync"/> is available (one statement for deductions of many users).</summary>
+    public virtual bool CanDebitAndAppendMany => false;
+
+    /// <summary>
+    /// <see cref="TryDebitAndAppendAsync"/> for deductions of different users (no user twice), as one statement.
+    /// </summary>
+    /// <returns>Each deduction's outcome, in order, as <see cref="TryDebitAndAppendAsync"/> returns it.</returns>
+    public virtual Task<LedgerBalance?[]> TryDebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     public abstract Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken);
 }
 

@@ -21,7 +21,8 @@ internal sealed class CreditLedgerSql
     {
         var helper = db.GetService<ISqlGenerationHelper>();
         var commands = db.GetService<IRelationalCommandBuilderFactory>();
-        SqlStatement Statement(string text, IReadOnlyList<IProperty> parameters) => SqlStatement.Create(text, parameters, helper, commands);
+        SqlStatement Statement(string text, IReadOnlyList<IProperty> parameters, IReadOnlyList<RelationalTypeMapping?>? mappings = null) =>
+            SqlStatement.Create(text, parameters, helper, commands, mappings);
         var sqlServer = db.Database.ProviderName?.EndsWith(".SqlServer", StringComparison.Ordinal) == true;
         var accounts = new TableNames(db.Model, typeof(CreditAccount), helper);
         var users = new TableNames(db.Model, typeof(CreditUser), helper);
@@ -42,14 +43,18 @@ internal sealed class CreditLedgerSql
         var userId = users.Column(nameof(CreditUser.Id));
         var isAdmin = users.Column(nameof(CreditUser.IsAdmin));
 
-        // {0} user id, {1} amount, {2} now, {3} true. Refused when credits have lapsed and their expiry is not written yet.
-        var debitTake = $"{balance} = {balance} - {{1}}, {consumed} = {consumed} + {{1}}, {updatedAt} = {{2}}";
-        var debitWhere = $" WHERE {accountUser} = {{0}} AND {balance} - {reserved} >= {{1}} AND ({nextExpiry} IS NULL OR {nextExpiry} > {{2}})"
-            + $" AND NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}} AND {isAdmin} = {{3}})";
+        // The debit of {amount} at {now} from {user}'s account ({yes}: true). Refused when credits have lapsed and their
+        // expiry is not written yet.
+        string DebitTake(string amount, string now) => $"{balance} = {balance} - {amount}, {consumed} = {consumed} + {amount}, {updatedAt} = {now}";
+        string DebitWhere(string user, string amount, string now, string yes) =>
+            $" WHERE {accountUser} = {user} AND {balance} - {reserved} >= {amount} AND ({nextExpiry} IS NULL OR {nextExpiry} > {now})"
+            + $" AND NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {user} AND {isAdmin} = {yes})";
+
+        // {0} user id, {1} amount, {2} now, {3} true
         Debit = Statement(
-            $"UPDATE {accounts.Table} SET {debitTake}"
+            $"UPDATE {accounts.Table} SET {DebitTake("{1}", "{2}")}"
             + Output(balance)
-            + debitWhere
+            + DebitWhere("{0}", "{1}", "{2}", "{3}")
             + Returning(balance),
             [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
              accounts.Property(nameof(CreditAccount.UpdatedAt)), users.Property(nameof(CreditUser.IsAdmin))]);
@@ -116,9 +121,9 @@ internal sealed class CreditLedgerSql
         string LaterThan(string user, string at) => $" WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL";
         string LaterUses(string user, string at) => $" FROM {usage.Table}{LaterThan(user, at)}";
 
-        // Those uses move up by the use written now.
-        string ShiftLaterUses(string user, string at, string credits) =>
-            $"UPDATE {usage.Table} SET {cumulativeUses} = {cumulativeUses} + 1, {cumulativeCredits} = {cumulativeCredits} + {credits}{LaterThan(user, at)}";
+        // Those uses move up by the use written now (joining the tables in {from}, if given).
+        string ShiftLaterUses(string user, string at, string credits, string from = "") =>
+            $"UPDATE {usage.Table} SET {cumulativeUses} = {cumulativeUses} + 1, {cumulativeCredits} = {cumulativeCredits} + {credits}{from}{LaterThan(user, at)}";
         var usageColumnList = string.Join(", ", UsageColumns.Select(p => usage.Column(p.Name)));
 
         // The hourly roll-up's upsert around its values (a VALUES list or a SELECT): one row per use.
@@ -178,42 +183,86 @@ internal sealed class CreditLedgerSql
         // AppendUsage(true, true): the debit with the usage counters, the ledger row (its balance from the debit), the
         // usage log with its running totals, the shift of the user's rows timed after it, and the hour's roll-up. All
         // but the debit happen only if it took the credits and the account has no lots to consume first (then the
-        // counters are left alone too, and the caller consumes the lots and appends with AppendUsage).
+        // counters are left alone too, and the caller consumes the lots and appends with AppendUsage). The user's rows
+        // timed after the use are looked for only when the account's last use (after this one) is later than it: every
+        // charged use is counted in it, so otherwise there are none (the common case: one index probe less, twice).
         if (hours is not null && db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
         {
-            var debited = helper.DelimitIdentifier("debited");
-            var later = helper.DelimitIdentifier("later");
-            var balanceAlias = helper.DelimitIdentifier(nameof(LedgerBalance.Balance));
-            var expiryAlias = helper.DelimitIdentifier(nameof(LedgerBalance.NextExpiryAt));
-            var usesAlias = helper.DelimitIdentifier("uses");
-            var creditsAlias = helper.DelimitIdentifier("credits");
+            string Name(string name) => helper.DelimitIdentifier(name);
+            var (debited, later, input) = (Name("debited"), Name("later"), Name("input"));
+            var (balanceAlias, expiryAlias) = (Name(nameof(LedgerBalance.Balance)), Name(nameof(LedgerBalance.NextExpiryAt)));
+            var (usesAlias, creditsAlias, lastAlias, ordinal) = (Name("uses"), Name("credits"), Name("last"), Name("ordinal"));
             var transactions = new TableNames(db.Model, typeof(CreditTransaction), helper);
             var ledgerColumns = transactionColumns.Where(c => c.Name != nameof(CreditTransaction.BalanceAfter)).ToArray();
-            var next = 4;
-            var transactionSelect = string.Join(", ", transactionColumns.Select(c =>
-                c.Name == nameof(CreditTransaction.BalanceAfter) ? $"{debited}.{balanceAlias}" : $"{{{next++}}}"));
-            var firstUsage = next;
-            string P(string name) => $"{{{firstUsage + Array.FindIndex(UsageColumns, p => p.Name == name)}}}";
-            var hour = firstUsage + UsageColumns.Length;
-            var at = P(nameof(UsageLog.CreatedAt));
+            var ledgerColumnList = string.Join(", ", transactionColumns.Select(c => transactions.Column(c.Name)));
+            var returning = $" RETURNING {balance} AS {balanceAlias}, {nextExpiry} AS {expiryAlias}, {usageCount} AS {usesAlias}, {usageCredits} AS {creditsAlias}, {lastUsage} AS {lastAlias}";
             var taken = $" WHERE {debited}.{expiryAlias} IS NULL";
+
+            // The statement's text. {input} is null for one deduction (values are parameters) or the CTE of many (values
+            // are its columns, each row a deduction of a different user, matched to its debit by ordinal); {ledger} and
+            // {log} give the SQL of a ledger row's and a usage log's column; {user}, {amount}, {now}, {yes} (true), {hour}
+            // and {shard} the rest.
+            string Deduction(string? inputTable, Func<IProperty, string> ledger, Func<IProperty, string> log, string user, string amount, string now, string yes, string hour, string shard)
+            {
+                var many = inputTable is not null;
+                var at = log(usage.Property(nameof(UsageLog.CreatedAt)));
+                var price = log(usage.Property(nameof(UsageLog.Price)));
+                var from = many ? $"{debited} JOIN {input} ON {input}.{ordinal} = {debited}.{ordinal}" : debited;
+                var laterThanUse = $"{debited}.{lastAlias} > {at}";
+                string Log(string name) => log(usage.Property(name));
+                var rollUpKey = $"{Log(nameof(UsageLog.Feature))}, {Log(nameof(UsageLog.Model))}, {Log(nameof(UsageLog.IsUnlimited))}, {shard}";
+                return $"WITH {(many ? $"{input} AS ({inputTable}), " : "")}"
+                    + $"{debited} AS (UPDATE {accounts.Table} SET {DebitTake(amount, now)}, {CountUse(at, amount, when: $"{nextExpiry} IS NULL")}"
+                    + (many ? $" FROM {input}" : "")
+                    + DebitWhere(user, amount, now, yes)
+                    + returning + (many ? $", {input}.{ordinal} AS {ordinal}" : "") + "),"
+                    + $" {later} AS (SELECT {(many ? $"{input}.{ordinal}, " : "")}l.{usesAlias}, l.{creditsAlias} FROM {from},"
+                    + $" LATERAL (SELECT COUNT(*) AS {usesAlias}, COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0) AS {creditsAlias}{LaterUses(user, at)}) l"
+                    + $"{taken} AND {laterThanUse}),"
+                    + $" {Name("charged")} AS (INSERT INTO {transactions.Table} ({ledgerColumnList})"
+                    + $" SELECT {string.Join(", ", transactionColumns.Select(c => c.Name == nameof(CreditTransaction.BalanceAfter) ? $"{debited}.{balanceAlias}" : ledger(c)))}"
+                    + $" FROM {from}{taken}),"
+                    + $" {Name("logged")} AS (INSERT INTO {usage.Table} ({usageColumnList}, {cumulativeUses}, {cumulativeCredits})"
+                    + $" SELECT {string.Join(", ", UsageColumns.Select(log))}, {debited}.{usesAlias} - COALESCE({later}.{usesAlias}, 0), {debited}.{creditsAlias} - COALESCE({later}.{creditsAlias}, 0)"
+                    + $" FROM {from} LEFT JOIN {later} ON {(many ? $"{later}.{ordinal} = {debited}.{ordinal}" : "TRUE")}{taken}),"
+                    + $" {Name("moved")} AS ({ShiftLaterUses(user, at, amount, $" FROM {from}")} AND {debited}.{expiryAlias} IS NULL AND {laterThanUse}),"
+                    + $" {Name("rolled")} AS ({RollUp(hours, many
+                        ? $"SELECT {hour}, {rollUpKey}, COUNT(*), SUM({amount}), SUM({price}) FROM {from}{taken} GROUP BY {rollUpKey}"
+                        : $"SELECT {hour}, {rollUpKey}, 1, {amount}, {price} FROM {from}{taken}")})"
+                    + $" SELECT {(many ? $"{ordinal}, " : "")}{balanceAlias}, {expiryAlias} FROM {debited}";
+            }
+
+            // One deduction: {0} user id, {1} amount, {2} now, {3} true, then the ledger row's columns but its balance,
+            // then the usage log's, then the hour start and the shard.
+            var next = 4;
+            var ledgerValues = ledgerColumns.ToDictionary(c => c, _ => $"{{{next++}}}");
+            var firstUsage = next;
+            string P(IProperty column) => $"{{{firstUsage + Array.IndexOf(UsageColumns, column)}}}";
             DebitAndAppend = Statement(
-                $"WITH {debited} AS (UPDATE {accounts.Table} SET {debitTake}, {CountUse(at, "{1}", when: $"{nextExpiry} IS NULL")}"
-                + debitWhere
-                + $" RETURNING {balance} AS {balanceAlias}, {nextExpiry} AS {expiryAlias}, {usageCount} AS {usesAlias}, {usageCredits} AS {creditsAlias}),"
-                + $" {later} AS (SELECT COUNT(*) AS {usesAlias}, COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0) AS {creditsAlias}{LaterUses("{0}", at)}),"
-                + $" {helper.DelimitIdentifier("charged")} AS (INSERT INTO {transactions.Table} ({string.Join(", ", transactionColumns.Select(c => transactions.Column(c.Name)))})"
-                + $" SELECT {transactionSelect} FROM {debited}{taken}),"
-                + $" {helper.DelimitIdentifier("logged")} AS (INSERT INTO {usage.Table} ({usageColumnList}, {cumulativeUses}, {cumulativeCredits})"
-                + $" SELECT {string.Join(", ", UsageColumns.Select(c => P(c.Name)))}, {debited}.{usesAlias} - {later}.{usesAlias}, {debited}.{creditsAlias} - {later}.{creditsAlias}"
-                + $" FROM {debited}, {later}{taken}),"
-                + $" {helper.DelimitIdentifier("moved")} AS ({ShiftLaterUses("{0}", at, "{1}")} AND EXISTS (SELECT 1 FROM {debited}{taken})),"
-                + $" {helper.DelimitIdentifier("rolled")} AS ({RollUp(hours,
-                    $"SELECT {{{hour}}}, {P(nameof(UsageLog.Feature))}, {P(nameof(UsageLog.Model))}, {P(nameof(UsageLog.IsUnlimited))}, {{{hour + 1}}}, 1, {{1}}, {P(nameof(UsageLog.Price))} FROM {debited}{taken}")})"
-                + $" SELECT {balanceAlias}, {expiryAlias} FROM {debited}",
+                Deduction(null, c => ledgerValues[c], P, "{0}", "{1}", "{2}", "{3}", $"{{{firstUsage + UsageColumns.Length}}}", $"{{{firstUsage + UsageColumns.Length + 1}}}"),
                 [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
                  accounts.Property(nameof(CreditAccount.UpdatedAt)), users.Property(nameof(CreditUser.IsAdmin)),
                  .. ledgerColumns, .. UsageColumns, .. hourColumns]);
+
+            // Many deductions of different users: {0} true, {1} the hour start, then one array per column of
+            // ManyInputs (the ledger rows' columns but their balance, the usage logs' columns but their ledger row,
+            // which is the ledger row's id), then the shards; unnest reads them as a table. Each deduction is the same
+            // writes as above; the roll-up gets one upsert per row it touches. The result has each debited deduction's
+            // ordinal (1-based) with its balance and next expiry.
+            var logTransaction = usage.Property(nameof(UsageLog.TransactionId));
+            ManyInputs = [.. ledgerColumns, .. UsageColumns.Where(c => c != logTransaction)];
+            var columnNames = ManyInputs.Select((c, i) => (c, Name("c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToDictionary(p => p.c, p => p.Item2);
+            string Column(IProperty column) => $"{input}.{columnNames[column == logTransaction ? ledgerColumns.Single(c => c.Name == nameof(CreditTransaction.Id)) : column]}";
+            var shardName = Name("shard");
+            var arrays = string.Join(", ", Enumerable.Range(2, ManyInputs.Length + 1).Select(i => $"{{{i}}}"));
+            var typeMappings = db.GetService<IRelationalTypeMappingSource>();
+            DebitAndAppendMany = Statement(
+                Deduction($"SELECT * FROM unnest({arrays}) WITH ORDINALITY AS i({string.Join(", ", ManyInputs.Select(c => columnNames[c]))}, {shardName}, {ordinal})",
+                    Column, Column, Column(usage.Property(nameof(UsageLog.UserId))), Column(usage.Property(nameof(UsageLog.CreditsUsed))),
+                    Column(usage.Property(nameof(UsageLog.CreatedAt))), "{0}", "{1}", $"{input}.{shardName}"),
+                [users.Property(nameof(CreditUser.IsAdmin)), hourColumns[0], .. ManyInputs, hourColumns[1]],
+                [null, null, .. ManyInputs.Select(c => ArrayMapping(typeMappings, c)), typeMappings.FindMapping(typeof(int[]))]);
+            LimitBatchLockWait = Statement($"SET LOCAL lock_timeout = {(int)BatchLockWait.TotalMilliseconds}", []);
         }
     }
 
@@ -223,6 +272,17 @@ internal sealed class CreditLedgerSql
     /// result), then <see cref="UsageColumns"/>, then the hour start and the shard.
     /// </summary>
     public SqlStatement? DebitAndAppend { get; }
+
+    /// <summary>
+    /// Charged deductions of different users as one statement, where the database can (PostgreSQL); otherwise
+    /// <see langword="null"/>. Parameters: true, the hour start, one array per <see cref="ManyInputs"/> column (the
+    /// values as the provider stores them), then the shards. Returns the ordinal (1-based), balance and next expiry of
+    /// each deduction that took its credits (see <see cref="DebitAndAppend"/> for what a next expiry means).
+    /// </summary>
+    public SqlStatement? DebitAndAppendMany { get; }
+
+    /// <summary>The ledger row and usage log columns whose values <see cref="DebitAndAppendMany"/> takes as arrays, in order.</summary>
+    public IProperty[] ManyInputs { get; } = [];
 
     private readonly SqlStatement[] usageStatements;
 
@@ -244,21 +304,32 @@ internal sealed class CreditLedgerSql
     public IProperty[] UsageColumns { get; }
 
     /// <summary>
-    /// The roll-up's shards per hour, feature and model: 16 on PostgreSQL (row locks), 1 on SQLite (one writer at a
+    /// The roll-up's shards per hour, feature and model: 64 on PostgreSQL (row locks), 1 on SQLite (one writer at a
     /// time anyway), 0 when the roll-up is not written (SQL Server, whose dialect has no upsert; its reports read the
     /// usage logs).
     /// </summary>
     public int UsageHourShards { get; }
 
     /// <summary>
-    /// Lanes of the deduction batcher (<see cref="CreditDeductionBatcher"/>): one per roll-up shard, so a lane's
-    /// transactions touch only their own shard's roll-up rows. SQLite has one (one writer at a time anyway). Where the
-    /// roll-up is not written, as many as the shards elsewhere. A lane writes only while it has deductions queued, so
-    /// this bounds the transactions in flight, not the connections held; many lanes let concurrent callers for
-    /// different users rarely share one (and wait for each other), while one user's callers always do (and share
-    /// commits).
+    /// Lanes of the deduction batcher (<see cref="CreditDeductionBatcher"/>). One where deductions of many users run as
+    /// one statement (PostgreSQL): the fewer the lanes, the larger the batches, and a batch costs little more than one
+    /// deduction, so one writer with everything queued behind it does the most work per CPU second. One on SQLite (one
+    /// writer at a time anyway). Elsewhere (no roll-up, one statement per deduction) one per roll-up shard, so concurrent
+    /// callers for different users rarely share one. A lane writes only while it has deductions queued, so this bounds
+    /// the transactions in flight, not the connections held. One user's callers always share a lane (and commits).
     /// </summary>
-    public int DeductionLanes => UsageHourShards == 0 ? CreditUsageHour.Shards : UsageHourShards;
+    public int DeductionLanes => DebitAndAppendMany is not null || UsageHourShards == 1 ? 1 : CreditUsageHour.Shards;
+
+    /// <summary>
+    /// Bounds how long a batch's statements wait for a row lock (PostgreSQL: <c>SET LOCAL lock_timeout</c>); null where
+    /// there is no such setting. A batch blocked by another transaction (a host's, holding an account it touches) would
+    /// hold up every deduction queued behind it; instead it fails after <see cref="BatchLockWait"/> and its deductions
+    /// run alone, where only the blocked one waits.
+    /// </summary>
+    public SqlStatement? LimitBatchLockWait { get; }
+
+    /// <summary>The longest a batch waits for a row lock before its deductions run alone.</summary>
+    public static readonly TimeSpan BatchLockWait = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The command that appends a usage log (after its ledger row, if any) with its running totals (charged uses) and
@@ -279,6 +350,42 @@ internal sealed class CreditLedgerSql
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = columns[i].GetGetter().GetClrValueUsingContainingEntity(entity);
+        }
+
+        return values;
+    }
+
+    /// <summary>The mapping of an array of the values of <paramref name="column"/> as the provider stores them.</summary>
+    private static RelationalTypeMapping ArrayMapping(IRelationalTypeMappingSource mappings, IProperty column)
+    {
+        var mapping = column.GetRelationalTypeMapping();
+        var element = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+        if (column.IsNullable && element.IsValueType && Nullable.GetUnderlyingType(element) is null)
+        {
+            element = typeof(Nullable<>).MakeGenericType(element);
+        }
+
+        return mappings.FindMapping(element.MakeArrayType())
+            ?? throw new InvalidOperationException($"The provider has no array mapping for {element.Name} ({column.Name}).");
+    }
+
+    /// <summary>The values of <paramref name="column"/> of <paramref name="entities"/> as one array of their provider values.</summary>
+    public static Array ArrayOf(IProperty column, IReadOnlyList<object> entities)
+    {
+        var mapping = column.GetRelationalTypeMapping();
+        var converter = mapping.Converter;
+        var element = converter?.ProviderClrType ?? mapping.ClrType;
+        if (column.IsNullable && element.IsValueType && Nullable.GetUnderlyingType(element) is null)
+        {
+            element = typeof(Nullable<>).MakeGenericType(element);
+        }
+
+        var values = Array.CreateInstance(element, entities.Count);
+        var getter = column.GetGetter();
+        for (var i = 0; i < entities.Count; i++)
+        {
+            var value = getter.GetClrValueUsingContainingEntity(entities[i]);
+            values.SetValue(converter is null || value is null ? value : converter.ConvertToProvider(value), i);
         }
 
         return values;
@@ -356,14 +463,21 @@ internal sealed class SqlStatement
     public IRelationalCommandTemplate Command { get; }
 
     /// <summary>Builds the command from a text with EF <c>{n}</c> placeholders.</summary>
-    public static SqlStatement Create(string text, IReadOnlyList<IProperty> parameters, ISqlGenerationHelper helper, IRelationalCommandBuilderFactory factory)
+    /// <param name="text">The SQL.</param>
+    /// <param name="parameters">The model property of each placeholder.</param>
+    /// <param name="helper">The provider's SQL generation.</param>
+    /// <param name="factory">The provider's command builder.</param>
+    /// <param name="mappings">Where not null, the mapping that binds the placeholder instead of its property's (an array of its values).</param>
+    public static SqlStatement Create(string text, IReadOnlyList<IProperty> parameters, ISqlGenerationHelper helper, IRelationalCommandBuilderFactory factory,
+        IReadOnlyList<RelationalTypeMapping?>? mappings = null)
     {
         var names = new string[parameters.Count];
         var builder = factory.Create();
         for (var i = 0; i < parameters.Count; i++)
         {
             names[i] = "mf" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            builder.AddParameter(names[i], helper.GenerateParameterName(names[i]), parameters[i].GetRelationalTypeMapping(), parameters[i].IsNullable);
+            var mapping = mappings?[i];
+            builder.AddParameter(names[i], helper.GenerateParameterName(names[i]), mapping ?? parameters[i].GetRelationalTypeMapping(), mapping is null && parameters[i].IsNullable);
         }
 
         var sql = System.Text.RegularExpressions.Regex.Replace(text, @"\{(\d+)\}",

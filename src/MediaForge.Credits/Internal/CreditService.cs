@@ -368,11 +368,27 @@ internal sealed partial class CreditService(
         var scope = await Ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            for (var i = 0; i < batch.Count; i++)
+            try
+            {
+                await Ledger.LimitBatchLockWaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                return new DeductionBatchOutcome(null, 0, exception);
+            }
+
+            foreach (var round in Rounds(batch))
             {
                 try
                 {
-                    outcomes[i] = await ApplyDeductionAsync(batch[i], cancellationToken).ConfigureAwait(false);
+                    if (round.Count > 1)
+                    {
+                        await ApplyDeductionsAsync(batch, round, outcomes, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        outcomes[round[0]] = await ApplyDeductionAsync(batch[round[0]], cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception exception)
                 {
@@ -381,7 +397,9 @@ internal sealed partial class CreditService(
                         LogBatchRolledBack(batch.Count, exception.Message);
                     }
 
-                    return new DeductionBatchOutcome(null, i, exception);
+                    // Which deduction of a round failed is not known: its first stands for it (a database error sends
+                    // them all to run alone anyway).
+                    return new DeductionBatchOutcome(null, round[0], exception);
                 }
             }
 
@@ -404,6 +422,43 @@ internal sealed partial class CreditService(
     }
 
     /// <summary>
+    /// The batch's deductions in the order they run: where the ledger takes deductions of many users in one statement,
+    /// in rounds of different users (a user's n-th deduction in round n, so each user's keep their order); otherwise
+    /// one at a time.
+    /// </summary>
+    private IEnumerable<IReadOnlyList<int>> Rounds(IReadOnlyList<DeductionRequest> batch)
+    {
+        if (!Ledger.CanDebitAndAppendMany || batch.Count < 2)
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                yield return [i];
+            }
+
+            yield break;
+        }
+
+        var rounds = new List<List<int>>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var round = seen.TryGetValue(batch[i].UserId, out var previous) ? previous + 1 : 0;
+            seen[batch[i].UserId] = round;
+            if (round == rounds.Count)
+            {
+                rounds.Add([]);
+            }
+
+            rounds[round].Add(i);
+        }
+
+        foreach (var round in rounds)
+        {
+            yield return round;
+        }
+    }
+
+    /// <summary>
     /// The statements of one deduction inside an open transaction: the conditional debit (after writing lapses it
     /// found, if it was refused), the lots it consumes, the ledger row and the usage log. Logs nothing: the caller
     /// reports the outcome once the transaction has committed.
@@ -411,7 +466,55 @@ internal sealed partial class CreditService(
     private async Task<DeductionOutcome> ApplyDeductionAsync(DeductionRequest usage, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var unlimited = IsConfiguredAdmin(usage.UserId);
+        var (row, charge) = UsageRows(usage, now);
+        if (IsConfiguredAdmin(usage.UserId))
+        {
+            return await ApplyUnlimitedAsync(usage, row, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        // One statement where the database can: debit, ledger row and usage log (unless lots must be consumed first).
+        var appended = Ledger.CanDebitAndAppend;
+        var debited = appended
+            ? await Ledger.TryDebitAndAppendAsync(charge, row, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
+            : await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        return await FinishDeductionAsync(usage, row, charge, now, debited, appended, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="ApplyDeductionAsync"/> for deductions of different users, with one statement for all their first
+    /// debits (see <see cref="CreditLedger.TryDebitAndAppendManyAsync"/>); each one refused there, or with lots to
+    /// consume, goes on as it would alone. Configured admins run alone.
+    /// </summary>
+    private async Task ApplyDeductionsAsync(IReadOnlyList<DeductionRequest> batch, IReadOnlyList<int> members, DeductionOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var charged = new List<int>(members.Count);
+        var rows = new List<UsageLog>(members.Count);
+        var charges = new List<CreditTransaction>(members.Count);
+        foreach (var i in members)
+        {
+            if (IsConfiguredAdmin(batch[i].UserId))
+            {
+                outcomes[i] = await ApplyDeductionAsync(batch[i], cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var (row, charge) = UsageRows(batch[i], now);
+            charged.Add(i);
+            rows.Add(row);
+            charges.Add(charge);
+        }
+
+        var debits = await Ledger.TryDebitAndAppendManyAsync(charges, rows, cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < charged.Count; k++)
+        {
+            outcomes[charged[k]] = await FinishDeductionAsync(batch[charged[k]], rows[k], charges[k], now, debits[k], appended: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The usage log and ledger row of a charged deduction at <paramref name="now"/>.</summary>
+    private (UsageLog Row, CreditTransaction Charge) UsageRows(DeductionRequest usage, DateTimeOffset now)
+    {
         var row = new UsageLog
         {
             Id = Guid.CreateVersion7(now),
@@ -438,72 +541,78 @@ internal sealed partial class CreditService(
             CreatedAt = row.CreatedAt,
         };
         row.TransactionId = charge.Id;
+        return (row, charge);
+    }
 
-        if (!unlimited)
+    /// <summary>
+    /// A deduction after its first debit: <paramref name="debited"/> is its outcome (<see langword="null"/>: refused),
+    /// <paramref name="appended"/> whether that statement also appended the rows when it took the credits without lots.
+    /// </summary>
+    private async Task<DeductionOutcome> FinishDeductionAsync(DeductionRequest usage, UsageLog row, CreditTransaction charge, DateTimeOffset now,
+        LedgerBalance? debited, bool appended, CancellationToken cancellationToken)
+    {
+        var account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
+        var wroteLapses = debited is null && !account.IsAdmin && await WriteLapsesAsync(usage.UserId, account, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        if (wroteLapses)
         {
-            // One statement where the database can: debit, ledger row and usage log (unless lots must be consumed first).
-            var appended = Ledger.CanDebitAndAppend;
-            var debited = appended
-                ? await Ledger.TryDebitAndAppendAsync(charge, row, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
-                : await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-            var account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
-            var wroteLapses = debited is null && !account.IsAdmin && await WriteLapsesAsync(usage.UserId, account, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-            if (wroteLapses)
-            {
-                appended = false;
-                debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-                account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
-            }
-
-            if (debited is not null)
-            {
-                charge.BalanceAfter = debited.Balance;
-                if (debited.NextExpiryAt is not null)
-                {
-                    appended = false;
-                    await CreditLots.ConsumeAsync(db, usage.UserId, usage.Price, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (!appended)
-                {
-                    await Ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
-                }
-
-                return Charged(row, charge);
-            }
-
-            if (!account.IsAdmin)
-            {
-                // Lapses just written are kept (committed) even though the deduction itself is refused.
-                return new DeductionOutcome(usage, wroteLapses, account.Available, new CreditDeductionResult
-                {
-                    Success = false,
-                    CreditsDeducted = 0,
-                    RemainingBalance = account.Balance,
-                    Error = CreditDeductionError.InsufficientCredits,
-                });
-            }
+            appended = false;
+            debited = await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
         }
 
-        // Unlimited (admin): the usage is logged, nothing is charged.
+        if (debited is not null)
+        {
+            charge.BalanceAfter = debited.Balance;
+            if (debited.NextExpiryAt is not null)
+            {
+                appended = false;
+                await CreditLots.ConsumeAsync(db, usage.UserId, usage.Price, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!appended)
+            {
+                await Ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Charged(usage, row, charge);
+        }
+
+        if (!account.IsAdmin)
+        {
+            // Lapses just written are kept (committed) even though the deduction itself is refused.
+            return new DeductionOutcome(usage, wroteLapses, account.Available, new CreditDeductionResult
+            {
+                Success = false,
+                CreditsDeducted = 0,
+                RemainingBalance = account.Balance,
+                Error = CreditDeductionError.InsufficientCredits,
+            });
+        }
+
+        return await ApplyUnlimitedAsync(usage, row, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Unlimited (admin): the usage is logged, nothing is charged.</summary>
+    private async Task<DeductionOutcome> ApplyUnlimitedAsync(DeductionRequest usage, UsageLog row, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await Ledger.EnsureAccountAsync(usage.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
         row.CreditsUsed = 0;
         row.IsUnlimited = true;
         row.TransactionId = null;
         await Ledger.AppendAsync(null, row, cancellationToken).ConfigureAwait(false);
-        return Charged(row, null, (await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false)).Balance);
-
-        DeductionOutcome Charged(UsageLog logged, CreditTransaction? ledgerRow, long? balance = null) =>
-            new(usage, true, 0, new CreditDeductionResult
-            {
-                Success = true,
-                CreditsDeducted = logged.CreditsUsed,
-                RemainingBalance = balance ?? ledgerRow!.BalanceAfter,
-                Error = CreditDeductionError.None,
-                TransactionId = ledgerRow?.Id,
-                UsageLogId = logged.Id,
-            });
+        return Charged(usage, row, null, (await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false)).Balance);
     }
+
+    private static DeductionOutcome Charged(DeductionRequest usage, UsageLog logged, CreditTransaction? ledgerRow, long? balance = null) =>
+        new(usage, true, 0, new CreditDeductionResult
+        {
+            Success = true,
+            CreditsDeducted = logged.CreditsUsed,
+            RemainingBalance = balance ?? ledgerRow!.BalanceAfter,
+            Error = CreditDeductionError.None,
+            TransactionId = ledgerRow?.Id,
+            UsageLogId = logged.Id,
+        });
 
     /// <summary>Logs and counts a deduction whose transaction has ended.</summary>
     private void Report(DeductionOutcome outcome)

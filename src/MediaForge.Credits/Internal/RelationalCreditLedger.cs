@@ -54,6 +54,58 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         return QueryBalanceAsync(statement, values, cancellationToken);
     }
 
+    public override Task LimitBatchLockWaitAsync(CancellationToken cancellationToken) =>
+        sql.LimitBatchLockWait is { } statement ? ExecuteAsync(statement, [], cancellationToken) : Task.CompletedTask;
+
+    public override bool CanDebitAndAppendMany => sql.DebitAndAppendMany is not null;
+
+    public override async Task<LedgerBalance?[]> TryDebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
+    {
+        var statement = sql.DebitAndAppendMany!;
+        var inputs = sql.ManyInputs;
+        var values = new object?[inputs.Length + 3];
+        values[0] = true;
+        values[1] = CreditUsageHour.HourOf(usages[0].CreatedAt);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            values[i + 2] = CreditLedgerSql.ArrayOf(inputs[i], inputs[i].DeclaringType.ClrType == typeof(UsageLog) ? usages : charges);
+        }
+
+        var shards = new int[usages.Count];
+        for (var i = 0; i < shards.Length; i++)
+        {
+            shards[i] = CreditUsageHour.ShardOf(usages[i].UserId, sql.UsageHourShards);
+        }
+
+        values[^1] = shards;
+        var balances = new LedgerBalance?[usages.Count];
+        using var critical = concurrency.EnterCriticalSection();
+        var command = connection.RentCommand();
+        try
+        {
+            command.PopulateFrom(statement.Command);
+            var reader = await command.ExecuteReaderAsync(Parameters(statement, values, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var row = reader.DbDataReader;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    balances[row.GetFieldValue<long>(0) - 1] = new LedgerBalance
+                    {
+                        Balance = row.GetFieldValue<long>(1),
+                        NextExpiryAt = row.IsDBNull(2) ? null : row.GetFieldValue<DateTime>(2),
+                    };
+                }
+            }
+        }
+        finally
+        {
+            connection.ReturnCommand(command);
+        }
+
+        return balances;
+    }
+
     public override Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
         QueryBalanceAsync(sql.Credit, [userId, amount, now], cancellationToken);
 

@@ -2,7 +2,11 @@ using System.Data.Common;
 using MediaForge.Credits.Internal;
 using MediaForge.Credits.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Torture;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Ledger;
@@ -15,7 +19,7 @@ namespace MediaForge.Credits.Tests.Ledger;
 public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Deductions_QueuedWhileAnotherIsWritten_CommitTogetherInOneTransaction()
@@ -33,6 +37,56 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
         Assert.Equal(2, probe.Commits);
         Assert.Equal(Enumerable.Range(0, 11).Select(i => 300L - 3 * (i + 1)).Order(), results.Select(r => r.RemainingBalance).Order());
         Assert.Equal((267L, 267L, 12), await database.ReadLedgerAsync(user, services));
+    }
+
+    [Fact]
+    public async Task QueuedDeductionsOfDifferentUsers_CommitTogether_EachWithItsOwnOutcome()
+    {
+        // An hour of its own, so the roll-up rows of that hour are this test's.
+        var time = new FakeTimeProvider(new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(100_000)).AddMinutes(30));
+        string[] rich = ["rich0", "rich1", "rich2"], poor = ["poor0", "poor1"];
+        var (holder, probe, services) = await StartAsync(credits: 300, time: time, seed: async (credits, user) =>
+        {
+            foreach (var name in rich)
+            {
+                await credits.AddCreditsAsync(user + name, 300, CreditTransactionType.Purchase, "credits");
+            }
+
+            foreach (var name in poor)
+            {
+                await credits.AddCreditsAsync(user + name, 2, CreditTransactionType.Purchase, "credits");
+            }
+
+            await credits.AddExpiringCreditsAsync(user + "lots", 10, CreditTransactionType.Bonus, "expiring", time.GetUtcNow().AddDays(1));
+            await database.FlagAdminAsync(user + "admin");
+        });
+
+        var first = Deduct(services, holder, "job-0");
+        await probe.HeldAsync();
+        string[] names = [.. rich, .. poor, "lots", "admin", "rich0"];
+        var queued = names.Select((name, i) => (Name: name, Task: Deduct(services, holder + name, "job-" + i))).ToList();
+        await QueuedAsync(services, names.Length);
+        probe.Release();
+        await first.WaitAsync(Patience);
+        var results = await Task.WhenAll(queued.Select(q => q.Task)).WaitAsync(Patience);
+
+        Assert.Equal(2, probe.Commits);
+        Assert.Equal([297, 297, 297, 2, 2, 7, 0, 294], results.Select(r => r.RemainingBalance));
+        Assert.Equal([true, true, true, false, false, true, true, true], results.Select(r => r.Success));
+        Assert.Equal([3, 3, 3, 0, 0, 3, 0, 3], results.Select(r => r.CreditsDeducted));
+        Assert.Equal((294L, 294L, 3), await database.ReadLedgerAsync(holder + "rich0", services));
+        Assert.True((await database.AuditAsync(holder)).IsConsistent);
+        await database.WithContextAsync(async db =>
+        {
+            var logs = await db.UsageLogs.Where(u => u.UserId.StartsWith(holder)).ToListAsync();
+            Assert.Equal(7, logs.Count);
+            Assert.Equal([1, 2], logs.Where(u => u.UserId == holder + "rich0").Select(u => u.CumulativeUses ?? 0).Order());
+            Assert.Equal(1, await db.Accounts.Where(a => a.UserId == holder + "lots").Select(a => a.UsageCount).SingleAsync());
+            Assert.Equal(7, await db.Set<CreditGrant>().Where(g => g.UserId == holder + "lots").SumAsync(g => g.Remaining));
+            var hour = CreditUsageHour.HourOf(time.GetUtcNow().UtcDateTime);
+            var rolledUp = await db.Set<CreditUsageHour>().Where(h => h.HourStart == hour && !h.IsUnlimited).SumAsync(h => h.Credits);
+            Assert.Equal(logs.Where(u => !u.IsUnlimited).Sum(u => u.CreditsUsed), rolledUp);
+        });
     }
 
     [Fact]
@@ -102,23 +156,25 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
         Assert.Equal((297L, 297L, 2), await database.ReadLedgerAsync(user, services));
     }
 
-    private async Task<(string User, TransactionProbe Probe, ServiceProvider Services)> StartAsync(long credits, bool coalesce = true,
-        string? failKey = null, bool hold = true)
+    private protected async Task<(string User, TransactionProbe Probe, ServiceProvider Services)> StartAsync(long credits, bool coalesce = true,
+        string? failKey = null, bool hold = true, TimeProvider? time = null, Func<ICreditService, string, Task>? seed = null)
     {
         var user = "batch_" + Guid.NewGuid().ToString("N");
         var probe = new TransactionProbe(user, failKey, hold);
-        var services = database.BuildServices(database.ConnectionString, o => o.CoalesceDeductions = coalesce,
+        var services = database.BuildServices(database.ConnectionString, o => o.CoalesceDeductions = coalesce, time,
             configureContext: o => o.AddInterceptors(probe, probe.Commands));
         await using (var scope = services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ICreditService>().AddCreditsAsync(user, credits, CreditTransactionType.Purchase, "credits");
+            var service = scope.ServiceProvider.GetRequiredService<ICreditService>();
+            await service.AddCreditsAsync(user, credits, CreditTransactionType.Purchase, "credits");
+            await (seed?.Invoke(service, user) ?? Task.CompletedTask);
         }
 
         probe.Arm();
         return (user, probe, services);
     }
 
-    private static async Task<CreditDeductionResult> Deduct(IServiceProvider services, string user, string key, CancellationToken cancellationToken = default)
+    private protected static async Task<CreditDeductionResult> Deduct(IServiceProvider services, string user, string key, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ICreditService>()
@@ -139,7 +195,7 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
     /// Once armed: counts the user's committed transactions, holds the first balance update until released (unless
     /// told not to), and fails the ledger insert that carries <c>failKey</c>.
     /// </summary>
-    private sealed class TransactionProbe(string user, string? failKey, bool hold) : DbTransactionInterceptor
+    private protected sealed class TransactionProbe(string user, string? failKey, bool hold) : DbTransactionInterceptor
     {
         private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly SemaphoreSlim gate = new(0);
@@ -207,4 +263,33 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
 
 public sealed class SqliteCoalescedDeductionTests(SqliteCreditsDatabase database) : CoalescedDeductionTests<SqliteCreditsDatabase>(database);
 
-public sealed class PostgresCoalescedDeductionTests(PostgresCreditsDatabase database) : CoalescedDeductionTests<PostgresCreditsDatabase>(database);
+public sealed class PostgresCoalescedDeductionTests(PostgresCreditsDatabase database) : CoalescedDeductionTests<PostgresCreditsDatabase>(database)
+{
+    [Fact]
+    public async Task BatchBlockedByAnotherTransaction_GivesUp_AndDeductionsQueuedBehindItGoThrough()
+    {
+        var (blocked, _, services) = await StartAsync(credits: 300, hold: false, seed: (credits, user) =>
+            credits.AddCreditsAsync(user + "_free", 300, CreditTransactionType.Purchase, "credits"));
+        await using var host = services.CreateAsyncScope();
+        var db = host.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM credits WHERE user_id = {blocked} FOR UPDATE");
+
+        var waiting = Deduct(services, blocked, "job-blocked");
+        using (var deadline = new CancellationTokenSource(Patience))
+        {
+            // The blocked deduction's batch is waiting for the row lock.
+            while (await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").SingleAsync() == 0)
+            {
+                await Task.Delay(5, deadline.Token);
+            }
+        }
+
+        var free = await Deduct(services, blocked + "_free", "job-free").WaitAsync(Patience);
+
+        Assert.True(free.Success);
+        Assert.False(waiting.IsCompleted);
+        await transaction.CommitAsync();
+        Assert.Equal(297, (await waiting.WaitAsync(Patience)).RemainingBalance);
+    }
+}
