@@ -179,6 +179,40 @@ internal sealed class CreditLedgerSql
             : Statement(UsageText(0, charged), [.. UsageColumns, .. hourColumns]);
         usageStatements = [UsageStatement(false, false), UsageStatement(false, true), UsageStatement(true, false), UsageStatement(true, true)];
 
+        // SQLite: deductions of different users in two commands whose text depends on how many (SQLite prepares every
+        // command it runs anyway): one UPDATE ... FROM a VALUES list of users and amounts, counting each use unless
+        // the account has lots or a use timed after this one (then the caller appends that one alone, as after a
+        // plain debit), returning each account's figures and whether the use was counted; then one command appending
+        // the counted ones: their ledger rows, their usage logs with running totals from the counters, the roll-up.
+        if (UsageHourShards == 1)
+        {
+            var deductions = helper.DelimitIdentifier("deductions");
+            var (deductionUser, deductionAmount) = (helper.DelimitIdentifier("user"), helper.DelimitIdentifier("amount"));
+            var counted = $"{nextExpiry} IS NULL AND ({lastUsage} IS NULL OR {lastUsage} <= {{1}})";
+            debitMany = count => Statement(
+                $"WITH {deductions} ({deductionUser}, {deductionAmount}) AS (VALUES {string.Join(", ", Enumerable.Range(0, count).Select(i => $"({{{2 + 2 * i}}}, {{{3 + 2 * i}}})"))})"
+                + $" UPDATE {accounts.Table} SET {DebitTake($"{deductions}.{deductionAmount}", "{1}")}, {CountUse("{1}", $"{deductions}.{deductionAmount}", counted)}"
+                + $" FROM {deductions}{DebitWhere($"{deductions}.{deductionUser}", $"{deductions}.{deductionAmount}", "{1}", "{0}")}"
+                + $" RETURNING {accountUser}, {balance}, {nextExpiry}, {usageCount}, {usageCredits}, CASE WHEN {nextExpiry} IS NULL AND {lastUsage} = {{1}} THEN 1 ELSE 0 END",
+                [users.Property(nameof(CreditUser.IsAdmin)), accounts.Property(nameof(CreditAccount.UpdatedAt)),
+                 .. Enumerable.Range(0, count).SelectMany(_ => new[] { accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)) })]);
+
+            IProperty[] row = [.. transactionColumns, .. UsageColumns, usage.Property(nameof(UsageLog.CumulativeUses)), usage.Property(nameof(UsageLog.CumulativeCredits)), .. hourColumns];
+            AppendManyColumns = row;
+            appendMany = count =>
+            {
+                string Values(int first, int length) => $"({string.Join(", ", Enumerable.Range(first, length).Select(i => $"{{{i}}}"))})";
+                string Rows(Func<int, string> values) => string.Join(", ", Enumerable.Range(0, count).Select(i => values(i * row.Length)));
+                string P(int first, string name) => $"{{{first + transactionColumns.Length + Array.FindIndex(UsageColumns, p => p.Name == name)}}}";
+                var hour = transactionColumns.Length + UsageColumns.Length + 2;
+                return Statement(
+                    $"{transactionText[..transactionText.IndexOf(" VALUES ", StringComparison.Ordinal)]} VALUES {Rows(first => Values(first, transactionColumns.Length))};"
+                    + $" INSERT INTO {usage.Table} ({usageColumnList}, {cumulativeUses}, {cumulativeCredits}) VALUES {Rows(first => Values(first + transactionColumns.Length, UsageColumns.Length + 2))};"
+                    + $" {RollUp(hours!, $"VALUES {Rows(first => $"({{{first + hour}}}, {P(first, nameof(UsageLog.Feature))}, {P(first, nameof(UsageLog.Model))}, {P(first, nameof(UsageLog.IsUnlimited))}, {{{first + hour + 1}}}, 1, {P(first, nameof(UsageLog.CreditsUsed))}, {P(first, nameof(UsageLog.Price))})")}")}",
+                    [.. Enumerable.Range(0, count).SelectMany(_ => row)]);
+            };
+        }
+
         // PostgreSQL: a whole charged deduction in one statement (one round trip), the same writes as Debit followed by
         // AppendUsage(true, true): the debit with the usage counters, the ledger row (its balance from the debit), the
         // usage log with its running totals, the shift of the user's rows timed after it, and the hour's roll-up. All
@@ -281,6 +315,27 @@ internal sealed class CreditLedgerSql
     /// </summary>
     public SqlStatement? DebitAndAppendMany { get; }
 
+    private readonly Func<int, SqlStatement>? debitMany, appendMany;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, SqlStatement> debitsMany = new(), appendsMany = new();
+
+    /// <summary>
+    /// SQLite: the debit of deductions of <paramref name="count"/> different users as one statement; otherwise
+    /// <see langword="null"/>. Parameters: true, now, then each deduction's user id and amount. Returns for each account
+    /// it debited: user id, balance, next expiry, usage count and credits (after the use), and 1 if the use was counted
+    /// (no lots and no use timed after it: the caller appends it with <see cref="AppendMany"/>), else 0 (the caller
+    /// appends it alone, as after <see cref="Debit"/>).
+    /// </summary>
+    public SqlStatement? DebitMany(int count) => debitMany is null ? null : debitsMany.GetOrAdd(count, debitMany);
+
+    /// <summary>
+    /// SQLite: the ledger rows, usage logs (with their running totals as values) and roll-up of <paramref name="count"/>
+    /// counted uses as one command. Parameters: <see cref="AppendManyColumns"/> for each use in turn.
+    /// </summary>
+    public SqlStatement AppendMany(int count) => appendsMany.GetOrAdd(count, appendMany!);
+
+    /// <summary>The values of one use in <see cref="AppendMany"/>: the ledger row's, the usage log's, its running totals, the hour start and the shard.</summary>
+    public IProperty[] AppendManyColumns { get; } = [];
+
     /// <summary>The ledger row and usage log columns whose values <see cref="DebitAndAppendMany"/> takes as arrays, in order.</summary>
     public IProperty[] ManyInputs { get; } = [];
 
@@ -318,7 +373,10 @@ internal sealed class CreditLedgerSql
     /// callers for different users rarely share one. A lane writes only while it has deductions queued, so this bounds
     /// the transactions in flight, not the connections held. One user's callers always share a lane (and commits).
     /// </summary>
-    public int DeductionLanes => DebitAndAppendMany is not null || UsageHourShards == 1 ? 1 : CreditUsageHour.Shards;
+    public int DeductionLanes => DebitAndAppendMany is not null || debitMany is not null ? 1 : CreditUsageHour.Shards;
+
+    /// <summary>Whether deductions of many users run as one statement (PostgreSQL, <see cref="DebitAndAppendMany"/>) or two (SQLite, <see cref="DebitMany"/>).</summary>
+    public bool DeductsMany => DebitAndAppendMany is not null || debitMany is not null;
 
     /// <summary>
     /// Bounds how long a batch's statements wait for a row lock (PostgreSQL: <c>SET LOCAL lock_timeout</c>); null where
@@ -430,6 +488,9 @@ internal sealed class LedgerBalance
     public long Balance { get; set; }
 
     public DateTime? NextExpiryAt { get; set; }
+
+    /// <summary>Whether the statement that took the credits also appended the ledger row and usage log.</summary>
+    public bool Appended { get; set; }
 }
 
 /// <summary>

@@ -472,10 +472,11 @@ internal sealed partial class CreditService(
             return await ApplyUnlimitedAsync(usage, row, now, cancellationToken).ConfigureAwait(false);
         }
 
-        // One statement where the database can: debit, ledger row and usage log (unless lots must be consumed first).
-        var appended = Ledger.CanDebitAndAppend;
-        var debited = appended
-            ? await Ledger.TryDebitAndAppendAsync(charge, row, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
+        // The fewest statements the database allows: debit, ledger row and usage log in one (PostgreSQL), or as a batch
+        // of one (SQLite: the debit counts the use, so the append needs no lookups), unless lots must be consumed first.
+        var appended = Ledger.CanDebitAndAppend || Ledger.CanDebitAndAppendMany;
+        var debited = Ledger.CanDebitAndAppend ? await Ledger.TryDebitAndAppendAsync(charge, row, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
+            : appended ? (await Ledger.TryDebitAndAppendManyAsync([charge], [row], cancellationToken).ConfigureAwait(false))[0]
             : await Ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
         return await FinishDeductionAsync(usage, row, charge, now, debited, appended, cancellationToken).ConfigureAwait(false);
     }
@@ -546,7 +547,8 @@ internal sealed partial class CreditService(
 
     /// <summary>
     /// A deduction after its first debit: <paramref name="debited"/> is its outcome (<see langword="null"/>: refused),
-    /// <paramref name="appended"/> whether that statement also appended the rows when it took the credits without lots.
+    /// <paramref name="appended"/> whether that statement appends the rows (then <see cref="LedgerBalance.Appended"/>
+    /// tells whether it did).
     /// </summary>
     private async Task<DeductionOutcome> FinishDeductionAsync(DeductionRequest usage, UsageLog row, CreditTransaction charge, DateTimeOffset now,
         LedgerBalance? debited, bool appended, CancellationToken cancellationToken)
@@ -565,11 +567,10 @@ internal sealed partial class CreditService(
             charge.BalanceAfter = debited.Balance;
             if (debited.NextExpiryAt is not null)
             {
-                appended = false;
                 await CreditLots.ConsumeAsync(db, usage.UserId, usage.Price, cancellationToken).ConfigureAwait(false);
             }
 
-            if (!appended)
+            if (!appended || !debited.Appended)
             {
                 await Ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
             }

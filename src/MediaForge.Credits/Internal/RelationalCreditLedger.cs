@@ -57,9 +57,89 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     public override Task LimitBatchLockWaitAsync(CancellationToken cancellationToken) =>
         sql.LimitBatchLockWait is { } statement ? ExecuteAsync(statement, [], cancellationToken) : Task.CompletedTask;
 
-    public override bool CanDebitAndAppendMany => sql.DebitAndAppendMany is not null;
+    public override bool CanDebitAndAppendMany => sql.DeductsMany;
 
-    public override async Task<LedgerBalance?[]> TryDebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
+    public override Task<LedgerBalance?[]> TryDebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken) =>
+        sql.DebitAndAppendMany is null ? DebitThenAppendManyAsync(charges, usages, cancellationToken) : DebitAndAppendManyAsync(charges, usages, cancellationToken);
+
+    // SQLite: the debits in one statement, then the counted uses' rows in one command.
+    private async Task<LedgerBalance?[]> DebitThenAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
+    {
+        var debit = sql.DebitMany(usages.Count)!;
+        var values = new object?[2 + 2 * usages.Count];
+        values[0] = true;
+        values[1] = usages[0].CreatedAt;
+        for (var i = 0; i < usages.Count; i++)
+        {
+            values[2 + 2 * i] = usages[i].UserId;
+            values[3 + 2 * i] = usages[i].CreditsUsed;
+        }
+
+        var debited = new Dictionary<string, (LedgerBalance Balance, long Uses, long Credits)>(usages.Count, StringComparer.Ordinal);
+        using (concurrency.EnterCriticalSection())
+        {
+            var command = connection.RentCommand();
+            try
+            {
+                command.PopulateFrom(debit.Command);
+                var reader = await command.ExecuteReaderAsync(Parameters(debit, values, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var row = reader.DbDataReader;
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var balance = new LedgerBalance
+                        {
+                            Balance = row.GetFieldValue<long>(1),
+                            NextExpiryAt = row.IsDBNull(2) ? null : row.GetFieldValue<DateTime>(2),
+                            Appended = row.GetFieldValue<long>(5) == 1,
+                        };
+                        debited[row.GetFieldValue<string>(0)] = (balance, row.GetFieldValue<long>(3), row.GetFieldValue<long>(4));
+                    }
+                }
+            }
+            finally
+            {
+                connection.ReturnCommand(command);
+            }
+        }
+
+        var balances = new LedgerBalance?[usages.Count];
+        var appended = new List<object?>(usages.Count * sql.AppendManyColumns.Length);
+        for (var i = 0; i < usages.Count; i++)
+        {
+            if (!debited.TryGetValue(usages[i].UserId, out var outcome))
+            {
+                continue;
+            }
+
+            balances[i] = outcome.Balance;
+            if (outcome.Balance.Appended)
+            {
+                charges[i].BalanceAfter = outcome.Balance.Balance;
+                usages[i].CumulativeUses = outcome.Uses;
+                usages[i].CumulativeCredits = outcome.Credits;
+                foreach (var column in sql.AppendManyColumns)
+                {
+                    appended.Add(column.DeclaringType.ClrType == typeof(UsageLog) ? column.GetGetter().GetClrValueUsingContainingEntity(usages[i])
+                        : column.DeclaringType.ClrType == typeof(CreditTransaction) ? column.GetGetter().GetClrValueUsingContainingEntity(charges[i])
+                        : column.Name == nameof(CreditUsageHour.HourStart) ? CreditUsageHour.HourOf(usages[i].CreatedAt)
+                        : CreditUsageHour.ShardOf(usages[i].UserId, sql.UsageHourShards));
+                }
+            }
+        }
+
+        if (appended.Count > 0)
+        {
+            var append = sql.AppendMany(appended.Count / sql.AppendManyColumns.Length);
+            await ExecuteAsync(append, [.. appended], cancellationToken).ConfigureAwait(false);
+        }
+
+        return balances;
+    }
+
+    // PostgreSQL: everything in one statement.
+    private async Task<LedgerBalance?[]> DebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
     {
         var statement = sql.DebitAndAppendMany!;
         var inputs = sql.ManyInputs;
@@ -90,11 +170,8 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
                 var row = reader.DbDataReader;
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    balances[row.GetFieldValue<long>(0) - 1] = new LedgerBalance
-                    {
-                        Balance = row.GetFieldValue<long>(1),
-                        NextExpiryAt = row.IsDBNull(2) ? null : row.GetFieldValue<DateTime>(2),
-                    };
+                    var expiry = row.IsDBNull(2) ? (DateTime?)null : row.GetFieldValue<DateTime>(2);
+                    balances[row.GetFieldValue<long>(0) - 1] = new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = expiry, Appended = expiry is null };
                 }
             }
         }
@@ -177,11 +254,9 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
                 }
 
                 var row = reader.DbDataReader;
-                return new LedgerBalance
-                {
-                    Balance = row.GetFieldValue<long>(0),
-                    NextExpiryAt = await row.IsDBNullAsync(1, cancellationToken).ConfigureAwait(false) ? null : row.GetFieldValue<DateTime>(1),
-                };
+                var expiry = await row.IsDBNullAsync(1, cancellationToken).ConfigureAwait(false) ? (DateTime?)null : row.GetFieldValue<DateTime>(1);
+                // Meaningful for DebitAndAppend only: it appends unless the account has lots.
+                return new LedgerBalance { Balance = row.GetFieldValue<long>(0), NextExpiryAt = expiry, Appended = expiry is null };
             }
         }
         finally

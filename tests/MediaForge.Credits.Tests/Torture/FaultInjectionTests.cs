@@ -185,7 +185,8 @@ public abstract class FaultInjectionTests<TDatabase>(TDatabase database) : IClas
         private void Observe(DbCommand command)
         {
             var text = InterceptedCommand.Text(command);
-            if (text.StartsWith("UPDATE credits ", StringComparison.Ordinal))
+            // SQLite's debit starts with the deductions it takes (WITH deductions AS (VALUES ...) UPDATE credits ...).
+            if (text.Contains("UPDATE credits ", StringComparison.Ordinal))
             {
                 SawBalanceUpdate = true;
             }
