@@ -86,9 +86,10 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
 
 - **library**: \`ICreditService.DeductCreditsAsync(user, "image-generation", "default")\` resolved from DI, one scope per
   call, \`AddDbContextPool<CreditsDbContext>\`, default options, so with group commit (\`CoalesceDeductions\`):
-  concurrent deductions share transactions (one lane on SQLite, 64 lanes by user on PostgreSQL). Each deduction is the
-  conditional \`UPDATE ... RETURNING\` plus one command appending the ledger row, the usage log with its running
-  totals, the account's usage counters and the hourly roll-up (on PostgreSQL all of it one \`WITH\` statement).
+  concurrent deductions share transactions (one writer per store). A batch runs in rounds of different users; a
+  round is one \`WITH\` statement over arrays of its deductions on PostgreSQL (debit, usage counters, ledger rows,
+  usage logs with running totals, hourly roll-up), and on SQLite one \`UPDATE ... FROM (VALUES ...) RETURNING\` (debit
+  and usage counters) plus one command appending the ledger rows, usage logs and roll-up with multi-row \`VALUES\`.
   **library + idempotency key** adds a unique key per call (one more query: the replay lookup).
 - **raw ADO.NET**: Microsoft.Data.Sqlite / Npgsql directly; one transaction (\`BEGIN IMMEDIATE\` on SQLite) with
   \`UPDATE credits SET balance = balance - @cost WHERE user_id = @u AND balance >= @cost RETURNING balance\` and one
@@ -107,8 +108,12 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
 - **HTTP**: one real host on Kestrel (127.0.0.1, random port) built as the README shows
   (\`AddMediaForgeCredits(configuration)\`, \`MapCreditEndpoints()\`), with a trivial authentication that takes \`sub\` from
   a header. \`GET /api/credits/balance\` is compared with a bare minimal-API endpoint in the same host, behind the same
-  authentication and authorization, that reads the one balance row with raw ADO.NET and returns it as JSON. The load
-  comes from one \`HttpClient\` in the same process (16 workers), so client, server and database share the two cores.
+  authentication and authorization, that reads the one balance row with raw ADO.NET and returns it as JSON. The host
+  only reads, so on SQLite neither its \`DbContext\` nor the bare endpoint's connection sets \`synchronous=FULL\` (a
+  write setting; the README's set-up has no interceptor): the library then reads the balance on a plain pooled
+  connection of its own, as it does by default on SQLite outside a transaction when the context has no interceptors.
+  The load comes from one \`HttpClient\` in the same process (16 workers), so client, server and database share the
+  two cores.
 
 ## Results
 
@@ -129,7 +134,9 @@ DOC
   deduction's; p99 values near 150 ms and above are writers waiting for the lock (Microsoft.Data.Sqlite retries a
   busy statement after a pause), not work.
 - On PostgreSQL with fsync on, the baselines' hot-user cells are bound by one WAL flush per commit under one row
-  lock; the library's one-user batches pay one flush for many deductions.
+  lock; the library's one-user batches pay one flush for many deductions. With 10,000 users, a round of a batch is
+  one statement for many deductions, so the library pays one statement's start-up, one round trip and one commit for
+  many of them, where each baseline pays them per deduction.
 - Two cores are shared by 16 workers, the .NET runtime and the PostgreSQL server, so client CPU (EF) shows up in
   throughput more than it would on a larger machine. Cells of one store run one after another, so anything else
   running on the machine moves single cells; compare ratios within one run, not across runs.

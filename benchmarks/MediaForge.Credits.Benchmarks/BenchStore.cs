@@ -22,6 +22,15 @@ internal abstract class BenchStore : IAsyncDisposable
     /// <summary>An open raw connection with the same per-connection settings EF gets.</summary>
     public abstract Task<DbConnection> OpenAsync();
 
+    /// <summary>
+    /// The provider for a host that only reads (the HTTP cell): as <see cref="UseProvider"/> but without per-connection
+    /// settings that only matter to writes (SQLite's <c>synchronous=FULL</c>), as a host set up by the README has none.
+    /// </summary>
+    public virtual void UseReadProvider(DbContextOptionsBuilder options) => UseProvider(options);
+
+    /// <summary>An open raw connection for reads: <see cref="OpenAsync"/> without settings that only matter to writes.</summary>
+    public virtual Task<DbConnection> OpenForReadsAsync() => OpenAsync();
+
     /// <summary>How a GUID is stored in this provider (EF stores TEXT on SQLite, uuid on PostgreSQL).</summary>
     protected abstract object GuidValue(Guid id);
 

@@ -44,7 +44,7 @@ internal sealed class HttpBench : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddDbContextPool<CreditsDbContext>(store.UseProvider);
+        builder.Services.AddDbContextPool<CreditsDbContext>(store.UseReadProvider);
         builder.Services.AddMediaForgeCredits(builder.Configuration).UseEntityFrameworkCore<CreditsDbContext>();
         builder.Services.AddAuthentication(HeaderAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.SchemeName, null);
@@ -56,7 +56,7 @@ internal sealed class HttpBench : IAsyncDisposable
         app.MapGet(BarePath, async (ClaimsPrincipal principal, CancellationToken ct) =>
         {
             var userId = principal.FindFirst("sub")!.Value;
-            await using var connection = await store.OpenAsync();
+            await using var connection = await store.OpenForReadsAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT balance, reserved FROM credits WHERE user_id = @u";
             var parameter = command.CreateParameter();

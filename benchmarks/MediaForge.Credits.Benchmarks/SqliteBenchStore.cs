@@ -31,6 +31,15 @@ internal sealed class SqliteBenchStore : BenchStore
     public override void UseProvider(DbContextOptionsBuilder options) =>
         options.UseSqlite(connectionString).AddInterceptors(SynchronousFull.Instance);
 
+    public override void UseReadProvider(DbContextOptionsBuilder options) => options.UseSqlite(connectionString);
+
+    public override async Task<DbConnection> OpenForReadsAsync()
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     public override async Task<DbConnection> OpenAsync()
     {
         var connection = new SqliteConnection(connectionString);

@@ -179,6 +179,8 @@ internal sealed class CreditLedgerSql
             : Statement(UsageText(0, charged), [.. UsageColumns, .. hourColumns]);
         usageStatements = [UsageStatement(false, false), UsageStatement(false, true), UsageStatement(true, false), UsageStatement(true, true)];
 
+        ReadsOnOwnConnection = db.Database.ProviderName?.EndsWith(".Sqlite", StringComparison.Ordinal) == true;
+
         // SQLite: deductions of different users in two commands whose text depends on how many (SQLite prepares every
         // command it runs anyway): one UPDATE ... FROM a VALUES list of users and amounts, counting each use unless
         // the account has lots or a use timed after this one (then the caller appends that one alone, as after a
@@ -349,6 +351,14 @@ internal sealed class CreditLedgerSql
 
     /// <summary>The balance read (<see cref="CreditLedger.ReadAccountAsync"/>): admin flag, balance, reserved, next expiry.</summary>
     public SqlStatement ReadAccount { get; }
+
+    /// <summary>
+    /// Whether <see cref="ReadAccount"/> outside a transaction runs on a connection of its own, with the context's
+    /// connection string (SQLite). EF's SQLite connection registers EF's SQL functions on every open and removes them on
+    /// every close, which was more than half the CPU of a balance request in a profile; a plain connection from the same
+    /// pool does neither. Only when the context has no interceptors, which would not see that connection.
+    /// </summary>
+    public bool ReadsOnOwnConnection { get; }
 
     /// <summary>The model properties of <see cref="ReadAccount"/>'s columns, in order (their value converters, if any, read them).</summary>
     public IReadOnlyList<IProperty> ReadAccountColumns { get; }

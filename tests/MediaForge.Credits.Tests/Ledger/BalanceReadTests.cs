@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
@@ -123,6 +124,77 @@ public abstract class BalanceReadTests<TDatabase>(TDatabase database) : IClassFi
     }
 }
 
-public sealed class SqliteBalanceReadTests(SqliteCreditsDatabase database) : BalanceReadTests<SqliteCreditsDatabase>(database);
+public sealed class SqliteBalanceReadTests(SqliteCreditsDatabase database) : BalanceReadTests<SqliteCreditsDatabase>(database)
+{
+    [Fact]
+    public async Task GetBalance_OnAContextWithoutInterceptors_ReadsOnAPlainConnectionOfItsOwn()
+    {
+        var user = "user_" + Guid.NewGuid().ToString("N");
+        // EF skips its diagnostic events for a while after finding no listener; here it looks every time.
+        var services = Database.BuildServices(Database.ConnectionString, configureContext: o => o.ConfigureLoggingCacheTime(TimeSpan.Zero));
+        await Database.WithCreditsAsync(c => c.AddCreditsAsync(user, 12, CreditTransactionType.Purchase, "test grant"), services);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        using var opens = new ConnectionOpenCounter(db);
+
+        var balance = await scope.ServiceProvider.GetRequiredService<ICreditService>().GetBalanceAsync(user);
+
+        Assert.Equal(12, balance.Available);
+        Assert.Equal(0, opens.Count);
+    }
+
+    /// <summary>Counts the opens of one context's connection, through EF's diagnostic events.</summary>
+    private sealed class ConnectionOpenCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly DbContext context;
+        private readonly IDisposable all;
+        private readonly List<IDisposable> subscriptions = [];
+        private int count;
+
+        public ConnectionOpenCounter(DbContext context)
+        {
+            this.context = context;
+            all = DiagnosticListener.AllListeners.Subscribe(this);
+        }
+
+        public int Count => Volatile.Read(ref count);
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == DbLoggerCategory.Name)
+            {
+                lock (subscriptions)
+                {
+                    subscriptions.Add(value.Subscribe(this));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.ConnectionOpening.Name && value.Value is ConnectionEventData data && data.Context == context)
+            {
+                Interlocked.Increment(ref count);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            all.Dispose();
+            lock (subscriptions)
+            {
+                subscriptions.ForEach(s => s.Dispose());
+            }
+        }
+    }
+}
 
 public sealed class PostgresBalanceReadTests(PostgresCreditsDatabase database) : BalanceReadTests<PostgresCreditsDatabase>(database);
