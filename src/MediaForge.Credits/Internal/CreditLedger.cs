@@ -37,7 +37,6 @@ internal abstract class CreditLedger
     /// <summary>Creates the user and balance rows when they are missing.</summary>
     public abstract Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken);
 
-    /// <summary>Appends a ledger row and, if given, its usage log.</summary>
     /// <summary>Whether <see cref="TryDebitAndAppendAsync"/> is available (one statement for the whole deduction).</summary>
     public virtual bool CanDebitAndAppend => false;
 
@@ -59,12 +58,18 @@ internal abstract class CreditLedger
     public virtual bool CanDebitAndAppendMany => false;
 
     /// <summary>
-    /// <see cref="TryDebitAndAppendAsync"/> for deductions of different users (no user twice), as one statement.
+    /// <see cref="TryDebitAndAppendAsync"/> for deductions of different users (no user twice) at one time, in as few
+    /// statements as the database allows (one on PostgreSQL, two on SQLite).
     /// </summary>
-    /// <returns>Each deduction's outcome, in order, as <see cref="TryDebitAndAppendAsync"/> returns it.</returns>
+    /// <returns>
+    /// Each deduction's outcome, in order: <see langword="null"/> when refused; otherwise the balance, and
+    /// <see cref="LedgerBalance.Appended"/> tells whether its rows were appended (if not, the caller consumes lots when
+    /// there is a <see cref="LedgerBalance.NextExpiryAt"/>, then appends).
+    /// </returns>
     public virtual Task<LedgerBalance?[]> TryDebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
+    /// <summary>Appends a ledger row and, if given, its usage log.</summary>
     public abstract Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken);
 }
 

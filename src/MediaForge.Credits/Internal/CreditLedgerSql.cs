@@ -383,7 +383,7 @@ internal sealed class CreditLedgerSql
     /// callers for different users rarely share one. A lane writes only while it has deductions queued, so this bounds
     /// the transactions in flight, not the connections held. One user's callers always share a lane (and commits).
     /// </summary>
-    public int DeductionLanes => DebitAndAppendMany is not null || debitMany is not null ? 1 : CreditUsageHour.Shards;
+    public int DeductionLanes => DeductsMany ? 1 : CreditUsageHour.Shards;
 
     /// <summary>Whether deductions of many users run as one statement (PostgreSQL, <see cref="DebitAndAppendMany"/>) or two (SQLite, <see cref="DebitMany"/>).</summary>
     public bool DeductsMany => DebitAndAppendMany is not null || debitMany is not null;

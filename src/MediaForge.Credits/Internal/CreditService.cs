@@ -506,6 +506,11 @@ internal sealed partial class CreditService(
             charges.Add(charge);
         }
 
+        if (charged.Count == 0)
+        {
+            return;
+        }
+
         var debits = await Ledger.TryDebitAndAppendManyAsync(charges, rows, cancellationToken).ConfigureAwait(false);
         for (var k = 0; k < charged.Count; k++)
         {

@@ -76,33 +76,10 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         }
 
         var debited = new Dictionary<string, (LedgerBalance Balance, long Uses, long Credits)>(usages.Count, StringComparer.Ordinal);
-        using (concurrency.EnterCriticalSection())
-        {
-            var command = connection.RentCommand();
-            try
-            {
-                command.PopulateFrom(debit.Command);
-                var reader = await command.ExecuteReaderAsync(Parameters(debit, values, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    var row = reader.DbDataReader;
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        var balance = new LedgerBalance
-                        {
-                            Balance = row.GetFieldValue<long>(1),
-                            NextExpiryAt = row.IsDBNull(2) ? null : row.GetFieldValue<DateTime>(2),
-                            Appended = row.GetFieldValue<long>(5) == 1,
-                        };
-                        debited[row.GetFieldValue<string>(0)] = (balance, row.GetFieldValue<long>(3), row.GetFieldValue<long>(4));
-                    }
-                }
-            }
-            finally
-            {
-                connection.ReturnCommand(command);
-            }
-        }
+        await ReadRowsAsync(debit, values, row => debited[row.GetFieldValue<string>(0)] = (
+            new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = ExpiryAt(row, 2), Appended = row.GetFieldValue<long>(5) == 1 },
+            row.GetFieldValue<long>(3),
+            row.GetFieldValue<long>(4)), cancellationToken).ConfigureAwait(false);
 
         var balances = new LedgerBalance?[usages.Count];
         var appended = new List<object?>(usages.Count * sql.AppendManyColumns.Length);
@@ -159,26 +136,11 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
 
         values[^1] = shards;
         var balances = new LedgerBalance?[usages.Count];
-        using var critical = concurrency.EnterCriticalSection();
-        var command = connection.RentCommand();
-        try
+        await ReadRowsAsync(statement, values, row =>
         {
-            command.PopulateFrom(statement.Command);
-            var reader = await command.ExecuteReaderAsync(Parameters(statement, values, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                var row = reader.DbDataReader;
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var expiry = row.IsDBNull(2) ? (DateTime?)null : row.GetFieldValue<DateTime>(2);
-                    balances[row.GetFieldValue<long>(0) - 1] = new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = expiry, Appended = expiry is null };
-                }
-            }
-        }
-        finally
-        {
-            connection.ReturnCommand(command);
-        }
+            var expiry = ExpiryAt(row, 2);
+            balances[row.GetFieldValue<long>(0) - 1] = new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = expiry, Appended = expiry is null };
+        }, cancellationToken).ConfigureAwait(false);
 
         return balances;
     }
@@ -286,9 +248,21 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         return ExecuteAsync(sql.AppendUsage(transaction is not null, charged: !usage.IsUnlimited), values, cancellationToken);
     }
 
+    private async Task<LedgerBalance?> QueryBalanceAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
+    {
+        LedgerBalance? balance = null;
+        // Meaningful for DebitAndAppend only: it appends unless the account has lots.
+        await ReadRowsAsync(statement, values, row =>
+        {
+            var expiry = ExpiryAt(row, 1);
+            balance = new LedgerBalance { Balance = row.GetFieldValue<long>(0), NextExpiryAt = expiry, Appended = expiry is null };
+        }, cancellationToken).ConfigureAwait(false);
+        return balance;
+    }
+
     // The statement's command is a shared template; each execution runs on the connection's own rented command (as EF's
     // queries do), which owns the reader, so contexts on other threads never share one.
-    private async Task<LedgerBalance?> QueryBalanceAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
+    private async Task ReadRowsAsync(SqlStatement statement, object?[] values, Action<DbDataReader> read, CancellationToken cancellationToken)
     {
         using var critical = concurrency.EnterCriticalSection();
         var command = connection.RentCommand();
@@ -298,15 +272,10 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
             var reader = await command.ExecuteReaderAsync(Parameters(statement, values, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return null;
+                    read(reader.DbDataReader);
                 }
-
-                var row = reader.DbDataReader;
-                var expiry = await row.IsDBNullAsync(1, cancellationToken).ConfigureAwait(false) ? (DateTime?)null : row.GetFieldValue<DateTime>(1);
-                // Meaningful for DebitAndAppend only: it appends unless the account has lots.
-                return new LedgerBalance { Balance = row.GetFieldValue<long>(0), NextExpiryAt = expiry, Appended = expiry is null };
             }
         }
         finally
@@ -314,6 +283,8 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
             connection.ReturnCommand(command);
         }
     }
+
+    private static DateTime? ExpiryAt(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetFieldValue<DateTime>(ordinal);
 
     private async Task ExecuteAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {

@@ -92,6 +92,34 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
     }
 
     [Fact]
+    public async Task QueuedDeductionsOfConfiguredAdminsOnly_AreLoggedUnlimited()
+    {
+        string[] admins = ["admin_" + Guid.NewGuid().ToString("N"), "admin_" + Guid.NewGuid().ToString("N")];
+        var (holder, probe, services) = await StartAsync(credits: 300, configure: o =>
+        {
+            foreach (var admin in admins)
+            {
+                o.AdminUserIds.Add(admin);
+            }
+        });
+
+        var first = Deduct(services, holder, "job-0");
+        await probe.HeldAsync();
+        var queued = admins.Select(admin => Deduct(services, admin, "job-admin")).ToList();
+        await QueuedAsync(services, admins.Length);
+        probe.Release();
+        await first.WaitAsync(Patience);
+        var results = await Task.WhenAll(queued).WaitAsync(Patience);
+
+        Assert.All(results, r => Assert.True(r.Success && r.CreditsDeducted == 0 && r.TransactionId is null));
+        Assert.Equal(2, probe.Commits);
+        foreach (var admin in admins)
+        {
+            Assert.Equal(1, await database.CountUsageAsync(admin));
+        }
+    }
+
+    [Fact]
     public async Task Deductions_WithCoalescingOff_CommitOneTransactionEach()
     {
         var (user, probe, services) = await StartAsync(credits: 300, coalesce: false, hold: false);
@@ -159,11 +187,16 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
     }
 
     private protected async Task<(string User, TransactionProbe Probe, ServiceProvider Services)> StartAsync(long credits, bool coalesce = true,
-        string? failKey = null, bool hold = true, TimeProvider? time = null, Func<ICreditService, string, Task>? seed = null)
+        string? failKey = null, bool hold = true, TimeProvider? time = null, Func<ICreditService, string, Task>? seed = null,
+        Action<CreditsOptions>? configure = null)
     {
         var user = "batch_" + Guid.NewGuid().ToString("N");
         var probe = new TransactionProbe(user, failKey, hold);
-        var services = database.BuildServices(database.ConnectionString, o => o.CoalesceDeductions = coalesce, time,
+        var services = database.BuildServices(database.ConnectionString, o =>
+        {
+            o.CoalesceDeductions = coalesce;
+            configure?.Invoke(o);
+        }, time,
             configureContext: o => o.AddInterceptors(probe, probe.Commands));
         await using (var scope = services.CreateAsyncScope())
         {
