@@ -143,6 +143,24 @@ public sealed class SqliteBalanceReadTests(SqliteCreditsDatabase database) : Bal
         Assert.Equal(0, opens.Count);
     }
 
+    [Fact]
+    public async Task GetBalance_OnAnInMemoryDatabaseWhoseConnectionTheHostKeepsOpen_ReadsOnThatConnection()
+    {
+        // The usual set-up of hosts' unit tests: the database lives as long as this one open connection.
+        await using var memory = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
+        await memory.OpenAsync();
+        var collection = new ServiceCollection();
+        collection.AddDbContext<CreditsDbContext>(o => o.UseSqlite(memory));
+        collection.AddMediaForgeCredits().UseEntityFrameworkCore<CreditsDbContext>();
+        await using var services = collection.BuildServiceProvider();
+        await services.InitializeCreditsAsync(createSchema: true);
+        await Database.WithCreditsAsync(c => c.AddCreditsAsync("memory_user", 12, CreditTransactionType.Purchase, "test grant"), services);
+
+        var balance = await Database.WithCreditsAsync(c => c.GetBalanceAsync("memory_user"), services);
+
+        Assert.Equal(12, balance.Available);
+    }
+
     /// <summary>Counts the opens of one context's connection, through EF's diagnostic events.</summary>
     private sealed class ConnectionOpenCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
     {
