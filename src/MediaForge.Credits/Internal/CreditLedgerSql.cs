@@ -121,6 +121,11 @@ internal sealed class CreditLedgerSql
         string LaterThan(string user, string at) => $" WHERE {logUser} = {user} AND {logAt} > {at} AND {cumulativeUses} IS NOT NULL";
         string LaterUses(string user, string at) => $" FROM {usage.Table}{LaterThan(user, at)}";
 
+        // No usage log of the user has the key yet (always true without a key): a deduction whose key was used is not
+        // debited, and the caller looks up the earlier outcome (a replay) instead of running it again.
+        string KeyUnused(string user, string key) =>
+            $" AND NOT EXISTS (SELECT 1 FROM {usage.Table} WHERE {logUser} = {user} AND {usage.Column(nameof(UsageLog.IdempotencyKey))} = {key})";
+
         // Those uses move up by the use written now (joining the tables in {from}, if given).
         string ShiftLaterUses(string user, string at, string credits, string from = "") =>
             $"UPDATE {usage.Table} SET {cumulativeUses} = {cumulativeUses} + 1, {cumulativeCredits} = {cumulativeCredits} + {credits}{from}{LaterThan(user, at)}";
@@ -189,15 +194,15 @@ internal sealed class CreditLedgerSql
         if (UsageHourShards == 1)
         {
             var deductions = helper.DelimitIdentifier("deductions");
-            var (deductionUser, deductionAmount) = (helper.DelimitIdentifier("user"), helper.DelimitIdentifier("amount"));
+            var (deductionUser, deductionAmount, deductionKey) = (helper.DelimitIdentifier("user"), helper.DelimitIdentifier("amount"), helper.DelimitIdentifier("key"));
             var counted = $"{nextExpiry} IS NULL AND ({lastUsage} IS NULL OR {lastUsage} <= {{1}})";
             debitMany = count => Statement(
-                $"WITH {deductions} ({deductionUser}, {deductionAmount}) AS (VALUES {string.Join(", ", Enumerable.Range(0, count).Select(i => $"({{{2 + 2 * i}}}, {{{3 + 2 * i}}})"))})"
+                $"WITH {deductions} ({deductionUser}, {deductionAmount}, {deductionKey}) AS (VALUES {string.Join(", ", Enumerable.Range(0, count).Select(i => $"({{{2 + 3 * i}}}, {{{3 + 3 * i}}}, {{{4 + 3 * i}}})"))})"
                 + $" UPDATE {accounts.Table} SET {DebitTake($"{deductions}.{deductionAmount}", "{1}")}, {CountUse("{1}", $"{deductions}.{deductionAmount}", counted)}"
-                + $" FROM {deductions}{DebitWhere($"{deductions}.{deductionUser}", $"{deductions}.{deductionAmount}", "{1}", "{0}")}"
+                + $" FROM {deductions}{DebitWhere($"{deductions}.{deductionUser}", $"{deductions}.{deductionAmount}", "{1}", "{0}")}{KeyUnused($"{deductions}.{deductionUser}", $"{deductions}.{deductionKey}")}"
                 + $" RETURNING {accountUser}, {balance}, {nextExpiry}, {usageCount}, {usageCredits}, CASE WHEN {nextExpiry} IS NULL AND {lastUsage} = {{1}} THEN 1 ELSE 0 END",
                 [users.Property(nameof(CreditUser.IsAdmin)), accounts.Property(nameof(CreditAccount.UpdatedAt)),
-                 .. Enumerable.Range(0, count).SelectMany(_ => new[] { accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)) })]);
+                 .. Enumerable.Range(0, count).SelectMany(_ => new[] { accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)), usage.Property(nameof(UsageLog.IdempotencyKey)) })]);
 
             IProperty[] row = [.. transactionColumns, .. UsageColumns, usage.Property(nameof(UsageLog.CumulativeUses)), usage.Property(nameof(UsageLog.CumulativeCredits)), .. hourColumns];
             AppendManyColumns = row;
@@ -250,7 +255,7 @@ internal sealed class CreditLedgerSql
                 return $"WITH {(many ? $"{input} AS ({inputTable}), " : "")}"
                     + $"{debited} AS (UPDATE {accounts.Table} SET {DebitTake(amount, now)}, {CountUse(at, amount, when: $"{nextExpiry} IS NULL")}"
                     + (many ? $" FROM {input}" : "")
-                    + DebitWhere(user, amount, now, yes)
+                    + DebitWhere(user, amount, now, yes) + KeyUnused(user, Log(nameof(UsageLog.IdempotencyKey)))
                     + returning + (many ? $", {input}.{ordinal} AS {ordinal}" : "") + "),"
                     + $" {later} AS (SELECT {(many ? $"{input}.{ordinal}, " : "")}l.{usesAlias}, l.{creditsAlias} FROM {from},"
                     + $" LATERAL (SELECT COUNT(*) AS {usesAlias}, COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0) AS {creditsAlias}{LaterUses(user, at)}) l"
@@ -322,7 +327,8 @@ internal sealed class CreditLedgerSql
 
     /// <summary>
     /// SQLite: the debit of deductions of <paramref name="count"/> different users as one statement; otherwise
-    /// <see langword="null"/>. Parameters: true, now, then each deduction's user id and amount. Returns for each account
+    /// <see langword="null"/>. Parameters: true, now, then each deduction's user id, amount and idempotency key (a user
+    /// who has a usage log with that key is not debited). Returns for each account
     /// it debited: user id, balance, next expiry, usage count and credits (after the use), and 1 if the use was counted
     /// (no lots and no use timed after it: the caller appends it with <see cref="AppendMany"/>), else 0 (the caller
     /// appends it alone, as after <see cref="Debit"/>).

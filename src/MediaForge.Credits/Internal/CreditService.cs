@@ -323,10 +323,14 @@ internal sealed partial class CreditService(
         batcher is not null && options.Value.CoalesceDeductions && db.Database.CurrentTransaction is null
         && System.Transactions.Transaction.Current is null && db.Database.IsRelational();
 
-    /// <summary>The deduction through the batcher; <see langword="null"/> when it has to run on its own after all.</summary>
+    /// <summary>
+    /// The deduction through the batcher; <see langword="null"/> when it has to run on its own after all. Where the
+    /// batch's statements skip a deduction whose key was used (PostgreSQL, SQLite), the earlier outcome is looked up in
+    /// the batch, only then; elsewhere before queueing.
+    /// </summary>
     private async Task<CreditDeductionResult?> DeductCoalescedAsync(DeductionRequest usage, CancellationToken cancellationToken)
     {
-        if (usage.IdempotencyKey is not null
+        if (usage.IdempotencyKey is not null && !Ledger.CanDebitAndAppendMany
             && await FindDeductionAsync(usage, includeGrants: false, cancellationToken).ConfigureAwait(false) is { } replay)
         {
             return replay;
@@ -558,6 +562,13 @@ internal sealed partial class CreditService(
     private async Task<DeductionOutcome> FinishDeductionAsync(DeductionRequest usage, UsageLog row, CreditTransaction charge, DateTimeOffset now,
         LedgerBalance? debited, bool appended, CancellationToken cancellationToken)
     {
+        // Not debited: its key may have been used (the statements skip such deductions), then the earlier outcome stands.
+        if (debited is null && usage.IdempotencyKey is not null
+            && await FindDeductionAsync(usage, includeGrants: false, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return new DeductionOutcome(usage, false, 0, earlier);
+        }
+
         var account = debited is null ? await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
         var wroteLapses = debited is null && !account.IsAdmin && await WriteLapsesAsync(usage.UserId, account, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
         if (wroteLapses)
@@ -625,6 +636,12 @@ internal sealed partial class CreditService(
     {
         var usage = outcome.Request;
         var result = outcome.Result;
+        if (result.IsReplay || result.Error == CreditDeductionError.IdempotencyKeyConflict)
+        {
+            // Logged when found; nothing was charged or refused now.
+            return;
+        }
+
         if (!result.Success)
         {
             LogInsufficient(usage.UserId, usage.Feature, usage.Model, usage.Price, outcome.Available);

@@ -66,13 +66,14 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     private async Task<LedgerBalance?[]> DebitThenAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
     {
         var debit = sql.DebitMany(usages.Count)!;
-        var values = new object?[2 + 2 * usages.Count];
+        var values = new object?[2 + 3 * usages.Count];
         values[0] = true;
         values[1] = usages[0].CreatedAt;
         for (var i = 0; i < usages.Count; i++)
         {
-            values[2 + 2 * i] = usages[i].UserId;
-            values[3 + 2 * i] = usages[i].CreditsUsed;
+            values[2 + 3 * i] = usages[i].UserId;
+            values[3 + 3 * i] = usages[i].CreditsUsed;
+            values[4 + 3 * i] = usages[i].IdempotencyKey;
         }
 
         var debited = new Dictionary<string, (LedgerBalance Balance, long Uses, long Credits)>(usages.Count, StringComparer.Ordinal);

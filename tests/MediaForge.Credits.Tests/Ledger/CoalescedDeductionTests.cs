@@ -92,6 +92,39 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
     }
 
     [Fact]
+    public async Task QueuedDeductionsWithKeysAlreadyUsed_ReplayTheEarlierOutcome_AndChargeNothingMore()
+    {
+        CreditDeductionResult? done = null;
+        var (holder, probe, services) = await StartAsync(credits: 300, seed: async (credits, user) =>
+        {
+            await credits.AddCreditsAsync(user + "_done", 300, CreditTransactionType.Purchase, "credits");
+            await credits.AddCreditsAsync(user + "_twice", 300, CreditTransactionType.Purchase, "credits");
+            done = await credits.DeductCreditsAsync(user + "_done", "image-generation", "default", idempotencyKey: "job-done");
+        });
+
+        var first = Deduct(services, holder, "job-0");
+        await probe.HeldAsync();
+        var replay = Deduct(services, holder + "_done", "job-done");
+        var fresh = Deduct(services, holder + "_done", "job-new");
+        var twice = new[] { Deduct(services, holder + "_twice", "job-twice"), Deduct(services, holder + "_twice", "job-twice") };
+        await QueuedAsync(services, 4);
+        probe.Release();
+        await first.WaitAsync(Patience);
+
+        var replayed = await replay.WaitAsync(Patience);
+        Assert.True(replayed.IsReplay);
+        Assert.Equal((done!.TransactionId, 297L), (replayed.TransactionId, replayed.RemainingBalance));
+        Assert.Equal(294, (await fresh.WaitAsync(Patience)).RemainingBalance);
+        var both = await Task.WhenAll(twice).WaitAsync(Patience);
+        Assert.Equal(1, both.Count(r => r.IsReplay));
+        Assert.Equal(both[0].TransactionId, both[1].TransactionId);
+        Assert.Equal(2, probe.Commits);
+        Assert.Equal((294L, 294L, 3), await database.ReadLedgerAsync(holder + "_done", services));
+        Assert.Equal((297L, 297L, 2), await database.ReadLedgerAsync(holder + "_twice", services));
+        Assert.True((await database.AuditAsync(holder)).IsConsistent);
+    }
+
+    [Fact]
     public async Task QueuedDeductionsOfConfiguredAdminsOnly_AreLoggedUnlimited()
     {
         string[] admins = ["admin_" + Guid.NewGuid().ToString("N"), "admin_" + Guid.NewGuid().ToString("N")];
