@@ -90,7 +90,8 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
   round is one \`WITH\` statement over arrays of its deductions on PostgreSQL (debit, usage counters, ledger rows,
   usage logs with running totals, hourly roll-up), and on SQLite one \`UPDATE ... FROM (VALUES ...) RETURNING\` (debit
   and usage counters) plus one command appending the ledger rows, usage logs and roll-up with multi-row \`VALUES\`.
-  **library + idempotency key** adds a unique key per call (one more query: the replay lookup).
+  **library + idempotency key** adds a unique key per call (the debit also checks that the user has no usage log
+  with that key; one more query only for a deduction that was not debited, to find the earlier outcome).
 - **raw ADO.NET**: Microsoft.Data.Sqlite / Npgsql directly; one transaction (\`BEGIN IMMEDIATE\` on SQLite) with
   \`UPDATE credits SET balance = balance - @cost WHERE user_id = @u AND balance >= @cost RETURNING balance\` and one
   \`INSERT\` into \`credit_transactions\`. It writes no usage log and no totals, so it does less than the library.
