@@ -16,9 +16,10 @@ namespace MediaForge.Credits.Internal;
 /// <remarks>
 /// When one deduction of a batch fails before the commit, the transaction is rolled back whole and every caller runs
 /// its deduction alone (the path without coalescing), except that the caller of a deduction that failed with
-/// anything but a database error gets that failure. (A database error may come from the batch itself: two
-/// deductions with one idempotency key in one batch; alone, the second finds the first's outcome.) A failure of the commit itself goes to every
-/// caller of the batch, as it would to one.
+/// anything but a database error gets that failure, when it is known which one failed (a statement for several
+/// blames none: alone, the one that fails fails again for its own caller). (A database
+/// error may come from the batch itself: two deductions with one idempotency key in one batch; alone, the second
+/// finds the first's outcome.) A failure of the commit itself goes to every caller of the batch, as it would to one.
 /// The batch is ordered by user id, so transactions of several processes lock accounts in one order.
 /// </remarks>
 internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes, ILogger<CreditDeductionBatcher> logger) : IAsyncDisposable, IDisposable

@@ -401,9 +401,9 @@ internal sealed partial class CreditService(
                         LogBatchRolledBack(batch.Count, exception.Message);
                     }
 
-                    // Which deduction of a round failed is not known: its first stands for it (a database error sends
-                    // them all to run alone anyway).
-                    return new DeductionBatchOutcome(null, round[0], exception);
+                    // Which deduction of a round of several failed is not known: then none is blamed, all run alone
+                    // (where the one that fails fails again, for its own caller).
+                    return new DeductionBatchOutcome(null, round.Count == 1 ? round[0] : -1, exception);
                 }
             }
 
@@ -879,7 +879,7 @@ internal sealed partial class CreditService(
 
     /// <summary>
     /// What a batch of deductions did: every result once committed, or, when it was rolled back, the one that failed
-    /// and why.
+    /// (-1 when that is not known: one statement for several) and why.
     /// </summary>
     internal sealed record DeductionBatchOutcome(CreditDeductionResult[]? Results, int FailedIndex, Exception? Failure);
 

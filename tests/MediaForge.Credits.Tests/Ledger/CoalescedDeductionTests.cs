@@ -92,13 +92,12 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
     }
 
     [Fact]
-    public async Task QueuedDeductionsWithKeysAlreadyUsed_ReplayTheEarlierOutcome_AndChargeNothingMore()
+    public async Task QueuedDeductionWithAKeyAlreadyUsed_ReplaysTheEarlierOutcome_AndChargesNothingMore()
     {
         CreditDeductionResult? done = null;
         var (holder, probe, services) = await StartAsync(credits: 300, seed: async (credits, user) =>
         {
             await credits.AddCreditsAsync(user + "_done", 300, CreditTransactionType.Purchase, "credits");
-            await credits.AddCreditsAsync(user + "_twice", 300, CreditTransactionType.Purchase, "credits");
             done = await credits.DeductCreditsAsync(user + "_done", "image-generation", "default", idempotencyKey: "job-done");
         });
 
@@ -106,8 +105,7 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
         await probe.HeldAsync();
         var replay = Deduct(services, holder + "_done", "job-done");
         var fresh = Deduct(services, holder + "_done", "job-new");
-        var twice = new[] { Deduct(services, holder + "_twice", "job-twice"), Deduct(services, holder + "_twice", "job-twice") };
-        await QueuedAsync(services, 4);
+        await QueuedAsync(services, 2);
         probe.Release();
         await first.WaitAsync(Patience);
 
@@ -115,13 +113,29 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
         Assert.True(replayed.IsReplay);
         Assert.Equal((done!.TransactionId, 297L), (replayed.TransactionId, replayed.RemainingBalance));
         Assert.Equal(294, (await fresh.WaitAsync(Patience)).RemainingBalance);
+        Assert.Equal((2, 2), (probe.Starts, probe.Commits));
+        Assert.Equal((294L, 294L, 3), await database.ReadLedgerAsync(holder + "_done", services));
+        Assert.True((await database.AuditAsync(holder)).IsConsistent);
+    }
+
+    [Fact]
+    public async Task QueuedDeductionsRepeatingAKey_ChargeOnce_AndTheSecondReplaysTheFirst()
+    {
+        var (holder, probe, services) = await StartAsync(credits: 300, seed: (credits, user) =>
+            credits.AddCreditsAsync(user + "_twice", 300, CreditTransactionType.Purchase, "credits"));
+
+        var first = Deduct(services, holder, "job-0");
+        await probe.HeldAsync();
+        var twice = new[] { Deduct(services, holder + "_twice", "job-twice"), Deduct(services, holder + "_twice", "job-twice") };
+        await QueuedAsync(services, 2);
+        probe.Release();
+        await first.WaitAsync(Patience);
         var both = await Task.WhenAll(twice).WaitAsync(Patience);
+
         Assert.Equal(1, both.Count(r => r.IsReplay));
         Assert.Equal(both[0].TransactionId, both[1].TransactionId);
-        Assert.Equal(2, probe.Commits);
-        Assert.Equal((294L, 294L, 3), await database.ReadLedgerAsync(holder + "_done", services));
+        Assert.Equal((2, 2), (probe.Starts, probe.Commits));
         Assert.Equal((297L, 297L, 2), await database.ReadLedgerAsync(holder + "_twice", services));
-        Assert.True((await database.AuditAsync(holder)).IsConsistent);
     }
 
     [Fact]
@@ -267,7 +281,7 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
     {
         private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly SemaphoreSlim gate = new(0);
-        private int armed, commits, holding = hold ? 1 : 0;
+        private int armed, commits, starts, holding = hold ? 1 : 0;
 
         private string User { get; } = user;
 
@@ -277,11 +291,25 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
 
         public int Commits => Volatile.Read(ref commits);
 
+        /// <summary>Transactions begun once armed: more than <see cref="Commits"/> when one was rolled back.</summary>
+        public int Starts => Volatile.Read(ref starts);
+
         public void Arm() => armed = 1;
 
         public Task HeldAsync() => held.Task.WaitAsync(Patience);
 
         public void Release() => gate.Release();
+
+        public override ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
+            CancellationToken cancellationToken = default)
+        {
+            if (Volatile.Read(ref armed) == 1)
+            {
+                Interlocked.Increment(ref starts);
+            }
+
+            return ValueTask.FromResult(result);
+        }
 
         public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
         {
