@@ -196,10 +196,14 @@ internal sealed class CreditLedgerSql
             var deductions = helper.DelimitIdentifier("deductions");
             var (deductionUser, deductionAmount, deductionKey) = (helper.DelimitIdentifier("user"), helper.DelimitIdentifier("amount"), helper.DelimitIdentifier("key"));
             var counted = $"{nextExpiry} IS NULL AND ({lastUsage} IS NULL OR {lastUsage} <= {{1}})";
+            // One deduction (a hot user's batch is all rounds of one) takes its values as parameters: a plain UPDATE is
+            // cheaper for SQLite to parse and plan than one joined to a VALUES list.
             debitMany = count => Statement(
-                $"WITH {deductions} ({deductionUser}, {deductionAmount}, {deductionKey}) AS (VALUES {string.Join(", ", Enumerable.Range(0, count).Select(i => $"({{{2 + 3 * i}}}, {{{3 + 3 * i}}}, {{{4 + 3 * i}}})"))})"
-                + $" UPDATE {accounts.Table} SET {DebitTake($"{deductions}.{deductionAmount}", "{1}")}, {CountUse("{1}", $"{deductions}.{deductionAmount}", counted)}"
-                + $" FROM {deductions}{DebitWhere($"{deductions}.{deductionUser}", $"{deductions}.{deductionAmount}", "{1}", "{0}")}{KeyUnused($"{deductions}.{deductionUser}", $"{deductions}.{deductionKey}")}"
+                (count == 1
+                    ? $"UPDATE {accounts.Table} SET {DebitTake("{3}", "{1}")}, {CountUse("{1}", "{3}", counted)}{DebitWhere("{2}", "{3}", "{1}", "{0}")}{KeyUnused("{2}", "{4}")}"
+                    : $"WITH {deductions} ({deductionUser}, {deductionAmount}, {deductionKey}) AS (VALUES {string.Join(", ", Enumerable.Range(0, count).Select(i => $"({{{2 + 3 * i}}}, {{{3 + 3 * i}}}, {{{4 + 3 * i}}})"))})"
+                    + $" UPDATE {accounts.Table} SET {DebitTake($"{deductions}.{deductionAmount}", "{1}")}, {CountUse("{1}", $"{deductions}.{deductionAmount}", counted)}"
+                    + $" FROM {deductions}{DebitWhere($"{deductions}.{deductionUser}", $"{deductions}.{deductionAmount}", "{1}", "{0}")}{KeyUnused($"{deductions}.{deductionUser}", $"{deductions}.{deductionKey}")}")
                 + $" RETURNING {accountUser}, {balance}, {nextExpiry}, {usageCount}, {usageCredits}, CASE WHEN {nextExpiry} IS NULL AND {lastUsage} = {{1}} THEN 1 ELSE 0 END",
                 [users.Property(nameof(CreditUser.IsAdmin)), accounts.Property(nameof(CreditAccount.UpdatedAt)),
                  .. Enumerable.Range(0, count).SelectMany(_ => new[] { accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)), usage.Property(nameof(UsageLog.IdempotencyKey)) })]);
