@@ -418,31 +418,10 @@ internal sealed class CreditLedgerSql
 
     public static CreditLedgerSql For(DbContext db) => Cache.GetValue(db.Model, _ => new CreditLedgerSql(db));
 
-    /// <summary>The values of an entity in the column order of its INSERT statement.</summary>
-    public static object?[] ValuesOf(SqlStatement insert, object entity) => ValuesOf(insert.Parameters, entity);
-
-    /// <summary>The values of <paramref name="columns"/> of an entity.</summary>
-    public static object?[] ValuesOf(IReadOnlyList<IProperty> columns, object entity)
-    {
-        var values = new object?[columns.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = columns[i].GetGetter().GetClrValueUsingContainingEntity(entity);
-        }
-
-        return values;
-    }
-
     /// <summary>The mapping of an array of the values of <paramref name="column"/> as the provider stores them.</summary>
     private static RelationalTypeMapping ArrayMapping(IRelationalTypeMappingSource mappings, IProperty column)
     {
-        var mapping = column.GetRelationalTypeMapping();
-        var element = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
-        if (column.IsNullable && element.IsValueType && Nullable.GetUnderlyingType(element) is null)
-        {
-            element = typeof(Nullable<>).MakeGenericType(element);
-        }
-
+        var element = ProviderElementType(column);
         return mappings.FindMapping(element.MakeArrayType())
             ?? throw new InvalidOperationException($"The provider has no array mapping for {element.Name} ({column.Name}).");
     }
@@ -450,15 +429,8 @@ internal sealed class CreditLedgerSql
     /// <summary>The values of <paramref name="column"/> of <paramref name="entities"/> as one array of their provider values.</summary>
     public static Array ArrayOf(IProperty column, IReadOnlyList<object> entities)
     {
-        var mapping = column.GetRelationalTypeMapping();
-        var converter = mapping.Converter;
-        var element = converter?.ProviderClrType ?? mapping.ClrType;
-        if (column.IsNullable && element.IsValueType && Nullable.GetUnderlyingType(element) is null)
-        {
-            element = typeof(Nullable<>).MakeGenericType(element);
-        }
-
-        var values = Array.CreateInstance(element, entities.Count);
+        var converter = column.GetRelationalTypeMapping().Converter;
+        var values = Array.CreateInstance(ProviderElementType(column), entities.Count);
         var getter = column.GetGetter();
         for (var i = 0; i < entities.Count; i++)
         {
@@ -467,6 +439,16 @@ internal sealed class CreditLedgerSql
         }
 
         return values;
+    }
+
+    /// <summary>The type of one of <paramref name="column"/>'s values as the provider stores it (nullable if the column is).</summary>
+    private static Type ProviderElementType(IProperty column)
+    {
+        var mapping = column.GetRelationalTypeMapping();
+        var element = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+        return column.IsNullable && element.IsValueType && Nullable.GetUnderlyingType(element) is null
+            ? typeof(Nullable<>).MakeGenericType(element)
+            : element;
     }
 
     private static (string Text, IProperty[] Columns) Insert(IModel model, Type clrType, ISqlGenerationHelper helper, int firstPlaceholder)

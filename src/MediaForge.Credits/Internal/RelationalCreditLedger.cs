@@ -41,18 +41,21 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         values[1] = -charge.Amount;
         values[2] = now;
         values[3] = true;
-        // Then the ledger row's and the usage log's columns, then the roll-up's hour and shard (the last two).
-        for (var i = 4; i < values.Length - 2; i++)
+        // Then the ledger row's and the usage log's columns, then the roll-up's hour and shard.
+        for (var i = 4; i < values.Length; i++)
         {
-            var property = statement.Parameters[i];
-            values[i] = property.GetGetter().GetClrValueUsingContainingEntity(property.DeclaringType.ClrType == typeof(UsageLog) ? usage : charge);
+            values[i] = ValueOf(statement.Parameters[i], charge, usage);
         }
-
-        values[^2] = CreditUsageHour.HourOf(usage.CreatedAt);
-        values[^1] = CreditUsageHour.ShardOf(usage.UserId, sql.UsageHourShards);
 
         return QueryBalanceAsync(statement, values, cancellationToken);
     }
+
+    /// <summary>A column of the rows appended for a ledger row and/or a use: the ledger row's, the usage log's, or the roll-up's hour and shard.</summary>
+    private object? ValueOf(IProperty column, CreditTransaction? charge, UsageLog? usage) =>
+        column.DeclaringType.ClrType == typeof(UsageLog) ? column.GetGetter().GetClrValueUsingContainingEntity(usage!)
+        : column.DeclaringType.ClrType == typeof(CreditTransaction) ? column.GetGetter().GetClrValueUsingContainingEntity(charge!)
+        : column.Name == nameof(CreditUsageHour.HourStart) ? CreditUsageHour.HourOf(usage!.CreatedAt)
+        : CreditUsageHour.ShardOf(usage!.UserId, sql.UsageHourShards);
 
     public override Task LimitBatchLockWaitAsync(CancellationToken cancellationToken) =>
         sql.LimitBatchLockWait is { } statement ? ExecuteAsync(statement, [], cancellationToken) : Task.CompletedTask;
@@ -99,10 +102,7 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
                 usages[i].CumulativeCredits = outcome.Credits;
                 foreach (var column in sql.AppendManyColumns)
                 {
-                    appended.Add(column.DeclaringType.ClrType == typeof(UsageLog) ? column.GetGetter().GetClrValueUsingContainingEntity(usages[i])
-                        : column.DeclaringType.ClrType == typeof(CreditTransaction) ? column.GetGetter().GetClrValueUsingContainingEntity(charges[i])
-                        : column.Name == nameof(CreditUsageHour.HourStart) ? CreditUsageHour.HourOf(usages[i].CreatedAt)
-                        : CreditUsageHour.ShardOf(usages[i].UserId, sql.UsageHourShards));
+                    appended.Add(ValueOf(column, charges[i], usages[i]));
                 }
             }
         }
@@ -236,17 +236,8 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
 
     public override Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken)
     {
-        if (usage is null)
-        {
-            return ExecuteAsync(sql.InsertTransaction, CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction!), cancellationToken);
-        }
-
-        object?[] hour = sql.UsageHourShards == 0 ? []
-            : [CreditUsageHour.HourOf(usage.CreatedAt), CreditUsageHour.ShardOf(usage.UserId, sql.UsageHourShards)];
-        object?[] values = transaction is null
-            ? [.. CreditLedgerSql.ValuesOf(sql.UsageColumns, usage), .. hour]
-            : [.. CreditLedgerSql.ValuesOf(sql.InsertTransaction, transaction), .. CreditLedgerSql.ValuesOf(sql.UsageColumns, usage), .. hour];
-        return ExecuteAsync(sql.AppendUsage(transaction is not null, charged: !usage.IsUnlimited), values, cancellationToken);
+        var statement = usage is null ? sql.InsertTransaction : sql.AppendUsage(transaction is not null, charged: !usage.IsUnlimited);
+        return ExecuteAsync(statement, [.. statement.Parameters.Select(column => ValueOf(column, transaction, usage))], cancellationToken);
     }
 
     private async Task<LedgerBalance?> QueryBalanceAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
