@@ -94,6 +94,10 @@ foreach (var storeName in settings.Stores)
         await store.SeedAccountsAsync([$"{approach.Prefix}.scarce"], settings.ScarceUses * Cost);
     }
 
+    // Statistics, as a live database has them (autovacuum would gather them at some point of the run, and a plan can
+    // change then): every cell runs on the same footing.
+    await store.AnalyzeAsync();
+
     foreach (var (shape, pick) in new (string, Func<string, Random, string>)[]
              {
                  ("one hot user", (prefix, _) => $"{prefix}.hot"),

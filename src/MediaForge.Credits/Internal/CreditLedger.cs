@@ -49,10 +49,10 @@ internal abstract class CreditLedger
         throw new NotSupportedException();
 
     /// <summary>
-    /// Makes the current transaction's statements give up on a row lock after a while, where the database can (see
-    /// <see cref="CreditLedgerSql.LimitBatchLockWait"/>).
+    /// Applies the settings of a batch's transaction to the current one, where the database has any (see
+    /// <see cref="CreditLedgerSql.BatchSettings"/>).
     /// </summary>
-    public virtual Task LimitBatchLockWaitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public virtual Task ApplyBatchSettingsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Whether <see cref="TryDebitAndAppendManyAsync"/> is available (one statement for deductions of many users).</summary>
     public virtual bool CanDebitAndAppendMany => false;

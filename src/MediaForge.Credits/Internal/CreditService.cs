@@ -374,7 +374,7 @@ internal sealed partial class CreditService(
         {
             try
             {
-                await Ledger.LimitBatchLockWaitAsync(cancellationToken).ConfigureAwait(false);
+                await Ledger.ApplyBatchSettingsAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception)
             {

@@ -57,8 +57,8 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         : column.Name == nameof(CreditUsageHour.HourStart) ? CreditUsageHour.HourOf(usage!.CreatedAt)
         : CreditUsageHour.ShardOf(usage!.UserId, sql.UsageHourShards);
 
-    public override Task LimitBatchLockWaitAsync(CancellationToken cancellationToken) =>
-        sql.LimitBatchLockWait is { } statement ? ExecuteAsync(statement, [], cancellationToken) : Task.CompletedTask;
+    public override Task ApplyBatchSettingsAsync(CancellationToken cancellationToken) =>
+        sql.BatchSettings is { } statement ? ExecuteAsync(statement, [], cancellationToken) : Task.CompletedTask;
 
     public override bool CanDebitAndAppendMany => sql.DeductsMany;
 

@@ -235,7 +235,7 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
 
     private protected async Task<(string User, TransactionProbe Probe, ServiceProvider Services)> StartAsync(long credits, bool coalesce = true,
         string? failKey = null, bool hold = true, TimeProvider? time = null, Func<ICreditService, string, Task>? seed = null,
-        Action<CreditsOptions>? configure = null)
+        Action<CreditsOptions>? configure = null, IInterceptor? observer = null)
     {
         var user = "batch_" + Guid.NewGuid().ToString("N");
         var probe = new TransactionProbe(user, failKey, hold);
@@ -244,7 +244,7 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
             o.CoalesceDeductions = coalesce;
             configure?.Invoke(o);
         }, time,
-            configureContext: o => o.AddInterceptors(probe, probe.Commands));
+            configureContext: o => o.AddInterceptors([probe, probe.Commands, .. observer is null ? [] : new[] { observer }]));
         await using (var scope = services.CreateAsyncScope())
         {
             var service = scope.ServiceProvider.GetRequiredService<ICreditService>();
@@ -263,7 +263,7 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
             .DeductCreditsAsync(user, "image-generation", "default", idempotencyKey: key, cancellationToken: cancellationToken);
     }
 
-    private static async Task QueuedAsync(IServiceProvider services, int count)
+    private protected static async Task QueuedAsync(IServiceProvider services, int count)
     {
         var batcher = services.GetRequiredService<CreditDeductionBatcher>();
         using var deadline = new CancellationTokenSource(Patience);
@@ -390,5 +390,68 @@ public sealed class PostgresCoalescedDeductionTests(PostgresCreditsDatabase data
         Assert.False(waiting.IsCompleted);
         await transaction.CommitAsync();
         Assert.Equal(297, (await waiting.WaitAsync(Patience)).RemainingBalance);
+    }
+
+    [Fact]
+    public async Task BatchTransactions_KeepStatementsOnGenericPlans_AndTheSettingEndsWithTheTransaction()
+    {
+        var plans = new PlanCacheModeProbe();
+        var (user, probe, services) = await StartAsync(credits: 300, observer: plans);
+        plans.Armed = true;
+
+        var first = Deduct(services, user, "job-0");
+        await probe.HeldAsync();
+        var queued = Deduct(services, user, "job-1");
+        await QueuedAsync(services, 1);
+        probe.Release();
+        await Task.WhenAll(first, queued).WaitAsync(Patience);
+
+        Assert.Equal(2, probe.Commits);
+        Assert.Equal([("force_generic_plan", "auto"), ("force_generic_plan", "auto")], plans.Seen);
+    }
+
+    /// <summary>Once armed: the connection's <c>plan_cache_mode</c> just before each commit and just after it.</summary>
+    private sealed class PlanCacheModeProbe : DbTransactionInterceptor
+    {
+        private readonly Dictionary<DbTransaction, string> inside = [];
+
+        public bool Armed { get; set; }
+
+        public List<(string Inside, string After)> Seen { get; } = [];
+
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+            InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            if (Armed)
+            {
+                var mode = await ModeAsync(transaction.Connection!, transaction, cancellationToken);
+                lock (Seen)
+                {
+                    inside[transaction] = mode;
+                }
+            }
+
+            return result;
+        }
+
+        public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (Armed)
+            {
+                var after = await ModeAsync(eventData.Context!.Database.GetDbConnection(), null, cancellationToken);
+                lock (Seen)
+                {
+                    Seen.Add((inside[transaction], after));
+                }
+            }
+        }
+
+        private static async Task<string> ModeAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT current_setting('plan_cache_mode')";
+            return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
     }
 }
