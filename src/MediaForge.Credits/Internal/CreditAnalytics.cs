@@ -33,10 +33,13 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             // O(accounts): when no use is timed at or after the range end (a range up to now), a user is active iff
             // their latest charged use is in the range; otherwise one index seek per user whose latest use is after
             // the range start (the (user_id, created_at, ...) index holds the running totals, non-null = charged).
-            // One statement, so the two sources are read from one snapshot.
+            // One statement, so the two sources are read from one snapshot. "No use at or after the end" is asked as
+            // "the latest use (or, with none, the start) is before the end": max() is one index seek whatever the
+            // plan, where a prepared NOT EXISTS (created_at >= @to) may get PostgreSQL's generic plan, a sequential
+            // scan expected to stop early, that reads every log when there is none (measured: 97 ms at 960,000 logs).
             ? await db.Set<CreditAccount>().AsNoTracking()
                 .LongCountAsync(a => a.LastUsageAt >= from
-                    && (!logs.Any(l => l.CreatedAt >= to)
+                    && ((logs.Max(l => (DateTime?)l.CreatedAt) ?? from) < to
                         || logs.Any(u => u.UserId == a.UserId && u.CreatedAt >= from && u.CreatedAt < to && u.CumulativeUses != null)), cancellationToken)
                 .ConfigureAwait(false)
             : await logs.Where(u => u.CreatedAt >= from && u.CreatedAt < to && !u.IsUnlimited)
@@ -329,8 +332,9 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
         var logs = db.Set<UsageLog>().AsNoTracking();
         var rolledUp = await RollUpCellsAsync(db.Set<CreditUsageHour>().AsNoTracking()
             .Where(h => h.HourStart >= hour && h.HourStart < next
-                && !logs.Any(u => u.CreatedAt >= hour && u.CreatedAt < from)
-                && !logs.Any(u => u.CreatedAt >= to && u.CreatedAt < next)), cancellationToken).ConfigureAwait(false);
+                // No use in [hour, from) nor in [to, next), asked with min() for the reason given in GetUsageAsync.
+                && (logs.Where(u => u.CreatedAt >= hour).Min(u => (DateTime?)u.CreatedAt) ?? from) >= from
+                && (logs.Where(u => u.CreatedAt >= to).Min(u => (DateTime?)u.CreatedAt) ?? next) >= next), cancellationToken).ConfigureAwait(false);
         return rolledUp.Count > 0 ? rolledUp : await UsageCellsAsync(from, to, hourly: true, cancellationToken).ConfigureAwait(false);
     }
 
@@ -390,7 +394,8 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
                 {
                     a.UserId,
                     UsesTo = (long?)null,
-                    CreditsTo = !logs.Any(l => l.CreatedAt >= to) ? a.UsageCredits
+                    // No use at or after the end, asked with max() for the reason given in GetUsageAsync.
+                    CreditsTo = (logs.Max(l => (DateTime?)l.CreatedAt) ?? from) < to ? a.UsageCredits
                         : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
                             .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
                     UsesFrom = (long?)null,
@@ -406,7 +411,7 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
                     a.UserId,
                     a.UsageCount,
                     a.UsageCredits,
-                    To = !logs.Any(l => l.CreatedAt >= to) ? null
+                    To = (logs.Max(l => (DateTime?)l.CreatedAt) ?? from) < to ? null
                         : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
                             .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
                             .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault() ?? "0 0",
