@@ -177,17 +177,28 @@ internal abstract class BenchStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Refreshes the planner's statistics after a bulk load (<c>ANALYZE</c>; on PostgreSQL <c>VACUUM ANALYZE</c>, which
-    /// also sets the visibility map as autovacuum does soon after a bulk insert, so index-only scans read no heap).
+    /// Settles the database after a bulk load, so the load's after-effects (the database catching up on it on its own)
+    /// do not land in the measurements that follow: refreshes the planner's statistics and writes the load out (see
+    /// <see cref="SettleStatements"/>).
     /// </summary>
     public async Task AnalyzeAsync()
     {
+        await CloseIdleConnectionsAsync();
         await using var connection = await OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = Name == "PostgreSQL" ? "VACUUM ANALYZE" : "ANALYZE";
-        command.CommandTimeout = 600;
-        await command.ExecuteNonQueryAsync();
+        foreach (var statement in SettleStatements)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = statement;
+            command.CommandTimeout = 600;
+            await command.ExecuteNonQueryAsync();
+        }
     }
+
+    /// <summary>The statements of <see cref="AnalyzeAsync"/>, in order.</summary>
+    protected abstract string[] SettleStatements { get; }
+
+    /// <summary>Closes pooled connections that are idle, where that matters to <see cref="AnalyzeAsync"/>.</summary>
+    protected virtual Task CloseIdleConnectionsAsync() => Task.CompletedTask;
 
     /// <summary>
     /// A realistic history for the read and analytics figures, loaded with raw SQL (prepared inserts / binary COPY), in

@@ -95,10 +95,29 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
         List<(string UserId, long Uses, long Credits)> top;
         if (IsRelational)
         {
-            var usage = await UsagePerUserAsync(from, to, withFree: false, cancellationToken).ConfigureAwait(false);
-            top = usage.Where(u => u.Uses > 0)
+            // Only the best `limit` users are kept while the rows stream by (the worst of them on top of the heap), so
+            // a call holds `limit` rows, not one per active user: the rest die young and cost the GC next to nothing.
+            var best = new PriorityQueue<UserUsage, UserUsage>(limit + 1, UserUsage.WorstFirst);
+            await foreach (var user in UsagePerUserAsync(from, to, withFree: false, cancellationToken).ConfigureAwait(false))
+            {
+                if (user.Uses <= 0)
+                {
+                    continue;
+                }
+
+                if (best.Count < limit)
+                {
+                    best.Enqueue(user, user);
+                }
+                else
+                {
+                    best.EnqueueDequeue(user, user);
+                }
+            }
+
+            top = [.. best.UnorderedItems.Select(e => e.Element)
                 .OrderByDescending(u => u.Credits).ThenByDescending(u => u.Uses).ThenBy(u => u.UserId, StringComparer.Ordinal)
-                .Take(limit).Select(u => (u.UserId, u.Uses, u.Credits)).ToList();
+                .Select(u => (u.UserId, u.Uses, u.Credits))];
         }
         else
         {
@@ -130,37 +149,46 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
     {
         ArgumentNullException.ThrowIfNull(range);
         var (from, to) = Bounds(range);
-        List<(long Free, long Before, long During)> perUser;
+        long consumed = 0, free = 0, users = 0, freeOnly = 0;
+        void Add(long userFree, long before, long during)
+        {
+            if (during <= 0)
+            {
+                return;
+            }
+
+            var fromFree = Math.Clamp(userFree - before, 0, during);
+            consumed += during;
+            free += fromFree;
+            users++;
+            freeOnly += fromFree == during ? 1 : 0;
+        }
+
         if (IsRelational)
         {
             // Usage ledger rows and charged usage logs are written together with the same amount and time, so the
-            // running totals of the logs give each user's usage before and during the range.
-            perUser = (await UsagePerUserAsync(from, to, withFree: true, cancellationToken).ConfigureAwait(false))
-                .ConvertAll(u => (u.Free, u.CreditsBefore, u.Credits));
+            // running totals of the logs give each user's usage before and during the range. Summed as they stream.
+            await foreach (var user in UsagePerUserAsync(from, to, withFree: true, cancellationToken).ConfigureAwait(false))
+            {
+                Add(user.Free, user.CreditsBefore, user.Credits);
+            }
         }
         else
         {
-            perUser = (await db.Set<CreditTransaction>().AsNoTracking()
-                    .Where(t => t.CreatedAt < to && (t.Type == CreditTransactionType.Bonus || t.Type == CreditTransactionType.Usage))
-                    .GroupBy(t => t.UserId)
-                    .Select(g => new
-                    {
-                        Free = g.Sum(t => t.Type == CreditTransactionType.Bonus ? t.Amount : 0L),
-                        Before = g.Sum(t => t.Type == CreditTransactionType.Usage && t.CreatedAt < from ? -t.Amount : 0L),
-                        During = g.Sum(t => t.Type == CreditTransactionType.Usage && t.CreatedAt >= from ? -t.Amount : 0L),
-                    })
-                    .ToListAsync(cancellationToken).ConfigureAwait(false))
-                .ConvertAll(u => (u.Free, u.Before, u.During));
-        }
-
-        long consumed = 0, free = 0, users = 0, freeOnly = 0;
-        foreach (var user in perUser.Where(u => u.During > 0))
-        {
-            var fromFree = Math.Clamp(user.Free - user.Before, 0, user.During);
-            consumed += user.During;
-            free += fromFree;
-            users++;
-            freeOnly += fromFree == user.During ? 1 : 0;
+            var perUser = await db.Set<CreditTransaction>().AsNoTracking()
+                .Where(t => t.CreatedAt < to && (t.Type == CreditTransactionType.Bonus || t.Type == CreditTransactionType.Usage))
+                .GroupBy(t => t.UserId)
+                .Select(g => new
+                {
+                    Free = g.Sum(t => t.Type == CreditTransactionType.Bonus ? t.Amount : 0L),
+                    Before = g.Sum(t => t.Type == CreditTransactionType.Usage && t.CreatedAt < from ? -t.Amount : 0L),
+                    During = g.Sum(t => t.Type == CreditTransactionType.Usage && t.CreatedAt >= from ? -t.Amount : 0L),
+                })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var user in perUser)
+            {
+                Add(user.Free, user.Before, user.During);
+            }
         }
 
         return new CreditConsumptionSplit
@@ -384,54 +412,17 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
     /// from one snapshot. With <paramref name="withFree"/>, the user's bonus credits before <paramref name="to"/>
     /// instead of the uses (one covering-index read of the bonus rows).
     /// </summary>
-    private async Task<List<UserUsage>> UsagePerUserAsync(DateTime from, DateTime to, bool withFree, CancellationToken cancellationToken)
+    private async IAsyncEnumerable<UserUsage> UsagePerUserAsync(DateTime from, DateTime to, bool withFree,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var logs = db.Set<UsageLog>().AsNoTracking();
         var accounts = db.Set<CreditAccount>().AsNoTracking().Where(a => a.LastUsageAt >= from);
-        var totals = withFree
-            // The split needs credits only (During > 0 ⇔ credits in the range).
-            ? await accounts.Select(a => new
-                {
-                    a.UserId,
-                    UsesTo = (long?)null,
-                    // No use at or after the end, asked with max() for the reason given in GetUsageAsync.
-                    CreditsTo = (logs.Max(l => (DateTime?)l.CreatedAt) ?? from) < to ? a.UsageCredits
-                        : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
-                            .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
-                    UsesFrom = (long?)null,
-                    // No use before the range start: no lookup (FirstUsageAt is the earliest charged use's time).
-                    CreditsFrom = a.FirstUsageAt >= from ? 0L : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
-                        .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
-                })
-                .ToListAsync(cancellationToken).ConfigureAwait(false)
-            // Top users need uses and credits: both from one seek per bound. A scalar subquery returns one value, so the
-            // pair comes back as text ("uses credits") and is parsed here.
-            : (await accounts.Select(a => new
-                {
-                    a.UserId,
-                    a.UsageCount,
-                    a.UsageCredits,
-                    To = (logs.Max(l => (DateTime?)l.CreatedAt) ?? from) < to ? null
-                        : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
-                            .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
-                            .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault() ?? "0 0",
-                    From = a.FirstUsageAt >= from ? null : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
-                        .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
-                        .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault(),
-                })
-                .ToListAsync(cancellationToken).ConfigureAwait(false))
-                .ConvertAll(t =>
-                {
-                    var (usesTo, creditsTo) = t.To is null ? (t.UsageCount, t.UsageCredits) : Pair(t.To);
-                    var (usesFrom, creditsFrom) = t.From is null ? (0, 0) : Pair(t.From);
-                    return new { t.UserId, UsesTo = (long?)usesTo, CreditsTo = (long?)creditsTo, UsesFrom = (long?)usesFrom, CreditsFrom = (long?)creditsFrom };
-                });
-        Dictionary<string, long>? free = null;
         if (withFree)
         {
-            // The bonus rows before the range end, summed per user here: a range read of the covering
-            // (type, created_at, user_id, amount) index (a GROUP BY could tempt SQLite into the per-user index of all rows).
-            free = new Dictionary<string, long>(StringComparer.Ordinal);
+            // The bonus rows before the range end, summed per user here first (the accounts are then streamed on the
+            // same connection): a range read of the covering (type, created_at, user_id, amount) index (a GROUP BY
+            // could tempt SQLite into the per-user index of all rows).
+            var free = new Dictionary<string, long>(StringComparer.Ordinal);
             var bonuses = db.Set<CreditTransaction>().AsNoTracking()
                 .Where(t => t.Type == CreditTransactionType.Bonus && t.Type != CreditTransactionType.Usage && t.CreatedAt < to)
                 .Select(t => new { t.UserId, t.Amount })
@@ -440,15 +431,53 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             {
                 free[bonus.UserId] = free.GetValueOrDefault(bonus.UserId) + bonus.Amount;
             }
+
+            // The split needs credits only (During > 0 ⇔ credits in the range).
+            var credits = accounts.Select(a => new
+                {
+                    a.UserId,
+                    // No use at or after the end, asked with max() for the reason given in GetUsageAsync.
+                    CreditsTo = (logs.Max(l => (DateTime?)l.CreatedAt) ?? from) < to ? a.UsageCredits
+                        : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
+                            .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
+                    // No use before the range start: no lookup (FirstUsageAt is the earliest charged use's time).
+                    CreditsFrom = a.FirstUsageAt >= from ? 0L : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
+                        .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
+                })
+                .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false);
+            await foreach (var t in credits)
+            {
+                var before = t.CreditsFrom ?? 0;
+                yield return new UserUsage(t.UserId, 0, (t.CreditsTo ?? 0) - before, before, free.GetValueOrDefault(t.UserId));
+            }
+
+            yield break;
         }
 
-        return totals.ConvertAll(t => new UserUsage(
-            t.UserId,
-            (t.UsesTo ?? 0) - (t.UsesFrom ?? 0),
-            (t.CreditsTo ?? 0) - (t.CreditsFrom ?? 0),
-            t.CreditsFrom ?? 0,
-            free?.GetValueOrDefault(t.UserId) ?? 0));
+        // Top users need uses and credits: both from one seek per bound. A scalar subquery returns one value, so the
+        // pair comes back as text ("uses credits") and is parsed here.
+        var totals = accounts.Select(a => new
+            {
+                a.UserId,
+                a.UsageCount,
+                a.UsageCredits,
+                To = (logs.Max(l => (DateTime?)l.CreatedAt) ?? from) < to ? null
+                    : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
+                        .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
+                        .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault() ?? "0 0",
+                From = a.FirstUsageAt >= from ? null : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
+                    .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
+                    .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault(),
+            })
+            .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false);
+        await foreach (var t in totals)
+        {
+            var (usesTo, creditsTo) = t.To is null ? (t.UsageCount, t.UsageCredits) : Pair(t.To);
+            var (usesFrom, creditsFrom) = t.From is null ? (0, 0) : Pair(t.From);
+            yield return new UserUsage(t.UserId, usesTo - usesFrom, creditsTo - creditsFrom, creditsFrom, 0);
+        }
     }
+
 
     /// <summary>The start (UTC) of the bucket that holds <paramref name="value"/>; weeks start on Monday (ISO 8601).</summary>
     internal static DateTimeOffset BucketStart(DateTime value, CreditAnalyticsBucket bucket)
@@ -475,7 +504,14 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
 
     private sealed record UsageCell(DateTime Hour, string Feature, string Model, bool IsUnlimited, long Uses, long Credits, long Value);
 
-    private sealed record UserUsage(string UserId, long Uses, long Credits, long CreditsBefore, long Free);
+    private readonly record struct UserUsage(string UserId, long Uses, long Credits, long CreditsBefore, long Free)
+    {
+        /// <summary>Orders users from the last of a top-users list to the first (fewer credits, fewer uses, then the later id).</summary>
+        public static readonly IComparer<UserUsage> WorstFirst = Comparer<UserUsage>.Create((a, b) =>
+            a.Credits != b.Credits ? a.Credits.CompareTo(b.Credits)
+            : a.Uses != b.Uses ? a.Uses.CompareTo(b.Uses)
+            : string.CompareOrdinal(b.UserId, a.UserId));
+    }
 
     private static List<CreditRevenueTotal> Totals(IEnumerable<(string Currency, long Amount, long Count)> rows) =>
         rows.GroupBy(r => r.Currency.ToLowerInvariant())

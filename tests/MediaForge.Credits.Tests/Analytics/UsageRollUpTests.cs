@@ -149,6 +149,32 @@ public abstract class UsageRollUpTests<TDatabase>(TDatabase database) : IClassFi
     }
 
     /// <summary>Runs racing callers, at most 16 at a time (the suite's other classes share the database server's connections).</summary>
+    [Fact]
+    public async Task TopUsers_LimitBelowTheUsers_KeepsTheBest_MoreUsesFirstOnEqualCredits()
+    {
+        var (services, time) = Build(2035);
+        await GrantAsync(services, ["tie-three", "tie-eight", "tie-small"], paid: 100, free: 0);
+        var day = new DateTimeOffset(2035, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        time.SetUtcNow(day);
+        for (var i = 0; i < 3; i++)
+        {
+            await DeductAsync(services, "tie-three", Uses[1]); // 3 uses of 8 credits
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            await DeductAsync(services, "tie-eight", Uses[0]); // 8 uses of 3 credits: as many credits, more uses
+        }
+
+        await DeductAsync(services, "tie-small", Uses[0]);
+
+        await using var scope = services.CreateAsyncScope();
+        var analytics = scope.ServiceProvider.GetRequiredService<ICreditAnalytics>();
+        var range = new CreditAnalyticsRange(day.AddHours(-12), day.AddHours(12));
+        Assert.Equal([("tie-eight", 8L, 24L)], (await analytics.GetTopUsersAsync(range, 1)).Select(u => (u.UserId, u.Uses, u.Credits)));
+        Assert.Equal([("tie-eight", 8L, 24L), ("tie-three", 3L, 24L)], (await analytics.GetTopUsersAsync(range, 2)).Select(u => (u.UserId, u.Uses, u.Credits)));
+    }
+
     private static async Task<bool> RaceAsync(Func<Task<bool>> call)
     {
         await Gate.WaitAsync();
@@ -239,12 +265,15 @@ public abstract class UsageRollUpTests<TDatabase>(TDatabase database) : IClassFi
             report.Features.Select(f => (f.Feature, f.Model, f.Uses, f.Credits, f.UnlimitedCreditsValue))
                 .OrderBy(f => f.Feature, StringComparer.Ordinal).ThenBy(f => f.Model, StringComparer.Ordinal));
 
+        var ranking = charged.GroupBy(u => u.UserId)
+            .Select(g => (UserId: g.Key, Uses: g.LongCount(), Credits: g.Sum(u => u.CreditsUsed)))
+            .OrderByDescending(u => u.Credits).ThenByDescending(u => u.Uses).ThenBy(u => u.UserId, StringComparer.Ordinal)
+            .ToList();
         var top = await analytics.GetTopUsersAsync(range, 1000);
-        Assert.Equal(
-            charged.GroupBy(u => u.UserId)
-                .Select(g => (UserId: g.Key, Uses: g.LongCount(), Credits: g.Sum(u => u.CreditsUsed)))
-                .OrderByDescending(u => u.Credits).ThenByDescending(u => u.Uses).ThenBy(u => u.UserId, StringComparer.Ordinal),
-            top.Select(u => (u.UserId, u.Uses, u.Credits)));
+        Assert.Equal(ranking, top.Select(u => (u.UserId, u.Uses, u.Credits)));
+        // A limit below the number of users: only the best are kept while the rows stream, ties broken the same way.
+        var topThree = await analytics.GetTopUsersAsync(range, 3);
+        Assert.Equal(ranking.Take(3), topThree.Select(u => (u.UserId, u.Uses, u.Credits)));
 
         var ledger = await db.Transactions.AsNoTracking()
             .Where(t => t.CreatedAt < to && (t.Type == CreditTransactionType.Bonus || t.Type == CreditTransactionType.Usage)).ToListAsync();
