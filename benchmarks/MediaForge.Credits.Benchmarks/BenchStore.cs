@@ -181,7 +181,7 @@ internal abstract class BenchStore : IAsyncDisposable
     /// do not land in the measurements that follow: refreshes the planner's statistics and writes the load out (see
     /// <see cref="SettleStatements"/>).
     /// </summary>
-    public async Task AnalyzeAsync()
+    public async Task SettleAsync()
     {
         await CloseIdleConnectionsAsync();
         await using var connection = await OpenAsync();
@@ -194,10 +194,10 @@ internal abstract class BenchStore : IAsyncDisposable
         }
     }
 
-    /// <summary>The statements of <see cref="AnalyzeAsync"/>, in order.</summary>
+    /// <summary>The statements of <see cref="SettleAsync"/>, in order.</summary>
     protected abstract string[] SettleStatements { get; }
 
-    /// <summary>Closes pooled connections that are idle, where that matters to <see cref="AnalyzeAsync"/>.</summary>
+    /// <summary>Closes pooled connections that are idle, where that matters to <see cref="SettleAsync"/>.</summary>
     protected virtual Task CloseIdleConnectionsAsync() => Task.CompletedTask;
 
     /// <summary>

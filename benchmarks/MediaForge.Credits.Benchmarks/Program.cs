@@ -55,7 +55,7 @@ foreach (var storeName in settings.Stores)
         var seeded = Enumerable.Range(0, settings.LedgerRows / RowsPerUser).Select(i => $"read.{i:D5}").ToList();
         Log($"{store.Name}: seeding {seeded.Count:N0} users with a balance");
         await store.SeedAccountsAsync(seeded, 1_000_000);
-        await store.AnalyzeAsync();
+        await store.SettleAsync();
         if (settings.ReadsOnly)
         {
             await RunReadsAsync(store, provider, seeded, await CountLedgerRowsAsync(provider));
@@ -95,8 +95,8 @@ foreach (var storeName in settings.Stores)
     }
 
     // Statistics, as a live database has them (autovacuum would gather them at some point of the run, and a plan can
-    // change then): every cell runs on the same footing.
-    await store.AnalyzeAsync();
+    // change then), and the seeding written out: every cell runs on the same footing.
+    await store.SettleAsync();
 
     foreach (var (shape, pick) in new (string, Func<string, Random, string>)[]
              {
@@ -168,7 +168,7 @@ foreach (var storeName in settings.Stores)
     var loaded = await store.SeedHistoryAsync(readers, RowsPerUser, HistoryDays);
     var loadSeconds = loadClock.Elapsed.TotalSeconds;
     var ledgerRows = await CountLedgerRowsAsync(provider);
-    await store.AnalyzeAsync();
+    await store.SettleAsync();
     Log($"  {loadSeconds:0.0} s; loaded {loaded}; credit_transactions now holds {ledgerRows:N0} rows");
     history.Add($"- {store.Name}: {ledgerRows:N0} ledger rows in all ({loaded.Ledger:N0} of them the history of {readers.Count:N0} users over {HistoryDays} days), {loaded.Usage:N0} usage logs, {loaded.Purchases:N0} purchases; loaded in {loadSeconds:0} s");
     if (!settings.AnalyticsOnly)
