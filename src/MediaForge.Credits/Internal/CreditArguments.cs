@@ -36,6 +36,13 @@ internal static class CreditArguments
                 nameof(idempotencyKey));
         }
 
+        if (CreditOperationKeys.IsReserved(idempotencyKey))
+        {
+            throw new ArgumentException(
+                $"Idempotency keys that start with '{CreditOperationKeys.ReservedPrefix}' are reserved for the library's own operations.",
+                nameof(idempotencyKey));
+        }
+
         return idempotencyKey;
     }
 

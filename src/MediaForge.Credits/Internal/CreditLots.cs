@@ -109,7 +109,7 @@ internal static class CreditLots
                 Type = CreditTransactionType.Expiration,
                 Description = $"{expire} credits expired",
                 Metadata = CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt }),
-                IdempotencyKey = $"expiry:{lot.Id}:{lot.Remaining}",
+                IdempotencyKey = CreditOperationKeys.For("expiry", $"{lot.Id}:{lot.Remaining}"),
                 Reference = lot.TransactionId.ToString(),
                 CreatedAt = now,
             }, null, cancellationToken).ConfigureAwait(false);

@@ -7,8 +7,8 @@ namespace MediaForge.Credits.Internal;
 
 /// <summary>
 /// <see cref="ICreditPurchaseService"/> on EF Core. Status changes are conditional updates (a completed purchase is
-/// never set back to failed); grants go through the ledger with the idempotency key <c>purchase:{session id}</c> or
-/// <c>package:{package id}</c>, in the same transaction as the purchase row.
+/// never set back to failed); grants go through the ledger with the idempotency key <c>mf:purchase:{session id}</c> or
+/// <c>mf:package:{package id}</c>, in the same transaction as the purchase row.
 /// </summary>
 internal sealed partial class CreditPurchaseService(
     CreditsDbContextHandle handle,
@@ -19,9 +19,9 @@ internal sealed partial class CreditPurchaseService(
 {
     private readonly DbContext db = handle.Context;
 
-    public static string PurchaseKey(string providerSessionId) => "purchase:" + providerSessionId;
+    public static string PurchaseKey(string providerSessionId) => CreditOperationKeys.For("purchase", providerSessionId);
 
-    public static string PackageKey(string packageId) => "package:" + packageId;
+    public static string PackageKey(string packageId) => CreditOperationKeys.For("package", packageId);
 
     public async Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default)
     {
@@ -268,7 +268,7 @@ internal sealed partial class CreditPurchaseService(
     /// <summary>Holds the disputed share of the credits (what is still spendable of it) with a hold that never lapses, once per dispute.</summary>
     private async Task FreezeAsync(CreditPurchase purchase, string disputeId, DateTime now, CancellationToken cancellationToken)
     {
-        var key = "dispute:" + disputeId;
+        var key = CreditOperationKeys.For("dispute", disputeId);
         if (await db.Set<CreditReservation>().AnyAsync(r => r.UserId == purchase.UserId && r.IdempotencyKey == key, cancellationToken).ConfigureAwait(false))
         {
             return;
@@ -298,7 +298,7 @@ internal sealed partial class CreditPurchaseService(
 
     private async Task UnfreezeAsync(string userId, string disputeId, DateTime now, CancellationToken cancellationToken)
     {
-        var key = "dispute:" + disputeId;
+        var key = CreditOperationKeys.For("dispute", disputeId);
         var hold = await db.Set<CreditReservation>().AsNoTracking()
             .FirstOrDefaultAsync(r => r.UserId == userId && r.IdempotencyKey == key && r.Status == ReservationStatus.Active, cancellationToken).ConfigureAwait(false);
         if (hold is not null)

@@ -88,8 +88,8 @@ internal sealed partial class CreditReconciliation(
     }
 
     /// <summary>
-    /// Grants a completed purchase's credits with the key its fulfilment uses (<c>purchase:{session}</c>, or
-    /// <c>package:{id}</c> for free claims) and links the purchase to the ledger row. If the grant exists (only the link
+    /// Grants a completed purchase's credits with the key its fulfilment uses (<c>mf:purchase:{session}</c>, or
+    /// <c>mf:package:{id}</c> for free claims) and links the purchase to the ledger row. If the grant exists (only the link
     /// was lost), the grant is replayed, not repeated. Returns the ledger row, or null when the key holds something else.
     /// </summary>
     private async Task<Guid?> RepairAsync(CreditPurchase purchase, CancellationToken cancellationToken)

@@ -192,7 +192,7 @@ internal sealed partial class CreditService(
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new ArgumentException($"No usage charge has transaction id '{transactionId}'.", nameof(transactionId));
         return await GrantAsync(charge.UserId, -charge.Amount, CreditTransactionType.Refund, $"Refund of {charge.Description}: {reason}",
-            CreditArguments.Metadata(new { refundOf = transactionId, reason }), "refund:" + transactionId, transactionId.ToString(), cancellationToken)
+            CreditArguments.Metadata(new { refundOf = transactionId, reason }), CreditOperationKeys.For("refund", transactionId.ToString()), transactionId.ToString(), cancellationToken)
             .ConfigureAwait(false);
     }
 

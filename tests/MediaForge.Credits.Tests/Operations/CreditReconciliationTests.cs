@@ -108,7 +108,7 @@ public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) :
         Assert.True(again.IsConsistent);
         Assert.Empty(again.MissingGrants);
         Assert.Equal(201, await BalanceAsync("bob"));
-        Assert.Equal(1, await DbAsync(db => db.Transactions.CountAsync(t => t.IdempotencyKey == "purchase:cs_lost")));
+        Assert.Equal(1, await DbAsync(db => db.Transactions.CountAsync(t => t.IdempotencyKey == "mf:purchase:cs_lost")));
     }
 
     [Fact]
