@@ -6,19 +6,40 @@ namespace MediaForge.Credits.Internal;
 /// <summary>Normalizes and validates the arguments every credit operation takes.</summary>
 internal static class CreditArguments
 {
-    public const int MaxIdempotencyKeyLength = 200;
+    public const int MaxIdempotencyKeyLength = CreditLimits.MaxIdempotencyKeyLength;
 
-    public static string UserId(string userId)
+    public static string UserId(string userId, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(userId))] string? parameterName = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId, parameterName);
+        if (userId.Length > CreditLimits.MaxUserIdLength)
+        {
+            throw new ArgumentException(
+                $"The user id '{userId[..20]}...' is {userId.Length} characters long; at most {CreditLimits.MaxUserIdLength} are allowed.", parameterName);
+        }
+
         return userId;
+    }
+
+    /// <summary>A positive amount of credits of one operation, at most <see cref="CreditLimits.MaxAmount"/>.</summary>
+    public static long Amount(long amount, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(amount))] string? parameterName = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount, parameterName);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(amount, CreditLimits.MaxAmount, parameterName);
+        return amount;
     }
 
     /// <summary>Feature and model names are case-insensitive: stored and compared in lower case.</summary>
     public static string Name(string value, string parameterName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value, parameterName);
-        return value.Trim().ToLower(CultureInfo.InvariantCulture);
+        var name = value.Trim();
+        if (name.Length > CreditLimits.MaxNameLength)
+        {
+            throw new ArgumentException(
+                $"The name '{name[..20]}...' is {name.Length} characters long; at most {CreditLimits.MaxNameLength} are allowed.", parameterName);
+        }
+
+        return name.ToLower(CultureInfo.InvariantCulture);
     }
 
     public static string? IdempotencyKey(string? idempotencyKey)
@@ -49,8 +70,9 @@ internal static class CreditArguments
     public static void Page(int page, int pageSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(page, CreditLimits.MaxPage);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 500);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, CreditLimits.MaxPageSize);
     }
 
     /// <summary>Serializes caller metadata (any object, anonymous types included) to JSON.</summary>

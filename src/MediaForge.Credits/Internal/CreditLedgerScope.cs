@@ -8,8 +8,9 @@ internal sealed class CreditLedgerScope(IDbContextTransaction? transaction) : IA
     /// <summary>Whether the operation runs inside a transaction the host owns.</summary>
     public bool IsJoined => transaction is null;
 
+    /// <summary>Commits; a failure of the commit itself is a <see cref="CreditCommitOutcomeUnknownException"/>.</summary>
     public Task CommitAsync(CancellationToken cancellationToken) =>
-        transaction?.CommitAsync(cancellationToken) ?? Task.CompletedTask;
+        transaction is null ? Task.CompletedTask : CreditCommitOutcomeUnknownException.CommitAsync(transaction, cancellationToken);
 
     public ValueTask DisposeAsync() => transaction?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

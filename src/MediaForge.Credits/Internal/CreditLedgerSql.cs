@@ -59,14 +59,14 @@ internal sealed class CreditLedgerSql
             [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
              accounts.Property(nameof(CreditAccount.UpdatedAt)), users.Property(nameof(CreditUser.IsAdmin))]);
 
-        // {0} user id, {1} amount, {2} now
+        // {0} user id, {1} amount, {2} now, {3} the highest balance the credit may start from (CreditLimits.MaxBalance - amount)
         Credit = Statement(
             $"UPDATE {accounts.Table} SET {balance} = {balance} + {{1}}, {granted} = {granted} + {{1}}, {updatedAt} = {{2}}"
             + Output(balance)
-            + $" WHERE {accountUser} = {{0}}"
+            + $" WHERE {accountUser} = {{0}} AND {balance} <= {{3}}"
             + Returning(balance),
             [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
-             accounts.Property(nameof(CreditAccount.UpdatedAt))]);
+             accounts.Property(nameof(CreditAccount.UpdatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 
         var usageCount = accounts.Column(nameof(CreditAccount.UsageCount));
         var usageCredits = accounts.Column(nameof(CreditAccount.UsageCredits));
@@ -125,8 +125,12 @@ internal sealed class CreditLedgerSql
         // up the earlier outcome (a replay) instead of running it again. Without a key the probe is not run at all (the
         // OR stops first), whatever plan the statement was given: a prepared statement's generic plan, made while the
         // usage logs were few, may read them all for a probe (measured: 4 ms a call at 50,000 logs).
+        // A key that a grant of the user holds is used too: such a deduction is not debited either, so it cannot fail the
+        // ledger's unique key and roll back the batch it joined (it is reported as a conflict).
+        var ledger = new TableNames(db.Model, typeof(CreditTransaction), helper);
         string KeyUnused(string user, string key) =>
-            $" AND ({key} IS NULL OR NOT EXISTS (SELECT 1 FROM {usage.Table} WHERE {logUser} = {user} AND {usage.Column(nameof(UsageLog.IdempotencyKey))} = {key}))";
+            $" AND ({key} IS NULL OR (NOT EXISTS (SELECT 1 FROM {usage.Table} WHERE {logUser} = {user} AND {usage.Column(nameof(UsageLog.IdempotencyKey))} = {key})"
+            + $" AND NOT EXISTS (SELECT 1 FROM {ledger.Table} WHERE {ledger.Column(nameof(CreditTransaction.UserId))} = {user} AND {ledger.Column(nameof(CreditTransaction.IdempotencyKey))} = {key})))";
 
         // Those uses move up by the use written now (joining the tables in {from}, if given).
         string ShiftLaterUses(string user, string at, string credits, string from = "") =>

@@ -69,7 +69,9 @@ internal sealed partial class CreditService(
             await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false),
             Truncate(prompt),
             CreditArguments.Metadata(metadata),
-            CreditArguments.IdempotencyKey(idempotencyKey));
+            CreditArguments.IdempotencyKey(idempotencyKey),
+            NewOperationId(),
+            NewOperationId());
 
         for (var attempt = 1; ; attempt++)
         {
@@ -82,6 +84,10 @@ internal sealed partial class CreditService(
                 }
 
                 return await DeductOnceAsync(usage, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CreditCommitOutcomeUnknownException unknown)
+            {
+                return await unknown.SettleAsync(ct => FindAppliedDeductionAsync(usage, ct), cancellationToken).ConfigureAwait(false);
             }
             catch (DbException exception) when (CanRetry(attempt, cancellationToken))
             {
@@ -100,7 +106,7 @@ internal sealed partial class CreditService(
         string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         CreditArguments.UserId(userId);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
+        CreditArguments.Amount(amount);
         ArgumentNullException.ThrowIfNull(description);
         if (type is CreditTransactionType.Usage or CreditTransactionType.Expiration || !Enum.IsDefined(type))
         {
@@ -118,7 +124,7 @@ internal sealed partial class CreditService(
         DateTimeOffset expiresAt, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         CreditArguments.UserId(userId);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
+        CreditArguments.Amount(amount);
         ArgumentNullException.ThrowIfNull(description);
         if (type is CreditTransactionType.Usage or CreditTransactionType.Expiration || !Enum.IsDefined(type))
         {
@@ -149,7 +155,16 @@ internal sealed partial class CreditService(
         long removed = 0;
         foreach (var user in users)
         {
-            removed += await CreditTransactions.RunAsync(db, ct => CreditLots.ExpireLapsedAsync(db, user, now, ct), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                removed += await CreditTransactions.RunAsync(db, ct => CreditLots.ExpireLapsedAsync(db, user, now, ct), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One user's failure does not stop the sweep for the others; the next sweep tries again.
+                db.ChangeTracker.Clear();
+                LogExpiryFailed(user, exception);
+            }
         }
 
         telemetry.Expired(removed);
@@ -160,15 +175,20 @@ internal sealed partial class CreditService(
     internal async Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
         string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken, DateTimeOffset? expiresAt = null)
     {
+        CreditArguments.Amount(amount);
         using var activity = telemetry.StartGrant(userId, type, amount);
         const int maxDescription = 500;
         var grant = new GrantRequest(userId, amount, type, description.Length > maxDescription ? description[..maxDescription] : description,
-            metadataJson, idempotencyKey, reference, expiresAt?.UtcDateTime);
+            metadataJson, idempotencyKey, reference, expiresAt?.UtcDateTime, NewOperationId());
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await AddOnceAsync(grant, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CreditCommitOutcomeUnknownException unknown)
+            {
+                return await unknown.SettleAsync(ct => FindAppliedGrantAsync(grant, ct), cancellationToken).ConfigureAwait(false);
             }
             catch (DbException exception) when (CanRetry(attempt, cancellationToken))
             {
@@ -201,6 +221,8 @@ internal sealed partial class CreditService(
     {
         CreditArguments.UserId(userId);
         ArgumentOutOfRangeException.ThrowIfZero(amount);
+        ArgumentOutOfRangeException.ThrowIfLessThan(amount, -CreditLimits.MaxAmount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(amount, CreditLimits.MaxAmount);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var key = CreditArguments.IdempotencyKey(idempotencyKey);
@@ -212,15 +234,21 @@ internal sealed partial class CreditService(
             return new CreditAdjustmentResult { Success = true, TransactionId = grant.TransactionId, Balance = grant.Balance, Error = CreditDeductionError.None, IsReplay = grant.IsReplay };
         }
 
+        var operationId = NewOperationId();
         return await CreditTransactions.RunAsync(db, async ct =>
         {
             if (key is not null && await db.Set<CreditTransaction>().AsNoTracking()
-                    .Where(t => t.UserId == userId && t.IdempotencyKey == key).Select(t => new { t.Id, t.Amount, t.Type, t.BalanceAfter })
+                    .Where(t => t.UserId == userId && t.IdempotencyKey == key).Select(t => new { t.Id, t.Amount, t.Type, t.BalanceAfter, t.Description, t.Metadata })
                     .FirstOrDefaultAsync(ct).ConfigureAwait(false) is { } earlier)
             {
-                return earlier.Amount == amount && earlier.Type == CreditTransactionType.Adjustment
-                    ? new CreditAdjustmentResult { Success = true, TransactionId = earlier.Id, Balance = earlier.BalanceAfter, Error = CreditDeductionError.None, IsReplay = true }
-                    : new CreditAdjustmentResult { Success = false, Balance = 0, Error = CreditDeductionError.IdempotencyKeyConflict };
+                // The fingerprint: the same correction (amount, reason, actor) is replayed; anything else is a conflict.
+                if (earlier.Amount == amount && earlier.Type == CreditTransactionType.Adjustment && earlier.Description == description && earlier.Metadata == metadata)
+                {
+                    return new CreditAdjustmentResult { Success = true, TransactionId = earlier.Id, Balance = earlier.BalanceAfter, Error = CreditDeductionError.None, IsReplay = true };
+                }
+
+                LogKeyConflict(userId, key);
+                return new CreditAdjustmentResult { Success = false, Balance = 0, Error = CreditDeductionError.IdempotencyKeyConflict };
             }
 
             var now = time.GetUtcNow();
@@ -248,7 +276,7 @@ internal sealed partial class CreditService(
 
             var row = new CreditTransaction
             {
-                Id = Guid.CreateVersion7(now),
+                Id = operationId,
                 UserId = userId,
                 Amount = amount,
                 BalanceAfter = balance.Value,
@@ -261,7 +289,9 @@ internal sealed partial class CreditService(
             await Ledger.AppendAsync(row, null, ct).ConfigureAwait(false);
             LogGranted(userId, amount, CreditTransactionType.Adjustment, balance.Value);
             return new CreditAdjustmentResult { Success = true, TransactionId = row.Id, Balance = balance.Value, Error = CreditDeductionError.None };
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, settle: async ct => await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == operationId)
+            .Select(t => new CreditAdjustmentResult { Success = true, TransactionId = t.Id, Balance = t.BalanceAfter, Error = CreditDeductionError.None })
+            .FirstOrDefaultAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>Creates the user and balance rows when missing (a user who calls the API before any webhook).</summary>
@@ -527,7 +557,7 @@ internal sealed partial class CreditService(
     {
         var row = new UsageLog
         {
-            Id = Guid.CreateVersion7(now),
+            Id = usage.OperationId,
             UserId = usage.UserId,
             Feature = usage.Feature,
             Model = usage.Model,
@@ -540,7 +570,7 @@ internal sealed partial class CreditService(
         };
         var charge = new CreditTransaction
         {
-            Id = Guid.CreateVersion7(now),
+            Id = usage.ChargeId,
             UserId = row.UserId,
             Amount = -row.Price,
             Type = CreditTransactionType.Usage,
@@ -564,7 +594,7 @@ internal sealed partial class CreditService(
     {
         // Not debited: its key may have been used (the statements skip such deductions), then the earlier outcome stands.
         if (debited is null && usage.IdempotencyKey is not null
-            && await FindDeductionAsync(usage, includeGrants: false, cancellationToken).ConfigureAwait(false) is { } earlier)
+            && await FindDeductionAsync(usage, includeGrants: true, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             return new DeductionOutcome(usage, false, 0, earlier);
         }
@@ -670,14 +700,15 @@ internal sealed partial class CreditService(
         {
             await Ledger.EnsureAccountAsync(grant.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
             credited = await Ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The credit account of user '{grant.UserId}' could not be created.");
+                ?? throw new ArgumentOutOfRangeException(nameof(grant.Amount), grant.Amount,
+                    $"Granting {grant.Amount} credits would take the balance of user '{grant.UserId}' over {CreditLimits.MaxBalance}.");
         }
 
         var balance = credited.Balance;
 
         var row = new CreditTransaction
         {
-            Id = Guid.CreateVersion7(now),
+            Id = grant.OperationId,
             UserId = grant.UserId,
             Amount = grant.Amount,
             BalanceAfter = balance,
@@ -705,53 +736,115 @@ internal sealed partial class CreditService(
     /// </summary>
     /// <param name="usage">The deduction asked for.</param>
     /// <param name="includeGrants">
-    /// Whether to look for a grant that holds the key too. Only after the ledger's unique index rejected the key: by
-    /// then the other transaction has committed whole. Before that, on a database where each statement sees the
-    /// latest commits (PostgreSQL's read committed), a racing deduction could be seen by the second query and not
-    /// the first, and would be mistaken for a conflict; the unique index catches it anyway.
+    /// Whether to look for a grant that holds the key too: after the ledger's unique index rejected the key, or after a
+    /// deduction statement skipped it. (A usage charge found there and not among the usage logs committed in between,
+    /// on a database where each statement sees the latest commits: its usage log is read again, for a replay.)
     /// </param>
     /// <param name="cancellationToken">Cancels the queries.</param>
     private async Task<CreditDeductionResult?> FindDeductionAsync(DeductionRequest usage, bool includeGrants, CancellationToken cancellationToken)
     {
-        var earlier = await db.Set<UsageLog>().AsNoTracking()
-            .Where(u => u.UserId == usage.UserId && u.IdempotencyKey == usage.IdempotencyKey)
-            .Select(u => new { u.Id, u.Feature, u.Model, u.CreditsUsed, u.TransactionId })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (earlier is null)
+        var key = usage.IdempotencyKey;
+        var earlier = await FindUsageAsync(u => u.UserId == usage.UserId && u.IdempotencyKey == key, cancellationToken).ConfigureAwait(false);
+        if (earlier is null && includeGrants)
         {
-            var usedByGrant = includeGrants && await db.Set<CreditTransaction>().AsNoTracking()
-                .AnyAsync(t => t.UserId == usage.UserId && t.IdempotencyKey == usage.IdempotencyKey, cancellationToken).ConfigureAwait(false);
-            return usedByGrant ? Conflict() : null;
+            var holder = await db.Set<CreditTransaction>().AsNoTracking()
+                .Where(t => t.UserId == usage.UserId && t.IdempotencyKey == key).Select(t => (CreditTransactionType?)t.Type)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            // A usage charge seen here and not above committed in between: its usage log is there now.
+            earlier = holder == CreditTransactionType.Usage
+                ? await FindUsageAsync(u => u.UserId == usage.UserId && u.IdempotencyKey == key, cancellationToken).ConfigureAwait(false)
+                : null;
+            if (holder is not null && earlier is null)
+            {
+                return Conflict();
+            }
         }
 
-        if (earlier.Feature != usage.Feature || earlier.Model != usage.Model)
+        if (earlier is null)
+        {
+            return null;
+        }
+
+        // The fingerprint: the same key with another request is a conflict, never a replay that runs a new job for free.
+        if (earlier.Feature != usage.Feature || earlier.Model != usage.Model || earlier.Prompt != usage.Prompt || earlier.Metadata != usage.Metadata)
         {
             return Conflict();
         }
 
-        var balanceAfter = earlier.TransactionId is { } transactionId
+        LogReplay(usage.UserId, key!);
+        return await DeductionOutcomeAsync(earlier, usage.UserId, isReplay: true, cancellationToken).ConfigureAwait(false);
+
+        CreditDeductionResult Conflict()
+        {
+            LogKeyConflict(usage.UserId, key!);
+            return new()
+            {
+                Success = false,
+                CreditsDeducted = 0,
+                RemainingBalance = 0,
+                Error = CreditDeductionError.IdempotencyKeyConflict,
+            };
+        }
+    }
+
+    /// <summary>
+    /// The outcome of this very deduction when its failed commit was applied after all (found by its operation id, the
+    /// id of its usage log); <see langword="null"/> when it was not.
+    /// </summary>
+    private async Task<CreditDeductionResult?> FindAppliedDeductionAsync(DeductionRequest usage, CancellationToken cancellationToken)
+    {
+        var id = usage.OperationId;
+        var applied = await FindUsageAsync(u => u.Id == id, cancellationToken).ConfigureAwait(false);
+        if (applied is null)
+        {
+            return null;
+        }
+
+        var result = await DeductionOutcomeAsync(applied, usage.UserId, isReplay: false, cancellationToken).ConfigureAwait(false);
+        LogCommitSettled(usage.UserId, id);
+        Report(new DeductionOutcome(usage, true, 0, result));
+        return result;
+    }
+
+    private Task<StoredUsage?> FindUsageAsync(System.Linq.Expressions.Expression<Func<UsageLog, bool>> predicate, CancellationToken cancellationToken) =>
+        db.Set<UsageLog>().AsNoTracking().Where(predicate)
+            .Select(u => new StoredUsage(u.Id, u.Feature, u.Model, u.Prompt, u.Metadata, u.CreditsUsed, u.TransactionId))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>A stored deduction's outcome: its charge and the balance right after it.</summary>
+    private async Task<CreditDeductionResult> DeductionOutcomeAsync(StoredUsage stored, string userId, bool isReplay, CancellationToken cancellationToken)
+    {
+        var balanceAfter = stored.TransactionId is { } transactionId
             ? await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == transactionId).Select(t => t.BalanceAfter)
                 .FirstAsync(cancellationToken).ConfigureAwait(false)
-            : (await ReadAccountAsync(usage.UserId, cancellationToken).ConfigureAwait(false)).Balance;
-        LogReplay(usage.UserId, usage.IdempotencyKey!);
+            : (await ReadAccountAsync(userId, cancellationToken).ConfigureAwait(false)).Balance;
         return new CreditDeductionResult
         {
             Success = true,
-            CreditsDeducted = earlier.CreditsUsed,
+            CreditsDeducted = stored.CreditsUsed,
             RemainingBalance = balanceAfter,
             Error = CreditDeductionError.None,
-            TransactionId = earlier.TransactionId,
-            UsageLogId = earlier.Id,
-            IsReplay = true,
+            TransactionId = stored.TransactionId,
+            UsageLogId = stored.Id,
+            IsReplay = isReplay,
         };
+    }
 
-        CreditDeductionResult Conflict() => new()
+    /// <summary>This very grant's outcome when its failed commit was applied after all (found by the id of its ledger row).</summary>
+    private async Task<CreditTransactionResult?> FindAppliedGrantAsync(GrantRequest grant, CancellationToken cancellationToken)
+    {
+        var id = grant.OperationId;
+        var applied = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == id)
+            .Select(t => new { t.Amount, t.Type, t.BalanceAfter }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (applied is null)
         {
-            Success = false,
-            CreditsDeducted = 0,
-            RemainingBalance = 0,
-            Error = CreditDeductionError.IdempotencyKeyConflict,
-        };
+            return null;
+        }
+
+        LogCommitSettled(grant.UserId, id);
+        LogGranted(grant.UserId, applied.Amount, applied.Type, applied.BalanceAfter);
+        telemetry.Granted(applied.Type, applied.Amount);
+        return new CreditTransactionResult { TransactionId = id, Balance = applied.BalanceAfter };
     }
 
     /// <summary>The stored outcome of an earlier grant with the same key; throws if the key was used for something else.</summary>
@@ -759,15 +852,19 @@ internal sealed partial class CreditService(
     {
         var earlier = await db.Set<CreditTransaction>().AsNoTracking()
             .Where(t => t.UserId == grant.UserId && t.IdempotencyKey == grant.IdempotencyKey)
-            .Select(t => new { t.Id, t.Amount, t.Type, t.BalanceAfter })
+            .Select(t => new { t.Id, t.Amount, t.Type, t.BalanceAfter, t.Description, t.Metadata })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (earlier is null)
         {
             return null;
         }
 
-        if (earlier.Amount != grant.Amount || earlier.Type != grant.Type)
+        // The fingerprint. A key of the library's own names its operation whole (a repair may describe it otherwise);
+        // a caller's key stands for the whole request.
+        if (earlier.Amount != grant.Amount || earlier.Type != grant.Type
+            || (!CreditOperationKeys.IsReserved(grant.IdempotencyKey!) && (earlier.Description != grant.Description || earlier.Metadata != grant.Metadata)))
         {
+            LogKeyConflict(grant.UserId, grant.IdempotencyKey!);
             throw new IdempotencyKeyConflictException(grant.UserId, grant.IdempotencyKey!);
         }
 
@@ -844,6 +941,9 @@ internal sealed partial class CreditService(
         return new AccountState(balance - expirable, headroom - expirable, account.IsAdmin, lapsedHolds, account.NextExpiryAt <= now, next);
     }
 
+    /// <summary>A new operation id: the time-ordered id of the row the operation writes, chosen before its first attempt.</summary>
+    private Guid NewOperationId() => Guid.CreateVersion7(time.GetUtcNow());
+
     private bool IsConfiguredAdmin(string userId) => options.Value.AdminUserIds.Contains(userId);
 
     private bool CanRetry(int attempt, CancellationToken cancellationToken) =>
@@ -869,11 +969,22 @@ internal sealed partial class CreditService(
     [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Replayed the outcome stored for idempotency key {IdempotencyKey} of {UserId}")]
     private partial void LogReplay(string userId, string idempotencyKey);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Idempotency key {IdempotencyKey} of {UserId} was used for another request; refused as a conflict")]
+    private partial void LogKeyConflict(string userId, string idempotencyKey);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "The commit of operation {OperationId} of {UserId} failed, but it was applied: its stored outcome is returned")]
+    private partial void LogCommitSettled(string userId, Guid operationId);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "Writing the lapsed credits of {UserId} failed; the sweep goes on with the other users")]
+    private partial void LogExpiryFailed(string userId, Exception exception);
+
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Credit operation of {UserId} lost a race (attempt {Attempt}) and is retried: {Reason}")]
     private partial void LogRetry(string userId, int attempt, string reason);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "A batch of {Count} deductions was rolled back when one of them failed; the others run on their own: {Reason}")]
     private partial void LogBatchRolledBack(int count, string reason);
+
+    private sealed record StoredUsage(Guid Id, string Feature, string Model, string? Prompt, string? Metadata, long CreditsUsed, Guid? TransactionId);
 
     private readonly record struct AccountState(long Balance, long Available, bool IsAdmin, long LapsedHolds, bool HasLapsedLots, CreditExpiration? NextExpiration);
 
@@ -886,8 +997,15 @@ internal sealed partial class CreditService(
     /// <summary>What one deduction did inside its transaction: its result, whether it wrote anything, and (when refused) the credits it found.</summary>
     private readonly record struct DeductionOutcome(DeductionRequest Request, bool Wrote, long Available, CreditDeductionResult Result);
 
-    internal sealed record DeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata, string? IdempotencyKey);
+    /// <summary>
+    /// A validated deduction. Its operation id is the id of the usage log it writes (and the charge id that of its
+    /// ledger row), chosen once for every attempt, alone or in a batch: a failed commit is settled by looking it up,
+    /// never by charging again.
+    /// </summary>
+    internal sealed record DeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata,
+        string? IdempotencyKey, Guid OperationId, Guid ChargeId);
 
+    /// <summary>A validated grant; its operation id is the id of the ledger row it writes, chosen once for every attempt.</summary>
     private sealed record GrantRequest(string UserId, long Amount, CreditTransactionType Type, string Description, string? Metadata,
-        string? IdempotencyKey, string? Reference, DateTime? ExpiresAt);
+        string? IdempotencyKey, string? Reference, DateTime? ExpiresAt, Guid OperationId);
 }

@@ -147,7 +147,7 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     }
 
     public override Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
-        QueryBalanceAsync(sql.Credit, [userId, amount, now], cancellationToken);
+        QueryBalanceAsync(sql.Credit, [userId, amount, now, CreditLimits.MaxBalance - amount], cancellationToken);
 
     public override async Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken)
     {

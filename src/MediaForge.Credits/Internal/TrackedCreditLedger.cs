@@ -36,7 +36,7 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
     public override async Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken)
     {
         var account = await db.Set<CreditAccount>().FindAsync([userId], cancellationToken).ConfigureAwait(false);
-        if (account is null)
+        if (account is null || account.Balance > CreditLimits.MaxBalance - amount)
         {
             return null;
         }

@@ -233,6 +233,25 @@ public abstract class CoalescedDeductionTests<TDatabase>(TDatabase database) : I
         Assert.Equal((297L, 297L, 2), await database.ReadLedgerAsync(user, services));
     }
 
+    [Fact]
+    public async Task DeductionWithAKeyAGrantHolds_InABatch_IsAConflict_AndRollsBackNoBatch()
+    {
+        var (user, probe, services) = await StartAsync(credits: 300, seed: (credits, u) =>
+            credits.AddCreditsAsync(u, 10, CreditTransactionType.Bonus, "gift", idempotencyKey: "shared-key"));
+
+        var first = Deduct(services, user, "job-0");
+        await probe.HeldAsync();
+        var queued = new[] { Deduct(services, user, "job-1"), Deduct(services, user, "shared-key"), Deduct(services, user, "job-2") };
+        await QueuedAsync(services, 3);
+        probe.Release();
+        var results = await Task.WhenAll([first, .. queued]).WaitAsync(Patience);
+
+        Assert.Equal([true, true, false, true], results.Select(r => r.Success));
+        Assert.Equal(CreditDeductionError.IdempotencyKeyConflict, results[2].Error);
+        Assert.Equal((2, 2), (probe.Starts, probe.Commits));
+        Assert.Equal((301L, 301L, 5), await database.ReadLedgerAsync(user, services));
+    }
+
     private protected async Task<(string User, TransactionProbe Probe, ServiceProvider Services)> StartAsync(long credits, bool coalesce = true,
         string? failKey = null, bool hold = true, TimeProvider? time = null, Func<ICreditService, string, Task>? seed = null,
         Action<CreditsOptions>? configure = null, IInterceptor? observer = null)
