@@ -10,8 +10,8 @@ public enum CreditDeductionError
     InsufficientCredits = 1,
 
     /// <summary>
-    /// The idempotency key was already used by this user for a different operation (another feature, model or
-    /// amount); nothing was written.
+    /// The idempotency key was already used by this user for a different request (another feature, model, prompt or
+    /// metadata; a grant; another amount or reason); nothing was written. Over HTTP: 409 <c>idempotency_key_conflict</c>.
     /// </summary>
     IdempotencyKeyConflict = 2,
 }

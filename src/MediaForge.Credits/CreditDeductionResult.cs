@@ -21,6 +21,11 @@ public sealed record CreditDeductionResult
     /// <summary>The usage log row; <see langword="null"/> on failure.</summary>
     public Guid? UsageLogId { get; init; }
 
-    /// <summary>Whether this is the stored outcome of an earlier call with the same idempotency key (nothing moved now).</summary>
+    /// <summary>
+    /// Whether this is the stored outcome of an earlier call with the same idempotency key and the same request
+    /// (nothing moved now). <see cref="Success"/> is then true although this call charged nothing: the use was paid for
+    /// by the first call. Do not start the job again; return the first call's job (look it up by your job id, which the
+    /// key should be made of). A key sent with another request is <see cref="CreditDeductionError.IdempotencyKeyConflict"/>.
+    /// </summary>
     public bool IsReplay { get; init; }
 }

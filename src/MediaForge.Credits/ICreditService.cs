@@ -36,11 +36,22 @@ public interface ICreditService
     /// <param name="prompt">The prompt, stored in the usage log.</param>
     /// <param name="metadata">Any object (anonymous types included), stored as JSON.</param>
     /// <param name="idempotencyKey">
-    /// A key unique per user for this use. A retry with the same key returns the original outcome with
-    /// <see cref="CreditDeductionResult.IsReplay"/> set and moves nothing, also when the retries race.
+    /// A key unique per user for this use, made on the server from your own job id (never taken as-is from a client).
+    /// A retry with the same key and the same request (feature, model, prompt, metadata) returns the original outcome
+    /// with <see cref="CreditDeductionResult.IsReplay"/> set and moves nothing, also when the retries race: do not run
+    /// the job again then. The same key with another request is <see cref="CreditDeductionError.IdempotencyKeyConflict"/>.
+    /// Keys starting with <c>mf:</c> are reserved for the library's own operations.
     /// </param>
     /// <param name="cancellationToken">Cancels the operation; nothing is written unless it committed.</param>
+    /// <remarks>
+    /// The safe job pattern: reserve the price before the work (<see cref="ICreditReservationService"/>, or
+    /// <c>.RequireCredits(...)</c> on an endpoint), capture it after, release it on failure. Deducting after the work
+    /// lets concurrent requests all run while only the first pays. Every call has an operation id (the id of the rows
+    /// it writes): when the COMMIT fails it is looked up, so a lost acknowledgement never charges twice; when it cannot
+    /// be settled, the database error is thrown and nothing is retried blindly: retry with the same key.
+    /// </remarks>
     /// <exception cref="UnknownFeaturePricingException">No active price exists for the feature and model.</exception>
+    /// <exception cref="ArgumentException">An argument is empty, reserved or beyond <see cref="CreditLimits"/>.</exception>
     Task<CreditDeductionResult> DeductCreditsAsync(string userId, string feature, string model,
         string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
@@ -51,11 +62,14 @@ public interface ICreditService
     /// <param name="description">Human-readable description stored in the ledger.</param>
     /// <param name="metadata">Any object, stored as JSON.</param>
     /// <param name="idempotencyKey">
-    /// A key unique per user for this grant (for example a Stripe checkout session id). A retry returns the original
-    /// outcome with <see cref="CreditTransactionResult.IsReplay"/> set and moves nothing.
+    /// A key unique per user for this grant. A retry with the same request (amount, type, description, metadata)
+    /// returns the original outcome with <see cref="CreditTransactionResult.IsReplay"/> set and moves nothing.
     /// </param>
     /// <param name="cancellationToken">Cancels the operation; nothing is written unless it committed.</param>
-    /// <exception cref="IdempotencyKeyConflictException">The key was already used for a different grant.</exception>
+    /// <exception cref="IdempotencyKeyConflictException">The key was already used for a different request.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The amount is beyond <see cref="CreditLimits.MaxAmount"/>, or would take the balance over <see cref="CreditLimits.MaxBalance"/>.
+    /// </exception>
     Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
         string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
@@ -95,7 +109,7 @@ public interface ICreditService
     /// larger than the spendable credits is refused (nothing written).
     /// </summary>
     /// <param name="userId">The user id.</param>
-    /// <param name="amount">Credits to add (positive) or remove (negative); not 0.</param>
+    /// <param name="amount">Credits to add (positive) or remove (negative); not 0, at most <see cref="CreditLimits.MaxAmount"/> either way.</param>
     /// <param name="reason">Why, stored in the ledger.</param>
     /// <param name="actor">Who made the correction (an admin's user id or name), stored in the ledger metadata.</param>
     /// <param name="idempotencyKey">A key unique per user for this correction.</param>
@@ -105,21 +119,21 @@ public interface ICreditService
 
     /// <summary>Gets a page of a user's ledger, newest first.</summary>
     /// <param name="userId">The user id.</param>
-    /// <param name="page">The 1-based page number.</param>
+    /// <param name="page">The 1-based page number, at most <see cref="CreditLimits.MaxPage"/>.</param>
     /// <param name="pageSize">Entries per page, 1 to 500.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<CreditPage<CreditLedgerEntry>> GetTransactionsAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a page of a user's feature usage, newest first.</summary>
     /// <param name="userId">The user id.</param>
-    /// <param name="page">The 1-based page number.</param>
+    /// <param name="page">The 1-based page number, at most <see cref="CreditLimits.MaxPage"/>.</param>
     /// <param name="pageSize">Entries per page, 1 to 500.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<CreditPage<CreditUsageEntry>> GetUsageAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a page of a user's purchases, newest first.</summary>
     /// <param name="userId">The user id.</param>
-    /// <param name="page">The 1-based page number.</param>
+    /// <param name="page">The 1-based page number, at most <see cref="CreditLimits.MaxPage"/>.</param>
     /// <param name="pageSize">Entries per page, 1 to 500.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     Task<CreditPage<CreditPurchaseEntry>> GetPurchasesAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default);
