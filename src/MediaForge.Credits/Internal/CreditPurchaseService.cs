@@ -357,17 +357,28 @@ internal sealed partial class CreditPurchaseService(
         var key = PackageKey(package.Id);
         return await CreditTransactions.RunAsync(db, async ct =>
         {
+            // The claim of the e-mail is the free purchase row's session id: unique, so of two accounts with one address
+            // claiming at once, the second's insert fails, the transaction runs again and finds the first's.
+            var emailClaim = await EmailClaimAsync(userId, package.Id, ct).ConfigureAwait(false);
+            var emailClaimed = emailClaim is not null
+                && await db.Set<CreditPurchase>().AsNoTracking().AnyAsync(p => p.ProviderSessionId == emailClaim, ct).ConfigureAwait(false);
             var earlier = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.UserId == userId && t.IdempotencyKey == key)
                 .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct).ConfigureAwait(false);
             if (earlier is { } earlierGrant)
             {
+                if (emailClaim is not null && !emailClaimed)
+                {
+                    // Claimed before the e-mail was known (say, through the API before the identity provider's webhook):
+                    // the address is recorded now, so later accounts with it get nothing.
+                    await db.Set<CreditPurchase>()
+                        .Where(p => p.UserId == userId && p.PackageId == package.Id && p.Provider == "free" && p.ProviderSessionId == null)
+                        .ExecuteUpdateAsync(u => u.SetProperty(p => p.ProviderSessionId, emailClaim), ct).ConfigureAwait(false);
+                }
+
                 return await NotGrantedAsync(userId, package, earlierGrant, emailAlreadyClaimed: false, ct).ConfigureAwait(false);
             }
 
-            // The claim of the e-mail is the free purchase row's session id: unique, so of two accounts with one address
-            // claiming at once, the second's insert fails, the transaction runs again and finds the first's.
-            var emailClaim = await EmailClaimAsync(userId, package.Id, ct).ConfigureAwait(false);
-            if (emailClaim is not null && await db.Set<CreditPurchase>().AsNoTracking().AnyAsync(p => p.ProviderSessionId == emailClaim, ct).ConfigureAwait(false))
+            if (emailClaimed)
             {
                 LogEmailAlreadyClaimed(userId, package.Id);
                 return await NotGrantedAsync(userId, package, Guid.Empty, emailAlreadyClaimed: true, ct).ConfigureAwait(false);

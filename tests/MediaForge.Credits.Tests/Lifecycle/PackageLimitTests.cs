@@ -105,6 +105,21 @@ public abstract class PackageLimitTests<TDatabase>(TDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task ClaimFreePackage_EmailLearnedAfterTheClaim_GuardsLaterAccounts()
+    {
+        var first = await UserWithEmailAsync(null);
+        await Purchases(p => p.ClaimFreePackageAsync(first, "starter"));
+        await Db(db => db.Users.Where(u => u.Id == first).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, "late@example.com")));
+        await Purchases(p => p.ClaimFreePackageAsync(first, "starter"));
+        var second = await UserWithEmailAsync("late@example.com");
+
+        var claim = await Purchases(p => p.ClaimFreePackageAsync(second, "starter"));
+
+        Assert.Equal((false, true), (claim.Granted, claim.EmailAlreadyClaimed));
+        Assert.Equal(0, await BalanceAsync(second));
+    }
+
+    [Fact]
     public async Task ClaimFreePackage_SameEmailFromTwoAccountsAtOnce_GrantsOnce()
     {
         var users = new List<string>();
