@@ -127,6 +127,19 @@ public abstract class ClerkWebhookTests<TDatabase>(TDatabase database) : Credits
     }
 
     [Fact]
+    public async Task UserCreated_DeliveredAfterANewerUpdate_GrantsAndKeepsTheNewerProfile()
+    {
+        var user = NewUser();
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.updated", user, "newer@example.com", updatedAt: 1_767_225_005_000));
+
+        var late = await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.created", user, "older@example.com", updatedAt: 1_767_225_000_000));
+
+        Assert.Equal("granted", late);
+        Assert.Equal(50, await App.BalanceAsync(user));
+        Assert.Equal("newer@example.com", await App.DbAsync(db => db.Users.Where(u => u.Id == user).Select(u => u.Email).SingleAsync()));
+    }
+
+    [Fact]
     public async Task UserUpdated_AfterUserDeleted_KeepsThePersonalDataCleared()
     {
         var user = NewUser();
