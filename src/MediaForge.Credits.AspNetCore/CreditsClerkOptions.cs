@@ -9,7 +9,11 @@ public sealed class CreditsClerkOptions
     /// <summary>The Svix signing secret of the Clerk webhook endpoint (<c>whsec_...</c>; variable <c>CLERK_WEBHOOK_SECRET</c>).</summary>
     public string? WebhookSecret { get; set; }
 
-    /// <summary>The free package granted once on <c>user.created</c>. Default <c>starter</c>; empty grants nothing.</summary>
+    /// <summary>
+    /// The free package granted on <c>user.created</c>, once per user and, unless
+    /// <see cref="CreditsOptions.OneFreePackagePerEmail"/> is off, once per normalized primary e-mail (an account deleted
+    /// and signed up again with the same address gets nothing more). Default <c>starter</c>; empty grants nothing.
+    /// </summary>
     public string? SignUpPackageId { get; set; } = CreditsDefaults.StarterPackageId;
 
     /// <summary>The <c>public_metadata.role</c> value that makes a user an admin (unlimited). Default <c>admin</c>.</summary>

@@ -24,6 +24,21 @@ public sealed class CreditsOptions
     /// </summary>
     public TimeSpan? BonusCreditLifetime { get; set; }
 
+    /// <summary>
+    /// Whether a free package is granted once per normalized e-mail as well as once per user id. Default
+    /// <see langword="true"/>: deleting an account and signing up again with the same address gets nothing more. The
+    /// e-mail is the one on the user's row when the package is claimed (for Clerk: the primary address); only its
+    /// SHA-256 hash is kept with the claim, so the guard survives the erasure of the user's personal data. A user
+    /// with no known e-mail is guarded per user id only.
+    /// </summary>
+    public bool OneFreePackagePerEmail { get; set; } = true;
+
+    /// <summary>
+    /// How e-mail addresses are normalized for <see cref="OneFreePackagePerEmail"/>. Default
+    /// <see cref="CreditEmailNormalization.TrimAndLowerCase"/>.
+    /// </summary>
+    public CreditEmailNormalization FreePackageEmailNormalization { get; set; }
+
     /// <summary>What happens when refunded or disputed credits were already spent. Default <see cref="CreditClawbackPolicy.ClampAtZero"/>.</summary>
     public CreditClawbackPolicy ClawbackPolicy { get; set; }
 

@@ -12,6 +12,12 @@ public sealed record FreePackageClaimResult
     /// <summary>The user's balance now.</summary>
     public required long Balance { get; init; }
 
-    /// <summary>The grant's ledger row (this call's or the earlier one).</summary>
+    /// <summary>The grant's ledger row (this call's or the user's earlier one); <see cref="Guid.Empty"/> when <see cref="EmailAlreadyClaimed"/>.</summary>
     public required Guid TransactionId { get; init; }
+
+    /// <summary>
+    /// Whether nothing was granted because another account with the same normalized e-mail already got the package
+    /// (see <see cref="CreditsOptions.OneFreePackagePerEmail"/>).
+    /// </summary>
+    public bool EmailAlreadyClaimed { get; init; }
 }

@@ -12,6 +12,7 @@ public interface ICreditPurchaseService
     /// <param name="provider">The payment provider, for example <c>stripe</c>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="UnknownCreditPackageException">No active paid package has that id.</exception>
+    /// <exception cref="CreditPackageLimitException">The package is <see cref="Entities.CreditPackage.OncePerUser"/> and the user already bought it (a started, unpaid purchase does not count).</exception>
     Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default);
 
     /// <summary>Links a pending purchase to the provider's checkout session id.</summary>
@@ -22,7 +23,10 @@ public interface ICreditPurchaseService
 
     /// <summary>
     /// Completes a paid purchase and grants its credits exactly once (idempotency key: the session id). The amount
-    /// and currency paid, and the package if given, must match the pending purchase; a mismatch grants nothing.
+    /// and currency paid, and the package if given, must match the pending purchase; a mismatch grants nothing. A
+    /// package marked <see cref="Entities.CreditPackage.OncePerUser"/> that the user already got by another purchase
+    /// (two checkouts started and both paid) is a <see cref="PurchaseFulfilmentOutcome.Mismatch"/> too: nothing is
+    /// granted and the payment is for the host to refund.
     /// </summary>
     /// <param name="providerSessionId">The provider's session id.</param>
     /// <param name="amountPaidCents">The amount the provider says was paid, in minor units.</param>
@@ -70,7 +74,12 @@ public interface ICreditPurchaseService
     Task<PurchaseReversalResult> RecordDisputeAsync(string providerPaymentId, string disputeId, long disputedAmountCents,
         Entities.PaymentDisputeState state, CancellationToken cancellationToken = default);
 
-    /// <summary>Grants a free package (the starter pack) to a user, once per user however often it is asked for.</summary>
+    /// <summary>
+    /// Grants a free package (the starter pack) to a user, once per user however often it is asked for. With
+    /// <see cref="CreditsOptions.OneFreePackagePerEmail"/> (the default) also once per normalized e-mail: when the
+    /// user's row has an e-mail and another account with the same address already got the package, nothing is granted
+    /// (<see cref="FreePackageClaimResult.EmailAlreadyClaimed"/>). Only a SHA-256 hash of the address is kept, with the claim.
+    /// </summary>
     /// <param name="userId">The user.</param>
     /// <param name="packageId">The free package (case-insensitive).</param>
     /// <param name="reference">An external reference for the ledger, for example the Svix message id.</param>
@@ -78,7 +87,7 @@ public interface ICreditPurchaseService
     /// <exception cref="UnknownCreditPackageException">No active free package has that id.</exception>
     Task<FreePackageClaimResult> ClaimFreePackageAsync(string userId, string packageId, string? reference = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Whether a user already got a once-per-user package.</summary>
+    /// <summary>Whether a user already got a package: claimed it free, or bought it (a refunded purchase counts).</summary>
     /// <param name="userId">The user.</param>
     /// <param name="packageId">The package (case-insensitive).</param>
     /// <param name="cancellationToken">Cancels the query.</param>

@@ -12,6 +12,9 @@ public enum PurchaseFulfilmentOutcome
     /// <summary>No purchase has that session id; nothing moved.</summary>
     NotFound = 2,
 
-    /// <summary>The amount, currency or package paid differs from the pending purchase; nothing moved.</summary>
+    /// <summary>
+    /// The amount, currency or package paid differs from the pending purchase, or the package is once per user and the
+    /// user already got it; nothing moved (the detail says which).
+    /// </summary>
     Mismatch = 3,
 }

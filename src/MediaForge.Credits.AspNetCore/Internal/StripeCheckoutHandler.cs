@@ -50,7 +50,17 @@ internal sealed partial class StripeCheckoutHandler(
             return CreditProblems.NotConfigured("Stripe (STRIPE_SECRET_KEY)");
         }
 
-        var purchase = await purchases.StartPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
+        CreditPurchaseEntry purchase;
+        try
+        {
+            purchase = await purchases.StartPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
+        }
+        catch (CreditPackageLimitException error)
+        {
+            return CreditProblems.Create(StatusCodes.Status409Conflict, error.ErrorCode, "This package can be bought once per user.",
+                $"Package '{package.Id}' was already bought.");
+        }
+
         var metadata = new Dictionary<string, string>
         {
             ["user_id"] = userId,

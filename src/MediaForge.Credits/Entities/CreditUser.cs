@@ -23,4 +23,11 @@ public sealed class CreditUser
 
     /// <summary>When the user was deleted at the identity provider (UTC); the ledger is kept.</summary>
     public DateTime? DeletedAt { get; set; }
+
+    /// <summary>
+    /// The identity provider's version of the profile last applied to the row (for Clerk: the user's <c>updated_at</c>,
+    /// milliseconds since the Unix epoch), or <see langword="null"/> before any. An event carrying an older version is
+    /// ignored, so a late or retried delivery never undoes a newer change.
+    /// </summary>
+    public long? ProfileVersion { get; set; }
 }

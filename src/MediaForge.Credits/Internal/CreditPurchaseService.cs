@@ -44,6 +44,11 @@ internal sealed partial class CreditPurchaseService(
         };
         await CreditTransactions.RunAsync(db, async ct =>
         {
+            if (package.OncePerUser && await BoughtAsync(userId, package.Id, null, ct).ConfigureAwait(false))
+            {
+                throw new CreditPackageLimitException(userId, package.Id);
+            }
+
             await credits.EnsureAccountAsync(userId, ct).ConfigureAwait(false);
             await db.InsertDetachedAsync(purchase, ct).ConfigureAwait(false);
             return true;
@@ -91,6 +96,12 @@ internal sealed partial class CreditPurchaseService(
             {
                 LogMismatch(providerSessionId, purchase.UserId, mismatch);
                 return Result(PurchaseFulfilmentOutcome.Mismatch, purchase, null, null) with { Detail = mismatch };
+            }
+
+            if (await OncePerUserTakenAsync(purchase, ct).ConfigureAwait(false) is { } taken)
+            {
+                LogMismatch(providerSessionId, purchase.UserId, taken);
+                return Result(PurchaseFulfilmentOutcome.Mismatch, purchase, null, null) with { Detail = taken };
             }
 
             var lifetimeDays = await db.Set<CreditPackage>().AsNoTracking().Where(p => p.Id == purchase.PackageId)
@@ -343,16 +354,43 @@ internal sealed partial class CreditPurchaseService(
     {
         CreditArguments.UserId(userId);
         var package = await FindPackageAsync(packageId, free: true, cancellationToken).ConfigureAwait(false);
+        var key = PackageKey(package.Id);
         return await CreditTransactions.RunAsync(db, async ct =>
         {
+            // The claim of the e-mail is the free purchase row's session id: unique, so of two accounts with one address
+            // claiming at once, the second's insert fails, the transaction runs again and finds the first's.
+            var emailClaim = await EmailClaimAsync(userId, package.Id, ct).ConfigureAwait(false);
+            var emailClaimed = emailClaim is not null
+                && await db.Set<CreditPurchase>().AsNoTracking().AnyAsync(p => p.ProviderSessionId == emailClaim, ct).ConfigureAwait(false);
+            var earlier = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.UserId == userId && t.IdempotencyKey == key)
+                .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+            if (earlier is { } earlierGrant)
+            {
+                if (emailClaim is not null && !emailClaimed)
+                {
+                    // Claimed before the e-mail was known (say, through the API before the identity provider's webhook):
+                    // the address is recorded now, so later accounts with it get nothing.
+                    await db.Set<CreditPurchase>()
+                        .Where(p => p.UserId == userId && p.PackageId == package.Id && p.Provider == "free" && p.ProviderSessionId == null)
+                        .ExecuteUpdateAsync(u => u.SetProperty(p => p.ProviderSessionId, emailClaim), ct).ConfigureAwait(false);
+                }
+
+                return await NotGrantedAsync(userId, package, earlierGrant, emailAlreadyClaimed: false, ct).ConfigureAwait(false);
+            }
+
+            if (emailClaimed)
+            {
+                LogEmailAlreadyClaimed(userId, package.Id);
+                return await NotGrantedAsync(userId, package, Guid.Empty, emailAlreadyClaimed: true, ct).ConfigureAwait(false);
+            }
+
             var lifetime = package.CreditLifetimeDays is { } days ? TimeSpan.FromDays(days) : options.Value.BonusCreditLifetime;
             var grant = await credits.GrantAsync(userId, package.Credits, CreditTransactionType.Bonus, $"{package.Name} pack (free)",
-                CreditArguments.Metadata(new { packageId = package.Id }), PackageKey(package.Id), reference, ct,
+                CreditArguments.Metadata(new { packageId = package.Id }), key, reference, ct,
                 lifetime is { } live ? time.GetUtcNow() + live : null).ConfigureAwait(false);
             if (grant.IsReplay)
             {
-                var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
-                return new FreePackageClaimResult { Granted = false, Credits = package.Credits, Balance = balance.Balance, TransactionId = grant.TransactionId };
+                return await NotGrantedAsync(userId, package, grant.TransactionId, emailAlreadyClaimed: false, ct).ConfigureAwait(false);
             }
 
             var now = time.GetUtcNow();
@@ -366,6 +404,7 @@ internal sealed partial class CreditPurchaseService(
                 Currency = package.Currency,
                 Status = PurchaseStatus.Completed,
                 Provider = "free",
+                ProviderSessionId = emailClaim,
                 TransactionId = grant.TransactionId,
                 CreatedAt = now.UtcDateTime,
                 UpdatedAt = now.UtcDateTime,
@@ -375,11 +414,70 @@ internal sealed partial class CreditPurchaseService(
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<bool> HasClaimedAsync(string userId, string packageId, CancellationToken cancellationToken = default)
+    private async Task<FreePackageClaimResult> NotGrantedAsync(string userId, CreditPackage package, Guid transactionId, bool emailAlreadyClaimed, CancellationToken cancellationToken)
+    {
+        var balance = await credits.GetBalanceAsync(userId, cancellationToken).ConfigureAwait(false);
+        return new FreePackageClaimResult
+        {
+            Granted = false,
+            Credits = package.Credits,
+            Balance = balance.Balance,
+            TransactionId = transactionId,
+            EmailAlreadyClaimed = emailAlreadyClaimed,
+        };
+    }
+
+    /// <summary>
+    /// The claim of a free package by the user's e-mail (<c>mf:free-email:{package}:{SHA-256 of the normalized address}</c>),
+    /// or <see langword="null"/> when the guard is off or the user's row has no usable address.
+    /// </summary>
+    private async Task<string?> EmailClaimAsync(string userId, string packageId, CancellationToken cancellationToken)
+    {
+        if (!options.Value.OneFreePackagePerEmail)
+        {
+            return null;
+        }
+
+        var email = await db.Set<CreditUser>().AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return CreditEmailFingerprint.Compute(email, options.Value.FreePackageEmailNormalization) is { } hash
+            ? CreditOperationKeys.For("free-email", packageId + ":" + hash)
+            : null;
+    }
+
+    /// <summary>Whether the user got the package by a purchase or claim other than <paramref name="except"/> (refunded ones count).</summary>
+    private Task<bool> BoughtAsync(string userId, string packageId, Guid? except, CancellationToken cancellationToken) =>
+        db.Set<CreditPurchase>().AsNoTracking()
+            .AnyAsync(p => p.UserId == userId && p.PackageId == packageId && p.TransactionId != null && p.Id != except, cancellationToken);
+
+    /// <summary>
+    /// Why a paid purchase of a once-per-user package must not be fulfilled (the user got the package by another one), or
+    /// <see langword="null"/>. Locks the buyer's balance row first, so two paid sessions of the package fulfilled at once
+    /// are serialized and the second finds the first.
+    /// </summary>
+    private async Task<string?> OncePerUserTakenAsync(CreditPurchase purchase, CancellationToken cancellationToken)
+    {
+        var oncePerUser = await db.Set<CreditPackage>().AsNoTracking().Where(p => p.Id == purchase.PackageId)
+            .Select(p => p.OncePerUser).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (!oncePerUser)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Set<CreditAccount>().Where(a => a.UserId == purchase.UserId)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.UpdatedAt, now), cancellationToken).ConfigureAwait(false);
+        return await BoughtAsync(purchase.UserId, purchase.PackageId, purchase.Id, cancellationToken).ConfigureAwait(false)
+            ? $"package '{purchase.PackageId}' can be bought once per user and this user already has it: nothing granted, refund this payment"
+            : null;
+    }
+
+    public async Task<bool> HasClaimedAsync(string userId, string packageId, CancellationToken cancellationToken = default)
     {
         CreditArguments.UserId(userId);
-        var key = PackageKey(CreditArguments.Name(packageId, nameof(packageId)));
-        return db.Set<CreditTransaction>().AsNoTracking().AnyAsync(t => t.UserId == userId && t.IdempotencyKey == key, cancellationToken);
+        var id = CreditArguments.Name(packageId, nameof(packageId));
+        var key = PackageKey(id);
+        return await db.Set<CreditTransaction>().AsNoTracking().AnyAsync(t => t.UserId == userId && t.IdempotencyKey == key, cancellationToken).ConfigureAwait(false)
+            || await BoughtAsync(userId, id, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CreditPurchaseEntry?> FindBySessionAsync(string providerSessionId, CancellationToken cancellationToken = default)
@@ -431,6 +529,9 @@ internal sealed partial class CreditPurchaseService(
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Purchase {PurchaseId} {Cause}: {Removed} credits removed, {Restored} restored, {Shortfall} already spent")]
     private partial void LogReversed(Guid purchaseId, string cause, long removed, long restored, long shortfall);
+
+    [LoggerMessage(EventId = 1250, Level = LogLevel.Information, Message = "Free package {PackageId} not granted to {UserId}: another account with the same e-mail got it")]
+    private partial void LogEmailAlreadyClaimed(string userId, string packageId);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "No purchase has checkout session {SessionId}; nothing granted")]
     private partial void LogUnknownSession(string sessionId);

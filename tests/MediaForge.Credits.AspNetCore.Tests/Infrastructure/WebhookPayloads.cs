@@ -96,9 +96,15 @@ public static class WebhookPayloads
         return request;
     }
 
+    /// <summary>The e-mail <see cref="ClerkUserEvent"/> gives a user by default: one per user, as Clerk's are.</summary>
+    public static string ClerkEmail(string userId) => $"jane.doe+{userId}@example.com";
+
     /// <summary>A Clerk <c>user.*</c> event for a user id, from the documented payloads.</summary>
-    public static string ClerkUserEvent(string type, string userId, string? email = "jane.doe@example.com", string? role = null)
+    /// <param name="email">The primary e-mail; default <see cref="ClerkEmail"/> (the free package is once per e-mail).</param>
+    /// <param name="updatedAt">Clerk's <c>data.updated_at</c> (milliseconds since the epoch); default: the payload's.</param>
+    public static string ClerkUserEvent(string type, string userId, string? email = null, string? role = null, long? updatedAt = null)
     {
+        email ??= ClerkEmail(userId);
         var root = Load(type == "user.deleted" ? "clerk-user.deleted.json" : "clerk-user.created.json");
         root["type"] = type;
         var data = root["data"]!.AsObject();
@@ -107,6 +113,10 @@ public static class WebhookPayloads
         {
             data["email_addresses"]![0]!["email_address"] = email;
             data["public_metadata"] = role is null ? new JsonObject() : new JsonObject { ["role"] = role };
+            if (updatedAt is { } stamp)
+            {
+                data["updated_at"] = stamp;
+            }
         }
 
         return root.ToJsonString();

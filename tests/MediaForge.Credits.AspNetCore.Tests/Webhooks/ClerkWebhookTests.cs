@@ -3,12 +3,15 @@ using System.Net.Http.Json;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Webhooks;
 
 public abstract class ClerkWebhookTests<TDatabase>(TDatabase database) : CreditsAppTests<TDatabase>(database)
     where TDatabase : CreditsDatabase
 {
+    private readonly TDatabase fixture = database;
+
     private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => App.Client().SendAsync(request);
 
     [Fact]
@@ -21,7 +24,7 @@ public abstract class ClerkWebhookTests<TDatabase>(TDatabase database) : Credits
         Assert.Equal(new WebhookReceipt(true, false, "granted"), await response.Content.ReadFromJsonAsync<WebhookReceipt>());
         Assert.Equal(50, await App.BalanceAsync(user));
         var row = await App.DbAsync(db => db.Users.SingleAsync(u => u.Id == user));
-        Assert.Equal(("jane.doe@example.com", "Jane Doe", false), (row.Email, row.DisplayName, row.IsAdmin));
+        Assert.Equal((WebhookPayloads.ClerkEmail(user), "Jane Doe", false), (row.Email, row.DisplayName, row.IsAdmin));
     }
 
     [Fact]
@@ -61,7 +64,7 @@ public abstract class ClerkWebhookTests<TDatabase>(TDatabase database) : Credits
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(50, await App.BalanceAsync(user));
-        Assert.Equal("jane.doe@example.com", await App.DbAsync(db => db.Users.Where(u => u.Id == user).Select(u => u.Email).SingleAsync()));
+        Assert.Equal(WebhookPayloads.ClerkEmail(user), await App.DbAsync(db => db.Users.Where(u => u.Id == user).Select(u => u.Email).SingleAsync()));
     }
 
     [Fact]
@@ -103,6 +106,94 @@ public abstract class ClerkWebhookTests<TDatabase>(TDatabase database) : Credits
         Assert.Null(row.Email);
         Assert.Null(row.DisplayName);
         Assert.Equal(1, await App.DbAsync(db => db.Transactions.CountAsync(t => t.UserId == user)));
+    }
+
+    private async Task<string?> OutcomeAsync(string json) =>
+        (await (await SendAsync(WebhookPayloads.ClerkRequest(json))).Content.ReadFromJsonAsync<WebhookReceipt>())!.Outcome;
+
+    [Fact]
+    public async Task UserUpdated_OlderThanTheStoredProfile_DoesNotRestoreARevokedAdmin()
+    {
+        var user = NewUser();
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.created", user, updatedAt: 1_767_225_000_000));
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.updated", user, role: "admin", updatedAt: 1_767_225_001_000));
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.updated", user, "revoked@example.com", updatedAt: 1_767_225_002_000));
+
+        var late = await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.updated", user, "boss@example.com", role: "admin", updatedAt: 1_767_225_001_000));
+
+        Assert.Equal("stale", late);
+        var row = await App.DbAsync(db => db.Users.SingleAsync(u => u.Id == user));
+        Assert.Equal((false, "revoked@example.com", 1_767_225_002_000L), (row.IsAdmin, row.Email, row.ProfileVersion));
+    }
+
+    [Fact]
+    public async Task UserCreated_DeliveredAfterANewerUpdate_GrantsAndKeepsTheNewerProfile()
+    {
+        var user = NewUser();
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.updated", user, "newer@example.com", updatedAt: 1_767_225_005_000));
+
+        var late = await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.created", user, "older@example.com", updatedAt: 1_767_225_000_000));
+
+        Assert.Equal("granted", late);
+        Assert.Equal(50, await App.BalanceAsync(user));
+        Assert.Equal("newer@example.com", await App.DbAsync(db => db.Users.Where(u => u.Id == user).Select(u => u.Email).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task UserUpdated_AfterUserDeleted_KeepsThePersonalDataCleared()
+    {
+        var user = NewUser();
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.created", user, updatedAt: 1_767_225_000_000));
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.deleted", user));
+
+        var late = await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.updated", user, "jane@example.com", role: "admin", updatedAt: 1_999_999_999_000));
+
+        Assert.Equal("user_deleted", late);
+        var row = await App.DbAsync(db => db.Users.SingleAsync(u => u.Id == user));
+        Assert.Equal((null, null, false), (row.Email, row.DisplayName, row.IsAdmin));
+        Assert.NotNull(row.DeletedAt);
+    }
+
+    [Fact]
+    public async Task UserCreated_DeliveredAfterUserDeleted_RestoresNothingAndGrantsNothing()
+    {
+        var user = NewUser();
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.deleted", user));
+
+        var late = await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.created", user));
+
+        Assert.Equal("user_deleted", late);
+        Assert.Equal(0, await App.BalanceAsync(user));
+        var row = await App.DbAsync(db => db.Users.SingleAsync(u => u.Id == user));
+        Assert.Equal((null, false), (row.Email, row.DeletedAt is null));
+    }
+
+    [Fact]
+    public async Task UserCreated_SameEmailAfterTheFirstAccountWasDeleted_GrantsNothing()
+    {
+        var (first, second) = (NewUser(), NewUser());
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.created", first, "farmer@example.com"));
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.deleted", first));
+
+        var outcome = await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.created", second, "  Farmer@Example.COM "));
+
+        Assert.Equal("email_already_claimed", outcome);
+        Assert.Equal((50L, 0L), (await App.BalanceAsync(first), await App.BalanceAsync(second)));
+    }
+
+    [Fact]
+    public async Task UserCreated_SameEmailWithTheGuardTurnedOff_GrantsAgain()
+    {
+        await using var app = await CreditsApp.StartAsync(fixture, fixture.ConnectionString,
+            services => services.Configure<CreditsOptions>(o => o.OneFreePackagePerEmail = false));
+        var (first, second) = (NewUser(), NewUser());
+        await app.Client().SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", first, "twice@example.com")));
+        await app.Client().SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.deleted", first)));
+
+        var response = await app.Client().SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", second, "twice@example.com")));
+
+        Assert.Equal("granted", (await response.Content.ReadFromJsonAsync<WebhookReceipt>())!.Outcome);
+        Assert.Equal(50, await app.BalanceAsync(second));
     }
 
     [Fact]
