@@ -171,9 +171,13 @@ internal sealed partial class CreditPurchaseService(
                 return; // a late "opened" delivery after the decision
             }
 
+            // The same dispute delivered again in the same state (a duplicate, or an older event arriving late) never
+            // lowers the amount: it removes nothing twice and restores nothing. A new state carries its own amount.
+            var again = purchase.DisputeId == disputeId && purchase.DisputeState == state;
+            var amount = Math.Min(disputedAmountCents, purchase.AmountCents);
             purchase.DisputeId = disputeId;
             purchase.DisputeState = state;
-            purchase.DisputedAmountCents = state == PaymentDisputeState.Won ? 0 : Math.Min(disputedAmountCents, purchase.AmountCents);
+            purchase.DisputedAmountCents = state == PaymentDisputeState.Won ? 0 : again ? Math.Max(purchase.DisputedAmountCents, amount) : amount;
         }, cancellationToken);
     }
 

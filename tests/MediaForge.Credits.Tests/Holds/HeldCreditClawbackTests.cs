@@ -279,6 +279,36 @@ public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : I
     }
 
     [Fact]
+    public async Task RecordDispute_OpenRedeliveredWithASmallerAmount_RestoresNothing()
+    {
+        var (user, _, payment) = await BuyProAsync();
+        await HoldAsync(user, 200);
+
+        await Purchases(p => p.RecordDisputeAsync(payment, "dp_again", 2999, PaymentDisputeState.Open));
+        var older = await Purchases(p => p.RecordDisputeAsync(payment, "dp_again", 1500, PaymentDisputeState.Open));
+
+        Assert.Equal((0L, 0L), (older.CreditsRemoved, older.CreditsRestored));
+        var state = await StateAsync(user);
+        Assert.Equal((0L, 0L, 200L), (state.Balance, state.Ledger, state.Reversed));
+    }
+
+    [Fact]
+    public async Task RecordDispute_FreezePolicyDeliveredTwiceAtOnceWhileHeld_FreezesOnce()
+    {
+        var (user, _, payment) = await BuyProAsync();
+        var hold = await HoldAsync(user, 150, FreezeServices);
+
+        await Task.WhenAll(
+            Task.Run(() => Purchases(p => p.RecordDisputeAsync(payment, "dp_twice", 2999, PaymentDisputeState.Open), FreezeServices)),
+            Task.Run(() => Purchases(p => p.RecordDisputeAsync(payment, "dp_twice", 2999, PaymentDisputeState.Open), FreezeServices)));
+        await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value), FreezeServices);
+        await Purchases(p => p.RecordDisputeAsync(payment, "dp_twice", 2999, PaymentDisputeState.Won), FreezeServices);
+
+        var state = await StateAsync(user);
+        Assert.Equal((50L, 50L, 0L, 50L, 0L), (state.Balance, state.Ledger, state.Reserved, state.Available, state.Reversed));
+    }
+
+    [Fact]
     public async Task RecordRefund_RedeliveredWithAnOlderSmallerFigure_RemovesNothingMore()
     {
         var (user, _, payment) = await BuyProAsync();
