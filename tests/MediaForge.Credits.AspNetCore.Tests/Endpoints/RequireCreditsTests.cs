@@ -35,6 +35,14 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
             await credits.DeductCreditsAsync(http.Request.Headers["X-Test-User"].ToString(), "map-animation", "veo2");
             return TypedResults.Ok(new { video = "fox.mp4" });
         }).RequireCredits("video-generation", "hailuo");
+        web.MapPost("/generate-slow-streaming", async (HttpContext http, ICreditService credits) =>
+        {
+            clock.Advance(TimeSpan.FromMinutes(16));
+            await credits.DeductCreditsAsync(http.Request.Headers["X-Test-User"].ToString(), "map-animation", "veo2");
+            await http.Response.WriteAsync("fox.mp4");
+            await http.Response.Body.FlushAsync();
+            return Results.Empty;
+        }).RequireCredits("video-generation", "hailuo");
         web.MapPost("/generate-hour", async (HttpContext http, CreditsDbContext db) =>
         {
             var user = http.Request.Headers["X-Test-User"].ToString();
@@ -143,6 +151,19 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
         Assert.Contains("hold_expired", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await app.BalanceAsync(user));
         Assert.True(Assert.Single(failures.GetMeasurementSnapshot()).ContainsTags(new KeyValuePair<string, object?>("credits.outcome", "refused")));
+    }
+
+    [Fact]
+    public async Task RequireCredits_StreamedJobOutlivesItsHoldAndTheCreditsAreGone_CountsItDeliveredUnpaid()
+    {
+        var user = await UserWithAsync(10);
+        using var failures = CaptureFailures();
+
+        var response = await app.Client(user).PostAsync("/generate-slow-streaming", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await app.BalanceAsync(user));
+        Assert.True(Assert.Single(failures.GetMeasurementSnapshot()).ContainsTags(new KeyValuePair<string, object?>("credits.outcome", "delivered_unpaid")));
     }
 
     [Fact]
