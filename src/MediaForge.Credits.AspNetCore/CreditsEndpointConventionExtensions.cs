@@ -1,7 +1,5 @@
-using MediaForge.Credits;
 using MediaForge.Credits.AspNetCore.Internal;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -10,47 +8,41 @@ public static class CreditsEndpointConventionExtensions
 {
     /// <summary>
     /// Makes the endpoint cost one use of <paramref name="feature"/> with <paramref name="model"/>: before the handler
-    /// runs, the price is reserved for the signed-in user (402 problem details <c>insufficient_credits</c> when they
-    /// cannot pay); a successful response (status below 400) captures the hold; an error response, an exception or a
-    /// cancellation releases it.
+    /// runs, the price is held for the signed-in user (402 problem details <c>insufficient_credits</c> when they cannot
+    /// pay); a successful response (status below 400) captures the hold; an error response, an exception or a
+    /// cancellation releases it. If the handler outlives its hold, the price is charged late from the credits spendable
+    /// then; if they are not there, the response is replaced by a 402 <c>hold_expired</c> problem (or, if it had already
+    /// started, delivered unpaid); each case is logged and counted by <c>mediaforge.credits.holds.capture_failed</c>.
     /// </summary>
     /// <typeparam name="TBuilder">The endpoint builder type.</typeparam>
     /// <param name="builder">The endpoint.</param>
     /// <param name="feature">The feature, as priced in <c>feature_pricing</c>.</param>
     /// <param name="model">The model, as priced in <c>feature_pricing</c>.</param>
+    /// <param name="holdTtl">
+    /// How long the hold lives: longer than the handler's longest run. Default
+    /// <c>CreditsOptions.DefaultReservationTtl</c>; at most <c>CreditsOptions.MaxReservationTtl</c>.
+    /// </param>
+    /// <param name="idempotencyKey">
+    /// The request's own idempotency key (a server-side job id, or a validated client key), or <see langword="null"/>.
+    /// A second request with the same key never runs the handler again: 409 <c>duplicate_request</c>, or 409
+    /// <c>idempotency_key_conflict</c> when the key was used for another feature, model or amount, or 400
+    /// <c>invalid_idempotency_key</c> when the key is empty, too long or in the library's reserved <c>mf:</c> namespace.
+    /// </param>
     /// <returns>The same builder.</returns>
-    public static TBuilder RequireCredits<TBuilder>(this TBuilder builder, string feature, string model)
+    public static TBuilder RequireCredits<TBuilder>(this TBuilder builder, string feature, string model, TimeSpan? holdTtl = null,
+        Func<HttpContext, string?>? idempotencyKey = null)
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(feature);
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
-        builder.RequireAuthorization();
-        builder.AddEndpointFilter(async (context, next) =>
+        if (holdTtl is { } ttl)
         {
-            var services = context.HttpContext.RequestServices;
-            if (services.GetRequiredService<CreditUserAccessor>().GetUserId(context.HttpContext.User) is not { } userId)
-            {
-                return CreditProblems.NoUserId();
-            }
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero, nameof(holdTtl));
+        }
 
-            var reservations = services.GetRequiredService<ICreditReservationService>();
-            await using var hold = await reservations.ReserveAsync(userId, feature, model, cancellationToken: context.HttpContext.RequestAborted).ConfigureAwait(false);
-            if (!hold.IsHeld)
-            {
-                return CreditProblems.Create(StatusCodes.Status402PaymentRequired, "insufficient_credits", "Insufficient credits.",
-                    $"{feature} with {model} costs more than the {hold.Result.Available} credits available.");
-            }
-
-            var result = await next(context).ConfigureAwait(false);
-            var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : context.HttpContext.Response.StatusCode;
-            if (status < 400)
-            {
-                await hold.CaptureAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            }
-
-            return result;
-        });
+        builder.RequireAuthorization();
+        builder.AddEndpointFilter(new CreditRequirementFilter(feature, model, holdTtl, idempotencyKey));
         return builder;
     }
 }

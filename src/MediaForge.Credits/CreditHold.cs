@@ -3,6 +3,8 @@ namespace MediaForge.Credits;
 /// <summary>
 /// A hold on credits for the common pattern <c>await using var hold = await reservations.ReserveAsync(...); ...
 /// await hold.CaptureAsync();</c>: if the hold is not captured (an exception, a cancellation), disposing releases it.
+/// A replayed hold (<see cref="CreditReservationResult.IsReplay"/>: an earlier call with the same idempotency key took
+/// it) is not released on dispose: it belongs to that call.
 /// </summary>
 public sealed class CreditHold : IAsyncDisposable
 {
@@ -13,7 +15,8 @@ public sealed class CreditHold : IAsyncDisposable
     {
         this.reservations = reservations;
         Result = result;
-        settled = !result.Success;
+        // A replay is the hold of an earlier call (perhaps still running): disposing this one must not release it.
+        settled = !result.Success || result.IsReplay;
     }
 
     /// <summary>What the reservation returned.</summary>

@@ -53,9 +53,12 @@ public interface ICreditPurchaseService
 
     /// <summary>
     /// Records a refund of a purchase's payment and removes the purchased credits in proportion (rounded half up) to the
-    /// money refunded so far. The figure is cumulative, so duplicates and out-of-order deliveries change nothing;
-    /// together with disputes, no more than the purchased credits are ever removed. What was already spent follows
-    /// <see cref="CreditsOptions.ClawbackPolicy"/>.
+    /// money refunded so far. The figure is cumulative and keyed by the payment (not by a refund id): a delivery with the
+    /// same or a smaller figure (a duplicate, an older event arriving late) changes nothing, a larger one removes only the
+    /// difference, so a refund is never clawed back twice; together with disputes, no more than the purchased credits are
+    /// ever removed. The clawback takes the purchase's own credits first (other grants keep their expiry) and reaches
+    /// credits under a hold: a hold released later frees nothing that was clawed back, and a hold captured later charges
+    /// at most what is left. What was already spent follows <see cref="CreditsOptions.ClawbackPolicy"/>.
     /// </summary>
     /// <param name="providerPaymentId">The provider's payment id (Stripe payment intent).</param>
     /// <param name="amountRefundedCents">Money refunded so far in total, in minor units.</param>
@@ -64,7 +67,10 @@ public interface ICreditPurchaseService
 
     /// <summary>
     /// Records a dispute (chargeback) of a purchase's payment: while open or lost, the disputed share of the credits is
-    /// removed; when won, what the dispute removed is restored. A decided dispute ignores later "open" deliveries.
+    /// removed (or, with <see cref="CreditDisputePolicy.FreezeOnOpen"/>, frozen, held credits included); when won, what
+    /// the dispute removed is restored. A decided dispute ignores later "open" deliveries, and a delivery of the same
+    /// dispute in the same state never lowers the disputed amount (a late or duplicated event removes nothing twice and
+    /// restores nothing); a change of state (won, lost) applies the amount it carries.
     /// </summary>
     /// <param name="providerPaymentId">The provider's payment id (Stripe payment intent).</param>
     /// <param name="disputeId">The provider's dispute id.</param>

@@ -19,11 +19,28 @@ public interface ICreditReservationService
     Task<CreditReservationResult> ReserveCreditsAsync(string userId, string feature, string model, TimeSpan? ttl = null,
         string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Charges a hold: all of it, or <paramref name="actualAmount"/> (the rest is returned). Writes the usage ledger row and usage log.</summary>
+    /// <summary>
+    /// Charges a hold: all of it, or <paramref name="actualAmount"/> (the rest is returned). Writes the usage ledger row
+    /// and usage log. A hold past its expiry is not captured (<see cref="CreditReservationSettlement.Success"/> false,
+    /// status expired; see <see cref="CaptureExpiredReservationAsync"/>). If a refund or dispute clawback took the held
+    /// credits meanwhile, the capture charges at most the balance left (with
+    /// <see cref="CreditClawbackPolicy.AllowNegativeBalance"/>: in full, leaving a debt).
+    /// </summary>
     /// <param name="reservationId">The hold.</param>
     /// <param name="actualAmount">Credits to charge, at most the held amount; default: the held amount.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     Task<CreditReservationSettlement> CaptureReservationAsync(Guid reservationId, long? actualAmount = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Charges a hold that expired before it was captured (a job that outlived its hold), from the credits spendable
+    /// now: the hold becomes captured, once, if the user's balance less their other holds covers the charge; otherwise
+    /// nothing moves and <see cref="CreditReservationSettlement.Success"/> is false. A released hold is never charged.
+    /// An active hold that has not lapsed is captured as by <see cref="CaptureReservationAsync"/>.
+    /// </summary>
+    /// <param name="reservationId">The hold.</param>
+    /// <param name="actualAmount">Credits to charge, at most the held amount; default: the held amount.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<CreditReservationSettlement> CaptureExpiredReservationAsync(Guid reservationId, long? actualAmount = null, CancellationToken cancellationToken = default);
 
     /// <summary>Gives a hold back unused.</summary>
     /// <param name="reservationId">The hold.</param>

@@ -21,6 +21,12 @@ public sealed class CreditReservation
     /// <summary>Credits held (0 for unlimited users).</summary>
     public long Amount { get; set; }
 
+    /// <summary>
+    /// Credits asked for (the price, or the explicit amount), also for unlimited users: with the feature and the model,
+    /// what a retry with the same idempotency key must ask for again to be a replay rather than a conflict.
+    /// </summary>
+    public long RequestedAmount { get; set; }
+
     /// <summary>Whether the user was unlimited (admin) when the hold was taken.</summary>
     public bool IsUnlimited { get; set; }
 

@@ -39,11 +39,43 @@ internal static class CreditLots
     /// <summary>Takes <paramref name="amount"/> spent credits out of the lots, soonest-expiring first; the rest came from credits that never expire.</summary>
     public static async Task ConsumeAsync(DbContext db, string userId, long amount, CancellationToken cancellationToken)
     {
-        var lots = await db.Set<CreditGrant>().AsNoTracking()
+        var lots = await LotsAsync(db, userId, cancellationToken).ConfigureAwait(false);
+        await TakeAsync(db, userId, lots, amount, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="amount"/> clawed-back credits of the grant <paramref name="grantTransactionId"/> out of the
+    /// lots: that grant's own credits first (its lot, or, if its credits never expire, the credits without a lot), then
+    /// the rest like a deduction. Other grants' lots keep their expiry as long as the reversed grant's credits last.
+    /// </summary>
+    /// <param name="db">The context, inside the transaction that holds the user's balance row.</param>
+    /// <param name="userId">The owner.</param>
+    /// <param name="grantTransactionId">The ledger row of the reversed grant.</param>
+    /// <param name="amount">Credits removed from the balance.</param>
+    /// <param name="balance">The balance before the removal.</param>
+    /// <param name="cancellationToken">Cancels the statements.</param>
+    public static async Task ConsumeClawbackAsync(DbContext db, string userId, Guid? grantTransactionId, long amount, long balance, CancellationToken cancellationToken)
+    {
+        var lots = await LotsAsync(db, userId, cancellationToken).ConfigureAwait(false);
+        var own = lots.Where(l => l.TransactionId == grantTransactionId).ToList();
+        if (own.Count == 0)
+        {
+            var withoutLot = Math.Max(0, balance - lots.Sum(l => l.Remaining));
+            amount -= Math.Min(amount, withoutLot);
+        }
+
+        await TakeAsync(db, userId, [.. own, .. lots.Where(l => l.TransactionId != grantTransactionId)], amount, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<List<Lot>> LotsAsync(DbContext db, string userId, CancellationToken cancellationToken) =>
+        db.Set<CreditGrant>().AsNoTracking()
             .Where(g => g.UserId == userId && g.Remaining > 0)
             .OrderBy(g => g.ExpiresAt).ThenBy(g => g.CreatedAt)
-            .Select(g => new { g.Id, g.Remaining })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .Select(g => new Lot(g.Id, g.TransactionId, g.Remaining))
+            .ToListAsync(cancellationToken);
+
+    private static async Task TakeAsync(DbContext db, string userId, IReadOnlyList<Lot> lots, long amount, CancellationToken cancellationToken)
+    {
         foreach (var lot in lots)
         {
             if (amount <= 0)
@@ -123,4 +155,6 @@ internal static class CreditLots
         db.Set<CreditAccount>().Where(a => a.UserId == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.NextExpiryAt,
                 a => db.Set<CreditGrant>().Where(g => g.UserId == userId && g.Remaining > 0).Min(g => (DateTime?)g.ExpiresAt)), cancellationToken);
+
+    private sealed record Lot(Guid Id, Guid TransactionId, long Remaining);
 }

@@ -81,8 +81,9 @@ internal sealed partial class CreditPurchaseService(
                 return new PurchaseFulfilmentResult { Outcome = PurchaseFulfilmentOutcome.NotFound };
             }
 
-            if (purchase.Status == PurchaseStatus.Completed)
+            if (purchase.Status is PurchaseStatus.Completed or PurchaseStatus.Refunded)
             {
+                // Final for fulfilment: a success page opened again after a refund (Stripe still says paid) changes nothing.
                 var balance = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == purchase.TransactionId)
                     .Select(t => (long?)t.BalanceAfter).FirstOrDefaultAsync(ct).ConfigureAwait(false);
                 return Result(PurchaseFulfilmentOutcome.AlreadyCompleted, purchase, purchase.TransactionId, balance);
@@ -113,11 +114,12 @@ internal sealed partial class CreditPurchaseService(
                 lifetimeDays is { } days ? time.GetUtcNow().AddDays(days) : null).ConfigureAwait(false);
             var now = time.GetUtcNow().UtcDateTime;
             await db.Set<CreditPurchase>()
-                .Where(p => p.Id == purchase.Id && p.Status != PurchaseStatus.Completed)
+                .Where(p => p.Id == purchase.Id
+                    && (p.Status == PurchaseStatus.Pending || p.Status == PurchaseStatus.Failed || p.Status == PurchaseStatus.Expired))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(p => p.Status, PurchaseStatus.Completed)
                     .SetProperty(p => p.TransactionId, grant.TransactionId)
-                    .SetProperty(p => p.CompletedAt, now)
+                    .SetProperty(p => p.CompletedAt, p => p.CompletedAt ?? now)
                     .SetProperty(p => p.UpdatedAt, now)
                     .SetProperty(p => p.FailureReason, (string?)null)
                     .SetProperty(p => p.ProviderPaymentId, p => providerPaymentId ?? p.ProviderPaymentId), ct)
@@ -180,9 +182,13 @@ internal sealed partial class CreditPurchaseService(
                 return; // a late "opened" delivery after the decision
             }
 
+            // The same dispute delivered again in the same state (a duplicate, or an older event arriving late) never
+            // lowers the amount: it removes nothing twice and restores nothing. A new state carries its own amount.
+            var again = purchase.DisputeId == disputeId && purchase.DisputeState == state;
+            var amount = Math.Min(disputedAmountCents, purchase.AmountCents);
             purchase.DisputeId = disputeId;
             purchase.DisputeState = state;
-            purchase.DisputedAmountCents = state == PaymentDisputeState.Won ? 0 : Math.Min(disputedAmountCents, purchase.AmountCents);
+            purchase.DisputedAmountCents = state == PaymentDisputeState.Won ? 0 : again ? Math.Max(purchase.DisputedAmountCents, amount) : amount;
         }, cancellationToken);
     }
 
@@ -241,8 +247,12 @@ internal sealed partial class CreditPurchaseService(
                 purchase.ClawbackShortfall = Math.Max(0, Math.Min(purchase.ClawbackShortfall, after - kept));
                 if (restored > 0)
                 {
+                    // Restored credits keep the purchase's expiry, if its credits expire.
+                    var expiresAt = await db.Set<CreditGrant>().AsNoTracking().Where(g => g.UserId == purchase.UserId && g.TransactionId == purchase.TransactionId)
+                        .Select(g => (DateTime?)g.ExpiresAt).FirstOrDefaultAsync(ct).ConfigureAwait(false);
                     await credits.GrantAsync(purchase.UserId, restored, CreditTransactionType.Adjustment, "Dispute won: credits restored",
-                        CreditArguments.Metadata(new { purchaseId = purchase.Id, cause }), null, providerPaymentId, ct).ConfigureAwait(false);
+                        CreditArguments.Metadata(new { purchaseId = purchase.Id, cause }), null, providerPaymentId, ct,
+                        expiresAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null).ConfigureAwait(false);
                 }
             }
 
@@ -276,7 +286,11 @@ internal sealed partial class CreditPurchaseService(
 
     private static long Share(long credits, long part, long total) => total <= 0 ? 0 : ((credits * part * 2) + total) / (2 * total);
 
-    /// <summary>Holds the disputed share of the credits (what is still spendable of it) with a hold that never lapses, once per dispute.</summary>
+    /// <summary>
+    /// Holds the disputed share of the credits (at most the balance) with a hold that never lapses, once per dispute.
+    /// Credits already under another hold are frozen too (the holds may then exceed the balance): releasing that hold
+    /// does not make them spendable while the dispute is open.
+    /// </summary>
     private async Task FreezeAsync(CreditPurchase purchase, string disputeId, DateTime now, CancellationToken cancellationToken)
     {
         var key = CreditOperationKeys.For("dispute", disputeId);
@@ -289,7 +303,7 @@ internal sealed partial class CreditPurchaseService(
         var account = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == purchase.UserId)
             .Select(a => new { a.Balance, a.Reserved }).FirstAsync(cancellationToken).ConfigureAwait(false);
         var amount = Math.Min(Math.Min(purchase.Credits, Share(purchase.Credits, purchase.DisputedAmountCents, purchase.AmountCents)),
-            Math.Max(0, account.Balance - account.Reserved));
+            Math.Max(0, account.Balance));
         await db.Set<CreditAccount>().Where(a => a.UserId == purchase.UserId)
             .ExecuteUpdateAsync(u => u.SetProperty(a => a.Reserved, a => a.Reserved + amount), cancellationToken).ConfigureAwait(false);
         var hold = new CreditReservation
@@ -299,6 +313,7 @@ internal sealed partial class CreditPurchaseService(
             Feature = "dispute",
             Model = "frozen",
             Amount = amount,
+            RequestedAmount = amount,
             Status = ReservationStatus.Active,
             IdempotencyKey = key,
             ExpiresAt = DateTime.SpecifyKind(new DateTime(9999, 1, 1), DateTimeKind.Utc),
@@ -318,15 +333,19 @@ internal sealed partial class CreditPurchaseService(
         }
     }
 
-    /// <summary>Removes up to <paramref name="amount"/> credits from the buyer (whose balance row this transaction holds) per the clawback policy.</summary>
+    /// <summary>
+    /// Removes up to <paramref name="amount"/> credits from the buyer (whose balance row this transaction holds) per the
+    /// clawback policy: from the balance, held credits included (a hold that ends later settles against what is left),
+    /// taking the purchase's own credits first so that other grants keep their expiry.
+    /// </summary>
     private async Task<long> RemoveAsync(CreditPurchase purchase, long amount, string cause, DateTime now, CancellationToken cancellationToken)
     {
         await CreditLots.ExpireLapsedAsync(db, purchase.UserId, now, cancellationToken).ConfigureAwait(false);
         var account = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == purchase.UserId)
-            .Select(a => new { a.Balance, a.Reserved }).FirstAsync(cancellationToken).ConfigureAwait(false);
+            .Select(a => new { a.Balance }).FirstAsync(cancellationToken).ConfigureAwait(false);
         var take = options.Value.ClawbackPolicy == CreditClawbackPolicy.AllowNegativeBalance
             ? amount
-            : Math.Min(amount, Math.Max(0, account.Balance - account.Reserved));
+            : Math.Min(amount, Math.Max(0, account.Balance));
         if (take <= 0)
         {
             return 0;
@@ -334,7 +353,7 @@ internal sealed partial class CreditPurchaseService(
 
         await db.Set<CreditAccount>().Where(a => a.UserId == purchase.UserId)
             .ExecuteUpdateAsync(u => u.SetProperty(a => a.Balance, a => a.Balance - take), cancellationToken).ConfigureAwait(false);
-        await CreditLots.ConsumeAsync(db, purchase.UserId, take, cancellationToken).ConfigureAwait(false);
+        await CreditLots.ConsumeClawbackAsync(db, purchase.UserId, purchase.TransactionId, take, account.Balance, cancellationToken).ConfigureAwait(false);
         await CreditLedger.For(db).AppendAsync(new CreditTransaction
         {
             Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),

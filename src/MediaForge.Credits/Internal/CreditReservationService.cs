@@ -40,7 +40,8 @@ internal sealed partial class CreditReservationService(
             if (key is not null && await db.Set<CreditReservation>().AsNoTracking()
                     .FirstOrDefaultAsync(r => r.UserId == userId && r.IdempotencyKey == key, ct).ConfigureAwait(false) is { } earlier)
             {
-                var same = earlier.Feature == normalizedFeature && earlier.Model == normalizedModel && (earlier.IsUnlimited || earlier.Amount == price);
+                // The same key with another feature, model or amount is another request: a conflict, never a replay.
+                var same = earlier.Feature == normalizedFeature && earlier.Model == normalizedModel && earlier.RequestedAmount == price;
                 return same
                     ? Held(earlier, (await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)).Available) with { IsReplay = true }
                     : Refused(CreditDeductionError.IdempotencyKeyConflict, 0);
@@ -77,6 +78,7 @@ internal sealed partial class CreditReservationService(
                 Feature = normalizedFeature,
                 Model = normalizedModel,
                 Amount = unlimited ? 0 : price,
+                RequestedAmount = price,
                 IsUnlimited = unlimited,
                 Status = ReservationStatus.Active,
                 IdempotencyKey = key,
@@ -105,69 +107,114 @@ internal sealed partial class CreditReservationService(
                 return await SettledAsync(hold, success: true, replay: true, ct).ConfigureAwait(false);
             }
 
-            var charge = hold.IsUnlimited ? 0 : actualAmount ?? hold.Amount;
-            if (charge < 0 || charge > hold.Amount)
-            {
-                throw new ArgumentOutOfRangeException(nameof(actualAmount), actualAmount,
-                    $"A capture charges from 0 to the held {hold.Amount} credits; {actualAmount} was asked for.");
-            }
-
+            var charge = Charge(hold, actualAmount);
             if (hold.Status != ReservationStatus.Active || hold.ExpiresAt <= now.UtcDateTime)
             {
                 await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
                 return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, replay: false, ct).ConfigureAwait(false);
             }
 
-            if (!await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Captured, now.UtcDateTime, ct, capturedAmount: charge).ConfigureAwait(false))
+            var allowDebt = options.Value.ClawbackPolicy == CreditClawbackPolicy.AllowNegativeBalance;
+            if (await CreditHolds.CaptureAsync(db, hold.Id, hold.UserId, hold.Amount, charge, allowDebt, now.UtcDateTime, ct).ConfigureAwait(false) is not { } captured)
             {
                 var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
                 return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
             }
 
-            var account = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == hold.UserId)
-                .Select(a => new { a.Balance, a.NextExpiryAt }).FirstAsync(ct).ConfigureAwait(false);
-            var balance = account.Balance;
-            if (charge > 0 && account.NextExpiryAt is not null)
+            if (captured.Charged < charge)
             {
-                // The held credits are spent now: take them out of the soonest-expiring lots (lapsed ones first).
-                await CreditLots.ConsumeAsync(db, hold.UserId, charge, ct).ConfigureAwait(false);
-            }
-            var usage = new UsageLog
-            {
-                Id = Guid.CreateVersion7(now),
-                UserId = hold.UserId,
-                Feature = hold.Feature,
-                Model = hold.Model,
-                Price = hold.Amount,
-                CreditsUsed = charge,
-                IsUnlimited = hold.IsUnlimited,
-                CreatedAt = now.UtcDateTime,
-            };
-            var ledgerRow = charge == 0 ? null : new CreditTransaction
-            {
-                Id = Guid.CreateVersion7(now),
-                UserId = hold.UserId,
-                Amount = -charge,
-                BalanceAfter = balance,
-                Type = CreditTransactionType.Usage,
-                Description = $"{hold.Feature} ({hold.Model})",
-                Reference = hold.Id.ToString(),
-                CreatedAt = now.UtcDateTime,
-            };
-            usage.TransactionId = ledgerRow?.Id;
-            await CreditLedger.For(db).AppendAsync(ledgerRow, usage, ct).ConfigureAwait(false);
-            if (ledgerRow is not null)
-            {
-                await db.Set<CreditReservation>().Where(r => r.Id == hold.Id)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.TransactionId, ledgerRow.Id), ct).ConfigureAwait(false);
+                LogCaptureCut(hold.Id, hold.UserId, charge, captured.Charged);
             }
 
-            LogSettled(hold.Id, ReservationStatus.Captured, charge);
-            return new CreditReservationSettlement
-            {
-                Success = true, Status = ReservationStatus.Captured, CreditsCharged = charge, TransactionId = ledgerRow?.Id, Balance = balance,
-            };
+            return await ChargedAsync(hold, captured.Charged, captured.Balance, now, ct).ConfigureAwait(false);
         }, cancellationToken);
+
+    public Task<CreditReservationSettlement> CaptureExpiredReservationAsync(Guid reservationId, long? actualAmount = null, CancellationToken cancellationToken = default) =>
+        CreditTransactions.RunAsync(db, async ct =>
+        {
+            var now = time.GetUtcNow();
+            var hold = await FindAsync(reservationId, ct).ConfigureAwait(false);
+            if (hold is null || hold.Status is ReservationStatus.Captured or ReservationStatus.Released
+                || (hold.Status == ReservationStatus.Active && hold.ExpiresAt > now.UtcDateTime))
+            {
+                // Nothing to charge late: unknown, already ended another way, or still a live hold.
+                return hold is { Status: ReservationStatus.Active }
+                    ? await CaptureReservationAsync(reservationId, actualAmount, ct).ConfigureAwait(false)
+                    : hold is null ? new CreditReservationSettlement { Success = false }
+                    : await SettledAsync(hold, success: hold.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
+            }
+
+            var charge = Charge(hold, actualAmount);
+            await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
+            await CreditLots.ExpireLapsedAsync(db, hold.UserId, now.UtcDateTime, ct).ConfigureAwait(false);
+            if (await CreditHolds.CaptureExpiredAsync(db, hold.Id, hold.UserId, charge, now.UtcDateTime, ct).ConfigureAwait(false) is not { } balance)
+            {
+                var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
+                return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
+            }
+
+            LogCapturedLate(hold.Id, hold.UserId, charge);
+            return await ChargedAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>What a capture of <paramref name="hold"/> charges: <paramref name="actualAmount"/> or all of it; nothing for an unlimited user.</summary>
+    private static long Charge(CreditReservationRow hold, long? actualAmount)
+    {
+        var charge = hold.IsUnlimited ? 0 : actualAmount ?? hold.Amount;
+        if (charge < 0 || charge > hold.Amount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(actualAmount), actualAmount,
+                $"A capture charges from 0 to the held {hold.Amount} credits; {actualAmount} was asked for.");
+        }
+
+        return charge;
+    }
+
+    /// <summary>After the balance moved: the lots the charge consumes, the usage ledger row and the usage log of a capture.</summary>
+    private async Task<CreditReservationSettlement> ChargedAsync(CreditReservationRow hold, long charge, long balance, DateTimeOffset now, CancellationToken ct)
+    {
+        if (charge > 0)
+        {
+            // The held credits are spent now: take them out of the soonest-expiring lots (lapsed ones first).
+            await CreditLots.ConsumeAsync(db, hold.UserId, charge, ct).ConfigureAwait(false);
+        }
+
+        var usage = new UsageLog
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = hold.UserId,
+            Feature = hold.Feature,
+            Model = hold.Model,
+            Price = hold.Amount,
+            CreditsUsed = charge,
+            IsUnlimited = hold.IsUnlimited,
+            CreatedAt = now.UtcDateTime,
+        };
+        var ledgerRow = charge == 0 ? null : new CreditTransaction
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = hold.UserId,
+            Amount = -charge,
+            BalanceAfter = balance,
+            Type = CreditTransactionType.Usage,
+            Description = $"{hold.Feature} ({hold.Model})",
+            Reference = hold.Id.ToString(),
+            CreatedAt = now.UtcDateTime,
+        };
+        usage.TransactionId = ledgerRow?.Id;
+        await CreditLedger.For(db).AppendAsync(ledgerRow, usage, ct).ConfigureAwait(false);
+        if (ledgerRow is not null)
+        {
+            await db.Set<CreditReservation>().Where(r => r.Id == hold.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.TransactionId, ledgerRow.Id), ct).ConfigureAwait(false);
+        }
+
+        LogSettled(hold.Id, ReservationStatus.Captured, charge);
+        return new CreditReservationSettlement
+        {
+            Success = true, Status = ReservationStatus.Captured, CreditsCharged = charge, TransactionId = ledgerRow?.Id, Balance = balance,
+        };
+    }
 
     public Task<CreditReservationSettlement> ReleaseReservationAsync(Guid reservationId, CancellationToken cancellationToken = default) =>
         CreditTransactions.RunAsync(db, async ct =>
@@ -249,6 +296,12 @@ internal sealed partial class CreditReservationService(
 
     [LoggerMessage(EventId = 1402, Level = LogLevel.Debug, Message = "Reservation {ReservationId} {Status}; charged {Charged}")]
     private partial void LogSettled(Guid reservationId, ReservationStatus status, long charged);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Reservation {ReservationId} of {UserId} captured for {Charged} of {Asked} credits: a refund or dispute clawback took the rest while it was held")]
+    private partial void LogCaptureCut(Guid reservationId, string userId, long asked, long charged);
+
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Reservation {ReservationId} of {UserId} had expired before its capture; {Charged} credits charged late from the spendable credits")]
+    private partial void LogCapturedLate(Guid reservationId, string userId, long charged);
 }
 
 /// <summary>A reservation as read for settling it.</summary>

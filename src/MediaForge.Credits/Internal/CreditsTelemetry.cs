@@ -27,6 +27,7 @@ internal sealed class CreditsTelemetry : IDisposable
     private readonly Counter<long> webhooksRejected;
     private readonly Counter<long> webhooksDuplicate;
     private readonly Histogram<double> deductionDuration;
+    private readonly Counter<long> holdCaptureFailed;
 
     public CreditsTelemetry(IMeterFactory? meterFactory = null)
     {
@@ -41,6 +42,8 @@ internal sealed class CreditsTelemetry : IDisposable
         webhooksProcessed = meter.CreateCounter<long>("mediaforge.credits.webhooks.processed", "{event}", "Webhook events applied, by credits.provider, credits.event_type and credits.outcome.");
         webhooksRejected = meter.CreateCounter<long>("mediaforge.credits.webhooks.rejected", "{event}", "Webhook deliveries refused before processing, by credits.provider and credits.reason.");
         webhooksDuplicate = meter.CreateCounter<long>("mediaforge.credits.webhooks.duplicate", "{event}", "Webhook deliveries of events processed before (nothing changed), by credits.provider.");
+        holdCaptureFailed = meter.CreateCounter<long>("mediaforge.credits.holds.capture_failed", "{capture}",
+            "Captures of a hold that failed after the work was done (the job outlived its hold), by credits.feature, credits.model and credits.outcome (charged_late, refused, delivered_unpaid).");
         deductionDuration = meter.CreateHistogram<double>("mediaforge.credits.deduction.duration", "s", "Time of DeductCreditsAsync, retries included.");
     }
 
@@ -72,6 +75,13 @@ internal sealed class CreditsTelemetry : IDisposable
     {
         rejected.Add(1, new("credits.feature", feature), new("credits.model", model), new("credits.reason", reason));
         Activity.Current?.SetTag("credits.outcome", reason);
+    }
+
+    /// <summary>Counts a capture that failed after the work was done, and what was done about it.</summary>
+    public void HoldCaptureFailed(string feature, string model, string outcome)
+    {
+        holdCaptureFailed.Add(1, new("credits.feature", feature), new("credits.model", model), new("credits.outcome", outcome));
+        Activity.Current?.SetTag("credits.hold_capture", outcome);
     }
 
     public Activity? StartGrant(string userId, CreditTransactionType type, long amount)

@@ -1,8 +1,16 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using System.Net.Http.Json;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Endpoints;
 
@@ -10,11 +18,39 @@ namespace MediaForge.Credits.AspNetCore.Tests.Endpoints;
 public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>, IAsyncLifetime
     where TDatabase : CreditsDatabase
 {
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     private CreditsApp app = null!;
 
-    public async Task InitializeAsync() => app = await CreditsApp.StartAsync(database, database.ConnectionString, map: web =>
+    public async Task InitializeAsync() => app = await CreditsApp.StartAsync(database, database.ConnectionString, s => s.AddSingleton<TimeProvider>(clock), web =>
     {
         web.MapPost("/generate", () => TypedResults.Ok(new { video = "fox.mp4" })).RequireCredits("video-generation", "hailuo");
+        web.MapPost("/generate-slow", () =>
+        {
+            clock.Advance(TimeSpan.FromMinutes(16));
+            return TypedResults.Ok(new { video = "fox.mp4" });
+        }).RequireCredits("video-generation", "hailuo");
+        web.MapPost("/generate-slow-spending", async (HttpContext http, ICreditService credits) =>
+        {
+            clock.Advance(TimeSpan.FromMinutes(16));
+            await credits.DeductCreditsAsync(http.Request.Headers["X-Test-User"].ToString(), "map-animation", "veo2");
+            return TypedResults.Ok(new { video = "fox.mp4" });
+        }).RequireCredits("video-generation", "hailuo");
+        web.MapPost("/generate-slow-streaming", async (HttpContext http, ICreditService credits) =>
+        {
+            clock.Advance(TimeSpan.FromMinutes(16));
+            await credits.DeductCreditsAsync(http.Request.Headers["X-Test-User"].ToString(), "map-animation", "veo2");
+            await http.Response.WriteAsync("fox.mp4");
+            await http.Response.Body.FlushAsync();
+            return Results.Empty;
+        }).RequireCredits("video-generation", "hailuo");
+        web.MapPost("/generate-hour", async (HttpContext http, CreditsDbContext db) =>
+        {
+            var user = http.Request.Headers["X-Test-User"].ToString();
+            var expiresAt = await db.Reservations.Where(r => r.UserId == user && r.Status == ReservationStatus.Active).Select(r => r.ExpiresAt).SingleAsync();
+            return TypedResults.Ok(new DateTimeOffset(DateTime.SpecifyKind(expiresAt, DateTimeKind.Utc)));
+        }).RequireCredits("video-generation", "hailuo", holdTtl: TimeSpan.FromHours(1));
+        web.MapPost("/generate-job", () => TypedResults.Ok(new { video = "fox.mp4" }))
+            .RequireCredits("video-generation", "hailuo", idempotencyKey: http => http.Request.Headers["X-Job-Id"].FirstOrDefault());
         web.MapPost("/generate-fails", () => TypedResults.Problem(statusCode: 500, title: "render failed")).RequireCredits("video-generation", "hailuo");
         web.MapPost("/generate-throws", IResult () => throw new InvalidOperationException("render crashed")).RequireCredits("video-generation", "hailuo");
     });
@@ -74,6 +110,106 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         Assert.Contains("insufficient_credits", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(5, await app.BalanceAsync(user));
+    }
+
+    private MetricCollector<long> CaptureFailures() =>
+        new(app.Services.GetRequiredService<IMeterFactory>(), "MediaForge.Credits", "mediaforge.credits.holds.capture_failed");
+
+    [Fact]
+    public async Task RequireCredits_HoldTtl_HoldsForThatLong()
+    {
+        var user = await UserWithAsync(20);
+
+        var response = await app.Client(user).PostAsync("/generate-hour", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(clock.GetUtcNow().AddHours(1), await response.Content.ReadFromJsonAsync<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task RequireCredits_JobOutlivesItsHold_ChargesThePriceLateAndCountsIt()
+    {
+        var user = await UserWithAsync(20);
+        using var failures = CaptureFailures();
+
+        var response = await app.Client(user).PostAsync("/generate-slow", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((12L, 12L), (await app.BalanceAsync(user), await AvailableAsync(user)));
+        Assert.True(Assert.Single(failures.GetMeasurementSnapshot()).ContainsTags(new KeyValuePair<string, object?>("credits.outcome", "charged_late")));
+    }
+
+    [Fact]
+    public async Task RequireCredits_JobOutlivesItsHoldAndTheCreditsAreGone_Returns402AndCountsIt()
+    {
+        var user = await UserWithAsync(10);
+        using var failures = CaptureFailures();
+
+        var response = await app.Client(user).PostAsync("/generate-slow-spending", null);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Contains("hold_expired", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.BalanceAsync(user));
+        Assert.True(Assert.Single(failures.GetMeasurementSnapshot()).ContainsTags(new KeyValuePair<string, object?>("credits.outcome", "refused")));
+    }
+
+    [Fact]
+    public async Task RequireCredits_StreamedJobOutlivesItsHoldAndTheCreditsAreGone_CountsItDeliveredUnpaid()
+    {
+        var user = await UserWithAsync(10);
+        using var failures = CaptureFailures();
+
+        var response = await app.Client(user).PostAsync("/generate-slow-streaming", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await app.BalanceAsync(user));
+        Assert.True(Assert.Single(failures.GetMeasurementSnapshot()).ContainsTags(new KeyValuePair<string, object?>("credits.outcome", "delivered_unpaid")));
+    }
+
+    [Fact]
+    public async Task RequireCredits_KeyUsedForAnotherHold_Returns409Conflict()
+    {
+        var user = await UserWithAsync(100);
+        await app.WithServiceAsync<CreditReservationResult, ICreditReservationService>(r => r.ReserveCreditsAsync(user, "image-generation", "default", idempotencyKey: "job-1"));
+        var client = app.Client(user);
+        client.DefaultRequestHeaders.Add("X-Job-Id", "job-1");
+
+        var response = await client.PostAsync("/generate-job", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("idempotency_key_conflict", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(100, await app.BalanceAsync(user));
+    }
+
+    [Fact]
+    public async Task RequireCredits_SameKeyManyTimesAtOnce_RunsTheJobOnceAndChargesOnce()
+    {
+        var user = await UserWithAsync(100);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
+        {
+            var client = app.Client(user);
+            client.DefaultRequestHeaders.Add("X-Job-Id", "job-2");
+            return client.PostAsync("/generate-job", null);
+        })));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Equal((92L, 92L), (await app.BalanceAsync(user), await AvailableAsync(user)));
+    }
+
+    [Fact]
+    public async Task RequireCredits_ReservedKey_Returns400()
+    {
+        var user = await UserWithAsync(100);
+        var client = app.Client(user);
+        client.DefaultRequestHeaders.Add("X-Job-Id", "mf:purchase:cs_1");
+
+        var response = await client.PostAsync("/generate-job", null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("invalid_idempotency_key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(100, await app.BalanceAsync(user));
     }
 
     [Fact]

@@ -261,6 +261,107 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Reserve_SameKeyOtherAmount_IsAConflict()
+    {
+        var user = await UserWithAsync(100);
+        await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "job-8", amount: 20));
+
+        var second = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "job-8", amount: 40));
+
+        Assert.Equal((false, CreditDeductionError.IdempotencyKeyConflict), (second.Success, second.Error));
+        await AssertConsistentAsync(user, 100);
+    }
+
+    [Fact]
+    public async Task Reserve_SameKeyOtherAmountForAnUnlimitedUser_IsAConflict()
+    {
+        var admin = NewUser();
+        var adminServices = database.BuildServices(database.ConnectionString, o => o.AdminUserIds.Add(admin), clock);
+        await using var scope = adminServices.CreateAsyncScope();
+        var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+        await reservations.ReserveCreditsAsync(admin, "video-generation", "veo2", idempotencyKey: "job-9", amount: 20);
+
+        var second = await reservations.ReserveCreditsAsync(admin, "video-generation", "veo2", idempotencyKey: "job-9", amount: 500);
+
+        Assert.Equal((false, CreditDeductionError.IdempotencyKeyConflict), (second.Success, second.Error));
+    }
+
+    [Fact]
+    public async Task Reserve_SameKeyOtherRequestsAtOnce_OneHoldsAndTheOthersConflict()
+    {
+        var user = await UserWithAsync(1000);
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
+            Task.Run(() => Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "job-10", amount: 10 * i)))));
+
+        Assert.Single(results, r => r.Success);
+        Assert.All(results.Where(r => !r.Success), r => Assert.Equal(CreditDeductionError.IdempotencyKeyConflict, r.Error));
+        await AssertConsistentAsync(user, 1000);
+    }
+
+    [Fact]
+    public async Task Hold_ReplayDisposed_DoesNotReleaseTheFirstHold()
+    {
+        var user = await UserWithAsync(20);
+        var first = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "job-11"));
+
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+            await using var replay = await reservations.ReserveAsync(user, "video-generation", "veo2", idempotencyKey: "job-11");
+            Assert.True(replay.Result.IsReplay);
+        }
+
+        var capture = await Holds(h => h.CaptureReservationAsync(first.ReservationId!.Value));
+        Assert.Equal((true, 15L), (capture.Success, capture.CreditsCharged));
+        await AssertConsistentAsync(user, 5);
+    }
+
+    [Fact]
+    public async Task CaptureExpired_CreditsStillSpendable_ChargesTheHoldOnce()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        clock.Advance(TimeSpan.FromMinutes(6));
+
+        var captures = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            Task.Run(() => Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value)))));
+
+        Assert.All(captures, c => Assert.Equal((true, ReservationStatus.Captured, 15L), (c.Success, c.Status, c.CreditsCharged)));
+        Assert.Single(captures, c => !c.IsReplay);
+        Assert.Single((await Credits(c => c.GetUsageAsync(user))).Items);
+        await AssertConsistentAsync(user, 5);
+    }
+
+    [Fact]
+    public async Task CaptureExpired_CreditsSpentMeanwhile_IsRefusedAndChargesNothing()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        clock.Advance(TimeSpan.FromMinutes(6));
+        await Credits(c => c.DeductCreditsAsync(user, "map-animation", "veo2"));
+
+        var capture = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, ReservationStatus.Expired, 0L), (capture.Success, capture.Status, capture.CreditsCharged));
+        await AssertConsistentAsync(user, 10);
+    }
+
+    [Fact]
+    public async Task CaptureExpired_ReleasedHold_IsRefused()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        await Holds(h => h.ReleaseReservationAsync(hold.ReservationId!.Value));
+        clock.Advance(TimeSpan.FromMinutes(6));
+
+        var capture = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, ReservationStatus.Released), (capture.Success, capture.Status));
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
     public async Task Reserve_ExplicitAmount_HoldsThatAmount()
     {
         var user = await UserWithAsync(100);
