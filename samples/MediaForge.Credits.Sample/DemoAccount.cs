@@ -8,7 +8,9 @@ namespace MediaForge.Credits.Sample;
 
 /// <summary>
 /// The demo sign-in (no identity provider needed): a cookie for a demo user or the demo admin, and on first sign-in a
-/// Svix-signed Clerk <c>user.created</c> to the app's real Clerk webhook, which grants the 50 starter credits.
+/// Svix-signed Clerk <c>user.created</c> to the app's real Clerk webhook, which grants the 50 starter credits. The
+/// delivery goes to the app's own address (its listening address or <c>MediaForge:Credits:Http:PublicBaseUrl</c>), never
+/// to one built from the request's Host header.
 /// </summary>
 internal static class DemoAccount
 {
@@ -24,6 +26,12 @@ internal static class DemoAccount
 
         group.MapPost("/sign-in", async (DemoSignInRequest? body, HttpContext context, [FromServices] IClerkDevelopmentWebhook clerk, CancellationToken ct) =>
         {
+            if (body?.Name?.Length > 64)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, type: "urn:mediaforge:credits:invalid_name",
+                    title: "The name is too long.", detail: "Names have at most 64 characters.");
+            }
+
             var admin = body?.Admin == true;
             var name = string.IsNullOrWhiteSpace(body?.Name) ? (admin ? "Demo Admin" : "Demo User") : body.Name.Trim();
             var slug = new string(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
@@ -39,8 +47,8 @@ internal static class DemoAccount
                 new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, "name", ClaimTypes.Role)));
 
             // What Clerk does when a user signs up: a signed webhook. Later sign-ins resend the same message: a duplicate, no new credits.
-            var receipt = await clerk.SendUserCreatedAsync(context.Request, userId, email, name, admin, ct);
-            return new DemoAccountResponse(true, userId, name, admin, true, receipt.Outcome ?? "duplicate");
+            var receipt = await clerk.SendUserCreatedAsync(userId, email, name, admin, ct);
+            return Results.Ok(new DemoAccountResponse(true, userId, name, admin, true, receipt.Outcome ?? "duplicate"));
         });
 
         group.MapPost("/sign-out", async (HttpContext context) =>

@@ -28,6 +28,7 @@ namespace MediaForge.Credits.Sample
             builder.Services.AddDbContextPool<CreditsDbContext>(o => o.UseSqlite(connectionString));
 
             // 2. Credits + endpoints; binds MediaForge:Credits and STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, CLERK_WEBHOOK_SECRET.
+            //    In production set MediaForge:Credits:Http:PublicBaseUrl (Stripe's return URLs) and AllowedHosts to your host name.
             builder.Services.AddMediaForgeCredits(builder.Configuration).UseEntityFrameworkCore<CreditsDbContext>();
 
             // 3. Development only: a local test checkout instead of Stripe (until STRIPE_SECRET_KEY is set) and signed Clerk sign-ups.
@@ -60,6 +61,7 @@ namespace MediaForge.Credits.Sample
 
             var app = builder.Build();
             await app.Services.InitializeCreditsAsync(createSchema: true);     // production: your own EF migrations
+            app.UseStatusCodePages();                                           // empty 4xx answers (401, 403, 415...) get problem details
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapCreditEndpoints();                                           // /api/credits/*, /api/stripe/*, /api/webhooks/clerk

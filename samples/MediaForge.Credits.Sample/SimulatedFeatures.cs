@@ -1,17 +1,32 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using MediaForge.Credits.AspNetCore;
 using Microsoft.AspNetCore.Mvc;
 
 namespace MediaForge.Credits.Sample;
 
 /// <summary>
-/// The sample's "AI features": each runs a simulated job and pays for it with <see cref="ICreditService.DeductCreditsAsync"/>,
-/// the pattern a real host follows around its own jobs. Not enough credits → 402 problem details.
+/// The sample's "AI features", paid for the safe way a real host follows around its own jobs:
+/// <list type="number">
+/// <item>a job id made on the server (new, or derived from the client's <c>Idempotency-Key</c>, never that key as-is);</item>
+/// <item>the price reserved BEFORE the work (keyed by the job id: a retry or a concurrent duplicate finds the same hold
+/// and does not run the job again; the same key with another feature or model is a 409 conflict);</item>
+/// <item>the hold captured after the work succeeded, released when it failed or was cancelled.</item>
+/// </list>
+/// N concurrent requests can only run the jobs their credits pay for. Not enough credits: 402 problem details.
+/// (For an endpoint that is one job, <c>.RequireCredits(feature, model)</c> does the same reserve/capture/release.)
 /// </summary>
 internal static class SimulatedFeatures
 {
     /// <summary>How long a simulated job takes.</summary>
     private static readonly TimeSpan JobDuration = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>How long a hold lives: well beyond the job, so that a finished job can always be captured.</summary>
+    private static readonly TimeSpan HoldTtl = TimeSpan.FromMinutes(5);
+
+    private const int MaxNameLength = 64;
+    private const int MaxPromptLength = 4_000;
 
     public static void MapSimulatedFeatures(this IEndpointRouteBuilder app)
     {
@@ -20,44 +35,95 @@ internal static class SimulatedFeatures
         group.MapGet("/", async ([FromServices] ICreditCatalog catalog, CancellationToken ct) =>
             (await catalog.GetFeaturePricesAsync(ct)).Select(p => new { p.Feature, p.Model, p.Credits, p.Description }));
 
-        group.MapPost("/{feature}/{model}", async (string feature, string model, FeatureRequest? body, ClaimsPrincipal user,
-            [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, [FromServices] ICreditService credits, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/{feature}/{model}", async (string feature, string model, FeatureRequest? body, HttpRequest request, ClaimsPrincipal user,
+            [FromServices] ICreditReservationService reservations, TimeProvider time, CancellationToken ct) =>
         {
             if ((user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier)) is not { } userId)
             {
-                return Results.Problem(statusCode: 401, title: "Sign in first.");
+                return Problem(StatusCodes.Status401Unauthorized, "no_user_id", "Sign in first.");
+            }
+
+            if (!CreditsIdempotencyKeyHeader.TryRead(request, out var clientKey, out var keyProblem))
+            {
+                return keyProblem;
+            }
+
+            if (string.IsNullOrWhiteSpace(feature) || string.IsNullOrWhiteSpace(model) || feature.Length > MaxNameLength || model.Length > MaxNameLength
+                || body?.Prompt?.Length > MaxPromptLength)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "invalid_request", "Invalid feature, model or prompt.",
+                    $"Feature and model have 1 to {MaxNameLength} characters, the prompt at most {MaxPromptLength}.");
             }
 
             try
             {
-                // 1. Cheap check for a fast "no" (the UI can also call GET /api/credits/check).
-                var check = await credits.CheckCreditsAsync(userId, feature, model, ct);
-                if (!check.HasCredits)
+                // 1. The job id, made here. 2. The price reserved before any work.
+                var jobId = JobId(userId, clientKey);
+                var hold = await reservations.ReserveCreditsAsync(userId, feature, model, HoldTtl, idempotencyKey: jobId, cancellationToken: ct);
+                if (!hold.Success)
                 {
-                    return InsufficientCredits(feature, model, check.Required, check.Available);
+                    return hold.Error == CreditDeductionError.IdempotencyKeyConflict
+                        ? Problem(StatusCodes.Status409Conflict, "idempotency_key_conflict", "This Idempotency-Key was used for another request.",
+                            "Use a new key for a new job.")
+                        : InsufficientCredits(feature, model, hold.Available);
                 }
 
-                // 2. The job (here: a pause). 3. The deduction: atomic, and a retry with the same key is a replay.
-                await Task.Delay(JobDuration, time, ct);
-                var jobId = idempotencyKey ?? "job_" + Guid.NewGuid().ToString("N");
-                var result = await credits.DeductCreditsAsync(userId, feature, model, body?.Prompt,
-                    metadata: new { simulated = true, jobId }, idempotencyKey: jobId, cancellationToken: ct);
-                return result.Success
-                    ? Results.Ok(new FeatureResponse(jobId, feature, model, result.CreditsDeducted, result.RemainingBalance, $"simulated://{feature}/{model}/{jobId}"))
-                    : InsufficientCredits(feature, model, check.Required, result.RemainingBalance);
+                if (hold.IsReplay)
+                {
+                    // The same job was submitted before (a retry, or a concurrent duplicate): it runs once, under the first request.
+                    return Problem(StatusCodes.Status409Conflict, "job_already_submitted", "This job was already submitted.",
+                        $"Job {jobId} runs (or ran) once; it is not run or charged again.");
+                }
+
+                return await RunAsync(reservations, hold.ReservationId!.Value, jobId, feature, model, time, ct);
             }
             catch (UnknownFeaturePricingException error)
             {
-                return Results.Problem(statusCode: 400, title: "Unknown feature or model.", detail: error.Message, type: "urn:mediaforge:credits:" + error.ErrorCode);
+                return Problem(StatusCodes.Status400BadRequest, error.ErrorCode, "Unknown feature or model.", error.Message);
+            }
+            catch (ArgumentException error)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "invalid_argument", "A value in the request is not accepted.", error.Message);
             }
         });
     }
 
-    private static IResult InsufficientCredits(string feature, string model, long required, long available) =>
+    /// <summary>3. The work, then capture on success; release on failure or cancellation.</summary>
+    private static async Task<IResult> RunAsync(ICreditReservationService reservations, Guid holdId, string jobId, string feature, string model,
+        TimeProvider time, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(JobDuration, time, ct);
+        }
+        catch
+        {
+            await reservations.ReleaseReservationAsync(holdId, CancellationToken.None);
+            throw;
+        }
+
+        var capture = await reservations.CaptureReservationAsync(holdId, cancellationToken: CancellationToken.None);
+        return capture.Success
+            ? Results.Ok(new FeatureResponse(jobId, feature, model, capture.CreditsCharged, capture.Balance ?? 0, $"simulated://{feature}/{model}/{jobId}"))
+            : Problem(StatusCodes.Status409Conflict, "hold_expired", "The job outlived its hold.",
+                $"Job {jobId} was not charged, so its output is not delivered.");
+    }
+
+    /// <summary>A new job id, or (for a client's Idempotency-Key) one derived from the user and the key, so a retry maps to the same job.</summary>
+    private static string JobId(string userId, string? clientKey) =>
+        clientKey is null
+            ? "job_" + Guid.CreateVersion7().ToString("N")
+            : "job_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userId + "\n" + clientKey)))[..32];
+
+    private static IResult InsufficientCredits(string feature, string model, long available) =>
         Results.Problem(statusCode: StatusCodes.Status402PaymentRequired, type: "urn:mediaforge:credits:insufficient_credits",
             title: "Insufficient credits",
-            detail: $"{feature}/{model} costs {required} credits; you have {available}. Buy a credit pack to continue.",
-            extensions: new Dictionary<string, object?> { ["code"] = "insufficient_credits", ["required"] = required, ["available"] = available });
+            detail: $"{feature}/{model} costs more than the {available} credits you have. Buy a credit pack to continue.",
+            extensions: new Dictionary<string, object?> { ["code"] = "insufficient_credits", ["available"] = available });
+
+    private static IResult Problem(int status, string code, string title, string? detail = null) =>
+        Results.Problem(statusCode: status, type: "urn:mediaforge:credits:" + code, title: title, detail: detail,
+            extensions: new Dictionary<string, object?> { ["code"] = code });
 }
 
 /// <summary>Body of a feature use.</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using System.Globalization;
 using System.Security.Claims;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -27,7 +28,9 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapCreditsAdminEndpoints(this IEndpointRouteBuilder endpoints, string prefix = "/api/credits/admin")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(prefix).WithTags("Credits admin").RequireAuthorization(CreditsHttpOptions.AdminPolicy);
+        var group = endpoints.MapGroup(prefix).WithTags("Credits admin").RequireAuthorization(CreditsHttpOptions.AdminPolicy)
+            .WithMetadata(CreditsJsonEndpoint.Marker).AddEndpointFilter(CreditsJsonEndpoint.Filter);
+        var users = group.MapGroup("/users/{userId}").AddEndpointFilter(RefuseLongUserId);
 
         group.MapGet("/analytics/usage", (
             string? from, string? to, string? bucket, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
@@ -35,7 +38,7 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
             .WithName("GetCreditUsageAnalytics").WithSummary("Uses and credits by feature and model over time; unlimited uses apart.");
 
         group.MapGet("/analytics/top-users", async Task<Results<Ok<IReadOnlyList<CreditTopUser>>, ProblemHttpResult>> (
-            string? from, string? to, int? limit, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
+            string? from, string? to, string? limit, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
         {
             var parsed = AdminRange.Parse(from, to, null, time);
             if (parsed.Problem is { } problem)
@@ -43,12 +46,13 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
                 return problem;
             }
 
-            if (limit is < 1 or > 1000)
+            var top = 10;
+            if (limit is not null && (limit.Length > 4 || !int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top is < 1 or > 1000))
             {
                 return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_limit", "limit must be from 1 to 1000.");
             }
 
-            return TypedResults.Ok(await analytics.GetTopUsersAsync(parsed.Range!, limit ?? 10, ct).ConfigureAwait(false));
+            return TypedResults.Ok(await analytics.GetTopUsersAsync(parsed.Range!, top, ct).ConfigureAwait(false));
         }).WithName("GetCreditTopUsers").WithSummary("The users who consumed the most credits.");
 
         group.MapGet("/analytics/consumption", (
@@ -61,20 +65,27 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
             WithRangeAsync(from, to, bucket, time, range => analytics.GetPurchasesAsync(range, ct)))
             .WithName("GetCreditPurchaseAnalytics").WithSummary("Checkout conversion, failed and expired payments, refunds, revenue and package popularity.");
 
-        group.MapGet("/users/{userId}/balance", async Task<Ok<CreditBalance>> (string userId, [FromServices] ICreditService credits, CancellationToken ct) =>
+        users.MapGet("/balance", async Task<Ok<CreditBalance>> (string userId, [FromServices] ICreditService credits, CancellationToken ct) =>
                 TypedResults.Ok(await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)))
             .WithName("GetUserCreditBalance").WithSummary("Any user's balance.");
 
-        group.MapPost("/users/{userId}/adjustments", async Task<Results<Ok<CreditAdjustmentResult>, ProblemHttpResult>> (
-            string userId, CreditAdjustmentRequest? body, ClaimsPrincipal principal,
-            [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
+        users.MapPost("/adjustments", async Task<Results<Ok<CreditAdjustmentResult>, ProblemHttpResult>> (
+            string userId, HttpRequest request, ClaimsPrincipal principal,
+            [FromServices] CreditUserAccessor accessor, [FromServices] ICreditService credits, CancellationToken ct) =>
         {
-            if (body is not { Amount: not 0 } || string.IsNullOrWhiteSpace(body.Reason))
+            var (body, problem) = await CreditsJsonBody.ReadAsync<CreditAdjustmentRequest>(request, ct).ConfigureAwait(false);
+            if (problem is not null)
             {
-                return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_adjustment", "An adjustment needs a non-zero amount and a reason.");
+                return problem;
             }
 
-            var actor = users.GetUserId(principal) ?? principal.Identity?.Name ?? "admin";
+            if (body is not { Amount: not 0 } || string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > MaxReasonLength)
+            {
+                return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_adjustment",
+                    $"An adjustment needs a non-zero amount and a reason of at most {MaxReasonLength} characters.");
+            }
+
+            var actor = accessor.GetUserId(principal) ?? principal.Identity?.Name ?? "admin";
             var result = await credits.AdjustCreditsAsync(userId, body.Amount, body.Reason, actor, body.IdempotencyKey, ct).ConfigureAwait(false);
             return result.Success
                 ? TypedResults.Ok(result)
@@ -82,16 +93,12 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
                     "The adjustment was not applied.", $"Balance {result.Balance}; nothing was written.");
         }).WithName("AdjustUserCredits").WithSummary("An operator's correction of a user's credits (+/-), recorded with the admin as actor.");
 
-        group.MapGet("/users/{userId}/transactions", async Task<Results<Ok<CreditPage<CreditLedgerEntry>>, ProblemHttpResult>> (
-            string userId, int? page, int? pageSize, [FromServices] ICreditService credits, CancellationToken ct) =>
-            InvalidPage(page, pageSize) ?? (Results<Ok<CreditPage<CreditLedgerEntry>>, ProblemHttpResult>)TypedResults.Ok(
-                await credits.GetTransactionsAsync(userId, page ?? 1, pageSize ?? 50, ct).ConfigureAwait(false)))
+        users.MapGet("/transactions", (string userId, string? page, string? pageSize, [FromServices] ICreditService credits, CancellationToken ct) =>
+                CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetTransactionsAsync(userId, p, size, ct)))
             .WithName("GetUserCreditTransactions").WithSummary("Any user's ledger, newest first.");
 
-        group.MapGet("/users/{userId}/usage", async Task<Results<Ok<CreditPage<CreditUsageEntry>>, ProblemHttpResult>> (
-            string userId, int? page, int? pageSize, [FromServices] ICreditService credits, CancellationToken ct) =>
-            InvalidPage(page, pageSize) ?? (Results<Ok<CreditPage<CreditUsageEntry>>, ProblemHttpResult>)TypedResults.Ok(
-                await credits.GetUsageAsync(userId, page ?? 1, pageSize ?? 50, ct).ConfigureAwait(false)))
+        users.MapGet("/usage", (string userId, string? page, string? pageSize, [FromServices] ICreditService credits, CancellationToken ct) =>
+                CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetUsageAsync(userId, p, size, ct)))
             .WithName("GetUserCreditUsage").WithSummary("Any user's feature usage, newest first.");
 
         group.MapGet("/export/transactions.csv", Results<PushStreamHttpResult, ProblemHttpResult> (
@@ -126,8 +133,15 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
         return parsed.Problem is { } problem ? problem : TypedResults.Ok(await query(parsed.Range!).ConfigureAwait(false));
     }
 
-    private static ProblemHttpResult? InvalidPage(int? page, int? pageSize) =>
-        page is < 1 || pageSize is < 1 or > 500
-            ? CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_page", "page must be at least 1 and pageSize from 1 to 500.")
-            : null;
+    /// <summary>The longest adjustment reason (the ledger's description length).</summary>
+    private const int MaxReasonLength = 500;
+
+    /// <summary>The longest user id (the model's user id length).</summary>
+    private const int MaxUserIdLength = 128;
+
+    private static async ValueTask<object?> RefuseLongUserId(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Request.RouteValues["userId"] is string { Length: > 0 and <= MaxUserIdLength }
+            ? await next(context).ConfigureAwait(false)
+            : CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_user_id", "The user id is invalid.",
+                $"User ids have 1 to {MaxUserIdLength} characters.");
 }

@@ -42,7 +42,7 @@ public static class CreditsEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapCreditBalanceEndpoints(this IEndpointRouteBuilder endpoints, string prefix = "/api/credits")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(prefix).WithTags("Credits");
+        var group = endpoints.MapGroup(prefix).WithTags("Credits").WithMetadata(CreditsJsonEndpoint.Marker).AddEndpointFilter(CreditsJsonEndpoint.Filter);
         var user = group.MapGroup("").RequireAuthorization();
 
         user.MapGet("/balance", async Task<Results<Ok<CreditBalanceResponse>, ProblemHttpResult>> (
@@ -71,6 +71,12 @@ public static class CreditsEndpointRouteBuilderExtensions
                 return CreditProblems.Create(StatusCodes.Status400BadRequest, "feature_and_model_required", "Both feature and model are required.");
             }
 
+            if (feature.Length > MaxNameLength || model.Length > MaxNameLength)
+            {
+                return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_feature", "The feature or model name is too long.",
+                    $"Feature and model names have at most {MaxNameLength} characters.");
+            }
+
             try
             {
                 var check = await credits.CheckCreditsAsync(userId, feature, model, ct).ConfigureAwait(false);
@@ -84,24 +90,21 @@ public static class CreditsEndpointRouteBuilderExtensions
         }).WithName("CheckCredits").WithSummary("Whether the signed-in user can pay for one use of a feature with a model.");
 
         user.MapGet("/transactions", async Task<Results<Ok<CreditPage<CreditLedgerEntry>>, ProblemHttpResult>> (
-            int? page, int? pageSize, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
+            string? page, string? pageSize, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
             users.GetUserId(principal) is not { } userId ? CreditProblems.NoUserId()
-            : InvalidPage(page, pageSize) ?? (Results<Ok<CreditPage<CreditLedgerEntry>>, ProblemHttpResult>)TypedResults.Ok(
-                await credits.GetTransactionsAsync(userId, page ?? 1, pageSize ?? 50, ct).ConfigureAwait(false)))
+            : await CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetTransactionsAsync(userId, p, size, ct)).ConfigureAwait(false))
             .WithName("GetCreditTransactions").WithSummary("The signed-in user's ledger, newest first.");
 
         user.MapGet("/usage", async Task<Results<Ok<CreditPage<CreditUsageEntry>>, ProblemHttpResult>> (
-            int? page, int? pageSize, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
+            string? page, string? pageSize, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
             users.GetUserId(principal) is not { } userId ? CreditProblems.NoUserId()
-            : InvalidPage(page, pageSize) ?? (Results<Ok<CreditPage<CreditUsageEntry>>, ProblemHttpResult>)TypedResults.Ok(
-                await credits.GetUsageAsync(userId, page ?? 1, pageSize ?? 50, ct).ConfigureAwait(false)))
+            : await CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetUsageAsync(userId, p, size, ct)).ConfigureAwait(false))
             .WithName("GetCreditUsage").WithSummary("The signed-in user's feature usage, newest first.");
 
         user.MapGet("/purchases", async Task<Results<Ok<CreditPage<CreditPurchaseEntry>>, ProblemHttpResult>> (
-            int? page, int? pageSize, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
+            string? page, string? pageSize, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
             users.GetUserId(principal) is not { } userId ? CreditProblems.NoUserId()
-            : InvalidPage(page, pageSize) ?? (Results<Ok<CreditPage<CreditPurchaseEntry>>, ProblemHttpResult>)TypedResults.Ok(
-                await credits.GetPurchasesAsync(userId, page ?? 1, pageSize ?? 50, ct).ConfigureAwait(false)))
+            : await CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetPurchasesAsync(userId, p, size, ct)).ConfigureAwait(false))
             .WithName("GetCreditPurchases").WithSummary("The signed-in user's purchases, newest first.");
 
         group.MapGet("/packages", async Task<Ok<List<CreditPackageResponse>>> (
@@ -133,14 +136,21 @@ public static class CreditsEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapStripeEndpoints(this IEndpointRouteBuilder endpoints, string prefix = "/api/stripe")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(prefix).WithTags("Stripe");
+        var group = endpoints.MapGroup(prefix).WithTags("Stripe").WithMetadata(CreditsJsonEndpoint.Marker);
 
         group.MapPost("/create-checkout-session", async Task<Results<Ok<CheckoutSessionResponse>, ProblemHttpResult>> (
-            CreateCheckoutSessionRequest? body, HttpRequest request, ClaimsPrincipal principal,
+            HttpRequest request, ClaimsPrincipal principal,
             [FromServices] CreditUserAccessor users, [FromServices] StripeCheckoutHandler checkout, CancellationToken ct) =>
-            users.GetUserId(principal) is not { } userId
-                ? CreditProblems.NoUserId()
-                : await checkout.CreateSessionAsync(userId, body?.PackageId, request, ct).ConfigureAwait(false))
+        {
+            if (users.GetUserId(principal) is not { } userId)
+            {
+                return CreditProblems.NoUserId();
+            }
+
+            var (body, problem) = await CreditsJsonBody.ReadAsync<CreateCheckoutSessionRequest>(request, ct).ConfigureAwait(false);
+            return problem ?? await checkout.CreateSessionAsync(userId, body!.PackageId, ct).ConfigureAwait(false);
+        })
+            .AddEndpointFilter(CreditsJsonEndpoint.Filter)
             .RequireAuthorization().WithName("CreateCheckoutSession")
             .WithSummary("Starts Stripe Checkout for a package (or claims a free package directly).");
 
@@ -149,6 +159,7 @@ public static class CreditsEndpointRouteBuilderExtensions
             users.GetUserId(principal) is not { } userId
                 ? CreditProblems.NoUserId()
                 : await checkout.GetSessionAsync(userId, id, ct).ConfigureAwait(false))
+            .AddEndpointFilter(CreditsJsonEndpoint.Filter)
             .RequireAuthorization().WithName("GetCheckoutSession")
             .WithSummary("The status of the signed-in user's checkout session; fulfils it if Stripe says it is paid.");
 
@@ -171,10 +182,8 @@ public static class CreditsEndpointRouteBuilderExtensions
             .WithSummary("Receives Clerk user events (Svix-signed, processed once).");
     }
 
-    private static ProblemHttpResult? InvalidPage(int? page, int? pageSize) =>
-        page is < 1 || pageSize is < 1 or > 500
-            ? CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_page", "page must be at least 1 and pageSize from 1 to 500.")
-            : null;
+    /// <summary>The longest feature or model name (the ledger's column length).</summary>
+    private const int MaxNameLength = 64;
 
     private static string FormatPrice(long cents, string currency, bool free) => free ? "Free" : CreditPrices.Format(cents, currency);
 }

@@ -1,6 +1,8 @@
 using MediaForge.Credits;
 using MediaForge.Credits.AspNetCore;
 using MediaForge.Credits.AspNetCore.Internal;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -73,10 +75,12 @@ public static class CreditsWebServiceCollectionExtensions
         services.TryAddSingleton<CreditUserAccessor>();
         services.TryAddSingleton<StripeClientAccessor>();
         services.TryAddSingleton<SvixSignatureVerifier>();
+        services.TryAddSingleton<CreditsPublicAddress>();
         services.TryAddScoped<WebhookEventRecorder>();
         services.TryAddScoped<StripeCheckoutHandler>();
         services.TryAddScoped<StripeWebhookHandler>();
         services.TryAddScoped<ClerkWebhookHandler>();
+        UseProblemAuthorizationAnswers(services);
         services.AddAuthorization();
         services.AddOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>()
             .Configure<IOptions<CreditsHttpOptions>>((authorization, http) =>
@@ -88,5 +92,19 @@ public static class CreditsWebServiceCollectionExtensions
                 }
             });
         return services;
+    }
+
+    /// <summary>
+    /// 401 and 403 answers of the add-on's JSON endpoints carry problem details: the default authorization result
+    /// handler is wrapped (a host's own handler is kept as it is).
+    /// </summary>
+    private static void UseProblemAuthorizationAnswers(IServiceCollection services)
+    {
+        var current = services.LastOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        if (current is null || current.ImplementationType == typeof(AuthorizationMiddlewareResultHandler))
+        {
+            services.RemoveAll<IAuthorizationMiddlewareResultHandler>();
+            services.AddSingleton<IAuthorizationMiddlewareResultHandler, CreditsJsonEndpoint.AuthorizationResultHandler>();
+        }
     }
 }

@@ -3,22 +3,20 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MediaForge.Credits.AspNetCore.Internal;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.AspNetCore.Development;
 
-/// <summary>Sends Clerk's <c>user.created</c>, Svix-signed with the configured secret, to the host's Clerk webhook.</summary>
+/// <summary>Sends Clerk's <c>user.created</c>, Svix-signed with the configured secret, to the host's Clerk webhook at the app's own address.</summary>
 internal sealed class ClerkDevelopmentWebhook(
     DevelopmentWebhookSender sender,
     IOptions<CreditsClerkOptions> clerk,
     IOptions<CreditsDevelopmentOptions> options,
     TimeProvider time) : IClerkDevelopmentWebhook
 {
-    public async Task<WebhookReceipt> SendUserCreatedAsync(HttpRequest request, string userId, string? email, string? displayName, bool isAdmin,
+    public async Task<WebhookReceipt> SendUserCreatedAsync(string userId, string? email, string? displayName, bool isAdmin,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
         var secret = clerk.Value.WebhookSecret
             ?? throw new InvalidOperationException("No Clerk webhook secret is configured (CLERK_WEBHOOK_SECRET).");
@@ -47,13 +45,13 @@ internal sealed class ClerkDevelopmentWebhook(
         // One message id per user: a later sign-in re-sends the same delivery, which the webhook treats as a duplicate.
         var messageId = "msg_dev_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("user.created:" + userId)))[..32];
         var timestamp = now.ToUnixTimeSeconds();
-        var result = await sender.PostAsync(request, options.Value.ClerkWebhookPath, body,
+        var result = await sender.PostAsync(options.Value.ClerkWebhookPath, body,
         [
             new(SvixSignatureVerifier.IdHeader, messageId),
             new(SvixSignatureVerifier.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture)),
             new(SvixSignatureVerifier.SignatureHeader, SvixSignatureVerifier.Sign(secret, messageId, timestamp, body)),
         ], cancellationToken).ConfigureAwait(false);
         return result.Receipt ?? throw new InvalidOperationException(
-            $"The Clerk webhook at {options.Value.ClerkWebhookPath} answered {result.Status}: {result.Body}");
+            $"The Clerk webhook at {options.Value.ClerkWebhookPath} answered HTTP {result.Status}; its log says why.");
     }
 }

@@ -25,8 +25,8 @@ public static class CreditsDevelopmentEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException("Call builder.Services.AddCreditsDevelopmentGateway() before MapCreditsDevelopmentGateway().");
         var group = endpoints.MapGroup(options.Value.CheckoutPath).AllowAnonymous().ExcludeFromDescription();
         group.MapGet("/{id}", (string id, [FromServices] DevelopmentCheckoutEndpoints checkout) => checkout.Show(id));
-        group.MapPost("/{id}/pay", (string id, HttpRequest request, [FromServices] DevelopmentCheckoutEndpoints checkout, CancellationToken ct) =>
-            checkout.PayAsync(id, request, ct));
+        group.MapPost("/{id}/pay", (string id, [FromServices] DevelopmentCheckoutEndpoints checkout, CancellationToken ct) =>
+            checkout.PayAsync(id, ct));
         group.MapPost("/{id}/cancel", (string id, [FromServices] DevelopmentCheckoutEndpoints checkout) => checkout.Cancel(id));
         return group;
     }

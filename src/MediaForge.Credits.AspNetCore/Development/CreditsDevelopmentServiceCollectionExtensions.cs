@@ -63,7 +63,9 @@ public static class CreditsDevelopmentServiceCollectionExtensions
             return string.IsNullOrWhiteSpace(key) ? provider.GetRequiredService<DevelopmentStripeApi>().Client : new StripeClient(key);
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DevelopmentGatewayNotice>());
-        services.AddHttpClient(DevelopmentWebhookSender.ClientName);
+        services.TryAddSingleton<MediaForge.Credits.AspNetCore.Internal.CreditsPublicAddress>();
+        services.AddHttpClient(DevelopmentWebhookSender.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
         return services;
     }
 }

@@ -1,19 +1,27 @@
-using System.Net.Http.Json;
 using System.Text;
-using Microsoft.AspNetCore.Http;
+using System.Text.Json;
+using MediaForge.Credits.AspNetCore.Internal;
 
 namespace MediaForge.Credits.AspNetCore.Development;
 
-/// <summary>Posts a signed webhook body to an endpoint of the running host (same scheme, host and path base as the current request).</summary>
-internal sealed class DevelopmentWebhookSender(IHttpClientFactory clients)
+/// <summary>
+/// Posts a signed webhook body to an endpoint of the running host, at the app's own address (its listening address,
+/// else <see cref="CreditsHttpOptions.PublicBaseUrl"/>), never at one taken from a request's <c>Host</c> header. Redirects
+/// are not followed and at most <see cref="MaxAnswerBytes"/> of the answer are read.
+/// </summary>
+internal sealed class DevelopmentWebhookSender(IHttpClientFactory clients, CreditsPublicAddress address)
 {
     /// <summary>The name of the <see cref="HttpClient"/> used (a host or a test can configure its handler).</summary>
     public const string ClientName = "MediaForge.Credits.Development";
 
-    public async Task<(bool Success, int Status, string Body, WebhookReceipt? Receipt)> PostAsync(
-        HttpRequest current, string path, string body, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
+    /// <summary>The most of a webhook's answer that is read (a receipt is far smaller).</summary>
+    public const int MaxAnswerBytes = 16 * 1024;
+
+    /// <returns>Whether the endpoint accepted the delivery, its status and its receipt (the answer's body is never returned).</returns>
+    public async Task<(bool Success, int Status, WebhookReceipt? Receipt)> PostAsync(
+        string path, string body, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
     {
-        var url = $"{current.Scheme}://{current.Host}{current.PathBase}/{path.TrimStart('/')}";
+        var url = address.SelfBase + "/" + path.TrimStart('/');
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         foreach (var header in headers)
         {
@@ -21,14 +29,28 @@ internal sealed class DevelopmentWebhookSender(IHttpClientFactory clients)
         }
 
         using var client = clients.CreateClient(ClientName);
-        using var response = await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        WebhookReceipt? receipt = null;
-        if (response.IsSuccessStatusCode)
+        using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
         {
-            receipt = await response.Content.ReadFromJsonAsync<WebhookReceipt>(cancellationToken).ConfigureAwait(false);
+            return (false, (int)response.StatusCode, null);
         }
 
-        return (response.IsSuccessStatusCode, (int)response.StatusCode, text, receipt);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[MaxAnswerBytes];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+        }
+
+        try
+        {
+            return (true, (int)response.StatusCode, JsonSerializer.Deserialize<WebhookReceipt>(buffer.AsSpan(0, length), JsonSerializerOptions.Web));
+        }
+        catch (JsonException)
+        {
+            return (true, (int)response.StatusCode, null);
+        }
     }
 }

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace MediaForge.Credits.AspNetCore;
 
 /// <summary>
@@ -12,9 +10,9 @@ public interface IClerkDevelopmentWebhook
 {
     /// <summary>
     /// Sends <c>user.created</c> for a user. The Svix message id is derived from the user id, so sending it again on a
-    /// later sign-in is a duplicate delivery and changes nothing.
+    /// later sign-in is a duplicate delivery and changes nothing. It is sent to the app's own address (its listening
+    /// address, else <see cref="CreditsHttpOptions.PublicBaseUrl"/>), never to one taken from a request's <c>Host</c>.
     /// </summary>
-    /// <param name="request">The current request: the webhook is sent to the same scheme, host and path base.</param>
     /// <param name="userId">The user id (the <c>sub</c> claim of the signed-in user).</param>
     /// <param name="email">The user's e-mail address, if any.</param>
     /// <param name="displayName">The user's name, if any.</param>
@@ -22,6 +20,6 @@ public interface IClerkDevelopmentWebhook
     /// <param name="cancellationToken">Cancels the delivery.</param>
     /// <returns>The webhook's receipt (<see cref="WebhookReceipt.Duplicate"/> on later sign-ins).</returns>
     /// <exception cref="InvalidOperationException">The webhook endpoint refused the delivery.</exception>
-    Task<WebhookReceipt> SendUserCreatedAsync(HttpRequest request, string userId, string? email, string? displayName, bool isAdmin,
+    Task<WebhookReceipt> SendUserCreatedAsync(string userId, string? email, string? displayName, bool isAdmin,
         CancellationToken cancellationToken = default);
 }

@@ -66,8 +66,11 @@ internal static class CreditsCsvExport
             return "";
         }
 
-        // A leading =, +, - or @ would be run as a formula by spreadsheets: quote it with a leading apostrophe.
-        var safe = value[0] is '=' or '+' or '@' or '-' && !long.TryParse(value, CultureInfo.InvariantCulture, out _) ? "'" + value : value;
+        // A leading =, +, - or @ would be run as a formula by spreadsheets, and so would one after a leading TAB or CR
+        // (spreadsheets trim them): quote it with a leading apostrophe. Plain negative numbers stay numbers.
+        var safe = value[0] is '=' or '+' or '@' or '-' or '\t' or '\r' && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+            ? "'" + value
+            : value;
         return safe.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;
     }
 

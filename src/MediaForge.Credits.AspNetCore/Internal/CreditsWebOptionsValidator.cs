@@ -47,5 +47,8 @@ internal sealed class CreditsWebOptionsValidator :
     public ValidateOptionsResult Validate(string? name, CreditsHttpOptions options) =>
         options.UserIdClaimTypes.Count == 0 ? ValidateOptionsResult.Fail("UserIdClaimTypes needs at least one claim type.")
         : options.MaxWebhookBodyBytes < 1024 ? ValidateOptionsResult.Fail("MaxWebhookBodyBytes must be at least 1024.")
+        : !string.IsNullOrEmpty(options.PublicBaseUrl) && !CreditsPublicAddress.IsValidBase(options.PublicBaseUrl)
+            ? ValidateOptionsResult.Fail($"PublicBaseUrl must be an absolute http or https URL without query or fragment, such as " +
+                $"https://app.example.com; '{options.PublicBaseUrl}' is not.")
         : ValidateOptionsResult.Success;
 }

@@ -10,7 +10,7 @@ namespace MediaForge.Credits.AspNetCore.Internal;
 
 /// <summary>
 /// Starts Stripe Checkout for a package (price, credits and currency from the server's package row, never from the
-/// client) and fulfils from the success page: it asks Stripe for the session and completes the purchase if paid,
+/// client; success and cancel URLs on the configured public address, never the request's Host) and fulfils from the success page: it asks Stripe for the session and completes the purchase if paid,
 /// with the same exactly-once key as the webhook.
 /// </summary>
 internal sealed partial class StripeCheckoutHandler(
@@ -19,14 +19,27 @@ internal sealed partial class StripeCheckoutHandler(
     ICreditCatalog catalog,
     ICreditService credits,
     IOptions<CreditsStripeOptions> options,
+    CreditsPublicAddress address,
     ILogger<StripeCheckoutHandler> logger)
 {
+    /// <summary>The longest package id (the catalog's column length).</summary>
+    private const int MaxPackageIdLength = 64;
+
+    /// <summary>The longest checkout session id (the purchases' reference column length).</summary>
+    private const int MaxSessionIdLength = 255;
+
     public async Task<Results<Ok<CheckoutSessionResponse>, ProblemHttpResult>> CreateSessionAsync(
-        string userId, string? packageId, HttpRequest request, CancellationToken cancellationToken)
+        string userId, string? packageId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(packageId))
         {
             return CreditProblems.Create(StatusCodes.Status400BadRequest, "package_required", "A packageId is required.");
+        }
+
+        if (packageId.Length > MaxPackageIdLength)
+        {
+            return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_package_id", "The packageId is too long.",
+                $"Package ids have at most {MaxPackageIdLength} characters.");
         }
 
         var package = (await catalog.GetPackagesAsync(cancellationToken).ConfigureAwait(false))
@@ -94,8 +107,8 @@ internal sealed partial class StripeCheckoutHandler(
                 ],
                 Metadata = metadata,
                 PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = new Dictionary<string, string>(metadata) },
-                SuccessUrl = Absolute(request, options.Value.SuccessUrl),
-                CancelUrl = Absolute(request, options.Value.CancelUrl),
+                SuccessUrl = address.Absolute(options.Value.SuccessUrl),
+                CancelUrl = address.Absolute(options.Value.CancelUrl),
             }, new RequestOptions { IdempotencyKey = "mediaforge-checkout-" + purchase.Id }, cancellationToken).ConfigureAwait(false);
         }
         catch (StripeException error)
@@ -111,6 +124,12 @@ internal sealed partial class StripeCheckoutHandler(
 
     public async Task<Results<Ok<CheckoutStatusResponse>, ProblemHttpResult>> GetSessionAsync(string userId, string sessionId, CancellationToken cancellationToken)
     {
+        if (sessionId.Length > MaxSessionIdLength)
+        {
+            return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_session_id", "The checkout session id is too long.",
+                $"Checkout session ids have at most {MaxSessionIdLength} characters.");
+        }
+
         var purchase = await purchases.FindBySessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
         if (purchase is null || purchase.UserId != userId)
         {
@@ -142,12 +161,6 @@ internal sealed partial class StripeCheckoutHandler(
         return TypedResults.Ok(new CheckoutStatusResponse(sessionId, purchase.PackageId, purchase.Credits,
             purchase.Status.ToString().ToLowerInvariant(), paymentStatus, balance.Balance));
     }
-
-    /// <summary>Makes a configured path absolute on the current host (on Linux a bare "/path" parses as an absolute file URI, so check the scheme).</summary>
-    private static string Absolute(HttpRequest request, string url) =>
-        url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
-            ? url
-            : $"{request.Scheme}://{request.Host}{request.PathBase}/{url.TrimStart('/')}";
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Stripe failed for {UserId} buying {PackageId}: {Error}")]
     private partial void LogStripeFailure(string userId, string packageId, string error);

@@ -59,15 +59,28 @@ internal sealed partial class StripeWebhookHandler(
             telemetry.WebhookRejected("stripe", "invalid_signature");
             return CreditProblems.InvalidSignature(error.Message);
         }
-        catch (JsonException error)
+        catch (Exception error) when (error is JsonException or InvalidOperationException or ArgumentException or InvalidCastException or FormatException)
         {
-            LogRejected("malformed JSON: " + error.Message);
-            telemetry.WebhookRejected("stripe", "malformed_payload");
-            return CreditProblems.Create(StatusCodes.Status400BadRequest, "malformed_payload", "The webhook body is not a Stripe event.");
+            return Refuse("malformed_payload", "The webhook body is not a Stripe event.", "malformed JSON: " + error.Message);
         }
 
-        var outcome = await recorder.ProcessOnceAsync("stripe", stripeEvent.Id, stripeEvent.Type,
-            ct => ApplyAsync(stripeEvent, ct), cancellationToken).ConfigureAwait(false);
+        if (StripeEventShape.Problem(stripeEvent) is { } shape)
+        {
+            return Refuse("malformed_event", "The Stripe event cannot be applied.", shape);
+        }
+
+        string? outcome;
+        try
+        {
+            outcome = await recorder.ProcessOnceAsync("stripe", stripeEvent.Id, stripeEvent.Type,
+                ct => ApplyAsync(stripeEvent, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException error)
+        {
+            // The core refused a value of the event; its transaction rolled back, so nothing (not even the event row) was written.
+            return Refuse("malformed_event", "The Stripe event cannot be applied.", error.Message);
+        }
+
         LogProcessed(stripeEvent.Id, stripeEvent.Type, outcome ?? "duplicate");
         telemetry.WebhookHandled("stripe", stripeEvent.Type, outcome);
         return TypedResults.Ok(new WebhookReceipt(true, outcome is null, outcome));
@@ -140,6 +153,13 @@ internal sealed partial class StripeWebhookHandler(
             default:
                 return "ignored";
         }
+    }
+
+    private ProblemHttpResult Refuse(string code, string title, string reason)
+    {
+        LogRejected(reason);
+        telemetry.WebhookRejected("stripe", code);
+        return CreditProblems.Create(StatusCodes.Status400BadRequest, code, title, reason);
     }
 
     private async Task<string> FailAsync(Dictionary<string, string>? metadata, string reason, string? paymentId, CancellationToken cancellationToken)

@@ -193,10 +193,5 @@ public sealed class DevelopmentGatewayTests(SqliteCreditsDatabase database) : IC
 
     private Task<WebhookReceipt> SendUserCreatedAsync(string userId, bool isAdmin) =>
         app.WithServiceAsync<IClerkDevelopmentWebhook, WebhookReceipt>(clerk =>
-        {
-            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-            context.Request.Scheme = "http";
-            context.Request.Host = new Microsoft.AspNetCore.Http.HostString("localhost");
-            return clerk.SendUserCreatedAsync(context.Request, userId, userId + "@example.com", "Test User", isAdmin);
-        });
+            clerk.SendUserCreatedAsync(userId, userId + "@example.com", "Test User", isAdmin));
 }

@@ -21,13 +21,17 @@ public sealed class DevelopmentGatewayApp : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private DevelopmentGatewayApp(WebApplication app, ConcurrentQueue<(LogLevel Level, string Message)> logs)
+    private DevelopmentGatewayApp(WebApplication app, ConcurrentQueue<(LogLevel Level, string Message)> logs, OutgoingWebhooks outgoing)
     {
         this.app = app;
         Logs = logs;
+        Outgoing = outgoing;
     }
 
     public ConcurrentQueue<(LogLevel Level, string Message)> Logs { get; }
+
+    /// <summary>Where the gateway's webhook deliveries went, and a way to make them fail.</summary>
+    public OutgoingWebhooks Outgoing { get; }
 
     public IServiceProvider Services => app.Services;
 
@@ -42,8 +46,10 @@ public sealed class DevelopmentGatewayApp : IAsyncDisposable
         builder.Services.AddDbContextPool<CreditsDbContext>(o => database.UseProvider(o, connectionString));
         builder.Services.AddMediaForgeCredits(builder.Configuration).UseEntityFrameworkCore<CreditsDbContext>();
         builder.Services.AddCreditsDevelopmentGateway();
+        var outgoing = new OutgoingWebhooks();
         builder.Services.AddHttpClient(DevelopmentWebhookSender.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler());
+            .ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<IServer>()).CreateHandler())
+            .AddHttpMessageHandler(() => new OutgoingWebhooks.Recorder(outgoing));
         builder.Services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
         var app = builder.Build();
         app.UseAuthentication();
@@ -62,12 +68,18 @@ public sealed class DevelopmentGatewayApp : IAsyncDisposable
         }
 
         await app.Services.InitializeCreditsAsync(createSchema: true);
-        return new DevelopmentGatewayApp(app, logs);
+        return new DevelopmentGatewayApp(app, logs, outgoing);
     }
 
-    public HttpClient Client(string? userId = null)
+    /// <summary>A client whose requests carry <paramref name="host"/> as their Host header (default: the test server's).</summary>
+    public HttpClient Client(string? userId = null, string? host = null)
     {
         var client = app.GetTestClient();
+        if (host is not null)
+        {
+            client.BaseAddress = new Uri($"http://{host}/");
+        }
+
         if (userId is not null)
         {
             client.DefaultRequestHeaders.Add("X-Test-User", userId);
@@ -87,6 +99,25 @@ public sealed class DevelopmentGatewayApp : IAsyncDisposable
         WithServiceAsync<ICreditService, long>(async c => (await c.GetBalanceAsync(userId)).Balance);
 
     public ValueTask DisposeAsync() => app.DisposeAsync();
+
+    public sealed class OutgoingWebhooks
+    {
+        public ConcurrentQueue<Uri> Targets { get; } = new();
+
+        /// <summary>When set, every delivery is answered with this status and body instead of reaching the app.</summary>
+        public (System.Net.HttpStatusCode Status, string Body)? Answer { get; set; }
+
+        public sealed class Recorder(OutgoingWebhooks outgoing) : DelegatingHandler
+        {
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                outgoing.Targets.Enqueue(request.RequestUri!);
+                return outgoing.Answer is { } answer
+                    ? Task.FromResult(new HttpResponseMessage(answer.Status) { Content = new StringContent(answer.Body) })
+                    : base.SendAsync(request, cancellationToken);
+            }
+        }
+    }
 
     private sealed class ListLoggerProvider(ConcurrentQueue<(LogLevel, string)> logs) : ILoggerProvider
     {
