@@ -11,7 +11,8 @@ namespace MediaForge.Credits.AspNetCore.Tests.Development;
 /// Issues 10 and 15: the development gateway's webhooks go to the app's own address and the checkout URLs come from
 /// configuration, whatever Host header a client sends; a refused webhook's answer is never shown on the page.
 /// </summary>
-public sealed class DevelopmentGatewayAddressTests(SqliteCreditsDatabase database) : IClassFixture<SqliteCreditsDatabase>, IAsyncLifetime
+public abstract class DevelopmentGatewayAddressTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>, IAsyncLifetime
+    where TDatabase : CreditsDatabase
 {
     private const string ForgedHost = "attacker.example";
     private DevelopmentGatewayApp app = null!;
@@ -101,3 +102,7 @@ public sealed class DevelopmentGatewayAddressTests(SqliteCreditsDatabase databas
         Assert.Contains("PublicBaseUrl", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class SqliteDevelopmentGatewayAddressTests(SqliteCreditsDatabase database) : DevelopmentGatewayAddressTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresDevelopmentGatewayAddressTests(PostgresCreditsDatabase database) : DevelopmentGatewayAddressTests<PostgresCreditsDatabase>(database);
