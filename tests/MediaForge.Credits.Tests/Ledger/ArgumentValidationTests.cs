@@ -1,0 +1,97 @@
+using MediaForge.Credits.Tests.Infrastructure;
+
+namespace MediaForge.Credits.Tests.Ledger;
+
+/// <summary>
+/// Programming errors are refused before anything is written, with an <see cref="ArgumentException"/> naming the bad
+/// argument; the values at the bounds are accepted.
+/// </summary>
+public abstract class ArgumentValidationTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t\n")]
+    public async Task Credits_EmptyOrWhitespaceUserId_IsRefused(string user)
+    {
+        Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.DeductCreditsAsync(user, "image-generation", "default")))).ParamName);
+        Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.AddCreditsAsync(user, 5, CreditTransactionType.Bonus, "bonus")))).ParamName);
+        Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.GetBalanceAsync(user)))).ParamName);
+        Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.GetTransactionsAsync(user)))).ParamName);
+    }
+
+    [Fact]
+    public async Task Credits_UserIdOfTheMaximumLength_IsAccepted()
+    {
+        var user = new string('u', CreditLimits.MaxUserIdLength - 32) + Guid.NewGuid().ToString("N");
+
+        var grant = await database.WithCreditsAsync(c => c.AddCreditsAsync(user, 5, CreditTransactionType.Bonus, "bonus"));
+
+        Assert.Equal(5, grant.Balance);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t")]
+    public async Task DeductCredits_EmptyOrWhitespaceKey_IsRefused_AndChargesNothing(string key)
+    {
+        var user = await UserWithAsync(20);
+
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.DeductCreditsAsync(user, "image-generation", "default", idempotencyKey: key)));
+
+        Assert.Equal("idempotencyKey", error.ParamName);
+        Assert.Equal((20L, 20L, 1), await database.ReadLedgerAsync(user));
+    }
+
+    [Fact]
+    public async Task DeductCredits_KeyLongerThanTheMaximum_IsRefused_AndTheMaximumIsAccepted()
+    {
+        var user = await UserWithAsync(20);
+
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c =>
+            c.DeductCreditsAsync(user, "image-generation", "default", idempotencyKey: new string('k', CreditLimits.MaxIdempotencyKeyLength + 1))));
+        var atTheMaximum = await database.WithCreditsAsync(c =>
+            c.DeductCreditsAsync(user, "image-generation", "default", idempotencyKey: new string('k', CreditLimits.MaxIdempotencyKeyLength)));
+
+        Assert.Equal("idempotencyKey", error.ParamName);
+        Assert.Equal((true, 17L), (atTheMaximum.Success, atTheMaximum.RemainingBalance));
+    }
+
+    [Theory]
+    [InlineData(0, 50, "page")]
+    [InlineData(-1, 50, "page")]
+    [InlineData(1, 0, "pageSize")]
+    [InlineData(1, -5, "pageSize")]
+    [InlineData(1, CreditLimits.MaxPageSize + 1, "pageSize")]
+    public async Task GetHistory_PageOrPageSizeOutOfRange_IsRefusedNamingIt(int page, int pageSize, string parameter)
+    {
+        var user = await UserWithAsync(5);
+
+        Assert.Equal(parameter, (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => database.WithCreditsAsync(c => c.GetTransactionsAsync(user, page, pageSize)))).ParamName);
+        Assert.Equal(parameter, (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => database.WithCreditsAsync(c => c.GetUsageAsync(user, page, pageSize)))).ParamName);
+        Assert.Equal(parameter, (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => database.WithCreditsAsync(c => c.GetPurchasesAsync(user, page, pageSize)))).ParamName);
+    }
+
+    [Fact]
+    public async Task GetHistory_TheFirstPageOfTheLargestSize_IsAccepted()
+    {
+        var user = await UserWithAsync(5);
+
+        var page = await database.WithCreditsAsync(c => c.GetTransactionsAsync(user, 1, CreditLimits.MaxPageSize));
+
+        Assert.Equal((1, 1L), (page.Items.Count, page.TotalCount));
+    }
+
+    private async Task<string> UserWithAsync(long credits)
+    {
+        var user = "args_" + Guid.NewGuid().ToString("N");
+        await database.WithCreditsAsync(c => c.AddCreditsAsync(user, credits, CreditTransactionType.Purchase, "credits"));
+        return user;
+    }
+}
+
+public sealed class SqliteArgumentValidationTests(SqliteCreditsDatabase database) : ArgumentValidationTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresArgumentValidationTests(PostgresCreditsDatabase database) : ArgumentValidationTests<PostgresCreditsDatabase>(database);
