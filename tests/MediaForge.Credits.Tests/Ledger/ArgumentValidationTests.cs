@@ -84,6 +84,55 @@ public abstract class ArgumentValidationTests<TDatabase>(TDatabase database) : I
         Assert.Equal((1, 1L), (page.Items.Count, page.TotalCount));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task AddCredits_ZeroOrNegativeAmount_IsRefusedNamingIt(long amount)
+    {
+        var user = await UserWithAsync(5);
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => database.WithCreditsAsync(c => c.AddCreditsAsync(user, amount, CreditTransactionType.Bonus, "bonus")));
+
+        Assert.Equal("amount", error.ParamName);
+        Assert.Equal((5L, 5L, 1), await database.ReadLedgerAsync(user));
+    }
+
+    [Theory]
+    [InlineData(" ", "default", "feature")]
+    [InlineData("image-generation", "\t", "model")]
+    public async Task DeductCredits_WhitespaceFeatureOrModel_IsRefusedNamingIt(string feature, string model, string parameter)
+    {
+        var user = await UserWithAsync(5);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.DeductCreditsAsync(user, feature, model)));
+
+        Assert.Equal(parameter, error.ParamName);
+    }
+
+    [Fact]
+    public async Task DeductCredits_FeatureNameOfTheMaximumLength_IsLookedUp_NotRefusedForItsLength()
+    {
+        var user = await UserWithAsync(5);
+
+        await Assert.ThrowsAsync<UnknownFeaturePricingException>(() => database.WithCreditsAsync(c => c.DeductCreditsAsync(user, new string('f', CreditLimits.MaxNameLength), "default")));
+    }
+
+    [Fact]
+    public async Task Credits_OverLongArguments_SayHowLongTheyAreAndTheMaximum()
+    {
+        var user = await UserWithAsync(5);
+
+        var longUser = await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.GetBalanceAsync(new string('u', 129))));
+        var longName = await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.DeductCreditsAsync(user, new string('f', 65), "default")));
+        var longKey = await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.DeductCreditsAsync(user, "image-generation", "default", idempotencyKey: new string('k', 201))));
+        var reserved = await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.DeductCreditsAsync(user, "image-generation", "default", idempotencyKey: "mf:x")));
+
+        Assert.Contains("129 characters long; at most 128", longUser.Message, StringComparison.Ordinal);
+        Assert.Contains("65 characters long; at most 64", longName.Message, StringComparison.Ordinal);
+        Assert.Contains("201 characters long; at most 200", longKey.Message, StringComparison.Ordinal);
+        Assert.Contains("'mf:'", reserved.Message, StringComparison.Ordinal);
+    }
+
     private async Task<string> UserWithAsync(long credits)
     {
         var user = "args_" + Guid.NewGuid().ToString("N");

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Mutation testing (Stryker.NET) of the money paths, against tests/MediaForge.Credits.Tests on SQLite and a
+# throwaway PostgreSQL started as scripts/test.sh starts it. Not part of the README test command: on 2 cores a run
+# of every money path takes hours.
+#
+#   scripts/mutation.sh [glob...]         e.g. scripts/mutation.sh '**/Internal/CreditLots.cs'
+#   MUTATION_TEST_FILTER='FullyQualifiedName~LotOrderTests' scripts/mutation.sh '**/Internal/CreditLots.cs'
+#
+# Without globs it mutates what stryker-config.json lists. MUTATION_TEST_FILTER narrows the tests each mutant runs
+# (a dotnet test filter); without it every test of the project that covers the mutant runs. The report lands in
+# artifacts/mutation/<date>/reports (mutation-report.html, mutation-report.json) and the score is printed at the end.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
+REPO_ROOT="$(cd -- "$SCRIPT_DIR/.." && pwd -P)"
+cd "$REPO_ROOT"
+
+IS_CI=0
+[[ "${CI:-}" == "true" ]] && IS_CI=1
+IS_ROOT=0
+[[ "$(id -u)" == "0" ]] && IS_ROOT=1
+log()  { printf '[mutation.sh] %s\n' "$*" >&2; }
+warn() { printf '[mutation.sh] WARNING: %s\n' "$*" >&2; }
+die()  { printf '[mutation.sh] ERROR: %s\n' "$*" >&2; exit 1; }
+apt_install() { warn "not installing $* (install PostgreSQL 15 server binaries yourself)"; return 1; }
+
+# shellcheck source=scripts/postgres-cluster.sh
+source "$SCRIPT_DIR/postgres-cluster.sh"
+stop_postgres_on_exit
+setup_postgres
+
+dotnet tool restore >&2
+
+ARGS=(--config-file "$REPO_ROOT/stryker-config.json" --output "$REPO_ROOT/artifacts/mutation/$(date -u +%Y%m%dT%H%M%SZ)")
+for glob in "$@"; do
+  ARGS+=(--mutate "$glob")
+done
+if [[ -n "${MUTATION_TEST_FILTER:-}" ]]; then
+  ARGS+=(--test-case-filter "$MUTATION_TEST_FILTER")
+fi
+
+# Stryker runs from the test project's folder (from the repository root it would see the solution and mutate every project).
+cd "$REPO_ROOT/tests/MediaForge.Credits.Tests"
+log "dotnet stryker ${ARGS[*]}"
+dotnet stryker "${ARGS[@]}"
