@@ -28,6 +28,16 @@ public sealed class CreditsBuilder
         Services.RemoveAll<CreditsDbContextHandle>();
         Services.AddScoped(sp => new CreditsDbContextHandle(sp.GetRequiredService<TContext>()));
         Services.TryAddScoped<ICreditCatalog, CreditCatalog>();
+        Services.TryAddScoped(sp => CreditLedger.For(sp.GetRequiredService<CreditsDbContextHandle>().Context));
+        Services.TryAddScoped<CreditAccountReader>();
+        Services.TryAddScoped<CreditDeductionReplays>();
+        Services.TryAddScoped<CreditDeductionWriter>();
+        Services.TryAddScoped<CreditDeductionBatch>();
+        Services.TryAddScoped<CreditDeductions>();
+        Services.TryAddScoped<CreditGrants>();
+        Services.TryAddScoped<CreditAdjustments>();
+        Services.TryAddScoped<CreditHistory>();
+        Services.TryAddScoped<CreditExpiry>();
         Services.TryAddScoped<CreditService>();
         Services.TryAddSingleton<CreditDeductionBatcher>();
         Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());

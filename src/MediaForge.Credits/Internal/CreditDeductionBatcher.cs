@@ -41,7 +41,7 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
     /// <param name="request">The validated deduction.</param>
     /// <param name="laneCount">How many lanes the store takes (1 for a single-writer database such as SQLite).</param>
     /// <param name="cancellationToken">Withdraws the deduction while it is still queued; once taken it completes.</param>
-    public Task<CreditDeductionResult?> DeductAsync(CreditService.DeductionRequest request, int laneCount, CancellationToken cancellationToken)
+    public Task<CreditDeductionResult?> DeductAsync(CreditDeductionRequest request, int laneCount, CancellationToken cancellationToken)
     {
         var pending = new PendingDeduction(request);
         if (cancellationToken.CanBeCanceled)
@@ -102,7 +102,7 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
     private async Task RunAsync(Channel<PendingDeduction> queue)
     {
         var batch = new List<PendingDeduction>(MaxBatchSize);
-        var requests = new List<CreditService.DeductionRequest>(MaxBatchSize);
+        var requests = new List<CreditDeductionRequest>(MaxBatchSize);
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             batch.Clear();
@@ -134,8 +134,8 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
                 var scope = scopes.CreateAsyncScope();
                 await using (scope.ConfigureAwait(false))
                 {
-                    var service = scope.ServiceProvider.GetRequiredService<CreditService>();
-                    var outcome = await service.DeductBatchAsync(requests, CancellationToken.None).ConfigureAwait(false);
+                    var deductions = scope.ServiceProvider.GetRequiredService<CreditDeductionBatch>();
+                    var outcome = await deductions.DeductAsync(requests, CancellationToken.None).ConfigureAwait(false);
                     for (var i = 0; i < ordered.Count; i++)
                     {
                         // A database error (a duplicate key in the same batch, say) is not the caller's own lost race:
@@ -187,13 +187,13 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         public Task Writer { get; }
     }
 
-    private sealed class PendingDeduction(CreditService.DeductionRequest request)
+    private sealed class PendingDeduction(CreditDeductionRequest request)
     {
         private const int Queued = 0, Taken = 1, Withdrawn = 2;
         private int state;
         private CancellationTokenRegistration registration;
 
-        public CreditService.DeductionRequest Request { get; } = request;
+        public CreditDeductionRequest Request { get; } = request;
 
         public TaskCompletionSource<CreditDeductionResult?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
