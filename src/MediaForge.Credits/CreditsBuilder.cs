@@ -41,9 +41,13 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<CreditService>();
         Services.TryAddSingleton<CreditDeductionBatcher>();
         Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());
+        Services.TryAddScoped<CreditPurchaseReversals>();
+        Services.TryAddScoped<CreditFreePackages>();
         Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
         Services.TryAddScoped<ICreditReservationService, CreditReservationService>();
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditExpirySweeper>());
+        Services.TryAddScoped<CreditUsageCells>();
+        Services.TryAddScoped<CreditPurchaseAnalytics>();
         Services.TryAddScoped<ICreditAnalytics, CreditAnalytics>();
         Services.TryAddScoped<ICreditReconciliation, CreditReconciliation>();
         return this;

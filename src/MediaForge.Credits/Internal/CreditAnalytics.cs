@@ -14,7 +14,7 @@ namespace MediaForge.Credits.Internal;
 /// (SQL Server, EF InMemory) group the logs by UTC calendar parts in the database instead; on EF InMemory top users and
 /// the split are the original grouped queries too.
 /// </summary>
-internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAnalytics
+internal sealed class CreditAnalytics(CreditsDbContextHandle handle, CreditUsageCells cells, CreditPurchaseAnalytics purchases) : ICreditAnalytics
 {
     /// <summary>The provider name the free packages' claims are recorded with.</summary>
     public const string FreeProvider = "free";
@@ -25,9 +25,9 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
     {
         ArgumentNullException.ThrowIfNull(range);
         var (from, to) = Bounds(range);
-        var groups = RollUpShards > 0
-            ? await UsageCellsFromRollUpAsync(from, to, cancellationToken).ConfigureAwait(false)
-            : await UsageCellsAsync(from, to, hourly: range.Bucket == CreditAnalyticsBucket.Hour, cancellationToken).ConfigureAwait(false);
+        var groups = cells.RollUpShards > 0
+            ? await cells.UsageCellsFromRollUpAsync(from, to, cancellationToken).ConfigureAwait(false)
+            : await cells.UsageCellsAsync(from, to, hourly: range.Bucket == CreditAnalyticsBucket.Hour, cancellationToken).ConfigureAwait(false);
         var logs = db.Set<UsageLog>().AsNoTracking();
         var activeUsers = IsRelational
             // O(accounts): when no use is timed at or after the range end (a range up to now), a user is active iff
@@ -201,90 +201,8 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             FreeOnlyUsers = freeOnly,
         };
     }
-
-    public async Task<CreditPurchaseReport> GetPurchasesAsync(CreditAnalyticsRange range, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(range);
-        var (from, to) = Bounds(range);
-        var purchases = db.Set<CreditPurchase>().AsNoTracking();
-        var funnel = await purchases
-            .Where(p => p.CreatedAt >= from && p.CreatedAt < to && p.Provider != FreeProvider)
-            .GroupBy(p => new { p.Status, p.Currency })
-            .Select(g => new { g.Key.Status, g.Key.Currency, Count = g.LongCount(), Amount = g.Sum(p => p.AmountCents) })
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        // The completed purchases of the range, over the covering (status, completed_at, ...) index, grouped in the
-        // database by UTC day (one date function per row; by day and hour for hourly buckets): a few rows per day and
-        // package come back, and weeks and months are folded here.
-        var completedInRange = purchases.Where(p => p.Status == PurchaseStatus.Completed && p.CompletedAt >= from && p.CompletedAt < to);
-        var completed = (range.Bucket == CreditAnalyticsBucket.Hour
-                ? await completedInRange
-                    .GroupBy(p => new { p.CompletedAt!.Value.Date, p.CompletedAt.Value.Hour, p.PackageId, p.Currency, Free = p.Provider == FreeProvider })
-                    .Select(g => new { g.Key.Date, g.Key.Hour, g.Key.PackageId, g.Key.Currency, g.Key.Free, Count = g.LongCount(), Credits = g.Sum(p => p.Credits), Amount = g.Sum(p => p.AmountCents) })
-                    .ToListAsync(cancellationToken).ConfigureAwait(false)
-                : await completedInRange
-                    .GroupBy(p => new { p.CompletedAt!.Value.Date, p.PackageId, p.Currency, Free = p.Provider == FreeProvider })
-                    .Select(g => new { g.Key.Date, Hour = 0, g.Key.PackageId, g.Key.Currency, g.Key.Free, Count = g.LongCount(), Credits = g.Sum(p => p.Credits), Amount = g.Sum(p => p.AmountCents) })
-                    .ToListAsync(cancellationToken).ConfigureAwait(false))
-            .GroupBy(c => (Start: BucketStart(new DateTime(c.Date.Year, c.Date.Month, c.Date.Day, c.Hour, 0, 0, DateTimeKind.Utc), range.Bucket), c.PackageId, c.Currency, c.Free))
-            .Select(g => new
-            {
-                g.Key.Start,
-                g.Key.PackageId,
-                g.Key.Currency,
-                g.Key.Free,
-                Count = g.Sum(c => c.Count),
-                Credits = g.Sum(c => c.Credits),
-                Amount = g.Sum(c => c.Amount),
-            })
-            .ToList();
-        var refundedCredits = await db.Set<CreditTransaction>().AsNoTracking()
-            // "not a usage charge" repeats the partial index's filter, so SQLite uses the index.
-            .Where(t => t.Type == CreditTransactionType.Refund && t.Type != CreditTransactionType.Usage && t.CreatedAt >= from && t.CreatedAt < to)
-            .SumAsync(t => t.Amount, cancellationToken).ConfigureAwait(false);
-
-        long Count(PurchaseStatus status) => funnel.Where(f => f.Status == status).Sum(f => f.Count);
-        var started = funnel.Sum(f => f.Count);
-        var paid = completed.Where(c => !c.Free).ToList();
-        return new CreditPurchaseReport
-        {
-            Range = range,
-            CheckoutsStarted = started,
-            Completed = Count(PurchaseStatus.Completed),
-            Pending = Count(PurchaseStatus.Pending),
-            Failed = Count(PurchaseStatus.Failed),
-            Expired = Count(PurchaseStatus.Expired),
-            Refunded = Count(PurchaseStatus.Refunded),
-            RefundedAmounts = Totals(funnel.Where(f => f.Status == PurchaseStatus.Refunded).Select(f => (f.Currency, f.Amount, f.Count))),
-            ConversionRate = started == 0 ? 0 : (double)Count(PurchaseStatus.Completed) / started,
-            RefundedCredits = refundedCredits,
-            FreeClaims = completed.Where(c => c.Free).Sum(c => c.Count),
-            Revenue = Totals(paid.Select(c => (c.Currency, c.Amount, c.Count))),
-            Packages = completed
-                .GroupBy(c => (c.PackageId, c.Currency))
-                .Select(g => new CreditPackagePopularity
-                {
-                    PackageId = g.Key.PackageId,
-                    Currency = g.Key.Currency,
-                    Purchases = g.Sum(c => c.Count),
-                    Credits = g.Sum(c => c.Credits),
-                    AmountCents = g.Sum(c => c.Amount),
-                })
-                .OrderByDescending(p => p.Purchases).ThenBy(p => p.PackageId, StringComparer.Ordinal).ThenBy(p => p.Currency, StringComparer.Ordinal)
-                .ToList(),
-            Series = paid
-                .GroupBy(c => (c.Start, c.PackageId, c.Currency))
-                .Select(g => new CreditRevenuePoint
-                {
-                    Start = g.Key.Start,
-                    PackageId = g.Key.PackageId,
-                    Currency = g.Key.Currency,
-                    Purchases = g.Sum(c => c.Count),
-                    AmountCents = g.Sum(c => c.Amount),
-                })
-                .OrderBy(p => p.Start).ThenBy(p => p.PackageId, StringComparer.Ordinal).ThenBy(p => p.Currency, StringComparer.Ordinal)
-                .ToList(),
-        };
-    }
+    public Task<CreditPurchaseReport> GetPurchasesAsync(CreditAnalyticsRange range, CancellationToken cancellationToken = default) =>
+        purchases.GetPurchasesAsync(range, cancellationToken);
 
     public async IAsyncEnumerable<CreditTransaction> StreamTransactionsAsync(CreditAnalyticsRange range, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -315,93 +233,6 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
     }
 
     private bool IsRelational => db.Database.IsRelational();
-
-    /// <summary>Shards of the hourly roll-up, or 0 when this provider has none (EF InMemory, SQL Server).</summary>
-    private int RollUpShards => IsRelational ? CreditLedgerSql.For(db).UsageHourShards : 0;
-
-    /// <summary>
-    /// Usage per hour, feature, model and unlimited flag in [from, to): whole hours from the roll-up, the partial hours
-    /// at either end (when a bound is not on the hour) from the usage logs.
-    /// </summary>
-    private async Task<List<UsageCell>> UsageCellsFromRollUpAsync(DateTime from, DateTime to, CancellationToken cancellationToken)
-    {
-        var firstWhole = CreditUsageHour.HourOf(from) == from ? from : CreditUsageHour.HourOf(from).AddHours(1);
-        var endWhole = CreditUsageHour.HourOf(to);
-        if (firstWhole >= endWhole)
-        {
-            // Less than one whole hour: the logs only.
-            return await UsageCellsAsync(from, to, hourly: true, cancellationToken).ConfigureAwait(false);
-        }
-
-        var cells = await RollUpCellsAsync(db.Set<CreditUsageHour>().AsNoTracking()
-            .Where(h => h.HourStart >= firstWhole && h.HourStart < endWhole), cancellationToken).ConfigureAwait(false);
-        if (from < firstWhole)
-        {
-            cells.AddRange(await PartialHourAsync(CreditUsageHour.HourOf(from), from, firstWhole, cancellationToken).ConfigureAwait(false));
-        }
-
-        if (endWhole < to)
-        {
-            cells.AddRange(await PartialHourAsync(endWhole, endWhole, to, cancellationToken).ConfigureAwait(false));
-        }
-
-        return cells;
-    }
-
-    /// <summary>
-    /// Usage in [<paramref name="from"/>, <paramref name="to"/>), a part of the hour starting at <paramref name="hour"/>.
-    /// When the rest of that hour has no use (the usual case at the end of a range up to now), the hour's roll-up is
-    /// exactly this part: read in one statement with the two emptiness checks (two index seeks), so from one snapshot.
-    /// Otherwise the logs of the part are aggregated.
-    /// </summary>
-    private async Task<List<UsageCell>> PartialHourAsync(DateTime hour, DateTime from, DateTime to, CancellationToken cancellationToken)
-    {
-        var next = hour.AddHours(1);
-        var logs = db.Set<UsageLog>().AsNoTracking();
-        var rolledUp = await RollUpCellsAsync(db.Set<CreditUsageHour>().AsNoTracking()
-            .Where(h => h.HourStart >= hour && h.HourStart < next
-                // No use in [hour, from) nor in [to, next), asked with min() for the reason given in GetUsageAsync.
-                && (logs.Where(u => u.CreatedAt >= hour).Min(u => (DateTime?)u.CreatedAt) ?? from) >= from
-                && (logs.Where(u => u.CreatedAt >= to).Min(u => (DateTime?)u.CreatedAt) ?? next) >= next), cancellationToken).ConfigureAwait(false);
-        return rolledUp.Count > 0 ? rolledUp : await UsageCellsAsync(from, to, hourly: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The roll-up rows chosen by <paramref name="hours"/>, their shards summed: one cell per hour, feature, model and unlimited flag.</summary>
-    private static async Task<List<UsageCell>> RollUpCellsAsync(IQueryable<CreditUsageHour> hours, CancellationToken cancellationToken) =>
-        (await hours
-            .GroupBy(h => new { h.HourStart, h.Feature, h.Model, h.IsUnlimited })
-            .Select(g => new { g.Key.HourStart, g.Key.Feature, g.Key.Model, g.Key.IsUnlimited, Uses = g.Sum(h => h.Uses), Credits = g.Sum(h => h.Credits), Value = g.Sum(h => h.Value) })
-            .ToListAsync(cancellationToken).ConfigureAwait(false))
-        .ConvertAll(g => new UsageCell(DateTime.SpecifyKind(g.HourStart, DateTimeKind.Utc), g.Feature, g.Model, g.IsUnlimited, g.Uses, g.Credits, g.Value));
-
-    /// <summary>Usage per day (or hour), feature, model and unlimited flag in [from, to), aggregated from the usage logs.</summary>
-    private async Task<List<UsageCell>> UsageCellsAsync(DateTime from, DateTime to, bool hourly, CancellationToken cancellationToken) =>
-        (await db.Set<UsageLog>().AsNoTracking().Where(u => u.CreatedAt >= from && u.CreatedAt < to)
-            .GroupBy(u => new
-            {
-                u.CreatedAt.Year,
-                u.CreatedAt.Month,
-                u.CreatedAt.Day,
-                Hour = hourly ? u.CreatedAt.Hour : 0,
-                u.Feature,
-                u.Model,
-                u.IsUnlimited,
-            })
-            .Select(g => new
-            {
-                g.Key.Year,
-                g.Key.Month,
-                g.Key.Day,
-                g.Key.Hour,
-                g.Key.Feature,
-                g.Key.Model,
-                g.Key.IsUnlimited,
-                Uses = g.LongCount(),
-                Credits = g.Sum(u => u.CreditsUsed),
-                Value = g.Sum(u => u.Price),
-            })
-            .ToListAsync(cancellationToken).ConfigureAwait(false))
-        .ConvertAll(g => new UsageCell(new DateTime(g.Year, g.Month, g.Day, g.Hour, 0, 0, DateTimeKind.Utc), g.Feature, g.Model, g.IsUnlimited, g.Uses, g.Credits, g.Value));
 
     /// <summary>
     /// Each user's charged uses and credits in [from, to) and credits before <paramref name="from"/>, from the running
@@ -493,7 +324,7 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
         return new DateTimeOffset(start);
     }
 
-    private static (DateTime From, DateTime To) Bounds(CreditAnalyticsRange range) => (range.From.UtcDateTime, range.To.UtcDateTime);
+    internal static (DateTime From, DateTime To) Bounds(CreditAnalyticsRange range) => (range.From.UtcDateTime, range.To.UtcDateTime);
 
     private static (long Uses, long Credits) Pair(string totals)
     {
@@ -501,8 +332,6 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
         return (long.Parse(totals.AsSpan(0, space), System.Globalization.CultureInfo.InvariantCulture),
             long.Parse(totals.AsSpan(space + 1), System.Globalization.CultureInfo.InvariantCulture));
     }
-
-    private sealed record UsageCell(DateTime Hour, string Feature, string Model, bool IsUnlimited, long Uses, long Credits, long Value);
 
     private readonly record struct UserUsage(string UserId, long Uses, long Credits, long CreditsBefore, long Free)
     {
@@ -512,10 +341,4 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle) : ICreditAn
             : a.Uses != b.Uses ? a.Uses.CompareTo(b.Uses)
             : string.CompareOrdinal(b.UserId, a.UserId));
     }
-
-    private static List<CreditRevenueTotal> Totals(IEnumerable<(string Currency, long Amount, long Count)> rows) =>
-        rows.GroupBy(r => r.Currency.ToLowerInvariant())
-            .Select(g => new CreditRevenueTotal { Currency = g.Key, AmountCents = g.Sum(r => r.Amount), Purchases = g.Sum(r => r.Count) })
-            .OrderBy(t => t.Currency, StringComparer.Ordinal)
-            .ToList();
 }

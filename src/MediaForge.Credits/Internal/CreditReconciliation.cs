@@ -95,7 +95,7 @@ internal sealed partial class CreditReconciliation(
     private async Task<Guid?> RepairAsync(CreditPurchase purchase, CancellationToken cancellationToken)
     {
         var free = purchase.ProviderSessionId is null;
-        var key = free ? CreditPurchaseService.PackageKey(purchase.PackageId) : CreditPurchaseService.PurchaseKey(purchase.ProviderSessionId!);
+        var key = free ? CreditPackageRows.PackageKey(purchase.PackageId) : CreditPurchaseService.PurchaseKey(purchase.ProviderSessionId!);
         try
         {
             return await CreditTransactions.RunAsync(db, async ct =>
