@@ -1,4 +1,5 @@
-using MediaForge.Credits.AspNetCore.Internal;
+using MediaForge.Credits.AspNetCore.Endpoints;
+
 
 namespace MediaForge.Credits.AspNetCore.Tests.Admin;
 

@@ -1,4 +1,4 @@
-using MediaForge.Credits.AspNetCore.Internal;
+using MediaForge.Credits.AspNetCore.Clerk;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 

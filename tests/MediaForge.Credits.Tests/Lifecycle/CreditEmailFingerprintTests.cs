@@ -1,4 +1,5 @@
-using MediaForge.Credits.Internal;
+using MediaForge.Credits.Purchases;
+
 
 namespace MediaForge.Credits.Tests.Lifecycle;
 
