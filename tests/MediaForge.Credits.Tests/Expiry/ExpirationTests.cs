@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MediaForge.Credits.Tests.Lifecycle;
+namespace MediaForge.Credits.Tests.Expiry;
 
 /// <summary>Expiring credits: lots consumed soonest-expiring first, remainder removed once at expiry, never spendable after it.</summary>
 public abstract class ExpirationTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>

@@ -6,7 +6,7 @@ using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
-namespace MediaForge.Credits.Tests.Operations;
+namespace MediaForge.Credits.Tests.Telemetry;
 
 /// <summary>The <c>MediaForge.Credits</c> meter and activity source, observed on a service provider of the test's own.</summary>
 public abstract class CreditsTelemetryTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>

@@ -4,7 +4,7 @@ using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MediaForge.Credits.Tests.Lifecycle;
+namespace MediaForge.Credits.Tests.Purchases;
 
 /// <summary>Refunds and disputes of paid purchases: proportional clawback, restore when won, never applied twice.</summary>
 public abstract class PurchaseReversalTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>

@@ -5,7 +5,7 @@ using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace MediaForge.Credits.AspNetCore.Tests.Webhooks;
+namespace MediaForge.Credits.AspNetCore.Tests.Clerk;
 
 /// <summary>
 /// Validly signed Clerk deliveries with hostile content: each is answered 4xx with a problem body (or 2xx when it is

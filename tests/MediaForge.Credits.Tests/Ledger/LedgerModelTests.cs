@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MediaForge.Credits.Tests.Lifecycle;
+namespace MediaForge.Credits.Tests.Ledger;
 
 /// <summary>
 /// Model-based property test: random sequences of grant (expiring or not), deduct, reserve, capture, release, refund,

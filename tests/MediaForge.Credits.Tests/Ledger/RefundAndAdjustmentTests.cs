@@ -1,7 +1,7 @@
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MediaForge.Credits.Tests.Lifecycle;
+namespace MediaForge.Credits.Tests.Ledger;
 
 public abstract class RefundAndAdjustmentTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase

@@ -1,7 +1,7 @@
 using MediaForge.Credits.Purchases;
 
 
-namespace MediaForge.Credits.Tests.Lifecycle;
+namespace MediaForge.Credits.Tests.Purchases;
 
 /// <summary>How e-mail addresses are normalized for the once-per-e-mail free package guard.</summary>
 public sealed class CreditEmailFingerprintTests

@@ -6,7 +6,7 @@ using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace MediaForge.Credits.AspNetCore.Tests.Endpoints;
+namespace MediaForge.Credits.AspNetCore.Tests.Stripe;
 
 /// <summary>A paid package marked once per user cannot be bought a second time through the checkout endpoint.</summary>
 public abstract class OncePerUserCheckoutTests<TDatabase>(TDatabase database) : CreditsAppTests<TDatabase>(database)

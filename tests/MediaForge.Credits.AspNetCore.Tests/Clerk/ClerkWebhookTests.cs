@@ -5,7 +5,7 @@ using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MediaForge.Credits.AspNetCore.Tests.Webhooks;
+namespace MediaForge.Credits.AspNetCore.Tests.Clerk;
 
 public abstract class ClerkWebhookTests<TDatabase>(TDatabase database) : CreditsAppTests<TDatabase>(database)
     where TDatabase : CreditsDatabase

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MediaForge.Credits.Tests.Lifecycle;
+namespace MediaForge.Credits.Tests.Expiry;
 
 /// <summary>The expiry sweep writes each user's lapsed credits in a transaction of its own: one user's failure stops no one else's.</summary>
 public abstract class ExpirySweepTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>

@@ -4,7 +4,7 @@ using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MediaForge.Credits.Tests.Setup;
+namespace MediaForge.Credits.Tests.DependencyInjection;
 
 /// <summary><c>InitializeCreditsAsync</c> (the seed's <c>credits:setup</c>) on each real database.</summary>
 public abstract class InitializeCreditsTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>

@@ -4,7 +4,7 @@ using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MediaForge.Credits.Tests.Lifecycle;
+namespace MediaForge.Credits.Tests.Purchases;
 
 /// <summary>
 /// The limits on getting a package: a free package once per user and once per normalized e-mail; a paid package marked

@@ -2,7 +2,7 @@ using MediaForge.Credits.AspNetCore.Clerk;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MediaForge.Credits.AspNetCore.Tests.Webhooks;
+namespace MediaForge.Credits.AspNetCore.Tests.Clerk;
 
 public sealed class SvixSignatureVerifierTests
 {

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MediaForge.Credits.Tests.Lifecycle;
+namespace MediaForge.Credits.Tests.Holds;
 
 /// <summary>Holds for long AI jobs: reserve, capture, release, expire — on each real database, with a fake clock.</summary>
 public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>

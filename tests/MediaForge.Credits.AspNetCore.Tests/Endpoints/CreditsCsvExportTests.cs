@@ -1,7 +1,7 @@
 using MediaForge.Credits.AspNetCore.Endpoints;
 
 
-namespace MediaForge.Credits.AspNetCore.Tests.Admin;
+namespace MediaForge.Credits.AspNetCore.Tests.Endpoints;
 
 /// <summary>Cells of the CSV exports that a spreadsheet would run as a formula are quoted with a leading apostrophe.</summary>
 public sealed class CreditsCsvExportTests

@@ -5,7 +5,7 @@ using System.Text.Json;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Infrastructure;
 
-namespace MediaForge.Credits.AspNetCore.Tests.Admin;
+namespace MediaForge.Credits.AspNetCore.Tests.Endpoints;
 
 /// <summary>The admin endpoints over the known month of <see cref="AnalyticsDataSet"/> (written once per database).</summary>
 public abstract class CreditsAdminEndpointsTests<TDatabase>(TDatabase database) : CreditsAppTests<TDatabase>(database), IAsyncLifetime

@@ -5,7 +5,7 @@ using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace MediaForge.Credits.AspNetCore.Tests.Webhooks;
+namespace MediaForge.Credits.AspNetCore.Tests.Stripe;
 
 public abstract class StripeWebhookTests<TDatabase>(TDatabase database) : CreditsAppTests<TDatabase>(database)
     where TDatabase : CreditsDatabase

@@ -4,7 +4,7 @@ using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MediaForge.Credits.Tests.Operations;
+namespace MediaForge.Credits.Tests.Reconciliation;
 
 /// <summary>Reconciliation on a fresh database per test (it checks the whole ledger), with deliberately broken rows.</summary>
 public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>, IAsyncLifetime
