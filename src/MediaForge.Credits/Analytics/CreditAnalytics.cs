@@ -15,7 +15,7 @@ namespace MediaForge.Credits.Analytics;
 /// (SQL Server, EF InMemory) group the logs by UTC calendar parts in the database instead; on EF InMemory top users and
 /// the split are the original grouped queries too.
 /// </summary>
-internal sealed class CreditAnalytics(CreditsDbContextHandle handle, CreditUsageCells cells, CreditPurchaseAnalytics purchases) : ICreditAnalytics
+internal sealed class CreditAnalytics(CreditsDbContextHandle handle, CreditUsageCells cells, CreditUserUsage userUsage, CreditPurchaseAnalytics purchases) : ICreditAnalytics
 {
     /// <summary>The provider name the free packages' claims are recorded with.</summary>
     public const string FreeProvider = "free";
@@ -99,7 +99,7 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle, CreditUsage
             // Only the best `limit` users are kept while the rows stream by (the worst of them on top of the heap), so
             // a call holds `limit` rows, not one per active user: the rest die young and cost the GC next to nothing.
             var best = new PriorityQueue<UserUsage, UserUsage>(limit + 1, UserUsage.WorstFirst);
-            await foreach (var user in UsagePerUserAsync(from, to, withFree: false, cancellationToken).ConfigureAwait(false))
+            await foreach (var user in userUsage.UsagePerUserAsync(from, to, withFree: false, cancellationToken).ConfigureAwait(false))
             {
                 if (user.Uses <= 0)
                 {
@@ -169,7 +169,7 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle, CreditUsage
         {
             // Usage ledger rows and charged usage logs are written together with the same amount and time, so the
             // running totals of the logs give each user's usage before and during the range. Summed as they stream.
-            await foreach (var user in UsagePerUserAsync(from, to, withFree: true, cancellationToken).ConfigureAwait(false))
+            await foreach (var user in userUsage.UsagePerUserAsync(from, to, withFree: true, cancellationToken).ConfigureAwait(false))
             {
                 Add(user.Free, user.CreditsBefore, user.Credits);
             }
@@ -235,82 +235,6 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle, CreditUsage
 
     private bool IsRelational => db.Database.IsRelational();
 
-    /// <summary>
-    /// Each user's charged uses and credits in [from, to) and credits before <paramref name="from"/>, from the running
-    /// totals, for the users whose latest charged use is at or after <paramref name="from"/> (the others used nothing in
-    /// the range). A user's totals before a time are those of their last charged use before it: one index-only seek.
-    /// Before <paramref name="to"/> they are the account's usage counters when no use at all is timed at or after
-    /// <paramref name="to"/> (a range up to now: no seek), else one more seek; one statement, so counters and logs come
-    /// from one snapshot. With <paramref name="withFree"/>, the user's bonus credits before <paramref name="to"/>
-    /// instead of the uses (one covering-index read of the bonus rows).
-    /// </summary>
-    private async IAsyncEnumerable<UserUsage> UsagePerUserAsync(DateTime from, DateTime to, bool withFree,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var logs = db.Set<UsageLog>().AsNoTracking();
-        var accounts = db.Set<CreditAccount>().AsNoTracking().Where(a => a.LastUsageAt >= from);
-        if (withFree)
-        {
-            // The bonus rows before the range end, summed per user here first (the accounts are then streamed on the
-            // same connection): a range read of the covering (type, created_at, user_id, amount) index (a GROUP BY
-            // could tempt SQLite into the per-user index of all rows).
-            var free = new Dictionary<string, long>(StringComparer.Ordinal);
-            var bonuses = db.Set<CreditTransaction>().AsNoTracking()
-                .Where(t => t.Type == CreditTransactionType.Bonus && t.Type != CreditTransactionType.Usage && t.CreatedAt < to)
-                .Select(t => new { t.UserId, t.Amount })
-                .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false);
-            await foreach (var bonus in bonuses)
-            {
-                free[bonus.UserId] = free.GetValueOrDefault(bonus.UserId) + bonus.Amount;
-            }
-
-            // The split needs credits only (During > 0 ⇔ credits in the range).
-            var credits = accounts.Select(a => new
-                {
-                    a.UserId,
-                    // No use at or after the end, asked with max() for the reason given in GetUsageAsync.
-                    CreditsTo = (logs.Max(l => (DateTime?)l.CreatedAt) ?? from) < to ? a.UsageCredits
-                        : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
-                            .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
-                    // No use before the range start: no lookup (FirstUsageAt is the earliest charged use's time).
-                    CreditsFrom = a.FirstUsageAt >= from ? 0L : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
-                        .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses).Select(u => u.CumulativeCredits).FirstOrDefault(),
-                })
-                .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false);
-            await foreach (var t in credits)
-            {
-                var before = t.CreditsFrom ?? 0;
-                yield return new UserUsage(t.UserId, 0, (t.CreditsTo ?? 0) - before, before, free.GetValueOrDefault(t.UserId));
-            }
-
-            yield break;
-        }
-
-        // Top users need uses and credits: both from one seek per bound. A scalar subquery returns one value, so the
-        // pair comes back as text ("uses credits") and is parsed here.
-        var totals = accounts.Select(a => new
-            {
-                a.UserId,
-                a.UsageCount,
-                a.UsageCredits,
-                To = (logs.Max(l => (DateTime?)l.CreatedAt) ?? from) < to ? null
-                    : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < to && u.CumulativeUses != null)
-                        .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
-                        .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault() ?? "0 0",
-                From = a.FirstUsageAt >= from ? null : logs.Where(u => u.UserId == a.UserId && u.CreatedAt < from && u.CumulativeUses != null)
-                    .OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.CumulativeUses)
-                    .Select(u => u.CumulativeUses!.Value.ToString() + " " + u.CumulativeCredits!.Value.ToString()).FirstOrDefault(),
-            })
-            .AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false);
-        await foreach (var t in totals)
-        {
-            var (usesTo, creditsTo) = t.To is null ? (t.UsageCount, t.UsageCredits) : Pair(t.To);
-            var (usesFrom, creditsFrom) = t.From is null ? (0, 0) : Pair(t.From);
-            yield return new UserUsage(t.UserId, usesTo - usesFrom, creditsTo - creditsFrom, creditsFrom, 0);
-        }
-    }
-
-
     /// <summary>The start (UTC) of the bucket that holds <paramref name="value"/>; weeks start on Monday (ISO 8601).</summary>
     internal static DateTimeOffset BucketStart(DateTime value, CreditAnalyticsBucket bucket)
     {
@@ -326,20 +250,4 @@ internal sealed class CreditAnalytics(CreditsDbContextHandle handle, CreditUsage
     }
 
     internal static (DateTime From, DateTime To) Bounds(CreditAnalyticsRange range) => (range.From.UtcDateTime, range.To.UtcDateTime);
-
-    private static (long Uses, long Credits) Pair(string totals)
-    {
-        var space = totals.IndexOf(' ', StringComparison.Ordinal);
-        return (long.Parse(totals.AsSpan(0, space), System.Globalization.CultureInfo.InvariantCulture),
-            long.Parse(totals.AsSpan(space + 1), System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private readonly record struct UserUsage(string UserId, long Uses, long Credits, long CreditsBefore, long Free)
-    {
-        /// <summary>Orders users from the last of a top-users list to the first (fewer credits, fewer uses, then the later id).</summary>
-        public static readonly IComparer<UserUsage> WorstFirst = Comparer<UserUsage>.Create((a, b) =>
-            a.Credits != b.Credits ? a.Credits.CompareTo(b.Credits)
-            : a.Uses != b.Uses ? a.Uses.CompareTo(b.Uses)
-            : string.CompareOrdinal(b.UserId, a.UserId));
-    }
 }

@@ -53,6 +53,7 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<ICreditReservationService, CreditReservationService>();
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditExpirySweeper>());
         Services.TryAddScoped<CreditUsageCells>();
+        Services.TryAddScoped<CreditUserUsage>();
         Services.TryAddScoped<CreditPurchaseAnalytics>();
         Services.TryAddScoped<ICreditAnalytics, CreditAnalytics>();
         Services.TryAddScoped<ICreditReconciliation, CreditReconciliation>();
