@@ -3,8 +3,8 @@
 # throwaway PostgreSQL started as scripts/test.sh starts it. Not part of the README test command: on 2 cores a run
 # of every money path takes hours.
 #
-#   scripts/mutation.sh [glob...]         e.g. scripts/mutation.sh '**/Internal/CreditLots.cs'
-#   MUTATION_TEST_FILTER='FullyQualifiedName~LotOrderTests' scripts/mutation.sh '**/Internal/CreditLots.cs'
+#   scripts/mutation.sh [glob...]         e.g. scripts/mutation.sh '**/Expiry/CreditLots.cs'
+#   MUTATION_TEST_FILTER='FullyQualifiedName~LotOrderTests' scripts/mutation.sh '**/Expiry/CreditLots.cs'
 #
 # Without globs it mutates what stryker-config.json lists. MUTATION_TEST_FILTER narrows the tests each mutant runs
 # (a dotnet test filter); without it every test of the project that covers the mutant runs. The report lands in

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using MediaForge.Credits.AspNetCore.Internal;
+using System.Text;
+using MediaForge.Credits.AspNetCore.Clerk;
 using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.AspNetCore.Development;

@@ -63,7 +63,7 @@ public static class CreditsDevelopmentServiceCollectionExtensions
             return string.IsNullOrWhiteSpace(key) ? provider.GetRequiredService<DevelopmentStripeApi>().Client : new StripeClient(key);
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DevelopmentGatewayNotice>());
-        services.TryAddSingleton<MediaForge.Credits.AspNetCore.Internal.CreditsPublicAddress>();
+        services.TryAddSingleton<MediaForge.Credits.AspNetCore.Endpoints.CreditsPublicAddress>();
         services.AddHttpClient(DevelopmentWebhookSender.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
         return services;

@@ -1,7 +1,7 @@
-using MediaForge.Credits.AspNetCore.Internal;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using MediaForge.Credits.AspNetCore.Endpoints;
 
 namespace MediaForge.Credits.AspNetCore.Development;
 

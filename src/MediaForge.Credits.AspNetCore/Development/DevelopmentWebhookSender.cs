@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
-using MediaForge.Credits.AspNetCore.Internal;
+using System.Text;
+using MediaForge.Credits.AspNetCore.Endpoints;
 
 namespace MediaForge.Credits.AspNetCore.Development;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
-using MediaForge.Credits.AspNetCore.Internal;
+using System.Text;
+using MediaForge.Credits.AspNetCore.Clerk;
 using Stripe;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Infrastructure;

@@ -1,13 +1,13 @@
 using System.Data.Common;
-using MediaForge.Credits.Internal;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Ledger;
+using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Torture;
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Time.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Ledger;
 

@@ -1,6 +1,6 @@
-using MediaForge.Credits.Internal;
-using Microsoft.EntityFrameworkCore;
+using MediaForge.Credits.Storage;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Storage.Configurations;
 

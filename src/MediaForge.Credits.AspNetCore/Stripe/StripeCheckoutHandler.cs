@@ -1,0 +1,168 @@
+using MediaForge.Credits.AspNetCore.Endpoints;
+using MediaForge.Credits.Entities;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stripe.Checkout;
+using Stripe;
+
+namespace MediaForge.Credits.AspNetCore.Stripe;
+
+/// <summary>
+/// Starts Stripe Checkout for a package (price, credits and currency from the server's package row, never from the
+/// client; success and cancel URLs on the configured public address, never the request's Host) and fulfils from the success page: it asks Stripe for the session and completes the purchase if paid,
+/// with the same exactly-once key as the webhook.
+/// </summary>
+internal sealed partial class StripeCheckoutHandler(
+    StripeClientAccessor stripe,
+    ICreditPurchaseService purchases,
+    ICreditCatalog catalog,
+    ICreditService credits,
+    IOptions<CreditsStripeOptions> options,
+    CreditsPublicAddress address,
+    ILogger<StripeCheckoutHandler> logger)
+{
+    /// <summary>The longest package id (the catalog's column length).</summary>
+    private const int MaxPackageIdLength = 64;
+
+    /// <summary>The longest checkout session id (the purchases' reference column length).</summary>
+    private const int MaxSessionIdLength = 255;
+
+    public async Task<Results<Ok<CheckoutSessionResponse>, ProblemHttpResult>> CreateSessionAsync(
+        string userId, string? packageId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(packageId))
+        {
+            return CreditProblems.Create(StatusCodes.Status400BadRequest, "package_required", "A packageId is required.");
+        }
+
+        if (packageId.Length > MaxPackageIdLength)
+        {
+            return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_package_id", "The packageId is too long.",
+                $"Package ids have at most {MaxPackageIdLength} characters.");
+        }
+
+        var package = (await catalog.GetPackagesAsync(cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(p => string.Equals(p.Id, packageId.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (package is null)
+        {
+            return CreditProblems.Create(StatusCodes.Status404NotFound, "unknown_package", "No such package.", $"No active package '{packageId}'.");
+        }
+
+        if (package.IsFree)
+        {
+            var claim = await purchases.ClaimFreePackageAsync(userId, package.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return claim.Granted
+                ? TypedResults.Ok(new CheckoutSessionResponse(null, null, Claimed: true, claim.Credits, claim.Balance))
+                : CreditProblems.Create(StatusCodes.Status409Conflict, "already_claimed", "This free package was already claimed.",
+                    $"Package '{package.Id}' can be claimed once per user.");
+        }
+
+        if (stripe.Client is not { } client)
+        {
+            return CreditProblems.NotConfigured("Stripe (STRIPE_SECRET_KEY)");
+        }
+
+        CreditPurchaseEntry purchase;
+        try
+        {
+            purchase = await purchases.StartPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
+        }
+        catch (CreditPackageLimitException error)
+        {
+            return CreditProblems.Create(StatusCodes.Status409Conflict, error.ErrorCode, "This package can be bought once per user.",
+                $"Package '{package.Id}' was already bought.");
+        }
+
+        var metadata = new Dictionary<string, string>
+        {
+            ["user_id"] = userId,
+            ["package_id"] = package.Id,
+            ["purchase_id"] = purchase.Id.ToString(),
+            ["credits"] = package.Credits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Session session;
+        try
+        {
+            session = await new SessionService(client).CreateAsync(new SessionCreateOptions
+            {
+                Mode = "payment",
+                ClientReferenceId = userId,
+                LineItems =
+                [
+                    new SessionLineItemOptions
+                    {
+                        Quantity = 1,
+                        PriceData = new SessionLineItemPriceDataOptions
+                        {
+                            Currency = purchase.Currency,
+                            UnitAmount = purchase.AmountCents,
+                            ProductData = new SessionLineItemPriceDataProductDataOptions
+                            {
+                                Name = $"{package.Name} – {package.Credits} credits",
+                                Description = package.Description,
+                            },
+                        },
+                    },
+                ],
+                Metadata = metadata,
+                PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = new Dictionary<string, string>(metadata) },
+                SuccessUrl = address.Absolute(options.Value.SuccessUrl),
+                CancelUrl = address.Absolute(options.Value.CancelUrl),
+            }, new RequestOptions { IdempotencyKey = "mediaforge-checkout-" + purchase.Id }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StripeException error)
+        {
+            LogStripeFailure(userId, package.Id, error.Message);
+            await purchases.FailPurchaseAsync(purchase.Id, "Checkout session could not be created: " + error.Message, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            return CreditProblems.Create(StatusCodes.Status502BadGateway, "payment_provider_error", "Stripe could not start the checkout.", error.Message);
+        }
+
+        await purchases.AttachSessionAsync(purchase.Id, session.Id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new CheckoutSessionResponse(session.Id, session.Url, Claimed: false, package.Credits, null));
+    }
+
+    public async Task<Results<Ok<CheckoutStatusResponse>, ProblemHttpResult>> GetSessionAsync(string userId, string sessionId, CancellationToken cancellationToken)
+    {
+        if (sessionId.Length > MaxSessionIdLength)
+        {
+            return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_session_id", "The checkout session id is too long.",
+                $"Checkout session ids have at most {MaxSessionIdLength} characters.");
+        }
+
+        var purchase = await purchases.FindBySessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (purchase is null || purchase.UserId != userId)
+        {
+            return CreditProblems.Create(StatusCodes.Status404NotFound, "unknown_checkout_session", "No such checkout session for this user.");
+        }
+
+        string? paymentStatus = null;
+        if (purchase.Status != PurchaseStatus.Completed && stripe.Client is { } client)
+        {
+            try
+            {
+                var session = await new SessionService(client).GetAsync(sessionId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                paymentStatus = session.PaymentStatus;
+                if (session.PaymentStatus == "paid")
+                {
+                    var fulfilment = await purchases.CompletePurchaseAsync(sessionId, session.AmountTotal ?? 0, session.Currency ?? "",
+                        session.Metadata?.GetValueOrDefault("package_id"), session.PaymentIntentId, cancellationToken).ConfigureAwait(false);
+                    purchase = fulfilment.Purchase ?? purchase;
+                }
+            }
+            catch (StripeException error)
+            {
+                LogStripeFailure(userId, purchase.PackageId, error.Message);
+                return CreditProblems.Create(StatusCodes.Status502BadGateway, "payment_provider_error", "Stripe could not be asked about the checkout.", error.Message);
+            }
+        }
+
+        var balance = await credits.GetBalanceAsync(userId, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new CheckoutStatusResponse(sessionId, purchase.PackageId, purchase.Credits,
+            purchase.Status.ToString().ToLowerInvariant(), paymentStatus, balance.Balance));
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Stripe failed for {UserId} buying {PackageId}: {Error}")]
+    private partial void LogStripeFailure(string userId, string packageId, string error);
+}

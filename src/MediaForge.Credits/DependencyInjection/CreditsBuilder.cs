@@ -1,0 +1,62 @@
+using MediaForge.Credits.Analytics;
+using MediaForge.Credits.Expiry;
+using MediaForge.Credits.Holds;
+using MediaForge.Credits.Ledger;
+using MediaForge.Credits.Purchases;
+using MediaForge.Credits.Reconciliation;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediaForge.Credits;
+
+/// <summary>Configures the credit system; returned by <c>AddMediaForgeCredits</c>. Every method returns the builder.</summary>
+public sealed class CreditsBuilder
+{
+    internal CreditsBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The application's services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Stores credits through <typeparamref name="TContext"/>, which the host registers itself (<c>AddDbContext</c> or
+    /// <c>AddDbContextPool</c>) and whose model includes the credit tables (<c>modelBuilder.ApplyCreditsModel()</c>, or
+    /// the bundled <c>CreditsDbContext</c>). Registers <see cref="ICreditService"/>, <see cref="ICreditCatalog"/>,
+    /// <see cref="ICreditPurchaseService"/>, <see cref="ICreditAnalytics"/> and <see cref="ICreditReconciliation"/> (scoped).
+    /// Calling it again replaces the context type.
+    /// </summary>
+    /// <typeparam name="TContext">The context type that holds the credit model.</typeparam>
+    /// <returns>The builder.</returns>
+    public CreditsBuilder UseEntityFrameworkCore<TContext>()
+        where TContext : DbContext
+    {
+        Services.RemoveAll<CreditsDbContextHandle>();
+        Services.AddScoped(sp => new CreditsDbContextHandle(sp.GetRequiredService<TContext>()));
+        Services.TryAddScoped<ICreditCatalog, CreditCatalog>();
+        Services.TryAddScoped(sp => CreditLedger.For(sp.GetRequiredService<CreditsDbContextHandle>().Context));
+        Services.TryAddScoped<CreditAccountReader>();
+        Services.TryAddScoped<CreditDeductionReplays>();
+        Services.TryAddScoped<CreditDeductionWriter>();
+        Services.TryAddScoped<CreditDeductionBatch>();
+        Services.TryAddScoped<CreditDeductions>();
+        Services.TryAddScoped<CreditGrants>();
+        Services.TryAddScoped<CreditAdjustments>();
+        Services.TryAddScoped<CreditHistory>();
+        Services.TryAddScoped<CreditExpiry>();
+        Services.TryAddScoped<CreditService>();
+        Services.TryAddSingleton<CreditDeductionBatcher>();
+        Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());
+        Services.TryAddScoped<CreditPurchaseReversals>();
+        Services.TryAddScoped<CreditFreePackages>();
+        Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
+        Services.TryAddScoped<ICreditReservationService, CreditReservationService>();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditExpirySweeper>());
+        Services.TryAddScoped<CreditUsageCells>();
+        Services.TryAddScoped<CreditUserUsage>();
+        Services.TryAddScoped<CreditPurchaseAnalytics>();
+        Services.TryAddScoped<ICreditAnalytics, CreditAnalytics>();
+        Services.TryAddScoped<ICreditReconciliation, CreditReconciliation>();
+        return this;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Data.Common;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Ledger;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaForge.Credits.DependencyInjection;
+
+/// <summary>Creates the schema on request and seeds the default catalog (the seed's <c>credits:setup</c>).</summary>
+internal sealed partial class CreditsSetup(
+    CreditsDbContextHandle handle,
+    IOptions<CreditsOptions> options,
+    FeaturePriceCache prices,
+    TimeProvider time,
+    ILogger<CreditsSetup> logger)
+{
+    private const int MaxSeedAttempts = 5;
+    private readonly DbContext db = handle.Context;
+
+    public async Task<CreditsSetupReport> RunAsync(bool createSchema, CancellationToken cancellationToken)
+    {
+        var schemaCreated = createSchema && await CreateSchemaAsync(cancellationToken).ConfigureAwait(false);
+        if (db.Database.IsRelational() && db.Database.ProviderName?.EndsWith(".Sqlite", StringComparison.Ordinal) == true)
+        {
+            // WAL lets readers run beside the single writer; it is a property of the database file and persists.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+        }
+
+        var (packages, pricesInserted) = await SeedAsync(cancellationToken).ConfigureAwait(false);
+        prices.Invalidate();
+
+        var activePackages = await db.Set<CreditPackage>().CountAsync(p => p.IsActive, cancellationToken).ConfigureAwait(false);
+        var activePrices = await db.Set<FeaturePrice>().CountAsync(p => p.IsActive, cancellationToken).ConfigureAwait(false);
+        var flaggedAdmins = await db.Set<CreditUser>().Where(u => u.IsAdmin).Select(u => u.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var problems = new List<string>();
+        if (activePackages == 0)
+        {
+            problems.Add("No active credit packages: users cannot buy credits.");
+        }
+
+        if (activePrices == 0)
+        {
+            problems.Add("No active feature prices: every deduction will fail with an unknown feature.");
+        }
+
+        var report = new CreditsSetupReport
+        {
+            Provider = db.Database.ProviderName ?? "unknown",
+            SchemaCreated = schemaCreated,
+            PackagesInserted = packages,
+            PricesInserted = pricesInserted,
+            ActivePackages = activePackages,
+            ActivePrices = activePrices,
+            AdminUsers = flaggedAdmins.Union(options.Value.AdminUserIds).Count(),
+            Problems = problems,
+        };
+        LogSetup(report.Provider, schemaCreated, packages.Count, pricesInserted.Count, activePackages, activePrices);
+        return report;
+    }
+
+    private async Task<bool> CreateSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsRelational())
+        {
+            return await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await CreditTablesExistAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        try
+        {
+            if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (DbException)
+        {
+            // Another instance may have created the database first.
+            if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+
+        try
+        {
+            await creator.CreateTablesAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbException)
+        {
+            // Another instance may have created the tables first.
+            if (await CreditTablesExistAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Probes the <c>feature_pricing</c> table with a plain ADO.NET command (not through EF, whose command logging would
+    /// print an error for the expected "no such table" on a fresh database).
+    /// </summary>
+    private async Task<bool> CreditTablesExistAsync(CancellationToken cancellationToken)
+    {
+        var entity = db.Model.FindEntityType(typeof(FeaturePrice))!;
+        var table = db.GetService<ISqlGenerationHelper>().DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        try
+        {
+            if (opened)
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT 1 FROM {table} WHERE 1 = 0";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Inserts the default rows that are missing. A racing instance may insert the same rows: then read again and retry.</summary>
+    private async Task<(List<string> Packages, List<string> Prices)> SeedAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SeedOnceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException) when (attempt < MaxSeedAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<(List<string> Packages, List<string> Prices)> SeedOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var packageIds = await db.Set<CreditPackage>().Select(p => p.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var priceKeys = (await db.Set<FeaturePrice>().Select(p => new { p.Feature, p.Model }).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .Select(p => (p.Feature, p.Model)).ToHashSet();
+
+        var newPackages = options.Value.DefaultPackages
+            .Select(p => new CreditPackage
+            {
+                Id = CreditArguments.Name(p.Id, "packageId"),
+                Name = p.Name,
+                Description = p.Description,
+                Credits = p.Credits,
+                PriceCents = p.PriceCents,
+                Currency = p.Currency.ToLowerInvariant(),
+                IsFree = p.IsFree,
+                OncePerUser = p.OncePerUser,
+                MostPopular = p.MostPopular,
+                IsActive = p.IsActive,
+                CreditLifetimeDays = p.CreditLifetimeDays,
+                SortOrder = p.SortOrder,
+                CreatedAt = now,
+                UpdatedAt = now,
+            })
+            .Where(p => !packageIds.Contains(p.Id))
+            .ToList();
+        var newPrices = options.Value.DefaultFeaturePricing
+            .Select(p => new FeaturePrice
+            {
+                Feature = CreditArguments.Name(p.Feature, "feature"),
+                Model = CreditArguments.Name(p.Model, "model"),
+                Credits = p.Credits,
+                Description = p.Description,
+                IsActive = p.IsActive,
+                CreatedAt = now,
+                UpdatedAt = now,
+            })
+            .Where(p => !priceKeys.Contains((p.Feature, p.Model)))
+            .ToList();
+
+        if (newPackages.Count + newPrices.Count > 0)
+        {
+            db.AddRange(newPackages);
+            db.AddRange(newPrices);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        return (newPackages.ConvertAll(p => p.Id), newPrices.ConvertAll(p => $"{p.Feature}/{p.Model}"));
+    }
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information,
+        Message = "Credits set up on {Provider}: schema created {SchemaCreated}, {PackagesInserted} packages and {PricesInserted} prices inserted; {ActivePackages} packages and {ActivePrices} prices active")]
+    private partial void LogSetup(string provider, bool schemaCreated, int packagesInserted, int pricesInserted, int activePackages, int activePrices);
+}

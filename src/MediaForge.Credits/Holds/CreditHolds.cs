@@ -1,0 +1,146 @@
+using MediaForge.Credits.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaForge.Credits.Holds;
+
+/// <summary>
+/// The held-credits column (<c>credits.reserved</c>) kept in step with <c>credit_reservations</c>. Every change of a hold
+/// first wins a conditional status change of the reservation row (<c>WHERE status = 'Active'</c>), then moves the
+/// credits row, in one transaction: so exactly one of capture, release and expiry applies, also when they race.
+/// </summary>
+/// <remarks>
+/// A refund or dispute clawback reaches held credits (it takes from the balance, whatever is held), so the balance may
+/// be lower than <c>credits.reserved</c> while holds are active. A hold that ends then settles against what is left: a
+/// release or expiry frees only the hold (nothing that was clawed back comes back), and a capture charges at most the
+/// balance that is left, unless the clawback policy lets the balance go negative (then it charges in full, as it would
+/// have if the capture had come before the clawback).
+/// </remarks>
+internal static class CreditHolds
+{
+    /// <summary>Takes a hold if the user's spendable credits cover it, none has lapsed unrecorded, and the user is not flagged admin.</summary>
+    public static async Task<bool> TryHoldAsync(DbContext db, string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
+        await db.Set<CreditAccount>()
+            .Where(a => a.UserId == userId && a.Balance - a.Reserved >= amount && (a.NextExpiryAt == null || a.NextExpiryAt > now)
+                && !db.Set<CreditUser>().Any(u => u.Id == userId && u.IsAdmin))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved + amount).SetProperty(a => a.UpdatedAt, now), cancellationToken)
+            .ConfigureAwait(false) == 1;
+
+    /// <summary>Ends an active hold as released or expired if it is still active, and frees its credits.</summary>
+    /// <returns>Whether this call made the change.</returns>
+    public static async Task<bool> SettleAsync(DbContext db, Guid id, string userId, long heldAmount, ReservationStatus to, DateTime now,
+        CancellationToken cancellationToken, bool onlyIfExpired = false)
+    {
+        var query = db.Set<CreditReservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Active);
+        if (onlyIfExpired)
+        {
+            query = query.Where(r => r.ExpiresAt <= now);
+        }
+
+        var changed = await query.ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, to)
+                .SetProperty(r => r.SettledAt, now), cancellationToken)
+            .ConfigureAwait(false) == 1;
+        if (changed)
+        {
+            await FreeAsync(db, userId, heldAmount, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// Captures an active hold if it is still active and not lapsed: frees the hold and charges <paramref name="charge"/>,
+    /// or, when a clawback has taken the held credits meanwhile and <paramref name="allowDebt"/> is false, what is left
+    /// of the balance.
+    /// </summary>
+    /// <returns>The credits charged and the balance after, or <see langword="null"/> if the hold was no longer active.</returns>
+    public static async Task<(long Charged, long Balance)?> CaptureAsync(DbContext db, Guid id, string userId, long heldAmount, long charge,
+        bool allowDebt, DateTime now, CancellationToken cancellationToken)
+    {
+        if (await db.Set<CreditReservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Active && r.ExpiresAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReservationStatus.Captured).SetProperty(r => r.SettledAt, now)
+                    .SetProperty(r => r.CapturedAmount, charge), cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return null;
+        }
+
+        // The reservation row is won; now the balance row (the same lock order as every settlement).
+        await FreeAsync(db, userId, heldAmount, now, cancellationToken).ConfigureAwait(false);
+        var balance = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == userId)
+            .Select(a => a.Balance).FirstAsync(cancellationToken).ConfigureAwait(false);
+        var charged = allowDebt ? charge : Math.Min(charge, Math.Max(0, balance));
+        if (charged != charge)
+        {
+            await db.Set<CreditReservation>().Where(r => r.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.CapturedAmount, charged), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (charged > 0)
+        {
+            await db.Set<CreditAccount>().Where(a => a.UserId == userId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.Balance, a => a.Balance - charged)
+                    .SetProperty(a => a.TotalConsumed, a => a.TotalConsumed + charged), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        return (charged, balance - charged);
+    }
+
+    /// <summary>
+    /// Charges a hold that expired before it was captured from the credits spendable now, once: the hold goes from
+    /// expired to captured only if the user's balance, less every other hold, covers <paramref name="charge"/>.
+    /// </summary>
+    /// <returns>The balance after, or <see langword="null"/> if the hold was not expired or the credits were not there.</returns>
+    public static async Task<long?> CaptureExpiredAsync(DbContext db, Guid id, string userId, long charge, DateTime now, CancellationToken cancellationToken)
+    {
+        // The balance row first (a late capture is a new debit; racing late captures of the hold wait here), then the
+        // reservation row, then the conditional debit, undone on the reservation row if the credits are not there.
+        await db.Set<CreditAccount>().Where(a => a.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), cancellationToken).ConfigureAwait(false);
+        var hold = db.Set<CreditReservation>().Where(r => r.Id == id);
+        if (await hold.Where(r => r.Status == ReservationStatus.Expired)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReservationStatus.Captured).SetProperty(r => r.CapturedAmount, charge),
+                    cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return null;
+        }
+
+        if (charge > 0 && await db.Set<CreditAccount>()
+                .Where(a => a.UserId == userId && a.Balance - a.Reserved >= charge && (a.NextExpiryAt == null || a.NextExpiryAt > now))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(a => a.Balance, a => a.Balance - charge)
+                    .SetProperty(a => a.TotalConsumed, a => a.TotalConsumed + charge), cancellationToken).ConfigureAwait(false) == 0)
+        {
+            await hold.ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReservationStatus.Expired).SetProperty(r => r.CapturedAmount, (long?)null),
+                cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        return await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == userId)
+            .Select(a => a.Balance).FirstAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Expires the user's lapsed holds (so they stop counting before the sweeper gets to them).</summary>
+    /// <returns>How many were expired.</returns>
+    public static async Task<int> ExpireLapsedAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken)
+    {
+        var lapsed = await db.Set<CreditReservation>().AsNoTracking()
+            .Where(r => r.UserId == userId && r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var expired = 0;
+        foreach (var hold in lapsed)
+        {
+            if (await SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, cancellationToken, onlyIfExpired: true).ConfigureAwait(false))
+            {
+                expired++;
+            }
+        }
+
+        return expired;
+    }
+
+    private static Task<int> FreeAsync(DbContext db, string userId, long heldAmount, DateTime now, CancellationToken cancellationToken) =>
+        db.Set<CreditAccount>().Where(a => a.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved - heldAmount).SetProperty(a => a.UpdatedAt, now), cancellationToken);
+}

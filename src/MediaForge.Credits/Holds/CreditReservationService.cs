@@ -1,0 +1,312 @@
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Expiry;
+using MediaForge.Credits.Ledger;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaForge.Credits.Holds;
+
+/// <summary><see cref="ICreditReservationService"/> on a relational EF Core provider.</summary>
+internal sealed partial class CreditReservationService(
+    CreditsDbContextHandle handle,
+    CreditService credits,
+    ICreditCatalog catalog,
+    IOptions<CreditsOptions> options,
+    TimeProvider time,
+    ILogger<CreditReservationService> logger) : ICreditReservationService
+{
+    private readonly DbContext db = handle.Context;
+
+    public async Task<CreditReservationResult> ReserveCreditsAsync(string userId, string feature, string model, TimeSpan? ttl = null,
+        string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        var normalizedFeature = CreditArguments.Name(feature, nameof(feature));
+        var normalizedModel = CreditArguments.Name(model, nameof(model));
+        var price = await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false);
+        if (amount is { } explicitAmount)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(explicitAmount, nameof(amount));
+            price = explicitAmount;
+        }
+
+        var lifetime = ttl ?? options.Value.DefaultReservationTtl;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero, nameof(ttl));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, options.Value.MaxReservationTtl, nameof(ttl));
+        var key = CreditArguments.IdempotencyKey(idempotencyKey);
+
+        return await CreditTransactions.RunAsync(db, async ct =>
+        {
+            var now = time.GetUtcNow();
+            if (key is not null && await db.Set<CreditReservation>().AsNoTracking()
+                    .FirstOrDefaultAsync(r => r.UserId == userId && r.IdempotencyKey == key, ct).ConfigureAwait(false) is { } earlier)
+            {
+                // The same key with another feature, model or amount is another request: a conflict, never a replay.
+                var same = earlier.Feature == normalizedFeature && earlier.Model == normalizedModel && earlier.RequestedAmount == price;
+                return same
+                    ? Held(earlier, (await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)).Available) with { IsReplay = true }
+                    : Refused(CreditDeductionError.IdempotencyKeyConflict, 0);
+            }
+
+            var unlimited = options.Value.AdminUserIds.Contains(userId);
+            if (!unlimited && !await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false))
+            {
+                // Refused: write what has lapsed (holds, expiring credits), then try once more against the written state.
+                await CreditHolds.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false);
+                await CreditLots.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false);
+                var retry = await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false);
+                if (!retry)
+                {
+                    var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
+                    if (!balance.IsUnlimited)
+                    {
+                        return Refused(CreditDeductionError.InsufficientCredits, balance.Available);
+                    }
+
+                    unlimited = true;
+                }
+            }
+
+            if (unlimited)
+            {
+                await credits.EnsureAccountAsync(userId, ct).ConfigureAwait(false);
+            }
+
+            var hold = new CreditReservation
+            {
+                Id = Guid.CreateVersion7(now),
+                UserId = userId,
+                Feature = normalizedFeature,
+                Model = normalizedModel,
+                Amount = unlimited ? 0 : price,
+                RequestedAmount = price,
+                IsUnlimited = unlimited,
+                Status = ReservationStatus.Active,
+                IdempotencyKey = key,
+                ExpiresAt = (now + lifetime).UtcDateTime,
+                CreatedAt = now.UtcDateTime,
+            };
+            await db.InsertDetachedAsync(hold, ct).ConfigureAwait(false);
+
+            LogReserved(userId, hold.Amount, hold.Id);
+            return Held(hold, (await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)).Available);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<CreditReservationSettlement> CaptureReservationAsync(Guid reservationId, long? actualAmount = null, CancellationToken cancellationToken = default) =>
+        CreditTransactions.RunAsync(db, async ct =>
+        {
+            var now = time.GetUtcNow();
+            var hold = await FindAsync(reservationId, ct).ConfigureAwait(false);
+            if (hold is null)
+            {
+                return new CreditReservationSettlement { Success = false };
+            }
+
+            if (hold.Status == ReservationStatus.Captured)
+            {
+                return await SettledAsync(hold, success: true, replay: true, ct).ConfigureAwait(false);
+            }
+
+            var charge = Charge(hold, actualAmount);
+            if (hold.Status != ReservationStatus.Active || hold.ExpiresAt <= now.UtcDateTime)
+            {
+                await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
+                return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, replay: false, ct).ConfigureAwait(false);
+            }
+
+            var allowDebt = options.Value.ClawbackPolicy == CreditClawbackPolicy.AllowNegativeBalance;
+            if (await CreditHolds.CaptureAsync(db, hold.Id, hold.UserId, hold.Amount, charge, allowDebt, now.UtcDateTime, ct).ConfigureAwait(false) is not { } captured)
+            {
+                var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
+                return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
+            }
+
+            if (captured.Charged < charge)
+            {
+                LogCaptureCut(hold.Id, hold.UserId, charge, captured.Charged);
+            }
+
+            return await ChargedAsync(hold, captured.Charged, captured.Balance, now, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<CreditReservationSettlement> CaptureExpiredReservationAsync(Guid reservationId, long? actualAmount = null, CancellationToken cancellationToken = default) =>
+        CreditTransactions.RunAsync(db, async ct =>
+        {
+            var now = time.GetUtcNow();
+            var hold = await FindAsync(reservationId, ct).ConfigureAwait(false);
+            if (hold is null || hold.Status is ReservationStatus.Captured or ReservationStatus.Released
+                || (hold.Status == ReservationStatus.Active && hold.ExpiresAt > now.UtcDateTime))
+            {
+                // Nothing to charge late: unknown, already ended another way, or still a live hold.
+                return hold is { Status: ReservationStatus.Active }
+                    ? await CaptureReservationAsync(reservationId, actualAmount, ct).ConfigureAwait(false)
+                    : hold is null ? new CreditReservationSettlement { Success = false }
+                    : await SettledAsync(hold, success: hold.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
+            }
+
+            var charge = Charge(hold, actualAmount);
+            await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
+            await CreditLots.ExpireLapsedAsync(db, hold.UserId, now.UtcDateTime, ct).ConfigureAwait(false);
+            if (await CreditHolds.CaptureExpiredAsync(db, hold.Id, hold.UserId, charge, now.UtcDateTime, ct).ConfigureAwait(false) is not { } balance)
+            {
+                var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
+                return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
+            }
+
+            LogCapturedLate(hold.Id, hold.UserId, charge);
+            return await ChargedAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>What a capture of <paramref name="hold"/> charges: <paramref name="actualAmount"/> or all of it; nothing for an unlimited user.</summary>
+    private static long Charge(CreditReservationRow hold, long? actualAmount)
+    {
+        var charge = hold.IsUnlimited ? 0 : actualAmount ?? hold.Amount;
+        if (charge < 0 || charge > hold.Amount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(actualAmount), actualAmount,
+                $"A capture charges from 0 to the held {hold.Amount} credits; {actualAmount} was asked for.");
+        }
+
+        return charge;
+    }
+
+    /// <summary>After the balance moved: the lots the charge consumes, the usage ledger row and the usage log of a capture.</summary>
+    private async Task<CreditReservationSettlement> ChargedAsync(CreditReservationRow hold, long charge, long balance, DateTimeOffset now, CancellationToken ct)
+    {
+        if (charge > 0)
+        {
+            // The held credits are spent now: take them out of the soonest-expiring lots (lapsed ones first).
+            await CreditLots.ConsumeAsync(db, hold.UserId, charge, ct).ConfigureAwait(false);
+        }
+
+        var usage = new UsageLog
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = hold.UserId,
+            Feature = hold.Feature,
+            Model = hold.Model,
+            Price = hold.Amount,
+            CreditsUsed = charge,
+            IsUnlimited = hold.IsUnlimited,
+            CreatedAt = now.UtcDateTime,
+        };
+        var ledgerRow = charge == 0 ? null : new CreditTransaction
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = hold.UserId,
+            Amount = -charge,
+            BalanceAfter = balance,
+            Type = CreditTransactionType.Usage,
+            Description = $"{hold.Feature} ({hold.Model})",
+            Reference = hold.Id.ToString(),
+            CreatedAt = now.UtcDateTime,
+        };
+        usage.TransactionId = ledgerRow?.Id;
+        await CreditLedger.For(db).AppendAsync(ledgerRow, usage, ct).ConfigureAwait(false);
+        if (ledgerRow is not null)
+        {
+            await db.Set<CreditReservation>().Where(r => r.Id == hold.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.TransactionId, ledgerRow.Id), ct).ConfigureAwait(false);
+        }
+
+        LogSettled(hold.Id, ReservationStatus.Captured, charge);
+        return new CreditReservationSettlement
+        {
+            Success = true, Status = ReservationStatus.Captured, CreditsCharged = charge, TransactionId = ledgerRow?.Id, Balance = balance,
+        };
+    }
+
+    public Task<CreditReservationSettlement> ReleaseReservationAsync(Guid reservationId, CancellationToken cancellationToken = default) =>
+        CreditTransactions.RunAsync(db, async ct =>
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var hold = await FindAsync(reservationId, ct).ConfigureAwait(false);
+            if (hold is null)
+            {
+                return new CreditReservationSettlement { Success = false };
+            }
+
+            if (hold.Status == ReservationStatus.Active)
+            {
+                // Past its expiry, the expiry wins: the hold ends as expired, not released.
+                var to = hold.ExpiresAt <= now ? ReservationStatus.Expired : ReservationStatus.Released;
+                if (await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, to, now, ct).ConfigureAwait(false))
+                {
+                    LogSettled(hold.Id, to, 0);
+                    return await SettledAsync(hold with { Status = to }, success: to == ReservationStatus.Released, replay: false, ct).ConfigureAwait(false);
+                }
+
+                hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
+            }
+
+            return await SettledAsync(hold, success: hold.Status == ReservationStatus.Released, replay: true, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public async Task<int> ExpireReservationsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var lapsed = await db.Set<CreditReservation>().AsNoTracking()
+            .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
+            .OrderBy(r => r.ExpiresAt).Take(500)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var expired = 0;
+        foreach (var hold in lapsed)
+        {
+            if (await CreditTransactions.RunAsync(db, ct => CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, ct, onlyIfExpired: true), cancellationToken).ConfigureAwait(false))
+            {
+                expired++;
+            }
+        }
+
+        return expired;
+    }
+
+    private Task<CreditReservationRow?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Set<CreditReservation>().AsNoTracking().Where(r => r.Id == id)
+            .Select(r => new CreditReservationRow(r.Id, r.UserId, r.Feature, r.Model, r.Amount, r.IsUnlimited, r.Status, r.CapturedAmount, r.TransactionId, r.ExpiresAt))
+            .FirstOrDefaultAsync(cancellationToken)!;
+
+    private async Task<CreditReservationSettlement> SettledAsync(CreditReservationRow hold, bool success, bool replay, CancellationToken cancellationToken) => new()
+    {
+        Success = success,
+        Status = hold.Status,
+        CreditsCharged = hold.Status == ReservationStatus.Captured ? hold.CapturedAmount ?? 0 : 0,
+        TransactionId = hold.TransactionId,
+        Balance = (await credits.GetBalanceAsync(hold.UserId, cancellationToken).ConfigureAwait(false)).Balance,
+        IsReplay = replay && success,
+    };
+
+    private static CreditReservationResult Held(CreditReservation hold, long available) => new()
+    {
+        Success = true,
+        ReservationId = hold.Id,
+        Amount = hold.Amount,
+        ExpiresAt = new DateTimeOffset(DateTime.SpecifyKind(hold.ExpiresAt, DateTimeKind.Utc)),
+        Available = available,
+        Error = CreditDeductionError.None,
+    };
+
+    private static CreditReservationResult Refused(CreditDeductionError error, long available) => new()
+    {
+        Success = false, Amount = 0, Available = available, Error = error,
+    };
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Debug, Message = "Held {Amount} credits of {UserId} (reservation {ReservationId})")]
+    private partial void LogReserved(string userId, long amount, Guid reservationId);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Debug, Message = "Reservation {ReservationId} {Status}; charged {Charged}")]
+    private partial void LogSettled(Guid reservationId, ReservationStatus status, long charged);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Reservation {ReservationId} of {UserId} captured for {Charged} of {Asked} credits: a refund or dispute clawback took the rest while it was held")]
+    private partial void LogCaptureCut(Guid reservationId, string userId, long asked, long charged);
+
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Reservation {ReservationId} of {UserId} had expired before its capture; {Charged} credits charged late from the spendable credits")]
+    private partial void LogCapturedLate(Guid reservationId, string userId, long charged);
+}
+
+/// <summary>A reservation as read for settling it.</summary>
+internal sealed record CreditReservationRow(Guid Id, string UserId, string Feature, string Model, long Amount, bool IsUnlimited,
+    ReservationStatus Status, long? CapturedAmount, Guid? TransactionId, DateTime ExpiresAt);

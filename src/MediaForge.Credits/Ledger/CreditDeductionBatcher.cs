@@ -1,0 +1,217 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using MediaForge.Credits.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MediaForge.Credits.Ledger;
+
+/// <summary>
+/// Group commit for deductions (<see cref="CreditsOptions.CoalesceDeductions"/>). Concurrent callers queue their
+/// deductions on a lane (chosen by user, so one user's deductions always share a lane and keep their order); each
+/// lane's writer takes whatever has queued while its previous transaction ran and applies it in one transaction, on a
+/// context from its own DI scope. Every deduction in it is the same conditional debit, ledger row and usage log as on
+/// its own, so each caller gets its own outcome, only after the commit; one transaction and one commit are paid for
+/// many. Nothing waits to fill a batch: a deduction that arrives on an idle lane runs at once.
+/// </summary>
+/// <remarks>
+/// When one deduction of a batch fails before the commit, the transaction is rolled back whole and every caller runs
+/// its deduction alone (the path without coalescing), except that the caller of a deduction that failed with
+/// anything but a database error gets that failure, when it is known which one failed (a statement for several
+/// blames none: alone, the one that fails fails again for its own caller). (A database
+/// error may come from the batch itself: two deductions with one idempotency key in one batch; alone, the second
+/// finds the first's outcome.) A failure of the commit itself goes to every caller of the batch, as it would to one.
+/// The batch is ordered by user id, so transactions of several processes lock accounts in one order.
+/// </remarks>
+internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes, ILogger<CreditDeductionBatcher> logger) : IAsyncDisposable, IDisposable
+{
+    /// <summary>Most deductions in one transaction: bounds how long one transaction holds its locks.</summary>
+    internal const int MaxBatchSize = 64;
+
+    private readonly Lock gate = new();
+    private Lane[]? lanes;
+    private int queued;
+
+    /// <summary>Deductions queued and not yet taken into a batch (for tests and diagnostics).</summary>
+    internal int Queued => Volatile.Read(ref queued);
+
+    /// <summary>
+    /// Queues a deduction and waits for its outcome; <see langword="null"/> when it must run on its own instead (its
+    /// batch was rolled back, or the batcher is shutting down).
+    /// </summary>
+    /// <param name="request">The validated deduction.</param>
+    /// <param name="laneCount">How many lanes the store takes (1 for a single-writer database such as SQLite).</param>
+    /// <param name="cancellationToken">Withdraws the deduction while it is still queued; once taken it completes.</param>
+    public Task<CreditDeductionResult?> DeductAsync(CreditDeductionRequest request, int laneCount, CancellationToken cancellationToken)
+    {
+        var pending = new PendingDeduction(request);
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.WithdrawOn(cancellationToken);
+        }
+
+        Interlocked.Increment(ref queued);
+        if (!LaneFor(request.UserId, laneCount).Queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Decrement(ref queued);
+            pending.Release();
+            return Task.FromResult<CreditDeductionResult?>(null);
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Closes the lanes and waits for the batches already taken.</summary>
+    public async ValueTask DisposeAsync() => await Task.WhenAll(Close()).ConfigureAwait(false);
+
+    /// <summary>Closes the lanes; batches already taken finish on their own.</summary>
+    public void Dispose() => Close();
+
+    private Task[] Close()
+    {
+        Lane[]? current;
+        lock (gate)
+        {
+            current = lanes;
+            lanes = [];
+        }
+
+        foreach (var lane in current ?? [])
+        {
+            lane.Queue.Writer.TryComplete();
+        }
+
+        return (current ?? []).Select(l => l.Writer).ToArray();
+    }
+
+    private Lane LaneFor(string userId, int laneCount)
+    {
+        var current = lanes;
+        if (current is null)
+        {
+            lock (gate)
+            {
+                lanes ??= Enumerable.Range(0, Math.Max(1, laneCount)).Select(_ => new Lane(this)).ToArray();
+                current = lanes;
+            }
+        }
+
+        // Disposed: a closed lane makes the caller run on its own.
+        return current.Length == 0 ? Lane.Closed : current[CreditUsageHour.ShardOf(userId, current.Length)];
+    }
+
+    private async Task RunAsync(Channel<PendingDeduction> queue)
+    {
+        var batch = new List<PendingDeduction>(MaxBatchSize);
+        var requests = new List<CreditDeductionRequest>(MaxBatchSize);
+        while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            batch.Clear();
+            // Callers whose previous deductions just completed are queued on the thread pool to come back with their
+            // next: letting them run first makes the batch larger (and the costs per batch shared by more) for one
+            // thread-pool hop of latency.
+            await Task.Yield();
+            while (batch.Count < MaxBatchSize && queue.Reader.TryRead(out var pending))
+            {
+                Interlocked.Decrement(ref queued);
+                if (pending.TryTake())
+                {
+                    pending.Release();
+                    batch.Add(pending);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            // Stable: one user's deductions keep their order.
+            var ordered = batch.OrderBy(p => p.Request.UserId, StringComparer.Ordinal).ToList();
+            requests.Clear();
+            requests.AddRange(ordered.Select(p => p.Request));
+            try
+            {
+                var scope = scopes.CreateAsyncScope();
+                await using (scope.ConfigureAwait(false))
+                {
+                    var deductions = scope.ServiceProvider.GetRequiredService<CreditDeductionBatch>();
+                    var outcome = await deductions.DeductAsync(requests, CancellationToken.None).ConfigureAwait(false);
+                    for (var i = 0; i < ordered.Count; i++)
+                    {
+                        // A database error (a duplicate key in the same batch, say) is not the caller's own lost race:
+                        // it runs alone like the others and meets the database's verdict there.
+                        if (i == outcome.FailedIndex && outcome.Failure is not DbException)
+                        {
+                            ordered[i].Completion.TrySetException(outcome.Failure!);
+                        }
+                        else
+                        {
+                            ordered[i].Completion.TrySetResult(outcome.Results?[i]);
+                        }
+                    }
+                }
+            }
+            catch (Exception exception)
+            {
+                LogBatchFailed(ordered.Count, exception);
+                foreach (var pending in ordered)
+                {
+                    pending.Completion.TrySetException(exception);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "A batch of {Count} deductions failed; its callers get the error")]
+    private partial void LogBatchFailed(int count, Exception exception);
+
+    private sealed class Lane
+    {
+        public static readonly Lane Closed = new();
+
+        private Lane()
+        {
+            Queue = Channel.CreateUnbounded<PendingDeduction>();
+            Queue.Writer.TryComplete();
+            Writer = Task.CompletedTask;
+        }
+
+        public Lane(CreditDeductionBatcher owner)
+        {
+            Queue = Channel.CreateUnbounded<PendingDeduction>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+            Writer = Task.Run(() => owner.RunAsync(Queue));
+        }
+
+        public Channel<PendingDeduction> Queue { get; }
+
+        public Task Writer { get; }
+    }
+
+    private sealed class PendingDeduction(CreditDeductionRequest request)
+    {
+        private const int Queued = 0, Taken = 1, Withdrawn = 2;
+        private int state;
+        private CancellationTokenRegistration registration;
+
+        public CreditDeductionRequest Request { get; } = request;
+
+        public TaskCompletionSource<CreditDeductionResult?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void WithdrawOn(CancellationToken cancellationToken) =>
+            registration = cancellationToken.UnsafeRegister(static (s, token) =>
+            {
+                var self = (PendingDeduction)s!;
+                if (Interlocked.CompareExchange(ref self.state, Withdrawn, Queued) == Queued)
+                {
+                    self.Completion.TrySetCanceled(token);
+                }
+            }, this);
+
+        /// <summary>Stops listening to the caller's token.</summary>
+        public void Release() => registration.Dispose();
+
+        /// <summary>Claims the deduction for a batch unless its caller withdrew it first.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref state, Taken, Queued) == Queued;
+    }
+}

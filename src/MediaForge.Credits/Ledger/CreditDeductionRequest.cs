@@ -1,0 +1,18 @@
+namespace MediaForge.Credits.Ledger;
+
+/// <summary>
+/// A validated deduction. Its operation id is the id of the usage log it writes (and the charge id that of its
+/// ledger row), chosen once for every attempt, alone or in a batch: a failed commit is settled by looking it up,
+/// never by charging again.
+/// </summary>
+internal sealed record CreditDeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata,
+    string? IdempotencyKey, Guid OperationId, Guid ChargeId);
+
+/// <summary>
+/// What a batch of deductions did: every result once committed, or, when it was rolled back, the one that failed
+/// (-1 when that is not known: one statement for several) and why.
+/// </summary>
+internal sealed record CreditDeductionBatchOutcome(CreditDeductionResult[]? Results, int FailedIndex, Exception? Failure);
+
+/// <summary>What one deduction did inside its transaction: its result, whether it wrote anything, and (when refused) the credits it found.</summary>
+internal readonly record struct CreditDeductionOutcome(CreditDeductionRequest Request, bool Wrote, long Available, CreditDeductionResult Result);

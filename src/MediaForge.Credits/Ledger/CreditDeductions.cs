@@ -1,0 +1,143 @@
+using System.Data.Common;
+using MediaForge.Credits.Storage;
+using MediaForge.Credits.Telemetry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaForge.Credits.Ledger;
+
+/// <summary>
+/// The deduction pipeline: validates and prices the request, replays a used key, and runs the deduction through the
+/// batcher or on its own (<see cref="CreditDeductionWriter"/> writes its rows). Each movement is one transaction; a
+/// retry with the same key finds the stored outcome, racing duplicates lose on the unique (user, key) index and then
+/// find the winner's outcome, and a failed commit is settled by the deduction's operation id.
+/// </summary>
+internal sealed class CreditDeductions(
+    CreditsDbContextHandle handle,
+    CreditLedger ledger,
+    CreditDeductionWriter writer,
+    CreditDeductionReplays replays,
+    ICreditCatalog catalog,
+    IOptions<CreditsOptions> options,
+    TimeProvider time,
+    CreditsTelemetry telemetry,
+    ILogger<CreditService> logger,
+    CreditDeductionBatcher? batcher = null)
+{
+    private readonly DbContext db = handle.Context;
+
+    public async Task<CreditDeductionResult> DeductCreditsAsync(string userId, string feature, string model,
+        string? prompt, object? metadata, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        CreditArguments.UserId(userId);
+        using var measurement = telemetry.MeasureDeduction(userId, feature, model);
+        var usage = new CreditDeductionRequest(
+            userId,
+            CreditArguments.Name(feature, nameof(feature)),
+            CreditArguments.Name(model, nameof(model)),
+            await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false),
+            Truncate(prompt),
+            CreditArguments.Metadata(metadata),
+            CreditArguments.IdempotencyKey(idempotencyKey),
+            CreditAttempts.NewOperationId(time),
+            CreditAttempts.NewOperationId(time));
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (attempt == 1 && CanCoalesce()
+                    && await DeductCoalescedAsync(usage, cancellationToken).ConfigureAwait(false) is { } coalesced)
+                {
+                    return coalesced;
+                }
+
+                return await DeductOnceAsync(usage, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CreditCommitOutcomeUnknownException unknown)
+            {
+                return await unknown.SettleAsync(ct => FindAppliedDeductionAsync(usage, ct), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbException exception) when (CreditAttempts.CanRetry(db, attempt, cancellationToken))
+            {
+                if (usage.IdempotencyKey is not null
+                    && await replays.FindAsync(usage, includeGrants: true, cancellationToken).ConfigureAwait(false) is { } replay)
+                {
+                    return replay;
+                }
+
+                CreditLedgerLog.Retry(logger, userId, attempt, exception.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether this deduction may share a transaction with other callers': on a relational database, when coalescing
+    /// is on and the caller has no transaction of its own open (a host's transaction is joined instead).
+    /// </summary>
+    private bool CanCoalesce() =>
+        batcher is not null && options.Value.CoalesceDeductions && db.Database.CurrentTransaction is null
+        && System.Transactions.Transaction.Current is null && db.Database.IsRelational();
+
+    /// <summary>
+    /// The deduction through the batcher; <see langword="null"/> when it has to run on its own after all. Where the
+    /// batch's statements skip a deduction whose key was used (PostgreSQL, SQLite), the earlier outcome is looked up in
+    /// the batch, only then; elsewhere before queueing.
+    /// </summary>
+    private async Task<CreditDeductionResult?> DeductCoalescedAsync(CreditDeductionRequest usage, CancellationToken cancellationToken)
+    {
+        if (usage.IdempotencyKey is not null && !ledger.CanDebitAndAppendMany
+            && await replays.FindAsync(usage, includeGrants: false, cancellationToken).ConfigureAwait(false) is { } replay)
+        {
+            return replay;
+        }
+
+        return await batcher!.DeductAsync(usage, CreditLedgerSql.For(db).DeductionLanes, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CreditDeductionResult> DeductOnceAsync(CreditDeductionRequest usage, CancellationToken cancellationToken)
+    {
+        // The replay lookup runs before the transaction: on SQLite nothing else may write while it holds the lock, so
+        // reads stay out of it. A duplicate that commits in between loses on the unique key and is replayed then.
+        if (usage.IdempotencyKey is not null
+            && await replays.FindAsync(usage, includeGrants: false, cancellationToken).ConfigureAwait(false) is { } replay)
+        {
+            return replay;
+        }
+
+        await using var scope = await ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = await writer.ApplyAsync(usage, cancellationToken).ConfigureAwait(false);
+        if (outcome.Wrote)
+        {
+            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        writer.Report(outcome);
+        return outcome.Result;
+    }
+
+    /// <summary>
+    /// The outcome of this very deduction when its failed commit was applied after all (found by its operation id, the
+    /// id of its usage log); <see langword="null"/> when it was not.
+    /// </summary>
+    private async Task<CreditDeductionResult?> FindAppliedDeductionAsync(CreditDeductionRequest usage, CancellationToken cancellationToken)
+    {
+        var id = usage.OperationId;
+        var result = await replays.FindByUsageLogAsync(id, usage.UserId, cancellationToken).ConfigureAwait(false);
+        if (result is null)
+        {
+            return null;
+        }
+
+        CreditLedgerLog.CommitSettled(logger, usage.UserId, id);
+        writer.Report(new CreditDeductionOutcome(usage, true, 0, result));
+        return result;
+    }
+
+    private string? Truncate(string? prompt)
+    {
+        var max = options.Value.MaxPromptLength;
+        return prompt is not null && prompt.Length > max ? prompt[..max] : prompt;
+    }
+}

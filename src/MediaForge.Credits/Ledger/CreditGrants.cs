@@ -1,0 +1,198 @@
+using System.Data.Common;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Expiry;
+using MediaForge.Credits.Storage;
+using MediaForge.Credits.Telemetry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MediaForge.Credits.Ledger;
+
+/// <summary>
+/// Grants: credits added to a balance (purchases, bonuses, refunds, positive adjustments), each one ledger row and,
+/// when the credits expire, one lot. A failed commit is settled by the id of the ledger row, a replayed key by the
+/// stored row.
+/// </summary>
+internal sealed class CreditGrants(
+    CreditsDbContextHandle handle,
+    CreditLedger ledger,
+    IOptions<CreditsOptions> options,
+    TimeProvider time,
+    CreditsTelemetry telemetry,
+    ILogger<CreditService> logger)
+{
+    private const int MaxDescription = 500;
+
+    private readonly DbContext db = handle.Context;
+
+    public Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
+        string description, object? metadata, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        GrantArguments(userId, amount, type, description);
+        var expiresAt = type == CreditTransactionType.Bonus && options.Value.BonusCreditLifetime is { } lifetime
+            ? time.GetUtcNow() + lifetime
+            : (DateTimeOffset?)null;
+        return GrantAsync(userId, amount, type, description, CreditArguments.Metadata(metadata),
+            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken, expiresAt);
+    }
+
+    public Task<CreditTransactionResult> AddExpiringCreditsAsync(string userId, long amount, CreditTransactionType type, string description,
+        DateTimeOffset expiresAt, object? metadata, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        GrantArguments(userId, amount, type, description);
+        if (expiresAt <= time.GetUtcNow())
+        {
+            throw new ArgumentOutOfRangeException(nameof(expiresAt), expiresAt, "Expiring credits need an expiry in the future.");
+        }
+
+        return GrantAsync(userId, amount, type, description, CreditArguments.Metadata(metadata),
+            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken, expiresAt);
+    }
+
+    public async Task<CreditTransactionResult> RefundUsageAsync(Guid transactionId, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var charge = await db.Set<CreditTransaction>().AsNoTracking()
+            .Where(t => t.Id == transactionId && t.Type == CreditTransactionType.Usage && t.Amount < 0)
+            .Select(t => new { t.UserId, t.Amount, t.Description })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new ArgumentException($"No usage charge has transaction id '{transactionId}'.", nameof(transactionId));
+        return await GrantAsync(charge.UserId, -charge.Amount, CreditTransactionType.Refund, $"Refund of {charge.Description}: {reason}",
+            CreditArguments.Metadata(new { refundOf = transactionId, reason }), CreditOperationKeys.For("refund", transactionId.ToString()), transactionId.ToString(), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Grants validated credits, with an external reference on the ledger row (for purchases and webhooks).</summary>
+    public async Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
+        string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken, DateTimeOffset? expiresAt = null)
+    {
+        CreditArguments.Amount(amount);
+        using var activity = telemetry.StartGrant(userId, type, amount);
+        var grant = new GrantRequest(userId, amount, type, description.Length > MaxDescription ? description[..MaxDescription] : description,
+            metadataJson, idempotencyKey, reference, expiresAt?.UtcDateTime, CreditAttempts.NewOperationId(time));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AddOnceAsync(grant, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CreditCommitOutcomeUnknownException unknown)
+            {
+                return await unknown.SettleAsync(ct => FindAppliedGrantAsync(grant, ct), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbException exception) when (CreditAttempts.CanRetry(db, attempt, cancellationToken))
+            {
+                if (grant.IdempotencyKey is not null
+                    && await FindGrantAsync(grant, cancellationToken).ConfigureAwait(false) is { } replay)
+                {
+                    return replay;
+                }
+
+                CreditLedgerLog.Retry(logger, userId, attempt, exception.Message);
+            }
+        }
+    }
+
+    private static void GrantArguments(string userId, long amount, CreditTransactionType type, string description)
+    {
+        CreditArguments.UserId(userId);
+        CreditArguments.Amount(amount);
+        ArgumentNullException.ThrowIfNull(description);
+        if (type is CreditTransactionType.Usage or CreditTransactionType.Expiration || !Enum.IsDefined(type))
+        {
+            throw new ArgumentException($"Credits cannot be added with transaction type '{type}'.", nameof(type));
+        }
+    }
+
+    private async Task<CreditTransactionResult> AddOnceAsync(GrantRequest grant, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (grant.IdempotencyKey is not null
+            && await FindGrantAsync(grant, cancellationToken).ConfigureAwait(false) is { } replay)
+        {
+            return replay;
+        }
+
+        await using var scope = await ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
+
+        var credited = await ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        if (credited is null)
+        {
+            await ledger.EnsureAccountAsync(grant.UserId, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            credited = await ledger.TryCreditAsync(grant.UserId, grant.Amount, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
+                ?? throw new ArgumentOutOfRangeException(nameof(grant.Amount), grant.Amount,
+                    $"Granting {grant.Amount} credits would take the balance of user '{grant.UserId}' over {CreditLimits.MaxBalance}.");
+        }
+
+        var row = new CreditTransaction
+        {
+            Id = grant.OperationId,
+            UserId = grant.UserId,
+            Amount = grant.Amount,
+            BalanceAfter = credited.Balance,
+            Type = grant.Type,
+            Description = grant.Description,
+            Metadata = grant.Metadata,
+            IdempotencyKey = grant.IdempotencyKey,
+            Reference = grant.Reference,
+            CreatedAt = now.UtcDateTime,
+        };
+        await ledger.AppendAsync(row, null, cancellationToken).ConfigureAwait(false);
+        if (grant.ExpiresAt is { } expiresAt)
+        {
+            await CreditLots.AddAsync(db, grant.UserId, row.Id, grant.Amount, expiresAt, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        CreditLedgerLog.Granted(logger, row.UserId, row.Amount, row.Type, row.BalanceAfter);
+        telemetry.Granted(row.Type, row.Amount);
+        return new CreditTransactionResult { TransactionId = row.Id, Balance = row.BalanceAfter };
+    }
+
+    /// <summary>This very grant's outcome when its failed commit was applied after all (found by the id of its ledger row).</summary>
+    private async Task<CreditTransactionResult?> FindAppliedGrantAsync(GrantRequest grant, CancellationToken cancellationToken)
+    {
+        var id = grant.OperationId;
+        var applied = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == id)
+            .Select(t => new { t.Amount, t.Type, t.BalanceAfter }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (applied is null)
+        {
+            return null;
+        }
+
+        CreditLedgerLog.CommitSettled(logger, grant.UserId, id);
+        CreditLedgerLog.Granted(logger, grant.UserId, applied.Amount, applied.Type, applied.BalanceAfter);
+        telemetry.Granted(applied.Type, applied.Amount);
+        return new CreditTransactionResult { TransactionId = id, Balance = applied.BalanceAfter };
+    }
+
+    /// <summary>The stored outcome of an earlier grant with the same key; throws if the key was used for something else.</summary>
+    private async Task<CreditTransactionResult?> FindGrantAsync(GrantRequest grant, CancellationToken cancellationToken)
+    {
+        var earlier = await db.Set<CreditTransaction>().AsNoTracking()
+            .Where(t => t.UserId == grant.UserId && t.IdempotencyKey == grant.IdempotencyKey)
+            .Select(t => new { t.Id, t.Amount, t.Type, t.BalanceAfter, t.Description, t.Metadata })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (earlier is null)
+        {
+            return null;
+        }
+
+        // The fingerprint. A key of the library's own names its operation whole (a repair may describe it otherwise);
+        // a caller's key stands for the whole request.
+        if (earlier.Amount != grant.Amount || earlier.Type != grant.Type
+            || (!CreditOperationKeys.IsReserved(grant.IdempotencyKey!) && (earlier.Description != grant.Description || earlier.Metadata != grant.Metadata)))
+        {
+            CreditLedgerLog.KeyConflict(logger, grant.UserId, grant.IdempotencyKey!);
+            throw new IdempotencyKeyConflictException(grant.UserId, grant.IdempotencyKey!);
+        }
+
+        CreditLedgerLog.Replay(logger, grant.UserId, grant.IdempotencyKey!);
+        return new CreditTransactionResult { TransactionId = earlier.Id, Balance = earlier.BalanceAfter, IsReplay = true };
+    }
+
+    /// <summary>A validated grant; its operation id is the id of the ledger row it writes, chosen once for every attempt.</summary>
+    private sealed record GrantRequest(string UserId, long Amount, CreditTransactionType Type, string Description, string? Metadata,
+        string? IdempotencyKey, string? Reference, DateTime? ExpiresAt, Guid OperationId);
+}

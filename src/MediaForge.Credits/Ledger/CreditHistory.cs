@@ -1,0 +1,60 @@
+using System.Linq.Expressions;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Purchases;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaForge.Credits.Ledger;
+
+/// <summary>A user's history, page by page: ledger rows, usage and purchases, newest first.</summary>
+internal sealed class CreditHistory(CreditsDbContextHandle handle)
+{
+    private readonly DbContext db = handle.Context;
+
+    public Task<CreditPage<CreditLedgerEntry>> GetTransactionsAsync(string userId, int page, int pageSize, CancellationToken cancellationToken) =>
+        PageAsync(db.Set<CreditTransaction>().Where(t => t.UserId == userId), t => t.CreatedAt, t => t.Id, userId, page, pageSize, t => new CreditLedgerEntry
+        {
+            Id = t.Id,
+            Amount = t.Amount,
+            BalanceAfter = t.BalanceAfter,
+            Type = t.Type,
+            Description = t.Description,
+            Metadata = t.Metadata,
+            Reference = t.Reference,
+            CreatedAt = CreditAttempts.Utc(t.CreatedAt),
+        }, cancellationToken);
+
+    public Task<CreditPage<CreditUsageEntry>> GetUsageAsync(string userId, int page, int pageSize, CancellationToken cancellationToken) =>
+        PageAsync(db.Set<UsageLog>().Where(u => u.UserId == userId), u => u.CreatedAt, u => u.Id, userId, page, pageSize, u => new CreditUsageEntry
+        {
+            Id = u.Id,
+            Feature = u.Feature,
+            Model = u.Model,
+            CreditsUsed = u.CreditsUsed,
+            IsUnlimited = u.IsUnlimited,
+            Prompt = u.Prompt,
+            Metadata = u.Metadata,
+            TransactionId = u.TransactionId,
+            CreatedAt = CreditAttempts.Utc(u.CreatedAt),
+        }, cancellationToken);
+
+    public Task<CreditPage<CreditPurchaseEntry>> GetPurchasesAsync(string userId, int page, int pageSize, CancellationToken cancellationToken) =>
+        PageAsync(db.Set<CreditPurchase>().Where(p => p.UserId == userId), p => p.CreatedAt, p => p.Id, userId, page, pageSize,
+            CreditPurchaseService.ToEntry, cancellationToken);
+
+    /// <summary>One page of a user's rows, newest first (time, then the time-ordered id), with the total count.</summary>
+    private static async Task<CreditPage<TEntry>> PageAsync<TRow, TEntry>(IQueryable<TRow> rows,
+        Expression<Func<TRow, DateTime>> createdAt, Expression<Func<TRow, Guid>> id,
+        string userId, int page, int pageSize, Func<TRow, TEntry> map, CancellationToken cancellationToken)
+        where TRow : class
+    {
+        CreditArguments.UserId(userId);
+        CreditArguments.Page(page, pageSize);
+        var query = rows.AsNoTracking();
+        var total = await query.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var items = await query.OrderByDescending(createdAt).ThenByDescending(id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new CreditPage<TEntry> { Items = items.ConvertAll(row => map(row)), Page = page, PageSize = pageSize, TotalCount = total };
+    }
+}

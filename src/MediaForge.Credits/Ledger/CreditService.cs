@@ -1,0 +1,87 @@
+using MediaForge.Credits.Expiry;
+using Microsoft.Extensions.Options;
+
+namespace MediaForge.Credits.Ledger;
+
+/// <summary>
+/// <see cref="ICreditService"/> on EF Core: a facade over the ledger's jobs. Deductions run through
+/// <see cref="CreditDeductions"/> (rows written by <see cref="CreditDeductionWriter"/>), grants through
+/// <see cref="CreditGrants"/>, corrections through <see cref="CreditAdjustments"/>, history through
+/// <see cref="CreditHistory"/> and the expiry sweep through <see cref="CreditExpiry"/>.
+/// </summary>
+internal sealed class CreditService(
+    CreditAccountReader accounts,
+    CreditDeductions deductions,
+    CreditGrants grants,
+    CreditAdjustments adjustments,
+    CreditHistory history,
+    CreditExpiry expiry,
+    ICreditCatalog catalog,
+    IOptions<CreditsOptions> options) : ICreditService
+{
+    public async Task<CreditBalance> GetBalanceAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        var account = await accounts.ReadAsync(userId, cancellationToken).ConfigureAwait(false);
+        return new CreditBalance
+        {
+            UserId = userId,
+            Balance = account.Balance,
+            Available = account.Available,
+            IsUnlimited = account.IsAdmin || options.Value.AdminUserIds.Contains(userId),
+            NextExpiration = account.NextExpiration,
+        };
+    }
+
+    public async Task<CreditCheckResult> CheckCreditsAsync(string userId, string feature, string model, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        var price = await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false);
+        var balance = await GetBalanceAsync(userId, cancellationToken).ConfigureAwait(false);
+        return new CreditCheckResult
+        {
+            HasCredits = balance.IsUnlimited || balance.Available >= price,
+            Required = price,
+            Available = balance.Available,
+            IsUnlimited = balance.IsUnlimited,
+        };
+    }
+
+    public Task<CreditDeductionResult> DeductCreditsAsync(string userId, string feature, string model,
+        string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        deductions.DeductCreditsAsync(userId, feature, model, prompt, metadata, idempotencyKey, cancellationToken);
+
+    public Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
+        string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        grants.AddCreditsAsync(userId, amount, type, description, metadata, idempotencyKey, cancellationToken);
+
+    public Task<CreditTransactionResult> AddExpiringCreditsAsync(string userId, long amount, CreditTransactionType type, string description,
+        DateTimeOffset expiresAt, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        grants.AddExpiringCreditsAsync(userId, amount, type, description, expiresAt, metadata, idempotencyKey, cancellationToken);
+
+    public Task<long> ExpireCreditsAsync(CancellationToken cancellationToken = default) => expiry.ExpireCreditsAsync(cancellationToken);
+
+    /// <summary>Grants validated credits, with an external reference on the ledger row (for purchases and webhooks).</summary>
+    internal Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
+        string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken, DateTimeOffset? expiresAt = null) =>
+        grants.GrantAsync(userId, amount, type, description, metadataJson, idempotencyKey, reference, cancellationToken, expiresAt);
+
+    public Task<CreditTransactionResult> RefundUsageAsync(Guid transactionId, string reason, CancellationToken cancellationToken = default) =>
+        grants.RefundUsageAsync(transactionId, reason, cancellationToken);
+
+    public Task<CreditAdjustmentResult> AdjustCreditsAsync(string userId, long amount, string reason, string actor,
+        string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        adjustments.AdjustCreditsAsync(userId, amount, reason, actor, idempotencyKey, cancellationToken);
+
+    /// <summary>Creates the user and balance rows when missing (a user who calls the API before any webhook).</summary>
+    internal Task EnsureAccountAsync(string userId, CancellationToken cancellationToken) => accounts.EnsureAsync(userId, cancellationToken);
+
+    public Task<CreditPage<CreditLedgerEntry>> GetTransactionsAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default) =>
+        history.GetTransactionsAsync(userId, page, pageSize, cancellationToken);
+
+    public Task<CreditPage<CreditUsageEntry>> GetUsageAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default) =>
+        history.GetUsageAsync(userId, page, pageSize, cancellationToken);
+
+    public Task<CreditPage<CreditPurchaseEntry>> GetPurchasesAsync(string userId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default) =>
+        history.GetPurchasesAsync(userId, page, pageSize, cancellationToken);
+}

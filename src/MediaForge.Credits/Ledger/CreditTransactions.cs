@@ -1,0 +1,61 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace MediaForge.Credits.Ledger;
+
+/// <summary>Runs a multi-step credit operation in one database transaction.</summary>
+internal static class CreditTransactions
+{
+    private const int MaxAttempts = 3;
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> in a new transaction and commits it. When the database rejects a racing write
+    /// before the commit (a unique key, a racing account creation) the whole operation is rolled back and run again,
+    /// and then finds what the winner committed. A failure of the commit itself is never run again: it is settled by
+    /// <paramref name="settle"/> (the operation's stored outcome when it was applied), or thrown. Inside the host's
+    /// open transaction (or on a non-relational provider) it just runs. The operation must have no side effects
+    /// outside the database.
+    /// </summary>
+    /// <param name="db">The context.</param>
+    /// <param name="operation">The operation's statements.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="settle">
+    /// Looks the operation up after a failed commit (by the id or key it writes); <see langword="null"/> when it is
+    /// not there. Without it, a failed commit is thrown to the caller.
+    /// </param>
+    public static async Task<T> RunAsync<T>(DbContext db, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<T?>>? settle = null)
+    {
+        if (db.Database.CurrentTransaction is not null || !db.Database.IsRelational())
+        {
+            return await operation(cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var result = await operation(cancellationToken).ConfigureAwait(false);
+                await CreditCommitOutcomeUnknownException.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (CreditCommitOutcomeUnknownException unknown)
+            {
+                db.ChangeTracker.Clear();
+                if (settle is null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unknown.InnerException!);
+                }
+
+                return (await unknown.SettleAsync(async ct => (object?)await settle(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false) is T settled
+                    ? settled : default)!;
+            }
+            catch (Exception exception) when (exception is DbException or DbUpdateException
+                && attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Ledger;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace MediaForge.Credits.Purchases;
+
+/// <summary>
+/// <see cref="ICreditPurchaseService"/> on EF Core. Status changes are conditional updates (a completed purchase is
+/// never set back to failed); grants go through the ledger with the idempotency key <c>mf:purchase:{session id}</c> or
+/// <c>mf:package:{package id}</c>, in the same transaction as the purchase row.
+/// </summary>
+internal sealed partial class CreditPurchaseService(
+    CreditsDbContextHandle handle,
+    CreditService credits,
+    CreditPurchaseReversals reversals,
+    CreditFreePackages freePackages,
+    TimeProvider time,
+    ILogger<CreditPurchaseService> logger) : ICreditPurchaseService
+{
+    private readonly DbContext db = handle.Context;
+
+    public static string PurchaseKey(string providerSessionId) => CreditOperationKeys.For("purchase", providerSessionId);
+
+    public async Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(provider);
+        var package = await CreditPackageRows.FindAsync(db, packageId, free: false, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var purchase = new CreditPurchase
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = userId,
+            PackageId = package.Id,
+            Credits = package.Credits,
+            AmountCents = package.PriceCents,
+            Currency = package.Currency,
+            Status = PurchaseStatus.Pending,
+            Provider = provider,
+            CreatedAt = now.UtcDateTime,
+            UpdatedAt = now.UtcDateTime,
+        };
+        await CreditTransactions.RunAsync(db, async ct =>
+        {
+            if (package.OncePerUser && await CreditPackageRows.BoughtAsync(db, userId, package.Id, null, ct).ConfigureAwait(false))
+            {
+                throw new CreditPackageLimitException(userId, package.Id);
+            }
+
+            await credits.EnsureAccountAsync(userId, ct).ConfigureAwait(false);
+            await db.InsertDetachedAsync(purchase, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return ToEntry(purchase);
+    }
+
+    public async Task AttachSessionAsync(Guid purchaseId, string providerSessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerSessionId);
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Set<CreditPurchase>()
+            .Where(p => p.Id == purchaseId)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.ProviderSessionId, providerSessionId).SetProperty(p => p.UpdatedAt, now), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    public Task<PurchaseFulfilmentResult> CompletePurchaseAsync(string providerSessionId, long amountPaidCents, string currency,
+        string? packageId = null, string? providerPaymentId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerSessionId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(currency);
+        return CreditTransactions.RunAsync(db, async ct =>
+        {
+            var purchase = await db.Set<CreditPurchase>().AsNoTracking()
+                .FirstOrDefaultAsync(p => p.ProviderSessionId == providerSessionId, ct).ConfigureAwait(false);
+            if (purchase is null)
+            {
+                LogUnknownSession(providerSessionId);
+                return new PurchaseFulfilmentResult { Outcome = PurchaseFulfilmentOutcome.NotFound };
+            }
+
+            if (purchase.Status is PurchaseStatus.Completed or PurchaseStatus.Refunded)
+            {
+                // Final for fulfilment: a success page opened again after a refund (Stripe still says paid) changes nothing.
+                var balance = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == purchase.TransactionId)
+                    .Select(t => (long?)t.BalanceAfter).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+                return Result(PurchaseFulfilmentOutcome.AlreadyCompleted, purchase, purchase.TransactionId, balance);
+            }
+
+            var mismatch = amountPaidCents != purchase.AmountCents ? $"amount {amountPaidCents} paid, {purchase.AmountCents} expected"
+                : !string.Equals(currency, purchase.Currency, StringComparison.OrdinalIgnoreCase) ? $"currency '{currency}' paid, '{purchase.Currency}' expected"
+                : packageId is not null && !string.Equals(packageId, purchase.PackageId, StringComparison.OrdinalIgnoreCase) ? $"package '{packageId}' paid, '{purchase.PackageId}' expected"
+                : null;
+            if (mismatch is not null)
+            {
+                LogMismatch(providerSessionId, purchase.UserId, mismatch);
+                return Result(PurchaseFulfilmentOutcome.Mismatch, purchase, null, null) with { Detail = mismatch };
+            }
+
+            if (await OncePerUserTakenAsync(purchase, ct).ConfigureAwait(false) is { } taken)
+            {
+                LogMismatch(providerSessionId, purchase.UserId, taken);
+                return Result(PurchaseFulfilmentOutcome.Mismatch, purchase, null, null) with { Detail = taken };
+            }
+
+            var lifetimeDays = await db.Set<CreditPackage>().AsNoTracking().Where(p => p.Id == purchase.PackageId)
+                .Select(p => p.CreditLifetimeDays).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+            var grant = await credits.GrantAsync(
+                purchase.UserId, purchase.Credits, CreditTransactionType.Purchase, $"{purchase.PackageId} pack purchase",
+                CreditArguments.Metadata(new { purchaseId = purchase.Id, packageId = purchase.PackageId, amountCents = purchase.AmountCents, currency = purchase.Currency }),
+                PurchaseKey(providerSessionId), providerSessionId, ct,
+                lifetimeDays is { } days ? time.GetUtcNow().AddDays(days) : null).ConfigureAwait(false);
+            var now = time.GetUtcNow().UtcDateTime;
+            await db.Set<CreditPurchase>()
+                .Where(p => p.Id == purchase.Id
+                    && (p.Status == PurchaseStatus.Pending || p.Status == PurchaseStatus.Failed || p.Status == PurchaseStatus.Expired))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(p => p.Status, PurchaseStatus.Completed)
+                    .SetProperty(p => p.TransactionId, grant.TransactionId)
+                    .SetProperty(p => p.CompletedAt, p => p.CompletedAt ?? now)
+                    .SetProperty(p => p.UpdatedAt, now)
+                    .SetProperty(p => p.FailureReason, (string?)null)
+                    .SetProperty(p => p.ProviderPaymentId, p => providerPaymentId ?? p.ProviderPaymentId), ct)
+                .ConfigureAwait(false);
+            purchase.Status = PurchaseStatus.Completed;
+            purchase.CompletedAt = now;
+            LogCompleted(providerSessionId, purchase.UserId, purchase.Credits, grant.IsReplay);
+            return Result(grant.IsReplay ? PurchaseFulfilmentOutcome.AlreadyCompleted : PurchaseFulfilmentOutcome.Completed,
+                purchase, grant.TransactionId, grant.Balance);
+        }, cancellationToken);
+    }
+
+    public async Task<bool> FailPurchaseAsync(Guid purchaseId, string reason, string? providerPaymentId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var now = time.GetUtcNow().UtcDateTime;
+        var trimmed = reason.Length > 500 ? reason[..500] : reason;
+        var changed = await db.Set<CreditPurchase>()
+            .Where(p => p.Id == purchaseId && p.Status == PurchaseStatus.Pending)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Status, PurchaseStatus.Failed)
+                .SetProperty(p => p.FailureReason, trimmed)
+                .SetProperty(p => p.UpdatedAt, now)
+                .SetProperty(p => p.ProviderPaymentId, p => providerPaymentId ?? p.ProviderPaymentId), cancellationToken)
+            .ConfigureAwait(false);
+        return changed > 0;
+    }
+
+    public async Task<bool> ExpirePurchaseAsync(string providerSessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerSessionId);
+        var now = time.GetUtcNow().UtcDateTime;
+        var changed = await db.Set<CreditPurchase>()
+            .Where(p => p.ProviderSessionId == providerSessionId && p.Status == PurchaseStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PurchaseStatus.Expired).SetProperty(p => p.UpdatedAt, now), cancellationToken)
+            .ConfigureAwait(false);
+        return changed > 0;
+    }
+    public Task<PurchaseReversalResult> RecordRefundAsync(string providerPaymentId, long amountRefundedCents, CancellationToken cancellationToken = default) =>
+        reversals.RecordRefundAsync(providerPaymentId, amountRefundedCents, cancellationToken);
+
+    public Task<PurchaseReversalResult> RecordDisputeAsync(string providerPaymentId, string disputeId, long disputedAmountCents,
+        PaymentDisputeState state, CancellationToken cancellationToken = default) =>
+        reversals.RecordDisputeAsync(providerPaymentId, disputeId, disputedAmountCents, state, cancellationToken);
+
+    public Task<FreePackageClaimResult> ClaimFreePackageAsync(string userId, string packageId, string? reference = null, CancellationToken cancellationToken = default) =>
+        freePackages.ClaimFreePackageAsync(userId, packageId, reference, cancellationToken);
+
+    public Task<bool> HasClaimedAsync(string userId, string packageId, CancellationToken cancellationToken = default) =>
+        freePackages.HasClaimedAsync(userId, packageId, cancellationToken);
+
+    /// <summary>
+    /// Why a paid purchase of a once-per-user package must not be fulfilled (the user got the package by another one), or
+    /// <see langword="null"/>. Locks the buyer's balance row first, so two paid sessions of the package fulfilled at once
+    /// are serialized and the second finds the first.
+    /// </summary>
+    private async Task<string?> OncePerUserTakenAsync(CreditPurchase purchase, CancellationToken cancellationToken)
+    {
+        var oncePerUser = await db.Set<CreditPackage>().AsNoTracking().Where(p => p.Id == purchase.PackageId)
+            .Select(p => p.OncePerUser).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (!oncePerUser)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Set<CreditAccount>().Where(a => a.UserId == purchase.UserId)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.UpdatedAt, now), cancellationToken).ConfigureAwait(false);
+        return await CreditPackageRows.BoughtAsync(db, purchase.UserId, purchase.PackageId, purchase.Id, cancellationToken).ConfigureAwait(false)
+            ? $"package '{purchase.PackageId}' can be bought once per user and this user already has it: nothing granted, refund this payment"
+            : null;
+    }
+
+    public async Task<CreditPurchaseEntry?> FindBySessionAsync(string providerSessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerSessionId);
+        var purchase = await db.Set<CreditPurchase>().AsNoTracking()
+            .FirstOrDefaultAsync(p => p.ProviderSessionId == providerSessionId, cancellationToken).ConfigureAwait(false);
+        return purchase is null ? null : ToEntry(purchase);
+    }
+
+    private static PurchaseFulfilmentResult Result(PurchaseFulfilmentOutcome outcome, CreditPurchase purchase, Guid? transactionId, long? balance) => new()
+    {
+        Outcome = outcome,
+        Purchase = ToEntry(purchase),
+        UserId = purchase.UserId,
+        TransactionId = transactionId,
+        Balance = balance,
+    };
+
+    internal static CreditPurchaseEntry ToEntry(CreditPurchase p) => new()
+    {
+        Id = p.Id,
+        UserId = p.UserId,
+        PackageId = p.PackageId,
+        Credits = p.Credits,
+        AmountCents = p.AmountCents,
+        Currency = p.Currency,
+        Status = p.Status,
+        CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
+        CompletedAt = p.CompletedAt is { } completed ? new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)) : null,
+    };
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Purchase {SessionId} of {UserId} completed: {Credits} credits (replay {IsReplay})")]
+    private partial void LogCompleted(string sessionId, string userId, long credits, bool isReplay);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Purchase {SessionId} of {UserId} NOT fulfilled: {Mismatch}")]
+    private partial void LogMismatch(string sessionId, string userId, string mismatch);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "No purchase has checkout session {SessionId}; nothing granted")]
+    private partial void LogUnknownSession(string sessionId);
+}

@@ -1,0 +1,425 @@
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediaForge.Credits.Tests.Holds;
+
+/// <summary>Holds for long AI jobs: reserve, capture, release, expire — on each real database, with a fake clock.</summary>
+public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+    private ServiceProvider? services;
+
+    private ServiceProvider Services => services ??= database.BuildServices(database.ConnectionString, time: clock);
+
+    private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
+
+    private async Task<T> WithAsync<T, TService>(Func<TService, Task<T>> action)
+        where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    private Task<T> Holds<T>(Func<ICreditReservationService, Task<T>> action) => WithAsync(action);
+
+    private Task<T> Credits<T>(Func<ICreditService, Task<T>> action) => WithAsync(action);
+
+    private async Task<string> UserWithAsync(long credits)
+    {
+        var user = NewUser();
+        await Credits(c => c.AddCreditsAsync(user, credits, CreditTransactionType.Purchase, "test"));
+        return user;
+    }
+
+    /// <summary>balance == Σ ledger, and reserved == Σ active holds: the invariants after any sequence.</summary>
+    private async Task AssertConsistentAsync(string user, long expectedBalance)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var account = await db.Accounts.SingleAsync(a => a.UserId == user);
+        var ledger = (await db.Transactions.Where(t => t.UserId == user).Select(t => t.Amount).ToListAsync()).Sum();
+        var active = (await db.Reservations.Where(r => r.UserId == user && r.Status == ReservationStatus.Active).Select(r => r.Amount).ToListAsync()).Sum();
+        Assert.Equal(expectedBalance, account.Balance);
+        Assert.Equal(account.Balance, ledger);
+        Assert.Equal(active, account.Reserved);
+        Assert.True(account.Balance - account.Reserved >= 0);
+    }
+
+    [Fact]
+    public async Task Reserve_WithinAvailable_HoldsThePriceAndLeavesTheBalance()
+    {
+        var user = await UserWithAsync(20);
+
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+
+        Assert.True(hold.Success);
+        Assert.Equal((15L, 5L), (hold.Amount, hold.Available));
+        Assert.Equal(clock.GetUtcNow().AddMinutes(15), hold.ExpiresAt);
+        var balance = await Credits(c => c.GetBalanceAsync(user));
+        Assert.Equal((20L, 5L), (balance.Balance, balance.Available));
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
+    public async Task Reserve_MoreThanAvailable_IsRefusedAndHoldsNothing()
+    {
+        var user = await UserWithAsync(10);
+
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+
+        Assert.False(hold.Success);
+        Assert.Equal(CreditDeductionError.InsufficientCredits, hold.Error);
+        await AssertConsistentAsync(user, 10);
+    }
+
+    [Fact]
+    public async Task Deduct_CreditsHeldByAReservation_AreNotSpendable()
+    {
+        var user = await UserWithAsync(10);
+        await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "hailuo"));
+
+        var deduction = await Credits(c => c.DeductCreditsAsync(user, "image-generation", "default"));
+
+        Assert.Equal(CreditDeductionError.InsufficientCredits, deduction.Error);
+        await AssertConsistentAsync(user, 10);
+    }
+
+    [Fact]
+    public async Task Capture_WholeHold_ChargesItAndLogsUsage()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+
+        var capture = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+
+        Assert.True(capture.Success);
+        Assert.Equal((ReservationStatus.Captured, 15L, 5L), (capture.Status, capture.CreditsCharged, capture.Balance));
+        var usage = await Credits(c => c.GetUsageAsync(user));
+        Assert.Equal(capture.TransactionId, usage.Items.Single().TransactionId);
+        await AssertConsistentAsync(user, 5);
+    }
+
+    [Fact]
+    public async Task Capture_PartOfTheHold_ReturnsTheRest()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+
+        var capture = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value, actualAmount: 6));
+
+        Assert.Equal(6, capture.CreditsCharged);
+        Assert.Equal(14, (await Credits(c => c.GetBalanceAsync(user))).Available);
+        await AssertConsistentAsync(user, 14);
+    }
+
+    [Fact]
+    public async Task Capture_MoreThanHeld_ThrowsNamingTheAmount()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "map-animation", "hailuo"));
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value, actualAmount: 6)));
+
+        Assert.Equal("actualAmount", error.ParamName);
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
+    public async Task Capture_Twice_SecondIsAReplayAndChargesOnce()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "map-animation", "hailuo"));
+
+        await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+        var second = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+
+        Assert.True(second.IsReplay);
+        await AssertConsistentAsync(user, 15);
+    }
+
+    [Fact]
+    public async Task Release_ActiveHold_FreesTheCredits()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+
+        var release = await Holds(h => h.ReleaseReservationAsync(hold.ReservationId!.Value));
+        var captureAfter = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((true, ReservationStatus.Released), (release.Success, release.Status));
+        Assert.False(captureAfter.Success);
+        Assert.Equal(20, (await Credits(c => c.GetBalanceAsync(user))).Available);
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
+    public async Task Capture_AfterExpiry_IsRefusedAndTheHoldExpires()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        clock.Advance(TimeSpan.FromMinutes(5));
+
+        var capture = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, ReservationStatus.Expired), (capture.Success, capture.Status));
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
+    public async Task ExpiredHold_BeforeTheSweeper_IsNotCountedAsHeld()
+    {
+        var user = await UserWithAsync(20);
+        await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        clock.Advance(TimeSpan.FromMinutes(6));
+
+        var balance = await Credits(c => c.GetBalanceAsync(user));
+        var deduction = await Credits(c => c.DeductCreditsAsync(user, "video-generation", "veo2"));
+
+        Assert.Equal(20, balance.Available);
+        Assert.True(deduction.Success);
+        await AssertConsistentAsync(user, 5);
+    }
+
+    [Fact]
+    public async Task ExpireReservations_LapsedHolds_AreExpiredAndFreed()
+    {
+        var user = await UserWithAsync(30);
+        await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(1)));
+        await Holds(h => h.ReserveCreditsAsync(user, "map-animation", "veo2", ttl: TimeSpan.FromMinutes(30)));
+        clock.Advance(TimeSpan.FromMinutes(2));
+
+        var expired = await Holds(h => h.ExpireReservationsAsync());
+
+        Assert.True(expired >= 1);
+        Assert.Equal(20, (await Credits(c => c.GetBalanceAsync(user))).Available);
+        await AssertConsistentAsync(user, 30);
+    }
+
+    [Fact]
+    public async Task CaptureReleaseAndExpiry_RacingOnEachHold_ExactlyOneWins()
+    {
+        var user = await UserWithAsync(1000);
+        var holds = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+        {
+            holds.Add((await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "hailuo", ttl: TimeSpan.FromMinutes(10)))).ReservationId!.Value);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var outcomes = await Task.WhenAll(holds.Select(id => Task.Run(async () =>
+        {
+            var racers = await Task.WhenAll(
+                Task.Run(() => Holds(h => h.CaptureReservationAsync(id))),
+                Task.Run(() => Holds(h => h.ReleaseReservationAsync(id))),
+                Task.Run(async () => new CreditReservationSettlement { Success = await Holds(h => h.ExpireReservationsAsync()) > 0 }));
+            return racers;
+        })));
+
+        Assert.All(outcomes, racers => Assert.False(racers[0].Success && racers[1].Success));
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var statuses = await db.Reservations.Where(r => r.UserId == user).Select(r => r.Status).ToListAsync();
+        Assert.All(statuses, s => Assert.Equal(ReservationStatus.Expired, s));
+        await AssertConsistentAsync(user, 1000);
+    }
+
+    [Fact]
+    public async Task CaptureAndRelease_RacingBeforeExpiry_ExactlyOneWinsPerHold()
+    {
+        var user = await UserWithAsync(1000);
+        var holds = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+        {
+            holds.Add((await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "hailuo"))).ReservationId!.Value);
+        }
+
+        var outcomes = await Task.WhenAll(holds.Select(id => Task.Run(() => Task.WhenAll(
+            Task.Run(() => Holds(h => h.CaptureReservationAsync(id))),
+            Task.Run(() => Holds(h => h.ReleaseReservationAsync(id)))))));
+
+        Assert.All(outcomes, pair => Assert.True(pair[0].Success ^ pair[1].Success));
+        var captured = outcomes.Count(pair => pair[0].Success);
+        await AssertConsistentAsync(user, 1000 - (8 * captured));
+    }
+
+    [Fact]
+    public async Task Reserve_SameKeyTwice_ReturnsTheSameHold()
+    {
+        var user = await UserWithAsync(20);
+
+        var first = await Holds(h => h.ReserveCreditsAsync(user, "image-generation", "default", idempotencyKey: "job-7"));
+        var second = await Holds(h => h.ReserveCreditsAsync(user, "image-generation", "default", idempotencyKey: "job-7"));
+
+        Assert.True(second.IsReplay);
+        Assert.Equal(first.ReservationId, second.ReservationId);
+        Assert.Equal(17, (await Credits(c => c.GetBalanceAsync(user))).Available);
+    }
+
+    [Fact]
+    public async Task Reserve_SameKeyOtherAmount_IsAConflict()
+    {
+        var user = await UserWithAsync(100);
+        await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "job-8", amount: 20));
+
+        var second = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "job-8", amount: 40));
+
+        Assert.Equal((false, CreditDeductionError.IdempotencyKeyConflict), (second.Success, second.Error));
+        await AssertConsistentAsync(user, 100);
+    }
+
+    [Fact]
+    public async Task Reserve_SameKeyOtherAmountForAnUnlimitedUser_IsAConflict()
+    {
+        var admin = NewUser();
+        var adminServices = database.BuildServices(database.ConnectionString, o => o.AdminUserIds.Add(admin), clock);
+        await using var scope = adminServices.CreateAsyncScope();
+        var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+        await reservations.ReserveCreditsAsync(admin, "video-generation", "veo2", idempotencyKey: "job-9", amount: 20);
+
+        var second = await reservations.ReserveCreditsAsync(admin, "video-generation", "veo2", idempotencyKey: "job-9", amount: 500);
+
+        Assert.Equal((false, CreditDeductionError.IdempotencyKeyConflict), (second.Success, second.Error));
+    }
+
+    [Fact]
+    public async Task Reserve_SameKeyOtherRequestsAtOnce_OneHoldsAndTheOthersConflict()
+    {
+        var user = await UserWithAsync(1000);
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
+            Task.Run(() => Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "job-10", amount: 10 * i)))));
+
+        Assert.Single(results, r => r.Success);
+        Assert.All(results.Where(r => !r.Success), r => Assert.Equal(CreditDeductionError.IdempotencyKeyConflict, r.Error));
+        await AssertConsistentAsync(user, 1000);
+    }
+
+    [Fact]
+    public async Task Hold_ReplayDisposed_DoesNotReleaseTheFirstHold()
+    {
+        var user = await UserWithAsync(20);
+        var first = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", idempotencyKey: "job-11"));
+
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+            await using var replay = await reservations.ReserveAsync(user, "video-generation", "veo2", idempotencyKey: "job-11");
+            Assert.True(replay.Result.IsReplay);
+        }
+
+        var capture = await Holds(h => h.CaptureReservationAsync(first.ReservationId!.Value));
+        Assert.Equal((true, 15L), (capture.Success, capture.CreditsCharged));
+        await AssertConsistentAsync(user, 5);
+    }
+
+    [Fact]
+    public async Task CaptureExpired_CreditsStillSpendable_ChargesTheHoldOnce()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        clock.Advance(TimeSpan.FromMinutes(6));
+
+        var captures = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            Task.Run(() => Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value)))));
+
+        Assert.All(captures, c => Assert.Equal((true, ReservationStatus.Captured, 15L), (c.Success, c.Status, c.CreditsCharged)));
+        Assert.Single(captures, c => !c.IsReplay);
+        Assert.Single((await Credits(c => c.GetUsageAsync(user))).Items);
+        await AssertConsistentAsync(user, 5);
+    }
+
+    [Fact]
+    public async Task CaptureExpired_CreditsSpentMeanwhile_IsRefusedAndChargesNothing()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        clock.Advance(TimeSpan.FromMinutes(6));
+        await Credits(c => c.DeductCreditsAsync(user, "map-animation", "veo2"));
+
+        var capture = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, ReservationStatus.Expired, 0L), (capture.Success, capture.Status, capture.CreditsCharged));
+        await AssertConsistentAsync(user, 10);
+    }
+
+    [Fact]
+    public async Task CaptureExpired_ReleasedHold_IsRefused()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        await Holds(h => h.ReleaseReservationAsync(hold.ReservationId!.Value));
+        clock.Advance(TimeSpan.FromMinutes(6));
+
+        var capture = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, ReservationStatus.Released), (capture.Success, capture.Status));
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
+    public async Task Reserve_ExplicitAmount_HoldsThatAmount()
+    {
+        var user = await UserWithAsync(100);
+
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", amount: 45));
+
+        Assert.Equal(45, hold.Amount);
+        await AssertConsistentAsync(user, 100);
+    }
+
+    [Fact]
+    public async Task Hold_DisposedWithoutCapture_IsReleased()
+    {
+        var user = await UserWithAsync(20);
+
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+            await using var hold = await reservations.ReserveAsync(user, "video-generation", "veo2");
+            Assert.True(hold.IsHeld);
+        }
+
+        Assert.Equal(20, (await Credits(c => c.GetBalanceAsync(user))).Available);
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
+    public async Task Hold_CapturedThenDisposed_StaysCaptured()
+    {
+        var user = await UserWithAsync(20);
+
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+            await using var hold = await reservations.ReserveAsync(user, "video-generation", "veo2");
+            await hold.CaptureAsync();
+        }
+
+        await AssertConsistentAsync(user, 5);
+    }
+
+    [Fact]
+    public async Task Reserve_ConfiguredAdmin_HoldsNothingAndCaptureChargesNothing()
+    {
+        var admin = NewUser();
+        var adminServices = database.BuildServices(database.ConnectionString, o => o.AdminUserIds.Add(admin), clock);
+        await using var scope = adminServices.CreateAsyncScope();
+        var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+
+        var hold = await reservations.ReserveCreditsAsync(admin, "video-generation", "veo2");
+        var capture = await reservations.CaptureReservationAsync(hold.ReservationId!.Value);
+
+        Assert.True(hold.Success);
+        Assert.Equal(0, hold.Amount);
+        Assert.Equal((true, 0L), (capture.Success, capture.CreditsCharged));
+    }
+}
+
+public sealed class SqliteReservationTests(SqliteCreditsDatabase database) : ReservationTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresReservationTests(PostgresCreditsDatabase database) : ReservationTests<PostgresCreditsDatabase>(database);

@@ -1,0 +1,164 @@
+using CsCheck;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediaForge.Credits.Tests.Ledger;
+
+/// <summary>
+/// Model-based property test: random sequences of grant (expiring or not), deduct, reserve, capture, release, refund,
+/// clock advance and expiry sweep, on a real database with a fake clock. After every step: balance == Σ ledger,
+/// spendable credits ≥ 0, reserved == Σ active holds, expiring lots never exceed the balance; and every deduction and
+/// reservation succeeds exactly when the spendable credits read just before cover it. A failure prints the CsCheck
+/// seed; set the environment variable <c>CsCheck_Seed</c> to it to replay the same sequence.
+/// </summary>
+public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private static readonly (string Feature, string Model, long Price)[] Features =
+        [("image-generation", "default", 3), ("map-animation", "hailuo", 5), ("video-generation", "hailuo", 8), ("map-animation", "veo2", 10), ("video-generation", "veo2", 15)];
+
+    public enum OpKind
+    {
+        Grant,
+        Deduct,
+        Reserve,
+        Capture,
+        Release,
+        Refund,
+        Advance,
+        Sweep,
+    }
+
+    public readonly record struct Op(OpKind Kind, int A, int B)
+    {
+        public override string ToString() => $"{Kind}({A},{B})";
+    }
+
+    private static readonly Gen<Op> OpGen = Gen.Frequency(
+        (3, Gen.Select(Gen.Int[1, 30], Gen.Int[0, 3], (a, b) => new Op(OpKind.Grant, a, b))),
+        (5, Gen.Int[0, 4].Select(a => new Op(OpKind.Deduct, a, 0))),
+        (3, Gen.Select(Gen.Int[0, 4], Gen.Int[1, 60], (a, b) => new Op(OpKind.Reserve, a, b))),
+        (2, Gen.Select(Gen.Int[0, 9], Gen.Int[0, 2], (a, b) => new Op(OpKind.Capture, a, b))),
+        (2, Gen.Int[0, 9].Select(a => new Op(OpKind.Release, a, 0))),
+        (1, Gen.Int[0, 9].Select(a => new Op(OpKind.Refund, a, 0))),
+        (2, Gen.Int[1, 90].Select(a => new Op(OpKind.Advance, a, 0))),
+        (1, Gen.Const(new Op(OpKind.Sweep, 0, 0))));
+
+    [Fact]
+    public async Task RandomLifecycleSequences_KeepEveryInvariantAfterEveryStep()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        var services = database.BuildServices(database.ConnectionString, time: clock);
+
+        await OpGen.Array[5, 40].SampleAsync(
+            async ops => await RunSequenceAsync(services, clock, ops),
+            iter: 25,
+            threads: 1,
+            print: ops => string.Join(" ", ops));
+    }
+
+    private static async Task RunSequenceAsync(IServiceProvider services, FakeTimeProvider clock, Op[] ops)
+    {
+        var user = "user_" + Guid.NewGuid().ToString("N");
+        var holds = new List<Guid>();
+        var charges = new List<Guid>();
+        for (var step = 0; step < ops.Length; step++)
+        {
+            var op = ops[step];
+            await using var scope = services.CreateAsyncScope();
+            var credits = scope.ServiceProvider.GetRequiredService<ICreditService>();
+            var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+            var before = await credits.GetBalanceAsync(user);
+            switch (op.Kind)
+            {
+                case OpKind.Grant when op.B == 0:
+                    await credits.AddCreditsAsync(user, op.A, CreditTransactionType.Purchase, "grant");
+                    break;
+                case OpKind.Grant:
+                    await credits.AddExpiringCreditsAsync(user, op.A, CreditTransactionType.Bonus, "expiring grant", clock.GetUtcNow().AddMinutes(op.B * 30));
+                    break;
+                case OpKind.Deduct:
+                    var (feature, model, price) = Features[op.A];
+                    var deduction = await credits.DeductCreditsAsync(user, feature, model);
+                    Assert.True(deduction.Success == (before.Available >= price), $"step {step} {op}: available {before.Available}, price {price}, success {deduction.Success}");
+                    if (deduction.TransactionId is { } charge)
+                    {
+                        charges.Add(charge);
+                    }
+
+                    break;
+                case OpKind.Reserve:
+                    var (holdFeature, holdModel, holdPrice) = Features[op.A];
+                    var hold = await reservations.ReserveCreditsAsync(user, holdFeature, holdModel, ttl: TimeSpan.FromMinutes(op.B));
+                    Assert.True(hold.Success == (before.Available >= holdPrice), $"step {step} {op}: available {before.Available}, price {holdPrice}, success {hold.Success}");
+                    if (hold.ReservationId is { } id)
+                    {
+                        holds.Add(id);
+                    }
+
+                    break;
+                case OpKind.Capture when holds.Count > 0:
+                    var captureId = holds[op.A % holds.Count];
+                    var held = await HeldAmountAsync(services, captureId);
+                    var capture = await reservations.CaptureReservationAsync(captureId, op.B == 0 ? null : held / (op.B + 1));
+                    if (capture.TransactionId is { } captured)
+                    {
+                        charges.Add(captured);
+                    }
+
+                    break;
+                case OpKind.Release when holds.Count > 0:
+                    await reservations.ReleaseReservationAsync(holds[op.A % holds.Count]);
+                    break;
+                case OpKind.Refund when charges.Count > 0:
+                    await credits.RefundUsageAsync(charges[op.A % charges.Count], "job failed");
+                    break;
+                case OpKind.Advance:
+                    clock.Advance(TimeSpan.FromMinutes(op.A));
+                    break;
+                case OpKind.Sweep:
+                    await reservations.ExpireReservationsAsync();
+                    await credits.ExpireCreditsAsync();
+                    break;
+            }
+
+            await AssertInvariantsAsync(services, user, $"after step {step} {op}");
+        }
+    }
+
+    private static async Task<long> HeldAmountAsync(IServiceProvider services, Guid reservationId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Reservations
+            .Where(r => r.Id == reservationId).Select(r => r.Amount).SingleAsync();
+    }
+
+    private static async Task AssertInvariantsAsync(IServiceProvider services, string user, string where)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.UserId == user);
+        if (account is null)
+        {
+            return;
+        }
+
+        var ledger = (await db.Transactions.Where(t => t.UserId == user).Select(t => t.Amount).ToListAsync()).Sum();
+        var activeHolds = (await db.Reservations.Where(r => r.UserId == user && r.Status == ReservationStatus.Active).Select(r => r.Amount).ToListAsync()).Sum();
+        var lots = (await db.Grants.Where(g => g.UserId == user).Select(g => g.Remaining).ToListAsync()).Sum();
+        var available = (await scope.ServiceProvider.GetRequiredService<ICreditService>().GetBalanceAsync(user)).Available;
+        Assert.True(account.Balance == ledger, $"{where}: balance {account.Balance} != ledger {ledger}");
+        Assert.True(account.Reserved == activeHolds, $"{where}: reserved {account.Reserved} != active holds {activeHolds}");
+        Assert.True(account.Balance - account.Reserved >= 0, $"{where}: balance {account.Balance} - reserved {account.Reserved} < 0");
+        Assert.True(available >= 0, $"{where}: available {available} < 0");
+        Assert.True(lots <= account.Balance, $"{where}: expiring lots {lots} exceed the balance {account.Balance}");
+    }
+}
+
+public sealed class SqliteLedgerModelTests(SqliteCreditsDatabase database) : LedgerModelTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresLedgerModelTests(PostgresCreditsDatabase database) : LedgerModelTests<PostgresCreditsDatabase>(database);
