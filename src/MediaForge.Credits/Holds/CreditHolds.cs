@@ -30,6 +30,7 @@ internal static class CreditHolds
     public static async Task<bool> SettleAsync(DbContext db, Guid id, string userId, long heldAmount, ReservationStatus to, DateTime now,
         CancellationToken cancellationToken, bool onlyIfExpired = false)
     {
+        await LockBalanceRowAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
         var query = db.Set<CreditReservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Active);
         if (onlyIfExpired)
         {
@@ -57,6 +58,7 @@ internal static class CreditHolds
     public static async Task<(long Charged, long Balance)?> CaptureAsync(DbContext db, Guid id, string userId, long heldAmount, long charge,
         bool allowDebt, DateTime now, CancellationToken cancellationToken)
     {
+        await LockBalanceRowAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
         if (await db.Set<CreditReservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Active && r.ExpiresAt > now)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReservationStatus.Captured).SetProperty(r => r.SettledAt, now)
                     .SetProperty(r => r.CapturedAmount, charge), cancellationToken).ConfigureAwait(false) == 0)
@@ -64,7 +66,7 @@ internal static class CreditHolds
             return null;
         }
 
-        // The reservation row is won; now the balance row (the same lock order as every settlement).
+        // The balance row, then the reservation row: the order of every operation on a hold.
         await FreeAsync(db, userId, heldAmount, now, cancellationToken).ConfigureAwait(false);
         var balance = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == userId)
             .Select(a => a.Balance).FirstAsync(cancellationToken).ConfigureAwait(false);
@@ -96,8 +98,7 @@ internal static class CreditHolds
     {
         // The balance row first (a late capture is a new debit; racing late captures of the hold wait here), then the
         // reservation row, then the conditional debit, undone on the reservation row if the credits are not there.
-        await db.Set<CreditAccount>().Where(a => a.UserId == userId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), cancellationToken).ConfigureAwait(false);
+        await LockBalanceRowAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
         var hold = db.Set<CreditReservation>().Where(r => r.Id == id);
         if (await hold.Where(r => r.Status == ReservationStatus.Expired)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReservationStatus.Captured).SetProperty(r => r.CapturedAmount, charge),
@@ -143,4 +144,13 @@ internal static class CreditHolds
     private static Task<int> FreeAsync(DbContext db, string userId, long heldAmount, DateTime now, CancellationToken cancellationToken) =>
         db.Set<CreditAccount>().Where(a => a.UserId == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved - heldAmount).SetProperty(a => a.UpdatedAt, now), cancellationToken);
+
+    /// <summary>
+    /// Locks the user's balance row before the reservation row. A reservation updates the balance row and then inserts
+    /// its own (which waits on a racing change of a row with the same key), so every settlement takes the rows in that
+    /// order too: a capture racing a reservation with the same key never deadlocks.
+    /// </summary>
+    private static Task<int> LockBalanceRowAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken) =>
+        db.Set<CreditAccount>().Where(a => a.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), cancellationToken);
 }
