@@ -28,8 +28,8 @@ internal sealed class CreditCommitOutcomeUnknownException(Exception failure)
     /// Settles the failed commit by looking the operation up: its stored outcome when it was applied; otherwise (or
     /// when the lookup fails too) the commit's own failure is thrown again, for the caller to retry with its key.
     /// </summary>
+    /// <remarks>For reference-typed outcomes: <see langword="null"/> from <paramref name="lookUp"/> means "not applied".</remarks>
     public async Task<T> SettleAsync<T>(Func<CancellationToken, Task<T?>> lookUp, CancellationToken cancellationToken)
-        where T : class
     {
         T? applied;
         try
@@ -38,7 +38,7 @@ internal sealed class CreditCommitOutcomeUnknownException(Exception failure)
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            applied = null;
+            applied = default;
         }
 
         if (applied is null)

@@ -48,8 +48,7 @@ internal static class CreditTransactions
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unknown.InnerException!);
                 }
 
-                return (await unknown.SettleAsync(async ct => (object?)await settle(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false) is T settled
-                    ? settled : default)!;
+                return await unknown.SettleAsync(settle, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is DbException or DbUpdateException
                 && attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
