@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MediaForge.Credits.Purchases;
 using MediaForge.Credits.Storage.Configurations;
 

@@ -1,15 +1,8 @@
-using System.Text.Json;
-using MediaForge.Credits.AspNetCore.Endpoints;
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Storage.Configurations;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Telemetry;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.AspNetCore.Clerk;
 
@@ -55,15 +48,10 @@ internal sealed partial class ClerkWebhookHandler(
     {
         using var activity = telemetry.StartWebhook("clerk");
         var secret = options.Value.WebhookSecret;
-        if (string.IsNullOrWhiteSpace(secret))
-        {
-            return CreditProblems.NotConfigured("The Clerk webhook secret (CLERK_WEBHOOK_SECRET)");
-        }
-
-        var body = await WebhookBody.ReadAsync(request, http.Value.MaxWebhookBodyBytes, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await WebhookBody.ReadSignedAsync(request, secret, "The Clerk webhook secret (CLERK_WEBHOOK_SECRET)", http.Value.MaxWebhookBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return CreditProblems.Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The webhook body is too large.");
+            return problem!;
         }
 
         var messageId = request.Headers[SvixSignatureVerifier.IdHeader].ToString();
@@ -75,7 +63,7 @@ internal sealed partial class ClerkWebhookHandler(
                 $"A svix-id has at most {MaxMessageIdLength} characters and no spaces or control characters.");
         }
 
-        if (verifier.Verify(secret, request.Headers, body, options.Value.WebhookTolerance) is { } error)
+        if (verifier.Verify(secret!, /* not blank: ReadSignedAsync refused that */ request.Headers, body, options.Value.WebhookTolerance) is { } error)
         {
             LogRejected(error);
             telemetry.WebhookRejected("clerk", "invalid_signature");

@@ -1,6 +1,3 @@
-using MediaForge.Credits.AspNetCore.Endpoints;
-using Microsoft.Extensions.Options;
-
 namespace MediaForge.Credits.AspNetCore.DependencyInjection;
 
 /// <summary>Rejects add-on settings that cannot work, at start-up. Missing secrets are allowed (the endpoints then answer 503).</summary>

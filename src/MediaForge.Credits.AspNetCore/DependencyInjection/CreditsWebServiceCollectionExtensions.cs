@@ -1,6 +1,5 @@
 using MediaForge.Credits.AspNetCore.Clerk;
 using MediaForge.Credits.AspNetCore.DependencyInjection;
-using MediaForge.Credits.AspNetCore.Endpoints;
 using MediaForge.Credits.AspNetCore.Stripe;
 using MediaForge.Credits.AspNetCore;
 using MediaForge.Credits;
@@ -8,7 +7,6 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text;
 using MediaForge.Credits.AspNetCore.Clerk;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.AspNetCore.Development;
 

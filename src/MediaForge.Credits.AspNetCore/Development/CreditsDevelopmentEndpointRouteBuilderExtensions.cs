@@ -1,10 +1,8 @@
 using MediaForge.Credits.AspNetCore;
 using MediaForge.Credits.AspNetCore.Development;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -3,7 +3,6 @@ using MediaForge.Credits.AspNetCore;
 using MediaForge.Credits.AspNetCore.Development;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace Microsoft.Extensions.DependencyInjection;

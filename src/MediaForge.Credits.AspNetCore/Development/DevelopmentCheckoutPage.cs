@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using MediaForge.Credits.AspNetCore.Endpoints;
 
 namespace MediaForge.Credits.AspNetCore.Development;
 

@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace MediaForge.Credits.AspNetCore.Development;

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text;
-using MediaForge.Credits.AspNetCore.Endpoints;
 
 namespace MediaForge.Credits.AspNetCore.Development;
 

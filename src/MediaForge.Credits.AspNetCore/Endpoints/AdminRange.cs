@@ -1,7 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace MediaForge.Credits.AspNetCore.Endpoints;
 
 /// <summary>The <c>from</c>, <c>to</c> and <c>bucket</c> query parameters of the admin endpoints, or the problem with them.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace MediaForge.Credits.AspNetCore.Endpoints;
 
 /// <summary>The <c>page</c> and <c>pageSize</c> query parameters, parsed here so that any bad value is a 400 problem.</summary>

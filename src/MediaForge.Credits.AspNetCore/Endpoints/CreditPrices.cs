@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MediaForge.Credits.AspNetCore.Endpoints;
 
 /// <summary>Formats money (minor units + ISO currency) for display.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace MediaForge.Credits.AspNetCore.Endpoints;
 
 /// <summary>
@@ -27,6 +24,9 @@ internal static class CreditProblems
 
     public static ProblemHttpResult InvalidSignature(string detail) =>
         Create(StatusCodes.Status400BadRequest, "invalid_signature", "The webhook signature is missing or invalid.", detail);
+
+    public static ProblemHttpResult PayloadTooLarge(string title, int maxBytes) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", title, $"At most {maxBytes} bytes are accepted.");
 
     public static ProblemHttpResult NotConfigured(string what) =>
         Create(StatusCodes.Status503ServiceUnavailable, "not_configured", $"{what} is not configured.");

@@ -1,8 +1,5 @@
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Telemetry;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MediaForge.Credits.AspNetCore.Endpoints;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.AspNetCore.Endpoints;
 

@@ -1,10 +1,7 @@
-using System.Globalization;
+using MediaForge.Credits.Storage.Configurations;
 using System.Security.Claims;
-using MediaForge.Credits.AspNetCore.Endpoints;
 using MediaForge.Credits.AspNetCore;
 using MediaForge.Credits;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -101,18 +98,12 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
                 CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetUsageAsync(userId, p, size, ct)))
             .WithName("GetUserCreditUsage").WithSummary("Any user's feature usage, newest first.");
 
-        group.MapGet("/export/transactions.csv", Results<PushStreamHttpResult, ProblemHttpResult> (
-            string? from, string? to, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
-            AdminRange.Parse(from, to, null, time) is var parsed && parsed.Problem is { } problem
-                ? problem
-                : TypedResults.Stream(stream => CreditsCsvExport.WriteTransactionsAsync(stream, analytics.StreamTransactionsAsync(parsed.Range!, ct)), "text/csv; charset=utf-8", "credit-transactions.csv"))
+        group.MapGet("/export/transactions.csv", (string? from, string? to, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
+                CsvExport(from, to, time, "credit-transactions.csv", (stream, range) => CreditsCsvExport.WriteTransactionsAsync(stream, analytics.StreamTransactionsAsync(range, ct))))
             .WithName("ExportCreditTransactions").WithSummary("The ledger rows of a time range as CSV, streamed.");
 
-        group.MapGet("/export/usage.csv", Results<PushStreamHttpResult, ProblemHttpResult> (
-            string? from, string? to, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
-            AdminRange.Parse(from, to, null, time) is var parsed && parsed.Problem is { } problem
-                ? problem
-                : TypedResults.Stream(stream => CreditsCsvExport.WriteUsageAsync(stream, analytics.StreamUsageAsync(parsed.Range!, ct)), "text/csv; charset=utf-8", "credit-usage.csv"))
+        group.MapGet("/export/usage.csv", (string? from, string? to, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
+                CsvExport(from, to, time, "credit-usage.csv", (stream, range) => CreditsCsvExport.WriteUsageAsync(stream, analytics.StreamUsageAsync(range, ct))))
             .WithName("ExportCreditUsage").WithSummary("The usage logs of a time range as CSV (prompts left out), streamed.");
 
         group.MapGet("/reconciliation", async Task<Ok<CreditReconciliationReport>> ([FromServices] ICreditReconciliation reconciliation, CancellationToken ct) =>
@@ -133,11 +124,21 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
         return parsed.Problem is { } problem ? problem : TypedResults.Ok(await query(parsed.Range!).ConfigureAwait(false));
     }
 
+    /// <summary>A time range's rows as a streamed CSV download named <paramref name="fileName"/>, or the range's problem.</summary>
+    private static Results<PushStreamHttpResult, ProblemHttpResult> CsvExport(string? from, string? to, TimeProvider time, string fileName,
+        Func<Stream, CreditAnalyticsRange, Task> write)
+    {
+        var parsed = AdminRange.Parse(from, to, null, time);
+        return parsed.Problem is { } problem
+            ? problem
+            : TypedResults.Stream(stream => write(stream, parsed.Range!), "text/csv; charset=utf-8", fileName);
+    }
+
     /// <summary>The longest adjustment reason (the ledger's description length).</summary>
-    private const int MaxReasonLength = 500;
+    private const int MaxReasonLength = CreditsModelLimits.Description;
 
     /// <summary>The longest user id (the model's user id length).</summary>
-    private const int MaxUserIdLength = 128;
+    private const int MaxUserIdLength = CreditLimits.MaxUserIdLength;
 
     private static async ValueTask<object?> RefuseLongUserId(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         context.HttpContext.Request.RouteValues["userId"] is string { Length: > 0 and <= MaxUserIdLength }

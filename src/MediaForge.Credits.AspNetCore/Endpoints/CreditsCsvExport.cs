@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using MediaForge.Credits.Entities;
 
 namespace MediaForge.Credits.AspNetCore.Endpoints;
 

@@ -1,6 +1,3 @@
-using MediaForge.Credits.AspNetCore.Endpoints;
-using Microsoft.AspNetCore.Http;
-
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Charges credits for a minimal-API endpoint.</summary>

@@ -1,12 +1,8 @@
-using System.Globalization;
 using System.Security.Claims;
 using MediaForge.Credits.AspNetCore.Clerk;
-using MediaForge.Credits.AspNetCore.Endpoints;
 using MediaForge.Credits.AspNetCore.Stripe;
 using MediaForge.Credits.AspNetCore;
 using MediaForge.Credits;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 

@@ -1,9 +1,7 @@
 using System.Data.Common;
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.AspNetCore.Endpoints;
 

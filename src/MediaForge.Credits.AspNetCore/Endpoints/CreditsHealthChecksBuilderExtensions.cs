@@ -1,4 +1,3 @@
-using MediaForge.Credits.AspNetCore.Endpoints;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;

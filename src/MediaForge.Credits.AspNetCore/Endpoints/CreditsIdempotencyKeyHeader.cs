@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using MediaForge.Credits.AspNetCore.Endpoints;
-using Microsoft.AspNetCore.Http;
 
 namespace MediaForge.Credits.AspNetCore;
 

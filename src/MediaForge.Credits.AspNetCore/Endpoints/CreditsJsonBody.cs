@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace MediaForge.Credits.AspNetCore.Endpoints;
 
 /// <summary>
@@ -24,8 +20,7 @@ internal static class CreditsJsonBody
 
         if (await WebhookBody.ReadAsync(request, MaxBytes, cancellationToken).ConfigureAwait(false) is not { } text)
         {
-            return (null, CreditProblems.Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The body is too large.",
-                $"At most {MaxBytes} bytes are accepted."));
+            return (null, CreditProblems.PayloadTooLarge("The body is too large.", MaxBytes));
         }
 
         try

@@ -1,4 +1,3 @@
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Storage;
 using Microsoft.EntityFrameworkCore;

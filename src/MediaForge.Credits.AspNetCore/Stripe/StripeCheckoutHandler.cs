@@ -1,9 +1,3 @@
-using MediaForge.Credits.AspNetCore.Endpoints;
-using MediaForge.Credits.Entities;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Stripe.Checkout;
 using Stripe;
 

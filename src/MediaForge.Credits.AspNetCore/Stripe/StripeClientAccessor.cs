@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace MediaForge.Credits.AspNetCore.Stripe;

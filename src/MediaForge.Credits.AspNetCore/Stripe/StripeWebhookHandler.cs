@@ -1,11 +1,4 @@
-using System.Text.Json;
-using MediaForge.Credits.AspNetCore.Endpoints;
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Telemetry;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Stripe.Checkout;
 using Stripe;
 
@@ -29,15 +22,10 @@ internal sealed partial class StripeWebhookHandler(
     {
         using var activity = telemetry.StartWebhook("stripe");
         var secret = options.Value.WebhookSecret;
-        if (string.IsNullOrWhiteSpace(secret))
-        {
-            return CreditProblems.NotConfigured("The Stripe webhook secret (STRIPE_WEBHOOK_SECRET)");
-        }
-
-        var body = await WebhookBody.ReadAsync(request, http.Value.MaxWebhookBodyBytes, cancellationToken).ConfigureAwait(false);
+        var (body, problem) = await WebhookBody.ReadSignedAsync(request, secret, "The Stripe webhook secret (STRIPE_WEBHOOK_SECRET)", http.Value.MaxWebhookBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            return CreditProblems.Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The webhook body is too large.");
+            return problem!;
         }
 
         var signature = request.Headers["Stripe-Signature"].ToString();

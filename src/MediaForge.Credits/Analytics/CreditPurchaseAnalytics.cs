@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Analytics;
 

@@ -1,5 +1,3 @@
-using MediaForge.Credits.Entities;
-
 namespace MediaForge.Credits;
 
 /// <summary>

@@ -1,11 +1,8 @@
 using MediaForge.Credits.Analytics;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Holds;
-using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Purchases;
 using MediaForge.Credits.Reconciliation;
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 

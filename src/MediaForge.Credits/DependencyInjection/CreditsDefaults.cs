@@ -1,5 +1,3 @@
-using MediaForge.Credits.Entities;
-
 namespace MediaForge.Credits;
 
 /// <summary>The default catalog: the packages and feature prices seeded on set-up.</summary>

@@ -1,5 +1,3 @@
-using MediaForge.Credits.Entities;
-
 namespace MediaForge.Credits;
 
 /// <summary>Options of the credit system (configuration section <c>MediaForge:Credits</c>).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace MediaForge.Credits.DependencyInjection;
 
 /// <summary>Rejects options that cannot work, at start-up.</summary>

@@ -1,8 +1,6 @@
 using MediaForge.Credits.DependencyInjection;
-using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

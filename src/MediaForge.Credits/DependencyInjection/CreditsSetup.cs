@@ -1,12 +1,6 @@
 using System.Data.Common;
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Ledger;
-using MediaForge.Credits.Storage;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.DependencyInjection;
 

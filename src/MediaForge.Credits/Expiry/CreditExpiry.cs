@@ -1,9 +1,4 @@
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Ledger;
-using MediaForge.Credits.Storage;
 using MediaForge.Credits.Telemetry;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace MediaForge.Credits.Expiry;
 

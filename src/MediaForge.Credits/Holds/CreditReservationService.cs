@@ -1,10 +1,4 @@
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Expiry;
-using MediaForge.Credits.Ledger;
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.Holds;
 

@@ -1,5 +1,3 @@
-using MediaForge.Credits.Entities;
-
 namespace MediaForge.Credits;
 
 /// <summary>The outcome of capturing or releasing a hold.</summary>

@@ -1,9 +1,6 @@
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Holds;
-using MediaForge.Credits.Storage;
 using MediaForge.Credits.Telemetry;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Ledger;
 

@@ -1,8 +1,4 @@
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Expiry;
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace MediaForge.Credits.Ledger;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace MediaForge.Credits.Ledger;
 
 /// <summary>The attempts of one credit operation and the operation id it keeps across them.</summary>

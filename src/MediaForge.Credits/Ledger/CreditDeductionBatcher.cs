@@ -1,8 +1,6 @@
 using System.Data.Common;
 using System.Threading.Channels;
-using MediaForge.Credits.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MediaForge.Credits.Ledger;
 

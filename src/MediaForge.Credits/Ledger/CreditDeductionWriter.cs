@@ -1,10 +1,5 @@
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Expiry;
-using MediaForge.Credits.Storage;
 using MediaForge.Credits.Telemetry;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.Ledger;
 

@@ -1,9 +1,5 @@
 using System.Data.Common;
-using MediaForge.Credits.Storage;
 using MediaForge.Credits.Telemetry;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.Ledger;
 

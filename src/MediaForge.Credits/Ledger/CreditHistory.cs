@@ -1,8 +1,5 @@
 using System.Linq.Expressions;
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Purchases;
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Ledger;
 
@@ -12,35 +9,14 @@ internal sealed class CreditHistory(CreditsDbContextHandle handle)
     private readonly DbContext db = handle.Context;
 
     public Task<CreditPage<CreditLedgerEntry>> GetTransactionsAsync(string userId, int page, int pageSize, CancellationToken cancellationToken) =>
-        PageAsync(db.Set<CreditTransaction>().Where(t => t.UserId == userId), t => t.CreatedAt, t => t.Id, userId, page, pageSize, t => new CreditLedgerEntry
-        {
-            Id = t.Id,
-            Amount = t.Amount,
-            BalanceAfter = t.BalanceAfter,
-            Type = t.Type,
-            Description = t.Description,
-            Metadata = t.Metadata,
-            Reference = t.Reference,
-            CreatedAt = CreditAttempts.Utc(t.CreatedAt),
-        }, cancellationToken);
+        PageAsync(db.Set<CreditTransaction>().Where(t => t.UserId == userId), t => t.CreatedAt, t => t.Id, userId, page, pageSize, CreditLedgerEntry.From, cancellationToken);
 
     public Task<CreditPage<CreditUsageEntry>> GetUsageAsync(string userId, int page, int pageSize, CancellationToken cancellationToken) =>
-        PageAsync(db.Set<UsageLog>().Where(u => u.UserId == userId), u => u.CreatedAt, u => u.Id, userId, page, pageSize, u => new CreditUsageEntry
-        {
-            Id = u.Id,
-            Feature = u.Feature,
-            Model = u.Model,
-            CreditsUsed = u.CreditsUsed,
-            IsUnlimited = u.IsUnlimited,
-            Prompt = u.Prompt,
-            Metadata = u.Metadata,
-            TransactionId = u.TransactionId,
-            CreatedAt = CreditAttempts.Utc(u.CreatedAt),
-        }, cancellationToken);
+        PageAsync(db.Set<UsageLog>().Where(u => u.UserId == userId), u => u.CreatedAt, u => u.Id, userId, page, pageSize, CreditUsageEntry.From, cancellationToken);
 
     public Task<CreditPage<CreditPurchaseEntry>> GetPurchasesAsync(string userId, int page, int pageSize, CancellationToken cancellationToken) =>
         PageAsync(db.Set<CreditPurchase>().Where(p => p.UserId == userId), p => p.CreatedAt, p => p.Id, userId, page, pageSize,
-            CreditPurchaseService.ToEntry, cancellationToken);
+            CreditPurchaseEntry.From, cancellationToken);
 
     /// <summary>One page of a user's rows, newest first (time, then the time-ordered id), with the total count.</summary>
     private static async Task<CreditPage<TEntry>> PageAsync<TRow, TEntry>(IQueryable<TRow> rows,

@@ -26,4 +26,17 @@ public sealed record CreditLedgerEntry
 
     /// <summary>When it happened.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The caller's view of a stored row.</summary>
+    internal static CreditLedgerEntry From(CreditTransaction t) => new()
+    {
+        Id = t.Id,
+        Amount = t.Amount,
+        BalanceAfter = t.BalanceAfter,
+        Type = t.Type,
+        Description = t.Description,
+        Metadata = t.Metadata,
+        Reference = t.Reference,
+        CreatedAt = CreditAttempts.Utc(t.CreatedAt),
+    };
 }

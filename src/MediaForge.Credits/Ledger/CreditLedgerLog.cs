@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace MediaForge.Credits.Ledger;
 
 /// <summary>The log messages of the ledger's operations (category <see cref="CreditService"/>, events 1001-1010).</summary>

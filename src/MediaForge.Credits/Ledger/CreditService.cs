@@ -1,5 +1,4 @@
 using MediaForge.Credits.Expiry;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.Ledger;
 

@@ -29,4 +29,18 @@ public sealed record CreditUsageEntry
 
     /// <summary>When the feature was used.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The caller's view of a stored row.</summary>
+    internal static CreditUsageEntry From(UsageLog u) => new()
+    {
+        Id = u.Id,
+        Feature = u.Feature,
+        Model = u.Model,
+        CreditsUsed = u.CreditsUsed,
+        IsUnlimited = u.IsUnlimited,
+        Prompt = u.Prompt,
+        Metadata = u.Metadata,
+        TransactionId = u.TransactionId,
+        CreatedAt = CreditAttempts.Utc(u.CreatedAt),
+    };
 }

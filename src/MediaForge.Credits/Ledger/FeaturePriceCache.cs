@@ -1,7 +1,4 @@
 using System.Collections.Frozen;
-using MediaForge.Credits.Entities;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.Ledger;
 

@@ -1,5 +1,3 @@
-using MediaForge.Credits.Entities;
-
 namespace MediaForge.Credits;
 
 /// <summary>The prices of AI features and the credit packs on sale, as stored in the database.</summary>

@@ -1,7 +1,3 @@
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
-
 namespace MediaForge.Credits.Ledger;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Ledger;
-using Microsoft.EntityFrameworkCore;
-
 namespace MediaForge.Credits.Purchases;
 
 /// <summary>The catalogue's packages as purchases and free claims read them.</summary>

@@ -1,5 +1,3 @@
-using MediaForge.Credits.Entities;
-
 namespace MediaForge.Credits;
 
 /// <summary>One purchase of a credit pack as callers see it.</summary>
@@ -31,4 +29,18 @@ public sealed record CreditPurchaseEntry
 
     /// <summary>When the credits were granted, if they were.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The caller's view of a stored row.</summary>
+    internal static CreditPurchaseEntry From(CreditPurchase p) => new()
+    {
+        Id = p.Id,
+        UserId = p.UserId,
+        PackageId = p.PackageId,
+        Credits = p.Credits,
+        AmountCents = p.AmountCents,
+        Currency = p.Currency,
+        Status = p.Status,
+        CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
+        CompletedAt = p.CompletedAt is { } completed ? new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)) : null,
+    };
 }

@@ -1,11 +1,5 @@
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Holds;
-using MediaForge.Credits.Ledger;
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MediaForge.Credits.Purchases;
 

@@ -1,9 +1,3 @@
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Ledger;
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-
 namespace MediaForge.Credits.Purchases;
 
 /// <summary>
@@ -53,7 +47,7 @@ internal sealed partial class CreditPurchaseService(
             await db.InsertDetachedAsync(purchase, ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
-        return ToEntry(purchase);
+        return CreditPurchaseEntry.From(purchase);
     }
 
     public async Task AttachSessionAsync(Guid purchaseId, string providerSessionId, CancellationToken cancellationToken = default)
@@ -198,29 +192,16 @@ internal sealed partial class CreditPurchaseService(
         ArgumentException.ThrowIfNullOrWhiteSpace(providerSessionId);
         var purchase = await db.Set<CreditPurchase>().AsNoTracking()
             .FirstOrDefaultAsync(p => p.ProviderSessionId == providerSessionId, cancellationToken).ConfigureAwait(false);
-        return purchase is null ? null : ToEntry(purchase);
+        return purchase is null ? null : CreditPurchaseEntry.From(purchase);
     }
 
     private static PurchaseFulfilmentResult Result(PurchaseFulfilmentOutcome outcome, CreditPurchase purchase, Guid? transactionId, long? balance) => new()
     {
         Outcome = outcome,
-        Purchase = ToEntry(purchase),
+        Purchase = CreditPurchaseEntry.From(purchase),
         UserId = purchase.UserId,
         TransactionId = transactionId,
         Balance = balance,
-    };
-
-    internal static CreditPurchaseEntry ToEntry(CreditPurchase p) => new()
-    {
-        Id = p.Id,
-        UserId = p.UserId,
-        PackageId = p.PackageId,
-        Credits = p.Credits,
-        AmountCents = p.AmountCents,
-        Currency = p.Currency,
-        Status = p.Status,
-        CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
-        CompletedAt = p.CompletedAt is { } completed ? new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)) : null,
     };
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Purchase {SessionId} of {UserId} completed: {Credits} credits (replay {IsReplay})")]

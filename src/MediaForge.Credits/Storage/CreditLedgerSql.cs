@@ -1,10 +1,7 @@
 using System.Runtime.CompilerServices;
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Ledger;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Storage;
 

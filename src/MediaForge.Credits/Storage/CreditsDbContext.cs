@@ -1,6 +1,3 @@
-using MediaForge.Credits.Entities;
-using Microsoft.EntityFrameworkCore;
-
 namespace MediaForge.Credits.Storage;
 
 /// <summary>

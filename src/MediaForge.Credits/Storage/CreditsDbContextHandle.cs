@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace MediaForge.Credits.Storage;
 
 /// <summary>The scoped <see cref="DbContext"/> that holds the credit model (the host's context or <c>CreditsDbContext</c>).</summary>

@@ -1,5 +1,4 @@
 using MediaForge.Credits.Storage.Configurations;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Storage;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace MediaForge.Credits.Storage;
 
 /// <summary>Writes single rows of the credit model through a context the host may share.</summary>

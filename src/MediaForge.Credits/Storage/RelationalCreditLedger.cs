@@ -1,11 +1,8 @@
 using System.Data.Common;
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Ledger;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Storage;
 

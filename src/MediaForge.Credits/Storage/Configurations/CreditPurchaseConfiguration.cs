@@ -1,5 +1,3 @@
-using MediaForge.Credits.Entities;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace MediaForge.Credits.Storage.Configurations;

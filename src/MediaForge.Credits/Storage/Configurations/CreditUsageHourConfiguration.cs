@@ -1,6 +1,4 @@
-using MediaForge.Credits.Storage;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Storage.Configurations;
 
