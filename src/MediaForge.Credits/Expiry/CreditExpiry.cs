@@ -28,8 +28,8 @@ internal sealed class CreditExpiry(CreditsDbContextHandle handle, TimeProvider t
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // One user's failure does not stop the sweep for the others; the next sweep tries again.
-                db.ChangeTracker.Clear();
+                // One user's failure does not stop the sweep for the others; the next sweep tries again. (Nothing to
+                // clear: the lapse writes with SQL and untracked reads.)
                 CreditLedgerLog.ExpiryFailed(logger, user, exception);
             }
         }

@@ -2,6 +2,8 @@ using System.Data.Common;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Expiry;
@@ -10,21 +12,14 @@ namespace MediaForge.Credits.Tests.Expiry;
 public abstract class ExpirySweepTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2027, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeLogCollector logs = new();
+
     [Fact]
     public async Task ExpireCredits_OneUsersFailure_DoesNotStopTheSweepForTheOthers()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2027, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        var broken = "sweep_broken_" + Guid.NewGuid().ToString("N");
-        var healthy = "sweep_healthy_" + Guid.NewGuid().ToString("N");
-        var fault = new FailCommandsOf(broken);
-        var services = database.BuildServices(database.ConnectionString, time: clock, configureContext: o => o.AddInterceptors(fault));
-        foreach (var user in new[] { broken, healthy })
-        {
-            await database.WithCreditsAsync(c => c.AddExpiringCreditsAsync(user, 20, CreditTransactionType.Bonus, "promo", clock.GetUtcNow().AddDays(1)), services);
-        }
+        var (broken, healthy, fault, services) = await TwoLapsingUsersAsync(() => new SimulatedDbException("Simulated failure"));
 
-        clock.Advance(TimeSpan.FromDays(2));
-        fault.Armed = true;
         var removed = await database.WithCreditsAsync(c => c.ExpireCreditsAsync(), services);
 
         Assert.True(fault.Failed > 0);
@@ -33,8 +28,86 @@ public abstract class ExpirySweepTests<TDatabase>(TDatabase database) : IClassFi
         Assert.Equal((20L, 20L, 1), await database.ReadLedgerAsync(broken));
     }
 
-    /// <summary>Once armed, fails every write that carries the user's id.</summary>
-    private sealed class FailCommandsOf(string user) : DbCommandInterceptor
+    [Fact]
+    public async Task ExpireCredits_AfterOneUsersFailure_TheNextSweepLapsesTheirCredits()
+    {
+        var (broken, _, fault, services) = await TwoLapsingUsersAsync(() => new SimulatedDbException("Simulated failure"));
+        await database.WithCreditsAsync(c => c.ExpireCreditsAsync(), services);
+
+        fault.Armed = false;
+        await database.WithCreditsAsync(c => c.ExpireCreditsAsync(), services);
+
+        Assert.Equal((0L, 0L, 2), await database.ReadLedgerAsync(broken));
+    }
+
+    [Fact]
+    public async Task ExpireCredits_OneUsersFailure_IsLoggedAsAnErrorWithTheUserId()
+    {
+        var (broken, _, _, services) = await TwoLapsingUsersAsync(() => new SimulatedDbException("Simulated failure"));
+
+        await database.WithCreditsAsync(c => c.ExpireCreditsAsync(), services);
+
+        var failure = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 1010);
+        Assert.Equal(LogLevel.Error, failure.Level);
+        Assert.Contains(broken, failure.Message, StringComparison.Ordinal);
+        Assert.IsType<SimulatedDbException>(failure.Exception);
+    }
+
+    [Fact]
+    public async Task ExpireCredits_AWriteCancelledByTheDatabase_DoesNotStopTheSweepForTheOthers()
+    {
+        // A statement cancelled by the server or the driver, not by the caller's token, is one user's failure.
+        var (broken, healthy, fault, services) = await TwoLapsingUsersAsync(() => new OperationCanceledException("Cancelled by the database"));
+
+        await database.WithCreditsAsync(c => c.ExpireCreditsAsync(), services);
+
+        Assert.True(fault.Failed > 0);
+        Assert.Equal((0L, 0L, 2), await database.ReadLedgerAsync(healthy));
+        Assert.Equal((20L, 20L, 1), await database.ReadLedgerAsync(broken));
+    }
+
+    [Fact]
+    public async Task ExpireCredits_CancelledByTheCallerDuringAUsersWrite_ThrowsOperationCanceled()
+    {
+        using var cancel = new CancellationTokenSource();
+        var user = "sweep_cancelled_" + Guid.NewGuid().ToString("N");
+        var fault = new FailCommandsOf(user, () =>
+        {
+            cancel.Cancel();
+            return new OperationCanceledException(cancel.Token);
+        });
+        var services = await LapsingServicesAsync(fault, user);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => database.WithCreditsAsync(c => c.ExpireCreditsAsync(cancel.Token), services));
+        Assert.Equal((20L, 20L, 1), await database.ReadLedgerAsync(user));
+    }
+
+    /// <summary>Two users with 20 credits lapsed a day ago; the writes of the first fail with <paramref name="failure"/> (armed).</summary>
+    private async Task<(string Broken, string Healthy, FailCommandsOf Fault, IServiceProvider Services)> TwoLapsingUsersAsync(Func<Exception> failure)
+    {
+        var broken = "sweep_broken_" + Guid.NewGuid().ToString("N");
+        var healthy = "sweep_healthy_" + Guid.NewGuid().ToString("N");
+        var fault = new FailCommandsOf(broken, failure);
+        return (broken, healthy, fault, await LapsingServicesAsync(fault, broken, healthy));
+    }
+
+    private async Task<IServiceProvider> LapsingServicesAsync(FailCommandsOf fault, params string[] users)
+    {
+        var services = database.BuildServices(database.ConnectionString, time: clock, configureContext: o => o.AddInterceptors(fault),
+            configureServices: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+        foreach (var user in users)
+        {
+            await database.WithCreditsAsync(c => c.AddExpiringCreditsAsync(user, 20, CreditTransactionType.Bonus, "promo", clock.GetUtcNow().AddDays(1)), services);
+        }
+
+        clock.Advance(TimeSpan.FromDays(2));
+        fault.Armed = true;
+        return services;
+    }
+
+    /// <summary>Once armed, fails every write that carries the user's id with <paramref name="failure"/>.</summary>
+    private sealed class FailCommandsOf(string user, Func<Exception> failure) : DbCommandInterceptor
     {
         private int failed;
 
@@ -65,7 +138,7 @@ public abstract class ExpirySweepTests<TDatabase>(TDatabase database) : IClassFi
             if (Armed && InterceptedCommand.Carries(command, user))
             {
                 Interlocked.Increment(ref failed);
-                throw new SimulatedDbException("Simulated failure writing the expiry of " + user);
+                throw failure();
             }
         }
     }

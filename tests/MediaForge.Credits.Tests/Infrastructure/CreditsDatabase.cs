@@ -46,9 +46,10 @@ public abstract class CreditsDatabase : IAsyncLifetime
 
     /// <summary>Services on the given database with the bundled context, pooled like a production host.</summary>
     public ServiceProvider BuildServices(string connectionString, Action<CreditsOptions>? configure = null, TimeProvider? time = null,
-        Action<DbContextOptionsBuilder>? configureContext = null)
+        Action<DbContextOptionsBuilder>? configureContext = null, Action<IServiceCollection>? configureServices = null)
     {
         var services = new ServiceCollection();
+        configureServices?.Invoke(services);
         if (time is not null)
         {
             services.AddSingleton(time);

@@ -35,11 +35,7 @@ public sealed class InMemoryProviderTests(SqliteCreditsDatabase sqlite) : IClass
     [Fact]
     public async Task InMemoryProvider_SingleThreaded_GivesTheSameResultsAsSqlite()
     {
-        var inMemory = new ServiceCollection();
-        var name = Guid.NewGuid().ToString();
-        inMemory.AddDbContext<CreditsDbContext>(o => o.UseInMemoryDatabase(name));
-        inMemory.AddMediaForgeCredits().UseEntityFrameworkCore<CreditsDbContext>();
-        await using var inMemoryServices = inMemory.BuildServiceProvider();
+        await using var inMemoryServices = InMemoryServices();
         await inMemoryServices.InitializeCreditsAsync(createSchema: true);
         var relational = sqlite.BuildServices(await sqlite.CreateDatabaseAsync());
         await relational.InitializeCreditsAsync(createSchema: true);
@@ -49,5 +45,40 @@ public sealed class InMemoryProviderTests(SqliteCreditsDatabase sqlite) : IClass
 
         Assert.Equal(expected, actual);
         Assert.Equal("-3:2:Usage|-15:5:Usage|20:20:Bonus", expected[^2]);
+    }
+
+    [Fact]
+    public async Task ExpireCredits_OnAProviderWithoutSql_ExpiresNothing()
+    {
+        await using var services = InMemoryServices();
+        await services.InitializeCreditsAsync(createSchema: true);
+        await using var scope = services.CreateAsyncScope();
+        var credits = scope.ServiceProvider.GetRequiredService<ICreditService>();
+        await credits.AddCreditsAsync("u1", 20, CreditTransactionType.Bonus, "Welcome");
+
+        Assert.Equal(0, await credits.ExpireCreditsAsync());
+        Assert.Equal(20, (await credits.GetBalanceAsync("u1")).Balance);
+    }
+
+    [Fact]
+    public async Task AddExpiringCredits_OnAProviderWithoutSql_IsNotSupported()
+    {
+        await using var services = InMemoryServices();
+        await services.InitializeCreditsAsync(createSchema: true);
+        await using var scope = services.CreateAsyncScope();
+        var credits = scope.ServiceProvider.GetRequiredService<ICreditService>();
+
+        var error = await Assert.ThrowsAsync<NotSupportedException>(
+            () => credits.AddExpiringCreditsAsync("u1", 20, CreditTransactionType.Bonus, "promo", DateTimeOffset.UtcNow.AddDays(1)));
+        Assert.Contains("relational", error.Message, StringComparison.Ordinal);
+    }
+
+    private static ServiceProvider InMemoryServices()
+    {
+        var services = new ServiceCollection();
+        var name = Guid.NewGuid().ToString();
+        services.AddDbContext<CreditsDbContext>(o => o.UseInMemoryDatabase(name));
+        services.AddMediaForgeCredits().UseEntityFrameworkCore<CreditsDbContext>();
+        return services.BuildServiceProvider();
     }
 }

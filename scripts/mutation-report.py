@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Summarises Stryker.NET JSON reports: the score per source folder and every surviving or uncovered mutant.
+
+    python3 scripts/mutation-report.py artifacts/mutation/<run>/reports/mutation-report.json [more reports...]
+
+Score = killed (incl. timeouts) / (killed + survived + no coverage), as Stryker computes it; ignored and
+compile-error mutants do not count. With several reports the latest one for a file wins (runs per folder).
+"""
+import json
+import os
+import sys
+from collections import defaultdict
+
+DETECTED = {"Killed", "Timeout"}
+UNDETECTED = {"Survived", "NoCoverage"}
+
+
+def main(paths):
+    files = {}
+    for path in sorted(paths, key=os.path.getmtime):
+        report = json.load(open(path))
+        for name, data in report["files"].items():
+            if any(m["status"] in DETECTED | UNDETECTED for m in data["mutants"]):
+                files[name] = data
+    folders = defaultdict(lambda: [0, 0])
+    undetected = []
+    for name, data in sorted(files.items()):
+        rel = name.split("/src/", 1)[-1]
+        folder = os.path.dirname(rel)
+        lines = data["source"].split("\n")
+        for m in data["mutants"]:
+            if m["status"] in DETECTED:
+                folders[folder][0] += 1
+            elif m["status"] in UNDETECTED:
+                folders[folder][1] += 1
+                line = m["location"]["start"]["line"]
+                undetected.append((rel, line, m["status"], m["mutatorName"], m.get("replacement", "").replace("\n", " ")[:90],
+                                   lines[line - 1].strip()[:110]))
+    total = [sum(v[0] for v in folders.values()), sum(v[1] for v in folders.values())]
+    print("| folder | killed | survived or not covered | score |")
+    print("|---|---:|---:|---:|")
+    for folder, (k, u) in sorted(folders.items()) + [("**total**", total)]:
+        print(f"| {folder} | {k} | {u} | {100.0 * k / max(k + u, 1):.1f}% |")
+    print()
+    for rel, line, status, mutator, replacement, source in undetected:
+        print(f"{rel}:{line} {status} [{mutator}] -> {replacement}\n    {source}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
