@@ -30,13 +30,13 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     }
 
     public override Task<LedgerBalance?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
-        QueryBalanceAsync(sql.Debit, [userId, amount, now, true], cancellationToken);
+        QueryBalanceAsync(sql.Balances.Debit, [userId, amount, now, true], cancellationToken);
 
-    public override bool CanDebitAndAppend => sql.DebitAndAppend is not null;
+    public override bool CanDebitAndAppend => sql.Deductions is not null;
 
     public override Task<LedgerBalance?> TryDebitAndAppendAsync(CreditTransaction charge, UsageLog usage, DateTime now, CancellationToken cancellationToken)
     {
-        var statement = sql.DebitAndAppend!;
+        var statement = sql.Deductions!.DebitAndAppend;
         var values = new object?[statement.Parameters.Count];
         values[0] = charge.UserId;
         values[1] = -charge.Amount;
@@ -64,12 +64,13 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     public override bool CanDebitAndAppendMany => sql.DeductsMany;
 
     public override Task<LedgerBalance?[]> TryDebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken) =>
-        sql.DebitAndAppendMany is null ? DebitThenAppendManyAsync(charges, usages, cancellationToken) : DebitAndAppendManyAsync(charges, usages, cancellationToken);
+        sql.Deductions is null ? DebitThenAppendManyAsync(charges, usages, cancellationToken) : DebitAndAppendManyAsync(charges, usages, cancellationToken);
 
     // SQLite: the debits in one statement, then the counted uses' rows in one command.
     private async Task<LedgerBalance?[]> DebitThenAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
     {
-        var debit = sql.DebitMany(usages.Count)!;
+        var batches = sql.DebitBatches!;
+        var debit = batches.DebitMany(usages.Count);
         var values = new object?[2 + 3 * usages.Count];
         values[0] = true;
         values[1] = usages[0].CreatedAt;
@@ -87,7 +88,7 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
             row.GetFieldValue<long>(4)), cancellationToken).ConfigureAwait(false);
 
         var balances = new LedgerBalance?[usages.Count];
-        var appended = new List<object?>(usages.Count * sql.AppendManyColumns.Length);
+        var appended = new List<object?>(usages.Count * batches.AppendManyColumns.Length);
         for (var i = 0; i < usages.Count; i++)
         {
             if (!debited.TryGetValue(usages[i].UserId, out var outcome))
@@ -101,7 +102,7 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
                 charges[i].BalanceAfter = outcome.Balance.Balance;
                 usages[i].CumulativeUses = outcome.Uses;
                 usages[i].CumulativeCredits = outcome.Credits;
-                foreach (var column in sql.AppendManyColumns)
+                foreach (var column in batches.AppendManyColumns)
                 {
                     appended.Add(ValueOf(column, charges[i], usages[i]));
                 }
@@ -110,7 +111,7 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
 
         if (appended.Count > 0)
         {
-            var append = sql.AppendMany(appended.Count / sql.AppendManyColumns.Length);
+            var append = batches.AppendMany(appended.Count / batches.AppendManyColumns.Length);
             await ExecuteAsync(append, [.. appended], cancellationToken).ConfigureAwait(false);
         }
 
@@ -120,14 +121,14 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     // PostgreSQL: everything in one statement.
     private async Task<LedgerBalance?[]> DebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
     {
-        var statement = sql.DebitAndAppendMany!;
-        var inputs = sql.ManyInputs;
+        var statement = sql.Deductions!.DebitAndAppendMany;
+        var inputs = sql.Deductions.ManyInputs;
         var values = new object?[inputs.Length + 3];
         values[0] = true;
         values[1] = CreditUsageHour.HourOf(usages[0].CreatedAt);
         for (var i = 0; i < inputs.Length; i++)
         {
-            values[i + 2] = CreditLedgerSql.ArrayOf(inputs[i], inputs[i].DeclaringType.ClrType == typeof(UsageLog) ? usages : charges);
+            values[i + 2] = PostgresDeductionSql.ArrayOf(inputs[i], inputs[i].DeclaringType.ClrType == typeof(UsageLog) ? usages : charges);
         }
 
         var shards = new int[usages.Count];
@@ -148,11 +149,11 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     }
 
     public override Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
-        QueryBalanceAsync(sql.Credit, [userId, amount, now, CreditLimits.MaxBalance - amount], cancellationToken);
+        QueryBalanceAsync(sql.Balances.Credit, [userId, amount, now, CreditLimits.MaxBalance - amount], cancellationToken);
 
     public override async Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken)
     {
-        var statement = sql.ReadAccount;
+        var statement = sql.Balances.ReadAccount;
         using var critical = concurrency.EnterCriticalSection();
         if (ReadsOnOwnConnection())
         {
@@ -198,13 +199,13 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     }
 
     /// <summary>
-    /// Whether the balance read runs on a connection of its own (see <see cref="CreditLedgerSql.ReadsOnOwnConnection"/>):
+    /// Whether the balance read runs on a connection of its own (see <see cref="CreditBalanceSql.ReadsOnOwnConnection"/>):
     /// where the provider wants it, outside any transaction, while the context's connection is closed, and only when
     /// the context has no interceptors (which would not see it).
     /// </summary>
     private bool ReadsOnOwnConnection()
     {
-        if (!sql.ReadsOnOwnConnection || connection.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null
+        if (!sql.Balances.ReadsOnOwnConnection || connection.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null
             || connection.DbConnection.State != System.Data.ConnectionState.Closed)
         {
             return false;
@@ -223,7 +224,7 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
             return null;
         }
 
-        var columns = sql.ReadAccountColumns;
+        var columns = sql.Balances.ReadAccountColumns;
         var balance = Field<long>(row, 1, columns[1]);
         return new LedgerAccount(
             Field<bool>(row, 0, columns[0]) ?? false,
@@ -233,11 +234,11 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     }
 
     public override Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
-        ExecuteAsync(sql.EnsureAccount, [userId, false, now, 0L], cancellationToken);
+        ExecuteAsync(sql.Balances.EnsureAccount, [userId, false, now, 0L], cancellationToken);
 
     public override Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken)
     {
-        var statement = usage is null ? sql.InsertTransaction : sql.AppendUsage(transaction is not null, charged: !usage.IsUnlimited);
+        var statement = usage is null ? sql.Appends.InsertTransaction : sql.Appends.AppendUsage(transaction is not null, charged: !usage.IsUnlimited);
         return ExecuteAsync(statement, [.. statement.Parameters.Select(column => ValueOf(column, transaction, usage))], cancellationToken);
     }
 
