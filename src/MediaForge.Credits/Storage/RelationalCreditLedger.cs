@@ -10,12 +10,24 @@ using Microsoft.EntityFrameworkCore;
 namespace MediaForge.Credits.Storage;
 
 /// <summary>Moves credits with conditional SQL updates: one round trip to check and take, never read-modify-write.</summary>
-internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
+internal sealed class RelationalCreditLedger : CreditLedger
 {
-    private readonly CreditLedgerSql sql = CreditLedgerSql.For(db);
-    private readonly IRelationalConnection connection = db.GetService<IRelationalConnection>();
-    private readonly IRelationalCommandDiagnosticsLogger logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
-    private readonly IConcurrencyDetector concurrency = db.GetService<IConcurrencyDetector>();
+    private readonly DbContext db;
+    private readonly CreditLedgerSql sql;
+    private readonly IRelationalConnection connection;
+    private readonly IRelationalCommandDiagnosticsLogger logger;
+    private readonly IConcurrencyDetector concurrency;
+    private readonly LedgerAccountReader accounts;
+
+    public RelationalCreditLedger(DbContext db)
+    {
+        this.db = db;
+        sql = CreditLedgerSql.For(db);
+        connection = db.GetService<IRelationalConnection>();
+        logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
+        concurrency = db.GetService<IConcurrencyDetector>();
+        accounts = new LedgerAccountReader(db, sql.Balances, connection, concurrency, logger);
+    }
 
     public override async Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken)
     {
@@ -151,87 +163,8 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     public override Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
         QueryBalanceAsync(sql.Balances.Credit, [userId, amount, now, CreditLimits.MaxBalance - amount], cancellationToken);
 
-    public override async Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken)
-    {
-        var statement = sql.Balances.ReadAccount;
-        using var critical = concurrency.EnterCriticalSection();
-        if (ReadsOnOwnConnection())
-        {
-            var own = DbProviderFactories.GetFactory(connection.DbConnection)?.CreateConnection()
-                ?? throw new InvalidOperationException("The provider's connection has no factory.");
-            await using (own.ConfigureAwait(false))
-            {
-                own.ConnectionString = connection.ConnectionString ?? connection.DbConnection.ConnectionString;
-                await own.OpenAsync(cancellationToken).ConfigureAwait(false);
-                var read = own.CreateCommand();
-                await using (read.ConfigureAwait(false))
-                {
-                    read.CommandText = statement.Text;
-                    var bound = statement.Values([userId]);
-                    foreach (var parameter in statement.Command.Parameters)
-                    {
-                        parameter.AddDbParameter(read, bound);
-                    }
-
-                    var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        return await AccountAsync(reader, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-        }
-
-        var command = connection.RentCommand();
-        try
-        {
-            command.PopulateFrom(statement.Command);
-            var reader = await command.ExecuteReaderAsync(Parameters(statement, [userId], CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                return await AccountAsync(reader.DbDataReader, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            connection.ReturnCommand(command);
-        }
-    }
-
-    /// <summary>
-    /// Whether the balance read runs on a connection of its own (see <see cref="CreditBalanceSql.ReadsOnOwnConnection"/>):
-    /// where the provider wants it, outside any transaction, while the context's connection is closed, and only when
-    /// the context has no interceptors (which would not see it).
-    /// </summary>
-    private bool ReadsOnOwnConnection()
-    {
-        if (!sql.Balances.ReadsOnOwnConnection || connection.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null
-            || connection.DbConnection.State != System.Data.ConnectionState.Closed)
-        {
-            return false;
-        }
-
-        var interceptors = db.GetService<IInterceptors>();
-        return interceptors.Aggregate<IDbConnectionInterceptor>() is null && interceptors.Aggregate<IDbCommandInterceptor>() is null
-            && interceptors.Aggregate<IDbTransactionInterceptor>() is null;
-    }
-
-    /// <summary>The balance read's row (none: the user does not exist), its columns through their value converters.</summary>
-    private async Task<LedgerAccount?> AccountAsync(DbDataReader row, CancellationToken cancellationToken)
-    {
-        if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        var columns = sql.Balances.ReadAccountColumns;
-        var balance = Field<long>(row, 1, columns[1]);
-        return new LedgerAccount(
-            Field<bool>(row, 0, columns[0]) ?? false,
-            balance,
-            balance is null ? 0 : Field<long>(row, 2, columns[2]) ?? 0,
-            balance is null ? null : Field<DateTime>(row, 3, columns[3]));
-    }
+    public override Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken) =>
+        accounts.ReadAsync(userId, cancellationToken);
 
     public override Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
         ExecuteAsync(sql.Balances.EnsureAccount, [userId, false, now, 0L], cancellationToken);
@@ -293,20 +226,6 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         {
             connection.ReturnCommand(command);
         }
-    }
-
-    /// <summary>One column of the current row as the property's CLR type (through its value converter, if it has one).</summary>
-    private static T? Field<T>(DbDataReader row, int ordinal, IProperty property)
-        where T : struct
-    {
-        if (row.IsDBNull(ordinal))
-        {
-            return null;
-        }
-
-        return property.GetTypeMapping().Converter is { } converter
-            ? (T)converter.ConvertFromProvider(row.GetValue(ordinal))!
-            : row.GetFieldValue<T>(ordinal);
     }
 
     private RelationalCommandParameterObject Parameters(SqlStatement statement, object?[] values, CommandSource source) =>
