@@ -12,6 +12,7 @@ internal sealed partial class CreditReservationService(
     ILogger<CreditReservationService> logger) : ICreditReservationService
 {
     private readonly DbContext db = handle.Context;
+    private readonly CreditCaptureCharge captures = new(handle.Context);
 
     public async Task<CreditReservationResult> ReserveCreditsAsync(string userId, string feature, string model, TimeSpan? ttl = null,
         string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default)
@@ -104,7 +105,7 @@ internal sealed partial class CreditReservationService(
                 return await SettledAsync(hold, success: true, replay: true, ct).ConfigureAwait(false);
             }
 
-            var charge = Charge(hold, actualAmount);
+            var charge = CreditCaptureCharge.Amount(hold, actualAmount);
             if (hold.Status != ReservationStatus.Active || hold.ExpiresAt <= now.UtcDateTime)
             {
                 await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
@@ -141,7 +142,7 @@ internal sealed partial class CreditReservationService(
                     : await SettledAsync(hold, success: hold.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
             }
 
-            var charge = Charge(hold, actualAmount);
+            var charge = CreditCaptureCharge.Amount(hold, actualAmount);
             await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
             await CreditLots.ExpireLapsedAsync(db, hold.UserId, now.UtcDateTime, ct).ConfigureAwait(false);
             if (await CreditHolds.CaptureExpiredAsync(db, hold.Id, hold.UserId, charge, now.UtcDateTime, ct).ConfigureAwait(false) is not { } balance)
@@ -154,62 +155,14 @@ internal sealed partial class CreditReservationService(
             return await ChargedAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
         }, cancellationToken);
 
-    /// <summary>What a capture of <paramref name="hold"/> charges: <paramref name="actualAmount"/> or all of it; nothing for an unlimited user.</summary>
-    private static long Charge(CreditReservationRow hold, long? actualAmount)
-    {
-        var charge = hold.IsUnlimited ? 0 : actualAmount ?? hold.Amount;
-        if (charge < 0 || charge > hold.Amount)
-        {
-            throw new ArgumentOutOfRangeException(nameof(actualAmount), actualAmount,
-                $"A capture charges from 0 to the held {hold.Amount} credits; {actualAmount} was asked for.");
-        }
-
-        return charge;
-    }
-
-    /// <summary>After the balance moved: the lots the charge consumes, the usage ledger row and the usage log of a capture.</summary>
+    /// <summary>After the balance moved: the capture's rows (<see cref="CreditCaptureCharge.RecordAsync"/>) and its outcome.</summary>
     private async Task<CreditReservationSettlement> ChargedAsync(CreditReservationRow hold, long charge, long balance, DateTimeOffset now, CancellationToken ct)
     {
-        if (charge > 0)
-        {
-            // The held credits are spent now: take them out of the soonest-expiring lots (lapsed ones first).
-            await CreditLots.ConsumeAsync(db, hold.UserId, charge, ct).ConfigureAwait(false);
-        }
-
-        var usage = new UsageLog
-        {
-            Id = Guid.CreateVersion7(now),
-            UserId = hold.UserId,
-            Feature = hold.Feature,
-            Model = hold.Model,
-            Price = hold.Amount,
-            CreditsUsed = charge,
-            IsUnlimited = hold.IsUnlimited,
-            CreatedAt = now.UtcDateTime,
-        };
-        var ledgerRow = charge == 0 ? null : new CreditTransaction
-        {
-            Id = Guid.CreateVersion7(now),
-            UserId = hold.UserId,
-            Amount = -charge,
-            BalanceAfter = balance,
-            Type = CreditTransactionType.Usage,
-            Description = $"{hold.Feature} ({hold.Model})",
-            Reference = hold.Id.ToString(),
-            CreatedAt = now.UtcDateTime,
-        };
-        usage.TransactionId = ledgerRow?.Id;
-        await CreditLedger.For(db).AppendAsync(ledgerRow, usage, ct).ConfigureAwait(false);
-        if (ledgerRow is not null)
-        {
-            await db.Set<CreditReservation>().Where(r => r.Id == hold.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.TransactionId, ledgerRow.Id), ct).ConfigureAwait(false);
-        }
-
+        var transactionId = await captures.RecordAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
         LogSettled(hold.Id, ReservationStatus.Captured, charge);
         return new CreditReservationSettlement
         {
-            Success = true, Status = ReservationStatus.Captured, CreditsCharged = charge, TransactionId = ledgerRow?.Id, Balance = balance,
+            Success = true, Status = ReservationStatus.Captured, CreditsCharged = charge, TransactionId = transactionId, Balance = balance,
         };
     }
 
@@ -300,7 +253,3 @@ internal sealed partial class CreditReservationService(
     [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Reservation {ReservationId} of {UserId} had expired before its capture; {Charged} credits charged late from the spendable credits")]
     private partial void LogCapturedLate(Guid reservationId, string userId, long charged);
 }
-
-/// <summary>A reservation as read for settling it.</summary>
-internal sealed record CreditReservationRow(Guid Id, string UserId, string Feature, string Model, long Amount, bool IsUnlimited,
-    ReservationStatus Status, long? CapturedAmount, Guid? TransactionId, DateTime ExpiresAt);

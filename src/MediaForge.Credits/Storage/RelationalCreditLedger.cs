@@ -7,12 +7,24 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace MediaForge.Credits.Storage;
 
 /// <summary>Moves credits with conditional SQL updates: one round trip to check and take, never read-modify-write.</summary>
-internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
+internal sealed class RelationalCreditLedger : CreditLedger
 {
-    private readonly CreditLedgerSql sql = CreditLedgerSql.For(db);
-    private readonly IRelationalConnection connection = db.GetService<IRelationalConnection>();
-    private readonly IRelationalCommandDiagnosticsLogger logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
-    private readonly IConcurrencyDetector concurrency = db.GetService<IConcurrencyDetector>();
+    private readonly DbContext db;
+    private readonly CreditLedgerSql sql;
+    private readonly IRelationalConnection connection;
+    private readonly IRelationalCommandDiagnosticsLogger logger;
+    private readonly IConcurrencyDetector concurrency;
+    private readonly LedgerAccountReader accounts;
+
+    public RelationalCreditLedger(DbContext db)
+    {
+        this.db = db;
+        sql = CreditLedgerSql.For(db);
+        connection = db.GetService<IRelationalConnection>();
+        logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
+        concurrency = db.GetService<IConcurrencyDetector>();
+        accounts = new LedgerAccountReader(db, sql.Balances, connection, concurrency, logger);
+    }
 
     public override async Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken)
     {
@@ -27,13 +39,13 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     }
 
     public override Task<LedgerBalance?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
-        QueryBalanceAsync(sql.Debit, [userId, amount, now, true], cancellationToken);
+        QueryBalanceAsync(sql.Balances.Debit, [userId, amount, now, true], cancellationToken);
 
-    public override bool CanDebitAndAppend => sql.DebitAndAppend is not null;
+    public override bool CanDebitAndAppend => sql.Deductions is not null;
 
     public override Task<LedgerBalance?> TryDebitAndAppendAsync(CreditTransaction charge, UsageLog usage, DateTime now, CancellationToken cancellationToken)
     {
-        var statement = sql.DebitAndAppend!;
+        var statement = sql.Deductions!.DebitAndAppend;
         var values = new object?[statement.Parameters.Count];
         values[0] = charge.UserId;
         values[1] = -charge.Amount;
@@ -61,12 +73,13 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     public override bool CanDebitAndAppendMany => sql.DeductsMany;
 
     public override Task<LedgerBalance?[]> TryDebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken) =>
-        sql.DebitAndAppendMany is null ? DebitThenAppendManyAsync(charges, usages, cancellationToken) : DebitAndAppendManyAsync(charges, usages, cancellationToken);
+        sql.Deductions is null ? DebitThenAppendManyAsync(charges, usages, cancellationToken) : DebitAndAppendManyAsync(charges, usages, cancellationToken);
 
     // SQLite: the debits in one statement, then the counted uses' rows in one command.
     private async Task<LedgerBalance?[]> DebitThenAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
     {
-        var debit = sql.DebitMany(usages.Count)!;
+        var batches = sql.DebitBatches!;
+        var debit = batches.DebitMany(usages.Count);
         var values = new object?[2 + 3 * usages.Count];
         values[0] = true;
         values[1] = usages[0].CreatedAt;
@@ -84,7 +97,7 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
             row.GetFieldValue<long>(4)), cancellationToken).ConfigureAwait(false);
 
         var balances = new LedgerBalance?[usages.Count];
-        var appended = new List<object?>(usages.Count * sql.AppendManyColumns.Length);
+        var appended = new List<object?>(usages.Count * batches.AppendManyColumns.Length);
         for (var i = 0; i < usages.Count; i++)
         {
             if (!debited.TryGetValue(usages[i].UserId, out var outcome))
@@ -98,7 +111,7 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
                 charges[i].BalanceAfter = outcome.Balance.Balance;
                 usages[i].CumulativeUses = outcome.Uses;
                 usages[i].CumulativeCredits = outcome.Credits;
-                foreach (var column in sql.AppendManyColumns)
+                foreach (var column in batches.AppendManyColumns)
                 {
                     appended.Add(ValueOf(column, charges[i], usages[i]));
                 }
@@ -107,7 +120,7 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
 
         if (appended.Count > 0)
         {
-            var append = sql.AppendMany(appended.Count / sql.AppendManyColumns.Length);
+            var append = batches.AppendMany(appended.Count / batches.AppendManyColumns.Length);
             await ExecuteAsync(append, [.. appended], cancellationToken).ConfigureAwait(false);
         }
 
@@ -117,14 +130,14 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     // PostgreSQL: everything in one statement.
     private async Task<LedgerBalance?[]> DebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
     {
-        var statement = sql.DebitAndAppendMany!;
-        var inputs = sql.ManyInputs;
+        var statement = sql.Deductions!.DebitAndAppendMany;
+        var inputs = sql.Deductions.ManyInputs;
         var values = new object?[inputs.Length + 3];
         values[0] = true;
         values[1] = CreditUsageHour.HourOf(usages[0].CreatedAt);
         for (var i = 0; i < inputs.Length; i++)
         {
-            values[i + 2] = CreditLedgerSql.ArrayOf(inputs[i], inputs[i].DeclaringType.ClrType == typeof(UsageLog) ? usages : charges);
+            values[i + 2] = PostgresDeductionSql.ArrayOf(inputs[i], inputs[i].DeclaringType.ClrType == typeof(UsageLog) ? usages : charges);
         }
 
         var shards = new int[usages.Count];
@@ -145,96 +158,17 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
     }
 
     public override Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
-        QueryBalanceAsync(sql.Credit, [userId, amount, now, CreditLimits.MaxBalance - amount], cancellationToken);
+        QueryBalanceAsync(sql.Balances.Credit, [userId, amount, now, CreditLimits.MaxBalance - amount], cancellationToken);
 
-    public override async Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken)
-    {
-        var statement = sql.ReadAccount;
-        using var critical = concurrency.EnterCriticalSection();
-        if (ReadsOnOwnConnection())
-        {
-            var own = DbProviderFactories.GetFactory(connection.DbConnection)?.CreateConnection()
-                ?? throw new InvalidOperationException("The provider's connection has no factory.");
-            await using (own.ConfigureAwait(false))
-            {
-                own.ConnectionString = connection.ConnectionString ?? connection.DbConnection.ConnectionString;
-                await own.OpenAsync(cancellationToken).ConfigureAwait(false);
-                var read = own.CreateCommand();
-                await using (read.ConfigureAwait(false))
-                {
-                    read.CommandText = statement.Text;
-                    var bound = statement.Values([userId]);
-                    foreach (var parameter in statement.Command.Parameters)
-                    {
-                        parameter.AddDbParameter(read, bound);
-                    }
-
-                    var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        return await AccountAsync(reader, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-        }
-
-        var command = connection.RentCommand();
-        try
-        {
-            command.PopulateFrom(statement.Command);
-            var reader = await command.ExecuteReaderAsync(Parameters(statement, [userId], CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                return await AccountAsync(reader.DbDataReader, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            connection.ReturnCommand(command);
-        }
-    }
-
-    /// <summary>
-    /// Whether the balance read runs on a connection of its own (see <see cref="CreditLedgerSql.ReadsOnOwnConnection"/>):
-    /// where the provider wants it, outside any transaction, while the context's connection is closed, and only when
-    /// the context has no interceptors (which would not see it).
-    /// </summary>
-    private bool ReadsOnOwnConnection()
-    {
-        if (!sql.ReadsOnOwnConnection || connection.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null
-            || connection.DbConnection.State != System.Data.ConnectionState.Closed)
-        {
-            return false;
-        }
-
-        var interceptors = db.GetService<IInterceptors>();
-        return interceptors.Aggregate<IDbConnectionInterceptor>() is null && interceptors.Aggregate<IDbCommandInterceptor>() is null
-            && interceptors.Aggregate<IDbTransactionInterceptor>() is null;
-    }
-
-    /// <summary>The balance read's row (none: the user does not exist), its columns through their value converters.</summary>
-    private async Task<LedgerAccount?> AccountAsync(DbDataReader row, CancellationToken cancellationToken)
-    {
-        if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        var columns = sql.ReadAccountColumns;
-        var balance = Field<long>(row, 1, columns[1]);
-        return new LedgerAccount(
-            Field<bool>(row, 0, columns[0]) ?? false,
-            balance,
-            balance is null ? 0 : Field<long>(row, 2, columns[2]) ?? 0,
-            balance is null ? null : Field<DateTime>(row, 3, columns[3]));
-    }
+    public override Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken) =>
+        accounts.ReadAsync(userId, cancellationToken);
 
     public override Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
-        ExecuteAsync(sql.EnsureAccount, [userId, false, now, 0L], cancellationToken);
+        ExecuteAsync(sql.Balances.EnsureAccount, [userId, false, now, 0L], cancellationToken);
 
     public override Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken)
     {
-        var statement = usage is null ? sql.InsertTransaction : sql.AppendUsage(transaction is not null, charged: !usage.IsUnlimited);
+        var statement = usage is null ? sql.Appends.InsertTransaction : sql.Appends.AppendUsage(transaction is not null, charged: !usage.IsUnlimited);
         return ExecuteAsync(statement, [.. statement.Parameters.Select(column => ValueOf(column, transaction, usage))], cancellationToken);
     }
 
@@ -289,20 +223,6 @@ internal sealed class RelationalCreditLedger(DbContext db) : CreditLedger
         {
             connection.ReturnCommand(command);
         }
-    }
-
-    /// <summary>One column of the current row as the property's CLR type (through its value converter, if it has one).</summary>
-    private static T? Field<T>(DbDataReader row, int ordinal, IProperty property)
-        where T : struct
-    {
-        if (row.IsDBNull(ordinal))
-        {
-            return null;
-        }
-
-        return property.GetTypeMapping().Converter is { } converter
-            ? (T)converter.ConvertFromProvider(row.GetValue(ordinal))!
-            : row.GetFieldValue<T>(ordinal);
     }
 
     private RelationalCommandParameterObject Parameters(SqlStatement statement, object?[] values, CommandSource source) =>

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+
+namespace MediaForge.Credits.Storage;
+
+/// <summary>
+/// The appends: a ledger row alone, or a usage log (after its ledger row, if any) with its running totals (charged
+/// uses) and its hour in the roll-up, as one command.
+/// </summary>
+internal sealed class CreditAppendSql
+{
+    private readonly CreditLedgerSchema schema;
+    private readonly SqlStatement[] usageStatements;
+
+    public CreditAppendSql(CreditLedgerSchema schema)
+    {
+        this.schema = schema;
+        InsertTransaction = schema.Statement(schema.TransactionText, schema.TransactionColumns);
+
+        SqlStatement UsageStatement(bool withTransaction, bool charged) => withTransaction
+            ? schema.Statement(schema.TransactionText + "; " + UsageText(schema.TransactionColumns.Length, charged), [.. schema.TransactionColumns, .. schema.UsageColumns, .. schema.HourColumns])
+            : schema.Statement(UsageText(0, charged), [.. schema.UsageColumns, .. schema.HourColumns]);
+        usageStatements = [UsageStatement(false, false), UsageStatement(false, true), UsageStatement(true, false), UsageStatement(true, true)];
+    }
+
+    public SqlStatement InsertTransaction { get; }
+
+    /// <summary>
+    /// The command that appends a usage log (after its ledger row, if any) with its running totals (charged uses) and
+    /// its hour in the roll-up. Parameters: the ledger row's columns, <see cref="CreditLedgerSchema.UsageColumns"/>, then
+    /// (when <see cref="CreditLedgerSchema.UsageHourShards"/> &gt; 0) the hour start and the shard.
+    /// </summary>
+    public SqlStatement AppendUsage(bool withTransaction, bool charged) => usageStatements[(withTransaction ? 2 : 0) + (charged ? 1 : 0)];
+
+    private string UsageText(int first, bool charged)
+    {
+        var (accounts, usage, usageColumns, accountUser) = (schema.Accounts, schema.Usage, schema.UsageColumns, schema.AccountUser);
+        string P(string name) => $"{{{first + Array.FindIndex(usageColumns, p => p.Name == name)}}}";
+        var user = P(nameof(UsageLog.UserId));
+        var at = P(nameof(UsageLog.CreatedAt));
+        var credits = P(nameof(UsageLog.CreditsUsed));
+        var values = string.Join(", ", usageColumns.Select(p => P(p.Name)));
+        var text = new StringBuilder();
+        if (charged)
+        {
+            // Running totals: the account's usage counters (this update also holds the account's row lock, so the
+            // user's uses are written one at a time), the new row's totals = the counters minus the rows
+            // timed after it, and those rows move up by this use.
+            var later = schema.LaterUses(user, at);
+            text.Append(CultureInfo.InvariantCulture,
+                $"UPDATE {accounts.Table} SET {schema.CountUse(at, credits, when: null)} WHERE {accountUser} = {user}; ");
+            text.Append(CultureInfo.InvariantCulture,
+                $"INSERT INTO {usage.Table} ({schema.UsageColumnList}, {schema.CumulativeUses}, {schema.CumulativeCredits}) SELECT {values},"
+                + $" (SELECT {schema.UsageCount} FROM {accounts.Table} WHERE {accountUser} = {user}) - (SELECT COUNT(*){later}),"
+                + $" (SELECT {schema.UsageCredits} FROM {accounts.Table} WHERE {accountUser} = {user}) - (SELECT COALESCE(SUM({usage.Column(nameof(UsageLog.CreditsUsed))}), 0){later}); ");
+            text.Append(schema.ShiftLaterUses(user, at, credits));
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"INSERT INTO {usage.Table} ({schema.UsageColumnList}) VALUES ({values})");
+        }
+
+        if (schema.Hours is { } hours)
+        {
+            // The hourly roll-up, in the same command: one upsert (SQLite 3.24+, PostgreSQL 9.5+).
+            var hour = first + usageColumns.Length;
+            text.Append("; ").Append(schema.RollUp(hours,
+                $"VALUES ({{{hour}}}, {P(nameof(UsageLog.Feature))}, {P(nameof(UsageLog.Model))}, {P(nameof(UsageLog.IsUnlimited))}, {{{hour + 1}}}, 1, {credits}, {P(nameof(UsageLog.Price))})"));
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace MediaForge.Credits.Storage;
+
+/// <summary>
+/// The balance read of <see cref="RelationalCreditLedger"/> (<see cref="CreditLedger.ReadAccountAsync"/>): one
+/// statement on the context's connection, or on a connection of its own where the provider wants it (see
+/// <see cref="CreditBalanceSql.ReadsOnOwnConnection"/>), its columns read through their value converters.
+/// </summary>
+internal sealed class LedgerAccountReader(
+    DbContext db,
+    CreditBalanceSql sql,
+    IRelationalConnection connection,
+    IConcurrencyDetector concurrency,
+    IRelationalCommandDiagnosticsLogger logger)
+{
+    public async Task<LedgerAccount?> ReadAsync(string userId, CancellationToken cancellationToken)
+    {
+        var statement = sql.ReadAccount;
+        using var critical = concurrency.EnterCriticalSection();
+        if (ReadsOnOwnConnection())
+        {
+            var own = DbProviderFactories.GetFactory(connection.DbConnection)?.CreateConnection()
+                ?? throw new InvalidOperationException("The provider's connection has no factory.");
+            await using (own.ConfigureAwait(false))
+            {
+                own.ConnectionString = connection.ConnectionString ?? connection.DbConnection.ConnectionString;
+                await own.OpenAsync(cancellationToken).ConfigureAwait(false);
+                var read = own.CreateCommand();
+                await using (read.ConfigureAwait(false))
+                {
+                    read.CommandText = statement.Text;
+                    var bound = statement.Values([userId]);
+                    foreach (var parameter in statement.Command.Parameters)
+                    {
+                        parameter.AddDbParameter(read, bound);
+                    }
+
+                    var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        return await AccountAsync(reader, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+
+        var command = connection.RentCommand();
+        try
+        {
+            command.PopulateFrom(statement.Command);
+            var reader = await command.ExecuteReaderAsync(
+                new RelationalCommandParameterObject(connection, statement.Values([userId]), null, db, logger, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await AccountAsync(reader.DbDataReader, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            connection.ReturnCommand(command);
+        }
+    }
+
+    /// <summary>
+    /// Whether the balance read runs on a connection of its own (see <see cref="CreditBalanceSql.ReadsOnOwnConnection"/>):
+    /// where the provider wants it, outside any transaction, while the context's connection is closed, and only when
+    /// the context has no interceptors (which would not see it).
+    /// </summary>
+    private bool ReadsOnOwnConnection()
+    {
+        if (!sql.ReadsOnOwnConnection || connection.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null
+            || connection.DbConnection.State != System.Data.ConnectionState.Closed)
+        {
+            return false;
+        }
+
+        var interceptors = db.GetService<IInterceptors>();
+        return interceptors.Aggregate<IDbConnectionInterceptor>() is null && interceptors.Aggregate<IDbCommandInterceptor>() is null
+            && interceptors.Aggregate<IDbTransactionInterceptor>() is null;
+    }
+
+    /// <summary>The balance read's row (none: the user does not exist), its columns through their value converters.</summary>
+    private async Task<LedgerAccount?> AccountAsync(DbDataReader row, CancellationToken cancellationToken)
+    {
+        if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var columns = sql.ReadAccountColumns;
+        var balance = Field<long>(row, 1, columns[1]);
+        return new LedgerAccount(
+            Field<bool>(row, 0, columns[0]) ?? false,
+            balance,
+            balance is null ? 0 : Field<long>(row, 2, columns[2]) ?? 0,
+            balance is null ? null : Field<DateTime>(row, 3, columns[3]));
+    }
+
+    /// <summary>One column of the current row as the property's CLR type (through its value converter, if it has one).</summary>
+    private static T? Field<T>(DbDataReader row, int ordinal, IProperty property)
+        where T : struct
+    {
+        if (row.IsDBNull(ordinal))
+        {
+            return null;
+        }
+
+        return property.GetTypeMapping().Converter is { } converter
+            ? (T)converter.ConvertFromProvider(row.GetValue(ordinal))!
+            : row.GetFieldValue<T>(ordinal);
+    }
+}
