@@ -73,9 +73,12 @@ public static class UpgradeHost
         return ([.. columns.Order(StringComparer.Ordinal)], [.. indexes.Order(StringComparer.Ordinal)]);
     }
 
-    public static async Task<int?> RecordedVersionAsync(CreditsDatabase database, string connectionString)
+    public static async Task<int?> RecordedVersionAsync(CreditsDatabase database, string connectionString, string prefix = "")
     {
         await using var db = Context(database, connectionString);
-        return await db.Set<CreditSchemaVersion>().MaxAsync(v => (int?)v.Version);
+        // The table name is the library's constant plus a prefix of the test's own choosing.
+#pragma warning disable EF1002
+        return await db.Database.SqlQueryRaw<int?>($"SELECT MAX(version) AS \"Value\" FROM {prefix}{CreditsSchema.VersionTable}").SingleAsync();
+#pragma warning restore EF1002
     }
 }
