@@ -1,3 +1,4 @@
+using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -61,6 +62,26 @@ public abstract class CreditsSchemaUpgradeTests<TDatabase>(TDatabase database) :
         });
 
         await AssertReportsEqualTheLogsAsync(connectionString);
+    }
+
+    [Fact]
+    public async Task Upgrade_PrefixedVersion1_StartsWithoutProblemsOnThePrefixedContext()
+    {
+        var connectionString = await Version1History.CreateAsync(database, "mf_");
+
+        await UpgradeHost.RunAsync(database, connectionString, m => m.UpgradeCreditsSchema(1, 2, new CreditsModelOptions { TablePrefix = "mf_" }));
+
+        var services = new ServiceCollection();
+        services.AddDbContext<HostDbContext>(o => database.UseProvider(o, connectionString));
+        services.AddMediaForgeCredits(o => o.AdminUserIds.Add(Version1History.Admin)).UseEntityFrameworkCore<HostDbContext>();
+        await using var provider = services.BuildServiceProvider();
+        var report = await provider.InitializeCreditsAsync();
+        Assert.Empty(report.Problems);
+        Assert.Equal(2, await UpgradeHost.RecordedVersionAsync(database, connectionString, "mf_"));
+        await using var scope = provider.CreateAsyncScope();
+        var top = await scope.ServiceProvider.GetRequiredService<ICreditAnalytics>()
+            .GetTopUsersAsync(new CreditAnalyticsRange(Version1History.Start, Version1History.End), 10);
+        Assert.Equal(Version1History.ChargedUsers.Order(StringComparer.Ordinal), top.Select(u => u.UserId).Order(StringComparer.Ordinal));
     }
 
     [Fact]
