@@ -28,6 +28,7 @@ internal sealed partial class CreditsSchemaSetup(DbContext db, ILogger logger)
         var schema = new CreditsDatabaseSchema(db);
         var gaps = await schema.InspectAsync(cancellationToken).ConfigureAwait(false);
         var changed = false;
+        DbException? failure = null;
         if (createSchema && !gaps.IsComplete)
         {
             try
@@ -46,9 +47,10 @@ internal sealed partial class CreditsSchemaSetup(DbContext db, ILogger logger)
 
                 changed = true;
             }
-            catch (DbException)
+            catch (DbException error)
             {
                 // Another instance may have done it first (its transaction committed, this one rolled back): look again.
+                failure = error;
             }
 
             gaps = await schema.InspectAsync(cancellationToken).ConfigureAwait(false);
@@ -58,7 +60,7 @@ internal sealed partial class CreditsSchemaSetup(DbContext db, ILogger logger)
         {
             var message = gaps.Describe();
             LogIncomplete(message);
-            throw new InvalidOperationException(message);
+            throw new InvalidOperationException(message, failure);
         }
 
         return changed;
