@@ -1,5 +1,6 @@
 using System.Data.Common;
 using MediaForge.Credits.Storage;
+using MediaForge.Credits.Storage.Schema;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -7,13 +8,15 @@ namespace MediaForge.Credits.AspNetCore.Endpoints;
 
 /// <summary>
 /// The seed's troubleshooting list as one check: the database answers (else unhealthy), the credit tables exist (else
-/// unhealthy), active prices and packages are seeded, and the Stripe key and both webhook secrets are configured
+/// unhealthy), the schema version is the library's and the derived usage data matches the logs (the start-up check's
+/// bounded samples), active prices and packages are seeded, and the Stripe key and both webhook secrets are configured
 /// (else the registration's failure status, degraded by default: deductions work, purchases or sign-ups do not).
 /// </summary>
 internal sealed class CreditsHealthCheck(
     CreditsDbContextHandle handle,
     IOptions<CreditsStripeOptions> stripe,
-    IOptions<CreditsClerkOptions> clerk) : IHealthCheck
+    IOptions<CreditsClerkOptions> clerk,
+    TimeProvider time) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -26,10 +29,15 @@ internal sealed class CreditsHealthCheck(
         }
 
         int prices, packages;
+        IReadOnlyList<string> schema = [];
         try
         {
             prices = await db.Set<FeaturePrice>().CountAsync(p => p.IsActive, cancellationToken).ConfigureAwait(false);
             packages = await db.Set<CreditPackage>().CountAsync(p => p.IsActive, cancellationToken).ConfigureAwait(false);
+            if (db.Database.IsRelational())
+            {
+                schema = (await new CreditsSchemaCheck(db).CheckAsync(time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false)).Problems;
+            }
         }
         catch (DbException error)
         {
@@ -38,7 +46,7 @@ internal sealed class CreditsHealthCheck(
 
         data["activePrices"] = prices;
         data["activePackages"] = packages;
-        var problems = new List<string>();
+        var problems = new List<string>(schema);
         if (prices == 0)
         {
             problems.Add("no active feature prices (every deduction fails)");

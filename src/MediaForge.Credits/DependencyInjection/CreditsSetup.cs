@@ -1,10 +1,11 @@
-using System.Data.Common;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
+using MediaForge.Credits.Storage.Schema;
 
 namespace MediaForge.Credits.DependencyInjection;
 
-/// <summary>Creates the schema on request and seeds the default catalog (the seed's <c>credits:setup</c>).</summary>
+/// <summary>
+/// Creates the missing credit tables on request (else refuses an incomplete schema), seeds the default catalog (the
+/// seed's <c>credits:setup</c>) and reports a stale schema version or stale derived usage data.
+/// </summary>
 internal sealed partial class CreditsSetup(
     CreditsDbContextHandle handle,
     IOptions<CreditsOptions> options,
@@ -17,8 +18,12 @@ internal sealed partial class CreditsSetup(
 
     public async Task<CreditsSetupReport> RunAsync(bool createSchema, CancellationToken cancellationToken)
     {
-        var schemaCreated = createSchema && await CreateSchemaAsync(cancellationToken).ConfigureAwait(false);
-        if (db.Database.IsRelational() && db.Database.ProviderName?.EndsWith(".Sqlite", StringComparison.Ordinal) == true)
+        var relational = db.Database.IsRelational();
+        var schema = relational ? new CreditsSchemaSetup(db, logger) : null;
+        var schemaCreated = schema is null
+            ? createSchema && await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false)
+            : await schema.PrepareAsync(createSchema, cancellationToken).ConfigureAwait(false);
+        if (relational && db.Database.ProviderName?.EndsWith(".Sqlite", StringComparison.Ordinal) == true)
         {
             // WAL lets readers run beside the single writer; it is a property of the database file and persists.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
@@ -31,6 +36,11 @@ internal sealed partial class CreditsSetup(
         var activePrices = await db.Set<FeaturePrice>().CountAsync(p => p.IsActive, cancellationToken).ConfigureAwait(false);
         var flaggedAdmins = await db.Set<CreditUser>().Where(u => u.IsAdmin).Select(u => u.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         var problems = new List<string>();
+        if (schema is not null)
+        {
+            problems.AddRange(await schema.CheckAsync(time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false));
+        }
+
         if (activePackages == 0)
         {
             problems.Add("No active credit packages: users cannot buy credits.");
@@ -54,87 +64,6 @@ internal sealed partial class CreditsSetup(
         };
         LogSetup(report.Provider, schemaCreated, packages.Count, pricesInserted.Count, activePackages, activePrices);
         return report;
-    }
-
-    private async Task<bool> CreateSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (!db.Database.IsRelational())
-        {
-            return await db.Database.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (await CreditTablesExistAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        var creator = db.GetService<IRelationalDatabaseCreator>();
-        try
-        {
-            if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (DbException)
-        {
-            // Another instance may have created the database first.
-            if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                throw;
-            }
-        }
-
-        try
-        {
-            await creator.CreateTablesAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DbException)
-        {
-            // Another instance may have created the tables first.
-            if (await CreditTablesExistAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Probes the <c>feature_pricing</c> table with a plain ADO.NET command (not through EF, whose command logging would
-    /// print an error for the expected "no such table" on a fresh database).
-    /// </summary>
-    private async Task<bool> CreditTablesExistAsync(CancellationToken cancellationToken)
-    {
-        var entity = db.Model.FindEntityType(typeof(FeaturePrice))!;
-        var table = db.GetService<ISqlGenerationHelper>().DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
-        var connection = db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        try
-        {
-            if (opened)
-            {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT 1 FROM {table} WHERE 1 = 0";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DbException)
-        {
-            return false;
-        }
-        finally
-        {
-            if (opened)
-            {
-                await connection.CloseAsync().ConfigureAwait(false);
-            }
-        }
     }
 
     /// <summary>Inserts the default rows that are missing. A racing instance may insert the same rows: then read again and retry.</summary>

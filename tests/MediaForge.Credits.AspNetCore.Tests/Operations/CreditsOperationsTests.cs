@@ -2,9 +2,11 @@ using System.Diagnostics.Metrics;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Operations;
 
@@ -68,6 +70,29 @@ public abstract class CreditsOperationsTests<TDatabase>(TDatabase database) : IC
 
         Assert.Equal(HealthStatus.Degraded, entry.Status);
         Assert.Contains("CLERK_WEBHOOK_SECRET", entry.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthCheck_RollUpNotMatchingTheLogs_IsDegradedAndNamesIt()
+    {
+        var connectionString = await database.CreateDatabaseAsync();
+        var past = database.BuildServices(connectionString, time: new FakeTimeProvider(new DateTimeOffset(2025, 6, 2, 10, 15, 0, TimeSpan.Zero)));
+        await past.InitializeCreditsAsync(createSchema: true);
+        await database.WithCreditsAsync(async credits =>
+        {
+            await credits.AddCreditsAsync("health-user", 50, CreditTransactionType.Bonus, "welcome");
+            return await credits.DeductCreditsAsync("health-user", "video-generation", "hailuo");
+        }, past);
+        await using (var scope = past.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Database.ExecuteSqlRawAsync("DELETE FROM credit_usage_hours");
+        }
+
+        await using var stale = await CreditsApp.StartAsync(database, connectionString, s => s.AddHealthChecks().AddMediaForgeCreditsHealthCheck());
+        var entry = (await stale.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["mediaforge-credits"];
+
+        Assert.Equal(HealthStatus.Degraded, entry.Status);
+        Assert.Contains("The hourly usage roll-up does not match the usage logs", entry.Description, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,49 @@
+using MediaForge.Credits.Storage.Schema;
+
+namespace Microsoft.EntityFrameworkCore.Migrations;
+
+/// <summary>The credit schema's upgrade steps, for a host's EF Core migration (SQLite and PostgreSQL).</summary>
+public static class CreditsMigrationBuilderExtensions
+{
+    /// <summary>
+    /// Brings the credit tables from schema version <paramref name="from"/> to <paramref name="to"/>: adds the tables,
+    /// columns and indexes each version added (unless <paramref name="schemaChangesGenerated"/>), back-fills the data
+    /// derived from the raw usage logs (the hourly roll-up <c>credit_usage_hours</c>, the account's usage counters and
+    /// the usage logs' running totals) and records <paramref name="to"/> in <c>credit_schema_versions</c>. Version 1 is
+    /// the schema before the analytics roll-up; version 2 is the current one. Call it in the <c>Up</c> of a migration,
+    /// with no instance of the older library writing meanwhile (it does not keep the derived data).
+    /// </summary>
+    /// <param name="migrationBuilder">The migration's builder.</param>
+    /// <param name="from">The version the database is at (1).</param>
+    /// <param name="to">The version to bring it to (2, the current one).</param>
+    /// <param name="options">The table prefix and schema given to <c>ApplyCreditsModel</c>; default: none.</param>
+    /// <param name="schemaChangesGenerated">
+    /// <see langword="true"/> when the migration already holds the table, column and index changes (EF Core generated
+    /// them from your model's credit tables above this call): then only the back-fill and the version row are added.
+    /// </param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A version outside 1 to the current one, or <paramref name="to"/> not after <paramref name="from"/>.</exception>
+    /// <exception cref="NotSupportedException">The migration's provider is neither SQLite nor PostgreSQL.</exception>
+    public static MigrationBuilder UpgradeCreditsSchema(this MigrationBuilder migrationBuilder, int from, int to,
+        CreditsModelOptions? options = null, bool schemaChangesGenerated = false)
+    {
+        ArgumentNullException.ThrowIfNull(migrationBuilder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(from, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(to, from);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(to, CreditsSchema.CurrentVersion);
+        var dialect = CreditsSchemaDialect.For(migrationBuilder.ActiveProvider, options);
+        // 1 -> 2 is the only step so far (the arguments allow no other); a later version adds its step after it.
+        if (!schemaChangesGenerated)
+        {
+            CreditsSchemaVersion2.AddSchemaChanges(migrationBuilder, dialect);
+        }
+
+        foreach (var statement in CreditsSchemaVersion2.Backfill(dialect))
+        {
+            migrationBuilder.Sql(statement);
+        }
+
+        migrationBuilder.Sql(dialect.RecordVersion(to));
+        return migrationBuilder;
+    }
+}

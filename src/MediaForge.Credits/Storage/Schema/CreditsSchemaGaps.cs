@@ -1,0 +1,43 @@
+namespace MediaForge.Credits.Storage.Schema;
+
+/// <summary>What the database lacks of the credit model: whole tables, and columns of the tables it has.</summary>
+/// <param name="MissingTables">Credit tables the database does not have (names as mapped, prefix included).</param>
+/// <param name="MissingColumns">Columns (<c>table.column</c>) missing from credit tables it has.</param>
+internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IReadOnlyList<string> MissingColumns)
+{
+    /// <summary>The columns version 2 added to tables of version 1.</summary>
+    private static readonly string[] Version2Columns =
+        ["profile_version", "requested_amount", "usage_count", "usage_credits", "last_usage_at", "first_usage_at", "cumulative_uses", "cumulative_credits"];
+
+    /// <summary>The tables version 2 added.</summary>
+    private static readonly string[] Version2Tables = ["credit_usage_hours", CreditsSchema.VersionTable];
+
+    public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;
+
+    /// <summary>Whether what is missing is exactly what version 2 added: the database is at version 1.</summary>
+    public bool IsVersion1 =>
+        MissingColumns.Count > 0
+        && MissingColumns.All(c => Version2Columns.Contains(c[(c.LastIndexOf('.') + 1)..], StringComparer.Ordinal))
+        && MissingTables.All(t => Version2Tables.Any(v => t.EndsWith(v, StringComparison.Ordinal)));
+
+    /// <summary>What start-up says when the schema is not complete: what is missing, and which call or migration to run.</summary>
+    public string Describe()
+    {
+        if (IsVersion1)
+        {
+            return $"The credit tables are at schema version 1 (before the analytics roll-up); this library needs version {CreditsSchema.CurrentVersion}."
+                + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" and call {CreditsSchema.UpgradeCall(1)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the credit column and table changes in it), then apply it (dotnet ef database update, or Database.MigrateAsync()"
+                + " before InitializeCreditsAsync). Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+        }
+
+        var missing = MissingColumns.Count == 0 ? $"tables {List(MissingTables)}" : $"{List(MissingTables.Concat(MissingColumns))}";
+        return $"The credit tables are missing from the database ({missing}). Production: map them into your context"
+            + " (modelBuilder.ApplyCreditsModel() in OnModelCreating), add an EF Core migration (dotnet ef migrations add AddCredits)"
+            + " and apply it (dotnet ef database update, or Database.MigrateAsync() before InitializeCreditsAsync)."
+            + " Development and tests: InitializeCreditsAsync(createSchema: true) creates the missing credit tables.";
+    }
+
+    private static string List(IEnumerable<string> names) => string.Join(", ", names);
+}

@@ -1,0 +1,137 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace MediaForge.Credits.Storage.Schema;
+
+/// <summary>
+/// The schema part of <c>InitializeCreditsAsync</c> on a relational database: create the missing credit tables (or
+/// upgrade version 1) when asked, refuse to start without a complete schema, and report a stale version or stale
+/// derived usage data.
+/// </summary>
+internal sealed partial class CreditsSchemaSetup(DbContext db, ILogger logger)
+{
+    /// <summary>
+    /// Makes sure the credit schema is complete: when <paramref name="createSchema"/>, creates the database if needed,
+    /// the missing credit tables (only those) or the version 1 upgrade. Returns whether this call created or upgraded
+    /// tables.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The schema is still incomplete; the message says what to run.</exception>
+    public async Task<bool> PrepareAsync(bool createSchema, CancellationToken cancellationToken)
+    {
+        if (createSchema)
+        {
+            await EnsureDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var schema = new CreditsDatabaseSchema(db);
+        var gaps = await schema.InspectAsync(cancellationToken).ConfigureAwait(false);
+        var changed = false;
+        DbException? failure = null;
+        if (createSchema && !gaps.IsComplete)
+        {
+            try
+            {
+                if (gaps.IsVersion1)
+                {
+                    LogUpgrading(CreditsSchema.CurrentVersion);
+                    var upgrade = new MigrationBuilder(db.Database.ProviderName);
+                    upgrade.UpgradeCreditsSchema(1, CreditsSchema.CurrentVersion, ModelOptions());
+                    await schema.ExecuteAsync(upgrade.Operations, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await schema.CreateTablesAsync(gaps.MissingTables, cancellationToken).ConfigureAwait(false);
+                }
+
+                changed = true;
+            }
+            catch (DbException error)
+            {
+                // Another instance may have done it first (its transaction committed, this one rolled back): look again.
+                failure = error;
+            }
+
+            gaps = await schema.InspectAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!gaps.IsComplete)
+        {
+            var message = gaps.Describe();
+            LogIncomplete(message);
+            throw new InvalidOperationException(message, failure);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// The version and derived-data problems, each logged as a warning. A complete schema with no recorded version
+    /// (made by a host's migrations) and nothing stale gets the current version recorded.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        var result = await new CreditsSchemaCheck(db).CheckAsync(now, cancellationToken).ConfigureAwait(false);
+        foreach (var problem in result.Problems)
+        {
+            LogStale(problem);
+        }
+
+        if (result.RecordedVersion is null && result.Problems.Count == 0)
+        {
+            db.Add(new CreditSchemaVersion { Version = CreditsSchema.CurrentVersion, AppliedAt = now });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                // Another instance recorded it first.
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        return result.Problems;
+    }
+
+    /// <summary>The prefix and schema the context's model gave the credit tables.</summary>
+    private CreditsModelOptions ModelOptions()
+    {
+        var users = db.Model.FindEntityType(typeof(CreditUser))!;
+        var table = users.GetTableName()!;
+        return new CreditsModelOptions { TablePrefix = table[..^"users".Length], Schema = users.GetSchema() };
+    }
+
+    private async Task EnsureDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        try
+        {
+            if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (DbException)
+        {
+            // Another instance may have created the database first.
+            if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Critical, Message = "The credit schema is not complete: {Message}")]
+    private partial void LogIncomplete(string message);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Credit usage reports cannot be trusted: {Problem}")]
+    private partial void LogStale(string problem);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Upgrading the credit schema from version 1 to {Version} (tables, columns, indexes and the back-fill of the usage roll-up, counters and running totals)")]
+    private partial void LogUpgrading(int version);
+}

@@ -1,0 +1,46 @@
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
+
+namespace MediaForge.Credits.Tests.Storage.Schema;
+
+/// <summary>The operations <c>UpgradeCreditsSchema</c> adds to a migration, without a database.</summary>
+public sealed class UpgradeCreditsSchemaOperationsTests
+{
+    private const string Postgres = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    [Fact]
+    public void UpgradeCreditsSchema_TablePrefixAndSchema_NamesThePrefixedTablesInTheSchema()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(1, 2, new CreditsModelOptions { TablePrefix = "mf_", Schema = "billing" });
+
+        var index = migration.Operations.OfType<CreateIndexOperation>().First(i => i.Table == "mf_usage_logs");
+        Assert.Equal(("billing", "IX_mf_usage_logs_user_id_created_at_cumulative_uses_cumulative~"), (index.Schema, index.Name));
+        Assert.Contains(migration.Operations.OfType<SqlOperation>(), s => s.Sql.StartsWith("INSERT INTO \"billing\".\"mf_credit_usage_hours\"", StringComparison.Ordinal));
+        Assert.All(migration.Operations.OfType<AddColumnOperation>(), c => Assert.StartsWith("mf_", c.Table, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_SchemaChangesGenerated_AddsOnlyTheBackfillAndTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(1, 2, schemaChangesGenerated: true);
+
+        Assert.All(migration.Operations, o => Assert.IsType<SqlOperation>(o));
+        Assert.EndsWith("ON CONFLICT (version) DO NOTHING;", ((SqlOperation)migration.Operations[^1]).Sql, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(2, 2)]
+    [InlineData(1, 3)]
+    public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
+
+    [Fact]
+    public void UpgradeCreditsSchema_OtherProvider_IsRefused() =>
+        Assert.Throws<NotSupportedException>(() => new MigrationBuilder("Microsoft.EntityFrameworkCore.SqlServer").UpgradeCreditsSchema(1, 2));
+}

@@ -1,0 +1,84 @@
+using MediaForge.Credits.Storage;
+using MediaForge.Credits.Storage.Schema;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediaForge.Credits.Tests.Storage.Schema;
+
+/// <summary>A host's context with the credit model, whose migration upgrades the credit schema as the README shows.</summary>
+public sealed class UpgradeHostContext(DbContextOptions<UpgradeHostContext> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyCreditsModel();
+}
+
+/// <summary>The host's migration: the one call the README shows.</summary>
+[DbContext(typeof(UpgradeHostContext))]
+[Migration("20261201000000_UpgradeCreditsSchema")]
+public sealed class UpgradeCreditsSchemaMigration : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.UpgradeCreditsSchema(from: 1, to: 2);
+}
+
+/// <summary>Ways to bring a version 1 database forward, and reads of what the database then has.</summary>
+public static class UpgradeHost
+{
+    /// <summary>Applies the host's migrations (<see cref="UpgradeCreditsSchemaMigration"/>) as <c>Database.MigrateAsync()</c> does at start-up.</summary>
+    public static async Task MigrateAsync(CreditsDatabase database, string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<UpgradeHostContext>();
+        database.UseProvider(options, connectionString);
+        // No model snapshot in this test assembly: EF Core would take the whole model for a pending change.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        await using var db = new UpgradeHostContext(options.Options);
+        await db.Database.MigrateAsync();
+    }
+
+    /// <summary>Runs the operations <paramref name="build"/> adds, as a migration would, on the database.</summary>
+    public static async Task RunAsync(CreditsDatabase database, string connectionString, Action<MigrationBuilder> build)
+    {
+        await using var db = Context(database, connectionString);
+        var migration = new MigrationBuilder(db.Database.ProviderName);
+        build(migration);
+        await new CreditsDatabaseSchema(db).ExecuteAsync(migration.Operations, CancellationToken.None);
+    }
+
+    /// <summary>What EF Core generates from the model change between version 1 and 2 (the same table, column and index operations).</summary>
+    public static void GeneratedSchemaChanges(MigrationBuilder migration) =>
+        CreditsSchemaVersion2.AddSchemaChanges(migration, CreditsSchemaDialect.For(migration.ActiveProvider, null));
+
+    public static CreditsDbContext Context(CreditsDatabase database, string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<CreditsDbContext>();
+        database.UseProvider(options, connectionString);
+        return new CreditsDbContext(options.Options);
+    }
+
+    /// <summary>Columns (table.column:nullable) and indexes (name: definition) of the database's tables.</summary>
+    public static async Task<(List<string> Columns, List<string> Indexes)> ReadCatalogAsync(CreditsDatabase database, string connectionString)
+    {
+        await using var db = Context(database, connectionString);
+        var sqlite = db.Database.IsSqlite();
+        var columns = await db.Database.SqlQueryRaw<string>(sqlite
+            ? "SELECT m.name || '.' || p.name || ':' || p.\"notnull\" AS \"Value\" FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE '__EF%'"
+            : "SELECT table_name || '.' || column_name || ':' || is_nullable || ':' || data_type AS \"Value\" FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '__EF%'")
+            .ToListAsync();
+        var indexes = await db.Database.SqlQueryRaw<string>(sqlite
+            ? "SELECT name || ': ' || COALESCE(sql, '') AS \"Value\" FROM sqlite_master WHERE type = 'index' AND tbl_name NOT LIKE '__EF%'"
+            : "SELECT indexname || ': ' || indexdef AS \"Value\" FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE '__EF%'")
+            .ToListAsync();
+        return ([.. columns.Order(StringComparer.Ordinal)], [.. indexes.Order(StringComparer.Ordinal)]);
+    }
+
+    public static async Task<int?> RecordedVersionAsync(CreditsDatabase database, string connectionString, string prefix = "")
+    {
+        await using var db = Context(database, connectionString);
+        // The table name is the library's constant plus a prefix of the test's own choosing.
+#pragma warning disable EF1002
+        return await db.Database.SqlQueryRaw<int?>($"SELECT MAX(version) AS \"Value\" FROM {prefix}{CreditsSchema.VersionTable}").SingleAsync();
+#pragma warning restore EF1002
+    }
+}
