@@ -20,13 +20,27 @@ internal static class CreditsOpenApi
         return builder;
     }
 
-    /// <summary>Documents a JSON request body of type <typeparamref name="TBody"/> and the body's own problems (400, 413, 415).</summary>
+    /// <summary>
+    /// Documents a JSON request body of type <typeparamref name="TBody"/> and the body's own problems (400, 413, 415).
+    /// Unlike <c>Accepts</c>, it names no content type, so routing does not refuse other content types with an empty 415:
+    /// the handler answers them with its own problem (<see cref="CreditsJsonBody"/>); the document assumes JSON.
+    /// </summary>
     public static RouteHandlerBuilder AcceptsCreditJson<TBody>(this RouteHandlerBuilder builder)
         where TBody : notnull =>
-        builder.Accepts<TBody>("application/json").ProducesCreditProblems(
+        builder.WithMetadata(new JsonBodyMetadata(typeof(TBody))).ProducesCreditProblems(
             StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
 
     /// <summary>Documents a signed webhook delivery: its receipt comes from the typed result; bad signatures 400, oversized 413, missing secret 503.</summary>
     public static RouteHandlerBuilder ProducesWebhookProblems(this RouteHandlerBuilder builder) =>
         builder.ProducesCreditProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
+
+    /// <summary>A request body for the API description only: no content types, so the content-type matcher leaves the endpoint alone.</summary>
+    private sealed class JsonBodyMetadata(Type requestType) : Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata
+    {
+        public IReadOnlyList<string> ContentTypes => [];
+
+        public Type? RequestType => requestType;
+
+        public bool IsOptional => false;
+    }
 }
