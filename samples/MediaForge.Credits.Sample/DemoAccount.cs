@@ -17,8 +17,8 @@ internal static class DemoAccount
     public static void MapDemoAccount(this IEndpointRouteBuilder app, bool demoSignIn)
     {
         var group = app.MapGroup("/demo").WithTags("Demo");
-        group.MapGet("/me", (ClaimsPrincipal user) => new DemoAccountResponse(
-            user.Identity?.IsAuthenticated == true, user.FindFirstValue("sub"), user.FindFirstValue("name"), user.IsInRole("admin"), demoSignIn));
+        group.MapGet("/me", (HttpContext context) => new DemoAccountResponse(
+            context.User.Identity?.IsAuthenticated == true, context.GetCreditsUserId(), context.User.FindFirstValue("name"), context.User.IsInRole("admin"), demoSignIn));
         if (!demoSignIn)
         {
             return;

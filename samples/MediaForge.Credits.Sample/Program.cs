@@ -38,7 +38,8 @@ namespace MediaForge.Credits.Sample
                 builder.Services.AddCreditsDevelopmentGateway();
             }
 
-            // 4. Identity: Clerk session tokens when CLERK_AUTHORITY is set, otherwise the demo cookie sign-in.
+            // 4. Identity: Clerk session tokens when CLERK_AUTHORITY is set, otherwise the demo cookie sign-in (and, in Development,
+            //    bearer tokens from `dotnet user-jwts` for calling the API with curl or a front end).
             var clerkAuthority = builder.Configuration["CLERK_AUTHORITY"];
             if (clerkAuthority is not null)
             {
@@ -51,19 +52,35 @@ namespace MediaForge.Credits.Sample
             }
             else
             {
-                builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+                var authentication = builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
                 {
                     o.Cookie.Name = "mediaforge-demo";
                     o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                     o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+                    if (development)
+                    {
+                        // A request with "Authorization: Bearer ..." is signed in by the JWT scheme below instead of the cookie.
+                        o.ForwardDefaultSelector = context =>
+                            context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal) ? JwtBearerDefaults.AuthenticationScheme : null;
+                    }
                 });
+                if (development)
+                {
+                    // Local API sign-in: `dotnet user-jwts create --name user_123` (add `--role admin` for the admin endpoints)
+                    // writes Authentication:Schemes:Bearer (appsettings.Development.json + user secrets), which AddJwtBearer() reads.
+                    authentication.AddJwtBearer();
+                }
             }
+
+            // 5. The OpenAPI document of every endpoint (/openapi/v1.json): request, response and problem types, enums by name.
+            builder.Services.AddOpenApi();
 
             var app = builder.Build();
             await app.Services.InitializeCreditsAsync(createSchema: true);     // production: your own EF migrations
             app.UseStatusCodePages();                                           // empty 4xx answers (401, 403, 415...) get problem details
             app.UseAuthentication();
             app.UseAuthorization();
+            app.MapOpenApi();                                                   // /openapi/v1.json: generate a typed client from it
             app.MapCreditEndpoints();                                           // /api/credits/*, /api/stripe/*, /api/webhooks/clerk
             app.MapCreditComponents();                                          // /_mediaforge/credits.js: <credit-display>, <credit-purchase>
             app.MapCreditsAdminEndpoints();                                     // /api/credits/admin/*: analytics, exports, reconciliation (admins)

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using MediaForge.Credits.AspNetCore;
@@ -35,10 +34,11 @@ internal static class SimulatedFeatures
         group.MapGet("/", async ([FromServices] ICreditCatalog catalog, CancellationToken ct) =>
             (await catalog.GetFeaturePricesAsync(ct)).Select(p => new { p.Feature, p.Model, p.Credits, p.Description }));
 
-        group.MapPost("/{feature}/{model}", async (string feature, string model, FeatureRequest? body, HttpRequest request, ClaimsPrincipal user,
+        group.MapPost("/{feature}/{model}", async (string feature, string model, FeatureRequest? body, HttpRequest request,
             [FromServices] ICreditReservationService reservations, TimeProvider time, CancellationToken ct) =>
         {
-            if ((user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier)) is not { } userId)
+            // The id the credit endpoints use (the `sub` claim, then NameIdentifier; MediaForge:Credits:Http:UserIdClaimTypes).
+            if (request.HttpContext.GetCreditsUserId() is not { } userId)
             {
                 return Problem(StatusCodes.Status401Unauthorized, "no_user_id", "Sign in first.");
             }

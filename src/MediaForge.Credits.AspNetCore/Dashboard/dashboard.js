@@ -8,9 +8,6 @@
   const num = (n) => Number(n).toLocaleString("en-US");
   const money = (cents, currency) => (cents / 100).toLocaleString("en-US", { style: "currency", currency: currency.toUpperCase() });
   const day = (iso, bucket) => { const d = new Date(iso); return bucket === "hour" ? d.toISOString().slice(5, 13).replace("T", " ") + "h" : bucket === "month" ? d.toISOString().slice(0, 7) : d.toISOString().slice(5, 10); };
-  const buckets = { 0: "hour", 1: "day", 2: "week", 3: "month" };
-  const types = ["Purchase", "Usage", "Bonus", "Refund", "Adjustment", "Expiration"];
-  const typeName = (t) => (typeof t === "number" ? types[t] || t : t);
 
   async function get(path) {
     const response = await fetch(api + path, { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -80,7 +77,7 @@
     try {
       const page = await get(`/users/${encodeURIComponent(user)}/transactions?pageSize=20`);
       $("ledger").innerHTML = `<p>${esc(user)}: ${num(page.totalCount)} entries</p><table><tr><th>When (UTC)</th><th>Type</th><th>Description</th><th class="n">Amount</th><th class="n">Balance</th></tr>` +
-        page.items.map((t) => `<tr><td>${esc(t.createdAt.slice(0, 16).replace("T", " "))}</td><td>${esc(typeName(t.type))}</td><td>${esc(t.description)}</td><td class="n">${t.amount > 0 ? "+" : ""}${num(t.amount)}</td><td class="n">${num(t.balanceAfter)}</td></tr>`).join("") + "</table>";
+        page.items.map((t) => `<tr><td>${esc(t.createdAt.slice(0, 16).replace("T", " "))}</td><td>${esc(t.type)}</td><td>${esc(t.description)}</td><td class="n">${t.amount > 0 ? "+" : ""}${num(t.amount)}</td><td class="n">${num(t.balanceAfter)}</td></tr>`).join("") + "</table>";
     } catch (e) { $("ledger").innerHTML = `<p class="error">${esc(e.message)}</p>`; }
   }
 
@@ -93,7 +90,7 @@
       const [usage, purchases, top, split] = await Promise.all([
         get(`/analytics/usage?${q}&bucket=${p.bucket}`), get(`/analytics/purchases?${q}&bucket=${p.bucket}`),
         get(`/analytics/top-users?${q}&limit=10`), get(`/analytics/consumption?${q}`)]);
-      const bucket = (typeof usage.range.bucket === "number" ? buckets[usage.range.bucket] : String(usage.range.bucket).toLowerCase()) || p.bucket;
+      const bucket = String(usage.range.bucket).toLowerCase() || p.bucket; // enum names: "Hour", "Day", "Week", "Month"
       kpis(usage, purchases, split);
       stackedBars($("usage-chart"), $("usage-legend"), usage.series, (x) => `${x.feature} / ${x.model}`, (x) => x.credits, (v) => num(Math.round(v)), bucket);
       stackedBars($("revenue-chart"), $("revenue-legend"), purchases.series, (x) => `${x.packageId} (${x.currency.toUpperCase()})`, (x) => x.amountCents, (v) => num(Math.round(v / 100)), bucket, 460);

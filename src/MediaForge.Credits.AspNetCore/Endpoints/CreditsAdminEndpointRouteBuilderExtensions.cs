@@ -26,13 +26,14 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(prefix).WithTags("Credits admin").RequireAuthorization(CreditsHttpOptions.AdminPolicy)
-            .WithMetadata(CreditsJsonEndpoint.Marker).AddEndpointFilter(CreditsJsonEndpoint.Filter);
-        var users = group.MapGroup("/users/{userId}").AddEndpointFilter(RefuseLongUserId);
+            .WithMetadata(CreditsJsonEndpoint.Marker).AddEndpointFilter(CreditsJsonEndpoint.Filter)
+            .ProducesCreditProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+        var users = group.MapGroup("/users/{userId}").AddEndpointFilter(RefuseLongUserId).ProducesCreditProblems(StatusCodes.Status400BadRequest);
 
         group.MapGet("/analytics/usage", (
             string? from, string? to, string? bucket, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
             WithRangeAsync(from, to, bucket, time, range => analytics.GetUsageAsync(range, ct)))
-            .WithName("GetCreditUsageAnalytics").WithSummary("Uses and credits by feature and model over time; unlimited uses apart.");
+            .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditUsageAnalytics").WithSummary("Uses and credits by feature and model over time; unlimited uses apart.");
 
         group.MapGet("/analytics/top-users", async Task<Results<Ok<IReadOnlyList<CreditTopUser>>, ProblemHttpResult>> (
             string? from, string? to, string? limit, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
@@ -50,17 +51,17 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
             }
 
             return TypedResults.Ok(await analytics.GetTopUsersAsync(parsed.Range!, top, ct).ConfigureAwait(false));
-        }).WithName("GetCreditTopUsers").WithSummary("The users who consumed the most credits.");
+        }).ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditTopUsers").WithSummary("The users who consumed the most credits.");
 
         group.MapGet("/analytics/consumption", (
             string? from, string? to, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
             WithRangeAsync(from, to, null, time, range => analytics.GetConsumptionSplitAsync(range, ct)))
-            .WithName("GetCreditConsumptionSplit").WithSummary("Free versus paid credits consumed.");
+            .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditConsumptionSplit").WithSummary("Free versus paid credits consumed.");
 
         group.MapGet("/analytics/purchases", (
             string? from, string? to, string? bucket, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
             WithRangeAsync(from, to, bucket, time, range => analytics.GetPurchasesAsync(range, ct)))
-            .WithName("GetCreditPurchaseAnalytics").WithSummary("Checkout conversion, failed and expired payments, refunds, revenue and package popularity.");
+            .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditPurchaseAnalytics").WithSummary("Checkout conversion, failed and expired payments, refunds, revenue and package popularity.");
 
         users.MapGet("/balance", async Task<Ok<CreditBalance>> (string userId, [FromServices] ICreditService credits, CancellationToken ct) =>
                 TypedResults.Ok(await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)))
@@ -88,7 +89,7 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
                 ? TypedResults.Ok(result)
                 : CreditProblems.Create(StatusCodes.Status409Conflict, result.Error == CreditDeductionError.InsufficientCredits ? "insufficient_credits" : "idempotency_key_conflict",
                     "The adjustment was not applied.", $"Balance {result.Balance}; nothing was written.");
-        }).WithName("AdjustUserCredits").WithSummary("An operator's correction of a user's credits (+/-), recorded with the admin as actor.");
+        }).AcceptsCreditJson<CreditAdjustmentRequest>().ProducesCreditProblems(StatusCodes.Status409Conflict).WithName("AdjustUserCredits").WithSummary("An operator's correction of a user's credits (+/-), recorded with the admin as actor.");
 
         users.MapGet("/transactions", (string userId, string? page, string? pageSize, [FromServices] ICreditService credits, CancellationToken ct) =>
                 CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetTransactionsAsync(userId, p, size, ct)))
@@ -100,11 +101,11 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
 
         group.MapGet("/export/transactions.csv", (string? from, string? to, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
                 CsvExport(from, to, time, "credit-transactions.csv", (stream, range) => CreditsCsvExport.WriteTransactionsAsync(stream, analytics.StreamTransactionsAsync(range, ct))))
-            .WithName("ExportCreditTransactions").WithSummary("The ledger rows of a time range as CSV, streamed.");
+            .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("ExportCreditTransactions").WithSummary("The ledger rows of a time range as CSV, streamed.");
 
         group.MapGet("/export/usage.csv", (string? from, string? to, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
                 CsvExport(from, to, time, "credit-usage.csv", (stream, range) => CreditsCsvExport.WriteUsageAsync(stream, analytics.StreamUsageAsync(range, ct))))
-            .WithName("ExportCreditUsage").WithSummary("The usage logs of a time range as CSV (prompts left out), streamed.");
+            .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("ExportCreditUsage").WithSummary("The usage logs of a time range as CSV (prompts left out), streamed.");
 
         group.MapGet("/reconciliation", async Task<Ok<CreditReconciliationReport>> ([FromServices] ICreditReconciliation reconciliation, CancellationToken ct) =>
                 TypedResults.Ok(await reconciliation.ReconcileAsync(repairMissingGrants: false, ct).ConfigureAwait(false)))

@@ -41,7 +41,7 @@ public static class CreditsEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(prefix).WithTags("Credits").WithMetadata(CreditsJsonEndpoint.Marker).AddEndpointFilter(CreditsJsonEndpoint.Filter);
-        var user = group.MapGroup("").RequireAuthorization();
+        var user = group.MapGroup("").RequireAuthorization().ProducesCreditProblems(StatusCodes.Status401Unauthorized);
 
         user.MapGet("/balance", async Task<Results<Ok<CreditBalanceResponse>, ProblemHttpResult>> (
             ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
@@ -85,25 +85,25 @@ public static class CreditsEndpointRouteBuilderExtensions
             {
                 return CreditProblems.UnknownFeature(error);
             }
-        }).WithName("CheckCredits").WithSummary("Whether the signed-in user can pay for one use of a feature with a model.");
+        }).ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("CheckCredits").WithSummary("Whether the signed-in user can pay for one use of a feature with a model.");
 
         user.MapGet("/transactions", async Task<Results<Ok<CreditPage<CreditLedgerEntry>>, ProblemHttpResult>> (
             string? page, string? pageSize, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
             users.GetUserId(principal) is not { } userId ? CreditProblems.NoUserId()
             : await CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetTransactionsAsync(userId, p, size, ct)).ConfigureAwait(false))
-            .WithName("GetCreditTransactions").WithSummary("The signed-in user's ledger, newest first.");
+            .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditTransactions").WithSummary("The signed-in user's ledger, newest first.");
 
         user.MapGet("/usage", async Task<Results<Ok<CreditPage<CreditUsageEntry>>, ProblemHttpResult>> (
             string? page, string? pageSize, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
             users.GetUserId(principal) is not { } userId ? CreditProblems.NoUserId()
             : await CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetUsageAsync(userId, p, size, ct)).ConfigureAwait(false))
-            .WithName("GetCreditUsage").WithSummary("The signed-in user's feature usage, newest first.");
+            .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditUsage").WithSummary("The signed-in user's feature usage, newest first.");
 
         user.MapGet("/purchases", async Task<Results<Ok<CreditPage<CreditPurchaseEntry>>, ProblemHttpResult>> (
             string? page, string? pageSize, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
             users.GetUserId(principal) is not { } userId ? CreditProblems.NoUserId()
             : await CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetPurchasesAsync(userId, p, size, ct)).ConfigureAwait(false))
-            .WithName("GetCreditPurchases").WithSummary("The signed-in user's purchases, newest first.");
+            .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditPurchases").WithSummary("The signed-in user's purchases, newest first.");
 
         group.MapGet("/packages", async Task<Ok<List<CreditPackageResponse>>> (
             ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditCatalog catalog,
@@ -149,6 +149,9 @@ public static class CreditsEndpointRouteBuilderExtensions
             return problem ?? await checkout.CreateSessionAsync(userId, body!.PackageId, ct).ConfigureAwait(false);
         })
             .AddEndpointFilter(CreditsJsonEndpoint.Filter)
+            .AcceptsCreditJson<CreateCheckoutSessionRequest>()
+            .ProducesCreditProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
+                StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable)
             .RequireAuthorization().WithName("CreateCheckoutSession")
             .WithSummary("Starts Stripe Checkout for a package (or claims a free package directly).");
 
@@ -158,12 +161,14 @@ public static class CreditsEndpointRouteBuilderExtensions
                 ? CreditProblems.NoUserId()
                 : await checkout.GetSessionAsync(userId, id, ct).ConfigureAwait(false))
             .AddEndpointFilter(CreditsJsonEndpoint.Filter)
+            .ProducesCreditProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound,
+                StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable)
             .RequireAuthorization().WithName("GetCheckoutSession")
             .WithSummary("The status of the signed-in user's checkout session; fulfils it if Stripe says it is paid.");
 
         group.MapPost("/webhook", (HttpRequest request, [FromServices] StripeWebhookHandler webhook, CancellationToken ct) =>
                 webhook.HandleAsync(request, ct))
-            .AllowAnonymous().WithName("StripeWebhook").WithSummary("Receives Stripe events (signature-verified, processed once).");
+            .ProducesWebhookProblems().AllowAnonymous().WithName("StripeWebhook").WithSummary("Receives Stripe events (signature-verified, processed once).");
         return group;
     }
 
@@ -176,7 +181,7 @@ public static class CreditsEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         return endpoints.MapPost(pattern, (HttpRequest request, [FromServices] ClerkWebhookHandler webhook, CancellationToken ct) =>
                 webhook.HandleAsync(request, ct))
-            .AllowAnonymous().WithTags("Clerk").WithName("ClerkWebhook")
+            .ProducesWebhookProblems().AllowAnonymous().WithTags("Clerk").WithName("ClerkWebhook")
             .WithSummary("Receives Clerk user events (Svix-signed, processed once).");
     }
 

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits;
 
 /// <summary>The width of one point of an analytics time series. Buckets start at UTC boundaries.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CreditAnalyticsBucket>))]
 public enum CreditAnalyticsBucket
 {
     /// <summary>One hour (UTC).</summary>

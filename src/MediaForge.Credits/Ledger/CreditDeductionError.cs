@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits;
 
 /// <summary>Why a deduction did not take place.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CreditDeductionError>))]
 public enum CreditDeductionError
 {
     /// <summary>The deduction succeeded.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits;
 
 /// <summary>The kind of a credit movement in the ledger.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CreditTransactionType>))]
 public enum CreditTransactionType
 {
     /// <summary>Credits bought (a paid credit pack).</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits;
 
 /// <summary>What happens when a refunded or disputed purchase's credits were already spent.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CreditClawbackPolicy>))]
 public enum CreditClawbackPolicy
 {
     /// <summary>

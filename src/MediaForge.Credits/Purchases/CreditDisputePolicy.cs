@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits;
 
 /// <summary>What happens to a purchase's credits while a dispute (chargeback) of its payment is open.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CreditDisputePolicy>))]
 public enum CreditDisputePolicy
 {
     /// <summary>Remove the disputed share when the dispute opens; restore it if the dispute is won. The default.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace MediaForge.Credits;
 /// Every mode trims it and lower-cases it (invariant culture). The stricter modes treat more addresses as one person's;
 /// they may also merge addresses of different people on servers that give <c>+</c> or dots another meaning.
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CreditEmailNormalization>))]
 public enum CreditEmailNormalization
 {
     /// <summary>Trim and lower-case only (default): <c>Jane.Doe+x@Gmail.com</c> and <c>jane.doe@gmail.com</c> differ.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits;
 
 /// <summary>What <see cref="ICreditPurchaseService.CompletePurchaseAsync"/> did.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PurchaseFulfilmentOutcome>))]
 public enum PurchaseFulfilmentOutcome
 {
     /// <summary>The credits were granted now.</summary>

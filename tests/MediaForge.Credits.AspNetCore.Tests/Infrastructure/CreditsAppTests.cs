@@ -8,6 +8,9 @@ public abstract class CreditsAppTests<TDatabase>(TDatabase database) : IClassFix
 {
     protected CreditsApp App { get; private set; } = null!;
 
+    /// <summary>The class's database, for tests that start a host of their own.</summary>
+    protected TDatabase Database => database;
+
     protected static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
 
     public async Task InitializeAsync() => App = await CreditsApp.StartAsync(database, database.ConnectionString);

@@ -24,7 +24,7 @@ public sealed class SampleApp : IAsyncDisposable
     /// <summary>For example <c>http://127.0.0.1:41234</c>.</summary>
     public string BaseUrl { get; }
 
-    public static async Task<SampleApp> StartAsync()
+    public static async Task<SampleApp> StartAsync(IReadOnlyDictionary<string, string?>? configuration = null)
     {
         var folder = Directory.CreateTempSubdirectory("mediaforge-sample-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -40,6 +40,7 @@ public sealed class SampleApp : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
         });
+        builder.Configuration.AddInMemoryCollection(configuration ?? new Dictionary<string, string?>());
         var app = await CreditsSample.CreateAsync(builder);
         await app.StartAsync();
         return new SampleApp(app, folder);

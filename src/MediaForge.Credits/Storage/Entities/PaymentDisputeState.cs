@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits.Entities;
 
 /// <summary>Where a payment dispute (chargeback) stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PaymentDisputeState>))]
 public enum PaymentDisputeState
 {
     /// <summary>Opened and not decided: the disputed credits are clawed back (or frozen).</summary>

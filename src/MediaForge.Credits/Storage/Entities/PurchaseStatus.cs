@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits.Entities;
 
 /// <summary>Where a purchase stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PurchaseStatus>))]
 public enum PurchaseStatus
 {
     /// <summary>Checkout started; not paid yet.</summary>

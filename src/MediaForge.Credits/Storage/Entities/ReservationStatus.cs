@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace MediaForge.Credits.Entities;
 
 /// <summary>Where a credit reservation stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ReservationStatus>))]
 public enum ReservationStatus
 {
     /// <summary>Held: counts against spendable credits until it expires.</summary>
