@@ -32,8 +32,7 @@ public sealed class ConsumerHostTests(PackageConsumer consumer)
 
         using var response = await client.SendAsync(webhook);
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await DescribeAsync(response));
-        Assert.Equal(50, await BalanceAsync(client, "user_signed"));
+        await AssertSucceededThenBalanceIsAsync(client, response, "user_signed", 50);
     }
 
     [Fact]
@@ -41,12 +40,9 @@ public sealed class ConsumerHostTests(PackageConsumer consumer)
     {
         using var client = consumer.CreateClient();
 
-        using var signUp = Authorized(HttpMethod.Post, "/dev/sign-up", "user_readme");
+        using var response = await SendAsUserAsync(client, HttpMethod.Post, "/dev/sign-up", "user_readme");
 
-        using var response = await client.SendAsync(signUp);
-
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await DescribeAsync(response));
-        Assert.Equal(50, await BalanceAsync(client, "user_readme"));
+        await AssertSucceededThenBalanceIsAsync(client, response, "user_readme", 50);
     }
 
     [Fact]
@@ -54,13 +50,10 @@ public sealed class ConsumerHostTests(PackageConsumer consumer)
     {
         using var client = consumer.CreateClient();
         await SignUpAsync(client, "user_video");
-        using var request = Authorized(HttpMethod.Post, "/api/videos", "user_video");
-        request.Content = JsonContent.Create(new { prompt = "a cat on a skateboard" });
 
-        using var response = await client.SendAsync(request);
+        using var response = await SendAsUserAsync(client, HttpMethod.Post, "/api/videos", "user_video", new { prompt = "a cat on a skateboard" });
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await DescribeAsync(response));
-        Assert.Equal(42, await BalanceAsync(client, "user_video"));
+        await AssertSucceededThenBalanceIsAsync(client, response, "user_video", 42);
     }
 
     [Fact]
@@ -68,16 +61,13 @@ public sealed class ConsumerHostTests(PackageConsumer consumer)
     {
         using var client = consumer.CreateClient();
         await SignUpAsync(client, "user_buyer");
-        using var create = Authorized(HttpMethod.Post, "/api/stripe/create-checkout-session", "user_buyer");
-        create.Content = JsonContent.Create(new { packageId = "pro" });
-        using var session = await client.SendAsync(create);
+        using var session = await SendAsUserAsync(client, HttpMethod.Post, "/api/stripe/create-checkout-session", "user_buyer", new { packageId = "pro" });
         Assert.True(session.IsSuccessStatusCode, await DescribeAsync(session));
         var checkoutUrl = (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
 
         using var pay = await client.PostAsync(checkoutUrl.TrimEnd('/') + "/pay", content: null);
 
-        Assert.True(pay.StatusCode == HttpStatusCode.Redirect, await DescribeAsync(pay));
-        Assert.Equal(250, await BalanceAsync(client, "user_buyer"));
+        await AssertSucceededThenBalanceIsAsync(client, pay, "user_buyer", 250);
     }
 
     private async Task SignUpAsync(HttpClient client, string user)
@@ -87,19 +77,26 @@ public sealed class ConsumerHostTests(PackageConsumer consumer)
         Assert.True(response.StatusCode == HttpStatusCode.OK, await DescribeAsync(response));
     }
 
+    /// <summary>The call answered 200 (a redirect, for the checkout's Pay) and the user's balance is now <paramref name="expected"/>.</summary>
+    private async Task AssertSucceededThenBalanceIsAsync(HttpClient client, HttpResponseMessage response, string user, int expected)
+    {
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect, await DescribeAsync(response));
+        Assert.Equal(expected, await BalanceAsync(client, user));
+    }
+
     private async Task<int> BalanceAsync(HttpClient client, string user)
     {
-        using var request = Authorized(HttpMethod.Get, "/api/credits/balance", user);
-        using var response = await client.SendAsync(request);
+        using var response = await SendAsUserAsync(client, HttpMethod.Get, "/api/credits/balance", user);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await DescribeAsync(response));
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("balance").GetInt32();
     }
 
-    private HttpRequestMessage Authorized(HttpMethod method, string path, string user)
+    /// <summary>Calls the host as <paramref name="user"/>, with the bearer token <c>dotnet user-jwts</c> issued.</summary>
+    private async Task<HttpResponseMessage> SendAsUserAsync(HttpClient client, HttpMethod method, string path, string user, object? body = null)
     {
-        var request = new HttpRequestMessage(method, path);
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", consumer.TokenOf(user));
-        return request;
+        return await client.SendAsync(request);
     }
 
     private async Task<string> DescribeAsync(HttpResponseMessage response) =>
