@@ -120,22 +120,15 @@ internal static class CreditHolds
     }
 
     /// <summary>Expires the user's lapsed holds (so they stop counting before the sweeper gets to them).</summary>
-    /// <returns>How many were expired.</returns>
-    public static async Task<int> ExpireLapsedAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken)
+    public static async Task ExpireLapsedAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken)
     {
         var lapsed = await db.Set<CreditReservation>().AsNoTracking()
             .Where(r => r.UserId == userId && r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var expired = 0;
         foreach (var hold in lapsed)
         {
-            if (await SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, cancellationToken, onlyIfExpired: true).ConfigureAwait(false))
-            {
-                expired++;
-            }
+            await SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, cancellationToken, onlyIfExpired: true).ConfigureAwait(false);
         }
-
-        return expired;
     }
 
     private static Task<int> FreeAsync(DbContext db, string userId, long heldAmount, DateTime now, CancellationToken cancellationToken) =>

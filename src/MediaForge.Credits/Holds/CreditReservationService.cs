@@ -132,14 +132,10 @@ internal sealed partial class CreditReservationService(
         {
             var now = time.GetUtcNow();
             var hold = await FindAsync(reservationId, ct).ConfigureAwait(false);
-            if (hold is null || hold.Status is ReservationStatus.Captured or ReservationStatus.Released
-                || (hold.Status == ReservationStatus.Active && hold.ExpiresAt > now.UtcDateTime))
+            if (hold is null || !(hold.Status == ReservationStatus.Expired || (hold.Status == ReservationStatus.Active && hold.ExpiresAt <= now.UtcDateTime)))
             {
-                // Nothing to charge late: unknown, already ended another way, or still a live hold.
-                return hold is { Status: ReservationStatus.Active }
-                    ? await CaptureReservationAsync(reservationId, actualAmount, ct).ConfigureAwait(false)
-                    : hold is null ? new CreditReservationSettlement { Success = false }
-                    : await SettledAsync(hold, success: hold.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
+                // Nothing to charge late (unknown, ended another way, or a live hold): a capture gives the answer.
+                return await CaptureReservationAsync(reservationId, actualAmount, ct).ConfigureAwait(false);
             }
 
             var charge = CreditCaptureCharge.Amount(hold, actualAmount);
