@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using MediaForge.Credits.Readme.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Readme.Tests;
 
@@ -24,39 +21,26 @@ public sealed class QuickStartProgramTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { "credits.db", "credits.db-wal", "credits.db-shm" }) File.Delete(file);
+        SnippetProgram.DeleteSqliteDatabase("credits.db");
     }
 
     [Fact]
     public async Task PostVideo_UserWithoutCredits_Answers402()
     {
-        var response = await PostVideoAsync();
+        var response = await app.PostVideoAsync(user, "a red kite");
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
     }
 
     [Fact]
-    public async Task PostVideo_UserWith8Credits_AnswersTheVideoAndCharges8()
+    public async Task PostVideo_UserWith10Credits_AnswersTheVideoAndCharges8()
     {
-        await using (var scope = app.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<ICreditService>().AddCreditsAsync(user, 10, CreditTransactionType.Bonus, "test funding");
+        await app.FundAsync(user, 10);
 
-        var response = await PostVideoAsync();
+        var response = await app.PostVideoAsync(user, "a red kite");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("a red kite", (await response.Content.ReadFromJsonAsync<VideoBody>())!.Prompt);
-        await using var check = app.Services.CreateAsyncScope();
-        Assert.Equal(2, (await check.ServiceProvider.GetRequiredService<ICreditService>().GetBalanceAsync(user)).Balance);
+        Assert.Equal("a red kite", await response.ReadPromptAsync());
+        Assert.Equal(2, await app.BalanceAsync(user));
     }
-
-    private async Task<HttpResponseMessage> PostVideoAsync()
-    {
-        using var client = app.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/videos") { Content = JsonContent.Create(new { prompt = "a red kite" }) };
-        request.Headers.Add("X-Readme-User", user);
-        return await client.SendAsync(request);
-    }
-
-    private sealed record VideoBody(string Prompt);
 }

@@ -22,7 +22,11 @@ public sealed class VideoJobs
     private readonly ConcurrentDictionary<string, Video> finished = new(StringComparer.Ordinal);
 
     /// <summary>Records a finished job.</summary>
-    public void Save(string jobId, Video video) => finished[jobId] = video;
+    public Task SaveAsync(string jobId, Video video, CancellationToken ct)
+    {
+        finished[jobId] = video;
+        return Task.CompletedTask;
+    }
 
     /// <summary>The finished job with that id, or null.</summary>
     public Task<Video?> FindAsync(string jobId, CancellationToken ct) =>

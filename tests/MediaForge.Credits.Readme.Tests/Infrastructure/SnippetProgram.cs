@@ -57,6 +57,13 @@ internal sealed class SnippetProgram : IAsyncDisposable
         throw new InvalidOperationException($"The README program ended before {what}.");
     }
 
+    /// <summary>Deletes a SQLite database file a program used, with its WAL files.</summary>
+    public static void DeleteSqliteDatabase(string path)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+    }
+
     /// <summary>A client of the program.</summary>
     public HttpClient CreateClient() => new() { BaseAddress = Address };
 
