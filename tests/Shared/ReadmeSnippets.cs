@@ -42,6 +42,26 @@ internal static partial class ReadmeSnippets
         return snippets;
     }
 
+    /// <summary>
+    /// The README lines (1-based) of the opening fences in <paramref name="language"/> that have no snippet marker
+    /// directly above them, so no test compiles them.
+    /// </summary>
+    public static IReadOnlyList<int> UnnamedBlocks(string markdown, string language)
+    {
+        var unnamed = new List<int>();
+        var lines = markdown.ReplaceLineEndings("\n").Split('\n');
+        var inBlock = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var fence = Fence().Match(lines[i]);
+            if (!fence.Success) continue;
+            if (inBlock) { inBlock = lines[i].TrimEnd() != "```"; continue; }
+            inBlock = true;
+            if (fence.Groups["lang"].Value == language && (i == 0 || !Marker().IsMatch(lines[i - 1]))) unnamed.Add(i + 1);
+        }
+        return unnamed;
+    }
+
     private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
