@@ -59,18 +59,19 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
     }
 
     /// <summary>
-    /// Writes what has lapsed for a user whose debit was refused: holds past their expiry (still counted in
-    /// <c>credits.reserved</c>) and lots past their expiry (still counted in the balance).
+    /// Writes what has lapsed for a user whose debit of <paramref name="amount"/> was refused: holds past their expiry
+    /// (still counted in <c>credits.reserved</c>) and lots past their expiry (still counted in the balance).
     /// </summary>
     /// <returns>
-    /// Whether there was anything lapsed, so the debit is worth trying again (also when a racing transaction wrote
-    /// the lapse first: the debit was refused against the state before it).
+    /// Whether the debit is worth trying again: there was something lapsed, or <paramref name="account"/> (read after
+    /// the refusal) covers the amount because a racing transaction freed credits in between (the sweeper wrote the
+    /// lapse, a hold ended). On PostgreSQL a refused conditional <c>UPDATE</c> takes no lock, so that can happen.
     /// </returns>
-    public async Task<bool> WriteLapsesAsync(string userId, CreditAccountState account, DateTime now, CancellationToken cancellationToken)
+    public async Task<bool> WriteLapsesAsync(string userId, CreditAccountState account, long amount, DateTime now, CancellationToken cancellationToken)
     {
         if (!db.Database.IsRelational() || (account.LapsedHolds == 0 && !account.HasLapsedLots))
         {
-            return false;
+            return account.Available >= amount;
         }
 
         if (account.LapsedHolds > 0)

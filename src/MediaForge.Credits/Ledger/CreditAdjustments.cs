@@ -53,7 +53,7 @@ internal sealed class CreditAdjustments(
 
             var now = time.GetUtcNow();
             var debited = await ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, ct).ConfigureAwait(false);
-            if (debited is null && await accounts.WriteLapsesAsync(userId, await accounts.ReadAsync(userId, ct).ConfigureAwait(false), now.UtcDateTime, ct).ConfigureAwait(false))
+            if (debited is null && await accounts.WriteLapsesAsync(userId, await accounts.ReadAsync(userId, ct).ConfigureAwait(false), -amount, now.UtcDateTime, ct).ConfigureAwait(false))
             {
                 debited = await ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, ct).ConfigureAwait(false);
             }

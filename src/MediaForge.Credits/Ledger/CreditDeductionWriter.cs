@@ -147,7 +147,7 @@ internal sealed class CreditDeductionWriter(
         }
 
         var account = debited is null ? await accounts.ReadAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
-        var wroteLapses = debited is null && !account.IsAdmin && await accounts.WriteLapsesAsync(usage.UserId, account, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        var wroteLapses = debited is null && !account.IsAdmin && await accounts.WriteLapsesAsync(usage.UserId, account, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
         if (wroteLapses)
         {
             appended = false;
