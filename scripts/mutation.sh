@@ -5,6 +5,7 @@
 #
 #   scripts/mutation.sh [glob...]         e.g. scripts/mutation.sh '**/Expiry/CreditLots.cs'
 #   MUTATION_TEST_FILTER='FullyQualifiedName~LotOrderTests' scripts/mutation.sh '**/Expiry/CreditLots.cs'
+#   MUTATION_PROJECT=aspnetcore scripts/mutation.sh       the add-on's money decisions (webhooks, RequireCredits)
 #
 # Without globs it mutates what stryker-config.json lists. MUTATION_TEST_FILTER narrows the tests each mutant runs
 # (a dotnet test filter); without it every test of the project that covers the mutant runs. The report lands in
@@ -31,7 +32,13 @@ setup_postgres
 
 dotnet tool restore >&2
 
-ARGS=(--config-file "$REPO_ROOT/stryker-config.json" --output "$REPO_ROOT/artifacts/mutation/$(date -u +%Y%m%dT%H%M%SZ)")
+case "${MUTATION_PROJECT:-core}" in
+  core)       CONFIG="$REPO_ROOT/stryker-config.json";            TESTS="$REPO_ROOT/tests/MediaForge.Credits.Tests" ;;
+  aspnetcore) CONFIG="$REPO_ROOT/stryker-config.aspnetcore.json"; TESTS="$REPO_ROOT/tests/MediaForge.Credits.AspNetCore.Tests" ;;
+  *)          die "MUTATION_PROJECT must be core or aspnetcore, not '$MUTATION_PROJECT'" ;;
+esac
+
+ARGS=(--config-file "$CONFIG" --output "$REPO_ROOT/artifacts/mutation/$(date -u +%Y%m%dT%H%M%SZ)")
 for glob in "$@"; do
   ARGS+=(--mutate "$glob")
 done
@@ -40,6 +47,6 @@ if [[ -n "${MUTATION_TEST_FILTER:-}" ]]; then
 fi
 
 # Stryker runs from the test project's folder (from the repository root it would see the solution and mutate every project).
-cd "$REPO_ROOT/tests/MediaForge.Credits.Tests"
+cd "$TESTS"
 log "dotnet stryker ${ARGS[*]}"
 dotnet stryker "${ARGS[@]}"

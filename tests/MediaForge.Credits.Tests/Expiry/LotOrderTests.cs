@@ -96,6 +96,47 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
         Assert.Equal((8L, 8L), Trim(await database.ReadLedgerAsync(user, Services)));
     }
 
+    [Fact]
+    public async Task ExpireCredits_LapsedLot_DescribesHowManyCreditsExpired()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 6, TimeSpan.FromHours(1));
+        clock.Advance(TimeSpan.FromHours(2));
+
+        await Credits(c => c.ExpireCreditsAsync());
+
+        Assert.Equal(["6 credits expired"], await Db(db => db.Transactions
+            .Where(t => t.UserId == user && t.Type == CreditTransactionType.Expiration).Select(t => t.Description).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task RecordRefund_PurchaseCreditsSpentBeforeAnExpiringGrant_TakesTheRestFromThatLot()
+    {
+        var user = NewUser();
+        var payment = await BuyProAsync(user);
+        for (var i = 0; i < 13; i++)
+        {
+            Assert.True((await Credits(c => c.DeductCreditsAsync(user, "video-generation", "veo2"))).Success);  // 195 of 200
+        }
+
+        await GrantAsync(user, 10, TimeSpan.FromHours(1));                                                      // balance 15
+
+        await With<ICreditPurchaseService, PurchaseReversalResult>(p => p.RecordRefundAsync(payment, 2999));
+
+        Assert.Equal([0L], await RemainingByExpiryAsync(user));                                                 // 5 + 10 taken
+        Assert.Null((await Credits(c => c.GetBalanceAsync(user))).NextExpiration);
+    }
+
+    private async Task<string> BuyProAsync(string user)
+    {
+        var session = "cs_test_" + Guid.NewGuid().ToString("N");
+        var payment = "pi_test_" + Guid.NewGuid().ToString("N");
+        var purchase = await With<ICreditPurchaseService, CreditPurchaseEntry>(p => p.StartPurchaseAsync(user, "pro", "stripe"));
+        await With<ICreditPurchaseService, bool>(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
+        await With<ICreditPurchaseService, PurchaseFulfilmentResult>(p => p.CompletePurchaseAsync(session, 2999, "usd", "pro", payment));
+        return payment;
+    }
+
     private static string NewUser() => "lots_" + Guid.NewGuid().ToString("N");
 
     private static (long, long) Trim((long Balance, long Sum, int Rows) ledger) => (ledger.Balance, ledger.Sum);
