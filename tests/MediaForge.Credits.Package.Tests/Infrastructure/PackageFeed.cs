@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
@@ -17,10 +18,11 @@ internal sealed partial class PackageFeed
     /// <summary>The package ids, core first.</summary>
     public static readonly string[] PackageIds = ["MediaForge.Credits", "MediaForge.Credits.AspNetCore"];
 
-    private PackageFeed(string directory, string version)
+    private PackageFeed(string directory, string version, string commit)
     {
         Directory = directory;
         Version = version;
+        Commit = commit;
     }
 
     /// <summary>The folder that holds the .nupkg files.</summary>
@@ -28,6 +30,9 @@ internal sealed partial class PackageFeed
 
     /// <summary>The version both packages carry.</summary>
     public string Version { get; }
+
+    /// <summary>The repository's commit (<c>git rev-parse HEAD</c>) when the packages were packed.</summary>
+    public string Commit { get; }
 
     /// <summary>Packs both projects under <paramref name="workRoot"/>.</summary>
     public static async Task<PackageFeed> PackAsync(string workRoot, TimeProvider time)
@@ -49,9 +54,24 @@ internal sealed partial class PackageFeed
             },
         }));
         var feed = Path.Combine(workRoot, "feed");
+        var commit = GitHead();
         await DotnetCli.RunAsync(workRoot,
             ["pack", filter, "-c", "Release", $"-p:Version={version}", "-o", feed, "--artifacts-path", Path.Combine(workRoot, "artifacts")]);
-        return new PackageFeed(feed, version);
+        return new PackageFeed(feed, version, commit);
+    }
+
+    private static string GitHead()
+    {
+        using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD")
+        {
+            WorkingDirectory = ReadmeSnippets.RepositoryRoot,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        var head = git.StandardOutput.ReadToEnd().Trim();
+        git.WaitForExit();
+        Assert.True(git.ExitCode == 0 && head.Length == 40, "`git rev-parse HEAD` failed in " + ReadmeSnippets.RepositoryRoot);
+        return head;
     }
 
     /// <summary>The path of one package in the feed.</summary>
