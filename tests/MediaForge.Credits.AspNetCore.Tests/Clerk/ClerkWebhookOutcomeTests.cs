@@ -1,12 +1,9 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Clerk;
 
@@ -22,15 +19,12 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
 
     private static async Task<(string? Code, string? Detail)> ProblemOf(HttpResponseMessage response)
     {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return (problem.RootElement.GetProperty("code").GetString(),
-            problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null);
+        var (_, code, detail) = await ProblemAnswer.ReadAsync(response);
+        return (code, detail);
     }
 
     private Task<Entities.CreditUser> UserRowAsync(string user) => App.DbAsync(db => db.Users.SingleAsync(u => u.Id == user));
 
-    private MetricCollector<long> Collect(string instrument) =>
-        new(App.Services.GetRequiredService<IMeterFactory>(), "MediaForge.Credits", instrument);
 
     [Fact]
     public async Task Delivery_SvixIdOf255Characters_IsAccepted()
@@ -60,7 +54,7 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
     [Fact]
     public async Task Delivery_OverLongSvixId_CountsRejectedAsInvalidMessageId()
     {
-        using var rejected = Collect("mediaforge.credits.webhooks.rejected");
+        using var rejected = App.Collect("mediaforge.credits.webhooks.rejected");
 
         await SendAsync(WebhookPayloads.ClerkUserEvent("user.created", NewUser()), "msg_" + new string('z', 252));
 
@@ -81,7 +75,7 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
     [Fact]
     public async Task Delivery_WrongSecret_CountsRejectedAsInvalidSignature()
     {
-        using var rejected = Collect("mediaforge.credits.webhooks.rejected");
+        using var rejected = App.Collect("mediaforge.credits.webhooks.rejected");
 
         await App.Client().SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", NewUser()), secret: "whsec_" + Convert.ToBase64String(new byte[24])));
 
@@ -92,7 +86,7 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
     [Fact]
     public async Task Delivery_SignedMalformedJson_IsRefusedAsMalformedPayloadAndCounted()
     {
-        using var rejected = Collect("mediaforge.credits.webhooks.rejected");
+        using var rejected = App.Collect("mediaforge.credits.webhooks.rejected");
 
         var response = await SendAsync("{\"type\": \"user.created\", \"data\": ");
 
@@ -103,7 +97,7 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
     [Fact]
     public async Task Delivery_Processed_CountsItsTypeAndOutcome()
     {
-        using var processed = Collect("mediaforge.credits.webhooks.processed");
+        using var processed = App.Collect("mediaforge.credits.webhooks.processed");
 
         await SendAsync(WebhookPayloads.ClerkUserEvent("user.created", NewUser()));
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
@@ -15,25 +14,18 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
     private Task<HttpResponseMessage> CreateAsync(string user, string? packageId) =>
         App.Client(user).PostAsJsonAsync("/api/stripe/create-checkout-session", new { packageId });
 
-    private static async Task<(int Status, string? Code, string? Detail)> ProblemOf(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return ((int)response.StatusCode, problem.RootElement.GetProperty("code").GetString(),
-            problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null);
-    }
-
     [Theory]
     [InlineData(null)]
     [InlineData("   ")]
     public async Task CreateCheckoutSession_NoPackageId_Returns400PackageRequired(string? packageId)
     {
-        Assert.Equal((400, "package_required", null), await ProblemOf(await CreateAsync(NewUser(), packageId)));
+        Assert.Equal((400, "package_required", null), await ProblemAnswer.ReadAsync(await CreateAsync(NewUser(), packageId)));
     }
 
     [Fact]
     public async Task CreateCheckoutSession_PackageIdOf65Characters_Returns400()
     {
-        Assert.Equal((400, "invalid_package_id", "Package ids have at most 64 characters."), await ProblemOf(await CreateAsync(NewUser(), new string('p', 65))));
+        Assert.Equal((400, "invalid_package_id", "Package ids have at most 64 characters."), await ProblemAnswer.ReadAsync(await CreateAsync(NewUser(), new string('p', 65))));
     }
 
     [Fact]
@@ -41,7 +33,7 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
     {
         var id = new string('p', 64);
 
-        Assert.Equal((404, "unknown_package", $"No active package '{id}'."), await ProblemOf(await CreateAsync(NewUser(), id)));
+        Assert.Equal((404, "unknown_package", $"No active package '{id}'."), await ProblemAnswer.ReadAsync(await CreateAsync(NewUser(), id)));
     }
 
     [Fact]
@@ -88,7 +80,7 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
         var user = NewUser();
         await CreateAsync(user, "starter");
 
-        Assert.Equal((409, "already_claimed", "Package 'starter' can be claimed once per user."), await ProblemOf(await CreateAsync(user, "starter")));
+        Assert.Equal((409, "already_claimed", "Package 'starter' can be claimed once per user."), await ProblemAnswer.ReadAsync(await CreateAsync(user, "starter")));
     }
 
     [Fact]
@@ -99,7 +91,7 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
 
         var response = await CreateAsync(user, "pro");
 
-        Assert.Equal((502, "payment_provider_error", "Stripe is down"), await ProblemOf(response));
+        Assert.Equal((502, "payment_provider_error", "Stripe is down"), await ProblemAnswer.ReadAsync(response));
         Assert.Equal("Checkout session could not be created: Stripe is down",
             await App.DbAsync(db => db.Purchases.Where(p => p.UserId == user).Select(p => p.FailureReason).SingleAsync()));
     }
@@ -108,14 +100,14 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
     public async Task CheckoutSession_IdOf256Characters_Returns400()
     {
         Assert.Equal((400, "invalid_session_id", "Checkout session ids have at most 255 characters."),
-            await ProblemOf(await App.Client(NewUser()).GetAsync("/api/stripe/checkout-session/" + new string('c', 256))));
+            await ProblemAnswer.ReadAsync(await App.Client(NewUser()).GetAsync("/api/stripe/checkout-session/" + new string('c', 256))));
     }
 
     [Fact]
     public async Task CheckoutSession_UnknownIdOf255Characters_Returns404()
     {
         Assert.Equal((404, "unknown_checkout_session", null),
-            await ProblemOf(await App.Client(NewUser()).GetAsync("/api/stripe/checkout-session/" + new string('c', 255))));
+            await ProblemAnswer.ReadAsync(await App.Client(NewUser()).GetAsync("/api/stripe/checkout-session/" + new string('c', 255))));
     }
 
     [Fact]
@@ -140,7 +132,7 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
 
         var response = await App.Client(user).GetAsync($"/api/stripe/checkout-session/{sessionId}");
 
-        Assert.Equal((502, "payment_provider_error", "Stripe is down"), await ProblemOf(response));
+        Assert.Equal((502, "payment_provider_error", "Stripe is down"), await ProblemAnswer.ReadAsync(response));
         Assert.Equal(0, await App.BalanceAsync(user));
     }
 }

@@ -1,14 +1,10 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Stripe;
 
@@ -21,9 +17,8 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
 
     private static async Task<(string? Code, string? Detail)> ProblemOf(HttpResponseMessage response)
     {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return (problem.RootElement.GetProperty("code").GetString(),
-            problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null);
+        var (_, code, detail) = await ProblemAnswer.ReadAsync(response);
+        return (code, detail);
     }
 
     /// <summary>A completed purchase of the "pro" pack (200 credits for 2999 usd) paid by a known payment intent.</summary>
@@ -37,8 +32,6 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
 
     private Task<CreditPurchase> PurchaseAsync(string sessionId) => App.DbAsync(db => db.Purchases.SingleAsync(p => p.ProviderSessionId == sessionId));
 
-    private MetricCollector<long> Collect(string instrument) =>
-        new(App.Services.GetRequiredService<IMeterFactory>(), "MediaForge.Credits", instrument);
 
     private static string Edited(string json, Action<JsonObject> change)
     {
@@ -58,7 +51,7 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
     [Fact]
     public async Task Webhook_MissingSignatureHeader_CountsRejectedAsInvalidSignature()
     {
-        using var rejected = Collect("mediaforge.credits.webhooks.rejected");
+        using var rejected = App.Collect("mediaforge.credits.webhooks.rejected");
 
         await SendAsync(WebhookPayloads.StripeOtherEvent("customer.created"), secret: null);
 
@@ -91,7 +84,7 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
     [Fact]
     public async Task Webhook_SignedEventOfTheWrongShape_CountsRejectedAsMalformedEvent()
     {
-        using var rejected = Collect("mediaforge.credits.webhooks.rejected");
+        using var rejected = App.Collect("mediaforge.credits.webhooks.rejected");
 
         await SendAsync(WebhookPayloads.StripeChargeRefunded("pi_test_1", -1, 0));
 
@@ -102,7 +95,7 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
     [Fact]
     public async Task Webhook_Processed_CountsItsTypeAndOutcome()
     {
-        using var processed = Collect("mediaforge.credits.webhooks.processed");
+        using var processed = App.Collect("mediaforge.credits.webhooks.processed");
         var (_, sessionId, metadata) = await CheckoutAsync();
 
         await SendAsync(WebhookPayloads.StripeSessionEvent("checkout.session.expired", sessionId, 2999, "usd", "unpaid", metadata));
