@@ -59,4 +59,62 @@ public sealed class SvixSignatureVerifierTests
     {
         Assert.NotNull(At(Timestamp).Verify(Secret, Headers("v1,"), Body, TimeSpan.FromMinutes(5)));
     }
+
+    [Theory]
+    [InlineData("svix-id")]
+    [InlineData("svix-timestamp")]
+    [InlineData("svix-signature")]
+    public void Verify_HeaderMissing_IsRejectedAsRequired(string header)
+    {
+        var headers = Headers(Signature);
+        headers.Remove(header);
+
+        Assert.Equal("The svix-id, svix-timestamp and svix-signature headers are required.",
+            At(Timestamp).Verify(Secret, headers, Body, TimeSpan.FromMinutes(5)));
+    }
+
+    [Theory]
+    [InlineData("+1614265330")]
+    [InlineData("1614265330.0")]
+    [InlineData("yesterday")]
+    public void Verify_TimestampNotAPlainNumber_IsRejected(string timestamp)
+    {
+        var headers = Headers(Signature);
+        headers["svix-timestamp"] = timestamp;
+
+        Assert.Equal("The svix-timestamp header is not a number of seconds.", At(Timestamp).Verify(Secret, headers, Body, TimeSpan.FromMinutes(5)));
+    }
+
+    [Theory]
+    [InlineData(-300)]
+    [InlineData(300)]
+    public void Verify_TimestampExactlyAtTheTolerance_IsValid(long offset)
+    {
+        Assert.Null(At(Timestamp + offset).Verify(Secret, Headers(Signature), Body, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void Verify_TimestampOutsideTheTolerance_SaysSo()
+    {
+        Assert.Equal("The svix-timestamp is outside the allowed tolerance.", At(Timestamp + 301).Verify(Secret, Headers(Signature), Body, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void Verify_SecretWithoutTheWhsecPrefix_IsValid()
+    {
+        Assert.Null(At(Timestamp).Verify(Secret["whsec_".Length..], Headers(Signature), Body, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void Verify_BodyChangedAfterSigning_SaysNoSignatureMatches()
+    {
+        Assert.Equal("No svix-signature matches the payload and secret.",
+            At(Timestamp).Verify(Secret, Headers(Signature), Body.Replace("2432232314", "1", StringComparison.Ordinal), TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void Verify_SignatureWithoutItsVersion_IsRejected()
+    {
+        Assert.NotNull(At(Timestamp).Verify(Secret, Headers(Signature[2..]), Body, TimeSpan.FromMinutes(5)));
+    }
 }

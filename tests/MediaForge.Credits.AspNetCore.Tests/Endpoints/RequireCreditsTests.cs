@@ -52,6 +52,12 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
         web.MapPost("/generate-job", () => TypedResults.Ok(new { video = "fox.mp4" }))
             .RequireCredits("video-generation", "hailuo", idempotencyKey: http => http.Request.Headers["X-Job-Id"].FirstOrDefault());
         web.MapPost("/generate-fails", () => TypedResults.Problem(statusCode: 500, title: "render failed")).RequireCredits("video-generation", "hailuo");
+        web.MapPost("/generate-invalid", () => TypedResults.BadRequest()).RequireCredits("video-generation", "hailuo");
+        web.MapPost("/generate-unprocessable", (HttpContext http) =>
+        {
+            http.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return "no video";
+        }).RequireCredits("video-generation", "hailuo");
         web.MapPost("/generate-throws", IResult () => throw new InvalidOperationException("render crashed")).RequireCredits("video-generation", "hailuo");
     });
 
@@ -112,6 +118,45 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
         Assert.Equal(5, await app.BalanceAsync(user));
     }
 
+    private static async Task<string?> DetailOf(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!.Detail;
+
+    [Fact]
+    public async Task RequireCredits_NotEnoughCredits_SaysWhatIsAvailable()
+    {
+        var response = await app.Client(await UserWithAsync(5)).PostAsync("/generate", null);
+
+        Assert.Equal("video-generation with hailuo costs more than the 5 credits available.", await DetailOf(response));
+    }
+
+    [Theory]
+    [InlineData("/generate-invalid")]
+    [InlineData("/generate-unprocessable")]
+    public async Task RequireCredits_HandlerAnswers4xx_ReleasesTheHold(string path)
+    {
+        var user = await UserWithAsync(20);
+
+        var response = await app.Client(user).PostAsync(path, null);
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity, response.StatusCode.ToString());
+        Assert.Equal((20L, 20L), (await app.BalanceAsync(user), await AvailableAsync(user)));
+    }
+
+    [Fact]
+    public async Task RequireCredits_SameKeyAfterTheJobRan_Returns409DuplicateRequestAndChargesOnce()
+    {
+        var user = await UserWithAsync(100);
+        var client = app.Client(user);
+        client.DefaultRequestHeaders.Add("X-Job-Id", "job-3");
+        await client.PostAsync("/generate-job", null);
+
+        var again = await client.PostAsync("/generate-job", null);
+
+        Assert.Contains("duplicate_request", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("A request with this idempotency key already holds or has spent its credits; the work is not run twice.", await DetailOf(again));
+        Assert.Equal(92, await app.BalanceAsync(user));
+    }
+
     private MetricCollector<long> CaptureFailures() =>
         new(app.Services.GetRequiredService<IMeterFactory>(), "MediaForge.Credits", "mediaforge.credits.holds.capture_failed");
 
@@ -149,6 +194,8 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         Assert.Contains("hold_expired", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("video-generation with hailuo took longer than its credit hold, and its price is no longer available; nothing was charged.",
+            await DetailOf(response));
         Assert.Equal(0, await app.BalanceAsync(user));
         Assert.True(Assert.Single(failures.GetMeasurementSnapshot()).ContainsTags(new KeyValuePair<string, object?>("credits.outcome", "refused")));
     }
@@ -178,6 +225,8 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("idempotency_key_conflict", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("The key was already used to hold credits for another feature, model or amount than video-generation with hailuo.",
+            await DetailOf(response));
         Assert.Equal(100, await app.BalanceAsync(user));
     }
 

@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Stripe;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Infrastructure;
@@ -58,6 +60,10 @@ public sealed class CreditsApp : IAsyncDisposable
         await app.Services.InitializeCreditsAsync(createSchema: true);
         return new CreditsApp(app, stripe);
     }
+
+    /// <summary>Collects what the library counts on <paramref name="instrument"/> from now on.</summary>
+    public MetricCollector<long> Collect(string instrument) =>
+        new(app.Services.GetRequiredService<IMeterFactory>(), "MediaForge.Credits", instrument);
 
     /// <summary>A client signed in as <paramref name="userId"/> (anonymous when null).</summary>
     public HttpClient Client(string? userId = null, bool admin = false)

@@ -24,8 +24,11 @@ public sealed class FakeStripe : IAsyncDisposable
     /// <summary>Sessions by id: their fields as Stripe would return them.</summary>
     public ConcurrentDictionary<string, Dictionary<string, object?>> Sessions { get; } = new();
 
-    /// <summary>When set, create-session answers with this HTTP status and a Stripe error.</summary>
+    /// <summary>When set, creating or reading a session answers with this HTTP status and a Stripe error.</summary>
     public int? FailWithStatus { get; set; }
+
+    /// <summary>The <c>Idempotency-Key</c> header of each create-session request, in order.</summary>
+    public ConcurrentQueue<string> IdempotencyKeys { get; } = new();
 
     public IStripeClient Client { get; private set; } = null!;
 
@@ -40,6 +43,7 @@ public sealed class FakeStripe : IAsyncDisposable
             var form = await request.ReadFormAsync();
             var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString());
             fake.CreateRequests.Enqueue(fields);
+            fake.IdempotencyKeys.Enqueue(request.Headers["Idempotency-Key"].ToString());
             if (fake.FailWithStatus is { } status)
             {
                 return Results.Json(new { error = new { type = "api_error", message = "Stripe is down" } }, statusCode: status);
@@ -65,7 +69,8 @@ public sealed class FakeStripe : IAsyncDisposable
             return Results.Json(session);
         });
         app.MapGet("/v1/checkout/sessions/{id}", (string id) =>
-            fake.Sessions.TryGetValue(id, out var session)
+            fake.FailWithStatus is { } status ? Results.Json(new { error = new { type = "api_error", message = "Stripe is down" } }, statusCode: status)
+            : fake.Sessions.TryGetValue(id, out var session)
                 ? Results.Json(session)
                 : Results.Json(new { error = new { type = "invalid_request_error", message = $"No such checkout.session: '{id}'" } }, statusCode: 404));
         await app.StartAsync();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Security;
 
@@ -43,4 +44,40 @@ public sealed class CreditsIdempotencyKeyHeaderTests
 
     [Fact]
     public void TryRead_TwoValues_Refused() => Assert.False(Read("one", "two").Valid);
+
+    [Fact]
+    public void TryRead_KeyOf100Characters_ReturnsIt() => Assert.Equal(new string('k', 100), Read(new string('k', 100)).Key);
+
+    [Fact]
+    public void TryRead_KeyOf101Characters_Refused() => Assert.False(Read(new string('k', 101)).Valid);
+
+    [Theory]
+    [InlineData("!")]
+    [InlineData("~")]
+    [InlineData("m")]
+    [InlineData("mf")]
+    [InlineData("job:mf:1")]
+    public void TryRead_VisibleAsciiKeyWithoutTheReservedPrefix_ReturnsIt(string value) => Assert.Equal(value, Read(value).Key);
+
+    [Theory]
+    [InlineData("job\u007f")]
+    [InlineData("job\u0080")]
+    [InlineData("job\t1")]
+    public void TryRead_KeyWithADeleteTabOrNonAsciiCharacter_Refused(string value) => Assert.False(Read(value).Valid);
+
+    [Fact]
+    public void TryRead_BadKey_AnswersTheInvalidKeyProblem()
+    {
+        var problem = Assert.IsType<ProblemHttpResult>(Read("mf:x").Problem);
+
+        Assert.Equal(("urn:mediaforge:credits:invalid_idempotency_key", "The Idempotency-Key header is invalid.",
+                "Send one Idempotency-Key of 1 to 100 visible ASCII characters (no spaces), not starting with 'mf:'."),
+            (problem.ProblemDetails.Type, problem.ProblemDetails.Title, problem.ProblemDetails.Detail));
+    }
+
+    [Fact]
+    public void TryRead_ValidKey_HasNoProblem() => Assert.Null(Read("job-1").Problem);
+
+    [Fact]
+    public void TryRead_BadKey_GivesNoKey() => Assert.Null(Read("mf:x").Key);
 }

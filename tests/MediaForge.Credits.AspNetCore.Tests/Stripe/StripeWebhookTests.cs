@@ -7,22 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Stripe;
 
-public abstract class StripeWebhookTests<TDatabase>(TDatabase database) : CreditsAppTests<TDatabase>(database)
+public abstract class StripeWebhookTests<TDatabase>(TDatabase database) : StripeCheckoutAppTests<TDatabase>(database)
     where TDatabase : CreditsDatabase
 {
-    /// <summary>Starts a real checkout through the API and returns the session and the metadata the add-on sent Stripe.</summary>
-    private async Task<(string User, string SessionId, Dictionary<string, string> Metadata)> CheckoutAsync(string packageId = "pro")
-    {
-        var user = NewUser();
-        var sessionId = await App.StartCheckoutAsync(user, packageId);
-        var metadata = App.Stripe.CreateRequests.Last().Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal))
-            .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value);
-        return (user, sessionId, metadata);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(string json, string? secret = CreditsApp.StripeWebhookSecret, DateTimeOffset? signedAt = null) =>
-        await App.Client().SendAsync(WebhookPayloads.StripeRequest(json, secret, signedAt));
-
     private Task<int> GrantRowsAsync(string user) =>
         App.DbAsync(db => db.Transactions.CountAsync(t => t.UserId == user && t.Type == CreditTransactionType.Purchase));
 
