@@ -7,6 +7,9 @@ namespace MediaForge.Credits.Expiry;
 /// </summary>
 internal static class CreditLots
 {
+    /// <summary>The kind of the lapse rows' operation keys (<c>mf:expiry:{lot}:{remaining}</c>).</summary>
+    private const string LapseKeyKind = "expiry";
+
     /// <summary>Records a granted lot and moves <c>next_expiry_at</c> earlier if it expires sooner.</summary>
     public static async Task AddAsync(DbContext db, string userId, Guid transactionId, long amount, DateTime expiresAt, DateTime now, CancellationToken cancellationToken)
     {
@@ -66,7 +69,6 @@ internal static class CreditLots
 
     private static Task<List<Lot>> LotsAsync(DbContext db, string userId, CancellationToken cancellationToken) =>
         db.Set<CreditGrant>().AsNoTracking()
-            // Stryker disable once Equality : an empty lot would take nothing (Math.Min(0, amount)), so >= 0 reads the same
             .Where(g => g.UserId == userId && g.Remaining > 0)
             .OrderBy(g => g.ExpiresAt).ThenBy(g => g.CreatedAt)
             .Select(g => new Lot(g.Id, g.TransactionId, g.Remaining))
@@ -140,8 +142,7 @@ internal static class CreditLots
                 Type = CreditTransactionType.Expiration,
                 Description = $"{expire} credits expired",
                 Metadata = CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt }),
-                // Stryker disable once String : the namespace only separates key spaces; any constant keeps one key per lot state
-                IdempotencyKey = CreditOperationKeys.For("expiry", $"{lot.Id}:{lot.Remaining}"),
+                IdempotencyKey = CreditOperationKeys.For(LapseKeyKind, $"{lot.Id}:{lot.Remaining}"),
                 Reference = lot.TransactionId.ToString(),
                 CreatedAt = now,
             }, null, cancellationToken).ConfigureAwait(false);
