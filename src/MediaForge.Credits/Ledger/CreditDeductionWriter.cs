@@ -147,8 +147,8 @@ internal sealed class CreditDeductionWriter(
         }
 
         var account = debited is null ? await accounts.ReadAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
-        var wroteLapses = debited is null && !account.IsAdmin && await accounts.WriteLapsesAsync(usage.UserId, account, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-        if (wroteLapses)
+        var worthRetrying = debited is null && !account.IsAdmin && await accounts.WriteLapsesAsync(usage.UserId, account, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+        if (worthRetrying)
         {
             appended = false;
             debited = await ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
@@ -174,7 +174,7 @@ internal sealed class CreditDeductionWriter(
         if (!account.IsAdmin)
         {
             // Lapses just written are kept (committed) even though the deduction itself is refused.
-            return new CreditDeductionOutcome(usage, wroteLapses, account.Available, new CreditDeductionResult
+            return new CreditDeductionOutcome(usage, worthRetrying, account.Available, new CreditDeductionResult
             {
                 Success = false,
                 CreditsDeducted = 0,
