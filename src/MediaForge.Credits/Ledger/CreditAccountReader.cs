@@ -63,15 +63,22 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
     /// (still counted in <c>credits.reserved</c>) and lots past their expiry (still counted in the balance).
     /// </summary>
     /// <returns>
-    /// Whether the debit is worth trying again: there was something lapsed, or <paramref name="account"/> (read after
-    /// the refusal) covers the amount because a racing transaction freed credits in between (the sweeper wrote the
-    /// lapse, a hold ended). On PostgreSQL a refused conditional <c>UPDATE</c> takes no lock, so that can happen.
+    /// Whether the debit is worth trying again: always on a relational store, once. On PostgreSQL a refused conditional
+    /// <c>UPDATE</c> takes no lock, so a racing transaction (the sweeper writing a lapse, a hold ending) can free
+    /// credits between the refusal and the reads, or between two of the reads; the second debit sees the committed row.
     /// </returns>
     public async Task<bool> WriteLapsesAsync(string userId, CreditAccountState account, long amount, DateTime now, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsRelational() || (account.LapsedHolds == 0 && !account.HasLapsedLots))
+        if (!db.Database.IsRelational())
         {
             return account.Available >= amount;
+        }
+
+        if (account.LapsedHolds == 0 && !account.HasLapsedLots)
+        {
+            // Nothing lapsed in what was read; but those reads are separate statements, and a racing transaction (the
+            // sweeper ending a hold) may commit between them, so they can disagree. One more conditional debit decides.
+            return true;
         }
 
         if (account.LapsedHolds > 0)
