@@ -12,14 +12,10 @@ namespace MediaForge.Credits.Tests.Holds;
 /// The answers of a hold's end: unknown ids, second releases, late captures of live holds, the <see cref="CreditHold"/>
 /// wrapper after it was settled, and the arguments a reservation refuses.
 /// </summary>
-public abstract class HoldSettlementTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+public abstract class HoldSettlementTests<TDatabase>(TDatabase database)
+    : HoldTestsBase<TDatabase>(database, new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero))
     where TDatabase : CreditsDatabase
 {
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-    private ServiceProvider? services;
-
-    private ServiceProvider Services => services ??= database.BuildServices(database.ConnectionString, time: clock);
-
     [Fact]
     public async Task Capture_UnknownHold_IsRefused()
     {
@@ -74,7 +70,7 @@ public abstract class HoldSettlementTests<TDatabase>(TDatabase database) : IClas
     {
         var user = await UserWithAsync(20);
         var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
-        clock.Advance(TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(5));
 
         var live = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
         var late = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
@@ -90,10 +86,10 @@ public abstract class HoldSettlementTests<TDatabase>(TDatabase database) : IClas
         var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
         await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
 
-        var balance = await Db(db => CreditHolds.CaptureExpiredAsync(db, hold.ReservationId!.Value, user, 15, clock.GetUtcNow().UtcDateTime, CancellationToken.None));
+        var balance = await Db(db => CreditHolds.CaptureExpiredAsync(db, hold.ReservationId!.Value, user, 15, Clock.GetUtcNow().UtcDateTime, CancellationToken.None));
 
         Assert.Null(balance);
-        Assert.Equal((5L, 5L, 2), await database.ReadLedgerAsync(user, Services));
+        Assert.Equal((5L, 5L, 2), await Database.ReadLedgerAsync(user, Services));
     }
 
     [Fact]
@@ -184,26 +180,6 @@ public abstract class HoldSettlementTests<TDatabase>(TDatabase database) : IClas
         Assert.NotNull(await hold.ReleaseAsync());
 
         Assert.Null(await hold.ReleaseAsync());
-    }
-
-    private async Task<string> UserWithAsync(long credits)
-    {
-        var user = "settle_" + Guid.NewGuid().ToString("N");
-        await Credits(c => c.AddCreditsAsync(user, credits, CreditTransactionType.Purchase, "test"));
-        return user;
-    }
-
-    private Task<T> Holds<T>(Func<ICreditReservationService, Task<T>> action) => With(action);
-
-    private Task<T> Credits<T>(Func<ICreditService, Task<T>> action) => With(action);
-
-    private Task<T> Db<T>(Func<CreditsDbContext, Task<T>> action) => With(action);
-
-    private async Task<T> With<TService, T>(Func<TService, Task<T>> action)
-        where TService : notnull
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<TService>());
     }
 }
 

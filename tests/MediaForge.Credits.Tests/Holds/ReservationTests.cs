@@ -7,35 +7,11 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Holds;
 
-/// <summary>Holds for long AI jobs: reserve, capture, release, expire — on each real database, with a fake clock.</summary>
-public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+/// <summary>Holds for long AI jobs: reserve, capture, release, expire — on each real database, with a fake Clock.</summary>
+public abstract class ReservationTests<TDatabase>(TDatabase database)
+    : HoldTestsBase<TDatabase>(database, new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero))
     where TDatabase : CreditsDatabase
 {
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-    private ServiceProvider? services;
-
-    private ServiceProvider Services => services ??= database.BuildServices(database.ConnectionString, time: clock);
-
-    private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
-
-    private async Task<T> WithAsync<T, TService>(Func<TService, Task<T>> action)
-        where TService : notnull
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<TService>());
-    }
-
-    private Task<T> Holds<T>(Func<ICreditReservationService, Task<T>> action) => WithAsync(action);
-
-    private Task<T> Credits<T>(Func<ICreditService, Task<T>> action) => WithAsync(action);
-
-    private async Task<string> UserWithAsync(long credits)
-    {
-        var user = NewUser();
-        await Credits(c => c.AddCreditsAsync(user, credits, CreditTransactionType.Purchase, "test"));
-        return user;
-    }
-
     /// <summary>balance == Σ ledger, and reserved == Σ active holds: the invariants after any sequence.</summary>
     private async Task AssertConsistentAsync(string user, long expectedBalance)
     {
@@ -59,7 +35,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
 
         Assert.True(hold.Success);
         Assert.Equal((15L, 5L), (hold.Amount, hold.Available));
-        Assert.Equal(clock.GetUtcNow().AddMinutes(15), hold.ExpiresAt);
+        Assert.Equal(Clock.GetUtcNow().AddMinutes(15), hold.ExpiresAt);
         var balance = await Credits(c => c.GetBalanceAsync(user));
         Assert.Equal((20L, 5L), (balance.Balance, balance.Available));
         await AssertConsistentAsync(user, 20);
@@ -162,7 +138,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
     {
         var user = await UserWithAsync(20);
         var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
-        clock.Advance(TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(5));
 
         var capture = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
 
@@ -175,7 +151,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
     {
         var user = await UserWithAsync(20);
         await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
-        clock.Advance(TimeSpan.FromMinutes(6));
+        Clock.Advance(TimeSpan.FromMinutes(6));
 
         var balance = await Credits(c => c.GetBalanceAsync(user));
         var deduction = await Credits(c => c.DeductCreditsAsync(user, "video-generation", "veo2"));
@@ -191,7 +167,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
         var user = await UserWithAsync(30);
         await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(1)));
         await Holds(h => h.ReserveCreditsAsync(user, "map-animation", "veo2", ttl: TimeSpan.FromMinutes(30)));
-        clock.Advance(TimeSpan.FromMinutes(2));
+        Clock.Advance(TimeSpan.FromMinutes(2));
 
         var expired = await Holds(h => h.ExpireReservationsAsync());
 
@@ -210,7 +186,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
             holds.Add((await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "hailuo", ttl: TimeSpan.FromMinutes(10)))).ReservationId!.Value);
         }
 
-        clock.Advance(TimeSpan.FromMinutes(10));
+        Clock.Advance(TimeSpan.FromMinutes(10));
         var outcomes = await Task.WhenAll(holds.Select(id => Task.Run(async () =>
         {
             var racers = await Task.WhenAll(
@@ -276,7 +252,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
     public async Task Reserve_SameKeyOtherAmountForAnUnlimitedUser_IsAConflict()
     {
         var admin = NewUser();
-        var adminServices = database.BuildServices(database.ConnectionString, o => o.AdminUserIds.Add(admin), clock);
+        var adminServices = Database.BuildServices(Database.ConnectionString, o => o.AdminUserIds.Add(admin), Clock);
         await using var scope = adminServices.CreateAsyncScope();
         var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
         await reservations.ReserveCreditsAsync(admin, "video-generation", "veo2", idempotencyKey: "job-9", amount: 20);
@@ -322,7 +298,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
     {
         var user = await UserWithAsync(20);
         var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
-        clock.Advance(TimeSpan.FromMinutes(6));
+        Clock.Advance(TimeSpan.FromMinutes(6));
 
         var captures = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
             Task.Run(() => Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value)))));
@@ -338,7 +314,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
     {
         var user = await UserWithAsync(20);
         var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
-        clock.Advance(TimeSpan.FromMinutes(6));
+        Clock.Advance(TimeSpan.FromMinutes(6));
         await Credits(c => c.DeductCreditsAsync(user, "map-animation", "veo2"));
 
         var capture = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
@@ -353,7 +329,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
         var user = await UserWithAsync(20);
         var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
         await Holds(h => h.ReleaseReservationAsync(hold.ReservationId!.Value));
-        clock.Advance(TimeSpan.FromMinutes(6));
+        Clock.Advance(TimeSpan.FromMinutes(6));
 
         var capture = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
 
@@ -407,7 +383,7 @@ public abstract class ReservationTests<TDatabase>(TDatabase database) : IClassFi
     public async Task Reserve_ConfiguredAdmin_HoldsNothingAndCaptureChargesNothing()
     {
         var admin = NewUser();
-        var adminServices = database.BuildServices(database.ConnectionString, o => o.AdminUserIds.Add(admin), clock);
+        var adminServices = Database.BuildServices(Database.ConnectionString, o => o.AdminUserIds.Add(admin), Clock);
         await using var scope = adminServices.CreateAsyncScope();
         var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
 

@@ -1,0 +1,52 @@
+using MediaForge.Credits.Storage;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediaForge.Credits.Tests.Holds;
+
+/// <summary>
+/// What the hold tests share: one service provider per class on a real database, driven by a fake clock that starts at
+/// <paramref name="start"/>, and short ways to call the services in a scope of their own (a request's lifetime).
+/// </summary>
+public abstract class HoldTestsBase<TDatabase>(TDatabase database, DateTimeOffset start) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private ServiceProvider? services;
+
+    /// <summary>The database the class runs on.</summary>
+    protected TDatabase Database => database;
+
+    /// <summary>The clock every service of <see cref="Services"/> reads.</summary>
+    protected FakeTimeProvider Clock { get; } = new(start);
+
+    /// <summary>The library's services on <see cref="Database"/>, with <see cref="Clock"/>.</summary>
+    protected ServiceProvider Services => services ??= database.BuildServices(database.ConnectionString, time: Clock);
+
+    /// <summary>A user id no other test uses.</summary>
+    protected static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>A new user with <paramref name="credits"/> purchased credits.</summary>
+    protected async Task<string> UserWithAsync(long credits)
+    {
+        var user = NewUser();
+        await Credits(c => c.AddCreditsAsync(user, credits, CreditTransactionType.Purchase, "test"));
+        return user;
+    }
+
+    /// <summary>Calls the hold service in a scope of its own.</summary>
+    protected Task<T> Holds<T>(Func<ICreditReservationService, Task<T>> action) => With(action);
+
+    /// <summary>Calls the credit service in a scope of its own.</summary>
+    protected Task<T> Credits<T>(Func<ICreditService, Task<T>> action) => With(action);
+
+    /// <summary>Runs <paramref name="action"/> on a database context of its own.</summary>
+    protected Task<T> Db<T>(Func<CreditsDbContext, Task<T>> action) => With(action);
+
+    private async Task<T> With<TService, T>(Func<TService, Task<T>> action)
+        where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+}
