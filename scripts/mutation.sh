@@ -16,13 +16,9 @@ SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd -- "$SCRIPT_DIR/.." && pwd -P)"
 cd "$REPO_ROOT"
 
-IS_CI=0
-[[ "${CI:-}" == "true" ]] && IS_CI=1
-IS_ROOT=0
-[[ "$(id -u)" == "0" ]] && IS_ROOT=1
-log()  { printf '[mutation.sh] %s\n' "$*" >&2; }
-warn() { printf '[mutation.sh] WARNING: %s\n' "$*" >&2; }
-die()  { printf '[mutation.sh] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=mutation.sh
+# shellcheck source=scripts/script-env.sh
+source "$REPO_ROOT/scripts/script-env.sh"
 apt_install() { warn "not installing $* (install PostgreSQL 15 server binaries yourself)"; return 1; }
 
 # shellcheck source=scripts/postgres-cluster.sh

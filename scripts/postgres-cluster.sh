@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL cluster helpers, sourced by scripts/test.sh and benchmarks/run.sh.
 #
-# The sourcing script defines log, warn, die, apt_install, IS_CI and IS_ROOT, and installs its own EXIT trap that
+# The sourcing script sources scripts/script-env.sh (log, warn, die, IS_CI, IS_ROOT), defines apt_install, and installs its own EXIT trap that
 # calls stop_postgres. Functions:
 #   find_pg_bin     sets PG_BIN to a directory with initdb and pg_ctl
 #   start_postgres  initdb + pg_ctl start on a free 127.0.0.1 port as a non-root user; exports MEDIAFORGE_TEST_POSTGRES

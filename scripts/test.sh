@@ -21,14 +21,9 @@ REPO_ROOT="$(cd -- "$SCRIPT_DIR/.." && pwd -P)"
 cd "$REPO_ROOT"
 
 RESULTS="$REPO_ROOT/artifacts/test-results"
-IS_CI=0
-[[ "${CI:-}" == "true" ]] && IS_CI=1
-IS_ROOT=0
-[[ "$(id -u)" == "0" ]] && IS_ROOT=1
-
-log()  { printf '[test.sh] %s\n' "$*" >&2; }
-warn() { printf '[test.sh] WARNING: %s\n' "$*" >&2; }
-die()  { printf '[test.sh] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=test.sh
+# shellcheck source=scripts/script-env.sh
+source "$REPO_ROOT/scripts/script-env.sh"
 
 APT_UPDATED=0
 apt_install() {
