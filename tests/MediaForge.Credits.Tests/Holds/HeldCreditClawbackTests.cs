@@ -3,6 +3,7 @@ using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Holds;
 
@@ -153,6 +154,23 @@ public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : I
         Assert.Equal(200, refund.CreditsRemoved);
         var state = await StateAsync(user);
         Assert.Equal((0L, 0L, 0L), (state.Balance, state.Available, state.Reserved));
+    }
+
+    [Fact]
+    public async Task CaptureExpired_OfNothingAfterAClawbackLeftTheBalanceUnderItsHolds_Succeeds()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var timed = database.BuildServices(database.ConnectionString, time: clock);
+        var (user, _, payment) = await BuyProAsync();
+        var lapsing = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)), timed);
+        await HoldAsync(user, 185, timed);
+        clock.Advance(TimeSpan.FromMinutes(6));
+        await Purchases(p => p.RecordRefundAsync(payment, 2999), timed);
+
+        var late = await Holds(h => h.CaptureExpiredReservationAsync(lapsing.ReservationId!.Value, actualAmount: 0), timed);
+
+        Assert.Equal((true, ReservationStatus.Captured, 0L), (late.Success, late.Status, late.CreditsCharged));
+        Assert.Equal((0L, 185L), ((await StateAsync(user)).Balance, (await StateAsync(user)).Reserved));
     }
 
     [Fact]

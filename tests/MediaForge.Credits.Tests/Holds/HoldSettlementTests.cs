@@ -80,6 +80,94 @@ public abstract class HoldSettlementTests<TDatabase>(TDatabase database)
     }
 
     [Fact]
+    public async Task CaptureExpired_ActiveHoldAtTheInstantOfExpiry_ChargesItLate()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var late = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((true, ReservationStatus.Captured, 15L, 5L), (late.Success, late.Status, late.CreditsCharged, late.Balance));
+    }
+
+    [Fact]
+    public async Task CaptureExpired_CreditsSpentSinceTheHoldLapsed_IsRefusedAndTheHoldStaysExpired()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        Clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.True((await Credits(c => c.DeductCreditsAsync(user, "video-generation", "veo2"))).Success);
+
+        var late = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, ReservationStatus.Expired, 0L), (late.Success, late.Status, late.CreditsCharged));
+        Assert.Equal((5L, 5L, 2), await Database.ReadLedgerAsync(user, Services));
+    }
+
+    [Fact]
+    public async Task Capture_HoldEndedBeforeItsRowIsLocked_ChargesNothing()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+        await Holds(h => h.ReleaseReservationAsync(hold.ReservationId!.Value));
+
+        var captured = await Db(db => CreditHolds.CaptureAsync(db, hold.ReservationId!.Value, user, 15, 15, allowDebt: false, Clock.GetUtcNow().UtcDateTime, CancellationToken.None));
+
+        Assert.Null(captured);
+        Assert.Equal((20L, 20L, 1), await Database.ReadLedgerAsync(user, Services));
+    }
+
+    [Fact]
+    public async Task Capture_WritesARowNamingTheFeatureAndModel()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+
+        var capture = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+
+        var description = await Db(db => db.Transactions.Where(t => t.Id == capture.TransactionId).Select(t => t.Description).SingleAsync());
+        Assert.Equal("video-generation (veo2)", description);
+    }
+
+    [Fact]
+    public async Task Release_ActiveHoldPastItsExpiry_EndsExpiredNotReleased()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        Clock.Advance(TimeSpan.FromMinutes(6));
+
+        var release = await Holds(h => h.ReleaseReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, false, ReservationStatus.Expired), (release.Success, release.IsReplay, release.Status));
+        Assert.Equal(20, (await Credits(c => c.GetBalanceAsync(user))).Available);
+    }
+
+    [Fact]
+    public async Task Release_AtTheInstantOfExpiry_EndsExpired()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var release = await Holds(h => h.ReleaseReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, ReservationStatus.Expired), (release.Success, release.Status));
+    }
+
+    [Fact]
+    public async Task Reserve_BlankUserIdEvenWhenListedAsAdmin_Throws()
+    {
+        await using var services = Database.BuildServices(Database.ConnectionString, o => o.AdminUserIds.Add(" "), Clock);
+        await using var scope = services.CreateAsyncScope();
+        var holds = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => holds.ReserveCreditsAsync(" ", "video-generation", "veo2"));
+
+        Assert.Equal("userId", error.ParamName);
+    }
+
+    [Fact]
     public async Task CaptureExpired_HoldNoLongerExpiredWhenItsRowIsLocked_ChargesNothing()
     {
         var user = await UserWithAsync(20);
