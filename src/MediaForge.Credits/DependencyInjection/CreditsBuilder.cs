@@ -41,6 +41,8 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<CreditAdjustments>();
         Services.TryAddScoped<CreditHistory>();
         Services.TryAddScoped<CreditExpiry>();
+        Services.TryAddScoped<Transfers.CreditTransferMove>();
+        Services.TryAddScoped<Transfers.CreditTransfers>();
         Services.TryAddScoped<CreditService>();
         Services.TryAddSingleton<CreditDeductionBatcher>();
         Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());

@@ -62,6 +62,9 @@ public sealed class CreditsOptions
     /// </summary>
     public bool CoalesceDeductions { get; set; } = true;
 
+    /// <summary>Transfers between users: the switch that turns them off and the most one transfer may move.</summary>
+    public CreditTransferOptions Transfers { get; } = new();
+
     /// <summary>Prompts longer than this are truncated in the usage log. Default 4,000 characters.</summary>
     public int MaxPromptLength { get; set; } = 4000;
 

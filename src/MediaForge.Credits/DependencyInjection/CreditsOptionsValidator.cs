@@ -16,6 +16,11 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
             failures.Add($"{nameof(CreditsOptions.MaxPromptLength)} must be at least 1 (was {options.MaxPromptLength}).");
         }
 
+        if (options.Transfers.MaxTransferAmount is < 1 or > CreditLimits.MaxAmount)
+        {
+            failures.Add($"Transfers:{nameof(CreditTransferOptions.MaxTransferAmount)} must be 1 to {CreditLimits.MaxAmount} (was {options.Transfers.MaxTransferAmount}).");
+        }
+
         failures.AddRange(options.AdminUserIds.Where(string.IsNullOrWhiteSpace).Select(_ => "AdminUserIds must not contain empty ids."));
         failures.AddRange(options.DefaultPackages.Where(p => string.IsNullOrWhiteSpace(p.Id) || p.Credits <= 0 || p.PriceCents < 0 || (p.PriceCents == 0) != p.IsFree)
             .Select(p => $"Default package '{p.Id}' is invalid: it needs an id, credits > 0, and a price of 0 exactly when it is free."));

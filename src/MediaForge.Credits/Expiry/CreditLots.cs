@@ -37,10 +37,11 @@ internal static class CreditLots
     }
 
     /// <summary>Takes <paramref name="amount"/> spent credits out of the lots, soonest-expiring first; the rest came from credits that never expire.</summary>
-    public static async Task ConsumeAsync(DbContext db, string userId, long amount, CancellationToken cancellationToken)
+    /// <returns>What was taken from lots, per expiry date, soonest first (nothing: the credits never expire).</returns>
+    public static async Task<IReadOnlyList<CreditLotPortion>> ConsumeAsync(DbContext db, string userId, long amount, CancellationToken cancellationToken)
     {
         var lots = await LotsAsync(db, userId, cancellationToken).ConfigureAwait(false);
-        await TakeAsync(db, userId, lots, amount, cancellationToken).ConfigureAwait(false);
+        return await TakeAsync(db, userId, lots, amount, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -71,14 +72,15 @@ internal static class CreditLots
         db.Set<CreditGrant>().AsNoTracking()
             .Where(g => g.UserId == userId && g.Remaining > 0)
             .OrderBy(g => g.ExpiresAt).ThenBy(g => g.CreatedAt)
-            .Select(g => new Lot(g.Id, g.TransactionId, g.Remaining))
+            .Select(g => new Lot(g.Id, g.TransactionId, g.Remaining, g.ExpiresAt))
             .ToListAsync(cancellationToken);
 
-    private static async Task TakeAsync(DbContext db, string userId, IReadOnlyList<Lot> lots, long amount, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<CreditLotPortion>> TakeAsync(DbContext db, string userId, IReadOnlyList<Lot> lots, long amount,
+        CancellationToken cancellationToken)
     {
+        var taken = new List<CreditLotPortion>();
         foreach (var lot in lots)
         {
-            // Stryker disable once Equality,Statement : with nothing left to take every later lot takes Math.Min(lot, 0) = 0
             if (amount <= 0)
             {
                 break;
@@ -88,9 +90,18 @@ internal static class CreditLots
             await db.Set<CreditGrant>().Where(g => g.Id == lot.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(g => g.Remaining, g => g.Remaining - take), cancellationToken).ConfigureAwait(false);
             amount -= take;
+            if (taken.Count > 0 && taken[^1].ExpiresAt == lot.ExpiresAt)
+            {
+                taken[^1] = taken[^1] with { Amount = taken[^1].Amount + take };
+            }
+            else
+            {
+                taken.Add(new CreditLotPortion(lot.ExpiresAt, take));
+            }
         }
 
         await RefreshNextExpiryAsync(db, userId, cancellationToken).ConfigureAwait(false);
+        return taken;
     }
 
     /// <summary>
@@ -157,5 +168,10 @@ internal static class CreditLots
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.NextExpiryAt,
                 a => db.Set<CreditGrant>().Where(g => g.UserId == userId && g.Remaining > 0).Min(g => (DateTime?)g.ExpiresAt)), cancellationToken);
 
-    private sealed record Lot(Guid Id, Guid TransactionId, long Remaining);
+    private sealed record Lot(Guid Id, Guid TransactionId, long Remaining, DateTime ExpiresAt);
 }
+
+/// <summary>Credits taken out of a user's lots that share one expiry date.</summary>
+/// <param name="ExpiresAt">When those credits expire (UTC).</param>
+/// <param name="Amount">How many were taken.</param>
+internal readonly record struct CreditLotPortion(DateTime ExpiresAt, long Amount);

@@ -136,11 +136,13 @@ internal static class CreditHolds
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved - heldAmount).SetProperty(a => a.UpdatedAt, now), cancellationToken);
 
     /// <summary>
-    /// Locks the user's balance row before the reservation row. A reservation updates the balance row and then inserts
-    /// its own (which waits on a racing change of a row with the same key), so every settlement takes the rows in that
-    /// order too: a capture racing a reservation with the same key never deadlocks.
+    /// Locks the user's balance row (a no-op update) until the transaction ends. Settlements lock it before the
+    /// reservation row: a reservation updates the balance row and then inserts its own (which waits on a racing change
+    /// of a row with the same key), so every settlement takes the rows in that order too, and a capture racing a
+    /// reservation with the same key never deadlocks. Transfers lock both users' rows with it, in user id order.
     /// </summary>
-    private static Task<int> LockBalanceRowAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken) =>
+    /// <returns>1 when the row exists (and is now locked), 0 when the user has no balance row.</returns>
+    public static Task<int> LockBalanceRowAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken) =>
         db.Set<CreditAccount>().Where(a => a.UserId == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), cancellationToken);
 }

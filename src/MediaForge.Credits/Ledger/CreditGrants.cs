@@ -94,7 +94,8 @@ internal sealed class CreditGrants(
         CreditArguments.UserId(userId);
         CreditArguments.Amount(amount);
         ArgumentNullException.ThrowIfNull(description);
-        if (type is CreditTransactionType.Usage or CreditTransactionType.Expiration || !Enum.IsDefined(type))
+        if (type is CreditTransactionType.Usage or CreditTransactionType.Expiration or CreditTransactionType.TransferOut or CreditTransactionType.TransferIn
+            || !Enum.IsDefined(type))
         {
             throw new ArgumentException($"Credits cannot be added with transaction type '{type}'.", nameof(type));
         }

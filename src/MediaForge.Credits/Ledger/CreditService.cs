@@ -1,11 +1,13 @@
 using MediaForge.Credits.Expiry;
+using MediaForge.Credits.Transfers;
 
 namespace MediaForge.Credits.Ledger;
 
 /// <summary>
 /// <see cref="ICreditService"/> on EF Core: a facade over the ledger's jobs. Deductions run through
 /// <see cref="CreditDeductions"/> (rows written by <see cref="CreditDeductionWriter"/>), grants through
-/// <see cref="CreditGrants"/>, corrections through <see cref="CreditAdjustments"/>, history through
+/// <see cref="CreditGrants"/>, corrections through <see cref="CreditAdjustments"/>, transfers through
+/// <see cref="CreditTransfers"/>, history through
 /// <see cref="CreditHistory"/> and the expiry sweep through <see cref="CreditExpiry"/>.
 /// </summary>
 internal sealed class CreditService(
@@ -13,6 +15,7 @@ internal sealed class CreditService(
     CreditDeductions deductions,
     CreditGrants grants,
     CreditAdjustments adjustments,
+    CreditTransfers transfers,
     CreditHistory history,
     CreditExpiry expiry,
     ICreditCatalog catalog,
@@ -71,6 +74,10 @@ internal sealed class CreditService(
     public Task<CreditAdjustmentResult> AdjustCreditsAsync(string userId, long amount, string reason, string actor,
         string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
         adjustments.AdjustCreditsAsync(userId, amount, reason, actor, idempotencyKey, cancellationToken);
+
+    public Task<CreditTransferResult> TransferCreditsAsync(string fromUserId, string toUserId, long amount, string reason,
+        string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        transfers.TransferCreditsAsync(fromUserId, toUserId, amount, reason, idempotencyKey, cancellationToken);
 
     /// <summary>Creates the user and balance rows when missing (a user who calls the API before any webhook).</summary>
     internal Task EnsureAccountAsync(string userId, CancellationToken cancellationToken) => accounts.EnsureAsync(userId, cancellationToken);

@@ -23,4 +23,13 @@ public enum CreditTransactionType
 
     /// <summary>Unspent credits removed when they expired.</summary>
     Expiration = 5,
+
+    /// <summary>
+    /// Credits sent to another user (<see cref="ICreditService.TransferCreditsAsync"/>); the row's reference is the
+    /// recipient's <see cref="TransferIn"/> row.
+    /// </summary>
+    TransferOut = 6,
+
+    /// <summary>Credits received from another user; the row's reference is the sender's <see cref="TransferOut"/> row.</summary>
+    TransferIn = 7,
 }

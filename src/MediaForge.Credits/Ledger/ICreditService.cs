@@ -117,6 +117,35 @@ public interface ICreditService
     Task<CreditAdjustmentResult> AdjustCreditsAsync(string userId, long amount, string reason, string actor,
         string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Moves credits from one user to another in one transaction: the sender's <see cref="CreditTransactionType.TransferOut"/>
+    /// row and the recipient's <see cref="CreditTransactionType.TransferIn"/> row, each referencing the other, with the
+    /// reason. Both balance rows are locked in user id order (ordinal), so opposite transfers racing never deadlock.
+    /// </summary>
+    /// <remarks>
+    /// Only spendable credits move (balance less held and lapsed credits); unlimited (admin) senders are charged for
+    /// real, so a transfer never creates credits. Expiring credits keep their expiry: the sender's soonest-expiring
+    /// credits go first (the rule of deductions) and the recipient gets them with the same expiry dates (one
+    /// <see cref="CreditTransactionType.TransferIn"/> row per expiry date when they have several); credits that never
+    /// expire arrive never expiring. Refusals are result values (<see cref="CreditTransferResult.Error"/>) and write
+    /// nothing. Needs a relational provider.
+    /// </remarks>
+    /// <param name="fromUserId">The sender.</param>
+    /// <param name="toUserId">The recipient (the account is created on first use).</param>
+    /// <param name="amount">Credits to move: positive, at most <see cref="CreditLimits.MaxAmount"/> and <see cref="CreditTransferOptions.MaxTransferAmount"/>.</param>
+    /// <param name="reason">Why, stored on both ledger rows; 1 to 500 characters.</param>
+    /// <param name="idempotencyKey">
+    /// A key unique per sender for this transfer. A retry with the same request (recipient, amount, reason) returns the
+    /// original outcome with <see cref="CreditTransferResult.IsReplay"/> set and moves nothing, also when the retries
+    /// race; the same key with another request is <see cref="CreditTransferError.IdempotencyKeyConflict"/>. Keys
+    /// starting with <c>mf:</c> are reserved. A failed COMMIT is settled by looking the transfer up, never by moving twice.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the operation; nothing is written unless it committed.</param>
+    /// <exception cref="ArgumentException">An argument is empty, reserved or beyond <see cref="CreditLimits"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The recipient's balance would go over <see cref="CreditLimits.MaxBalance"/>.</exception>
+    Task<CreditTransferResult> TransferCreditsAsync(string fromUserId, string toUserId, long amount, string reason,
+        string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
     /// <summary>Gets a page of a user's ledger, newest first.</summary>
     /// <param name="userId">The user id.</param>
     /// <param name="page">The 1-based page number, at most <see cref="CreditLimits.MaxPage"/>.</param>

@@ -12,7 +12,7 @@ internal sealed class CreditsTelemetry : IDisposable
 {
     public const string Name = "MediaForge.Credits";
 
-    /// <summary>Spans: <c>credits.deduct</c>, <c>credits.grant</c>, <c>credits.webhook</c>.</summary>
+    /// <summary>Spans: <c>credits.deduct</c>, <c>credits.grant</c>, <c>credits.transfer</c>, <c>credits.webhook</c>.</summary>
     public static readonly ActivitySource ActivitySource = new(Name);
 
     private readonly Meter meter;
@@ -28,6 +28,8 @@ internal sealed class CreditsTelemetry : IDisposable
     private readonly Counter<long> webhooksDuplicate;
     private readonly Histogram<double> deductionDuration;
     private readonly Counter<long> holdCaptureFailed;
+    private readonly Counter<long> transferred;
+    private readonly Counter<long> transfersRefused;
 
     public CreditsTelemetry(IMeterFactory? meterFactory = null)
     {
@@ -44,6 +46,9 @@ internal sealed class CreditsTelemetry : IDisposable
         webhooksDuplicate = meter.CreateCounter<long>("mediaforge.credits.webhooks.duplicate", "{event}", "Webhook deliveries of events processed before (nothing changed), by credits.provider.");
         holdCaptureFailed = meter.CreateCounter<long>("mediaforge.credits.holds.capture_failed", "{capture}",
             "Captures of a hold that failed after the work was done (the job outlived its hold), by credits.feature, credits.model and credits.outcome (charged_late, refused, delivered_unpaid).");
+        transferred = meter.CreateCounter<long>("mediaforge.credits.transferred", "{credit}", "Credits moved between users by transfers.");
+        transfersRefused = meter.CreateCounter<long>("mediaforge.credits.transfers.refused", "{transfer}",
+            "Transfers refused, by credits.reason (insufficient_credits, transfers_disabled, over_maximum, same_user, idempotency_key_conflict).");
         deductionDuration = meter.CreateHistogram<double>("mediaforge.credits.deduction.duration", "s", "Time of DeductCreditsAsync, retries included.");
     }
 
@@ -103,6 +108,27 @@ internal sealed class CreditsTelemetry : IDisposable
         {
             granted.Add(amount, new KeyValuePair<string, object?>("credit.type", type.ToString()));
         }
+    }
+
+    public Activity? StartTransfer(string fromUserId, string toUserId, long amount)
+    {
+        var activity = ActivitySource.StartActivity("credits.transfer");
+        activity?.SetTag("credits.user_id", fromUserId);
+        activity?.SetTag("credits.recipient_id", toUserId);
+        activity?.SetTag("credits.amount", amount);
+        return activity;
+    }
+
+    public void Transferred(long amount)
+    {
+        transferred.Add(amount);
+        Activity.Current?.SetTag("credits.outcome", "transferred");
+    }
+
+    public void TransferRefused(string reason)
+    {
+        transfersRefused.Add(1, new KeyValuePair<string, object?>("credits.reason", reason));
+        Activity.Current?.SetTag("credits.outcome", reason);
     }
 
     public void Expired(long amount)

@@ -1,16 +1,18 @@
 using CsCheck;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Torture;
 
 /// <summary>
-/// Model-based property test with faults: random sequences of grants, deductions and adjustments (with or without an
-/// idempotency key, alone or through group commit), each hit at random by a lost commit acknowledgement, a commit that
-/// never reached the database or a crash between two statements, and some delivered twice at once. A model keeps the
-/// expected balance. After every step: balance == Σ ledger == the model; the operation applied at most once, exactly
-/// once when it answered success, never when it threw; a deduction succeeds exactly when the balance covers it. At the
-/// end every key is sent again and must replay its first outcome. A failure prints the CsCheck seed; set the
+/// Model-based property test with faults: random sequences of grants, deductions, adjustments and transfers to and from a
+/// second user (with or without an idempotency key, alone or through group commit), each hit at random by a lost commit
+/// acknowledgement, a commit that never reached the database or a crash between two statements, and some delivered
+/// twice at once. A model keeps both users' expected balances. After every step: balance == Σ ledger == the model for
+/// both users; credits are only minted by grants (the transfer rows of both users sum to zero); the operation applied
+/// at most once, exactly once when it answered success, never when it threw; a deduction or transfer succeeds exactly
+/// when the payer's balance covers it. At the end every key is sent again and must replay its first outcome. A failure prints the CsCheck seed; set the
 /// environment variable <c>CsCheck_Seed</c> to it to replay the same sequence.
 /// </summary>
 public abstract class FaultedLedgerModelTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
@@ -24,6 +26,8 @@ public abstract class FaultedLedgerModelTests<TDatabase>(TDatabase database) : I
         Grant,
         Deduct,
         Adjust,
+        TransferOut,
+        TransferIn,
     }
 
     public readonly record struct Op(OpKind Kind, int A, CommitFaultKind Fault, bool Keyed, bool Twice)
@@ -35,7 +39,9 @@ public abstract class FaultedLedgerModelTests<TDatabase>(TDatabase database) : I
         Gen.Frequency(
             (2, Gen.Int[1, 40].Select(a => (OpKind.Grant, a))),
             (4, Gen.Int[0, Features.Length - 1].Select(a => (OpKind.Deduct, a))),
-            (1, Gen.Int[-30, 30].Where(a => a != 0).Select(a => (OpKind.Adjust, a)))),
+            (1, Gen.Int[-30, 30].Where(a => a != 0).Select(a => (OpKind.Adjust, a))),
+            (1, Gen.Int[1, 25].Select(a => (OpKind.TransferOut, a))),
+            (1, Gen.Int[1, 25].Select(a => (OpKind.TransferIn, a)))),
         Gen.Enum<CommitFaultKind>(), Gen.Bool, Gen.Int[0, 4],
         (op, fault, keyed, twice) => new Op(op.Item1, op.Item2, fault, keyed, keyed && twice == 0));
 
@@ -57,12 +63,16 @@ public abstract class FaultedLedgerModelTests<TDatabase>(TDatabase database) : I
 
     private sealed class Sequence(TDatabase database, IServiceProvider services, CommitFault fault)
     {
+        private const long PeerStart = 60;
         private readonly string user = "model_" + Guid.NewGuid().ToString("N");
+        private readonly string peer = "model_peer_" + Guid.NewGuid().ToString("N");
         private readonly Dictionary<string, (Op Op, Guid? TransactionId)> keys = [];
         private long model;
+        private long peerModel = PeerStart;
 
         public async Task RunAsync(Op[] ops)
         {
+            await database.WithCreditsAsync(c => c.AddCreditsAsync(peer, PeerStart, CreditTransactionType.Purchase, "peer's pack"), services);
             for (var step = 0; step < ops.Length; step++)
             {
                 var op = ops[step];
@@ -91,6 +101,7 @@ public abstract class FaultedLedgerModelTests<TDatabase>(TDatabase database) : I
             }
 
             Assert.Equal((model, model), Trim(await database.ReadLedgerAsync(user)));
+            Assert.Equal((peerModel, peerModel), Trim(await database.ReadLedgerAsync(peer)));
         }
 
         /// <summary>One call and its checks; <see langword="null"/> when it threw.</summary>
@@ -116,12 +127,18 @@ public abstract class FaultedLedgerModelTests<TDatabase>(TDatabase database) : I
                 return null;
             }
 
-            var expectSuccess = op.Kind == OpKind.Grant || Delta(op) >= 0 || model + Delta(op) >= 0;
+            var expectSuccess = op.Kind switch
+            {
+                OpKind.Grant => true,
+                OpKind.TransferIn => peerModel >= op.A,
+                _ => Delta(op) >= 0 || model + Delta(op) >= 0,
+            };
             Assert.True(outcome.Success == expectSuccess && !outcome.IsReplay, $"{where}: {outcome}, model balance {model}");
             Assert.Equal(outcome.Success ? rowsBefore + 1 : rowsBefore, rowsAfter);
             if (outcome.Success)
             {
                 model += Delta(op);
+                peerModel -= op.Kind is OpKind.TransferOut or OpKind.TransferIn ? Delta(op) : 0;
                 if (key is not null)
                 {
                     keys[key] = (op, outcome.TransactionId);
@@ -129,6 +146,9 @@ public abstract class FaultedLedgerModelTests<TDatabase>(TDatabase database) : I
             }
 
             Assert.True(after == model, $"{where}: balance {after}, model {model}");
+            var (peerBalance, peerSum, _) = await database.ReadLedgerAsync(peer);
+            Assert.True(peerBalance == peerSum && peerBalance == peerModel, $"{where}: peer balance {peerBalance}, ledger {peerSum}, model {peerModel}");
+            Assert.True(await TransferRowsSumAsync() == 0, $"{where}: transfer rows minted or destroyed credits");
             return outcome;
         }
 
@@ -149,8 +169,20 @@ public abstract class FaultedLedgerModelTests<TDatabase>(TDatabase database) : I
         {
             OpKind.Grant => op.A,
             OpKind.Deduct => -Features[op.A].Price,
+            OpKind.TransferOut => -op.A,
             _ => op.A,
         };
+
+        /// <summary>Σ of both users' transfer rows: zero when transfers only move credits.</summary>
+        private async Task<long> TransferRowsSumAsync()
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MediaForge.Credits.Storage.CreditsDbContext>();
+            var amounts = await db.Transactions.Where(t => (t.UserId == user || t.UserId == peer)
+                    && (t.Type == CreditTransactionType.TransferIn || t.Type == CreditTransactionType.TransferOut))
+                .Select(t => t.Amount).ToListAsync();
+            return amounts.Sum();
+        }
 
         private async Task<Outcome> ApplyAsync(Op op, string? key)
         {
@@ -165,6 +197,10 @@ public abstract class FaultedLedgerModelTests<TDatabase>(TDatabase database) : I
                     var (feature, model, _) = Features[op.A];
                     var deduction = await credits.DeductCreditsAsync(user, feature, model, "model prompt", idempotencyKey: key);
                     return new Outcome(deduction.Success, deduction.IsReplay, deduction.TransactionId);
+                case OpKind.TransferOut or OpKind.TransferIn:
+                    var (from, to) = op.Kind == OpKind.TransferOut ? (user, peer) : (peer, user);
+                    var transfer = await credits.TransferCreditsAsync(from, to, op.A, "model transfer", key);
+                    return new Outcome(transfer.Success, transfer.IsReplay, transfer.TransferOutId);
                 default:
                     var adjustment = await credits.AdjustCreditsAsync(user, op.A, "model correction", "model", key);
                     return new Outcome(adjustment.Success, adjustment.IsReplay, adjustment.TransactionId);

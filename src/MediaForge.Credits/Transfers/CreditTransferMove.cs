@@ -1,0 +1,179 @@
+using MediaForge.Credits.Expiry;
+using MediaForge.Credits.Holds;
+
+namespace MediaForge.Credits.Transfers;
+
+/// <summary>
+/// The statements of one transfer, inside the transaction <see cref="CreditTransfers"/> opened: both balance rows
+/// locked in user id order, the sender's conditional debit (spendable credits only, admins included), the sender's lots
+/// consumed soonest-expiring first, the recipient credited with lots of the same expiry dates, and the ledger rows.
+/// </summary>
+internal sealed class CreditTransferMove(
+    CreditsDbContextHandle handle,
+    CreditLedger ledger,
+    CreditAccountReader accounts,
+    TimeProvider time,
+    ILogger<CreditService> logger)
+{
+    private readonly DbContext db = handle.Context;
+
+    public async Task<CreditTransferResult> MoveAsync(CreditTransferRequest request, CancellationToken cancellationToken)
+    {
+        if (request.IdempotencyKey is not null && await FindKeyAsync(request, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return earlier;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        // Both balance rows, in one order for every transfer (ordinal user id), so A->B and B->A never wait on each other.
+        var senderFirst = string.CompareOrdinal(request.From, request.To) < 0;
+        var locked = await CreditHolds.LockBalanceRowAsync(db, senderFirst ? request.From : request.To, now, cancellationToken).ConfigureAwait(false);
+        var lockedToo = await CreditHolds.LockBalanceRowAsync(db, senderFirst ? request.To : request.From, now, cancellationToken).ConfigureAwait(false);
+        if ((senderFirst ? locked : lockedToo) == 0)
+        {
+            return Refused(0);
+        }
+
+        var debited = await TryDebitAsync(request, now, cancellationToken).ConfigureAwait(false);
+        if (!debited && await accounts.WriteLapsesAsync(request.From, await accounts.ReadAsync(request.From, cancellationToken).ConfigureAwait(false),
+                request.Amount, now, cancellationToken).ConfigureAwait(false))
+        {
+            debited = await TryDebitAsync(request, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        var sender = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == request.From)
+            .Select(a => new { a.Balance, a.NextExpiryAt }).FirstAsync(cancellationToken).ConfigureAwait(false);
+        if (!debited)
+        {
+            return Refused(sender.Balance);
+        }
+
+        // The credits that go: the sender's soonest-expiring first (the burn rule of deductions), the rest never expire.
+        var portions = sender.NextExpiryAt is null
+            ? []
+            : await CreditLots.ConsumeAsync(db, request.From, request.Amount, cancellationToken).ConfigureAwait(false);
+
+        // The recipient's row is created after every lock was taken: its insert can only wait on a racing creation of
+        // the same user, never hold a row another transfer of this one's waits for.
+        await ledger.EnsureAccountAsync(request.To, now, cancellationToken).ConfigureAwait(false);
+        var credited = await ledger.TryCreditAsync(request.To, request.Amount, now, cancellationToken).ConfigureAwait(false)
+            ?? throw new ArgumentOutOfRangeException(nameof(request.Amount), request.Amount,
+                $"Transferring {request.Amount} credits would take the balance of user '{request.To}' over {CreditLimits.MaxBalance}.");
+
+        await ledger.AppendAsync(Row(request.OutId, request.From, -request.Amount, sender.Balance, CreditTransactionType.TransferOut,
+            request.Reason, request.OutMetadata, request.InId, now, request.IdempotencyKey), null, cancellationToken).ConfigureAwait(false);
+        await CreditInAsync(request, portions, credited.Balance, now, cancellationToken).ConfigureAwait(false);
+        return new CreditTransferResult
+        {
+            Success = true,
+            Error = CreditTransferError.None,
+            TransferOutId = request.OutId,
+            TransferInId = request.InId,
+            SenderBalance = sender.Balance,
+            RecipientBalance = credited.Balance,
+        };
+
+        CreditTransferResult Refused(long balance) =>
+            new() { Success = false, Error = CreditTransferError.InsufficientCredits, SenderBalance = balance };
+    }
+
+    /// <summary>
+    /// The outcome of the transfer whose <see cref="CreditTransactionType.TransferOut"/> row is <paramref name="outId"/>;
+    /// <see langword="null"/> when there is none. Primary-key lookups, then the recipient's rows of that instant.
+    /// </summary>
+    public async Task<CreditTransferResult?> FindAsync(Guid outId, bool isReplay, CancellationToken cancellationToken)
+    {
+        var sent = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == outId && t.Type == CreditTransactionType.TransferOut)
+            .Select(t => new { t.BalanceAfter, t.Reference, t.CreatedAt }).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (sent is null || !Guid.TryParse(sent.Reference, out var inId))
+        {
+            return null;
+        }
+
+        var reference = outId.ToString();
+        var recipient = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == inId).Select(t => t.UserId)
+            .FirstAsync(cancellationToken).ConfigureAwait(false);
+        var received = await db.Set<CreditTransaction>().AsNoTracking()
+            .Where(t => t.UserId == recipient && t.CreatedAt == sent.CreatedAt && t.Type == CreditTransactionType.TransferIn && t.Reference == reference)
+            .MaxAsync(t => t.BalanceAfter, cancellationToken).ConfigureAwait(false);
+        return new CreditTransferResult
+        {
+            Success = true,
+            Error = CreditTransferError.None,
+            TransferOutId = outId,
+            TransferInId = inId,
+            SenderBalance = sent.BalanceAfter,
+            RecipientBalance = received,
+            IsReplay = isReplay,
+        };
+    }
+
+    /// <summary>The stored outcome of the sender's earlier transfer with this key, or a conflict when the key was used otherwise.</summary>
+    private async Task<CreditTransferResult?> FindKeyAsync(CreditTransferRequest request, CancellationToken cancellationToken)
+    {
+        var earlier = await db.Set<CreditTransaction>().AsNoTracking()
+            .Where(t => t.UserId == request.From && t.IdempotencyKey == request.IdempotencyKey)
+            .Select(t => new { t.Id, t.Type, t.Amount, t.Description, t.Metadata })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (earlier is null)
+        {
+            return null;
+        }
+
+        // The fingerprint: the same recipient, amount and reason is a replay; anything else (or another operation's key) a conflict.
+        if (earlier.Type == CreditTransactionType.TransferOut && earlier.Amount == -request.Amount
+            && earlier.Description == request.Reason && earlier.Metadata == request.OutMetadata)
+        {
+            return await FindAsync(earlier.Id, isReplay: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        CreditLedgerLog.KeyConflict(logger, request.From, request.IdempotencyKey!);
+        return new CreditTransferResult { Success = false, Error = CreditTransferError.IdempotencyKeyConflict, SenderBalance = 0 };
+    }
+
+    /// <summary>Takes the amount if the sender's spendable credits cover it and none has lapsed unrecorded; admins are charged too.</summary>
+    private async Task<bool> TryDebitAsync(CreditTransferRequest request, DateTime now, CancellationToken cancellationToken) =>
+        await db.Set<CreditAccount>()
+            .Where(a => a.UserId == request.From && a.Balance - a.Reserved >= request.Amount && (a.NextExpiryAt == null || a.NextExpiryAt > now))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, a => a.Balance - request.Amount).SetProperty(a => a.UpdatedAt, now), cancellationToken)
+            .ConfigureAwait(false) == 1;
+
+    /// <summary>
+    /// The recipient's rows: one <see cref="CreditTransactionType.TransferIn"/> row with the credits that never expire and
+    /// those of the soonest expiry date, then one row per further expiry date (a ledger row has at most one lot), each
+    /// with its lot.
+    /// </summary>
+    private async Task CreditInAsync(CreditTransferRequest request, IReadOnlyList<CreditLotPortion> portions, long balance, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var neverExpiring = request.Amount - portions.Sum(p => p.Amount);
+        var balanceAfter = balance - request.Amount;
+        for (var i = 0; i < Math.Max(1, portions.Count); i++)
+        {
+            var amount = (i == 0 ? neverExpiring : 0) + (i < portions.Count ? portions[i].Amount : 0);
+            var id = i == 0 ? request.InId : CreditAttempts.NewOperationId(time);
+            balanceAfter += amount;
+            await ledger.AppendAsync(Row(id, request.To, amount, balanceAfter, CreditTransactionType.TransferIn, request.Reason, request.InMetadata, request.OutId, now, null),
+                null, cancellationToken).ConfigureAwait(false);
+            if (i < portions.Count)
+            {
+                await CreditLots.AddAsync(db, request.To, id, portions[i].Amount, portions[i].ExpiresAt, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static CreditTransaction Row(Guid id, string userId, long amount, long balanceAfter, CreditTransactionType type, string reason, string metadata,
+        Guid counterpart, DateTime now, string? key) => new()
+        {
+            Id = id,
+            UserId = userId,
+            Amount = amount,
+            BalanceAfter = balanceAfter,
+            Type = type,
+            Description = reason,
+            Metadata = metadata,
+            IdempotencyKey = key,
+            Reference = counterpart.ToString(),
+            CreatedAt = now,
+        };
+}
