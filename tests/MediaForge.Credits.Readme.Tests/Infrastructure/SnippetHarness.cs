@@ -91,6 +91,7 @@ internal sealed record SnippetHarness(string Name, string Before, string After, 
         ["complete-host"] = WholeProgram,
         ["development-gateway"] = Program(),
         ["long-job"] = Handler,
+        ["referrals"] = Program(),
         ["operating"] = Program(),
     };
 }
