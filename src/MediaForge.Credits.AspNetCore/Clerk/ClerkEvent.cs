@@ -15,7 +15,8 @@ namespace MediaForge.Credits.AspNetCore.Clerk;
 /// Clerk's <c>data.updated_at</c> (milliseconds since the epoch), else the envelope's <c>timestamp</c>; for a
 /// <c>user.deleted</c> (which has no <c>updated_at</c>) the envelope's, if any.
 /// </param>
-internal sealed record ClerkEvent(string Type, string UserId, string? Email, string? DisplayName, string? Role, long? Version)
+/// <param name="ReferralCode">The <c>unsafe_metadata.referral_code</c> of a <c>user.created</c> (the user's own input: only a short string counts).</param>
+internal sealed record ClerkEvent(string Type, string UserId, string? Email, string? DisplayName, string? Role, long? Version, string? ReferralCode = null)
 {
     public const string UserCreated = "user.created";
     public const string UserUpdated = "user.updated";
@@ -29,6 +30,9 @@ internal sealed record ClerkEvent(string Type, string UserId, string? Email, str
 
     /// <summary>The longest role compared with the admin role; a longer one never matches.</summary>
     public const int MaxRoleLength = 256;
+
+    /// <summary>The longest referral code read; anything longer, or not a string, is no code (the webhook does not fail for it).</summary>
+    public const int MaxReferralCodeLength = 64;
 
     /// <summary>The longest id of an e-mail address object read (Clerk's are about 30 characters).</summary>
     private const int MaxObjectIdLength = 128;
@@ -74,7 +78,8 @@ internal sealed record ClerkEvent(string Type, string UserId, string? Email, str
 
         var version = OptionalStamp(data, "updated_at") ?? timestamp
             ?? throw new FormatException("The user event has neither data.updated_at nor timestamp.");
-        return new ClerkEvent(type, userId, ReadPrimaryEmail(data), ReadDisplayName(data), ReadRole(data), version);
+        return new ClerkEvent(type, userId, ReadPrimaryEmail(data), ReadDisplayName(data), ReadRole(data), version,
+            type == UserCreated ? ReadMetadataString(data, "unsafe_metadata", "referral_code", MaxReferralCodeLength) : null);
     }
 
     private static string? ReadPrimaryEmail(JsonElement data)
@@ -117,10 +122,13 @@ internal sealed record ClerkEvent(string Type, string UserId, string? Email, str
     }
 
     /// <summary>The role is the host's own metadata: anything but a short string is simply not a role.</summary>
-    private static string? ReadRole(JsonElement data) =>
-        data.TryGetProperty("public_metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-        && metadata.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String
-        && role.GetString() is { Length: <= MaxRoleLength } value ? value : null;
+    private static string? ReadRole(JsonElement data) => ReadMetadataString(data, "public_metadata", "role", MaxRoleLength);
+
+    /// <summary>A string of a metadata object, or <see langword="null"/> for anything else (missing, another kind, too long).</summary>
+    private static string? ReadMetadataString(JsonElement data, string metadataName, string name, int maxLength) =>
+        data.TryGetProperty(metadataName, out var metadata) && metadata.ValueKind == JsonValueKind.Object
+        && metadata.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+        && value.GetString() is { } text && text.Length <= maxLength ? text : null;
 
     /// <returns>The string, or <see langword="null"/> when the property is missing or null.</returns>
     /// <exception cref="FormatException">The property is another kind, or longer than <paramref name="maxLength"/>.</exception>

@@ -9,7 +9,8 @@ namespace MediaForge.Credits.AspNetCore.Clerk;
 /// <summary>
 /// <c>POST /api/webhooks/clerk</c>: verifies the Svix signature, then processes the event exactly once (key: the
 /// <c>svix-id</c>). <c>user.created</c> upserts the user and grants the sign-up package once (per user, and per e-mail
-/// unless <see cref="CreditsOptions.OneFreePackagePerEmail"/> is off); <c>user.updated</c> updates the profile and the
+/// unless <see cref="CreditsOptions.OneFreePackagePerEmail"/> is off) and attaches the referral of its
+/// <c>unsafe_metadata.referral_code</c> (a refused or malformed code is an outcome, never a failure); <c>user.updated</c> updates the profile and the
 /// admin flag (<c>public_metadata.role</c>); <c>user.deleted</c> clears personal data and keeps the ledger.
 /// </summary>
 /// <remarks>
@@ -24,6 +25,7 @@ internal sealed partial class ClerkWebhookHandler(
     WebhookEventRecorder recorder,
     CreditService credits,
     ICreditPurchaseService purchases,
+    ICreditReferralService referrals,
     CreditsDbContextHandle handle,
     IOptions<CreditsClerkOptions> options,
     IOptions<CreditsHttpOptions> http,
@@ -100,13 +102,15 @@ internal sealed partial class ClerkWebhookHandler(
                     return "user_deleted";
                 }
 
-                if (string.IsNullOrWhiteSpace(options.Value.SignUpPackageId))
+                var created = "created";
+                if (!string.IsNullOrWhiteSpace(options.Value.SignUpPackageId))
                 {
-                    return "created";
+                    var claim = await purchases.ClaimFreePackageAsync(clerkEvent.UserId, options.Value.SignUpPackageId, messageId, cancellationToken).ConfigureAwait(false);
+                    created = claim.Granted ? "granted" : claim.EmailAlreadyClaimed ? "email_already_claimed" : "already_granted";
                 }
 
-                var claim = await purchases.ClaimFreePackageAsync(clerkEvent.UserId, options.Value.SignUpPackageId, messageId, cancellationToken).ConfigureAwait(false);
-                return claim.Granted ? "granted" : claim.EmailAlreadyClaimed ? "email_already_claimed" : "already_granted";
+                return clerkEvent.ReferralCode is null ? created
+                    : $"{created}, referral {ReferralOutcome((await referrals.AttachReferralAsync(clerkEvent.UserId, clerkEvent.ReferralCode, cancellationToken).ConfigureAwait(false)).Outcome)}";
 
             case ClerkEvent.UserUpdated:
                 return await UpsertAsync(clerkEvent, cancellationToken).ConfigureAwait(false) switch
@@ -162,6 +166,20 @@ internal sealed partial class ClerkWebhookHandler(
         LogIgnoredProfile(clerkEvent.UserId, clerkEvent.Type, deleted ? "the user was deleted" : "a newer profile is stored");
         return deleted ? ProfileChange.Deleted : ProfileChange.Stale;
     }
+
+    /// <summary>The attach outcome in the webhook's snake_case outcome words (<c>attached</c>, <c>unknown_code</c>...).</summary>
+    private static string ReferralOutcome(CreditReferralAttachOutcome outcome) => outcome switch
+    {
+        CreditReferralAttachOutcome.Attached => "attached",
+        CreditReferralAttachOutcome.AlreadyAttached => "already_attached",
+        CreditReferralAttachOutcome.AlreadyReferred => "already_referred",
+        CreditReferralAttachOutcome.UnknownCode => "unknown_code",
+        CreditReferralAttachOutcome.SelfReferral => "self_referral",
+        CreditReferralAttachOutcome.MutualReferral => "mutual_referral",
+        CreditReferralAttachOutcome.WindowClosed => "window_closed",
+        CreditReferralAttachOutcome.CapReached => "cap_reached",
+        _ => "disabled",
+    };
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Clerk webhook rejected: {Reason}")]
     private partial void LogRejected(string reason);

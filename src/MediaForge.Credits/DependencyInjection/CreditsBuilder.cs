@@ -3,6 +3,7 @@ using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Holds;
 using MediaForge.Credits.Purchases;
 using MediaForge.Credits.Reconciliation;
+using MediaForge.Credits.Referrals;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +21,7 @@ public sealed class CreditsBuilder
     /// Stores credits through <typeparamref name="TContext"/>, which the host registers itself (<c>AddDbContext</c> or
     /// <c>AddDbContextPool</c>) and whose model includes the credit tables (<c>modelBuilder.ApplyCreditsModel()</c>, or
     /// the bundled <c>CreditsDbContext</c>). Registers <see cref="ICreditService"/>, <see cref="ICreditCatalog"/>,
-    /// <see cref="ICreditPurchaseService"/>, <see cref="ICreditAnalytics"/> and <see cref="ICreditReconciliation"/> (scoped).
+    /// <see cref="ICreditPurchaseService"/>, <see cref="ICreditReferralService"/>, <see cref="ICreditAnalytics"/> and <see cref="ICreditReconciliation"/> (scoped).
     /// Calling it again replaces the context type.
     /// </summary>
     /// <typeparam name="TContext">The context type that holds the credit model.</typeparam>
@@ -46,6 +47,9 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<CreditService>();
         Services.TryAddSingleton<CreditDeductionBatcher>();
         Services.TryAddScoped<ICreditService>(sp => sp.GetRequiredService<CreditService>());
+        Services.TryAddScoped<CreditClawbacks>();
+        Services.TryAddScoped<CreditReferralRewards>();
+        Services.TryAddScoped<ICreditReferralService, CreditReferralService>();
         Services.TryAddScoped<CreditPurchaseReversals>();
         Services.TryAddScoped<CreditFreePackages>();
         Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();

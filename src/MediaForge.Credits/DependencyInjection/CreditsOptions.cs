@@ -43,6 +43,9 @@ public sealed class CreditsOptions
     /// <summary>What an open dispute does to the purchase's credits. Default <see cref="CreditDisputePolicy.ClawBackOnOpen"/>.</summary>
     public CreditDisputePolicy DisputePolicy { get; set; }
 
+    /// <summary>Referrals: codes, rewards, the qualifying event and the guards' limits (off until <see cref="CreditReferralOptions.Enabled"/>).</summary>
+    public CreditReferralOptions Referrals { get; } = new();
+
     /// <summary>How long a reservation lives when the caller gives no time-to-live. Default 15 minutes.</summary>
     public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 

@@ -26,6 +26,42 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
             .Select(p => $"Default package '{p.Id}' is invalid: it needs an id, credits > 0, and a price of 0 exactly when it is free."));
         failures.AddRange(options.DefaultFeaturePricing.Where(p => string.IsNullOrWhiteSpace(p.Feature) || string.IsNullOrWhiteSpace(p.Model) || p.Credits <= 0)
             .Select(p => $"Default price '{p.Feature}/{p.Model}' is invalid: it needs a feature, a model and credits > 0."));
+        failures.AddRange(ReferralFailures(options.Referrals));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> ReferralFailures(CreditReferralOptions referrals)
+    {
+        const string prefix = nameof(CreditsOptions.Referrals) + ".";
+        if (referrals.RefereeBonus is < 0 or > CreditLimits.MaxAmount || referrals.ReferrerReward is < 0 or > CreditLimits.MaxAmount)
+        {
+            yield return $"{prefix}{nameof(CreditReferralOptions.RefereeBonus)} and {nameof(CreditReferralOptions.ReferrerReward)} must be between 0 and {CreditLimits.MaxAmount} (were {referrals.RefereeBonus} and {referrals.ReferrerReward}).";
+        }
+
+        if (!Enum.IsDefined(referrals.QualifyingEvent) || !Enum.IsDefined(referrals.EmailNormalization))
+        {
+            yield return $"{prefix}{nameof(CreditReferralOptions.QualifyingEvent)} ({referrals.QualifyingEvent}) or {nameof(CreditReferralOptions.EmailNormalization)} ({referrals.EmailNormalization}) is not a known value.";
+        }
+
+        if (referrals.MinimumQualifyingPurchaseCents < 0)
+        {
+            yield return $"{prefix}{nameof(CreditReferralOptions.MinimumQualifyingPurchaseCents)} must not be negative (was {referrals.MinimumQualifyingPurchaseCents}).";
+        }
+
+        if (referrals.MonthlyRewardCap < 1 || referrals.MonthlyAttachCap < 1)
+        {
+            yield return $"{prefix}{nameof(CreditReferralOptions.MonthlyRewardCap)} and {nameof(CreditReferralOptions.MonthlyAttachCap)} must be at least 1 when set (no cap: leave them unset).";
+        }
+
+        if (referrals.AttachWindow <= TimeSpan.Zero)
+        {
+            yield return $"{prefix}{nameof(CreditReferralOptions.AttachWindow)} must be positive (was {referrals.AttachWindow}).";
+        }
+
+        if (referrals.LinkPath is not { Length: > 0 and <= 200 } path || path[0] != '/' || path.StartsWith("//", StringComparison.Ordinal)
+            || path.IndexOfAny(['?', '#', '\\', ' ']) >= 0 || !Uri.IsWellFormedUriString(path, UriKind.Relative))
+        {
+            yield return $"{prefix}{nameof(CreditReferralOptions.LinkPath)} must be a path of at most 200 characters that starts with one '/' and has no query or fragment (was '{referrals.LinkPath}').";
+        }
     }
 }

@@ -1,5 +1,6 @@
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Holds;
+using MediaForge.Credits.Referrals;
 
 namespace MediaForge.Credits.Purchases;
 
@@ -10,6 +11,8 @@ namespace MediaForge.Credits.Purchases;
 internal sealed partial class CreditPurchaseReversals(
     CreditsDbContextHandle handle,
     CreditService credits,
+    CreditClawbacks clawbacks,
+    CreditReferralRewards referrals,
     IOptions<CreditsOptions> options,
     TimeProvider time,
     ILogger<CreditPurchaseService> logger)
@@ -85,6 +88,11 @@ internal sealed partial class CreditPurchaseReversals(
                 await (purchase.DisputeState == PaymentDisputeState.Open
                     ? FreezeAsync(purchase, disputeId, now, ct)
                     : UnfreezeAsync(purchase.UserId, disputeId, now, ct)).ConfigureAwait(false);
+            }
+
+            if (purchase.RefundedAmountCents > 0 || purchase.DisputeState == PaymentDisputeState.Lost)
+            {
+                await referrals.ClawBackAsync(purchase, cause, now, ct).ConfigureAwait(false);
             }
 
             var after = ClawbackTarget(purchase, freeze);
@@ -192,39 +200,12 @@ internal sealed partial class CreditPurchaseReversals(
 
     /// <summary>
     /// Removes up to <paramref name="amount"/> credits from the buyer (whose balance row this transaction holds) per the
-    /// clawback policy: from the balance, held credits included (a hold that ends later settles against what is left),
-    /// taking the purchase's own credits first so that other grants keep their expiry.
+    /// clawback policy, taking the purchase's own credits first.
     /// </summary>
-    private async Task<long> RemoveAsync(CreditPurchase purchase, long amount, string cause, DateTime now, CancellationToken cancellationToken)
-    {
-        await CreditLots.ExpireLapsedAsync(db, purchase.UserId, now, cancellationToken).ConfigureAwait(false);
-        var account = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == purchase.UserId)
-            .Select(a => new { a.Balance }).FirstAsync(cancellationToken).ConfigureAwait(false);
-        var take = options.Value.ClawbackPolicy == CreditClawbackPolicy.AllowNegativeBalance
-            ? amount
-            : Math.Min(amount, Math.Max(0, account.Balance));
-        if (take <= 0)
-        {
-            return 0;
-        }
-
-        await db.Set<CreditAccount>().Where(a => a.UserId == purchase.UserId)
-            .ExecuteUpdateAsync(u => u.SetProperty(a => a.Balance, a => a.Balance - take), cancellationToken).ConfigureAwait(false);
-        await CreditLots.ConsumeClawbackAsync(db, purchase.UserId, purchase.TransactionId, take, account.Balance, cancellationToken).ConfigureAwait(false);
-        await CreditLedger.For(db).AppendAsync(new CreditTransaction
-        {
-            Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
-            UserId = purchase.UserId,
-            Amount = -take,
-            BalanceAfter = account.Balance - take,
-            Type = CreditTransactionType.Refund,
-            Description = cause == "refund" ? $"Payment refunded: {purchase.PackageId} pack credits removed" : $"Payment disputed: {purchase.PackageId} pack credits removed",
-            Metadata = CreditArguments.Metadata(new { purchaseId = purchase.Id, cause }),
-            Reference = purchase.ProviderPaymentId,
-            CreatedAt = now,
-        }, null, cancellationToken).ConfigureAwait(false);
-        return take;
-    }
+    private Task<long> RemoveAsync(CreditPurchase purchase, long amount, string cause, DateTime now, CancellationToken cancellationToken) =>
+        clawbacks.RemoveAsync(purchase.UserId, purchase.TransactionId, amount,
+            cause == "refund" ? $"Payment refunded: {purchase.PackageId} pack credits removed" : $"Payment disputed: {purchase.PackageId} pack credits removed",
+            CreditArguments.Metadata(new { purchaseId = purchase.Id, cause }), purchase.ProviderPaymentId, now, cancellationToken);
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "No completed purchase has payment {PaymentId}; the {Cause} changes nothing")]
     private static partial void LogUnknownPayment(ILogger logger, string paymentId, string cause);

@@ -1,3 +1,5 @@
+using MediaForge.Credits.Referrals;
+
 namespace MediaForge.Credits.Purchases;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal sealed partial class CreditPurchaseService(
     CreditService credits,
     CreditPurchaseReversals reversals,
     CreditFreePackages freePackages,
+    CreditReferralRewards referrals,
     TimeProvider time,
     ILogger<CreditPurchaseService> logger) : ICreditPurchaseService
 {
@@ -120,6 +123,11 @@ internal sealed partial class CreditPurchaseService(
                 .ConfigureAwait(false);
             purchase.Status = PurchaseStatus.Completed;
             purchase.CompletedAt = now;
+            if (!grant.IsReplay)
+            {
+                await referrals.QualifyPurchaseAsync(purchase, providerPaymentId ?? providerSessionId, ct).ConfigureAwait(false);
+            }
+
             LogCompleted(providerSessionId, purchase.UserId, purchase.Credits, grant.IsReplay);
             return Result(grant.IsReplay ? PurchaseFulfilmentOutcome.AlreadyCompleted : PurchaseFulfilmentOutcome.Completed,
                 purchase, grant.TransactionId, grant.Balance);

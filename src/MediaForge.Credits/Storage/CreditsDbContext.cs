@@ -51,6 +51,12 @@ public class CreditsDbContext : DbContext
     /// <summary>Expiring lots of credits (<c>credit_grants</c>).</summary>
     public DbSet<CreditGrant> Grants => Set<CreditGrant>();
 
+    /// <summary>Users' referral codes (<c>credit_referral_codes</c>).</summary>
+    public DbSet<CreditReferralCode> ReferralCodes => Set<CreditReferralCode>();
+
+    /// <summary>Referrals (<c>credit_referrals</c>).</summary>
+    public DbSet<CreditReferral> Referrals => Set<CreditReferral>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

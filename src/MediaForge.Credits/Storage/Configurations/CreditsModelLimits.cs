@@ -9,6 +9,8 @@ internal static class CreditsModelLimits
     public const int Name = 64;
     public const int Description = 500;
     public const int EnumName = 32;
+    public const int ReferralCode = 16;
+    public const int EmailHash = 64;
 
     /// <summary>
     /// The filter of the unique (user, idempotency key) indexes: standard SQL on the fixed snake_case column name, so

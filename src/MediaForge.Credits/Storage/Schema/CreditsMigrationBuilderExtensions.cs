@@ -9,13 +9,14 @@ public static class CreditsMigrationBuilderExtensions
     /// Brings the credit tables from schema version <paramref name="from"/> to <paramref name="to"/>: adds the tables,
     /// columns and indexes each version added (unless <paramref name="schemaChangesGenerated"/>), back-fills the data
     /// derived from the raw usage logs (the hourly roll-up <c>credit_usage_hours</c>, the account's usage counters and
-    /// the usage logs' running totals) and records <paramref name="to"/> in <c>credit_schema_versions</c>. Version 1 is
-    /// the schema before the analytics roll-up; version 2 is the current one. Call it in the <c>Up</c> of a migration,
-    /// with no instance of the older library writing meanwhile (it does not keep the derived data).
+    /// the usage logs' running totals, from version 1) and records <paramref name="to"/> in <c>credit_schema_versions</c>.
+    /// Version 1 is the schema before the analytics roll-up; version 2 added it; version 3 (the current one) added the
+    /// referral tables. Call it in the <c>Up</c> of a migration, with no instance of the older library writing meanwhile
+    /// (it does not keep the derived data).
     /// </summary>
     /// <param name="migrationBuilder">The migration's builder.</param>
-    /// <param name="from">The version the database is at (1).</param>
-    /// <param name="to">The version to bring it to (2, the current one).</param>
+    /// <param name="from">The version the database is at (1 or 2).</param>
+    /// <param name="to">The version to bring it to (up to 3, the current one).</param>
     /// <param name="options">The table prefix and schema given to <c>ApplyCreditsModel</c>; default: none.</param>
     /// <param name="schemaChangesGenerated">
     /// <see langword="true"/> when the migration already holds the table, column and index changes (EF Core generated
@@ -32,15 +33,23 @@ public static class CreditsMigrationBuilderExtensions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(to, from);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(to, CreditsSchema.CurrentVersion);
         var dialect = CreditsSchemaDialect.For(migrationBuilder.ActiveProvider, options);
-        // 1 -> 2 is the only step so far (the arguments allow no other); a later version adds its step after it.
-        if (!schemaChangesGenerated)
+        // Each step in order; a later version adds its step after the last.
+        if (from < 2)
         {
-            CreditsSchemaVersion2.AddSchemaChanges(migrationBuilder, dialect);
+            if (!schemaChangesGenerated)
+            {
+                CreditsSchemaVersion2.AddSchemaChanges(migrationBuilder, dialect);
+            }
+
+            foreach (var statement in CreditsSchemaVersion2.Backfill(dialect))
+            {
+                migrationBuilder.Sql(statement);
+            }
         }
 
-        foreach (var statement in CreditsSchemaVersion2.Backfill(dialect))
+        if (to >= 3 && !schemaChangesGenerated)
         {
-            migrationBuilder.Sql(statement);
+            CreditsSchemaVersion3.AddSchemaChanges(migrationBuilder, dialect);
         }
 
         migrationBuilder.Sql(dialect.RecordVersion(to));

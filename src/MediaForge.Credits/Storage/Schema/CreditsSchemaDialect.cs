@@ -52,6 +52,9 @@ internal sealed class CreditsSchemaDialect
     public string IndexName(string table, params string[] columns) =>
         Truncate($"IX_{Name(table)}_{string.Join('_', columns)}");
 
+    /// <summary>EF Core's default name of a foreign key of the table.</summary>
+    public string ForeignKeyName(string table, string principal, string column) => Truncate($"FK_{Name(table)}_{Name(principal)}_{column}");
+
     /// <summary>EF Core's default name of the table's primary key.</summary>
     public string PrimaryKeyName(string table) => Truncate($"PK_{Name(table)}");
 

@@ -14,15 +14,29 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
 
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;
 
-    /// <summary>Whether what is missing is exactly what version 2 added: the database is at version 1.</summary>
+    /// <summary>Whether what is missing is exactly what versions 2 and 3 added: the database is at version 1.</summary>
     public bool IsVersion1 =>
         MissingColumns.Count > 0
         && MissingColumns.All(c => Version2Columns.Contains(c[(c.LastIndexOf('.') + 1)..], StringComparer.Ordinal))
-        && MissingTables.All(t => Version2Tables.Any(v => t.EndsWith(v, StringComparison.Ordinal)));
+        && MissingTables.All(t => AddedBy(t, [.. Version2Tables, .. CreditsSchemaVersion3.Tables]));
+
+    /// <summary>Whether what is missing is exactly (some of) what version 3 added: the database is at version 2.</summary>
+    public bool IsVersion2 => MissingColumns.Count == 0 && MissingTables.Count > 0 && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion3.Tables));
+
+    /// <summary>The version the database is at when it is one upgrade step behind, or <see langword="null"/>.</summary>
+    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : null;
 
     /// <summary>What start-up says when the schema is not complete: what is missing, and which call or migration to run.</summary>
     public string Describe()
     {
+        if (IsVersion2)
+        {
+            return $"The credit tables are at schema version 2 (before referrals); this library needs version {CreditsSchema.CurrentVersion}."
+                + $" Missing: {List(MissingTables)}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" and call {CreditsSchema.UpgradeCall(2)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the referral tables in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+        }
+
         if (IsVersion1)
         {
             return $"The credit tables are at schema version 1 (before the analytics roll-up); this library needs version {CreditsSchema.CurrentVersion}."
@@ -38,6 +52,8 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
             + " and apply it (dotnet ef database update, or Database.MigrateAsync() before InitializeCreditsAsync)."
             + " Development and tests: InitializeCreditsAsync(createSchema: true) creates the missing credit tables.";
     }
+
+    private static bool AddedBy(string table, string[] added) => added.Any(v => table.EndsWith(v, StringComparison.Ordinal));
 
     private static string List(IEnumerable<string> names) => string.Join(", ", names);
 }

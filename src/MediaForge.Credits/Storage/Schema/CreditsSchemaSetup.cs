@@ -14,7 +14,7 @@ internal sealed partial class CreditsSchemaSetup(DbContext db, ILogger logger)
 {
     /// <summary>
     /// Makes sure the credit schema is complete: when <paramref name="createSchema"/>, creates the database if needed,
-    /// the missing credit tables (only those) or the version 1 upgrade. Returns whether this call created or upgraded
+    /// the missing credit tables (only those) or the upgrade of version 1 or 2. Returns whether this call created or upgraded
     /// tables.
     /// </summary>
     /// <exception cref="InvalidOperationException">The schema is still incomplete; the message says what to run.</exception>
@@ -33,11 +33,11 @@ internal sealed partial class CreditsSchemaSetup(DbContext db, ILogger logger)
         {
             try
             {
-                if (gaps.IsVersion1)
+                if (gaps.OlderVersion is { } older)
                 {
-                    LogUpgrading(CreditsSchema.CurrentVersion);
+                    LogUpgrading(older, CreditsSchema.CurrentVersion);
                     var upgrade = new MigrationBuilder(db.Database.ProviderName);
-                    upgrade.UpgradeCreditsSchema(1, CreditsSchema.CurrentVersion, ModelOptions());
+                    upgrade.UpgradeCreditsSchema(older, CreditsSchema.CurrentVersion, ModelOptions());
                     await schema.ExecuteAsync(upgrade.Operations, cancellationToken).ConfigureAwait(false);
                 }
                 else
@@ -132,6 +132,6 @@ internal sealed partial class CreditsSchemaSetup(DbContext db, ILogger logger)
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Credit usage reports cannot be trusted: {Problem}")]
     private partial void LogStale(string problem);
 
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Upgrading the credit schema from version 1 to {Version} (tables, columns, indexes and the back-fill of the usage roll-up, counters and running totals)")]
-    private partial void LogUpgrading(int version);
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Upgrading the credit schema from version {From} to {Version} (tables, columns, indexes and, from version 1, the back-fill of the usage roll-up, counters and running totals)")]
+    private partial void LogUpgrading(int from, int version);
 }

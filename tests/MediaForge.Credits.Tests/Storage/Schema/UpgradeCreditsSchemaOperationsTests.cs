@@ -36,9 +36,23 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [Theory]
     [InlineData(0, 2)]
     [InlineData(2, 2)]
-    [InlineData(1, 3)]
+    [InlineData(1, 4)]
+    [InlineData(3, 3)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version2To3_CreatesOnlyTheReferralTablesAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(2, 3, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_referral_codes", "mf_credit_referrals"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        Assert.Empty(migration.Operations.OfType<AddColumnOperation>());
+        Assert.Equal(["mf_credit_referral_codes", "mf_credit_referrals"], migration.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Distinct());
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (3,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void UpgradeCreditsSchema_OtherProvider_IsRefused() =>

@@ -20,7 +20,7 @@ public sealed class UpgradeHostContext(DbContextOptions<UpgradeHostContext> opti
 [Migration("20261201000000_UpgradeCreditsSchema")]
 public sealed class UpgradeCreditsSchemaMigration : Migration
 {
-    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.UpgradeCreditsSchema(from: 1, to: 2);
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.UpgradeCreditsSchema(from: 1, to: 3);
 }
 
 /// <summary>Ways to bring a version 1 database forward, and reads of what the database then has.</summary>
@@ -46,9 +46,13 @@ public static class UpgradeHost
         await new CreditsDatabaseSchema(db).ExecuteAsync(migration.Operations, CancellationToken.None);
     }
 
-    /// <summary>What EF Core generates from the model change between version 1 and 2 (the same table, column and index operations).</summary>
-    public static void GeneratedSchemaChanges(MigrationBuilder migration) =>
-        CreditsSchemaVersion2.AddSchemaChanges(migration, CreditsSchemaDialect.For(migration.ActiveProvider, null));
+    /// <summary>What EF Core generates from the model change between version 1 and the current one (the same table, column and index operations).</summary>
+    public static void GeneratedSchemaChanges(MigrationBuilder migration)
+    {
+        var dialect = CreditsSchemaDialect.For(migration.ActiveProvider, null);
+        CreditsSchemaVersion2.AddSchemaChanges(migration, dialect);
+        CreditsSchemaVersion3.AddSchemaChanges(migration, dialect);
+    }
 
     public static CreditsDbContext Context(CreditsDatabase database, string connectionString)
     {
