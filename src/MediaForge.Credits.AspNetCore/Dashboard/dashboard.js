@@ -87,9 +87,9 @@
     form.from.value = p.from.slice(0, 10); form.to.value = p.to.slice(0, 10); form.bucket.value = p.bucket;
     const q = `from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`;
     try {
-      const [usage, purchases, top, split] = await Promise.all([
+      const [usage, purchases, top, split, referrals] = await Promise.all([
         get(`/analytics/usage?${q}&bucket=${p.bucket}`), get(`/analytics/purchases?${q}&bucket=${p.bucket}`),
-        get(`/analytics/top-users?${q}&limit=10`), get(`/analytics/consumption?${q}`)]);
+        get(`/analytics/top-users?${q}&limit=10`), get(`/analytics/consumption?${q}`), get(`/analytics/referrals?${q}`)]);
       const bucket = String(usage.range.bucket).toLowerCase() || p.bucket; // enum names: "Hour", "Day", "Week", "Month"
       kpis(usage, purchases, split);
       stackedBars($("usage-chart"), $("usage-legend"), usage.series, (x) => `${x.feature} / ${x.model}`, (x) => x.credits, (v) => num(Math.round(v)), bucket);
@@ -97,6 +97,9 @@
       const funnel = [["Checkouts started", purchases.checkoutsStarted, "#64748b"], ["Completed", purchases.completed, "#10b981"], ["Pending", purchases.pending, "#f59e0b"],
         ["Failed", purchases.failed, "#ef4444"], ["Expired", purchases.expired, "#94a3b8"], ["Refunded", purchases.refunded, "#8b5cf6"]];
       bars($("funnel"), funnel.map(([label, value, color]) => ({ label, value, color, text: num(value) })));
+      const referralSteps = [["Codes created", referrals.codesCreated, "#64748b"], ["Attached", referrals.attached, "#3b82f6"], ["Qualified", referrals.qualified, "#f59e0b"],
+        ["Rewarded", referrals.rewarded, "#10b981"], ["Clawed back", referrals.clawedBack, "#ef4444"]];
+      bars($("referrals"), referralSteps.map(([label, value, color]) => ({ label, value, color, text: num(value) })));
       bars($("packages"), purchases.packages.map((x) => ({ label: `${x.packageId} (${x.currency.toUpperCase()})`, value: x.purchases, text: `${num(x.purchases)} · ${x.amountCents ? money(x.amountCents, x.currency) : "free"}` })));
       bars($("features"), usage.features.map((f, i) => ({ label: `${f.feature} / ${f.model}`, value: f.credits, color: palette[i % palette.length], text: `${num(f.credits)} cr · ${num(f.uses)} uses` + (f.unlimitedUses ? ` (+${num(f.unlimitedUses)} admin)` : "") })));
       $("top-users").innerHTML = "<tr><th>User</th><th class=\"n\">Uses</th><th class=\"n\">Credits</th></tr>" +

@@ -12,7 +12,7 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps, under <paramref name="prefix"/> and behind <see cref="CreditsHttpOptions.AdminPolicy"/>:
-    /// <c>GET analytics/usage</c>, <c>analytics/top-users</c>, <c>analytics/consumption</c>, <c>analytics/purchases</c>
+    /// <c>GET analytics/usage</c>, <c>analytics/top-users</c>, <c>analytics/consumption</c>, <c>analytics/purchases</c>, <c>analytics/referrals</c>
     /// (query <c>from</c>, <c>to</c> as ISO 8601, default the last 30 days; <c>bucket</c> = hour, day, week or month),
     /// <c>GET users/{userId}/balance</c>, <c>users/{userId}/transactions</c>, <c>users/{userId}/usage</c> (paged),
     /// <c>POST users/{userId}/adjustments</c> (<c>{ amount, reason, idempotencyKey }</c>; the admin is recorded as actor),
@@ -62,6 +62,11 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
             string? from, string? to, string? bucket, [FromServices] ICreditAnalytics analytics, [FromServices] TimeProvider time, CancellationToken ct) =>
             WithRangeAsync(from, to, bucket, time, range => analytics.GetPurchasesAsync(range, ct)))
             .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditPurchaseAnalytics").WithSummary("Checkout conversion, failed and expired payments, refunds, revenue and package popularity.");
+
+        group.MapGet("/analytics/referrals", (
+            string? from, string? to, [FromServices] ICreditReferralService referrals, [FromServices] TimeProvider time, CancellationToken ct) =>
+            WithRangeAsync(from, to, null, time, range => referrals.GetFunnelAsync(range, ct)))
+            .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditReferralFunnel").WithSummary("Referral codes created, referrals attached, qualified, rewarded and clawed back in the range.");
 
         users.MapGet("/balance", async Task<Ok<CreditBalance>> (string userId, [FromServices] ICreditService credits, CancellationToken ct) =>
                 TypedResults.Ok(await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)))
