@@ -30,6 +30,12 @@ namespace MediaForge.Credits.Sample
             // 2. Credits + endpoints; binds MediaForge:Credits and STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, CLERK_WEBHOOK_SECRET.
             //    In production set MediaForge:Credits:Http:PublicBaseUrl (Stripe's return URLs) and AllowedHosts to your host name.
             builder.Services.AddMediaForgeCredits(builder.Configuration).UseEntityFrameworkCore<CreditsDbContext>();
+            builder.Services.Configure<CreditsOptions>(o =>
+            {
+                o.Referrals.Enabled = true;                                    // /?ref=CODE links: the friend gets 10 at sign-up,
+                o.Referrals.RefereeBonus = 10;                                 // the referrer 25 when the friend first buys a pack
+                o.Referrals.ReferrerReward = 25;
+            });
 
             // 3. Development only: a local test checkout instead of Stripe (until STRIPE_SECRET_KEY is set) and signed Clerk sign-ups.
             var development = builder.Environment.IsDevelopment();
@@ -81,8 +87,8 @@ namespace MediaForge.Credits.Sample
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapOpenApi();                                                   // /openapi/v1.json: generate a typed client from it
-            app.MapCreditEndpoints();                                           // /api/credits/*, /api/stripe/*, /api/webhooks/clerk
-            app.MapCreditComponents();                                          // /_mediaforge/credits.js: <credit-display>, <credit-purchase>
+            app.MapCreditEndpoints();                                           // /api/credits/* (referrals included), /api/stripe/*, /api/webhooks/clerk
+            app.MapCreditComponents();                                          // /_mediaforge/credits.js: <credit-display>, <credit-purchase>, <credit-referral>
             app.MapCreditsAdminEndpoints();                                     // /api/credits/admin/*: analytics, exports, reconciliation (admins)
             app.MapCreditsDashboard();                                          // /credits/admin: the admin dashboard (sign in as the demo admin)
             if (development)
