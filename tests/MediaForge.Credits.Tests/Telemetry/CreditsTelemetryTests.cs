@@ -55,6 +55,34 @@ public abstract class CreditsTelemetryTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task TransferCredits_Success_CountsTheCreditsMoved()
+    {
+        await using var services = BuildServices();
+        using var transferred = Collect<long>(services, "mediaforge.credits.transferred");
+        var sender = NewUser();
+        await CreditsAsync(services, c => c.AddCreditsAsync(sender, 20, CreditTransactionType.Purchase, "grant"));
+
+        await CreditsAsync(services, c => c.TransferCreditsAsync(sender, NewUser(), 7, "gift"));
+
+        Assert.Equal(7, Assert.Single(transferred.GetMeasurementSnapshot()).Value);
+    }
+
+    [Theory]
+    [InlineData(5, "insufficient_credits")]
+    [InlineData(0, "same_user")]
+    public async Task TransferCredits_Refused_CountsTheRefusalByReason(long amount, string reason)
+    {
+        await using var services = BuildServices();
+        using var refused = Collect<long>(services, "mediaforge.credits.transfers.refused");
+        var sender = NewUser();
+
+        await CreditsAsync(services, c => c.TransferCreditsAsync(sender, amount == 0 ? sender : NewUser(), Math.Max(1, amount), "refused"));
+
+        var measurement = Assert.Single(refused.GetMeasurementSnapshot());
+        Assert.True(measurement.ContainsTags(new KeyValuePair<string, object?>("credits.reason", reason)));
+    }
+
+    [Fact]
     public async Task DeductCredits_InsufficientBalance_CountsRejection()
     {
         await using var services = BuildServices();

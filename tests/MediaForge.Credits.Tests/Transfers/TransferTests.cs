@@ -230,6 +230,36 @@ public abstract class TransferTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task TransferCredits_BlankSender_Throws()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Credits(c => c.TransferCreditsAsync(" ", NewUser(), 1, "x")));
+
+        Assert.Equal("fromUserId", error.ParamName);
+    }
+
+    [Fact]
+    public async Task TransferCredits_BlankReason_Throws()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Credits(c => c.TransferCreditsAsync(NewUser(), NewUser(), 1, " ")));
+
+        Assert.Equal("reason", error.ParamName);
+    }
+
+    [Fact]
+    public async Task TransferCredits_ReasonOfTheMaximumLength_IsAccepted_OneMoreThrowsSayingTheLimit()
+    {
+        var sender = NewUser();
+        await Credits(c => c.AddCreditsAsync(sender, 5, CreditTransactionType.Purchase, "grant"));
+
+        var longest = await Credits(c => c.TransferCreditsAsync(sender, NewUser(), 1, new string('r', 500)));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Credits(c => c.TransferCreditsAsync(sender, NewUser(), 1, new string('r', 501))));
+
+        Assert.True(longest.Success);
+        Assert.Equal("reason", error.ParamName);
+        Assert.StartsWith("The reason is 501 characters long; at most 500 are allowed.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TransferCredits_EmptyRecipient_Throws()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Credits(c => c.TransferCreditsAsync(NewUser(), " ", 1, "x")));
