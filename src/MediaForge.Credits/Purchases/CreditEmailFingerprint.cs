@@ -21,6 +21,7 @@ internal static class CreditEmailFingerprint
     public static string? Normalize(string? email, CreditEmailNormalization normalization)
     {
         var trimmed = email?.Trim().ToLower(CultureInfo.InvariantCulture);
+        // Stryker disable once Unary : the fallback is only taken when trimmed is null, which the next line rejects first
         var at = trimmed?.LastIndexOf('@') ?? -1;
         if (trimmed is null || trimmed.Length > MaxEmailLength || at <= 0 || at == trimmed.Length - 1)
         {

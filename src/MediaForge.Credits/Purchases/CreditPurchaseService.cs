@@ -48,6 +48,7 @@ internal sealed partial class CreditPurchaseService(
 
             await credits.EnsureAccountAsync(userId, ct).ConfigureAwait(false);
             await db.InsertDetachedAsync(purchase, ct).ConfigureAwait(false);
+            // Stryker disable once Boolean : the transaction's result is discarded; only its side effects matter
             return true;
         }, cancellationToken).ConfigureAwait(false);
         return CreditPurchaseEntry.From(purchase);

@@ -25,6 +25,14 @@ public sealed class CreditEmailFingerprintTests
         Assert.Null(CreditEmailFingerprint.Normalize(email, CreditEmailNormalization.TrimAndLowerCase));
 
     [Fact]
+    public void Normalize_Exactly320Characters_IsKept() =>
+        Assert.NotNull(CreditEmailFingerprint.Normalize(new string('a', 308) + "@example.com", CreditEmailNormalization.TrimAndLowerCase));
+
+    [Fact]
+    public void Normalize_GmailLocalPartOfOnlyDots_IsNull() =>
+        Assert.Null(CreditEmailFingerprint.Normalize("...@gmail.com", CreditEmailNormalization.IgnoreSubaddressAndGmailDots));
+
+    [Fact]
     public void Normalize_LongerThan320Characters_IsNull() =>
         Assert.Null(CreditEmailFingerprint.Normalize(new string('a', 310) + "@example.com", CreditEmailNormalization.TrimAndLowerCase));
 

@@ -100,8 +100,31 @@ public abstract class PackageLimitTests<TDatabase>(TDatabase database) : IClassF
         await Purchases(p => p.ClaimFreePackageAsync(user, "starter"));
 
         var stored = await Db(db => db.Purchases.Where(p => p.UserId == user).Select(p => p.ProviderSessionId).SingleAsync());
-        Assert.DoesNotContain("private", stored!, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("private@example.com"u8)), stored!, StringComparison.Ordinal);
+        Assert.Equal("mf:free-email:starter:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("private@example.com"u8)), stored);
+    }
+
+    [Fact]
+    public async Task ClaimFreePackage_Grant_IsKeyedByThePackage()
+    {
+        var user = await UserWithEmailAsync(null);
+
+        var claim = await Purchases(p => p.ClaimFreePackageAsync(user, "Starter"));
+
+        Assert.Equal("mf:package:starter", await Db(db => db.Transactions.Where(t => t.Id == claim.TransactionId).Select(t => t.IdempotencyKey).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task ClaimFreePackage_AgainAfterTakingAnEmailAnotherAccountClaimed_GrantsNothingAndKeepsBothClaims()
+    {
+        var first = await UserWithEmailAsync("taken@example.com");
+        await Purchases(p => p.ClaimFreePackageAsync(first, "starter"));
+        var second = await UserWithEmailAsync(null);
+        await Purchases(p => p.ClaimFreePackageAsync(second, "starter"));
+        await Db(db => db.Users.Where(u => u.Id == second).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, "taken@example.com")));
+
+        var again = await Purchases(p => p.ClaimFreePackageAsync(second, "starter"));
+
+        Assert.Equal((false, false, 50L), (again.Granted, again.EmailAlreadyClaimed, await BalanceAsync(second)));
     }
 
     [Fact]
@@ -173,6 +196,30 @@ public abstract class PackageLimitTests<TDatabase>(TDatabase database) : IClassF
 
         Assert.Equal(package, error.PackageId);
         Assert.Equal(1, await Db(db => db.Purchases.CountAsync(p => p.UserId == user)));
+    }
+
+    [Fact]
+    public async Task StartPurchase_OncePerUserPackAlreadyBought_SaysWhoBoughtWhat()
+    {
+        var (user, package) = (NewUser(), await OncePerUserPackAsync());
+        var (_, session) = await StartAsync(user, package);
+        await Purchases(p => p.CompletePurchaseAsync(session, 500, "usd", package));
+
+        var error = await Assert.ThrowsAsync<CreditPackageLimitException>(() => Purchases(p => p.StartPurchaseAsync(user, package, "stripe")));
+
+        Assert.Equal(($"Package '{package}' can be bought once per user, and user '{user}' already bought it.", "already_purchased"), (error.Message, error.ErrorCode));
+    }
+
+    [Fact]
+    public async Task StartPurchase_OncePerUserPackBoughtOnlyByAnotherUser_Starts()
+    {
+        var package = await OncePerUserPackAsync();
+        var (_, session) = await StartAsync(NewUser(), package);
+        await Purchases(p => p.CompletePurchaseAsync(session, 500, "usd", package));
+
+        var mine = await Purchases(p => p.StartPurchaseAsync(NewUser(), package, "stripe"));
+
+        Assert.Equal(PurchaseStatus.Pending, mine.Status);
     }
 
     [Fact]

@@ -25,19 +25,10 @@ public abstract class PurchaseReversalTests<TDatabase>(TDatabase database) : ICl
         return await action(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
-    private Task<T> Purchases<T>(Func<ICreditPurchaseService, Task<T>> action, IServiceProvider? services = null) => With(action, services);
+    private Task<T> Purchases<T>(Func<ICreditPurchaseService, Task<T>> action, IServiceProvider? services = null) => database.WithPurchasesAsync(action, services);
 
     /// <summary>A user who bought the Pro pack (200 credits, 2999 cents) with payment <c>pi_...</c>.</summary>
-    private async Task<(string User, string Payment)> BuyProAsync()
-    {
-        var user = "user_" + Guid.NewGuid().ToString("N");
-        var session = "cs_test_" + Guid.NewGuid().ToString("N");
-        var payment = "pi_test_" + Guid.NewGuid().ToString("N");
-        var purchase = await Purchases(p => p.StartPurchaseAsync(user, "pro", "stripe"));
-        await Purchases(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
-        await Purchases(p => p.CompletePurchaseAsync(session, 2999, "usd", "pro", payment));
-        return (user, payment);
-    }
+    private Task<(string User, string Payment)> BuyProAsync() => database.BuyAsync();
 
     private async Task<(long Balance, long LedgerSum, PurchaseStatus Status, long ClawedBack, long Shortfall)> StateAsync(string user)
     {

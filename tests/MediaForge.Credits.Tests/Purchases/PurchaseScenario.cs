@@ -1,0 +1,26 @@
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediaForge.Credits.Tests.Purchases;
+
+/// <summary>Purchases made the way a host makes them: start, attach the checkout session, complete with the payment id.</summary>
+internal static class PurchaseScenario
+{
+    public static async Task<T> WithPurchasesAsync<T>(this CreditsDatabase database, Func<ICreditPurchaseService, Task<T>> action, IServiceProvider? services = null)
+    {
+        await using var scope = (services ?? database.Services).CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ICreditPurchaseService>());
+    }
+
+    /// <summary>A new user who bought <paramref name="package"/> (the Pro pack: 200 credits, 2999 cents) with payment <c>pi_...</c>.</summary>
+    public static async Task<(string User, string Payment)> BuyAsync(this CreditsDatabase database, string package = "pro", long amountCents = 2999)
+    {
+        var user = "user_" + Guid.NewGuid().ToString("N");
+        var session = "cs_test_" + Guid.NewGuid().ToString("N");
+        var payment = "pi_test_" + Guid.NewGuid().ToString("N");
+        var purchase = await database.WithPurchasesAsync(p => p.StartPurchaseAsync(user, package, "stripe"));
+        await database.WithPurchasesAsync(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
+        await database.WithPurchasesAsync(p => p.CompletePurchaseAsync(session, amountCents, "usd", package, payment));
+        return (user, payment);
+    }
+}
