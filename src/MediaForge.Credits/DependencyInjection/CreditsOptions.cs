@@ -43,6 +43,9 @@ public sealed class CreditsOptions
     /// <summary>What an open dispute does to the purchase's credits. Default <see cref="CreditDisputePolicy.ClawBackOnOpen"/>.</summary>
     public CreditDisputePolicy DisputePolicy { get; set; }
 
+    /// <summary>Gifts of credits: the switch (off by default), the largest gift, lifetimes, the note's length and the redemption rate limit.</summary>
+    public CreditGiftOptions Gifts { get; } = new();
+
     /// <summary>Referrals: codes, rewards, the qualifying event and the guards' limits (off until <see cref="CreditReferralOptions.Enabled"/>).</summary>
     public CreditReferralOptions Referrals { get; } = new();
 
