@@ -12,7 +12,7 @@ public sealed record CreditGiftResult
     /// <summary>The gift, when there is one to show this caller.</summary>
     public CreditGift? Gift { get; init; }
 
-    /// <summary>The code to hand to the recipient: set only by <see cref="ICreditGiftService.CreateGiftAsync"/> (and its replays).</summary>
+    /// <summary>The code to hand to the recipient: set only by <see cref="ICreditGiftService.CreateGiftAsync"/> (and its replays) and <see cref="ICreditGiftService.ReissueCodeAsync"/>.</summary>
     public string? Code { get; init; }
 
     /// <summary>Whether this is the outcome of an earlier create with the same idempotency key (no credits were held now).</summary>

@@ -45,6 +45,17 @@ public interface ICreditGiftService
     /// <exception cref="ArgumentException">An empty or too long user id.</exception>
     Task<CreditGiftResult> CancelGiftAsync(Guid giftId, string senderId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives the sender's unredeemed gift a fresh code; the earlier code stops working. This is how a buyer sees the code
+    /// of a gift bought at checkout (fulfilled by a webhook, away from the buyer) and how a lost code is replaced.
+    /// </summary>
+    /// <param name="giftId">The gift.</param>
+    /// <param name="senderId">The user who gave it; anyone else gets <see cref="CreditGiftError.NotFound"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The gift with its new code, or why not (<see cref="CreditGiftError.NotPending"/> once settled).</returns>
+    /// <exception cref="ArgumentException">An empty or too long user id.</exception>
+    Task<CreditGiftResult> ReissueCodeAsync(Guid giftId, string senderId, CancellationToken cancellationToken = default);
+
     /// <summary>The gifts the user sent and received, newest first, without codes.</summary>
     /// <param name="userId">The user.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
