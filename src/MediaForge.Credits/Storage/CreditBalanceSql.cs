@@ -32,9 +32,9 @@ internal sealed class CreditBalanceSql
         // {0} user id, {1} false, {2} now, {3} zero
         EnsureAccount = schema.Statement(
             $"INSERT INTO {users.Table} ({userId}, {isAdmin}, {users.Column(nameof(CreditUser.CreatedAt))}, {users.Column(nameof(CreditUser.UpdatedAt))})"
-            + $" SELECT {{0}}, {{1}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}});"
+            + $" SELECT {{0}}, {{1}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}}){schema.OnConflictDoNothing};"
             + $" INSERT INTO {accounts.Table} ({accountUser}, {balance}, {reserved}, {granted}, {schema.Consumed}, {schema.UsageCount}, {schema.UsageCredits}, {accounts.Column(nameof(CreditAccount.CreatedAt))}, {updatedAt})"
-            + $" SELECT {{0}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {accounts.Table} WHERE {accountUser} = {{0}})",
+            + $" SELECT {{0}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {accounts.Table} WHERE {accountUser} = {{0}}){schema.OnConflictDoNothing}",
             [users.Property(nameof(CreditUser.Id)), users.Property(nameof(CreditUser.IsAdmin)),
              users.Property(nameof(CreditUser.CreatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 

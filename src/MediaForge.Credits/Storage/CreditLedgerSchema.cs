@@ -62,6 +62,12 @@ internal sealed class CreditLedgerSchema
 
     public bool IsNpgsql { get; }
 
+    /// <summary>
+    /// Ends an <c>INSERT ... SELECT ... WHERE NOT EXISTS</c> so that a racing insert of the same key waits and then does
+    /// nothing, instead of failing the transaction with a unique violation (PostgreSQL; SQLite writes one at a time).
+    /// </summary>
+    public string OnConflictDoNothing => IsNpgsql ? " ON CONFLICT DO NOTHING" : "";
+
     public LedgerTableNames Accounts { get; }
 
     public LedgerTableNames Users { get; }

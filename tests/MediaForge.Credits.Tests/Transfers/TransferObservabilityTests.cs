@@ -16,7 +16,8 @@ public abstract class TransferObservabilityTests<TDatabase>(TDatabase database) 
 
     private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
 
-    private ServiceProvider Services(Action<CreditsOptions>? configure = null) => database.BuildServices(database.ConnectionString, configure,
+    private ServiceProvider Services(Action<CreditsOptions>? configure = null, CommitFault? fault = null) => database.BuildServices(database.ConnectionString, configure,
+        configureContext: fault is null ? null : o => o.AddInterceptors(fault),
         configureServices: s =>
         {
             s.AddSingleton<IMeterFactory, TestMeterFactory>();
@@ -108,6 +109,46 @@ public abstract class TransferObservabilityTests<TDatabase>(TDatabase database) 
 
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id == 1501);
         Assert.Equal($"Replayed the outcome stored for idempotency key key-r of {sender}", Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 1004).Message);
+    }
+
+    [Fact]
+    public async Task TransferCredits_KeyUsedForAnotherTransfer_LogsTheConflict()
+    {
+        await using var services = Services();
+        var sender = await SenderWithAsync(services, 10);
+        await database.WithCreditsAsync(c => c.TransferCreditsAsync(sender, NewUser(), 2, "first", "key-c"), services);
+
+        await database.WithCreditsAsync(c => c.TransferCreditsAsync(sender, NewUser(), 3, "second", "key-c"), services);
+
+        Assert.Equal($"Idempotency key key-c of {sender} was used for another request; refused as a conflict",
+            Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 1008).Message);
+    }
+
+    [Fact]
+    public async Task TransferCredits_CommitAcknowledgementLost_LogsThatTheCommitWasSettledAsApplied()
+    {
+        var fault = new CommitFault();
+        await using var services = Services(fault: fault);
+        var sender = await SenderWithAsync(services, 10);
+        fault.Arm(CommitFaultKind.AcknowledgementLost);
+
+        var result = await database.WithCreditsAsync(c => c.TransferCreditsAsync(sender, NewUser(), 2, "lost ack"), services);
+
+        Assert.Equal($"The commit of operation {result.TransferOutId} of {sender} failed, but it was applied: its stored outcome is returned",
+            Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 1009).Message);
+    }
+
+    [Fact]
+    public async Task TransferCredits_CommitNeverArrived_LogsNoSettledCommit()
+    {
+        var fault = new CommitFault();
+        await using var services = Services(fault: fault);
+        var sender = await SenderWithAsync(services, 10);
+        fault.Arm(CommitFaultKind.CommitNeverArrived);
+
+        await Assert.ThrowsAsync<SimulatedDbException>(() => database.WithCreditsAsync(c => c.TransferCreditsAsync(sender, NewUser(), 2, "never"), services));
+
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id == 1009);
     }
 }
 

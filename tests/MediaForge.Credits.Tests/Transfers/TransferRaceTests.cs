@@ -32,6 +32,26 @@ public abstract class TransferRaceTests<TDatabase>(TDatabase database) : IClassF
         Assert.Equal((101, 101), (ledgerA.LedgerRows, ledgerB.LedgerRows));
     }
 
+    [Fact]
+    public async Task TransferCredits_TwentySendersToOneNewRecipientAtOnce_NoWriteFailsOnTheRecipientsCreation()
+    {
+        var failures = new FailedCommands();
+        var services = database.BuildServices(database.ConnectionString, configureContext: o => o.AddInterceptors(failures));
+        var senders = Enumerable.Range(0, 20).Select(i => $"race_s{i:D2}_" + Guid.NewGuid().ToString("N")).ToArray();
+        foreach (var sender in senders)
+        {
+            await database.WithCreditsAsync(c => c.AddCreditsAsync(sender, 10, CreditTransactionType.Purchase, "pack"));
+        }
+
+        // "race_0..." sorts before every sender: each transfer locks the recipient's row first.
+        var recipient = "race_0_" + Guid.NewGuid().ToString("N");
+        var results = await Task.WhenAll(senders.Select(s => Task.Run(() => database.WithCreditsAsync(c => c.TransferCreditsAsync(s, recipient, 4, "welcome"), services))));
+
+        Assert.All(results, r => Assert.True(r.Success, $"refused: {r.Error}"));
+        Assert.Empty(failures.Errors); // the racing creations of the recipient's row wait, none fails and is retried
+        Assert.Equal((80L, 80L, 20), await database.ReadLedgerAsync(recipient));
+    }
+
     /// <summary>Every statement that failed (a deadlock victim, a lock timeout), retried or not.</summary>
     private sealed class FailedCommands : DbCommandInterceptor
     {

@@ -183,7 +183,9 @@ public abstract class TransferTests<TDatabase>(TDatabase database) : IClassFixtu
             await db.SaveChangesAsync();
         });
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Credits(c => c.TransferCreditsAsync(sender, recipient, 1, "one too many")));
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Credits(c => c.TransferCreditsAsync(sender, recipient, 1, "one too many")));
+
+        Assert.StartsWith($"Transferring 1 credits would take the balance of user '{recipient}' over {CreditLimits.MaxBalance}.", error.Message, StringComparison.Ordinal);
 
         Assert.Equal((10L, 10L, 1), await database.ReadLedgerAsync(sender));
         Assert.Equal(CreditLimits.MaxBalance, (await database.ReadLedgerAsync(recipient)).Balance);
@@ -291,7 +293,9 @@ public abstract class TransferTests<TDatabase>(TDatabase database) : IClassFixtu
         services.AddMediaForgeCredits().UseEntityFrameworkCore<MediaForge.Credits.Storage.CreditsDbContext>();
         await using var provider = services.BuildServiceProvider();
 
-        await Assert.ThrowsAsync<NotSupportedException>(() => database.WithCreditsAsync(c => c.TransferCreditsAsync("a", "b", 1, "x"), provider));
+        var error = await Assert.ThrowsAsync<NotSupportedException>(() => database.WithCreditsAsync(c => c.TransferCreditsAsync("a", "b", 1, "x"), provider));
+
+        Assert.Equal("Transfers need a relational EF Core provider.", error.Message);
     }
 }
 
