@@ -1,4 +1,6 @@
+using System.Data.Common;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace MediaForge.Credits.Tests.Gifts;
 
@@ -9,7 +11,8 @@ public abstract class GiftRaceTests<TDatabase>(TDatabase database) : IClassFixtu
     [Fact]
     public async Task Redeem_TwentyConcurrentRedemptionsOfOneCode_OneSucceeds()
     {
-        var setup = new GiftSetup(database);
+        // Every redemption reads the gift as pending before any of them writes: only the conditional update decides.
+        var setup = new GiftSetup(database, configureContext: o => o.AddInterceptors(new SlowGiftReads()));
         var (sender, created) = await setup.GiftAsync(100, 60);
         var recipients = Enumerable.Range(0, 20).Select(i => GiftSetup.NewUser($"r{i}")).ToList();
 
@@ -65,6 +68,22 @@ public abstract class GiftRaceTests<TDatabase>(TDatabase database) : IClassFixtu
         Assert.Single(results, r => !r.IsReplay);
         Assert.Equal((100L, 30L, 100L), await setup.AccountAsync(sender));
         Assert.Single((await setup.Gifts(g => g.GetGiftsAsync(sender))).Sent);
+    }
+}
+
+/// <summary>Holds every read of a gift by its code for a moment, so racing redemptions all read it before one writes.</summary>
+internal sealed class SlowGiftReads : DbCommandInterceptor
+{
+    public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
+        CancellationToken cancellationToken = default)
+    {
+        if (command.CommandText.Contains("credit_gifts", StringComparison.Ordinal) && command.CommandText.Contains("code_hash", StringComparison.Ordinal)
+            && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+        {
+            await Task.Delay(300, cancellationToken);
+        }
+
+        return result;
     }
 }
 
