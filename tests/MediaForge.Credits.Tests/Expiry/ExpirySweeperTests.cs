@@ -34,7 +34,7 @@ public abstract class ExpirySweeperTests<TDatabase>(TDatabase database) : IClass
         await TickAsync();
 
         var sweep = await NextSweepLogAsync();
-        Assert.Contains("0 lapsed reservations and 20 lapsed credits", sweep.Message, StringComparison.Ordinal);
+        Assert.Contains("0 lapsed reservations, 20 lapsed credits and 0 lapsed gifts", sweep.Message, StringComparison.Ordinal);
         Assert.Equal((0L, 0L, 2), await database.ReadLedgerAsync(user, services));
     }
 
@@ -55,7 +55,28 @@ public abstract class ExpirySweeperTests<TDatabase>(TDatabase database) : IClass
         await TickAsync();
 
         var sweep = await NextSweepLogAsync();
-        Assert.Contains("1 lapsed reservations and 0 lapsed credits", sweep.Message, StringComparison.Ordinal);
+        Assert.Contains("1 lapsed reservations, 0 lapsed credits and 0 lapsed gifts", sweep.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sweeper_GiftLapsed_GivesItBackAndLogsIt()
+    {
+        var services = await ServicesAsync(gifts: true);
+        await Credits(services, c => c.AddCreditsAsync(user, 50, CreditTransactionType.Bonus, "welcome"));
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var gift = await scope.ServiceProvider.GetRequiredService<ICreditGiftService>().CreateGiftAsync(user, 30, clock.GetUtcNow().AddMinutes(5));
+            Assert.True(gift.Success);
+        }
+
+        using var sweeper = await StartAsync(services);
+
+        await TickAsync();
+
+        var sweep = await NextSweepLogAsync();
+        Assert.Contains("0 lapsed reservations, 0 lapsed credits and 1 lapsed gifts", sweep.Message, StringComparison.Ordinal);
+        await using var check = services.CreateAsyncScope();
+        Assert.Equal(50, (await check.ServiceProvider.GetRequiredService<ICreditService>().GetBalanceAsync(user)).Available);
     }
 
     [Fact]
@@ -91,9 +112,10 @@ public abstract class ExpirySweeperTests<TDatabase>(TDatabase database) : IClass
     }
 
     /// <summary>Services on a database of the test's own, so that no other test's lapsed credits join its sweeps.</summary>
-    private async Task<ServiceProvider> ServicesAsync()
+    private async Task<ServiceProvider> ServicesAsync(bool gifts = false)
     {
-        var services = database.BuildServices(await database.CreateDatabaseAsync(), time: clock, configureContext: o => o.AddInterceptors(sweeps));
+        var services = database.BuildServices(await database.CreateDatabaseAsync(), o => o.Gifts.Enabled = gifts, time: clock,
+            configureContext: o => o.AddInterceptors(sweeps));
         await services.InitializeCreditsAsync(createSchema: true);
         return services;
     }
