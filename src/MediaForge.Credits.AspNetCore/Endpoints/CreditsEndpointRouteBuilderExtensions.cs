@@ -12,9 +12,10 @@ namespace Microsoft.AspNetCore.Builder;
 public static class CreditsEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps every endpoint under <paramref name="prefix"/>: <c>/credits/*</c>, <c>/credits/referrals/*</c>, <c>/stripe/*</c> and
+    /// Maps every endpoint under <paramref name="prefix"/>: <c>/credits/*</c>, <c>/credits/referrals/*</c>, <c>/credits/gifts/*</c>, <c>/stripe/*</c> and
     /// <c>/webhooks/clerk</c> (with the default prefix, the seed's paths <c>/api/credits/balance</c>...). Each group can
-    /// also be mapped alone with <see cref="MapCreditBalanceEndpoints"/>, <see cref="CreditReferralEndpointRouteBuilderExtensions.MapCreditReferralEndpoints"/>, <see cref="MapStripeEndpoints"/> and
+    /// also be mapped alone with <see cref="MapCreditBalanceEndpoints"/>, <see cref="CreditReferralEndpointRouteBuilderExtensions.MapCreditReferralEndpoints"/>,
+    /// <see cref="CreditGiftEndpointRouteBuilderExtensions.MapCreditGiftEndpoints"/>, <see cref="MapStripeEndpoints"/> and
     /// <see cref="MapClerkWebhook"/>.
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
@@ -26,6 +27,7 @@ public static class CreditsEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(prefix);
         group.MapCreditBalanceEndpoints("/credits");
         group.MapCreditReferralEndpoints("/credits/referrals");
+        group.MapCreditGiftEndpoints("/credits/gifts");
         group.MapStripeEndpoints("/stripe");
         group.MapClerkWebhook("/webhooks/clerk");
         return group;
