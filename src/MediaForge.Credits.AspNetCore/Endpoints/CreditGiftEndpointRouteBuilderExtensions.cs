@@ -136,6 +136,11 @@ public static class CreditGiftEndpointRouteBuilderExtensions
             return CreditGiftProblems.InvalidAmount();
         }
 
+        if (body.Amount > settings.MaxGiftAmount)
+        {
+            return CreditGiftProblems.OverMaximum(settings);
+        }
+
         if (message?.Length > settings.MaxMessageLength)
         {
             return CreditGiftProblems.InvalidMessage(settings.MaxMessageLength);

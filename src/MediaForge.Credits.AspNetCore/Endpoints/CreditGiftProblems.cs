@@ -38,13 +38,16 @@ internal static class CreditGiftProblems
         CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_gift_expiry", "The gift expiry is not accepted.",
             $"expiresAt must be in the future and at most {maxLifetime.TotalDays.ToString("0.##", CultureInfo.InvariantCulture)} days away.");
 
+    public static ProblemHttpResult OverMaximum(CreditGiftOptions options) =>
+        CreditProblems.Create(StatusCodes.Status422UnprocessableEntity, "gift_over_maximum", "This gift is over the largest gift allowed.",
+            $"A gift holds at most {options.MaxGiftAmount} credits.");
+
     /// <summary>The problem for a refusal of the core service (<see cref="CreditGiftError.RateLimited"/> also sets <c>Retry-After</c>).</summary>
     public static ProblemHttpResult Refused(CreditGiftResult result, HttpResponse response, CreditGiftOptions options) => result.Error switch
     {
         CreditGiftError.InsufficientCredits => CreditProblems.Create(StatusCodes.Status402PaymentRequired, "insufficient_credits",
             "Not enough credits for this gift.", "Your spendable credits (balance less held credits) do not cover it."),
-        CreditGiftError.OverMaximum => CreditProblems.Create(StatusCodes.Status422UnprocessableEntity, "gift_over_maximum",
-            "This gift is over the largest gift allowed.", $"A gift holds at most {options.MaxGiftAmount} credits."),
+        CreditGiftError.OverMaximum => OverMaximum(options),
         CreditGiftError.IdempotencyKeyConflict => CreditProblems.Create(StatusCodes.Status409Conflict, "idempotency_key_conflict",
             "This Idempotency-Key was used for another gift.", "Use a new key for a new gift; repeat a request only with the same body."),
         CreditGiftError.InvalidCode => InvalidCode(),

@@ -149,14 +149,14 @@ public static class CreditsEndpointRouteBuilderExtensions
             }
 
             var (body, problem) = await CreditsJsonBody.ReadAsync<CreateCheckoutSessionRequest>(request, ct).ConfigureAwait(false);
-            return problem ?? await checkout.CreateSessionAsync(userId, body!.PackageId, ct).ConfigureAwait(false);
+            return problem ?? await checkout.CreateSessionAsync(userId, body!.PackageId, body.Gift, ct).ConfigureAwait(false);
         })
             .AddEndpointFilter(CreditsJsonEndpoint.Filter)
             .AcceptsCreditJson<CreateCheckoutSessionRequest>()
             .ProducesCreditProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
-                StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable)
+                StatusCodes.Status422UnprocessableEntity, StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable)
             .RequireAuthorization().WithName("CreateCheckoutSession")
-            .WithSummary("Starts Stripe Checkout for a package (or claims a free package directly).");
+            .WithSummary("Starts Stripe Checkout for a package, or for a paid package bought as a gift (or claims a free package directly).");
 
         group.MapGet("/checkout-session/{id}", async Task<Results<Ok<CheckoutStatusResponse>, ProblemHttpResult>> (
             string id, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] StripeCheckoutHandler checkout, CancellationToken ct) =>
