@@ -34,7 +34,7 @@ public sealed class CreditsOpenApiTests(SqliteCreditsDatabase database) : IClass
             where endpoint.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true }
                 && endpoint.Metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(t => t.Tags).Any(CreditTags.Contains)
             from method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods
-            select ("/" + endpoint.RoutePattern.RawText!.TrimStart('/'), method.ToLowerInvariant(), endpoint)];
+            select ("/" + endpoint.RoutePattern.RawText!.Trim('/'), method.ToLowerInvariant(), endpoint)];
 
     private JsonElement Operation(string path, string method) =>
         document.GetProperty("paths").TryGetProperty(path, out var item) && item.TryGetProperty(method, out var operation)

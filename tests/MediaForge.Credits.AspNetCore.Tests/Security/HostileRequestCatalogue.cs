@@ -164,7 +164,7 @@ public static class HostileRequestCatalogue
         ["gift_redeem_code_not_a_string"] = Attacker(BadRequest, _ => Redeem("{\"code\":12345}")),
         ["gift_redeem_code_huge"] = Attacker(HttpStatusCode.NotFound, _ => Redeem($"{{\"code\":\"{Huge}\"}}")),
         ["gift_redeem_code_unknown"] = Attacker(HttpStatusCode.NotFound, _ => Redeem("{\"code\":\"ABCD-EFGH-JKMN-PQRS-TVWX-YZ23\"}")),
-        ["gift_redeem_code_unicode"] = Attacker(HttpStatusCode.NotFound, _ => Redeem("{\"code\":\"\u202E🎁\u0000\"}")),
+        ["gift_redeem_code_unicode"] = Attacker(HttpStatusCode.NotFound, _ => Redeem("{\"code\":\"\\u202E🎁\\u0000\"}")),
         ["gift_redeem_wrong_content_type"] = Attacker(HttpStatusCode.UnsupportedMediaType, _ =>
             Post("/api/credits/gifts/redeem", new FormUrlEncodedContent([KeyValuePair.Create("code", "ABC")]))),
         ["gift_cancel_anonymous"] = Anonymous(HttpStatusCode.Unauthorized, d => Delete($"/api/credits/gifts/{d.VictimGiftId}")),

@@ -68,7 +68,7 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
     }
 
     /// <summary>Counts of every table a request could change, balances and held credits, and every account whose balance is not the sum of its ledger.</summary>
-    public Task<string> SnapshotAsync() => App.DbAsync(async db =>
+    public async Task<string> SnapshotAsync() => await App.DbAsync(async db =>
     {
         var balances = await db.Accounts.AsNoTracking().Select(a => new { a.UserId, a.Balance, a.Reserved }).ToListAsync();
         var ledger = (await db.Transactions.AsNoTracking().Select(t => new { t.UserId, t.Amount }).ToListAsync())
@@ -89,6 +89,13 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
             ReferralCodes = await db.ReferralCodes.CountAsync(),
             Referrals = await db.Referrals.CountAsync(),
         });
+    }) + await GiftsAsync(Data.Victim) + await GiftsAsync(Data.Attacker);
+
+    /// <summary>A user's gifts (the gift rows are the core's own): each one's id, status and amounts.</summary>
+    private Task<string> GiftsAsync(string user) => App.WithServiceAsync<string, ICreditGiftService>(async gifts =>
+    {
+        var list = await gifts.GetGiftsAsync(user);
+        return string.Join(",", list.Sent.Concat(list.Received).Select(g => $"{g.Id}:{g.Status}:{g.Amount}:{g.RedeemedAmount}"));
     });
 }
 
