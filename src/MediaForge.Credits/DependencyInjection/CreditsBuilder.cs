@@ -21,7 +21,7 @@ public sealed class CreditsBuilder
     /// Stores credits through <typeparamref name="TContext"/>, which the host registers itself (<c>AddDbContext</c> or
     /// <c>AddDbContextPool</c>) and whose model includes the credit tables (<c>modelBuilder.ApplyCreditsModel()</c>, or
     /// the bundled <c>CreditsDbContext</c>). Registers <see cref="ICreditService"/>, <see cref="ICreditCatalog"/>,
-    /// <see cref="ICreditPurchaseService"/>, <see cref="ICreditReferralService"/>, <see cref="ICreditAnalytics"/> and <see cref="ICreditReconciliation"/> (scoped).
+    /// <see cref="ICreditPurchaseService"/>, <see cref="ICreditReferralService"/>, <see cref="ICreditGiftService"/>, <see cref="ICreditAnalytics"/> and <see cref="ICreditReconciliation"/> (scoped).
     /// Calling it again replaces the context type.
     /// </summary>
     /// <typeparam name="TContext">The context type that holds the credit model.</typeparam>
@@ -50,6 +50,11 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<CreditClawbacks>();
         Services.TryAddScoped<CreditReferralRewards>();
         Services.TryAddScoped<ICreditReferralService, CreditReferralService>();
+        Services.TryAddScoped<Gifts.CreditGiftHold>();
+        Services.TryAddScoped<Gifts.CreditGiftRedemption>();
+        Services.TryAddScoped<Gifts.CreditGiftReversals>();
+        Services.TryAddSingleton<Gifts.CreditGiftRedeemLimiter>();
+        Services.TryAddScoped<ICreditGiftService, Gifts.CreditGiftService>();
         Services.TryAddScoped<CreditPurchaseReversals>();
         Services.TryAddScoped<CreditFreePackages>();
         Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();

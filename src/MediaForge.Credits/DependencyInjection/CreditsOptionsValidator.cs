@@ -3,6 +3,9 @@ namespace MediaForge.Credits.DependencyInjection;
 /// <summary>Rejects options that cannot work, at start-up.</summary>
 internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
 {
+    /// <summary>The longest gift note the <c>credit_gifts.message</c> column holds.</summary>
+    public const int MaxGiftMessageLength = 500;
+
     public ValidateOptionsResult Validate(string? name, CreditsOptions options)
     {
         var failures = new List<string>();
@@ -27,8 +30,43 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
         failures.AddRange(options.DefaultFeaturePricing.Where(p => string.IsNullOrWhiteSpace(p.Feature) || string.IsNullOrWhiteSpace(p.Model) || p.Credits <= 0)
             .Select(p => $"Default price '{p.Feature}/{p.Model}' is invalid: it needs a feature, a model and credits > 0."));
         failures.AddRange(ReferralFailures(options.Referrals));
+        failures.AddRange(GiftFailures(options.Gifts));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static IEnumerable<string> GiftFailures(CreditGiftOptions gifts)
+    {
+        const string prefix = nameof(CreditsOptions.Gifts) + ".";
+        if (gifts.MaxGiftAmount is < 1 or > CreditLimits.MaxAmount)
+        {
+            yield return $"{prefix}{nameof(CreditGiftOptions.MaxGiftAmount)} must be 1 to {CreditLimits.MaxAmount} (was {gifts.MaxGiftAmount}).";
+        }
+
+        if (gifts.DefaultLifetime <= TimeSpan.Zero || gifts.MaxLifetime < gifts.DefaultLifetime)
+        {
+            yield return $"{prefix}{nameof(CreditGiftOptions.DefaultLifetime)} must be positive and at most {nameof(CreditGiftOptions.MaxLifetime)} (were {gifts.DefaultLifetime} and {gifts.MaxLifetime}).";
+        }
+
+        if (gifts.MaxMessageLength is < 1 or > MaxGiftMessageLength)
+        {
+            yield return $"{prefix}{nameof(CreditGiftOptions.MaxMessageLength)} must be 1 to {MaxGiftMessageLength} (was {gifts.MaxMessageLength}).";
+        }
+
+        if (gifts.RedeemAttemptsPerWindow < 1 || gifts.RedeemWindow <= TimeSpan.Zero)
+        {
+            yield return $"{prefix}{nameof(CreditGiftOptions.RedeemAttemptsPerWindow)} must be at least 1 and {nameof(CreditGiftOptions.RedeemWindow)} positive (were {gifts.RedeemAttemptsPerWindow} and {gifts.RedeemWindow}).";
+        }
+
+        if (!IsLinkPath(gifts.LinkPath))
+        {
+            yield return $"{prefix}{nameof(CreditGiftOptions.LinkPath)} must be a path of at most 200 characters that starts with one '/' and has no query or fragment (was '{gifts.LinkPath}').";
+        }
+    }
+
+    /// <summary>A path for a link: at most 200 characters, one leading '/', no query, fragment, backslash or space.</summary>
+    private static bool IsLinkPath(string? path) =>
+        path is { Length: > 0 and <= 200 } && path[0] == '/' && !path.StartsWith("//", StringComparison.Ordinal)
+        && path.IndexOfAny(['?', '#', '\\', ' ']) < 0 && Uri.IsWellFormedUriString(path, UriKind.Relative);
 
     private static IEnumerable<string> ReferralFailures(CreditReferralOptions referrals)
     {
@@ -58,8 +96,7 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
             yield return $"{prefix}{nameof(CreditReferralOptions.AttachWindow)} must be positive (was {referrals.AttachWindow}).";
         }
 
-        if (referrals.LinkPath is not { Length: > 0 and <= 200 } path || path[0] != '/' || path.StartsWith("//", StringComparison.Ordinal)
-            || path.IndexOfAny(['?', '#', '\\', ' ']) >= 0 || !Uri.IsWellFormedUriString(path, UriKind.Relative))
+        if (!IsLinkPath(referrals.LinkPath))
         {
             yield return $"{prefix}{nameof(CreditReferralOptions.LinkPath)} must be a path of at most 200 characters that starts with one '/' and has no query or fragment (was '{referrals.LinkPath}').";
         }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace MediaForge.Credits.Expiry;
 
-/// <summary>Writes lapsed reservations and lapsed credits every <see cref="CreditsOptions.ReservationSweepInterval"/>.</summary>
+/// <summary>
+/// Writes lapsed reservations, lapsed credits and lapsed gifts every <see cref="CreditsOptions.ReservationSweepInterval"/>.
+/// Gifts are swept whether or not they are enabled: a host that turns them off still gives pending gifts back.
+/// </summary>
 internal sealed partial class CreditExpirySweeper(
     IServiceScopeFactory scopes,
     IOptions<CreditsOptions> options,
@@ -22,9 +25,11 @@ internal sealed partial class CreditExpirySweeper(
                     .ExpireReservationsAsync(stoppingToken).ConfigureAwait(false);
                 var credits = await scope.ServiceProvider.GetRequiredService<ICreditService>()
                     .ExpireCreditsAsync(stoppingToken).ConfigureAwait(false);
-                if (expired > 0 || credits > 0)
+                var gifts = await scope.ServiceProvider.GetRequiredService<ICreditGiftService>()
+                    .ExpireGiftsAsync(stoppingToken).ConfigureAwait(false);
+                if (expired > 0 || credits > 0 || gifts > 0)
                 {
-                    LogExpired(expired, credits);
+                    LogExpired(expired, credits, gifts);
                 }
             }
             catch (Exception error) when (error is not OperationCanceledException)
@@ -34,8 +39,8 @@ internal sealed partial class CreditExpirySweeper(
         }
     }
 
-    [LoggerMessage(EventId = 1410, Level = LogLevel.Information, Message = "Expired {Reservations} lapsed reservations and {Credits} lapsed credits")]
-    private partial void LogExpired(int reservations, long credits);
+    [LoggerMessage(EventId = 1410, Level = LogLevel.Information, Message = "Expired {Reservations} lapsed reservations, {Credits} lapsed credits and {Gifts} lapsed gifts")]
+    private partial void LogExpired(int reservations, long credits, int gifts);
 
     [LoggerMessage(EventId = 1411, Level = LogLevel.Error, Message = "The credit expiry sweep failed; it runs again at the next interval")]
     private partial void LogSweepFailed(Exception error);

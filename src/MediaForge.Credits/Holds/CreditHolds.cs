@@ -131,7 +131,8 @@ internal static class CreditHolds
         }
     }
 
-    private static Task<int> FreeAsync(DbContext db, string userId, long heldAmount, DateTime now, CancellationToken cancellationToken) =>
+    /// <summary>Frees <paramref name="heldAmount"/> held credits of the user (the caller won the hold's conditional status change).</summary>
+    public static Task<int> FreeAsync(DbContext db, string userId, long heldAmount, DateTime now, CancellationToken cancellationToken) =>
         db.Set<CreditAccount>().Where(a => a.UserId == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved - heldAmount).SetProperty(a => a.UpdatedAt, now), cancellationToken);
 
@@ -145,4 +146,18 @@ internal static class CreditHolds
     public static Task<int> LockBalanceRowAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken) =>
         db.Set<CreditAccount>().Where(a => a.UserId == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), cancellationToken);
+
+    /// <summary>
+    /// Locks two users' balance rows in ordinal user-id order, the one order of every multi-user move (transfers, gift
+    /// redemptions, reversals of a redeemed gift's purchase), so two of them never wait on each other.
+    /// </summary>
+    /// <returns>For each user, in the order given, 1 when the row exists (and is now locked), 0 when it does not.</returns>
+    public static async Task<(int First, int Second)> LockBalanceRowsAsync(DbContext db, string first, string second, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var inOrder = string.CompareOrdinal(first, second) < 0;
+        var a = await LockBalanceRowAsync(db, inOrder ? first : second, now, cancellationToken).ConfigureAwait(false);
+        var b = await LockBalanceRowAsync(db, inOrder ? second : first, now, cancellationToken).ConfigureAwait(false);
+        return inOrder ? (a, b) : (b, a);
+    }
 }

@@ -30,6 +30,9 @@ public sealed record CreditPurchaseEntry
     /// <summary>When the credits were granted, if they were.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>Whether the pack was bought as a gift (<see cref="ICreditPurchaseService.StartGiftPurchaseAsync"/>).</summary>
+    public bool IsGift { get; init; }
+
     /// <summary>The caller's view of a stored row.</summary>
     internal static CreditPurchaseEntry From(CreditPurchase p) => new()
     {
@@ -42,5 +45,6 @@ public sealed record CreditPurchaseEntry
         Status = p.Status,
         CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
         CompletedAt = p.CompletedAt is { } completed ? new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)) : null,
+        IsGift = p.IsGift,
     };
 }

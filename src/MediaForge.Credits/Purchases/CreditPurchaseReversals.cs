@@ -1,4 +1,5 @@
 using MediaForge.Credits.Expiry;
+using MediaForge.Credits.Gifts;
 using MediaForge.Credits.Holds;
 using MediaForge.Credits.Referrals;
 
@@ -13,6 +14,7 @@ internal sealed partial class CreditPurchaseReversals(
     CreditService credits,
     CreditClawbacks clawbacks,
     CreditReferralRewards referrals,
+    CreditGiftReversals gifts,
     IOptions<CreditsOptions> options,
     TimeProvider time,
     ILogger<CreditPurchaseService> logger)
@@ -56,27 +58,29 @@ internal sealed partial class CreditPurchaseReversals(
     /// Applies a change of a purchase's refunds or dispute: recomputes how many of its credits should be removed
     /// (refunded share + disputed share, at most the credits bought) and removes or restores the difference. Runs
     /// after locking the buyer's balance row, so reversals of one purchase (and every other movement of the buyer)
-    /// are serialized, whatever order the provider's events arrive in.
+    /// are serialized, whatever order the provider's events arrive in. For a pack bought as a gift the gift row is locked
+    /// first, and the credits are taken from (or restored to) whoever holds them: the recipient once it was redeemed.
     /// </summary>
     private Task<PurchaseReversalResult> ReverseAsync(string providerPaymentId, string cause, Action<CreditPurchase> change, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(providerPaymentId);
         return CreditTransactions.RunAsync(db, async ct =>
         {
-            var buyer = await db.Set<CreditPurchase>().AsNoTracking()
+            var found = await db.Set<CreditPurchase>().AsNoTracking()
                 .Where(p => p.ProviderPaymentId == providerPaymentId && (p.Status == PurchaseStatus.Completed || p.Status == PurchaseStatus.Refunded))
-                .Select(p => p.UserId).FirstOrDefaultAsync(ct).ConfigureAwait(false);
-            if (buyer is null)
+                .Select(p => new { p.Id, p.UserId, p.IsGift }).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+            if (found is null)
             {
                 LogUnknownPayment(logger, providerPaymentId, cause);
                 return new PurchaseReversalResult { Found = false };
             }
 
             var now = time.GetUtcNow().UtcDateTime;
-            await db.Set<CreditAccount>().Where(a => a.UserId == buyer)
-                .ExecuteUpdateAsync(u => u.SetProperty(a => a.UpdatedAt, now), ct).ConfigureAwait(false);
-            var purchase = await db.Set<CreditPurchase>().AsNoTracking()
-                .FirstAsync(p => p.ProviderPaymentId == providerPaymentId && p.UserId == buyer, ct).ConfigureAwait(false);
+            // A bought gift's row first (the order of redemptions), then the balance rows in user id order.
+            var gift = found.IsGift ? await gifts.LockAsync(found.Id, ct).ConfigureAwait(false) : null;
+            var holder = gift?.Recipient ?? found.UserId;
+            await CreditHolds.LockBalanceRowsAsync(db, found.UserId, holder, now, ct).ConfigureAwait(false);
+            var purchase = await db.Set<CreditPurchase>().AsNoTracking().FirstAsync(p => p.Id == found.Id, ct).ConfigureAwait(false);
 
             var freeze = options.Value.DisputePolicy == CreditDisputePolicy.FreezeOnOpen;
             var before = ClawbackTarget(purchase, freeze);
@@ -86,8 +90,8 @@ internal sealed partial class CreditPurchaseReversals(
                 // Frozen credits are a hold that never lapses: released when the dispute is decided (then, if lost,
                 // the clawback below removes them like any other).
                 await (purchase.DisputeState == PaymentDisputeState.Open
-                    ? FreezeAsync(purchase, disputeId, now, ct)
-                    : UnfreezeAsync(purchase.UserId, disputeId, now, ct)).ConfigureAwait(false);
+                    ? FreezeAsync(purchase, holder, disputeId, now, ct)
+                    : UnfreezeAsync(holder, disputeId, now, ct)).ConfigureAwait(false);
             }
 
             if (purchase.RefundedAmountCents > 0 || purchase.DisputeState == PaymentDisputeState.Lost)
@@ -97,9 +101,16 @@ internal sealed partial class CreditPurchaseReversals(
 
             var after = ClawbackTarget(purchase, freeze);
             long removed = 0, restored = 0, shortfall = 0;
+            var lot = gift?.ReceivedTransactionId ?? purchase.TransactionId;
             if (after > before)
             {
-                removed = await RemoveAsync(purchase, after - before, cause, now, ct).ConfigureAwait(false);
+                if (gift is not null)
+                {
+                    await gifts.RevokeAsync(gift, ct).ConfigureAwait(false);
+                }
+
+                var take = gift?.Recipient is null ? after - before : Math.Min(after - before, gift.RecipientCap(purchase.CreditsClawedBack));
+                removed = take <= 0 ? 0 : await RemoveAsync(purchase, holder, lot, take, cause, now, ct).ConfigureAwait(false);
                 shortfall = after - before - removed;
                 purchase.CreditsClawedBack += removed;
                 purchase.ClawbackShortfall += shortfall;
@@ -113,9 +124,9 @@ internal sealed partial class CreditPurchaseReversals(
                 if (restored > 0)
                 {
                     // Restored credits keep the purchase's expiry, if its credits expire.
-                    var expiresAt = await db.Set<CreditGrant>().AsNoTracking().Where(g => g.UserId == purchase.UserId && g.TransactionId == purchase.TransactionId)
+                    var expiresAt = await db.Set<CreditGrant>().AsNoTracking().Where(g => g.UserId == holder && g.TransactionId == lot)
                         .Select(g => (DateTime?)g.ExpiresAt).FirstOrDefaultAsync(ct).ConfigureAwait(false);
-                    await credits.GrantAsync(purchase.UserId, restored, CreditTransactionType.Adjustment, "Dispute won: credits restored",
+                    await credits.GrantAsync(holder, restored, CreditTransactionType.Adjustment, "Dispute won: credits restored",
                         CreditArguments.Metadata(new { purchaseId = purchase.Id, cause }), null, providerPaymentId, ct,
                         expiresAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null).ConfigureAwait(false);
                 }
@@ -133,7 +144,7 @@ internal sealed partial class CreditPurchaseReversals(
                     .SetProperty(p => p.Status, status)
                     .SetProperty(p => p.UpdatedAt, now), ct)
                 .ConfigureAwait(false);
-            var balance = await credits.GetBalanceAsync(purchase.UserId, ct).ConfigureAwait(false);
+            var balance = await credits.GetBalanceAsync(holder, ct).ConfigureAwait(false);
             LogReversed(logger, purchase.Id, cause, removed, restored, shortfall);
             return new PurchaseReversalResult { Found = true, CreditsRemoved = removed, CreditsRestored = restored, Shortfall = shortfall, Balance = balance.Balance };
         }, cancellationToken);
@@ -156,25 +167,25 @@ internal sealed partial class CreditPurchaseReversals(
     /// Credits already under another hold are frozen too (the holds may then exceed the balance): releasing that hold
     /// does not make them spendable while the dispute is open.
     /// </summary>
-    private async Task FreezeAsync(CreditPurchase purchase, string disputeId, DateTime now, CancellationToken cancellationToken)
+    private async Task FreezeAsync(CreditPurchase purchase, string holder, string disputeId, DateTime now, CancellationToken cancellationToken)
     {
         var key = CreditOperationKeys.For("dispute", disputeId);
-        if (await db.Set<CreditReservation>().AnyAsync(r => r.UserId == purchase.UserId && r.IdempotencyKey == key, cancellationToken).ConfigureAwait(false))
+        if (await db.Set<CreditReservation>().AnyAsync(r => r.UserId == holder && r.IdempotencyKey == key, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        await CreditLots.ExpireLapsedAsync(db, purchase.UserId, now, cancellationToken).ConfigureAwait(false);
-        var account = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == purchase.UserId)
+        await CreditLots.ExpireLapsedAsync(db, holder, now, cancellationToken).ConfigureAwait(false);
+        var account = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == holder)
             .Select(a => new { a.Balance, a.Reserved }).FirstAsync(cancellationToken).ConfigureAwait(false);
         var amount = Math.Min(Math.Min(purchase.Credits, Share(purchase.Credits, purchase.DisputedAmountCents, purchase.AmountCents)),
             Math.Max(0, account.Balance));
-        await db.Set<CreditAccount>().Where(a => a.UserId == purchase.UserId)
+        await db.Set<CreditAccount>().Where(a => a.UserId == holder)
             .ExecuteUpdateAsync(u => u.SetProperty(a => a.Reserved, a => a.Reserved + amount), cancellationToken).ConfigureAwait(false);
         var hold = new CreditReservation
         {
             Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
-            UserId = purchase.UserId,
+            UserId = holder,
             Feature = "dispute",
             Model = "frozen",
             Amount = amount,
@@ -199,11 +210,13 @@ internal sealed partial class CreditPurchaseReversals(
     }
 
     /// <summary>
-    /// Removes up to <paramref name="amount"/> credits from the buyer (whose balance row this transaction holds) per the
-    /// clawback policy, taking the purchase's own credits first.
+    /// Removes up to <paramref name="amount"/> credits from the holder of the purchase's credits (the buyer, or a bought
+    /// gift's recipient; this transaction holds the balance row) per the clawback policy, taking the purchase's own credits
+    /// (the lot of <paramref name="grantTransactionId"/>) first.
     /// </summary>
-    private Task<long> RemoveAsync(CreditPurchase purchase, long amount, string cause, DateTime now, CancellationToken cancellationToken) =>
-        clawbacks.RemoveAsync(purchase.UserId, purchase.TransactionId, amount,
+    private Task<long> RemoveAsync(CreditPurchase purchase, string holder, Guid? grantTransactionId, long amount, string cause, DateTime now,
+        CancellationToken cancellationToken) =>
+        clawbacks.RemoveAsync(holder, grantTransactionId, amount,
             cause == "refund" ? $"Payment refunded: {purchase.PackageId} pack credits removed" : $"Payment disputed: {purchase.PackageId} pack credits removed",
             CreditArguments.Metadata(new { purchaseId = purchase.Id, cause }), purchase.ProviderPaymentId, now, cancellationToken);
 

@@ -1,3 +1,4 @@
+using MediaForge.Credits.Gifts;
 using MediaForge.Credits.Referrals;
 
 namespace MediaForge.Credits.Purchases;
@@ -13,6 +14,8 @@ internal sealed partial class CreditPurchaseService(
     CreditPurchaseReversals reversals,
     CreditFreePackages freePackages,
     CreditReferralRewards referrals,
+    CreditGiftHold gifts,
+    IOptions<CreditsOptions> options,
     TimeProvider time,
     ILogger<CreditPurchaseService> logger) : ICreditPurchaseService
 {
@@ -20,7 +23,18 @@ internal sealed partial class CreditPurchaseService(
 
     public static string PurchaseKey(string providerSessionId) => CreditOperationKeys.For("purchase", providerSessionId);
 
-    public async Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default)
+    public Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default) =>
+        StartAsync(userId, packageId, provider, isGift: false, cancellationToken);
+
+    public Task<CreditPurchaseEntry> StartGiftPurchaseAsync(string buyerId, string packageId, string provider, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(buyerId);
+        return options.Value.Gifts.Enabled
+            ? StartAsync(buyerId, packageId, provider, isGift: true, cancellationToken)
+            : throw new InvalidOperationException("Gifts are turned off (CreditsOptions.Gifts.Enabled); a pack cannot be bought as a gift.");
+    }
+
+    private async Task<CreditPurchaseEntry> StartAsync(string userId, string packageId, string provider, bool isGift, CancellationToken cancellationToken)
     {
         CreditArguments.UserId(userId);
         ArgumentException.ThrowIfNullOrWhiteSpace(provider);
@@ -36,6 +50,7 @@ internal sealed partial class CreditPurchaseService(
             Currency = package.Currency,
             Status = PurchaseStatus.Pending,
             Provider = provider,
+            IsGift = isGift,
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
         };
@@ -84,7 +99,8 @@ internal sealed partial class CreditPurchaseService(
                 // Final for fulfilment: a success page opened again after a refund (Stripe still says paid) changes nothing.
                 var balance = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == purchase.TransactionId)
                     .Select(t => (long?)t.BalanceAfter).FirstOrDefaultAsync(ct).ConfigureAwait(false);
-                return Result(PurchaseFulfilmentOutcome.AlreadyCompleted, purchase, purchase.TransactionId, balance);
+                return Result(PurchaseFulfilmentOutcome.AlreadyCompleted, purchase, purchase.TransactionId, balance)
+                    with { GiftId = await GiftOfAsync(purchase, ct).ConfigureAwait(false) };
             }
 
             var mismatch = amountPaidCents != purchase.AmountCents ? $"amount {amountPaidCents} paid, {purchase.AmountCents} expected"
@@ -124,14 +140,17 @@ internal sealed partial class CreditPurchaseService(
                 .ConfigureAwait(false);
             purchase.Status = PurchaseStatus.Completed;
             purchase.CompletedAt = now;
+            Guid? giftId = null;
             if (!grant.IsReplay)
             {
                 await referrals.QualifyPurchaseAsync(purchase, providerPaymentId ?? providerSessionId, ct).ConfigureAwait(false);
+                // Bought as a gift: the credits just granted are held under a gift, in this transaction, once.
+                giftId = purchase.IsGift ? await gifts.HoldPurchaseAsync(purchase, options.Value.Gifts.DefaultLifetime, now, ct).ConfigureAwait(false) : null;
             }
 
             LogCompleted(providerSessionId, purchase.UserId, purchase.Credits, grant.IsReplay);
             return Result(grant.IsReplay ? PurchaseFulfilmentOutcome.AlreadyCompleted : PurchaseFulfilmentOutcome.Completed,
-                purchase, grant.TransactionId, grant.Balance);
+                purchase, grant.TransactionId, grant.Balance) with { GiftId = giftId ?? await GiftOfAsync(purchase, ct).ConfigureAwait(false) };
         }, cancellationToken);
     }
 
@@ -195,6 +214,12 @@ internal sealed partial class CreditPurchaseService(
             ? $"package '{purchase.PackageId}' can be bought once per user and this user already has it: nothing granted, refund this payment"
             : null;
     }
+
+    /// <summary>The gift that holds a gift purchase's credits, if it was fulfilled.</summary>
+    private async Task<Guid?> GiftOfAsync(CreditPurchase purchase, CancellationToken cancellationToken) => purchase.IsGift
+        ? await db.Set<CreditGiftRow>().AsNoTracking().Where(g => g.PurchaseId == purchase.Id).Select(g => (Guid?)g.Id)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+        : null;
 
     public async Task<CreditPurchaseEntry?> FindBySessionAsync(string providerSessionId, CancellationToken cancellationToken = default)
     {

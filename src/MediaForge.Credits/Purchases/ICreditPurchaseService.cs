@@ -15,6 +15,24 @@ public interface ICreditPurchaseService
     /// <exception cref="CreditPackageLimitException">The package is <see cref="Entities.CreditPackage.OncePerUser"/> and the user already bought it (a started, unpaid purchase does not count).</exception>
     Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records a pending purchase of a paid package bought as a gift (<see cref="CreditPurchaseEntry.IsGift"/>), with the
+    /// rules of <see cref="StartPurchaseAsync"/>. Its fulfilment (<see cref="CompletePurchaseAsync"/>) grants the pack to
+    /// the buyer and, in the same transaction, holds exactly those credits under a pending gift
+    /// (<see cref="PurchaseFulfilmentResult.GiftId"/>), once; the buyer gets its code from
+    /// <see cref="ICreditGiftService.ReissueCodeAsync"/>. A refund or lost dispute revokes the gift while it is pending, or
+    /// claws the credits back from the recipient under <see cref="CreditsOptions.ClawbackPolicy"/> once it was redeemed.
+    /// </summary>
+    /// <param name="buyerId">The buyer (the gift's sender).</param>
+    /// <param name="packageId">The package (case-insensitive).</param>
+    /// <param name="provider">The payment provider, for example <c>stripe</c>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The pending purchase.</returns>
+    /// <exception cref="InvalidOperationException">Gifts are turned off (<see cref="CreditGiftOptions.Enabled"/>).</exception>
+    /// <exception cref="UnknownCreditPackageException">No active paid package has that id.</exception>
+    /// <exception cref="CreditPackageLimitException">The package is <see cref="Entities.CreditPackage.OncePerUser"/> and the buyer already bought it.</exception>
+    Task<CreditPurchaseEntry> StartGiftPurchaseAsync(string buyerId, string packageId, string provider, CancellationToken cancellationToken = default);
+
     /// <summary>Links a pending purchase to the provider's checkout session id.</summary>
     /// <param name="purchaseId">The purchase.</param>
     /// <param name="providerSessionId">The provider's session id (Stripe <c>cs_...</c>).</param>

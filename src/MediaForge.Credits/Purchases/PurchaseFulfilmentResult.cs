@@ -18,6 +18,9 @@ public sealed record PurchaseFulfilmentResult
     /// <summary>The buyer's balance right after the grant, when granted (now or before).</summary>
     public long? Balance { get; init; }
 
+    /// <summary>For a pack bought as a gift, when granted (now or before): the gift that holds its credits.</summary>
+    public Guid? GiftId { get; init; }
+
     /// <summary>Why a mismatch was refused.</summary>
     public string? Detail { get; init; }
 }

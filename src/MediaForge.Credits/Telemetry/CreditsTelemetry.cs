@@ -30,6 +30,8 @@ internal sealed class CreditsTelemetry : IDisposable
     private readonly Counter<long> holdCaptureFailed;
     private readonly Counter<long> transferred;
     private readonly Counter<long> transfersRefused;
+    private readonly Counter<long> giftCredits;
+    private readonly Counter<long> giftsRefused;
 
     public CreditsTelemetry(IMeterFactory? meterFactory = null)
     {
@@ -49,6 +51,10 @@ internal sealed class CreditsTelemetry : IDisposable
         transferred = meter.CreateCounter<long>("mediaforge.credits.transferred", "{credit}", "Credits moved between users by transfers.");
         transfersRefused = meter.CreateCounter<long>("mediaforge.credits.transfers.refused", "{transfer}",
             "Transfers refused, by credits.reason (insufficient_credits, transfers_disabled, over_maximum, same_user, idempotency_key_conflict).");
+        giftCredits = meter.CreateCounter<long>("mediaforge.credits.gifts", "{credit}",
+            "Credits of gifts, by credits.outcome: held (created), redeemed (moved to the recipient), returned (cancelled, expired or revoked).");
+        giftsRefused = meter.CreateCounter<long>("mediaforge.credits.gifts.refused", "{gift}",
+            "Gift operations refused, by credits.reason (gifts_disabled, insufficient_credits, over_maximum, idempotency_key_conflict, invalid_code, own_gift, rate_limited, not_found, not_pending).");
         deductionDuration = meter.CreateHistogram<double>("mediaforge.credits.deduction.duration", "s", "Time of DeductCreditsAsync, retries included.");
     }
 
@@ -128,6 +134,19 @@ internal sealed class CreditsTelemetry : IDisposable
     public void TransferRefused(string reason)
     {
         transfersRefused.Add(1, new KeyValuePair<string, object?>("credits.reason", reason));
+        Activity.Current?.SetTag("credits.outcome", reason);
+    }
+
+    /// <summary>Counts gift credits held, redeemed or returned (<paramref name="outcome"/>).</summary>
+    public void Gift(string outcome, long amount)
+    {
+        giftCredits.Add(amount, new KeyValuePair<string, object?>("credits.outcome", outcome));
+        Activity.Current?.SetTag("credits.outcome", outcome);
+    }
+
+    public void GiftRefused(string reason)
+    {
+        giftsRefused.Add(1, new KeyValuePair<string, object?>("credits.reason", reason));
         Activity.Current?.SetTag("credits.outcome", reason);
     }
 

@@ -26,10 +26,8 @@ internal sealed class CreditTransferMove(
 
         var now = time.GetUtcNow().UtcDateTime;
         // Both balance rows, in one order for every transfer (ordinal user id), so A->B and B->A never wait on each other.
-        var senderFirst = string.CompareOrdinal(request.From, request.To) < 0;
-        var locked = await CreditHolds.LockBalanceRowAsync(db, senderFirst ? request.From : request.To, now, cancellationToken).ConfigureAwait(false);
-        var lockedToo = await CreditHolds.LockBalanceRowAsync(db, senderFirst ? request.To : request.From, now, cancellationToken).ConfigureAwait(false);
-        if ((senderFirst ? locked : lockedToo) == 0)
+        var (senderLocked, _) = await CreditHolds.LockBalanceRowsAsync(db, request.From, request.To, now, cancellationToken).ConfigureAwait(false);
+        if (senderLocked == 0)
         {
             return Refused(0);
         }
@@ -48,8 +46,33 @@ internal sealed class CreditTransferMove(
             return Refused(sender.Balance);
         }
 
+        var recipientBalance = await CompleteDebitedAsync(request, sender.Balance, sender.NextExpiryAt, now, cancellationToken).ConfigureAwait(false);
+        return new CreditTransferResult
+        {
+            Success = true,
+            Error = CreditTransferError.None,
+            TransferOutId = request.OutId,
+            TransferInId = request.InId,
+            SenderBalance = sender.Balance,
+            RecipientBalance = recipientBalance,
+        };
+
+        CreditTransferResult Refused(long balance) =>
+            new() { Success = false, Error = CreditTransferError.InsufficientCredits, SenderBalance = balance };
+    }
+
+    /// <summary>
+    /// The rest of a move whose sender's balance row was already debited by <paramref name="request"/>'s amount (a transfer's
+    /// conditional debit, or a redeemed gift's freed hold): the sender's lots consumed soonest-expiring first, the
+    /// recipient credited (<see cref="CreditLimits.MaxBalance"/> in the <c>WHERE</c>) with lots of the same expiry dates,
+    /// the <see cref="CreditTransactionType.TransferOut"/> row and the <see cref="CreditTransactionType.TransferIn"/> rows.
+    /// </summary>
+    /// <returns>The recipient's balance after.</returns>
+    public async Task<long> CompleteDebitedAsync(CreditTransferRequest request, long senderBalance, DateTime? senderNextExpiry, DateTime now,
+        CancellationToken cancellationToken)
+    {
         // The credits that go: the sender's soonest-expiring first (the burn rule of deductions), the rest never expire.
-        var portions = sender.NextExpiryAt is null
+        var portions = senderNextExpiry is null
             ? []
             : await CreditLots.ConsumeAsync(db, request.From, request.Amount, cancellationToken).ConfigureAwait(false);
 
@@ -60,21 +83,10 @@ internal sealed class CreditTransferMove(
             ?? throw new ArgumentOutOfRangeException(nameof(request.Amount), request.Amount,
                 $"Transferring {request.Amount} credits would take the balance of user '{request.To}' over {CreditLimits.MaxBalance}.");
 
-        await ledger.AppendAsync(Row(request.OutId, request.From, -request.Amount, sender.Balance, CreditTransactionType.TransferOut,
+        await ledger.AppendAsync(Row(request.OutId, request.From, -request.Amount, senderBalance, CreditTransactionType.TransferOut,
             request.Reason, request.OutMetadata, request.InId, now, request.IdempotencyKey), null, cancellationToken).ConfigureAwait(false);
         await CreditInAsync(request, portions, credited.Balance, now, cancellationToken).ConfigureAwait(false);
-        return new CreditTransferResult
-        {
-            Success = true,
-            Error = CreditTransferError.None,
-            TransferOutId = request.OutId,
-            TransferInId = request.InId,
-            SenderBalance = sender.Balance,
-            RecipientBalance = credited.Balance,
-        };
-
-        CreditTransferResult Refused(long balance) =>
-            new() { Success = false, Error = CreditTransferError.InsufficientCredits, SenderBalance = balance };
+        return credited.Balance;
     }
 
     /// <summary>

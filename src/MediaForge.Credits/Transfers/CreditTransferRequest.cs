@@ -12,11 +12,13 @@ namespace MediaForge.Credits.Transfers;
 /// <param name="IdempotencyKey">The sender's key, if any (stored on the <see cref="CreditTransactionType.TransferOut"/> row).</param>
 /// <param name="OutId">The operation id.</param>
 /// <param name="InId">The recipient's first row.</param>
-internal sealed record CreditTransferRequest(string From, string To, long Amount, string Reason, string? IdempotencyKey, Guid OutId, Guid InId)
+/// <param name="GiftId">The gift whose redemption this move is, named in both rows' metadata; <see langword="null"/> for a transfer.</param>
+internal sealed record CreditTransferRequest(string From, string To, long Amount, string Reason, string? IdempotencyKey, Guid OutId, Guid InId,
+    Guid? GiftId = null)
 {
     /// <summary>The sender's row's metadata, part of the key's fingerprint with the amount and the reason.</summary>
-    public string OutMetadata { get; } = CreditArguments.Metadata(new { to = To })!;
+    public string OutMetadata { get; } = CreditArguments.Metadata(GiftId is { } gift ? new { to = To, giftId = gift } : new { to = To })!;
 
     /// <summary>The recipient's rows' metadata.</summary>
-    public string InMetadata { get; } = CreditArguments.Metadata(new { from = From })!;
+    public string InMetadata { get; } = CreditArguments.Metadata(GiftId is { } gift ? new { from = From, giftId = gift } : new { from = From })!;
 }

@@ -11,12 +11,16 @@ internal static class CreditsModelLimits
     public const int EnumName = 32;
     public const int ReferralCode = 16;
     public const int EmailHash = 64;
+    public const int CodeHash = 64;
 
     /// <summary>
     /// The filter of the unique (user, idempotency key) indexes: standard SQL on the fixed snake_case column name, so
     /// SQLite, PostgreSQL and SQL Server all accept it and use the index for <c>idempotency_key = @key</c>.
     /// </summary>
     public const string HasIdempotencyKey = "idempotency_key IS NOT NULL";
+
+    /// <summary>The filter of the unique gift-per-purchase index (bought gifts only).</summary>
+    public const string HasPurchaseId = "purchase_id IS NOT NULL";
 
     /// <summary>
     /// The filter of the <c>(type, created_at, user_id, amount)</c> ledger index: every row type but usage charges

@@ -65,4 +65,7 @@ public sealed class CreditPurchase
 
     /// <summary>When the credits were granted (UTC).</summary>
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>Whether the pack was bought as a gift: fulfilment holds its credits under a gift instead of leaving them to the buyer.</summary>
+    public bool IsGift { get; set; }
 }
