@@ -19,7 +19,7 @@ public sealed class GiftFlowTests(ChromiumFixture chromium) : SamplePageTests(ch
     private async Task<string> SendGiftAsync(int amount, string note)
     {
         await Assertions.Expect(Gift).ToHaveAttributeAsync("data-state", "ready");
-        await Gift.GetByLabel("Credits").FillAsync(amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Gift.GetByLabel("Credits to give", new() { Exact = true }).FillAsync(amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Gift.GetByLabel("Note (optional)").FillAsync(note);
         await Gift.GetByRole(AriaRole.Button, new() { Name = "Send gift" }).ClickAsync();
         await Assertions.Expect(Gift.Locator(".status")).ToContainTextAsync($"Gift of {amount} credits made");

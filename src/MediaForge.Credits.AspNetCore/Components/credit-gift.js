@@ -47,7 +47,7 @@ export class CreditGift extends HTMLElement {
         <form class="send" part="send">
           <fieldset><legend>Send credits as a gift</legend>
             <div class="row">
-              <label>Credits <input class="amount" name="amount" type="number" min="1" step="1" required inputmode="numeric"></label>
+              <label>Credits to give <input class="amount" name="amount" type="number" min="1" step="1" required inputmode="numeric"></label>
               <label>Note (optional) <input class="note" name="message" maxlength="280" placeholder="Enjoy!"></label>
             </div>
             <button class="primary send-button" type="submit">Send gift</button>
