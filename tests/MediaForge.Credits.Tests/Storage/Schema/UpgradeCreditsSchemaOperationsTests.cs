@@ -36,10 +36,23 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [Theory]
     [InlineData(0, 2)]
     [InlineData(2, 2)]
-    [InlineData(1, 4)]
-    [InlineData(3, 3)]
+    [InlineData(4, 4)]
+    [InlineData(1, 5)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version3To4_AddsOnlyTheGiftTableAndFlagAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(3, 4, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_gifts"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        Assert.Equal([("mf_purchases", "is_gift", (object?)false)], migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.DefaultValue)));
+        Assert.Equal(["mf_credit_gifts"], migration.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Distinct());
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (4,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void UpgradeCreditsSchema_Version2To3_CreatesOnlyTheReferralTablesAndRecordsTheVersion()
