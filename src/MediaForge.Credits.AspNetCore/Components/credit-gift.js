@@ -128,7 +128,12 @@ export class CreditGift extends HTMLElement {
     } catch (error) {
       if (error.status === 401) { this.#message(".redeem", "info", "You have a gift waiting", "Sign in to redeem it."); throw error; }
       if (error.status === 404 && error.problem?.code === "gifts_disabled") throw error;
-      [state, title, text] = error.status === 429 ? ["rate-limited", "Too many gift codes tried", `${error.message} Your gift link still works later.`]
+      if (error.status === 0 || error.status >= 500) {  // not an answer about the code: keep it in the URL for the next try
+        this.dataset.redeem = "error";
+        this.#message(".redeem", "error", "Couldn't redeem your gift yet", `${error.message} Reload the page to try again.`);
+        throw error;
+      }
+      [state, title, text] = error.status === 429 ? ["rate-limited", "Too many gift codes tried", `${error.message} Open your gift link again then.`]
         : error.problem?.code === "invalid_gift_code" ? ["invalid", "This gift link doesn't work", "It may be mistyped, already redeemed, cancelled or expired."]
         : error.problem?.code === "own_gift" ? ["own", "This is your own gift", "Share the link with a friend, or cancel the gift below."]
         : ["error", error.title, error.message];
