@@ -80,6 +80,17 @@ internal sealed record SnippetHarness(string Name, string Before, string After, 
         }
         """, IsFragment: true);
 
+    /// <summary>The body of a minimal-API handler with the gift service, the signed-in <c>userId</c>, a <c>code</c> from the request and <c>ct</c>.</summary>
+    public static SnippetHarness GiftHandler { get; } = new("the body of a gift endpoint handler", """
+        public partial class Program
+        {
+            public static async Task<IResult> HandleGift(ICreditGiftService gifts, string userId, string? code, CancellationToken ct)
+            {
+        """, """
+            }
+        }
+        """, IsFragment: true);
+
     /// <summary>How each named C# block of the README is compiled. A new block needs a line here.</summary>
     public static IReadOnlyDictionary<string, SnippetHarness> ForReadme { get; } = new Dictionary<string, SnippetHarness>(StringComparer.Ordinal)
     {
@@ -92,6 +103,7 @@ internal sealed record SnippetHarness(string Name, string Before, string After, 
         ["development-gateway"] = Program(),
         ["long-job"] = Handler,
         ["transfer"] = Handler,
+        ["gifts"] = GiftHandler,
         ["referrals"] = Program(),
         ["operating"] = Program(),
     };

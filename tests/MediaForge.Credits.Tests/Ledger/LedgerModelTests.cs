@@ -10,9 +10,11 @@ namespace MediaForge.Credits.Tests.Ledger;
 
 /// <summary>
 /// Model-based property test: random sequences of grant (expiring or not), deduct, reserve, capture, release, refund,
-/// clock advance and expiry sweep, on a real database with a fake clock. After every step: balance == Σ ledger,
-/// spendable credits ≥ 0, reserved == Σ active holds, expiring lots never exceed the balance; and every deduction and
-/// reservation succeeds exactly when the spendable credits read just before cover it. A failure prints the CsCheck
+/// gift (create, redeem by a second user, cancel), clock advance and expiry sweep (holds, credits, gifts), on a real
+/// database with a fake clock. After every step, for both users: balance == Σ ledger, spendable credits ≥ 0,
+/// reserved == Σ active holds + Σ pending gifts, expiring lots never exceed the balance; credits are only minted by
+/// grants (transfer rows sum to zero); every deduction, reservation and gift succeeds exactly when the spendable credits
+/// read just before cover it, and a redemption or cancel exactly when the gift is pending and not expired. A failure prints the CsCheck
 /// seed; set the environment variable <c>CsCheck_Seed</c> to it to replay the same sequence.
 /// </summary>
 public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
@@ -31,6 +33,9 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
         Refund,
         Advance,
         Sweep,
+        Gift,
+        Redeem,
+        CancelGift,
     }
 
     public readonly record struct Op(OpKind Kind, int A, int B)
@@ -46,13 +51,16 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
         (2, Gen.Int[0, 9].Select(a => new Op(OpKind.Release, a, 0))),
         (1, Gen.Int[0, 9].Select(a => new Op(OpKind.Refund, a, 0))),
         (2, Gen.Int[1, 90].Select(a => new Op(OpKind.Advance, a, 0))),
-        (1, Gen.Const(new Op(OpKind.Sweep, 0, 0))));
+        (1, Gen.Const(new Op(OpKind.Sweep, 0, 0))),
+        (2, Gen.Select(Gen.Int[1, 40], Gen.Int[1, 90], (a, b) => new Op(OpKind.Gift, a, b))),
+        (2, Gen.Int[0, 9].Select(a => new Op(OpKind.Redeem, a, 0))),
+        (1, Gen.Int[0, 9].Select(a => new Op(OpKind.CancelGift, a, 0))));
 
     [Fact]
     public async Task RandomLifecycleSequences_KeepEveryInvariantAfterEveryStep()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-        var services = database.BuildServices(database.ConnectionString, time: clock);
+        var services = database.BuildServices(database.ConnectionString, o => o.Gifts.Enabled = true, time: clock);
 
         await OpGen.Array[5, 40].SampleAsync(
             async ops => await RunSequenceAsync(services, clock, ops),
@@ -64,14 +72,17 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
     private static async Task RunSequenceAsync(IServiceProvider services, FakeTimeProvider clock, Op[] ops)
     {
         var user = "user_" + Guid.NewGuid().ToString("N");
+        var peer = "peer_" + Guid.NewGuid().ToString("N");
         var holds = new List<Guid>();
         var charges = new List<Guid>();
+        var gifts = new List<ModelGift>();
         for (var step = 0; step < ops.Length; step++)
         {
             var op = ops[step];
             await using var scope = services.CreateAsyncScope();
             var credits = scope.ServiceProvider.GetRequiredService<ICreditService>();
             var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+            var giftService = scope.ServiceProvider.GetRequiredService<ICreditGiftService>();
             var before = await credits.GetBalanceAsync(user);
             switch (op.Kind)
             {
@@ -123,11 +134,59 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
                 case OpKind.Sweep:
                     await reservations.ExpireReservationsAsync();
                     await credits.ExpireCreditsAsync();
+                    // The sweep is global (earlier sequences' gifts too): at least this user's lapsed gifts, each now expired.
+                    var swept = await giftService.ExpireGiftsAsync();
+                    var lapsing = gifts.Where(g => g.Pending && g.ExpiresAt <= clock.GetUtcNow()).ToList();
+                    Assert.True(swept >= lapsing.Count, $"step {step} {op}: swept {swept} of {lapsing.Count}");
+                    foreach (var lapsed in lapsing)
+                    {
+                        Assert.Equal(CreditGiftStatus.Expired, await GiftStatusAsync(services, lapsed.Id));
+                        lapsed.Pending = false;
+                    }
+                    break;
+                case OpKind.Gift:
+                    // The sender's own lapsed gifts are written first when the credits do not suffice: then they count too.
+                    var lapsedGifts = gifts.Where(g => g.Pending && g.ExpiresAt <= clock.GetUtcNow()).Sum(g => g.Amount);
+                    var gift = await giftService.CreateGiftAsync(user, op.A, clock.GetUtcNow().AddMinutes(op.B));
+                    Assert.True(lapsedGifts > 0 || gift.Success == (before.Available >= op.A), $"step {step} {op}: available {before.Available}, success {gift.Success}");
+                    foreach (var lapsed in gifts.Where(g => g.Pending && g.ExpiresAt <= clock.GetUtcNow()))
+                    {
+                        // Written as expired only when the first hold was refused.
+                        lapsed.Pending = await GiftStatusAsync(services, lapsed.Id) == CreditGiftStatus.Pending;
+                    }
+
+                    if (gift.Success)
+                    {
+                        gifts.Add(new ModelGift(gift.Gift!.Id, gift.Code!, op.A, gift.Gift.ExpiresAt) { Pending = true });
+                    }
+
+                    break;
+                case OpKind.Redeem when gifts.Count > 0:
+                    var redeemed = gifts[op.A % gifts.Count];
+                    var redemption = await giftService.RedeemGiftAsync(redeemed.Code, peer);
+                    var redeemable = redeemed.Pending && redeemed.ExpiresAt > clock.GetUtcNow();
+                    Assert.True(redemption.Success == redeemable, $"step {step} {op}: redeemable {redeemable}, {redemption.Error}");
+                    redeemed.Pending &= !redemption.Success;
+                    break;
+                case OpKind.CancelGift when gifts.Count > 0:
+                    var cancelled = gifts[op.A % gifts.Count];
+                    var cancel = await giftService.CancelGiftAsync(cancelled.Id, user);
+                    Assert.True(cancel.Success == (cancelled.Pending && cancelled.ExpiresAt > clock.GetUtcNow()), $"step {step} {op}: {cancel.Error}");
+                    cancelled.Pending &= false;
                     break;
             }
 
             await AssertInvariantsAsync(services, user, $"after step {step} {op}");
+            await AssertInvariantsAsync(services, peer, $"after step {step} {op} (peer)");
+            await AssertOnlyGrantsMintAsync(services, user, peer, $"after step {step} {op}");
         }
+    }
+
+    private static async Task<CreditGiftStatus> GiftStatusAsync(IServiceProvider services, Guid giftId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditGiftRow>()
+            .Where(g => g.Id == giftId).Select(g => g.Status).SingleAsync();
     }
 
     private static async Task<long> HeldAmountAsync(IServiceProvider services, Guid reservationId)
@@ -148,14 +207,31 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
         }
 
         var ledger = (await db.Transactions.Where(t => t.UserId == user).Select(t => t.Amount).ToListAsync()).Sum();
-        var activeHolds = (await db.Reservations.Where(r => r.UserId == user && r.Status == ReservationStatus.Active).Select(r => r.Amount).ToListAsync()).Sum();
+        var activeHolds = (await db.Reservations.Where(r => r.UserId == user && r.Status == ReservationStatus.Active).Select(r => r.Amount).ToListAsync()).Sum()
+            + (await db.Set<CreditGiftRow>().Where(g => g.SenderId == user && g.Status == CreditGiftStatus.Pending).Select(g => g.Amount).ToListAsync()).Sum();
         var lots = (await db.Grants.Where(g => g.UserId == user).Select(g => g.Remaining).ToListAsync()).Sum();
         var available = (await scope.ServiceProvider.GetRequiredService<ICreditService>().GetBalanceAsync(user)).Available;
         Assert.True(account.Balance == ledger, $"{where}: balance {account.Balance} != ledger {ledger}");
-        Assert.True(account.Reserved == activeHolds, $"{where}: reserved {account.Reserved} != active holds {activeHolds}");
+        Assert.True(account.Reserved == activeHolds, $"{where}: reserved {account.Reserved} != active holds and pending gifts {activeHolds}");
         Assert.True(account.Balance - account.Reserved >= 0, $"{where}: balance {account.Balance} - reserved {account.Reserved} < 0");
         Assert.True(available >= 0, $"{where}: available {available} < 0");
         Assert.True(lots <= account.Balance, $"{where}: expiring lots {lots} exceed the balance {account.Balance}");
+    }
+
+    /// <summary>Credits are only minted by grants: what the users' transfer rows (gift redemptions) move sums to zero.</summary>
+    private static async Task AssertOnlyGrantsMintAsync(IServiceProvider services, string user, string peer, string where)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var moved = (await db.Transactions.Where(t => (t.UserId == user || t.UserId == peer)
+            && (t.Type == CreditTransactionType.TransferOut || t.Type == CreditTransactionType.TransferIn)).Select(t => t.Amount).ToListAsync()).Sum();
+        Assert.True(moved == 0, $"{where}: transfer rows sum to {moved}");
+    }
+
+    /// <summary>A gift as the model knows it.</summary>
+    private sealed record ModelGift(Guid Id, string Code, long Amount, DateTimeOffset ExpiresAt)
+    {
+        public bool Pending { get; set; }
     }
 }
 
