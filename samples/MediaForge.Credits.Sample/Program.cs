@@ -35,6 +35,7 @@ namespace MediaForge.Credits.Sample
                 o.Referrals.Enabled = true;                                    // /?ref=CODE links: the friend gets 10 at sign-up,
                 o.Referrals.RefereeBonus = 10;                                 // the referrer 25 when the friend first buys a pack
                 o.Referrals.ReferrerReward = 25;
+                o.Gifts.Enabled = true;                                        // /?gift=CODE links: send credits or buy a pack as a gift
             });
 
             // 3. Development only: a local test checkout instead of Stripe (until STRIPE_SECRET_KEY is set) and signed Clerk sign-ups.
@@ -87,8 +88,8 @@ namespace MediaForge.Credits.Sample
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapOpenApi();                                                   // /openapi/v1.json: generate a typed client from it
-            app.MapCreditEndpoints();                                           // /api/credits/* (referrals included), /api/stripe/*, /api/webhooks/clerk
-            app.MapCreditComponents();                                          // /_mediaforge/credits.js: <credit-display>, <credit-purchase>, <credit-referral>
+            app.MapCreditEndpoints();                                           // /api/credits/* (referrals and gifts included), /api/stripe/*, /api/webhooks/clerk
+            app.MapCreditComponents();                                          // /_mediaforge/credits.js: <credit-display>, <credit-purchase>, <credit-referral>, <credit-gift>
             app.MapCreditsAdminEndpoints();                                     // /api/credits/admin/*: analytics, exports, reconciliation (admins)
             app.MapCreditsDashboard();                                          // /credits/admin: the admin dashboard (sign in as the demo admin)
             if (development)

@@ -33,7 +33,11 @@ public sealed record CreditPackageResponse(string Id, string Name, string? Descr
 
 /// <summary>Body of <c>POST /api/stripe/create-checkout-session</c>.</summary>
 /// <param name="PackageId">The package to buy (or, if free, to claim).</param>
-public sealed record CreateCheckoutSessionRequest(string? PackageId);
+/// <param name="Gift">
+/// Whether the buyer buys the package as a gift: fulfilment makes a pending gift of its credits instead of crediting
+/// the buyer (gifts enabled, paid packages only); the success URL gets <c>gift_checkout=1</c>.
+/// </param>
+public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false);
 
 /// <summary>Answer of <c>POST /api/stripe/create-checkout-session</c>.</summary>
 /// <param name="SessionId">The Stripe checkout session id; <see langword="null"/> for a free package.</param>
@@ -50,7 +54,10 @@ public sealed record CheckoutSessionResponse(string? SessionId, string? Url, boo
 /// <param name="Status">The purchase status: <c>pending</c>, <c>completed</c>, <c>failed</c>, <c>expired</c>, <c>refunded</c>.</param>
 /// <param name="PaymentStatus">Stripe's payment status when asked (<c>paid</c>, <c>unpaid</c>...), if Stripe was asked.</param>
 /// <param name="Balance">The buyer's balance now.</param>
-public sealed record CheckoutStatusResponse(string SessionId, string PackageId, long Credits, string Status, string? PaymentStatus, long Balance);
+/// <param name="IsGift">Whether the package was bought as a gift.</param>
+/// <param name="GiftId">For a completed gift purchase: the gift made of it (its code comes from <c>POST /api/credits/gifts/{id}/code</c>).</param>
+public sealed record CheckoutStatusResponse(string SessionId, string PackageId, long Credits, string Status, string? PaymentStatus, long Balance,
+    bool IsGift = false, Guid? GiftId = null);
 
 /// <summary>Answer of the webhook endpoints.</summary>
 /// <param name="Received">Always true: the delivery was verified.</param>

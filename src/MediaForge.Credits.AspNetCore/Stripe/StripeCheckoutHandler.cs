@@ -13,7 +13,9 @@ internal sealed partial class StripeCheckoutHandler(
     ICreditPurchaseService purchases,
     ICreditCatalog catalog,
     ICreditService credits,
+    ICreditGiftService gifts,
     IOptions<CreditsStripeOptions> options,
+    IOptions<CreditsOptions> creditOptions,
     CreditsPublicAddress address,
     ILogger<StripeCheckoutHandler> logger)
 {
@@ -24,7 +26,7 @@ internal sealed partial class StripeCheckoutHandler(
     private const int MaxSessionIdLength = 255;
 
     public async Task<Results<Ok<CheckoutSessionResponse>, ProblemHttpResult>> CreateSessionAsync(
-        string userId, string? packageId, CancellationToken cancellationToken)
+        string userId, string? packageId, bool gift, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(packageId))
         {
@@ -44,6 +46,17 @@ internal sealed partial class StripeCheckoutHandler(
             return CreditProblems.Create(StatusCodes.Status404NotFound, "unknown_package", "No such package.", $"No active package '{packageId}'.");
         }
 
+        if (gift && !creditOptions.Value.Gifts.Enabled)
+        {
+            return CreditGiftProblems.Disabled();
+        }
+
+        if (gift && package.IsFree)
+        {
+            return CreditProblems.Create(StatusCodes.Status422UnprocessableEntity, "free_package_not_giftable", "A free package cannot be bought as a gift.",
+                $"Package '{package.Id}' is free: choose a paid package to give.");
+        }
+
         if (package.IsFree)
         {
             var claim = await purchases.ClaimFreePackageAsync(userId, package.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -61,7 +74,9 @@ internal sealed partial class StripeCheckoutHandler(
         CreditPurchaseEntry purchase;
         try
         {
-            purchase = await purchases.StartPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
+            purchase = gift
+                ? await purchases.StartGiftPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false)
+                : await purchases.StartPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
         }
         catch (CreditPackageLimitException error)
         {
@@ -76,6 +91,11 @@ internal sealed partial class StripeCheckoutHandler(
             ["purchase_id"] = purchase.Id.ToString(),
             ["credits"] = package.Credits.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (gift)
+        {
+            metadata["gift"] = "true";
+        }
+
         Session session;
         try
         {
@@ -94,7 +114,7 @@ internal sealed partial class StripeCheckoutHandler(
                             UnitAmount = purchase.AmountCents,
                             ProductData = new SessionLineItemPriceDataProductDataOptions
                             {
-                                Name = $"{package.Name} – {package.Credits} credits",
+                                Name = gift ? $"Gift: {package.Name} – {package.Credits} credits" : $"{package.Name} – {package.Credits} credits",
                                 Description = package.Description,
                             },
                         },
@@ -102,7 +122,7 @@ internal sealed partial class StripeCheckoutHandler(
                 ],
                 Metadata = metadata,
                 PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = new Dictionary<string, string>(metadata) },
-                SuccessUrl = address.Absolute(options.Value.SuccessUrl),
+                SuccessUrl = gift ? GiftReturn(address.Absolute(options.Value.SuccessUrl)) : address.Absolute(options.Value.SuccessUrl),
                 CancelUrl = address.Absolute(options.Value.CancelUrl),
             }, new RequestOptions { IdempotencyKey = "mediaforge-checkout-" + purchase.Id }, cancellationToken).ConfigureAwait(false);
         }
@@ -153,8 +173,19 @@ internal sealed partial class StripeCheckoutHandler(
         }
 
         var balance = await credits.GetBalanceAsync(userId, cancellationToken).ConfigureAwait(false);
+        var giftId = purchase is { IsGift: true, Status: PurchaseStatus.Completed or PurchaseStatus.Refunded }
+            ? (await gifts.GetGiftsAsync(userId, cancellationToken).ConfigureAwait(false)).Sent.FirstOrDefault(g => g.PurchaseId == purchase.Id)?.Id
+            : null;
         return TypedResults.Ok(new CheckoutStatusResponse(sessionId, purchase.PackageId, purchase.Credits,
-            purchase.Status.ToString().ToLowerInvariant(), paymentStatus, balance.Balance));
+            purchase.Status.ToString().ToLowerInvariant(), paymentStatus, balance.Balance, purchase.IsGift, giftId));
+    }
+
+    /// <summary>A gift checkout's success URL: the configured one marked <c>gift_checkout=1</c>, so the page's &lt;credit-gift&gt; shows the code.</summary>
+    private static string GiftReturn(string successUrl)
+    {
+        var fragment = successUrl.IndexOf('#', StringComparison.Ordinal);
+        var (url, tail) = fragment < 0 ? (successUrl, "") : (successUrl[..fragment], successUrl[fragment..]);
+        return url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "gift_checkout=1" + tail;
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Stripe failed for {UserId} buying {PackageId}: {Error}")]

@@ -16,7 +16,7 @@ namespace MediaForge.Credits.AspNetCore.Tests.OpenApi;
 /// </summary>
 public sealed class CreditsOpenApiTests(SqliteCreditsDatabase database) : IClassFixture<SqliteCreditsDatabase>, IAsyncLifetime
 {
-    private static readonly string[] CreditTags = ["Credits", "Stripe", "Clerk", "Credits admin"];
+    private static readonly string[] CreditTags = ["Credits", "Referrals", "Gifts", "Stripe", "Clerk", "Credits admin"];
     private CreditsApp app = null!;
     private JsonElement document;
 
@@ -34,7 +34,7 @@ public sealed class CreditsOpenApiTests(SqliteCreditsDatabase database) : IClass
             where endpoint.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true }
                 && endpoint.Metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(t => t.Tags).Any(CreditTags.Contains)
             from method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods
-            select ("/" + endpoint.RoutePattern.RawText!.TrimStart('/'), method.ToLowerInvariant(), endpoint)];
+            select ("/" + endpoint.RoutePattern.RawText!.Trim('/'), method.ToLowerInvariant(), endpoint)];
 
     private JsonElement Operation(string path, string method) =>
         document.GetProperty("paths").TryGetProperty(path, out var item) && item.TryGetProperty(method, out var operation)
@@ -54,7 +54,8 @@ public sealed class CreditsOpenApiTests(SqliteCreditsDatabase database) : IClass
         var endpoints = CreditEndpoints();
 
         var names = endpoints.Select(e => e.Endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName).ToList();
-        Assert.Superset(new HashSet<string?> { "GetCreditBalance", "CreateCheckoutSession", "StripeWebhook", "ClerkWebhook", "AdjustUserCredits", "ExportCreditUsage" },
+        Assert.Superset(new HashSet<string?> { "GetCreditBalance", "CreateCheckoutSession", "StripeWebhook", "ClerkWebhook", "AdjustUserCredits", "ExportCreditUsage",
+            "GetCreditReferrals", "AttachCreditReferral", "GetCreditGifts", "CreateCreditGift", "RedeemCreditGift", "CancelCreditGift", "ReissueCreditGiftCode" },
             names.ToHashSet());
         Assert.All(endpoints, e => Assert.True(HasSchema(Operation(e.Path, e.Method).GetProperty("responses").GetProperty("200")),
             $"{e.Method} {e.Path}: no 200 schema"));
@@ -86,9 +87,22 @@ public sealed class CreditsOpenApiTests(SqliteCreditsDatabase database) : IClass
             .GetProperty("content").TryGetProperty("application/problem+json", out _), $"{d.Method} {d.Path} {d.StatusCode}"));
     }
 
+    [Fact]
+    public void Document_GiftEndpoints_DescribeTheCreatedGiftAndTheRateLimit()
+    {
+        var created = OperationById("CreateCreditGift").GetProperty("responses").GetProperty("201");
+        var limited = OperationById("RedeemCreditGift").GetProperty("responses").GetProperty("429");
+
+        Assert.True(HasSchema(created));
+        Assert.True(limited.GetProperty("content").TryGetProperty("application/problem+json", out _));
+    }
+
     [Theory]
     [InlineData("CreateCheckoutSession", "CreateCheckoutSessionRequest")]
     [InlineData("AdjustUserCredits", "CreditAdjustmentRequest")]
+    [InlineData("AttachCreditReferral", "AttachReferralRequest")]
+    [InlineData("CreateCreditGift", "CreateCreditGiftRequest")]
+    [InlineData("RedeemCreditGift", "RedeemCreditGiftRequest")]
     public void Document_BodyEndpoint_DescribesItsJsonRequest(string operationId, string schema)
     {
         var body = OperationById(operationId).GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
@@ -100,6 +114,7 @@ public sealed class CreditsOpenApiTests(SqliteCreditsDatabase database) : IClass
     [InlineData(typeof(CreditTransactionType))]
     [InlineData(typeof(MediaForge.Credits.Entities.PurchaseStatus))]
     [InlineData(typeof(CreditAnalyticsBucket))]
+    [InlineData(typeof(CreditGiftStatus))]
     public void Document_LibraryEnum_IsDescribedByItsNames(Type enumType)
     {
         var schema = document.GetProperty("components").GetProperty("schemas").GetProperty(enumType.Name);

@@ -10,12 +10,14 @@ namespace MediaForge.Credits.AspNetCore.Tests.Security;
 public sealed record HostileRequest(string? User, bool Admin, HttpStatusCode Expected, Func<HostileCatalogueData, HttpRequestMessage> Build);
 
 /// <summary>The data the hostile requests aim at: a victim with credits and an open checkout, an attacker with credits.</summary>
-public sealed record HostileCatalogueData(string Victim, string Attacker, string VictimSessionId, IReadOnlyDictionary<string, string> VictimMetadata);
+public sealed record HostileCatalogueData(string Victim, string Attacker, string VictimSessionId, IReadOnlyDictionary<string, string> VictimMetadata,
+    Guid VictimGiftId);
 
 /// <summary>
 /// The bad-input catalogue: every Stripe and Svix signature failure mode, malformed, oversized and mistyped bodies,
 /// signed events that cannot apply, foreign checkout sessions, paging extremes, unknown/huge/unicode feature names,
-/// bad Idempotency-Key headers and wrong content types. Each must get a 4xx problem answer and change nothing.
+/// bad Idempotency-Key headers, wrong content types, and gift and referral requests with bad amounts, codes and ids or
+/// aimed at another user's gift. Each must get a 4xx problem answer and change nothing.
 /// </summary>
 public static class HostileRequestCatalogue
 {
@@ -133,6 +135,57 @@ public static class HostileRequestCatalogue
             Post($"/api/credits/admin/users/{d.Victim}/adjustments", new StringContent("amount=5", Encoding.UTF8, "text/plain"))),
         ["admin_adjustment_amount_not_a_number"] = Admin(BadRequest, d => Adjust(d, "{\"amount\":\"lots\",\"reason\":\"fix\"}")),
         ["admin_user_id_huge"] = Admin(BadRequest, _ => Get($"/api/credits/admin/users/{new string('u', 4_000)}/balance")),
+
+        // Gifts.
+        ["gift_list_anonymous"] = Anonymous(HttpStatusCode.Unauthorized, _ => Get("/api/credits/gifts")),
+        ["gift_create_anonymous"] = Anonymous(HttpStatusCode.Unauthorized, _ => Gift("{\"amount\":5}")),
+        ["gift_create_wrong_content_type"] = Attacker(HttpStatusCode.UnsupportedMediaType, _ =>
+            Post("/api/credits/gifts", new StringContent("{\"amount\":5}", Encoding.UTF8, "text/plain"))),
+        ["gift_create_malformed_json"] = Attacker(BadRequest, _ => Gift("{\"amount\":")),
+        ["gift_create_json_array"] = Attacker(BadRequest, _ => Gift("[5]")),
+        ["gift_create_oversized_body"] = Attacker(HttpStatusCode.RequestEntityTooLarge, _ => Gift($"{{\"amount\":5,\"message\":\"{new string('m', 100_000)}\"}}")),
+        ["gift_create_amount_negative"] = Attacker(BadRequest, _ => Gift("{\"amount\":-20}")),
+        ["gift_create_amount_zero"] = Attacker(BadRequest, _ => Gift("{\"amount\":0}")),
+        ["gift_create_amount_beyond_long"] = Attacker(BadRequest, _ => Gift("{\"amount\":1e30}")),
+        ["gift_create_amount_long_max"] = Attacker(HttpStatusCode.UnprocessableEntity, _ => Gift($"{{\"amount\":{long.MaxValue}}}")),
+        ["gift_create_amount_not_a_number"] = Attacker(BadRequest, _ => Gift("{\"amount\":\"lots\"}")),
+        ["gift_create_over_the_balance"] = Attacker(HttpStatusCode.PaymentRequired, _ => Gift("{\"amount\":21}")),
+        ["gift_create_message_huge"] = Attacker(BadRequest, _ => Gift($"{{\"amount\":5,\"message\":\"{Huge}\"}}")),
+        ["gift_create_expiry_in_the_past"] = Attacker(BadRequest, _ => Gift("{\"amount\":5,\"expiresAt\":\"2000-01-01T00:00:00Z\"}")),
+        ["gift_create_expiry_not_a_date"] = Attacker(BadRequest, _ => Gift("{\"amount\":5,\"expiresAt\":\"soon\"}")),
+        ["gift_create_key_reserved_prefix"] = Attacker(BadRequest, _ =>
+        {
+            var request = Gift("{\"amount\":5}");
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", "mf:gift:1");
+            return request;
+        }),
+        ["gift_redeem_anonymous"] = Anonymous(HttpStatusCode.Unauthorized, _ => Redeem("{\"code\":\"ABCDEFGH\"}")),
+        ["gift_redeem_code_missing"] = Attacker(BadRequest, _ => Redeem("{}")),
+        ["gift_redeem_code_not_a_string"] = Attacker(BadRequest, _ => Redeem("{\"code\":12345}")),
+        ["gift_redeem_code_huge"] = Attacker(HttpStatusCode.NotFound, _ => Redeem($"{{\"code\":\"{Huge}\"}}")),
+        ["gift_redeem_code_unknown"] = Attacker(HttpStatusCode.NotFound, _ => Redeem("{\"code\":\"ABCD-EFGH-JKMN-PQRS-TVWX-YZ23\"}")),
+        ["gift_redeem_code_unicode"] = Attacker(HttpStatusCode.NotFound, _ => Redeem("{\"code\":\"\\u202E🎁\\u0000\"}")),
+        ["gift_redeem_wrong_content_type"] = Attacker(HttpStatusCode.UnsupportedMediaType, _ =>
+            Post("/api/credits/gifts/redeem", new FormUrlEncodedContent([KeyValuePair.Create("code", "ABC")]))),
+        ["gift_cancel_anonymous"] = Anonymous(HttpStatusCode.Unauthorized, d => Delete($"/api/credits/gifts/{d.VictimGiftId}")),
+        ["gift_cancel_of_another_user"] = Attacker(HttpStatusCode.NotFound, d => Delete($"/api/credits/gifts/{d.VictimGiftId}")),
+        ["gift_cancel_id_malformed"] = Attacker(HttpStatusCode.NotFound, _ => Delete("/api/credits/gifts/1%27%20OR%201=1")),
+        ["gift_cancel_id_huge"] = Attacker(HttpStatusCode.NotFound, _ => Delete($"/api/credits/gifts/{new string('9', 4_000)}")),
+        ["gift_reissue_of_another_user"] = Attacker(HttpStatusCode.NotFound, d => Post($"/api/credits/gifts/{d.VictimGiftId}/code", null)),
+        ["gift_reissue_id_malformed"] = Attacker(HttpStatusCode.NotFound, _ => Post("/api/credits/gifts/not-a-gift/code", null)),
+        ["checkout_gift_free_package"] = Attacker(HttpStatusCode.UnprocessableEntity, _ =>
+            Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"starter\",\"gift\":true}"))),
+        ["checkout_gift_not_a_boolean"] = Attacker(BadRequest, _ => Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"pro\",\"gift\":\"yes\"}"))),
+
+        // Referrals.
+        ["referrals_anonymous"] = Anonymous(HttpStatusCode.Unauthorized, _ => Get("/api/credits/referrals")),
+        ["referral_attach_anonymous"] = Anonymous(HttpStatusCode.Unauthorized, _ => Post("/api/credits/referrals/attach", Json("{\"code\":\"ABCDEFGH\"}"))),
+        ["referral_attach_code_missing"] = Attacker(BadRequest, _ => Post("/api/credits/referrals/attach", Json("{}"))),
+        ["referral_attach_code_huge"] = Attacker(BadRequest, _ => Post("/api/credits/referrals/attach", Json($"{{\"code\":\"{Huge}\"}}"))),
+        ["referral_attach_code_not_a_string"] = Attacker(BadRequest, _ => Post("/api/credits/referrals/attach", Json("{\"code\":[1,2]}"))),
+        ["referral_attach_malformed_json"] = Attacker(BadRequest, _ => Post("/api/credits/referrals/attach", Json("{\"code\""))),
+        ["referral_attach_wrong_content_type"] = Attacker(HttpStatusCode.UnsupportedMediaType, _ =>
+            Post("/api/credits/referrals/attach", new StringContent("code=ABC", Encoding.UTF8, "text/plain"))),
     };
 
     private static HostileRequest Anonymous(HttpStatusCode expected, Func<HostileCatalogueData, HttpRequestMessage> build) => new(null, false, expected, build);
@@ -195,6 +248,12 @@ public static class HostileRequestCatalogue
     }
 
     private static HttpRequestMessage Adjust(HostileCatalogueData d, string json) => Post($"/api/credits/admin/users/{d.Victim}/adjustments", Json(json));
+
+    private static HttpRequestMessage Gift(string json) => Post("/api/credits/gifts", Json(json));
+
+    private static HttpRequestMessage Redeem(string json) => Post("/api/credits/gifts/redeem", Json(json));
+
+    private static HttpRequestMessage Delete(string path) => new(HttpMethod.Delete, path);
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 

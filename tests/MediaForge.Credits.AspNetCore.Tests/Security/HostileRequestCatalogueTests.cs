@@ -6,11 +6,13 @@ using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Security;
 
 /// <summary>
-/// A host as the README shows it, a victim with 47 credits and an open Pro checkout, an attacker with 20 credits and a
+/// A host as the README shows it (gifts and referrals on), a victim with 47 credits, an open Pro checkout and a pending
+/// gift of 5, an attacker with 20 credits and a
 /// user with credits for exactly five renders, on one database for the whole catalogue.
 /// </summary>
 public interface IHostileCatalogueFixture : IAsyncLifetime
@@ -38,7 +40,12 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        App = await CreditsApp.StartAsync(database, database.ConnectionString, map: app =>
+        App = await CreditsApp.StartAsync(database, database.ConnectionString, services => services.Configure<CreditsOptions>(o =>
+        {
+            o.Gifts.Enabled = true;
+            o.Gifts.RedeemAttemptsPerWindow = 1_000; // the catalogue's wrong codes must each get their own answer, not the rate limit
+            o.Referrals.Enabled = true;
+        }), map: app =>
         {
             app.MapPost(HostileRequestCatalogue.KeyedPath, (HttpRequest request) =>
                 CreditsIdempotencyKeyHeader.TryRead(request, out var key, out var problem) ? Results.Ok(new { key }) : problem);
@@ -50,7 +57,8 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
         var sessionId = await App.StartCheckoutAsync(victim);
         var metadata = App.Stripe.CreateRequests.Last().Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal))
             .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value);
-        Data = new HostileCatalogueData(victim, "attacker", sessionId, metadata);
+        var gift = await App.WithServiceAsync<CreditGiftResult, ICreditGiftService>(g => g.CreateGiftAsync(victim, 5));
+        Data = new HostileCatalogueData(victim, "attacker", sessionId, metadata, gift.Gift!.Id);
     }
 
     public async Task DisposeAsync()
@@ -59,10 +67,10 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
         await database.DisposeAsync();
     }
 
-    /// <summary>Counts of every table a request could change, and every account whose balance is not the sum of its ledger.</summary>
-    public Task<string> SnapshotAsync() => App.DbAsync(async db =>
+    /// <summary>Counts of every table a request could change, balances and held credits, and every account whose balance is not the sum of its ledger.</summary>
+    public async Task<string> SnapshotAsync() => await App.DbAsync(async db =>
     {
-        var balances = await db.Accounts.AsNoTracking().Select(a => new { a.UserId, a.Balance }).ToListAsync();
+        var balances = await db.Accounts.AsNoTracking().Select(a => new { a.UserId, a.Balance, a.Reserved }).ToListAsync();
         var ledger = (await db.Transactions.AsNoTracking().Select(t => new { t.UserId, t.Amount }).ToListAsync())
             .GroupBy(t => t.UserId).ToDictionary(g => g.Key, g => g.Sum(t => t.Amount));
         var broken = balances.Where(b => b.Balance != ledger.GetValueOrDefault(b.UserId)).Select(b => b.UserId);
@@ -70,7 +78,7 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
         return JsonSerializer.Serialize(new
         {
             Broken = broken.ToList(),
-            Balances = balances.OrderBy(b => b.UserId, StringComparer.Ordinal).Select(b => $"{b.UserId}={b.Balance}").ToList(),
+            Balances = balances.OrderBy(b => b.UserId, StringComparer.Ordinal).Select(b => $"{b.UserId}={b.Balance}/{b.Reserved}").ToList(),
             Transactions = ledger.Values.Count,
             Rows = await db.Transactions.CountAsync(),
             Usage = await db.UsageLogs.CountAsync(),
@@ -78,7 +86,16 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
             Purchases = purchases.OrderBy(s => s).Select(s => s.ToString()).ToList(),
             Reservations = await db.Reservations.CountAsync(),
             Webhooks = await db.WebhookEvents.CountAsync(),
+            ReferralCodes = await db.ReferralCodes.CountAsync(),
+            Referrals = await db.Referrals.CountAsync(),
         });
+    }) + await GiftsAsync(Data.Victim) + await GiftsAsync(Data.Attacker);
+
+    /// <summary>A user's gifts (the gift rows are the core's own): each one's id, status and amounts.</summary>
+    private Task<string> GiftsAsync(string user) => App.WithServiceAsync<string, ICreditGiftService>(async gifts =>
+    {
+        var list = await gifts.GetGiftsAsync(user);
+        return string.Join(",", list.Sent.Concat(list.Received).Select(g => $"{g.Id}:{g.Status}:{g.Amount}:{g.RedeemedAmount}"));
     });
 }
 

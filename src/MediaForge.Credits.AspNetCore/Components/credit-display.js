@@ -1,0 +1,99 @@
+// MediaForge.Credits <credit-display> (loaded by credits.js).
+import { api, baseStyle, number } from "./credits-core.js";
+
+/**
+ * <credit-display refresh-interval="30" api-base="/api">: the signed-in user's balance. Refreshes every
+ * refresh-interval seconds (default 30), right away on `credits-changed`, and pauses while the tab is hidden.
+ * data-state: loading | ready | error | signed-out; data-balance: the last balance shown.
+ */
+export class CreditDisplay extends HTMLElement {
+  static observedAttributes = ["refresh-interval"];
+  #timer = null;
+  #loading = false;
+  #again = false;
+  #onChanged = () => this.refresh();
+  #onVisibility = () => { if (document.hidden) this.#stop(); else { this.refresh(); this.#start(); } };
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" }).innerHTML = `
+      <style>${baseStyle}
+        .pill { display: inline-flex; align-items: center; gap: .45rem; padding: .4rem .8rem; border-radius: 999px;
+                background: #f1f0ff; color: #2b2570; font-weight: 600; border: 1px solid #dedcff; white-space: nowrap; }
+        .bolt { color: var(--credits-accent); }
+        .value { font-variant-numeric: tabular-nums; }
+        :host([data-state="loading"]) .value { color: var(--credits-muted); }
+        :host([data-state="error"]) .pill { background: #fef3f2; border-color: #fecdca; color: var(--credits-danger); }
+        :host([data-state="signed-out"]) .pill { background: #f4f5f8; border-color: var(--credits-border); color: var(--credits-muted); }
+        .retry { padding: .1rem .5rem; background: #fff; border-color: #fecdca; color: var(--credits-danger); font-size: .8em; }
+      </style>
+      <span class="pill" part="pill">
+        <span class="bolt" aria-hidden="true">⚡</span>
+        <span class="value" part="value" role="status" aria-live="polite" aria-atomic="true">Loading credits…</span>
+        <button class="retry" type="button" hidden>Retry</button>
+      </span>`;
+    this.shadowRoot.querySelector(".retry").addEventListener("click", () => this.refresh());
+  }
+
+  /** Seconds between refreshes (attribute refresh-interval, default 30; 0 turns periodic refresh off). */
+  get refreshInterval() {
+    const value = Number.parseFloat(this.getAttribute("refresh-interval") ?? "30");
+    return Number.isFinite(value) && value >= 0 ? value : 30;
+  }
+
+  connectedCallback() {
+    this.#setState("loading", "Loading credits…");
+    document.addEventListener("credits-changed", this.#onChanged);
+    document.addEventListener("visibilitychange", this.#onVisibility);
+    this.refresh();
+    if (!document.hidden) this.#start();
+  }
+
+  disconnectedCallback() {
+    this.#stop();
+    document.removeEventListener("credits-changed", this.#onChanged);
+    document.removeEventListener("visibilitychange", this.#onVisibility);
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected && !document.hidden) { this.#stop(); this.#start(); }
+  }
+
+  /** Asks the server for the balance now. */
+  async refresh() {
+    if (this.#loading) { this.#again = true; return; }
+    this.#loading = true;
+    try {
+      const balance = await api("/credits/balance", { apiBase: this.getAttribute("api-base") ?? undefined });
+      const text = balance.isUnlimited ? "Unlimited credits" : `${number.format(balance.available)} credits`;
+      this.dataset.balance = String(balance.available);
+      this.#setState("ready", text);
+      this.dispatchEvent(new CustomEvent("credits-loaded", { detail: balance, bubbles: true, composed: true }));
+    } catch (error) {
+      if (error.status === 401) this.#setState("signed-out", "Sign in to see your credits");
+      else this.#setState("error", "Couldn't load credits", true);
+    } finally {
+      this.#loading = false;
+      if (this.#again) { this.#again = false; this.refresh(); }
+    }
+  }
+
+  #setState(state, text, retry = false) {
+    this.dataset.state = state;
+    const value = this.shadowRoot.querySelector(".value");
+    if (value.textContent !== text) value.textContent = text;
+    this.shadowRoot.querySelector(".retry").hidden = !retry;
+    this.setAttribute("aria-busy", state === "loading" ? "true" : "false");
+  }
+
+  #start() {
+    const seconds = this.refreshInterval;
+    if (seconds > 0 && this.#timer === null) this.#timer = setInterval(() => this.refresh(), seconds * 1000);
+  }
+
+  #stop() {
+    if (this.#timer !== null) { clearInterval(this.#timer); this.#timer = null; }
+  }
+}
+
+if (!customElements.get("credit-display")) customElements.define("credit-display", CreditDisplay);

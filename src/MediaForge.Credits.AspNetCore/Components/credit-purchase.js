@@ -1,0 +1,165 @@
+// MediaForge.Credits <credit-purchase> (loaded by credits.js).
+import { api, baseStyle, number, notifyCreditsChanged } from "./credits-core.js";
+
+/**
+ * <credit-purchase api-base="/api">: the credit packs with price, credits and a "Most popular" badge; the free
+ * starter can be claimed once; Buy starts Checkout and redirects. On return (?checkout=success&session_id=...) it
+ * asks the checkout-session endpoint (which fulfils if paid) and shows a confirmation.
+ */
+export class CreditPurchase extends HTMLElement {
+  #onChanged = () => this.load();
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" }).innerHTML = `
+      <style>${baseStyle}
+        .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr)); }
+        .pack { position: relative; border: 1px solid var(--credits-border); border-radius: var(--credits-radius); padding: 1.25rem;
+                background: #fff; display: flex; flex-direction: column; gap: .35rem; }
+        .pack.popular { border-color: var(--credits-accent); box-shadow: 0 0 0 1px var(--credits-accent), 0 8px 24px rgba(99,91,255,.12); }
+        .badge { position: absolute; top: -.7rem; right: 1rem; background: var(--credits-accent); color: #fff; font-size: .72rem;
+                 font-weight: 700; padding: .2rem .6rem; border-radius: 999px; letter-spacing: .02em; }
+        .name { font-weight: 700; font-size: 1.05rem; margin: 0; }
+        .credits { font-size: 1.6rem; font-weight: 800; margin: .2rem 0 0; font-variant-numeric: tabular-nums; }
+        .credits small { font-size: .9rem; font-weight: 600; color: var(--credits-muted); }
+        .price { font-weight: 600; color: #1a2233; margin: 0; }
+        .desc { color: var(--credits-muted); font-size: .9rem; margin: 0 0 .6rem; flex: 1; }
+        .buy { background: var(--credits-accent); color: #fff; width: 100%; }
+        .buy:hover:not(:disabled) { filter: brightness(.93); }
+        .buy.secondary { background: #fff; color: var(--credits-accent); border-color: var(--credits-accent); }
+        .message { border-radius: 10px; padding: .75rem 1rem; margin-bottom: 1rem; }
+        .message.success { background: #ecfdf3; color: var(--credits-success); border: 1px solid #abefc6; }
+        .message.error { background: #fef3f2; color: var(--credits-danger); border: 1px solid #fecdca; }
+        .message.info { background: #f4f5f8; color: var(--credits-muted); border: 1px solid var(--credits-border); }
+        .message strong { display: block; }
+        .loading { color: var(--credits-muted); }
+      </style>
+      <div class="message" part="message" hidden></div>
+      <p class="loading" role="status">Loading credit packs…</p>
+      <div class="grid" part="grid"></div>`;
+  }
+
+  get #apiBase() { return this.getAttribute("api-base") ?? undefined; }
+
+  connectedCallback() {
+    this.dataset.state = "loading";
+    document.addEventListener("credits-changed", this.#onChanged);
+    this.load();
+    this.#handleReturn();
+  }
+
+  disconnectedCallback() {
+    document.removeEventListener("credits-changed", this.#onChanged);
+  }
+
+  /** Loads (or reloads) the packages (again on `credits-changed`: a sign-in or a claim changes "claimed"). */
+  async load() {
+    const grid = this.shadowRoot.querySelector(".grid");
+    const loading = this.shadowRoot.querySelector(".loading");
+    try {
+      const packages = await api("/credits/packages", { apiBase: this.#apiBase });
+      grid.replaceChildren(...packages.map(p => this.#card(p)));
+      loading.hidden = true;
+      this.dataset.state = "ready";
+    } catch (error) {
+      loading.hidden = true;
+      this.dataset.state = "error";
+      this.#message("error", "Couldn't load credit packs", error.message);
+    }
+  }
+
+  #card(p) {
+    const card = document.createElement("article");
+    card.className = "pack" + (p.mostPopular ? " popular" : "");
+    card.dataset.package = p.id;
+    const claimed = p.isFree && p.claimed === true;
+    card.innerHTML = `
+      ${p.mostPopular ? '<span class="badge">Most popular</span>' : ""}
+      <h3 class="name"></h3>
+      <p class="credits"><span class="amount"></span> <small>credits</small></p>
+      <p class="price"></p>
+      <p class="desc"></p>
+      <button type="button" class="buy${p.isFree ? " secondary" : ""}"></button>`;
+    card.querySelector(".name").textContent = p.name;
+    card.querySelector(".amount").textContent = number.format(p.credits);
+    card.querySelector(".price").textContent = p.isFree ? "Free" : p.price;
+    card.querySelector(".desc").textContent = p.description ?? "";
+    const button = card.querySelector(".buy");
+    button.textContent = p.isFree ? (claimed ? "Claimed ✓" : "Claim free credits") : `Buy ${p.name}`;
+    button.disabled = claimed;
+    button.setAttribute("aria-label", p.isFree ? `Claim ${p.name}: ${p.credits} free credits` : `Buy ${p.name}: ${p.credits} credits for ${p.price}`);
+    button.addEventListener("click", () => this.#buy(p, button));
+    return card;
+  }
+
+  async #buy(p, button) {
+    const label = button.textContent;
+    button.disabled = true;
+    button.textContent = p.isFree ? "Claiming…" : "Redirecting to checkout…";
+    this.#message(null);
+    try {
+      const session = await api("/stripe/create-checkout-session", { method: "POST", body: { packageId: p.id }, apiBase: this.#apiBase });
+      if (session.claimed) {
+        this.#message("success", `${number.format(session.credits)} free credits added`, `Your balance is ${number.format(session.balance)} credits.`);
+        notifyCreditsChanged({ balance: session.balance });
+        button.textContent = "Claimed ✓";
+        return;
+      }
+      this.dispatchEvent(new CustomEvent("checkout-started", { detail: session, bubbles: true, composed: true }));
+      window.location.assign(session.url);
+    } catch (error) {
+      button.disabled = false;
+      button.textContent = label;
+      this.#message("error", error.status === 409 ? "Already claimed" : error.title, error.message);
+    }
+  }
+
+  async #handleReturn() {
+    const params = new URLSearchParams(window.location.search);
+    const outcome = params.get("checkout");
+    if (!outcome || params.get("gift_checkout") === "1") return;  // a gift checkout: <credit-gift> shows its code
+    const sessionId = params.get("session_id");
+    ["checkout", "session_id"].forEach(k => params.delete(k));
+    const query = params.toString();
+    history.replaceState(history.state, "", window.location.pathname + (query ? `?${query}` : "") + window.location.hash);
+    if (outcome === "cancelled") {
+      this.#message("info", "Checkout cancelled", "No payment was taken.");
+      return;
+    }
+    if (outcome !== "success" || !sessionId) return;
+    this.#message("info", "Confirming your payment…", "");
+    for (let attempt = 0; attempt < 6; attempt++) {
+      try {
+        const status = await api(`/stripe/checkout-session/${encodeURIComponent(sessionId)}`, { apiBase: this.#apiBase });
+        if (status.status === "completed") {
+          this.#message("success", `Payment received: ${number.format(status.credits)} credits added`, `Your balance is ${number.format(status.balance)} credits.`);
+          this.dataset.checkout = "completed";
+          notifyCreditsChanged({ balance: status.balance });
+          return;
+        }
+        if (status.status === "failed" || status.status === "expired") {
+          this.#message("error", "Payment not completed", `The checkout is ${status.status}. No credits were added.`);
+          return;
+        }
+      } catch (error) {
+        this.#message("error", "Couldn't confirm the payment", error.message);
+        return;
+      }
+      await new Promise(resolve => setTimeout(resolve, 1500));
+    }
+    this.#message("info", "Payment processing", "Your credits will appear as soon as the payment is confirmed.");
+  }
+
+  #message(kind, title, text) {
+    const box = this.shadowRoot.querySelector(".message");
+    if (!kind) { box.hidden = true; return; }
+    box.className = `message ${kind}`;
+    box.setAttribute("role", kind === "error" ? "alert" : "status");
+    box.innerHTML = "<strong></strong><span></span>";
+    box.querySelector("strong").textContent = title;
+    box.querySelector("span").textContent = text;
+    box.hidden = false;
+  }
+}
+
+if (!customElements.get("credit-purchase")) customElements.define("credit-purchase", CreditPurchase);
