@@ -30,6 +30,9 @@ public sealed record CreditPurchaseEntry
     /// <summary>When the credits were granted, if they were.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>For a purchase for a team's wallet, the owner or admin who started it; <see langword="null"/> for a user's own.</summary>
+    public string? PurchasedBy { get; init; }
+
     /// <summary>The caller's view of a stored row.</summary>
     internal static CreditPurchaseEntry From(CreditPurchase p) => new()
     {
@@ -41,6 +44,7 @@ public sealed record CreditPurchaseEntry
         Currency = p.Currency,
         Status = p.Status,
         CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
+        PurchasedBy = p.PurchasedBy,
         CompletedAt = p.CompletedAt is { } completed ? new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)) : null,
     };
 }

@@ -20,9 +20,19 @@ internal sealed partial class CreditPurchaseService(
 
     public static string PurchaseKey(string providerSessionId) => CreditOperationKeys.For("purchase", providerSessionId);
 
-    public async Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default)
+    public Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default)
     {
         CreditArguments.UserId(userId);
+        return StartAsync(userId, null, packageId, provider, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a pending purchase for the account <paramref name="accountId"/> (a user's own, or a team wallet's, then
+    /// with the member who buys as <paramref name="purchasedBy"/>).
+    /// </summary>
+    internal async Task<CreditPurchaseEntry> StartAsync(string accountId, string? purchasedBy, string packageId, string provider, CancellationToken cancellationToken)
+    {
+        var userId = accountId;
         ArgumentException.ThrowIfNullOrWhiteSpace(provider);
         var package = await CreditPackageRows.FindAsync(db, packageId, free: false, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -36,6 +46,7 @@ internal sealed partial class CreditPurchaseService(
             Currency = package.Currency,
             Status = PurchaseStatus.Pending,
             Provider = provider,
+            PurchasedBy = purchasedBy,
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
         };

@@ -11,6 +11,8 @@ internal static class CreditsModelLimits
     public const int EnumName = 32;
     public const int ReferralCode = 16;
     public const int EmailHash = 64;
+    public const int TeamId = CreditWallet.MaxTeamIdLength;
+    public const int TeamName = 200;
 
     /// <summary>
     /// The filter of the unique (user, idempotency key) indexes: standard SQL on the fixed snake_case column name, so

@@ -65,4 +65,10 @@ public sealed class CreditPurchase
 
     /// <summary>When the credits were granted (UTC).</summary>
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>
+    /// For a purchase for a team's wallet (<see cref="UserId"/> is then the wallet's account), the owner or admin who
+    /// started it; <see langword="null"/> for a user's own purchase.
+    /// </summary>
+    public string? PurchasedBy { get; set; }
 }

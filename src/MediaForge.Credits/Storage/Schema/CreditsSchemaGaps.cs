@@ -12,23 +12,42 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     /// <summary>The tables version 2 added.</summary>
     private static readonly string[] Version2Tables = ["credit_usage_hours", CreditsSchema.VersionTable];
 
+    /// <summary>The column version 5 added to a table of version 1 (<c>purchases.purchased_by</c>).</summary>
+    private static readonly string[] Version5Columns = [CreditsSchemaVersion5.PurchaseColumn];
+
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;
 
-    /// <summary>Whether what is missing is exactly what versions 2 and 3 added: the database is at version 1.</summary>
+    /// <summary>Whether what is missing is exactly what versions 2, 3 and 5 added: the database is at version 1.</summary>
     public bool IsVersion1 =>
-        MissingColumns.Count > 0
-        && MissingColumns.All(c => Version2Columns.Contains(c[(c.LastIndexOf('.') + 1)..], StringComparer.Ordinal))
-        && MissingTables.All(t => AddedBy(t, [.. Version2Tables, .. CreditsSchemaVersion3.Tables]));
+        MissingColumns.Any(c => Version2Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingColumns.All(c => Version2Columns.Contains(Column(c), StringComparer.Ordinal) || Version5Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingTables.All(t => AddedBy(t, [.. Version2Tables, .. CreditsSchemaVersion3.Tables, .. CreditsSchemaVersion5.Tables]));
 
-    /// <summary>Whether what is missing is exactly (some of) what version 3 added: the database is at version 2.</summary>
-    public bool IsVersion2 => MissingColumns.Count == 0 && MissingTables.Count > 0 && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion3.Tables));
+    /// <summary>Whether what is missing is exactly (some of) what versions 3 and 5 added, a version 3 table among it: the database is at version 2.</summary>
+    public bool IsVersion2 => MissingTables.Any(t => AddedBy(t, CreditsSchemaVersion3.Tables)) && OnlyAfterVersion2;
 
-    /// <summary>The version the database is at when it is one upgrade step behind, or <see langword="null"/>.</summary>
-    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : null;
+    /// <summary>Whether what is missing is exactly (some of) what version 5 added: the database is at version 3 (before teams).</summary>
+    public bool IsVersion3 => !IsComplete && !MissingTables.Any(t => AddedBy(t, CreditsSchemaVersion3.Tables)) && OnlyAfterVersion2;
+
+    /// <summary>The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>.</summary>
+    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : null;
+
+    /// <summary>Nothing of version 2 is missing: at most the column of version 5 and the tables of versions 3 and 5.</summary>
+    private bool OnlyAfterVersion2 =>
+        MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingTables.All(t => AddedBy(t, [.. CreditsSchemaVersion3.Tables, .. CreditsSchemaVersion5.Tables]));
 
     /// <summary>What start-up says when the schema is not complete: what is missing, and which call or migration to run.</summary>
     public string Describe()
     {
+        if (IsVersion3)
+        {
+            return $"The credit tables are at schema version 3 (before teams); this library needs version {CreditsSchema.CurrentVersion}."
+                + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" and call {CreditsSchema.UpgradeCall(3)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the team tables and the purchases.purchased_by column in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+        }
+
         if (IsVersion2)
         {
             return $"The credit tables are at schema version 2 (before referrals); this library needs version {CreditsSchema.CurrentVersion}."
@@ -52,6 +71,8 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
             + " and apply it (dotnet ef database update, or Database.MigrateAsync() before InitializeCreditsAsync)."
             + " Development and tests: InitializeCreditsAsync(createSchema: true) creates the missing credit tables.";
     }
+
+    private static string Column(string tableColumn) => tableColumn[(tableColumn.LastIndexOf('.') + 1)..];
 
     private static bool AddedBy(string table, string[] added) => added.Any(v => table.EndsWith(v, StringComparison.Ordinal));
 
