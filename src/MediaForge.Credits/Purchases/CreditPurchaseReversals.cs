@@ -133,7 +133,7 @@ internal sealed partial class CreditPurchaseReversals(
                     .SetProperty(p => p.Status, status)
                     .SetProperty(p => p.UpdatedAt, now), ct)
                 .ConfigureAwait(false);
-            var balance = await credits.GetBalanceAsync(purchase.UserId, ct).ConfigureAwait(false);
+            var balance = await credits.GetAccountBalanceAsync(purchase.UserId, ct).ConfigureAwait(false);
             LogReversed(logger, purchase.Id, cause, removed, restored, shortfall);
             return new PurchaseReversalResult { Found = true, CreditsRemoved = removed, CreditsRestored = restored, Shortfall = shortfall, Balance = balance.Balance };
         }, cancellationToken);

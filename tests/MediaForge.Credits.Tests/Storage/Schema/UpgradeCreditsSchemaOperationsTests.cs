@@ -1,3 +1,4 @@
+using MediaForge.Credits.Storage.Schema;
 using MediaForge.Credits.Storage;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
@@ -36,7 +37,7 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [Theory]
     [InlineData(0, 2)]
     [InlineData(2, 2)]
-    [InlineData(1, 4)]
+    [InlineData(1, CreditsSchema.CurrentVersion + 1)]
     [InlineData(3, 3)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
@@ -52,6 +53,20 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         Assert.Empty(migration.Operations.OfType<AddColumnOperation>());
         Assert.Equal(["mf_credit_referral_codes", "mf_credit_referrals"], migration.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Distinct());
         Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (3,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version3To5_CreatesOnlyTheTeamTablesAndThePurchaseColumnAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(3, 5, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_teams", "mf_credit_team_members"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        var column = Assert.Single(migration.Operations.OfType<AddColumnOperation>());
+        Assert.Equal(("mf_purchases", "purchased_by", true), (column.Table, column.Name, column.IsNullable));
+        Assert.Equal(["mf_credit_team_members"], migration.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Distinct());
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (5,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
     }
 
     [Fact]

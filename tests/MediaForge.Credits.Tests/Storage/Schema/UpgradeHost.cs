@@ -20,7 +20,7 @@ public sealed class UpgradeHostContext(DbContextOptions<UpgradeHostContext> opti
 [Migration("20261201000000_UpgradeCreditsSchema")]
 public sealed class UpgradeCreditsSchemaMigration : Migration
 {
-    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.UpgradeCreditsSchema(from: 1, to: 3);
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.UpgradeCreditsSchema(from: 1, to: CreditsSchema.CurrentVersion);
 }
 
 /// <summary>Ways to bring a version 1 database forward, and reads of what the database then has.</summary>
@@ -52,6 +52,7 @@ public static class UpgradeHost
         var dialect = CreditsSchemaDialect.For(migration.ActiveProvider, null);
         CreditsSchemaVersion2.AddSchemaChanges(migration, dialect);
         CreditsSchemaVersion3.AddSchemaChanges(migration, dialect);
+        CreditsSchemaVersion5.AddSchemaChanges(migration, dialect);
     }
 
     public static CreditsDbContext Context(CreditsDatabase database, string connectionString)
