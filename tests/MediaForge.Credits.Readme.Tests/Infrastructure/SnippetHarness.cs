@@ -92,6 +92,7 @@ internal sealed record SnippetHarness(string Name, string Before, string After, 
         ["development-gateway"] = Program(),
         ["long-job"] = Handler,
         ["transfer"] = Handler,
+        ["teams"] = BuiltApp,
         ["referrals"] = Program(),
         ["operating"] = Program(),
     };
