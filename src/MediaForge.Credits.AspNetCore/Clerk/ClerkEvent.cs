@@ -65,9 +65,9 @@ internal sealed record ClerkEvent(string Type, string UserId, string? Email, str
         }
 
         var userId = OptionalString(data, "id", CreditsModelLimits.UserId);
-        if (string.IsNullOrEmpty(userId) || userId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (!IsUserId(userId))
         {
-            throw new FormatException($"The user event's data.id must be 1 to {CreditsModelLimits.UserId} characters without spaces or control characters.");
+            throw new FormatException($"The user event's data.id must be 1 to {CreditsModelLimits.UserId} characters without spaces or control characters, outside the reserved 'mf:' space.");
         }
 
         var timestamp = OptionalStamp(root, "timestamp");
@@ -81,6 +81,14 @@ internal sealed record ClerkEvent(string Type, string UserId, string? Email, str
         return new ClerkEvent(type, userId, ReadPrimaryEmail(data), ReadDisplayName(data), ReadRole(data), version,
             type == UserCreated ? ReadMetadataString(data, "unsafe_metadata", "referral_code", MaxReferralCodeLength) : null);
     }
+
+    /// <summary>
+    /// Whether a Clerk user id can name a credit user: 1 to 128 characters, no spaces or control characters, and not in
+    /// the reserved <c>mf:</c> space of the library's own accounts (team wallets).
+    /// </summary>
+    internal static bool IsUserId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? userId) =>
+        !string.IsNullOrEmpty(userId) && !userId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+        && !userId.StartsWith(MediaForge.Credits.Ledger.CreditOperationKeys.ReservedPrefix, StringComparison.Ordinal);
 
     private static string? ReadPrimaryEmail(JsonElement data)
     {
@@ -132,7 +140,7 @@ internal sealed record ClerkEvent(string Type, string UserId, string? Email, str
 
     /// <returns>The string, or <see langword="null"/> when the property is missing or null.</returns>
     /// <exception cref="FormatException">The property is another kind, or longer than <paramref name="maxLength"/>.</exception>
-    private static string? OptionalString(JsonElement element, string name, int maxLength)
+    internal static string? OptionalString(JsonElement element, string name, int maxLength)
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -150,7 +158,7 @@ internal sealed record ClerkEvent(string Type, string UserId, string? Email, str
 
     /// <returns>Milliseconds since the epoch, or <see langword="null"/> when the property is missing or null.</returns>
     /// <exception cref="FormatException">The property is not a whole number of zero or more.</exception>
-    private static long? OptionalStamp(JsonElement element, string name) =>
+    internal static long? OptionalStamp(JsonElement element, string name) =>
         !element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var stamp) && stamp >= 0 ? stamp
         : throw new FormatException($"'{name}' is not a time in milliseconds since the epoch.");

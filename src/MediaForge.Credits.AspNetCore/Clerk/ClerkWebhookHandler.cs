@@ -11,7 +11,8 @@ namespace MediaForge.Credits.AspNetCore.Clerk;
 /// <c>svix-id</c>). <c>user.created</c> upserts the user and grants the sign-up package once (per user, and per e-mail
 /// unless <see cref="CreditsOptions.OneFreePackagePerEmail"/> is off) and attaches the referral of its
 /// <c>unsafe_metadata.referral_code</c> (a refused or malformed code is an outcome, never a failure); <c>user.updated</c> updates the profile and the
-/// admin flag (<c>public_metadata.role</c>); <c>user.deleted</c> clears personal data and keeps the ledger.
+/// admin flag (<c>public_metadata.role</c>); <c>user.deleted</c> clears personal data and keeps the ledger; organization
+/// and membership events are mirrored into teams when teams are on.
 /// </summary>
 /// <remarks>
 /// Svix neither orders deliveries nor stops retrying for days, so each profile change carries Clerk's
@@ -26,6 +27,8 @@ internal sealed partial class ClerkWebhookHandler(
     CreditService credits,
     ICreditPurchaseService purchases,
     ICreditReferralService referrals,
+    MediaForge.Credits.Teams.CreditTeamMirror teams,
+    IOptions<CreditsOptions> credit,
     CreditsDbContextHandle handle,
     IOptions<CreditsClerkOptions> options,
     IOptions<CreditsHttpOptions> http,
@@ -73,9 +76,11 @@ internal sealed partial class ClerkWebhookHandler(
         }
 
         ClerkEvent clerkEvent;
+        ClerkOrganizationEvent? organizationEvent;
         try
         {
             clerkEvent = ClerkEvent.Parse(body);
+            organizationEvent = ClerkOrganizationEvent.Handles(clerkEvent.Type) ? ClerkOrganizationEvent.Parse(clerkEvent.Type, body) : null;
         }
         catch (Exception parseError) when (parseError is JsonException or FormatException)
         {
@@ -85,7 +90,7 @@ internal sealed partial class ClerkWebhookHandler(
         }
 
         var outcome = await recorder.ProcessOnceAsync("clerk", messageId, clerkEvent.Type,
-            ct => ApplyAsync(clerkEvent, messageId, ct), cancellationToken).ConfigureAwait(false);
+            ct => organizationEvent is null ? ApplyAsync(clerkEvent, messageId, ct) : ApplyOrganizationAsync(organizationEvent, ct), cancellationToken).ConfigureAwait(false);
         LogProcessed(messageId, clerkEvent.Type, outcome ?? "duplicate");
         telemetry.WebhookHandled("clerk", clerkEvent.Type, outcome);
         return TypedResults.Ok(new WebhookReceipt(true, outcome is null, outcome));
@@ -138,6 +143,16 @@ internal sealed partial class ClerkWebhookHandler(
                 return "ignored";
         }
     }
+
+    /// <summary>
+    /// Mirrors an organization or membership event into teams (<see cref="MediaForge.Credits.Teams.CreditTeamMirror"/>):
+    /// later <c>updated_at</c> wins per team and per membership; a deleted organization freezes its team for good.
+    /// </summary>
+    private Task<string> ApplyOrganizationAsync(ClerkOrganizationEvent e, CancellationToken cancellationToken) =>
+        !credit.Value.Teams.Enabled ? Task.FromResult("teams_disabled")
+        : e.Type == ClerkOrganizationEvent.OrganizationDeleted ? teams.FreezeAsync(e.TeamId, cancellationToken)
+        : !e.IsMembership ? teams.ApplyOrganizationAsync(e.TeamId, e.Name!, e.Version, cancellationToken)
+        : teams.ApplyMembershipAsync(e.TeamId, e.Name, e.TeamVersion, e.UserId!, e.Role, e.IsDeletion, e.Version, cancellationToken);
 
     /// <summary>
     /// Creates the account if the user has none yet (they may have used the API first), then sets the profile unless

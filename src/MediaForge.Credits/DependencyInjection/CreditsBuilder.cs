@@ -21,7 +21,7 @@ public sealed class CreditsBuilder
     /// Stores credits through <typeparamref name="TContext"/>, which the host registers itself (<c>AddDbContext</c> or
     /// <c>AddDbContextPool</c>) and whose model includes the credit tables (<c>modelBuilder.ApplyCreditsModel()</c>, or
     /// the bundled <c>CreditsDbContext</c>). Registers <see cref="ICreditService"/>, <see cref="ICreditCatalog"/>,
-    /// <see cref="ICreditPurchaseService"/>, <see cref="ICreditReferralService"/>, <see cref="ICreditGiftService"/>, <see cref="ICreditAnalytics"/> and <see cref="ICreditReconciliation"/> (scoped).
+    /// <see cref="ICreditPurchaseService"/>, <see cref="ICreditReferralService"/>, <see cref="ICreditGiftService"/>, <see cref="ICreditTeamService"/>, <see cref="ICreditAnalytics"/> and <see cref="ICreditReconciliation"/> (scoped).
     /// Calling it again replaces the context type.
     /// </summary>
     /// <typeparam name="TContext">The context type that holds the credit model.</typeparam>
@@ -57,7 +57,12 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<ICreditGiftService, Gifts.CreditGiftService>();
         Services.TryAddScoped<CreditPurchaseReversals>();
         Services.TryAddScoped<CreditFreePackages>();
-        Services.TryAddScoped<ICreditPurchaseService, CreditPurchaseService>();
+        Services.TryAddScoped<CreditPurchaseService>();
+        Services.TryAddScoped<ICreditPurchaseService>(sp => sp.GetRequiredService<CreditPurchaseService>());
+        Services.TryAddScoped<Teams.CreditTeamRows>();
+        Services.TryAddScoped<Teams.CreditTeamCommands>();
+        Services.TryAddScoped<Teams.CreditTeamMirror>();
+        Services.TryAddScoped<ICreditTeamService, Teams.CreditTeamService>();
         Services.TryAddScoped<ICreditReservationService, CreditReservationService>();
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditExpirySweeper>());
         Services.TryAddScoped<CreditUsageCells>();

@@ -49,6 +49,9 @@ public sealed class CreditsOptions
     /// <summary>Referrals: codes, rewards, the qualifying event and the guards' limits (off until <see cref="CreditReferralOptions.Enabled"/>).</summary>
     public CreditReferralOptions Referrals { get; } = new();
 
+    /// <summary>Team wallets: the switch (off by default) and the period members' spending limits count over.</summary>
+    public CreditTeamOptions Teams { get; } = new();
+
     /// <summary>How long a reservation lives when the caller gives no time-to-live. Default 15 minutes.</summary>
     public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 

@@ -25,6 +25,13 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
         }
 
         failures.AddRange(options.AdminUserIds.Where(string.IsNullOrWhiteSpace).Select(_ => "AdminUserIds must not contain empty ids."));
+        failures.AddRange(options.AdminUserIds.Where(id => id is not null && CreditOperationKeys.IsReserved(id))
+            .Select(id => $"AdminUserIds must not contain '{id}': ids that start with '{CreditOperationKeys.ReservedPrefix}' are the library's own accounts (team wallets), never unlimited."));
+        if (options.Teams.LimitPeriod is { } period && (period < TimeSpan.FromMinutes(1) || period > TimeSpan.FromDays(366)))
+        {
+            failures.Add($"Teams:{nameof(CreditTeamOptions.LimitPeriod)} must be 1 minute to 366 days, or unset for the calendar month (was {period}).");
+        }
+
         failures.AddRange(options.DefaultPackages.Where(p => string.IsNullOrWhiteSpace(p.Id) || p.Credits <= 0 || p.PriceCents < 0 || (p.PriceCents == 0) != p.IsFree)
             .Select(p => $"Default package '{p.Id}' is invalid: it needs an id, credits > 0, and a price of 0 exactly when it is free."));
         failures.AddRange(options.DefaultFeaturePricing.Where(p => string.IsNullOrWhiteSpace(p.Feature) || string.IsNullOrWhiteSpace(p.Model) || p.Credits <= 0)

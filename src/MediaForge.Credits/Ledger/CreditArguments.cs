@@ -17,6 +17,13 @@ internal static class CreditArguments
                 $"The user id '{userId[..20]}...' is {userId.Length} characters long; at most {CreditLimits.MaxUserIdLength} are allowed.", parameterName);
         }
 
+        if (CreditOperationKeys.IsReserved(userId))
+        {
+            // The library's own accounts (team wallets, mf:team:{id}) live there: a caller naming one would spend from it.
+            throw new ArgumentException(
+                $"User ids that start with '{CreditOperationKeys.ReservedPrefix}' are reserved for the library's own accounts (team wallets).", parameterName);
+        }
+
         return userId;
     }
 

@@ -21,9 +21,12 @@ internal sealed class CreditService(
     ICreditCatalog catalog,
     IOptions<CreditsOptions> options) : ICreditService
 {
-    public async Task<CreditBalance> GetBalanceAsync(string userId, CancellationToken cancellationToken = default)
+    public Task<CreditBalance> GetBalanceAsync(string userId, CancellationToken cancellationToken = default) =>
+        GetAccountBalanceAsync(CreditArguments.UserId(userId), cancellationToken);
+
+    /// <summary>The balance of any account, a team wallet's (<c>mf:team:{id}</c>) included: for the library's own flows.</summary>
+    internal async Task<CreditBalance> GetAccountBalanceAsync(string userId, CancellationToken cancellationToken)
     {
-        CreditArguments.UserId(userId);
         var account = await accounts.ReadAsync(userId, cancellationToken).ConfigureAwait(false);
         return new CreditBalance
         {

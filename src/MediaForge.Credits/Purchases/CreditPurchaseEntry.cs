@@ -33,6 +33,9 @@ public sealed record CreditPurchaseEntry
     /// <summary>Whether the pack was bought as a gift (<see cref="ICreditPurchaseService.StartGiftPurchaseAsync"/>).</summary>
     public bool IsGift { get; init; }
 
+    /// <summary>For a purchase for a team's wallet, the owner or admin who started it; <see langword="null"/> for a user's own.</summary>
+    public string? PurchasedBy { get; init; }
+
     /// <summary>The caller's view of a stored row.</summary>
     internal static CreditPurchaseEntry From(CreditPurchase p) => new()
     {
@@ -44,6 +47,7 @@ public sealed record CreditPurchaseEntry
         Currency = p.Currency,
         Status = p.Status,
         CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
+        PurchasedBy = p.PurchasedBy,
         CompletedAt = p.CompletedAt is { } completed ? new DateTimeOffset(DateTime.SpecifyKind(completed, DateTimeKind.Utc)) : null,
         IsGift = p.IsGift,
     };

@@ -144,7 +144,7 @@ internal sealed partial class CreditPurchaseReversals(
                     .SetProperty(p => p.Status, status)
                     .SetProperty(p => p.UpdatedAt, now), ct)
                 .ConfigureAwait(false);
-            var balance = await credits.GetBalanceAsync(holder, ct).ConfigureAwait(false);
+            var balance = await credits.GetAccountBalanceAsync(holder, ct).ConfigureAwait(false);
             LogReversed(logger, purchase.Id, cause, removed, restored, shortfall);
             return new PurchaseReversalResult { Found = true, CreditsRemoved = removed, CreditsRestored = restored, Shortfall = shortfall, Balance = balance.Balance };
         }, cancellationToken);

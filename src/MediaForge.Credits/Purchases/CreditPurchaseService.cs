@@ -23,20 +23,29 @@ internal sealed partial class CreditPurchaseService(
 
     public static string PurchaseKey(string providerSessionId) => CreditOperationKeys.For("purchase", providerSessionId);
 
-    public Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default) =>
-        StartAsync(userId, packageId, provider, isGift: false, cancellationToken);
+    public Task<CreditPurchaseEntry> StartPurchaseAsync(string userId, string packageId, string provider, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        return StartAsync(userId, null, isGift: false, packageId, provider, cancellationToken);
+    }
 
     public Task<CreditPurchaseEntry> StartGiftPurchaseAsync(string buyerId, string packageId, string provider, CancellationToken cancellationToken = default)
     {
         CreditArguments.UserId(buyerId);
         return options.Value.Gifts.Enabled
-            ? StartAsync(buyerId, packageId, provider, isGift: true, cancellationToken)
+            ? StartAsync(buyerId, null, isGift: true, packageId, provider, cancellationToken)
             : throw new InvalidOperationException("Gifts are turned off (CreditsOptions.Gifts.Enabled); a pack cannot be bought as a gift.");
     }
 
-    private async Task<CreditPurchaseEntry> StartAsync(string userId, string packageId, string provider, bool isGift, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a pending purchase for the account <paramref name="accountId"/> (a user's own, or a team wallet's, then
+    /// with the member who buys as <paramref name="purchasedBy"/>); <paramref name="isGift"/> for a pack bought as a gift
+    /// (a user's own purchase only).
+    /// </summary>
+    internal async Task<CreditPurchaseEntry> StartAsync(string accountId, string? purchasedBy, bool isGift, string packageId, string provider,
+        CancellationToken cancellationToken)
     {
-        CreditArguments.UserId(userId);
+        var userId = accountId;
         ArgumentException.ThrowIfNullOrWhiteSpace(provider);
         var package = await CreditPackageRows.FindAsync(db, packageId, free: false, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -51,6 +60,7 @@ internal sealed partial class CreditPurchaseService(
             Status = PurchaseStatus.Pending,
             Provider = provider,
             IsGift = isGift,
+            PurchasedBy = purchasedBy,
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
         };

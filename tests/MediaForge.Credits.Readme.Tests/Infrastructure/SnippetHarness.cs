@@ -104,6 +104,7 @@ internal sealed record SnippetHarness(string Name, string Before, string After, 
         ["long-job"] = Handler,
         ["transfer"] = Handler,
         ["gifts"] = GiftHandler,
+        ["teams"] = BuiltApp,
         ["referrals"] = Program(),
         ["operating"] = Program(),
     };

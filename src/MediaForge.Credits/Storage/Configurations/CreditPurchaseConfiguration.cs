@@ -18,6 +18,7 @@ internal sealed class CreditPurchaseConfiguration(CreditsTableNames names) : IEn
         builder.Property(p => p.ProviderPaymentId).HasMaxLength(CreditsModelLimits.Reference);
         builder.Property(p => p.FailureReason).HasMaxLength(CreditsModelLimits.Description);
         builder.Property(p => p.DisputeId).HasMaxLength(CreditsModelLimits.Reference);
+        builder.Property(p => p.PurchasedBy).HasMaxLength(CreditsModelLimits.UserId);
         builder.Property(p => p.DisputeState).HasConversion<string>().HasMaxLength(CreditsModelLimits.EnumName);
         builder.HasOne<CreditUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<CreditPackage>().WithMany().HasForeignKey(p => p.PackageId).OnDelete(DeleteBehavior.Restrict);

@@ -12,6 +12,8 @@ internal static class CreditsModelLimits
     public const int ReferralCode = 16;
     public const int EmailHash = 64;
     public const int CodeHash = 64;
+    public const int TeamId = CreditWallet.MaxTeamIdLength;
+    public const int TeamName = 200;
 
     /// <summary>
     /// The filter of the unique (user, idempotency key) indexes: standard SQL on the fixed snake_case column name, so

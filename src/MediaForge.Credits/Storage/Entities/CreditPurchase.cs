@@ -68,4 +68,10 @@ public sealed class CreditPurchase
 
     /// <summary>Whether the pack was bought as a gift: fulfilment holds its credits under a gift instead of leaving them to the buyer.</summary>
     public bool IsGift { get; set; }
+
+    /// <summary>
+    /// For a purchase for a team's wallet (<see cref="UserId"/> is then the wallet's account), the owner or admin who
+    /// started it; <see langword="null"/> for a user's own purchase.
+    /// </summary>
+    public string? PurchasedBy { get; set; }
 }

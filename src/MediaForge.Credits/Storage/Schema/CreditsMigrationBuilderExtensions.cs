@@ -10,13 +10,15 @@ public static class CreditsMigrationBuilderExtensions
     /// columns and indexes each version added (unless <paramref name="schemaChangesGenerated"/>), back-fills the data
     /// derived from the raw usage logs (the hourly roll-up <c>credit_usage_hours</c>, the account's usage counters and
     /// the usage logs' running totals, from version 1) and records <paramref name="to"/> in <c>credit_schema_versions</c>.
-    /// Version 1 is the schema before the analytics roll-up; version 2 added it; version 3 added the referral
-    /// tables; version 4 (the current one) added the gift table and <c>purchases.is_gift</c> (back-filled false). Call it in the <c>Up</c> of a migration, with no instance of the older library writing meanwhile
+    /// Version 1 is the schema before the analytics roll-up; version 2 added it; version 3 added the referral tables;
+    /// version 4 added the gift table and <c>purchases.is_gift</c> (back-filled false); version 5 (the current one) added
+    /// the team tables and <c>purchases.purchased_by</c> (back-filled null: every earlier purchase was its user's own).
+    /// Call it in the <c>Up</c> of a migration, with no instance of the older library writing meanwhile
     /// (it does not keep the derived data).
     /// </summary>
     /// <param name="migrationBuilder">The migration's builder.</param>
-    /// <param name="from">The version the database is at (1, 2 or 3).</param>
-    /// <param name="to">The version to bring it to (up to 4, the current one).</param>
+    /// <param name="from">The version the database is at (1, 2, 3 or 4).</param>
+    /// <param name="to">The version to bring it to (up to 5, the current one).</param>
     /// <param name="options">The table prefix and schema given to <c>ApplyCreditsModel</c>; default: none.</param>
     /// <param name="schemaChangesGenerated">
     /// <see langword="true"/> when the migration already holds the table, column and index changes (EF Core generated
@@ -52,9 +54,14 @@ public static class CreditsMigrationBuilderExtensions
             CreditsSchemaVersion3.AddSchemaChanges(migrationBuilder, dialect);
         }
 
-        if (to >= 4 && !schemaChangesGenerated)
+        if (from < 4 && to >= 4 && !schemaChangesGenerated)
         {
             CreditsSchemaVersion4.AddSchemaChanges(migrationBuilder, dialect);
+        }
+
+        if (to >= 5 && !schemaChangesGenerated)
+        {
+            CreditsSchemaVersion5.AddSchemaChanges(migrationBuilder, dialect);
         }
 
         migrationBuilder.Sql(dialect.RecordVersion(to));

@@ -5,12 +5,13 @@ namespace MediaForge.Credits.Storage.Schema;
 /// roll-up (<c>credit_usage_hours</c>), the account's usage counters, the usage logs' running totals, the Clerk profile
 /// version, the hold's requested amount, the analytics indexes and <c>credit_schema_versions</c> itself. Version 3: the
 /// referral tables (<c>credit_referral_codes</c>, <c>credit_referrals</c>). Version 4: the gift table
-/// (<c>credit_gifts</c>) and <c>purchases.is_gift</c>.
+/// (<c>credit_gifts</c>) and <c>purchases.is_gift</c>. Version 5: the team tables (<c>credit_teams</c>,
+/// <c>credit_team_members</c>) and <c>purchases.purchased_by</c>.
 /// </summary>
 internal static class CreditsSchema
 {
     /// <summary>The version this library reads and writes.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     /// <summary>The table that records the versions a database was brought to (without the prefix).</summary>
     public const string VersionTable = "credit_schema_versions";

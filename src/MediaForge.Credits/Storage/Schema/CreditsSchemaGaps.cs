@@ -15,27 +15,42 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     /// <summary>The column version 4 added to a table of version 1 (<c>purchases.is_gift</c>).</summary>
     private static readonly string[] Version4Columns = [CreditsSchemaVersion4.PurchaseColumn];
 
+    /// <summary>The column version 5 added to a table of version 1 (<c>purchases.purchased_by</c>).</summary>
+    private static readonly string[] Version5Columns = [CreditsSchemaVersion5.PurchaseColumn];
+
+    /// <summary>The tables versions 3, 4 and 5 added.</summary>
+    private static readonly string[] AfterVersion2Tables = [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables];
+
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;
 
-    /// <summary>Whether what is missing is exactly what versions 2, 3 and 4 added: the database is at version 1.</summary>
+    /// <summary>Whether what is missing is exactly what versions 2 to 5 added: the database is at version 1.</summary>
     public bool IsVersion1 =>
         MissingColumns.Any(c => Version2Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingColumns.All(c => Version2Columns.Contains(Column(c), StringComparer.Ordinal) || Version4Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingTables.All(t => AddedBy(t, [.. Version2Tables, .. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table]));
+        && MissingColumns.All(c => Version2Columns.Contains(Column(c), StringComparer.Ordinal) || IsAfterVersion2Column(c))
+        && MissingTables.All(t => AddedBy(t, [.. Version2Tables, .. AfterVersion2Tables]));
 
-    /// <summary>Whether what is missing is exactly (some of) what versions 3 and 4 added, a version 3 table among it: the database is at version 2.</summary>
+    /// <summary>Whether what is missing is exactly (some of) what versions 3 to 5 added, a version 3 table among it: the database is at version 2.</summary>
     public bool IsVersion2 => MissingTables.Any(t => AddedBy(t, CreditsSchemaVersion3.Tables)) && IsAfterVersion2;
 
-    /// <summary>Whether what is missing is exactly (some of) what version 4 added: the database is at version 3.</summary>
+    /// <summary>Whether what is missing is exactly (some of) what versions 4 and 5 added: the database is at version 3 (before gifts).</summary>
     public bool IsVersion3 => !MissingTables.Any(t => AddedBy(t, CreditsSchemaVersion3.Tables)) && IsAfterVersion2;
 
-    /// <summary>The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>.</summary>
-    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : null;
+    /// <summary>Whether what is missing is exactly (some of) what version 5 added, its column among it: the database is at version 4 (before teams).</summary>
+    public bool IsVersion4 =>
+        MissingColumns.Count > 0 && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion5.Tables));
 
-    /// <summary>Nothing of version 2 is missing: the column of version 4 is, and at most the tables of versions 3 and 4.</summary>
+    /// <summary>The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>.</summary>
+    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : null;
+
+    /// <summary>
+    /// Nothing of version 2 is missing: the column of version 4 is (with at most the column of version 5), and at most
+    /// the tables of versions 3, 4 and 5.
+    /// </summary>
     private bool IsAfterVersion2 =>
-        MissingColumns.Count > 0 && MissingColumns.All(c => Version4Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingTables.All(t => AddedBy(t, [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table]));
+        MissingColumns.Any(c => Version4Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingColumns.All(IsAfterVersion2Column)
+        && MissingTables.All(t => AddedBy(t, AfterVersion2Tables));
 
     /// <summary>What start-up says when the schema is not complete: what is missing, and which call or migration to run.</summary>
     public string Describe()
@@ -48,12 +63,20 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
                 + " the gift table and the purchases.is_gift column in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
         }
 
+        if (IsVersion4)
+        {
+            return $"The credit tables are at schema version 4 (before teams); this library needs version {CreditsSchema.CurrentVersion}."
+                + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" and call {CreditsSchema.UpgradeCall(4)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the team tables and the purchases.purchased_by column in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+        }
+
         if (IsVersion2)
         {
             return $"The credit tables are at schema version 2 (before referrals); this library needs version {CreditsSchema.CurrentVersion}."
-                + $" Missing: {List(MissingTables)}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
                 + $" and call {CreditsSchema.UpgradeCall(2)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
-                + " the referral tables in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+                + " the referral, gift and team tables and the purchases columns in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
         }
 
         if (IsVersion1)
@@ -71,6 +94,9 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
             + " and apply it (dotnet ef database update, or Database.MigrateAsync() before InitializeCreditsAsync)."
             + " Development and tests: InitializeCreditsAsync(createSchema: true) creates the missing credit tables.";
     }
+
+    private static bool IsAfterVersion2Column(string tableColumn) =>
+        Version4Columns.Contains(Column(tableColumn), StringComparer.Ordinal) || Version5Columns.Contains(Column(tableColumn), StringComparer.Ordinal);
 
     private static string Column(string tableColumn) => tableColumn[(tableColumn.LastIndexOf('.') + 1)..];
 

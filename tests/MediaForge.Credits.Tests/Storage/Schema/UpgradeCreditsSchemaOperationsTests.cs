@@ -36,8 +36,10 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [Theory]
     [InlineData(0, 2)]
     [InlineData(2, 2)]
+    [InlineData(3, 3)]
     [InlineData(4, 4)]
-    [InlineData(1, 5)]
+    [InlineData(5, 5)]
+    [InlineData(1, 6)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -65,6 +67,33 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         Assert.Empty(migration.Operations.OfType<AddColumnOperation>());
         Assert.Equal(["mf_credit_referral_codes", "mf_credit_referrals"], migration.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Distinct());
         Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (3,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version4To5_CreatesOnlyTheTeamTablesAndThePurchaseColumnAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(4, 5, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_teams", "mf_credit_team_members"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        var column = Assert.Single(migration.Operations.OfType<AddColumnOperation>());
+        Assert.Equal(("mf_purchases", "purchased_by", true, (object?)null), (column.Table, column.Name, column.IsNullable, column.DefaultValue));
+        Assert.Equal(["mf_credit_team_members"], migration.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Distinct());
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (5,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version3To5_AddsTheGiftStepThenTheTeamStepAndRecordsVersion5()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(3, 5, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_gifts", "mf_credit_teams", "mf_credit_team_members"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        Assert.Equal([("mf_purchases", "is_gift", (object?)false), ("mf_purchases", "purchased_by", null)],
+            migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.DefaultValue)));
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (5,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,112 @@
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace MediaForge.Credits.Tests.Storage.Schema;
+
+/// <summary>
+/// A database at schema version 2 (before referrals), 3 (before gifts) or 4 (before teams), with a purchase in it,
+/// brought to version 5 by the shipped upgrade steps (each step after the database's version, in order) or by
+/// <c>InitializeCreditsAsync(createSchema: true)</c>: the schema then equals a fresh one, and earlier purchases are
+/// back-filled as not gifts (<c>is_gift</c> false) and as their buyer's own (<c>purchased_by</c> null).
+/// </summary>
+public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private const string Buyer = "user_earlier_buyer";
+
+    private Task<string> OlderAsync(int version) => UpgradeHost.OlderVersionAsync(database, version, Buyer);
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Upgrade_OlderVersionThroughTheSteps_LeavesTheColumnsAndIndexesOfAFreshSchemaAndRecordsVersion5(int from)
+    {
+        var upgraded = await OlderAsync(from);
+        var fresh = await database.CreateDatabaseAsync();
+        await database.BuildServices(fresh).InitializeCreditsAsync(createSchema: true);
+
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 5));
+
+        var (upgradedColumns, upgradedIndexes) = await UpgradeHost.ReadCatalogAsync(database, upgraded);
+        var (freshColumns, freshIndexes) = await UpgradeHost.ReadCatalogAsync(database, fresh);
+        Assert.Equal(freshColumns, upgradedColumns);
+        Assert.Equal(freshIndexes, upgradedIndexes);
+        Assert.Equal(5, await UpgradeHost.RecordedVersionAsync(database, upgraded));
+        Assert.Empty((await database.BuildServices(upgraded).InitializeCreditsAsync()).Problems);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Upgrade_OlderVersion_BackfillsEarlierPurchasesAsTheBuyersOwnAndNotGifts(int from)
+    {
+        var upgraded = await OlderAsync(from);
+
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 5));
+
+        await AssertBackfilledAsync(upgraded);
+    }
+
+    [Fact]
+    public async Task Upgrade_Version3OnlyToVersion4_AddsGiftsAndStartUpNamesTheTeamStep()
+    {
+        var upgraded = await OlderAsync(3);
+
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from: 3, to: 4));
+
+        Assert.Equal(4, await UpgradeHost.RecordedVersionAsync(database, upgraded));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.BuildServices(upgraded).InitializeCreditsAsync());
+        Assert.StartsWith("The credit tables are at schema version 4 (before teams)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(2, "version 2 (before referrals)", "credit_referrals")]
+    [InlineData(3, "version 3 (before gifts)", "purchases.is_gift")]
+    [InlineData(4, "version 4 (before teams)", "credit_teams")]
+    public async Task InitializeCredits_OlderVersionWithoutCreateSchema_FailsNamingTheVersionAndTheUpgradeCall(int from, string version, string missing)
+    {
+        var connectionString = await OlderAsync(from);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.BuildServices(connectionString).InitializeCreditsAsync());
+
+        Assert.StartsWith($"The credit tables are at schema {version}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: 5)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+        Assert.Contains("purchases.purchased_by", error.Message, StringComparison.Ordinal);
+        Assert.Equal(from < 4, error.Message.Contains("purchases.is_gift", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task InitializeCredits_OlderVersionWithCreateSchema_AddsTheLaterTablesBackfillsAndRecordsVersion5(int from)
+    {
+        var connectionString = await OlderAsync(from);
+
+        var report = await database.BuildServices(connectionString).InitializeCreditsAsync(createSchema: true);
+
+        Assert.True(report.SchemaCreated);
+        Assert.Empty(report.Problems);
+        Assert.Equal(5, await UpgradeHost.RecordedVersionAsync(database, connectionString));
+        await AssertBackfilledAsync(connectionString);
+        await using var db = UpgradeHost.Context(database, connectionString);
+        Assert.Equal((0, 0, 0, 0), (await db.Set<CreditReferral>().CountAsync(), await db.Set<CreditGiftRow>().CountAsync(),
+            await db.Set<CreditTeamRow>().CountAsync(), await db.Set<CreditTeamMemberRow>().CountAsync()));
+    }
+
+    private async Task AssertBackfilledAsync(string connectionString)
+    {
+        await using var db = UpgradeHost.Context(database, connectionString);
+        var purchase = await db.Purchases.AsNoTracking().SingleAsync();
+        Assert.Equal((Buyer, false, (string?)null), (purchase.UserId, purchase.IsGift, purchase.PurchasedBy));
+    }
+}
+
+public sealed class SqliteCreditsSchemaOlderVersionUpgradeTests(SqliteCreditsDatabase database) : CreditsSchemaOlderVersionUpgradeTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresCreditsSchemaOlderVersionUpgradeTests(PostgresCreditsDatabase database) : CreditsSchemaOlderVersionUpgradeTests<PostgresCreditsDatabase>(database);

@@ -1,0 +1,423 @@
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediaForge.Credits.Tests.Teams;
+
+/// <summary>The management rules of <see cref="ICreditTeamService"/>, one per test, on a real database.</summary>
+public abstract class TeamManagementTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private readonly TeamSetup setup = new(database);
+
+    private Task<CreditTeamResult> Teams(Func<ICreditTeamService, Task<CreditTeamResult>> action) => setup.Teams(action);
+
+    [Fact]
+    public async Task CreateTeam_NewId_TheCreatorIsTheOnlyMemberAsOwnerAndTheWalletIsEmpty()
+    {
+        var (teamId, owner) = (TeamSetup.NewTeamId(), TeamSetup.NewUser("owner"));
+
+        var result = await Teams(t => t.CreateTeamAsync(teamId, "  Render crew ", owner));
+
+        Assert.Equal((CreditTeamError.None, "Render crew", CreditTeamStatus.Active), (result.Error, result.Team!.Name, result.Team.Status));
+        Assert.Equal([(owner, CreditTeamRole.Owner)], await setup.RolesAsync(teamId));
+        var balance = await setup.Teams(t => t.GetBalanceAsync(teamId));
+        Assert.Equal(("mf:team:" + teamId, 0L, false), (balance!.UserId, balance.Balance, balance.IsUnlimited));
+    }
+
+    [Fact]
+    public async Task CreateTeam_ExistingId_RefusedAsTeamExistsAndTheFirstOwnerStays()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+
+        var result = await Teams(t => t.CreateTeamAsync(teamId, "Takeover", TeamSetup.NewUser("other")));
+
+        Assert.Equal((CreditTeamError.TeamExists, "Render crew"), (result.Error, result.Team!.Name));
+        Assert.Equal([(owner, CreditTeamRole.Owner)], await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
+    public async Task CreateTeam_TeamsOff_RefusedAsTeamsDisabledAndNothingWritten()
+    {
+        var off = database.BuildServices(database.ConnectionString);
+        var teamId = TeamSetup.NewTeamId();
+
+        await using (var scope = off.CreateAsyncScope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<ICreditTeamService>().CreateTeamAsync(teamId, "Off", TeamSetup.NewUser("owner"));
+            Assert.Equal(CreditTeamError.TeamsDisabled, result.Error);
+        }
+
+        Assert.Null(await setup.Teams(t => t.GetTeamAsync(teamId)));
+    }
+
+    [Fact]
+    public async Task GetTeam_TeamsOff_Throws()
+    {
+        await using var scope = database.BuildServices(database.ConnectionString).CreateAsyncScope();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<ICreditTeamService>().GetTeamAsync("org_1"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("org 1")]
+    [InlineData("org\n1")]
+    [InlineData("o12345678901234567890123456789012345678901234567890123456789012345")]
+    public async Task CreateTeam_MalformedTeamId_Throws(string teamId) =>
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Teams(t => t.CreateTeamAsync(teamId, "x", TeamSetup.NewUser("owner"))));
+
+    [Fact]
+    public async Task CreateTeam_NameOver200Characters_Throws() =>
+        await Assert.ThrowsAsync<ArgumentException>(() => Teams(t => t.CreateTeamAsync(TeamSetup.NewTeamId(), new string('n', 201), TeamSetup.NewUser("owner"))));
+
+    [Fact]
+    public async Task CreateTeam_OwnerIdInTheReservedSpace_Throws() =>
+        await Assert.ThrowsAsync<ArgumentException>(() => Teams(t => t.CreateTeamAsync(TeamSetup.NewTeamId(), "x", "mf:team:other")));
+
+    [Fact]
+    public async Task AddMember_ByOwner_AddsTheUserWithTheRole()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var user = TeamSetup.NewUser("new");
+
+        var result = await Teams(t => t.AddMemberAsync(teamId, owner, user, CreditTeamRole.Admin));
+
+        Assert.Equal((CreditTeamError.None, user, CreditTeamRole.Admin), (result.Error, result.Member!.UserId, result.Member.Role));
+        Assert.Contains((user, CreditTeamRole.Admin), await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
+    public async Task AddMember_ByAdminAsMember_Added()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+
+        var result = await Teams(t => t.AddMemberAsync(teamId, admin, TeamSetup.NewUser("new")));
+
+        Assert.Equal(CreditTeamError.None, result.Error);
+    }
+
+    [Theory]
+    [InlineData(CreditTeamRole.Admin, CreditTeamRole.Admin)]
+    [InlineData(CreditTeamRole.Member, CreditTeamRole.Member)]
+    [InlineData(CreditTeamRole.Owner, CreditTeamRole.Owner)]
+    public async Task AddMember_RoleBeyondTheActorsRights_NotAllowedAndNotAdded(CreditTeamRole actorRole, CreditTeamRole role)
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var actor = actorRole == CreditTeamRole.Owner ? owner : await setup.MemberAsync(teamId, owner, actorRole);
+        var user = TeamSetup.NewUser("new");
+
+        var result = await Teams(t => t.AddMemberAsync(teamId, actor, user, role));
+
+        Assert.Equal(CreditTeamError.NotAllowed, result.Error);
+        Assert.DoesNotContain(await setup.RolesAsync(teamId), m => m.UserId == user);
+    }
+
+    [Fact]
+    public async Task AddMember_AlreadyAMember_RefusedAndTheRoleKept()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var member = await setup.MemberAsync(teamId, owner);
+
+        var result = await Teams(t => t.AddMemberAsync(teamId, owner, member, CreditTeamRole.Admin));
+
+        Assert.Equal(CreditTeamError.AlreadyMember, result.Error);
+        Assert.Contains((member, CreditTeamRole.Member), await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
+    public async Task AddMember_ByANonMember_RefusedAsNotMember()
+    {
+        var (teamId, _) = await setup.TeamAsync();
+
+        var result = await Teams(t => t.AddMemberAsync(teamId, TeamSetup.NewUser("stranger"), TeamSetup.NewUser("friend")));
+
+        Assert.Equal(CreditTeamError.NotMember, result.Error);
+    }
+
+    [Fact]
+    public async Task AddMember_UnknownTeam_RefusedAsTeamNotFound()
+    {
+        var result = await Teams(t => t.AddMemberAsync(TeamSetup.NewTeamId(), TeamSetup.NewUser("a"), TeamSetup.NewUser("b")));
+
+        Assert.Equal((CreditTeamError.TeamNotFound, (CreditTeam?)null), (result.Error, result.Team));
+    }
+
+    [Fact]
+    public async Task AddMember_RemovedMemberAddedAgain_IsAMemberWithTheNewRoleAndNoOwnLimit()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var member = await setup.MemberAsync(teamId, owner);
+        await Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 40));
+        await Teams(t => t.RemoveMemberAsync(teamId, owner, member));
+
+        var result = await Teams(t => t.AddMemberAsync(teamId, owner, member, CreditTeamRole.Admin));
+
+        Assert.Equal((CreditTeamError.None, CreditTeamRole.Admin, (long?)null), (result.Error, result.Member!.Role, result.Member.Limit));
+    }
+
+    [Fact]
+    public async Task RemoveMember_MemberLeaves_NoLongerAMember()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var member = await setup.MemberAsync(teamId, owner);
+
+        var result = await Teams(t => t.RemoveMemberAsync(teamId, member, member));
+
+        Assert.Equal((CreditTeamError.None, (CreditTeamMember?)null), (result.Error, result.Member));
+        Assert.Equal([(owner, CreditTeamRole.Owner)], await setup.RolesAsync(teamId));
+        Assert.Empty(await setup.Teams(t => t.GetTeamsAsync(member)));
+    }
+
+    [Fact]
+    public async Task RemoveMember_TheLastOwnerLeaving_RefusedAsLastOwner()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+
+        var result = await Teams(t => t.RemoveMemberAsync(teamId, owner, owner));
+
+        Assert.Equal(CreditTeamError.LastOwner, result.Error);
+        Assert.Contains((owner, CreditTeamRole.Owner), await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
+    public async Task RemoveMember_AdminRemovesAMember_Removed()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+        var member = await setup.MemberAsync(teamId, owner);
+
+        var result = await Teams(t => t.RemoveMemberAsync(teamId, admin, member));
+
+        Assert.Equal(CreditTeamError.None, result.Error);
+        Assert.DoesNotContain(await setup.RolesAsync(teamId), m => m.UserId == member);
+    }
+
+    [Theory]
+    [InlineData(CreditTeamRole.Admin, CreditTeamRole.Admin)]
+    [InlineData(CreditTeamRole.Admin, CreditTeamRole.Owner)]
+    [InlineData(CreditTeamRole.Member, CreditTeamRole.Member)]
+    public async Task RemoveMember_TargetBeyondTheActorsRights_NotAllowedAndKept(CreditTeamRole actorRole, CreditTeamRole targetRole)
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var actor = await setup.MemberAsync(teamId, owner, actorRole);
+        var target = targetRole == CreditTeamRole.Owner ? owner : await setup.MemberAsync(teamId, owner, targetRole);
+
+        var result = await Teams(t => t.RemoveMemberAsync(teamId, actor, target));
+
+        Assert.Equal(CreditTeamError.NotAllowed, result.Error);
+        Assert.Contains((target, targetRole), await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
+    public async Task RemoveMember_NotAMember_RefusedAsMemberNotFound()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+
+        var result = await Teams(t => t.RemoveMemberAsync(teamId, owner, TeamSetup.NewUser("stranger")));
+
+        Assert.Equal(CreditTeamError.MemberNotFound, result.Error);
+    }
+
+    [Fact]
+    public async Task ChangeRole_ByAnAdmin_NotAllowed()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+        var member = await setup.MemberAsync(teamId, owner);
+
+        var result = await Teams(t => t.ChangeRoleAsync(teamId, admin, member, CreditTeamRole.Admin));
+
+        Assert.Equal(CreditTeamError.NotAllowed, result.Error);
+        Assert.Contains((member, CreditTeamRole.Member), await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
+    public async Task ChangeRole_TheLastOwnerStepsDown_RefusedAsLastOwner()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+
+        var result = await Teams(t => t.ChangeRoleAsync(teamId, owner, owner, CreditTeamRole.Admin));
+
+        Assert.Equal(CreditTeamError.LastOwner, result.Error);
+        Assert.Equal([(owner, CreditTeamRole.Owner)], await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
+    public async Task ChangeRole_OwnerMakesACoOwner_ThenMayStepDown()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+
+        Assert.Equal(CreditTeamError.None, (await Teams(t => t.ChangeRoleAsync(teamId, owner, admin, CreditTeamRole.Owner))).Error);
+        var result = await Teams(t => t.ChangeRoleAsync(teamId, owner, owner, CreditTeamRole.Member));
+
+        Assert.Equal(CreditTeamError.None, result.Error);
+        Assert.Equal(new[] { (owner, CreditTeamRole.Member), (admin, CreditTeamRole.Owner) }.OrderBy(m => m.Item1, StringComparer.Ordinal), await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
+    public async Task SetMemberLimit_ByAnAdminOnAMember_SetAndEffective()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+        var member = await setup.MemberAsync(teamId, owner);
+
+        var result = await Teams(t => t.SetMemberLimitAsync(teamId, admin, member, 250));
+
+        Assert.Equal((CreditTeamError.None, (long?)250, (long?)250), (result.Error, result.Member!.Limit, result.Member.EffectiveLimit));
+    }
+
+    [Fact]
+    public async Task SetMemberLimit_ByAnAdminOnAnotherAdmin_NotAllowed()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+        var other = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+
+        var result = await Teams(t => t.SetMemberLimitAsync(teamId, admin, other, 5));
+
+        Assert.Equal(CreditTeamError.NotAllowed, result.Error);
+    }
+
+    [Theory]
+    [InlineData(-1L)]
+    [InlineData(CreditLimits.MaxAmount + 1)]
+    public async Task SetMemberLimit_OutOfBounds_Throws(long limit)
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Teams(t => t.SetMemberLimitAsync(teamId, owner, owner, limit)));
+    }
+
+    [Fact]
+    public async Task SetDefaultMemberLimit_ByTheOwner_AppliesToMembersWithoutTheirOwn()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var member = await setup.MemberAsync(teamId, owner);
+        var limited = await setup.MemberAsync(teamId, owner);
+        await Teams(t => t.SetMemberLimitAsync(teamId, owner, limited, 7));
+
+        var result = await Teams(t => t.SetDefaultMemberLimitAsync(teamId, owner, 100));
+
+        Assert.Equal((CreditTeamError.None, (long?)100), (result.Error, result.Team!.DefaultMemberLimit));
+        var members = (await setup.Teams(t => t.GetMembersAsync(teamId, owner))).Members.ToDictionary(m => m.UserId);
+        Assert.Equal(((long?)null, (long?)100), (members[member].Limit, members[member].EffectiveLimit));
+        Assert.Equal((long?)7, members[limited].EffectiveLimit);
+    }
+
+    [Fact]
+    public async Task SetDefaultMemberLimit_ByAnAdmin_NotAllowed()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+
+        var result = await Teams(t => t.SetDefaultMemberLimitAsync(teamId, admin, 100));
+
+        Assert.Equal((CreditTeamError.NotAllowed, (long?)null), (result.Error, result.Team!.DefaultMemberLimit));
+    }
+
+    [Fact]
+    public async Task TransferOwnership_ToAMember_TheMemberOwnsAndTheFormerOwnerIsAnAdmin()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var member = await setup.MemberAsync(teamId, owner);
+
+        var result = await Teams(t => t.TransferOwnershipAsync(teamId, owner, member));
+
+        Assert.Equal((CreditTeamError.None, CreditTeamRole.Owner), (result.Error, result.Member!.Role));
+        var roles = (await setup.RolesAsync(teamId)).ToDictionary(m => m.UserId, m => m.Role);
+        Assert.Equal((CreditTeamRole.Owner, CreditTeamRole.Admin), (roles[member], roles[owner]));
+    }
+
+    [Fact]
+    public async Task TransferOwnership_ByAnAdmin_NotAllowed()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+
+        var result = await Teams(t => t.TransferOwnershipAsync(teamId, admin, admin));
+
+        Assert.Equal(CreditTeamError.NotAllowed, result.Error);
+        Assert.Contains((owner, CreditTeamRole.Owner), await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
+    public async Task TransferOwnership_ToANonMember_RefusedAsMemberNotFound()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+
+        var result = await Teams(t => t.TransferOwnershipAsync(teamId, owner, TeamSetup.NewUser("stranger")));
+
+        Assert.Equal(CreditTeamError.MemberNotFound, result.Error);
+    }
+
+    [Fact]
+    public async Task AddMember_FrozenTeam_RefusedAsTeamFrozen()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        await setup.WithContextAsync(db => db.Set<CreditTeamRow>().Where(t => t.Id == teamId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CreditTeamStatus.Frozen)));
+
+        var result = await Teams(t => t.AddMemberAsync(teamId, owner, TeamSetup.NewUser("late")));
+
+        Assert.Equal((CreditTeamError.TeamFrozen, CreditTeamStatus.Frozen), (result.Error, result.Team!.Status));
+    }
+
+    [Fact]
+    public async Task GetTeams_OfAUser_ListsTheTeamsTheyBelongToWithTheirRoles()
+    {
+        var (first, owner) = await setup.TeamAsync();
+        var (second, otherOwner) = await setup.TeamAsync();
+        var (third, thirdOwner) = await setup.TeamAsync();
+        await setup.Teams(t => t.AddMemberAsync(second, otherOwner, owner, CreditTeamRole.Admin));
+        await setup.Teams(t => t.AddMemberAsync(third, thirdOwner, owner));
+        await setup.Teams(t => t.RemoveMemberAsync(third, owner, owner));
+
+        var teams = await setup.Teams(t => t.GetTeamsAsync(owner));
+
+        Assert.Equal(new[] { (first, CreditTeamRole.Owner), (second, CreditTeamRole.Admin) }.OrderBy(x => x.Item1, StringComparer.Ordinal),
+            teams.Select(m => (m.Team.Id, m.Role)));
+    }
+
+    [Fact]
+    public async Task GetMembers_AsAMember_SeesOnlyThemselves()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var member = await setup.MemberAsync(teamId, owner);
+        await setup.MemberAsync(teamId, owner);
+
+        var list = await setup.Teams(t => t.GetMembersAsync(teamId, member));
+
+        Assert.Equal([member], list.Members.Select(m => m.UserId));
+    }
+
+    [Fact]
+    public async Task GetMembers_AsAnAdmin_SeesEveryMember()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
+        var member = await setup.MemberAsync(teamId, owner);
+
+        var list = await setup.Teams(t => t.GetMembersAsync(teamId, admin));
+
+        Assert.Equal(new[] { owner, admin, member }.Order(StringComparer.Ordinal), list.Members.Select(m => m.UserId));
+    }
+
+    [Fact]
+    public async Task GetMembers_AsANonMember_RefusedAsNotMember()
+    {
+        var (teamId, _) = await setup.TeamAsync();
+
+        var list = await setup.Teams(t => t.GetMembersAsync(teamId, TeamSetup.NewUser("stranger")));
+
+        Assert.Equal((CreditTeamError.NotMember, 0), (list.Error, list.Members.Count));
+    }
+}
+
+public sealed class SqliteTeamManagementTests(SqliteCreditsDatabase database) : TeamManagementTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresTeamManagementTests(PostgresCreditsDatabase database) : TeamManagementTests<PostgresCreditsDatabase>(database);
