@@ -10,7 +10,7 @@ namespace MediaForge.Credits.Gifts;
 /// their expiry, soonest first; <c>TransferOut</c> and <c>TransferIn</c> rows naming the gift). When a clawback took held
 /// credits meanwhile, the recipient gets what is left of the sender's balance, at most the gift.
 /// </summary>
-internal sealed class CreditGiftRedemption(CreditsDbContextHandle handle, CreditLedger ledger, CreditTransferMove move, TimeProvider time)
+internal sealed class CreditGiftRedemption(CreditsDbContextHandle handle, CreditTransferMove move, TimeProvider time)
 {
     /// <summary>The description of a redemption's ledger rows.</summary>
     public const string Reason = "Gift";
@@ -41,10 +41,7 @@ internal sealed class CreditGiftRedemption(CreditsDbContextHandle handle, Credit
             return Refused(CreditGiftError.InvalidCode);
         }
 
-        // The recipient's row before the locks: a row that does not exist yet would not be locked, and one created after
-        // the sender's lock could be locked first by a racing transfer waiting for the sender's row (decision 0027).
-        await ledger.EnsureAccountAsync(recipientId, now, cancellationToken).ConfigureAwait(false);
-        await CreditHolds.LockBalanceRowsAsync(db, gift.SenderId, recipientId, now, cancellationToken).ConfigureAwait(false);
+        await move.LockBothAsync(gift.SenderId, recipientId, now, cancellationToken).ConfigureAwait(false);
         await CreditHolds.FreeAsync(db, gift.SenderId, gift.Amount, now, cancellationToken).ConfigureAwait(false);
         var sender = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == gift.SenderId)
             .Select(a => new { a.Balance, a.NextExpiryAt }).FirstAsync(cancellationToken).ConfigureAwait(false);

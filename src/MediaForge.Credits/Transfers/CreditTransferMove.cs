@@ -25,15 +25,7 @@ internal sealed class CreditTransferMove(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        // The recipient's row before any lock: locking a row that does not exist yet locks nothing, so a transfer that
-        // found no row, then created it while holding the sender's lock, waited for a row a later transfer had locked in
-        // the right order (a deadlock, seen with 20 racing replays of one key). Created first, its insert waits at most
-        // for a racing creation of the same row, holding nothing.
-        await ledger.EnsureAccountAsync(request.To, now, cancellationToken).ConfigureAwait(false);
-
-        // Both balance rows, in one order for every transfer (ordinal user id), so A->B and B->A never wait on each other.
-        var (senderLocked, _) = await CreditHolds.LockBalanceRowsAsync(db, request.From, request.To, now, cancellationToken).ConfigureAwait(false);
-        if (senderLocked == 0)
+        if (await LockBothAsync(request.From, request.To, now, cancellationToken).ConfigureAwait(false) == 0)
         {
             return Refused(0);
         }
@@ -65,6 +57,21 @@ internal sealed class CreditTransferMove(
 
         CreditTransferResult Refused(long balance) =>
             new() { Success = false, Error = CreditTransferError.InsufficientCredits, SenderBalance = balance };
+    }
+
+    /// <summary>
+    /// Creates the recipient's rows if missing, then locks both balance rows in one order for every move (ordinal user
+    /// id), so A->B and B->A never wait on each other. The creation comes first: locking a row that does not exist yet
+    /// locks nothing, so a move that found no row, then created it while holding the sender's lock, waited for a row a
+    /// later move had locked in the right order (a deadlock, seen with 20 racing replays of one transfer key). Created
+    /// first, its insert waits at most for a racing creation of the same row, holding nothing.
+    /// </summary>
+    /// <returns>How many sender rows were locked: 0 when the sender has no balance row.</returns>
+    public async Task<int> LockBothAsync(string from, string to, DateTime now, CancellationToken cancellationToken)
+    {
+        await ledger.EnsureAccountAsync(to, now, cancellationToken).ConfigureAwait(false);
+        var (senderLocked, _) = await CreditHolds.LockBalanceRowsAsync(db, from, to, now, cancellationToken).ConfigureAwait(false);
+        return senderLocked;
     }
 
     /// <summary>
