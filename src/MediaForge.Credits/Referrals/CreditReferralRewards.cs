@@ -78,6 +78,7 @@ internal sealed partial class CreditReferralRewards(
         if (changed == 0)
         {
             // Not reachable while the referee's row is held; if it were, the reward's key would make the grant a replay.
+            // Stryker disable once String : the message of an unreachable guard (the referee's row is held by this transaction)
             throw new InvalidOperationException($"The referral of '{refereeId}' changed while it qualified; the operation is rolled back.");
         }
 

@@ -1,5 +1,8 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace MediaForge.Credits.Tests.Referrals;
 
@@ -68,6 +71,59 @@ public abstract class ReferralArgumentTests<TDatabase>(TDatabase database) : ICl
 
         Assert.Equal(ReferralSetup.Reward, await exact.BalanceAsync(referrer));
         Assert.Equal(CreditReferralStatus.Rewarded, (await exact.ReferralOfAsync(referee))!.Status);
+    }
+
+    [Fact]
+    public async Task CompletePurchase_PackOfZeroCentsWithNoMinimum_DoesNotQualifyTheReferral()
+    {
+        var noMinimum = new ReferralSetup(database, o => o.MinimumQualifyingPurchaseCents = 0);
+        var (referrer, referee) = await noMinimum.ReferredPairAsync();
+        var package = "zero_" + Guid.NewGuid().ToString("N")[..12];
+        await noMinimum.WithContextAsync(db =>
+        {
+            db.Packages.Add(new CreditPackage { Id = package, Name = "Zero", Credits = 10, PriceCents = 0, Currency = "usd", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+            return db.SaveChangesAsync();
+        });
+        var session = "cs_test_" + Guid.NewGuid().ToString("N");
+        var purchase = await noMinimum.With<CreditPurchaseEntry, ICreditPurchaseService>(p => p.StartPurchaseAsync(referee, package, "stripe"));
+        await noMinimum.With<bool, ICreditPurchaseService>(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
+
+        var completed = await noMinimum.With<PurchaseFulfilmentResult, ICreditPurchaseService>(p => p.CompletePurchaseAsync(session, 0, "usd", package, "pi_test_" + Guid.NewGuid().ToString("N")));
+
+        Assert.Equal(PurchaseFulfilmentOutcome.Completed, completed.Outcome);
+        Assert.Equal(0, await noMinimum.BalanceAsync(referrer));
+        Assert.Equal(CreditReferralStatus.Attached, (await noMinimum.ReferralOfAsync(referee))!.Status);
+    }
+
+    [Fact]
+    public async Task RefundOfQualifyingPurchase_RewardWasZero_WritesAndLogsNoClawbackOfTheReferrer()
+    {
+        var logs = new FakeLogCollector();
+        var noReward = new ReferralSetup(database, o => o.ReferrerReward = 0,
+            services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+        var (referrer, referee) = await noReward.ReferredPairAsync();
+        var bought = await noReward.BuyProAsync(referee);
+        Assert.Equal(CreditReferralStatus.Rewarded, (await noReward.ReferralOfAsync(referee))!.Status);
+
+        await noReward.RefundAsync(bought.Payment);
+
+        var (balance, _, rows) = await database.ReadLedgerAsync(referrer, noReward.Services);
+        Assert.Equal(0, balance);
+        Assert.Equal(0, rows);
+        var referral = (await noReward.ReferralOfAsync(referee))!;
+        Assert.Equal(CreditReferralStatus.ClawedBack, referral.Status);
+        Assert.Equal(0, referral.CreditsClawedBack);
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id == 1261); // "Referral reward ... taken back"
+    }
+
+    [Fact]
+    public async Task AttachReferral_NoMonthlyAttachCap_Attaches()
+    {
+        var uncapped = new ReferralSetup(database, o => o.MonthlyAttachCap = null);
+
+        var (referrer, referee) = await uncapped.ReferredPairAsync();
+
+        Assert.Equal(referrer, (await uncapped.ReferralOfAsync(referee))!.ReferrerId);
     }
 
     [Fact]
