@@ -10,7 +10,8 @@ namespace MediaForge.Credits.Tests.Referrals;
 /// Referrals on one test database: services with referrals on (referee bonus 10, referrer reward 25, at most 3 rewards
 /// a month unless changed), users with e-mails, paid purchases of the Pro pack (200 credits, 2999 cents) and reads.
 /// </summary>
-public sealed class ReferralSetup(CreditsDatabase database, Action<CreditReferralOptions>? configure = null, TimeProvider? time = null, Action<CreditsOptions>? credits = null)
+public sealed class ReferralSetup(CreditsDatabase database, Action<CreditReferralOptions>? configure = null, TimeProvider? time = null, Action<CreditsOptions>? credits = null,
+    Action<DbContextOptionsBuilder>? configureContext = null)
 {
     public const long Bonus = 10;
 
@@ -24,7 +25,7 @@ public sealed class ReferralSetup(CreditsDatabase database, Action<CreditReferra
         o.Referrals.MonthlyRewardCap = 3;
         configure?.Invoke(o.Referrals);
         credits?.Invoke(o);
-    }, time);
+    }, time, configureContext);
 
     public static string NewUser(string name) => $"user_{name}_{Guid.NewGuid():N}";
 
