@@ -123,28 +123,9 @@ internal sealed class CreditGiftService(
             return Refused(senderId, CreditGiftError.GiftsDisabled);
         }
 
-        var result = await CreditTransactions.RunAsync(db, async ct =>
-        {
-            var now = time.GetUtcNow().UtcDateTime;
-            var gift = await CreditGiftRows.FindAsync(db, giftId, ct).ConfigureAwait(false);
-            if (gift is null || gift.SenderId != senderId)
-            {
-                return (Result: new CreditGiftResult { Success = false, Error = CreditGiftError.NotFound }, Ended: (CreditGiftStatus?)null);
-            }
-
-            // Past its expiry the expiry wins: the gift ends as expired, not cancelled.
-            var to = gift.ExpiresAt <= now ? CreditGiftStatus.Expired : CreditGiftStatus.Cancelled;
-            var ended = await holds.EndAsync(gift.Id, gift.SenderId, gift.Amount, to, now, ct).ConfigureAwait(false);
-            var current = (await CreditGiftRows.FindAsync(db, giftId, ct).ConfigureAwait(false))!;
-            var cancelled = ended && to == CreditGiftStatus.Cancelled;
-            return (Result: new CreditGiftResult
-            {
-                Success = cancelled,
-                Error = cancelled ? CreditGiftError.None : CreditGiftError.NotPending,
-                Gift = CreditGiftRows.ToGift(current),
-            }, Ended: ended ? to : (CreditGiftStatus?)null);
-        }, cancellationToken).ConfigureAwait(false);
-
+        // A failed commit is settled by the gift's state: ended, it answers as the cancel would have (0029).
+        var result = await CreditTransactions.RunAsync(db, ct => holds.CancelAsync(giftId, senderId, ct), cancellationToken,
+            settle: ct => holds.CancelledAsync(giftId, senderId, ct)).ConfigureAwait(false);
         if (result.Ended is { } status)
         {
             Returned(result.Result.Gift!, status);
