@@ -126,10 +126,11 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, TimeProvider
     }
 
     /// <summary>
-    /// Settles a cancel whose commit failed: <see langword="null"/> (the failure is thrown, the caller retries) while the
-    /// gift is still pending or is not the sender's; otherwise the answer of a cancel of the gift as it is now.
+    /// Settles a cancel whose commit failed, from the gift's state before the transaction and now: <see langword="null"/>
+    /// (the failure is thrown, the caller retries) while the gift is still pending or is not the sender's; otherwise the
+    /// cancel's answer: cancelled by it when the gift was pending before and is cancelled now, not pending otherwise.
     /// </summary>
-    public async Task<CreditGiftCancellation?> CancelledAsync(Guid giftId, string senderId, CancellationToken cancellationToken)
+    public async Task<CreditGiftCancellation?> CancelledAsync(Guid giftId, string senderId, bool wasPending, CancellationToken cancellationToken)
     {
         var gift = await CreditGiftRows.FindAsync(db, giftId, cancellationToken).ConfigureAwait(false);
         if (gift is null || gift.SenderId != senderId || gift.Status == CreditGiftStatus.Pending)
@@ -137,7 +138,7 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, TimeProvider
             return null;
         }
 
-        var cancelled = gift.Status == CreditGiftStatus.Cancelled;
+        var cancelled = wasPending && gift.Status == CreditGiftStatus.Cancelled;
         return new CreditGiftCancellation(Answer(gift, cancelled), cancelled ? CreditGiftStatus.Cancelled : null);
     }
 

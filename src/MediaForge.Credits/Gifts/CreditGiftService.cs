@@ -102,7 +102,7 @@ internal sealed class CreditGiftService(
 
         var inId = CreditAttempts.NewOperationId(time);
         var result = await CreditTransactions.RunAsync(db, ct => redemptions.RedeemAsync(hash, recipientId, inId, ct), cancellationToken,
-            settle: ct => redemptions.RedeemedAsync(hash, recipientId, ct)).ConfigureAwait(false);
+            settle: ct => redemptions.RedeemedAsync(hash, recipientId, inId, ct)).ConfigureAwait(false);
         if (!result.Success)
         {
             return Refused(recipientId, result.Error);
@@ -123,9 +123,10 @@ internal sealed class CreditGiftService(
             return Refused(senderId, CreditGiftError.GiftsDisabled);
         }
 
-        // A failed commit is settled by the gift's state: ended, it answers as the cancel would have (0029).
+        // A failed commit is settled by the gift's state before and after: pending then ended, this cancel ended it (0029).
+        var wasPending = (await CreditGiftRows.FindAsync(db, giftId, cancellationToken).ConfigureAwait(false))?.Status == CreditGiftStatus.Pending;
         var result = await CreditTransactions.RunAsync(db, ct => holds.CancelAsync(giftId, senderId, ct), cancellationToken,
-            settle: ct => holds.CancelledAsync(giftId, senderId, ct)).ConfigureAwait(false);
+            settle: ct => holds.CancelledAsync(giftId, senderId, wasPending, ct)).ConfigureAwait(false);
         if (result.Ended is { } status)
         {
             Returned(result.Result.Gift!, status);

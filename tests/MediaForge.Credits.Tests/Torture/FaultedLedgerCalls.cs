@@ -53,7 +53,7 @@ internal sealed class FaultedLedgerCalls(IServiceProvider services, FakeTimeProv
     /// <summary>Chooses the step's arguments (and writes what it needs first: a referee's sign-up, a started purchase), before the fault is armed.</summary>
     public async Task<StepArgs> PrepareAsync(FaultedOp op, FaultedLedgerModel model)
     {
-        var gift = model.Gifts.Count == 0 ? null : model.Gifts[op.A % model.Gifts.Count];
+        var gift = model.Gifts.Count == 0 ? null : model.Gifts[Math.Abs(op.A) % model.Gifts.Count];
         switch (op.Kind)
         {
             case FaultedOpKind.GiftCreate:
