@@ -65,7 +65,7 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, TimeProvider
     {
         var row = new CreditGiftRow
         {
-            Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
+            Id = CreditAttempts.NewOperationId(time),
             SenderId = purchase.UserId,
             Amount = purchase.Credits,
             CodeHash = CreditGiftCodes.New().Hash,

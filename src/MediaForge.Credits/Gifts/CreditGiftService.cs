@@ -61,7 +61,7 @@ internal sealed class CreditGiftService(
         }
 
         var (code, hash) = CreditGiftCodes.New();
-        var request = new CreditGiftRequest(senderId, amount, expiry, note, key, Guid.CreateVersion7(now), code, hash);
+        var request = new CreditGiftRequest(senderId, amount, expiry, note, key, CreditAttempts.NewOperationId(time), code, hash);
         var result = await CreditTransactions.RunAsync(db, ct => holds.CreateAsync(request, Settings.DefaultLifetime, ct), cancellationToken,
             settle: async ct => await CreditGiftRows.FindAsync(db, request.Id, ct).ConfigureAwait(false) is { } row
                 ? new CreditGiftResult { Success = true, Error = CreditGiftError.None, Gift = CreditGiftRows.ToGift(row), Code = code }
