@@ -67,6 +67,38 @@ public abstract class GiftCommitFaultTests<TDatabase>(TDatabase database) : ICla
     }
 
     [Fact]
+    public async Task RedeemGift_UsedCodeAgainCommitAcknowledgementLost_ThrowsRatherThanTheEarlierSuccess()
+    {
+        var (sender, created) = await Setup.GiftAsync(100, 30);
+        var recipient = GiftSetup.NewUser("recipient");
+        Assert.True((await Setup.Gifts(g => g.RedeemGiftAsync(created.Code, recipient))).Success);
+
+        // The second redemption writes nothing and its commit fails: its operation id is not there, so it is not settled
+        // as the earlier redemption's success; the caller's retry gets the used code's answer.
+        fault.Arm(CommitFaultKind.AcknowledgementLost);
+        await Assert.ThrowsAsync<SimulatedDbException>(() => Setup.Gifts(g => g.RedeemGiftAsync(created.Code, recipient)));
+        var retry = await Setup.Gifts(g => g.RedeemGiftAsync(created.Code, recipient));
+
+        Assert.Equal((false, CreditGiftError.InvalidCode), (retry.Success, retry.Error));
+        Assert.Equal((30L, 0L, 30L), await Setup.AccountAsync(recipient));
+        Assert.Equal((70L, 0L, 70L), await Setup.AccountAsync(sender));
+    }
+
+    [Fact]
+    public async Task CancelGift_AlreadyCancelledCommitAcknowledgementLost_AnswersNotPending()
+    {
+        var (sender, created) = await Setup.GiftAsync(100, 30);
+        Assert.True((await Setup.Gifts(g => g.CancelGiftAsync(created.Gift!.Id, sender))).Success);
+
+        fault.Arm(CommitFaultKind.AcknowledgementLost);
+        var again = await Setup.Gifts(g => g.CancelGiftAsync(created.Gift!.Id, sender));
+
+        Assert.Equal(1, fault.Struck);
+        Assert.Equal((false, CreditGiftError.NotPending, CreditGiftStatus.Cancelled), (again.Success, again.Error, again.Gift!.Status));
+        Assert.Equal((100L, 0L, 100L), await Setup.AccountAsync(sender));
+    }
+
+    [Fact]
     public async Task CancelGift_CommitAcknowledgementLost_AnswersCancelledAndFreesOnce()
     {
         var (sender, created) = await Setup.GiftAsync(100, 30);
