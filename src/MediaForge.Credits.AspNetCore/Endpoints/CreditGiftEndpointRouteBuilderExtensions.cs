@@ -22,21 +22,14 @@ public static class CreditGiftEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapCreditGiftEndpoints(this IEndpointRouteBuilder endpoints, string prefix = "/api/credits/gifts")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(prefix).WithTags("Gifts").WithMetadata(CreditsJsonEndpoint.Marker).AddEndpointFilter(CreditsJsonEndpoint.Filter)
-            .RequireAuthorization().ProducesCreditProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+        var group = endpoints.MapCreditsFeatureGroup(prefix, "Gifts", o => o.Gifts.Enabled, CreditGiftProblems.Disabled);
 
         group.MapGet("", async Task<Results<Ok<CreditGiftsResponse>, ProblemHttpResult>> (
-            ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditGiftService gifts,
-            [FromServices] IOptions<CreditsOptions> options, CancellationToken ct) =>
+            ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditGiftService gifts, CancellationToken ct) =>
         {
             if (users.GetUserId(principal) is not { } userId)
             {
                 return CreditProblems.NoUserId();
-            }
-
-            if (!options.Value.Gifts.Enabled)
-            {
-                return CreditGiftProblems.Disabled();
             }
 
             var list = await gifts.GetGiftsAsync(userId, ct).ConfigureAwait(false);
@@ -55,11 +48,6 @@ public static class CreditGiftEndpointRouteBuilderExtensions
             if (users.GetUserId(context.User) is not { } userId)
             {
                 return CreditProblems.NoUserId();
-            }
-
-            if (!options.Value.Gifts.Enabled)
-            {
-                return CreditGiftProblems.Disabled();
             }
 
             var (body, problem) = await CreditsJsonBody.ReadAsync<RedeemCreditGiftRequest>(context.Request, ct).ConfigureAwait(false);
@@ -114,11 +102,6 @@ public static class CreditGiftEndpointRouteBuilderExtensions
         }
 
         var settings = options.Value.Gifts;
-        if (!settings.Enabled)
-        {
-            return CreditGiftProblems.Disabled();
-        }
-
         if (!CreditsIdempotencyKeyHeader.TryRead(context.Request, out var key, out var keyProblem))
         {
             return (ProblemHttpResult)keyProblem;
@@ -172,11 +155,6 @@ public static class CreditGiftEndpointRouteBuilderExtensions
         }
 
         var settings = options.Value.Gifts;
-        if (!settings.Enabled)
-        {
-            return CreditGiftProblems.Disabled();
-        }
-
         if (id.Length > CreditGiftProblems.MaxIdLength || !Guid.TryParse(id, out var giftId))
         {
             return CreditGiftProblems.NotFound();

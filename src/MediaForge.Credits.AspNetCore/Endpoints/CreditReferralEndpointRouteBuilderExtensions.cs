@@ -20,8 +20,7 @@ public static class CreditReferralEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapCreditReferralEndpoints(this IEndpointRouteBuilder endpoints, string prefix = "/api/credits/referrals")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(prefix).WithTags("Referrals").WithMetadata(CreditsJsonEndpoint.Marker).AddEndpointFilter(CreditsJsonEndpoint.Filter)
-            .RequireAuthorization().ProducesCreditProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+        var group = endpoints.MapCreditsFeatureGroup(prefix, "Referrals", o => o.Referrals.Enabled, Disabled);
 
         group.MapGet("", async Task<Results<Ok<CreditReferralsResponse>, ProblemHttpResult>> (
             ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditReferralService referrals,
@@ -30,11 +29,6 @@ public static class CreditReferralEndpointRouteBuilderExtensions
             if (users.GetUserId(principal) is not { } userId)
             {
                 return CreditProblems.NoUserId();
-            }
-
-            if (!options.Value.Referrals.Enabled)
-            {
-                return Disabled();
             }
 
             var summary = await referrals.GetSummaryAsync(userId, ct).ConfigureAwait(false);

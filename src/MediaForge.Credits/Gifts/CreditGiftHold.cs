@@ -65,7 +65,7 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, TimeProvider
     {
         var row = new CreditGiftRow
         {
-            Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
+            Id = CreditAttempts.NewOperationId(time),
             SenderId = purchase.UserId,
             Amount = purchase.Credits,
             CodeHash = CreditGiftCodes.New().Hash,
@@ -104,6 +104,42 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, TimeProvider
 
         await CreditHolds.FreeAsync(db, senderId, amount, now, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Inside a transaction: cancels the sender's pending gift before its expiry and frees its credits; past its expiry
+    /// the expiry wins (the gift ends as expired, and the answer is <see cref="CreditGiftError.NotPending"/>).
+    /// </summary>
+    public async Task<CreditGiftCancellation> CancelAsync(Guid giftId, string senderId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var gift = await CreditGiftRows.FindAsync(db, giftId, cancellationToken).ConfigureAwait(false);
+        if (gift is null || gift.SenderId != senderId)
+        {
+            return new CreditGiftCancellation(Refused(CreditGiftError.NotFound), null);
+        }
+
+        var to = gift.ExpiresAt <= now ? CreditGiftStatus.Expired : CreditGiftStatus.Cancelled;
+        var ended = await EndAsync(gift.Id, gift.SenderId, gift.Amount, to, now, cancellationToken).ConfigureAwait(false);
+        var current = (await CreditGiftRows.FindAsync(db, giftId, cancellationToken).ConfigureAwait(false))!;
+        return new CreditGiftCancellation(Answer(current, ended && to == CreditGiftStatus.Cancelled), ended ? to : null);
+    }
+
+    /// <summary>
+    /// Settles a cancel whose commit failed, from the gift's state before the transaction and now: <see langword="null"/>
+    /// (the failure is thrown, the caller retries) while the gift is still pending or is not the sender's; otherwise the
+    /// cancel's answer: cancelled by it when the gift was pending before and is cancelled now, not pending otherwise.
+    /// </summary>
+    public async Task<CreditGiftCancellation?> CancelledAsync(Guid giftId, string senderId, bool wasPending, CancellationToken cancellationToken)
+    {
+        var gift = await CreditGiftRows.FindAsync(db, giftId, cancellationToken).ConfigureAwait(false);
+        if (gift is null || gift.SenderId != senderId || gift.Status == CreditGiftStatus.Pending)
+        {
+            return null;
+        }
+
+        var cancelled = wasPending && gift.Status == CreditGiftStatus.Cancelled;
+        return new CreditGiftCancellation(Answer(gift, cancelled), cancelled ? CreditGiftStatus.Cancelled : null);
     }
 
     /// <summary>Expires the sender's pending gifts past their expiry (so their credits count again before the sweeper gets to them).</summary>
@@ -147,5 +183,15 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, TimeProvider
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved + amount).SetProperty(a => a.UpdatedAt, now), cancellationToken)
             .ConfigureAwait(false) == 1;
 
+    private static CreditGiftResult Answer(CreditGiftRow gift, bool cancelled) => new()
+    {
+        Success = cancelled,
+        Error = cancelled ? CreditGiftError.None : CreditGiftError.NotPending,
+        Gift = CreditGiftRows.ToGift(gift),
+    };
+
     private static CreditGiftResult Refused(CreditGiftError error) => new() { Success = false, Error = error };
 }
+
+/// <summary>A cancel's answer, and how this call ended the gift (<see langword="null"/> when it did not).</summary>
+internal sealed record CreditGiftCancellation(CreditGiftResult Result, CreditGiftStatus? Ended);

@@ -61,8 +61,19 @@ internal sealed class CreditGiftRedemption(CreditsDbContextHandle handle, Credit
         return (await RedeemedAsync(codeHash, recipientId, cancellationToken).ConfigureAwait(false))!;
     }
 
-    /// <summary>The outcome of the redemption of the gift with this code by <paramref name="recipientId"/>, or <see langword="null"/> when there was none (settles a failed commit).</summary>
-    public async Task<CreditGiftResult?> RedeemedAsync(string codeHash, string recipientId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Settles a redemption whose commit failed, by its operation id (the id of its <c>TransferIn</c> row, chosen before
+    /// its first attempt): the redeemed gift when that row exists, otherwise <see langword="null"/> (not applied, or it
+    /// moved nothing; the failure is thrown and a retry answers <see cref="CreditGiftError.InvalidCode"/>). Not by the
+    /// gift's state: a refused redemption of a gift this recipient redeemed before would be answered as a success.
+    /// </summary>
+    public async Task<CreditGiftResult?> RedeemedAsync(string codeHash, string recipientId, Guid inId, CancellationToken cancellationToken) =>
+        await db.Set<CreditTransaction>().AsNoTracking().AnyAsync(t => t.Id == inId && t.UserId == recipientId, cancellationToken).ConfigureAwait(false)
+            ? await RedeemedAsync(codeHash, recipientId, cancellationToken).ConfigureAwait(false)
+            : null;
+
+    /// <summary>The gift with this code as redeemed by <paramref name="recipientId"/>.</summary>
+    private async Task<CreditGiftResult?> RedeemedAsync(string codeHash, string recipientId, CancellationToken cancellationToken) =>
         await db.Set<CreditGiftRow>().AsNoTracking().FirstOrDefaultAsync(g => g.CodeHash == codeHash, cancellationToken).ConfigureAwait(false)
             is { Status: CreditGiftStatus.Redeemed } row && row.RecipientId == recipientId
             ? new CreditGiftResult { Success = true, Error = CreditGiftError.None, Gift = CreditGiftRows.ToGift(row) }

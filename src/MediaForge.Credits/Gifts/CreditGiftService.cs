@@ -61,7 +61,7 @@ internal sealed class CreditGiftService(
         }
 
         var (code, hash) = CreditGiftCodes.New();
-        var request = new CreditGiftRequest(senderId, amount, expiry, note, key, Guid.CreateVersion7(now), code, hash);
+        var request = new CreditGiftRequest(senderId, amount, expiry, note, key, CreditAttempts.NewOperationId(time), code, hash);
         var result = await CreditTransactions.RunAsync(db, ct => holds.CreateAsync(request, Settings.DefaultLifetime, ct), cancellationToken,
             settle: async ct => await CreditGiftRows.FindAsync(db, request.Id, ct).ConfigureAwait(false) is { } row
                 ? new CreditGiftResult { Success = true, Error = CreditGiftError.None, Gift = CreditGiftRows.ToGift(row), Code = code }
@@ -102,7 +102,7 @@ internal sealed class CreditGiftService(
 
         var inId = CreditAttempts.NewOperationId(time);
         var result = await CreditTransactions.RunAsync(db, ct => redemptions.RedeemAsync(hash, recipientId, inId, ct), cancellationToken,
-            settle: ct => redemptions.RedeemedAsync(hash, recipientId, ct)).ConfigureAwait(false);
+            settle: ct => redemptions.RedeemedAsync(hash, recipientId, inId, ct)).ConfigureAwait(false);
         if (!result.Success)
         {
             return Refused(recipientId, result.Error);
@@ -123,28 +123,10 @@ internal sealed class CreditGiftService(
             return Refused(senderId, CreditGiftError.GiftsDisabled);
         }
 
-        var result = await CreditTransactions.RunAsync(db, async ct =>
-        {
-            var now = time.GetUtcNow().UtcDateTime;
-            var gift = await CreditGiftRows.FindAsync(db, giftId, ct).ConfigureAwait(false);
-            if (gift is null || gift.SenderId != senderId)
-            {
-                return (Result: new CreditGiftResult { Success = false, Error = CreditGiftError.NotFound }, Ended: (CreditGiftStatus?)null);
-            }
-
-            // Past its expiry the expiry wins: the gift ends as expired, not cancelled.
-            var to = gift.ExpiresAt <= now ? CreditGiftStatus.Expired : CreditGiftStatus.Cancelled;
-            var ended = await holds.EndAsync(gift.Id, gift.SenderId, gift.Amount, to, now, ct).ConfigureAwait(false);
-            var current = (await CreditGiftRows.FindAsync(db, giftId, ct).ConfigureAwait(false))!;
-            var cancelled = ended && to == CreditGiftStatus.Cancelled;
-            return (Result: new CreditGiftResult
-            {
-                Success = cancelled,
-                Error = cancelled ? CreditGiftError.None : CreditGiftError.NotPending,
-                Gift = CreditGiftRows.ToGift(current),
-            }, Ended: ended ? to : (CreditGiftStatus?)null);
-        }, cancellationToken).ConfigureAwait(false);
-
+        // A failed commit is settled by the gift's state before and after: pending then ended, this cancel ended it (0029).
+        var wasPending = (await CreditGiftRows.FindAsync(db, giftId, cancellationToken).ConfigureAwait(false))?.Status == CreditGiftStatus.Pending;
+        var result = await CreditTransactions.RunAsync(db, ct => holds.CancelAsync(giftId, senderId, ct), cancellationToken,
+            settle: ct => holds.CancelledAsync(giftId, senderId, wasPending, ct)).ConfigureAwait(false);
         if (result.Ended is { } status)
         {
             Returned(result.Result.Gift!, status);

@@ -94,7 +94,7 @@ internal sealed partial class CreditReferralService(
 
         var referral = new CreditReferral
         {
-            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            Id = CreditAttempts.NewOperationId(time),
             RefereeId = refereeId,
             ReferrerId = referrerId,
             Code = code,

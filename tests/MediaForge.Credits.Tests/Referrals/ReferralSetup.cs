@@ -11,7 +11,7 @@ namespace MediaForge.Credits.Tests.Referrals;
 /// a month unless changed), users with e-mails, paid purchases of the Pro pack (200 credits, 2999 cents) and reads.
 /// </summary>
 public sealed class ReferralSetup(CreditsDatabase database, Action<CreditReferralOptions>? configure = null, TimeProvider? time = null, Action<CreditsOptions>? credits = null,
-    Action<IServiceCollection>? services = null)
+    Action<DbContextOptionsBuilder>? configureContext = null, Action<IServiceCollection>? services = null)
 {
     public const long Bonus = 10;
 
@@ -25,7 +25,7 @@ public sealed class ReferralSetup(CreditsDatabase database, Action<CreditReferra
         o.Referrals.MonthlyRewardCap = 3;
         configure?.Invoke(o.Referrals);
         credits?.Invoke(o);
-    }, time, configureServices: services);
+    }, time, configureContext, services);
 
     public static string NewUser(string name) => $"user_{name}_{Guid.NewGuid():N}";
 

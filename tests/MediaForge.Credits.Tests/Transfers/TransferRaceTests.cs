@@ -1,6 +1,4 @@
-using System.Data.Common;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace MediaForge.Credits.Tests.Transfers;
 
@@ -50,20 +48,6 @@ public abstract class TransferRaceTests<TDatabase>(TDatabase database) : IClassF
         Assert.All(results, r => Assert.True(r.Success, $"refused: {r.Error}"));
         Assert.Empty(failures.Errors); // the racing creations of the recipient's row wait, none fails and is retried
         Assert.Equal((80L, 80L, 20), await database.ReadLedgerAsync(recipient));
-    }
-
-    /// <summary>Every statement that failed (a deadlock victim, a lock timeout), retried or not.</summary>
-    private sealed class FailedCommands : DbCommandInterceptor
-    {
-        public System.Collections.Concurrent.ConcurrentBag<string> Errors { get; } = [];
-
-        public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
-        {
-            Errors.Add(eventData.Exception.Message);
-            return Task.CompletedTask;
-        }
-
-        public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Errors.Add(eventData.Exception.Message);
     }
 }
 
