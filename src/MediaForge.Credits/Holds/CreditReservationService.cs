@@ -6,6 +6,7 @@ namespace MediaForge.Credits.Holds;
 internal sealed partial class CreditReservationService(
     CreditsDbContextHandle handle,
     CreditService credits,
+    CreditAccountReader accounts,
     ICreditCatalog catalog,
     IOptions<CreditsOptions> options,
     TimeProvider time,
@@ -46,22 +47,17 @@ internal sealed partial class CreditReservationService(
             }
 
             var unlimited = options.Value.AdminUserIds.Contains(userId);
-            if (!unlimited && !await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false))
+            // Refused: write what has lapsed (holds, expiring credits), then try once more against the written state.
+            if (!unlimited && !(await accounts.TryDebitAfterLapsesAsync(userId, price, now.UtcDateTime, c => CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, c), ct)
+                    .ConfigureAwait(false)).Debited)
             {
-                // Refused: write what has lapsed (holds, expiring credits), then try once more against the written state.
-                await CreditHolds.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false);
-                await CreditLots.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false);
-                var retry = await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false);
-                if (!retry)
+                var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
+                if (!balance.IsUnlimited)
                 {
-                    var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
-                    if (!balance.IsUnlimited)
-                    {
-                        return Refused(CreditDeductionError.InsufficientCredits, balance.Available);
-                    }
-
-                    unlimited = true;
+                    return Refused(CreditDeductionError.InsufficientCredits, balance.Available);
                 }
+
+                unlimited = true;
             }
 
             if (unlimited)

@@ -146,13 +146,13 @@ internal sealed class CreditDeductionWriter(
             return new CreditDeductionOutcome(usage, false, 0, earlier);
         }
 
-        var account = debited is null ? await accounts.ReadAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
-        var worthRetrying = debited is null && !account.IsAdmin && await accounts.WriteLapsesAsync(usage.UserId, account, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-        if (worthRetrying)
+        var (worthRetrying, account) = (false, default(CreditAccountState));
+        if (debited is null)
         {
-            appended = false;
-            debited = await ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-            account = debited is null ? await accounts.ReadAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
+            var attempt = await accounts.TryDebitAfterLapsesAsync(usage.UserId, usage.Price, now.UtcDateTime,
+                async ct => (debited = await ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, ct).ConfigureAwait(false)) is not null,
+                cancellationToken, firstRefused: true, adminsUnlimited: true).ConfigureAwait(false);
+            (worthRetrying, account, appended) = (attempt.LapsesWritten, attempt.Account, appended && !attempt.LapsesWritten);
         }
 
         if (debited is not null)
