@@ -100,12 +100,13 @@ internal sealed class CreditDeductionWriter(
     }
 
     /// <summary>The usage log and ledger row of a charged deduction at <paramref name="now"/>.</summary>
-    private static (UsageLog Row, CreditTransaction Charge) UsageRows(CreditDeductionRequest usage, DateTimeOffset now)
+    public static (UsageLog Row, CreditTransaction Charge) UsageRows(CreditDeductionRequest usage, DateTimeOffset now)
     {
         var row = new UsageLog
         {
             Id = usage.OperationId,
             UserId = usage.UserId,
+            MemberId = usage.MemberId,
             Feature = usage.Feature,
             Model = usage.Model,
             Price = usage.Price,
@@ -197,7 +198,8 @@ internal sealed class CreditDeductionWriter(
         return Charged(usage, row, null, (await accounts.ReadAsync(usage.UserId, cancellationToken).ConfigureAwait(false)).Balance);
     }
 
-    private static CreditDeductionOutcome Charged(CreditDeductionRequest usage, UsageLog logged, CreditTransaction? ledgerRow, long? balance = null) =>
+    /// <summary>The outcome of a deduction whose rows were written (<paramref name="ledgerRow"/> null: unlimited, <paramref name="balance"/> given).</summary>
+    public static CreditDeductionOutcome Charged(CreditDeductionRequest usage, UsageLog logged, CreditTransaction? ledgerRow, long? balance = null) =>
         new(usage, true, 0, new CreditDeductionResult
         {
             Success = true,
