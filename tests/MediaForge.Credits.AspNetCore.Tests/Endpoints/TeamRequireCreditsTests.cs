@@ -5,6 +5,7 @@ using MediaForge.Credits.Teams;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Endpoints;
@@ -90,8 +91,8 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
     public async Task RequireCredits_FrozenTeam_Returns403TeamFrozen()
     {
         var (teamId, owner) = await TeamAsync(20);
-        await app.DbAsync(db => Microsoft.EntityFrameworkCore.RelationalQueryableExtensions.ExecuteUpdateAsync(
-            db.Set<MediaForge.Credits.Entities.CreditTeamRow>().Where(t => t.Id == teamId), s => s.SetProperty(t => t.Status, CreditTeamStatus.Frozen)));
+        await app.DbAsync(db => db.Set<MediaForge.Credits.Entities.CreditTeamRow>().Where(t => t.Id == teamId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CreditTeamStatus.Frozen)));
 
         var response = await PostAsync(owner, teamId);
 
