@@ -118,6 +118,34 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
     }
 }
 
+/// <summary>The same endpoint on a host with teams off: a team's wallet from the request is nobody's membership, never a 5xx.</summary>
+public abstract class TeamsOffRequireCreditsTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>, IAsyncLifetime
+    where TDatabase : CreditsDatabase
+{
+    private CreditsApp app = null!;
+
+    public async Task InitializeAsync() => app = await CreditsApp.StartAsync(database, database.ConnectionString, map: web =>
+        web.MapPost("/team/generate", () => TypedResults.Ok(new { video = "fox.mp4" }))
+            .RequireCredits("video-generation", "hailuo", wallet: http => CreditWallet.Team(http.Request.Headers["X-Team"].ToString())));
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task RequireCredits_TeamWalletWithTeamsOff_Returns403NotTeamMember()
+    {
+        var client = app.Client("user_" + Guid.NewGuid().ToString("N"));
+        client.DefaultRequestHeaders.Add("X-Team", "org_any");
+
+        var (status, code, _) = await ProblemAnswer.ReadAsync(await client.PostAsync("/team/generate", null));
+
+        Assert.Equal((403, "not_team_member"), (status, code));
+    }
+}
+
+public sealed class SqliteTeamsOffRequireCreditsTests(SqliteCreditsDatabase database) : TeamsOffRequireCreditsTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresTeamsOffRequireCreditsTests(PostgresCreditsDatabase database) : TeamsOffRequireCreditsTests<PostgresCreditsDatabase>(database);
+
 public sealed class SqliteTeamRequireCreditsTests(SqliteCreditsDatabase database) : TeamRequireCreditsTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamRequireCreditsTests(PostgresCreditsDatabase database) : TeamRequireCreditsTests<PostgresCreditsDatabase>(database);

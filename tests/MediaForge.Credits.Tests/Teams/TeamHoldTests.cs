@@ -104,6 +104,20 @@ public abstract class TeamHoldTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Reserve_SameKeyTwentyAtOnce_HoldsAndCountsOnce()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        await setup.FundAsync(teamId, 100);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => HoldAsync(teamId, owner, key: "job-race"))));
+
+        Assert.All(results, r => Assert.True(r.Success));
+        Assert.Single(results.Select(r => r.ReservationId).Distinct());
+        Assert.Equal(3L, await setup.SpentAsync(teamId, owner, Period));
+        Assert.Equal(97L, (await setup.Teams(t => t.GetBalanceAsync(teamId)))!.Available);
+    }
+
+    [Fact]
     public async Task Reserve_TwentyMembersAtOnceWithLimits_NeverHoldMoreThanThePoolOrTheirLimits()
     {
         var (teamId, owner) = await setup.TeamAsync();
