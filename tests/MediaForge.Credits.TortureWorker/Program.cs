@@ -13,6 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 //     deduct            deduct from --user until the balance refuses (no idempotency keys)
 //     deduct-keys       deduct from --user once per key <--key-prefix>0 .. <--key-prefix>(--keys - 1)
 //     grant-keys        grant --amount to user <--user><k % --users> once per key <--key-prefix>k (fulfilment-like)
+//     team-deduct       members <--user><k % --users> deduct from the wallet of team --team (member limits may refuse
+//                       some), until the pool refuses
 //   --wait-for-go: print "ready", then wait for a line on stdin before starting (a barrier across processes)
 var options = Options.Parse(args);
 var services = new ServiceCollection();
@@ -27,7 +29,7 @@ services.AddDbContextPool<CreditsDbContext>(o =>
         o.UseNpgsql(options.Connection);
     }
 });
-services.AddMediaForgeCredits().UseEntityFrameworkCore<CreditsDbContext>();
+services.AddMediaForgeCredits(o => o.Teams.Enabled = options.Team is not null).UseEntityFrameworkCore<CreditsDbContext>();
 await using var provider = services.BuildServiceProvider();
 if (args.Contains("--wait-for-go"))
 {
@@ -101,6 +103,15 @@ async Task<bool> OneAsync()
             return true;
         }
 
+        case "team-deduct":
+        {
+            var k = Interlocked.Increment(ref nextKey);
+            var member = options.User + (k % options.Users).ToString(CultureInfo.InvariantCulture);
+            var result = await credits.DeductCreditsAsync(member, "image-generation", "default", wallet: CreditWallet.Team(options.Team!));
+            Interlocked.Increment(ref result.Success ? ref succeeded : ref refused);
+            return result.Error != CreditDeductionError.InsufficientCredits;
+        }
+
         default:
             throw new ArgumentException($"Unknown mode '{options.Mode}'.");
     }
@@ -136,7 +147,8 @@ await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => Task.Run(asy
 Console.Out.WriteLine(JsonSerializer.Serialize(new { succeeded, replayed, refused, errors }));
 return errors == 0 ? 0 : 1;
 
-internal sealed record Options(string Provider, string Connection, string Mode, int Workers, string User, int Users, int Keys, string KeyPrefix, long Amount)
+internal sealed record Options(string Provider, string Connection, string Mode, int Workers, string User, int Users, int Keys, string KeyPrefix, long Amount,
+    string? Team)
 {
     public static Options Parse(string[] args)
     {
@@ -144,6 +156,6 @@ internal sealed record Options(string Provider, string Connection, string Mode, 
         string Required(string name) => Get(name) ?? throw new ArgumentException($"{name} is required.");
         int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new Options(Required("--provider"), Required("--connection"), Required("--mode"), Int("--workers", 8), Required("--user"),
-            Int("--users", 1), Int("--keys", 0), Get("--key-prefix") ?? "key-", Int("--amount", 10));
+            Int("--users", 1), Int("--keys", 0), Get("--key-prefix") ?? "key-", Int("--amount", 10), Get("--team"));
     }
 }

@@ -9,7 +9,8 @@ namespace MediaForge.Credits.AspNetCore.Endpoints;
 /// its hold is charged late from the credits spendable then, or the response is refused (402 <c>hold_expired</c>);
 /// either way it is logged and counted (<c>mediaforge.credits.holds.capture_failed</c>).
 /// </summary>
-internal sealed partial class CreditRequirementFilter(string feature, string model, TimeSpan? holdTtl, Func<HttpContext, string?>? idempotencyKey)
+internal sealed partial class CreditRequirementFilter(string feature, string model, TimeSpan? holdTtl, Func<HttpContext, string?>? idempotencyKey,
+    Func<HttpContext, CreditWallet>? wallet = null)
     : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -21,12 +22,27 @@ internal sealed partial class CreditRequirementFilter(string feature, string mod
             return CreditProblems.NoUserId();
         }
 
+        CreditWallet payer;
+        try
+        {
+            payer = wallet?.Invoke(http) ?? CreditWallet.Personal;
+        }
+        catch (ArgumentException error)
+        {
+            return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_wallet", "The wallet is not valid.", error.Message);
+        }
+
+        if (payer.IsTeam && !services.GetRequiredService<IOptions<CreditsOptions>>().Value.Teams.Enabled)
+        {
+            return TeamRefusal(CreditDeductionError.NotTeamMember);
+        }
+
         var reservations = services.GetRequiredService<ICreditReservationService>();
         var key = idempotencyKey?.Invoke(http);
         CreditHold hold;
         try
         {
-            hold = await reservations.ReserveAsync(userId, feature, model, holdTtl, key, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+            hold = await reservations.ReserveAsync(userId, feature, model, holdTtl, key, cancellationToken: http.RequestAborted, wallet: payer).ConfigureAwait(false);
         }
         catch (ArgumentException error) when (key is not null && error.ParamName == "idempotencyKey")
         {
@@ -57,11 +73,24 @@ internal sealed partial class CreditRequirementFilter(string feature, string mod
         { Success: false, Error: CreditDeductionError.IdempotencyKeyConflict } => CreditProblems.Create(StatusCodes.Status409Conflict,
             "idempotency_key_conflict", "The idempotency key was used for another request.",
             $"The key was already used to hold credits for another feature, model or amount than {feature} with {model}."),
+        { Success: false, Error: CreditDeductionError.NotTeamMember or CreditDeductionError.TeamFrozen or CreditDeductionError.MemberLimitReached } =>
+            TeamRefusal(held.Error),
         { Success: false } => CreditProblems.Create(StatusCodes.Status402PaymentRequired, "insufficient_credits", "Insufficient credits.",
             $"{feature} with {model} costs more than the {held.Available} credits available."),
         { IsReplay: true } => CreditProblems.Create(StatusCodes.Status409Conflict, "duplicate_request", "This request was already made.",
             "A request with this idempotency key already holds or has spent its credits; the work is not run twice."),
         _ => null,
+    };
+
+    /// <summary>The problem of a refusal on a team's wallet: one stable code per reason.</summary>
+    private static ProblemHttpResult TeamRefusal(CreditDeductionError error) => error switch
+    {
+        CreditDeductionError.TeamFrozen => CreditProblems.Create(StatusCodes.Status403Forbidden, "team_frozen", "The team's wallet is frozen.",
+            "The team was closed; nobody spends from its wallet."),
+        CreditDeductionError.MemberLimitReached => CreditProblems.Create(StatusCodes.Status402PaymentRequired, "member_limit_reached",
+            "Your spending limit in this team is reached.", "The team's wallet pays no more for you in this period."),
+        _ => CreditProblems.Create(StatusCodes.Status403Forbidden, "not_team_member", "Not a member of the team.",
+            "Only active members of the team spend from its wallet."),
     };
 
     /// <summary>

@@ -1,3 +1,5 @@
+using MediaForge.Credits;
+
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Charges credits for a minimal-API endpoint.</summary>
@@ -25,9 +27,16 @@ public static class CreditsEndpointConventionExtensions
     /// <c>idempotency_key_conflict</c> when the key was used for another feature, model or amount, or 400
     /// <c>invalid_idempotency_key</c> when the key is empty, too long or in the library's reserved <c>mf:</c> namespace.
     /// </param>
+    /// <param name="wallet">
+    /// Whose credits pay for the request (for example a team id from a route value or header, made into
+    /// <see cref="CreditWallet.Team"/>), or <see langword="null"/> for the user's own. On a team's wallet the user must be
+    /// an active member (403 <c>not_team_member</c>; teams turned off count as no membership) of an active team (403
+    /// <c>team_frozen</c>), and the hold counts against the member's limit (402 <c>member_limit_reached</c>). When the
+    /// function throws an <see cref="ArgumentException"/> (a malformed team id from the request): 400 <c>invalid_wallet</c>.
+    /// </param>
     /// <returns>The same builder.</returns>
     public static TBuilder RequireCredits<TBuilder>(this TBuilder builder, string feature, string model, TimeSpan? holdTtl = null,
-        Func<HttpContext, string?>? idempotencyKey = null)
+        Func<HttpContext, string?>? idempotencyKey = null, Func<HttpContext, CreditWallet>? wallet = null)
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -39,7 +48,7 @@ public static class CreditsEndpointConventionExtensions
         }
 
         builder.RequireAuthorization();
-        builder.AddEndpointFilter(new CreditRequirementFilter(feature, model, holdTtl, idempotencyKey));
+        builder.AddEndpointFilter(new CreditRequirementFilter(feature, model, holdTtl, idempotencyKey, wallet));
         return builder;
     }
 }

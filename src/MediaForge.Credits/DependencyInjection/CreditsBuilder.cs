@@ -37,6 +37,10 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<CreditDeductionReplays>();
         Services.TryAddScoped<CreditDeductionWriter>();
         Services.TryAddScoped<CreditDeductionBatch>();
+        Services.TryAddScoped<Teams.CreditTeamSpending>();
+        Services.TryAddScoped<Teams.CreditTeamDeductionWriter>();
+        Services.TryAddScoped<Teams.CreditTeamChecks>();
+        Services.TryAddScoped<Teams.CreditTeamHolds>();
         Services.TryAddScoped<CreditDeductions>();
         Services.TryAddScoped<CreditGrants>();
         Services.TryAddScoped<CreditAdjustments>();

@@ -10,7 +10,7 @@ namespace MediaForge.Credits.Gifts;
 /// amount on the sender's balance row, in that order (the order of redemptions and purchase reversals too), so exactly
 /// one ending applies, once.
 /// </summary>
-internal sealed class CreditGiftHold(CreditsDbContextHandle handle, TimeProvider time)
+internal sealed class CreditGiftHold(CreditsDbContextHandle handle, CreditAccountReader accounts, TimeProvider time)
 {
     private readonly DbContext db = handle.Context;
 
@@ -27,16 +27,11 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, TimeProvider
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        if (!await TryHoldAsync(request.SenderId, request.Amount, now, cancellationToken).ConfigureAwait(false))
+        // Refused: write what has lapsed (the sender's gifts, then holds and credits past their expiry), then try once more.
+        if (!(await accounts.TryDebitAfterLapsesAsync(request.SenderId, request.Amount, now, ct => TryHoldAsync(request.SenderId, request.Amount, now, ct),
+                cancellationToken, writeOwnLapses: ct => ExpireLapsedAsync(request.SenderId, now, ct)).ConfigureAwait(false)).Debited)
         {
-            // Refused: write what has lapsed (the sender's gifts, holds and credits past their expiry), then try once more.
-            await ExpireLapsedAsync(request.SenderId, now, cancellationToken).ConfigureAwait(false);
-            await CreditHolds.ExpireLapsedAsync(db, request.SenderId, now, cancellationToken).ConfigureAwait(false);
-            await CreditLots.ExpireLapsedAsync(db, request.SenderId, now, cancellationToken).ConfigureAwait(false);
-            if (!await TryHoldAsync(request.SenderId, request.Amount, now, cancellationToken).ConfigureAwait(false))
-            {
-                return Refused(CreditGiftError.InsufficientCredits);
-            }
+            return Refused(CreditGiftError.InsufficientCredits);
         }
 
         var row = new CreditGiftRow

@@ -37,6 +37,7 @@ internal sealed class CreditCaptureCharge(DbContext db)
         {
             Id = Guid.CreateVersion7(now),
             UserId = hold.UserId,
+            MemberId = hold.MemberId,
             Feature = hold.Feature,
             Model = hold.Model,
             Price = hold.Amount,

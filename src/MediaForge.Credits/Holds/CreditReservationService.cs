@@ -1,4 +1,5 @@
 using MediaForge.Credits.Expiry;
+using MediaForge.Credits.Teams;
 
 namespace MediaForge.Credits.Holds;
 
@@ -6,6 +7,9 @@ namespace MediaForge.Credits.Holds;
 internal sealed partial class CreditReservationService(
     CreditsDbContextHandle handle,
     CreditService credits,
+    CreditAccountReader accounts,
+    CreditTeamSpending spending,
+    CreditTeamHolds teamHolds,
     ICreditCatalog catalog,
     IOptions<CreditsOptions> options,
     TimeProvider time,
@@ -15,9 +19,16 @@ internal sealed partial class CreditReservationService(
     private readonly CreditCaptureCharge captures = new(handle.Context);
 
     public async Task<CreditReservationResult> ReserveCreditsAsync(string userId, string feature, string model, TimeSpan? ttl = null,
-        string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default)
+        string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default, CreditWallet wallet = default)
     {
         CreditArguments.UserId(userId);
+        if (wallet.IsTeam)
+        {
+            spending.EnsureEnabled();
+        }
+
+        // On a team's wallet the hold is the wallet account's, placed by the member.
+        var (account, member) = (CreditWalletAccounts.For(userId, wallet), wallet.IsTeam ? userId : null);
         var normalizedFeature = CreditArguments.Name(feature, nameof(feature));
         var normalizedModel = CreditArguments.Name(model, nameof(model));
         var price = await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false);
@@ -36,43 +47,50 @@ internal sealed partial class CreditReservationService(
         {
             var now = time.GetUtcNow();
             if (key is not null && await db.Set<CreditReservation>().AsNoTracking()
-                    .FirstOrDefaultAsync(r => r.UserId == userId && r.IdempotencyKey == key, ct).ConfigureAwait(false) is { } earlier)
+                    .FirstOrDefaultAsync(r => r.UserId == account && r.IdempotencyKey == key, ct).ConfigureAwait(false) is { } earlier)
             {
-                // The same key with another feature, model or amount is another request: a conflict, never a replay.
-                var same = earlier.Feature == normalizedFeature && earlier.Model == normalizedModel && earlier.RequestedAmount == price;
+                // The same key with another feature, model, amount or member is another request: a conflict, never a replay.
+                var same = earlier.Feature == normalizedFeature && earlier.Model == normalizedModel && earlier.RequestedAmount == price && earlier.MemberId == member;
                 return same
-                    ? Held(earlier, (await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)).Available) with { IsReplay = true }
+                    ? Held(earlier, (await credits.GetAccountBalanceAsync(account, ct).ConfigureAwait(false)).Available) with { IsReplay = true }
                     : Refused(CreditDeductionError.IdempotencyKeyConflict, 0);
             }
 
-            var unlimited = options.Value.AdminUserIds.Contains(userId);
-            if (!unlimited && !await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false))
+            var unlimited = member is null && options.Value.AdminUserIds.Contains(userId);
+            // Own credits refused: write what has lapsed (holds, expiring credits), then try once more against the written state.
+            if (member is not null)
             {
-                // Refused: write what has lapsed (holds, expiring credits), then try once more against the written state.
-                await CreditHolds.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false);
-                await CreditLots.ExpireLapsedAsync(db, userId, now.UtcDateTime, ct).ConfigureAwait(false);
-                var retry = await CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, ct).ConfigureAwait(false);
-                if (!retry)
+                (var refusal, unlimited) = await teamHolds.HoldAsync(wallet.TeamId!, member, price, ct).ConfigureAwait(false);
+                if (refusal != CreditDeductionError.None)
                 {
-                    var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
-                    if (!balance.IsUnlimited)
-                    {
-                        return Refused(CreditDeductionError.InsufficientCredits, balance.Available);
-                    }
-
-                    unlimited = true;
+                    // Only a member learns what the wallet holds.
+                    var shown = refusal is CreditDeductionError.NotTeamMember or CreditDeductionError.TeamFrozen ? 0
+                        : (await credits.GetAccountBalanceAsync(account, ct).ConfigureAwait(false)).Available;
+                    return Refused(refusal, shown);
                 }
+            }
+            else if (!unlimited && !(await accounts.TryDebitAfterLapsesAsync(userId, price, now.UtcDateTime, c => CreditHolds.TryHoldAsync(db, userId, price, now.UtcDateTime, c), ct)
+                    .ConfigureAwait(false)).Debited)
+            {
+                var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
+                if (!balance.IsUnlimited)
+                {
+                    return Refused(CreditDeductionError.InsufficientCredits, balance.Available);
+                }
+
+                unlimited = true;
             }
 
             if (unlimited)
             {
-                await credits.EnsureAccountAsync(userId, ct).ConfigureAwait(false);
+                await credits.EnsureAccountAsync(account, ct).ConfigureAwait(false);
             }
 
             var hold = new CreditReservation
             {
                 Id = Guid.CreateVersion7(now),
-                UserId = userId,
+                UserId = account,
+                MemberId = member,
                 Feature = normalizedFeature,
                 Model = normalizedModel,
                 Amount = unlimited ? 0 : price,
@@ -85,8 +103,8 @@ internal sealed partial class CreditReservationService(
             };
             await db.InsertDetachedAsync(hold, ct).ConfigureAwait(false);
 
-            LogReserved(userId, hold.Amount, hold.Id);
-            return Held(hold, (await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)).Available);
+            LogReserved(account, hold.Amount, hold.Id);
+            return Held(hold, (await credits.GetAccountBalanceAsync(account, ct).ConfigureAwait(false)).Available);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -113,6 +131,7 @@ internal sealed partial class CreditReservationService(
             }
 
             var allowDebt = options.Value.ClawbackPolicy == CreditClawbackPolicy.AllowNegativeBalance;
+            await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
             if (await CreditHolds.CaptureAsync(db, hold.Id, hold.UserId, hold.Amount, charge, allowDebt, now.UtcDateTime, ct).ConfigureAwait(false) is not { } captured)
             {
                 var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
@@ -123,6 +142,8 @@ internal sealed partial class CreditReservationService(
             {
                 LogCaptureCut(hold.Id, hold.UserId, charge, captured.Charged);
             }
+
+            await teamHolds.GiveBackAsync(hold, hold.Amount - captured.Charged, ct).ConfigureAwait(false);
 
             return await ChargedAsync(hold, captured.Charged, captured.Balance, now, ct).ConfigureAwait(false);
         }, cancellationToken);
@@ -176,8 +197,14 @@ internal sealed partial class CreditReservationService(
             {
                 // Past its expiry, the expiry wins: the hold ends as expired, not released.
                 var to = hold.ExpiresAt <= now ? ReservationStatus.Expired : ReservationStatus.Released;
+                await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
                 if (await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, to, now, ct).ConfigureAwait(false))
                 {
+                    if (to == ReservationStatus.Released)
+                    {
+                        await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
+                    }
+
                     LogSettled(hold.Id, to, 0);
                     return await SettledAsync(hold with { Status = to }, success: to == ReservationStatus.Released, replay: false, ct).ConfigureAwait(false);
                 }
@@ -209,7 +236,7 @@ internal sealed partial class CreditReservationService(
 
     private Task<CreditReservationRow?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Set<CreditReservation>().AsNoTracking().Where(r => r.Id == id)
-            .Select(r => new CreditReservationRow(r.Id, r.UserId, r.Feature, r.Model, r.Amount, r.IsUnlimited, r.Status, r.CapturedAmount, r.TransactionId, r.ExpiresAt))
+            .Select(r => new CreditReservationRow(r.Id, r.UserId, r.Feature, r.Model, r.Amount, r.IsUnlimited, r.Status, r.CapturedAmount, r.TransactionId, r.ExpiresAt, r.MemberId, r.CreatedAt))
             .FirstOrDefaultAsync(cancellationToken)!;
 
     private async Task<CreditReservationSettlement> SettledAsync(CreditReservationRow hold, bool success, bool replay, CancellationToken cancellationToken) => new()
@@ -218,7 +245,7 @@ internal sealed partial class CreditReservationService(
         Status = hold.Status,
         CreditsCharged = hold.Status == ReservationStatus.Captured ? hold.CapturedAmount ?? 0 : 0,
         TransactionId = hold.TransactionId,
-        Balance = (await credits.GetBalanceAsync(hold.UserId, cancellationToken).ConfigureAwait(false)).Balance,
+        Balance = (await credits.GetAccountBalanceAsync(hold.UserId, cancellationToken).ConfigureAwait(false)).Balance,
         IsReplay = replay && success,
     };
 

@@ -15,9 +15,18 @@ public interface ICreditReservationService
     /// <param name="idempotencyKey">A key unique per user; a retry returns the original hold with <c>IsReplay</c>.</param>
     /// <param name="amount">Credits to hold instead of the feature's price (for jobs priced by size).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="wallet">
+    /// Whose credits are held: the user's own (default), or a team's (<see cref="CreditWallet.Team"/>): then the user must
+    /// be an active member of an active team (<see cref="CreditDeductionError.NotTeamMember"/>,
+    /// <see cref="CreditDeductionError.TeamFrozen"/>), and the held amount counts against the member's limit when placed
+    /// (<see cref="CreditDeductionError.MemberLimitReached"/>): a release gives it back, a capture keeps what it charged,
+    /// an expiry keeps it. A team hold holds the team's credits only, whatever <see cref="CreditTeamOptions.FundingPolicy"/>;
+    /// the key is the team wallet's (a key used by another member is a conflict).
+    /// </param>
     /// <exception cref="UnknownFeaturePricingException">No active price exists for the feature and model.</exception>
+    /// <exception cref="InvalidOperationException">A team's wallet while teams are off (<see cref="CreditTeamOptions.Enabled"/>).</exception>
     Task<CreditReservationResult> ReserveCreditsAsync(string userId, string feature, string model, TimeSpan? ttl = null,
-        string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default);
+        string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default, CreditWallet wallet = default);
 
     /// <summary>
     /// Charges a hold: all of it, or <paramref name="actualAmount"/> (the rest is returned). Writes the usage ledger row

@@ -59,6 +59,53 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
     }
 
     /// <summary>
+    /// Runs <paramref name="debit"/> (a conditional statement taking <paramref name="amount"/> from the user's spendable
+    /// credits); when it is refused, writes what has lapsed unrecorded (<paramref name="writeOwnLapses"/> first, then
+    /// holds and lots past their expiry) and runs it once more. Every debit of the ledger (deductions, negative
+    /// adjustments, transfers, holds, gifts) goes through here, so they share one rule for lapses and one retry.
+    /// </summary>
+    /// <param name="userId">The account debited.</param>
+    /// <param name="amount">The credits the debit takes.</param>
+    /// <param name="now">The instant of the operation.</param>
+    /// <param name="debit">The conditional debit: whether it took the credits.</param>
+    /// <param name="cancellationToken">Cancels the statements.</param>
+    /// <param name="firstRefused">Whether the caller already ran the first debit (in a statement of its own) and it was refused.</param>
+    /// <param name="adminsUnlimited">
+    /// Whether an account flagged admin is not charged at all: then nothing is written or retried for it, and the caller
+    /// finds <see cref="CreditAccountState.IsAdmin"/> in the result.
+    /// </param>
+    /// <param name="writeOwnLapses">Lapses of the caller's own (a sender's gifts past their expiry), written before the ledger's.</param>
+    /// <returns>Whether the debit took the credits, whether lapses were written (then the transaction has changes to keep), and the account read after a refusal.</returns>
+    public async Task<CreditDebitAttempt> TryDebitAfterLapsesAsync(string userId, long amount, DateTime now, Func<CancellationToken, Task<bool>> debit,
+        CancellationToken cancellationToken, bool firstRefused = false, bool adminsUnlimited = false, Func<CancellationToken, Task>? writeOwnLapses = null)
+    {
+        if (!firstRefused && await debit(cancellationToken).ConfigureAwait(false))
+        {
+            return new CreditDebitAttempt(true, false, default);
+        }
+
+        var account = await ReadAsync(userId, cancellationToken).ConfigureAwait(false);
+        if (adminsUnlimited && account.IsAdmin)
+        {
+            return new CreditDebitAttempt(false, false, account);
+        }
+
+        if (writeOwnLapses is not null)
+        {
+            await writeOwnLapses(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!await WriteLapsesAsync(userId, account, amount, now, cancellationToken).ConfigureAwait(false))
+        {
+            return new CreditDebitAttempt(false, false, account);
+        }
+
+        return await debit(cancellationToken).ConfigureAwait(false)
+            ? new CreditDebitAttempt(true, true, account)
+            : new CreditDebitAttempt(false, true, await ReadAsync(userId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
     /// Writes what has lapsed for a user whose debit of <paramref name="amount"/> was refused: holds past their expiry
     /// (still counted in <c>credits.reserved</c>) and lots past their expiry (still counted in the balance).
     /// </summary>
@@ -67,7 +114,7 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
     /// <c>UPDATE</c> takes no lock, so a racing transaction (the sweeper writing a lapse, a hold ending) can free
     /// credits between the refusal and the reads, or between two of the reads; the second debit sees the committed row.
     /// </returns>
-    public async Task<bool> WriteLapsesAsync(string userId, CreditAccountState account, long amount, DateTime now, CancellationToken cancellationToken)
+    private async Task<bool> WriteLapsesAsync(string userId, CreditAccountState account, long amount, DateTime now, CancellationToken cancellationToken)
     {
         if (!db.Database.IsRelational())
         {
@@ -97,3 +144,9 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
 
 /// <summary>A user's account as read by <see cref="CreditAccountReader.ReadAsync"/>.</summary>
 internal readonly record struct CreditAccountState(long Balance, long Available, bool IsAdmin, long LapsedHolds, bool HasLapsedLots, CreditExpiration? NextExpiration);
+
+/// <summary>What <see cref="CreditAccountReader.TryDebitAfterLapsesAsync"/> did.</summary>
+/// <param name="Debited">Whether the debit took the credits.</param>
+/// <param name="LapsesWritten">Whether lapses were written and the debit retried (the transaction has changes even when refused).</param>
+/// <param name="Account">The account as read after the first refusal (after the second when that was refused too); default when the first debit took the credits.</param>
+internal readonly record struct CreditDebitAttempt(bool Debited, bool LapsesWritten, CreditAccountState Account);

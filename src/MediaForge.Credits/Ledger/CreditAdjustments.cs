@@ -52,11 +52,9 @@ internal sealed class CreditAdjustments(
             }
 
             var now = time.GetUtcNow();
-            var debited = await ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, ct).ConfigureAwait(false);
-            if (debited is null && await accounts.WriteLapsesAsync(userId, await accounts.ReadAsync(userId, ct).ConfigureAwait(false), -amount, now.UtcDateTime, ct).ConfigureAwait(false))
-            {
-                debited = await ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, ct).ConfigureAwait(false);
-            }
+            LedgerBalance? debited = null;
+            await accounts.TryDebitAfterLapsesAsync(userId, -amount, now.UtcDateTime,
+                async c => (debited = await ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, c).ConfigureAwait(false)) is not null, ct).ConfigureAwait(false);
 
             if (debited is { NextExpiryAt: not null })
             {

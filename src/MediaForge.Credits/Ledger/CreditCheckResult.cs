@@ -14,4 +14,11 @@ public sealed record CreditCheckResult
 
     /// <summary>Whether the user is unlimited (an admin).</summary>
     public required bool IsUnlimited { get; init; }
+
+    /// <summary>
+    /// Why the user cannot use the feature now (<see cref="CreditDeductionError.InsufficientCredits"/>, or for a team's
+    /// wallet <see cref="CreditDeductionError.NotTeamMember"/>, <see cref="CreditDeductionError.TeamFrozen"/> or
+    /// <see cref="CreditDeductionError.MemberLimitReached"/>); <see cref="CreditDeductionError.None"/> when they can.
+    /// </summary>
+    public CreditDeductionError Error { get; init; }
 }

@@ -44,8 +44,9 @@ internal sealed class CreditDeductionReplays(CreditsDbContextHandle handle, Cred
             return null;
         }
 
-        // The fingerprint: the same key with another request is a conflict, never a replay that runs a new job for free.
-        if (earlier.Feature != usage.Feature || earlier.Model != usage.Model || earlier.Prompt != usage.Prompt || earlier.Metadata != usage.Metadata)
+        // The fingerprint (with the member, on a team's wallet): the same key with another request is a conflict, never a replay that runs a new job for free.
+        if (earlier.Feature != usage.Feature || earlier.Model != usage.Model || earlier.Prompt != usage.Prompt || earlier.Metadata != usage.Metadata
+            || earlier.MemberId != usage.MemberId)
         {
             return Conflict();
         }
@@ -75,7 +76,7 @@ internal sealed class CreditDeductionReplays(CreditsDbContextHandle handle, Cred
 
     private Task<StoredUsage?> FindUsageAsync(Expression<Func<UsageLog, bool>> predicate, CancellationToken cancellationToken) =>
         db.Set<UsageLog>().AsNoTracking().Where(predicate)
-            .Select(u => new StoredUsage(u.Id, u.Feature, u.Model, u.Prompt, u.Metadata, u.CreditsUsed, u.TransactionId))
+            .Select(u => new StoredUsage(u.Id, u.Feature, u.Model, u.Prompt, u.Metadata, u.MemberId, u.CreditsUsed, u.TransactionId))
             .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>A stored deduction's outcome: its charge and the balance right after it.</summary>
@@ -97,5 +98,5 @@ internal sealed class CreditDeductionReplays(CreditsDbContextHandle handle, Cred
         };
     }
 
-    private sealed record StoredUsage(Guid Id, string Feature, string Model, string? Prompt, string? Metadata, long CreditsUsed, Guid? TransactionId);
+    private sealed record StoredUsage(Guid Id, string Feature, string Model, string? Prompt, string? Metadata, string? MemberId, long CreditsUsed, Guid? TransactionId);
 }

@@ -3,10 +3,11 @@ namespace MediaForge.Credits.Ledger;
 /// <summary>
 /// A validated deduction. Its operation id is the id of the usage log it writes (and the charge id that of its
 /// ledger row), chosen once for every attempt, alone or in a batch: a failed commit is settled by looking it up,
-/// never by charging again.
+/// never by charging again. On a team's wallet, <see cref="UserId"/> is the wallet's account and <see cref="MemberId"/>
+/// the member who spends.
 /// </summary>
 internal sealed record CreditDeductionRequest(string UserId, string Feature, string Model, long Price, string? Prompt, string? Metadata,
-    string? IdempotencyKey, Guid OperationId, Guid ChargeId);
+    string? IdempotencyKey, Guid OperationId, Guid ChargeId, string? MemberId = null);
 
 /// <summary>
 /// What a batch of deductions did: every result once committed, or, when it was rolled back, the one that failed

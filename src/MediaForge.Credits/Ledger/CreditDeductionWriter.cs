@@ -100,12 +100,13 @@ internal sealed class CreditDeductionWriter(
     }
 
     /// <summary>The usage log and ledger row of a charged deduction at <paramref name="now"/>.</summary>
-    private static (UsageLog Row, CreditTransaction Charge) UsageRows(CreditDeductionRequest usage, DateTimeOffset now)
+    public static (UsageLog Row, CreditTransaction Charge) UsageRows(CreditDeductionRequest usage, DateTimeOffset now)
     {
         var row = new UsageLog
         {
             Id = usage.OperationId,
             UserId = usage.UserId,
+            MemberId = usage.MemberId,
             Feature = usage.Feature,
             Model = usage.Model,
             Price = usage.Price,
@@ -146,13 +147,13 @@ internal sealed class CreditDeductionWriter(
             return new CreditDeductionOutcome(usage, false, 0, earlier);
         }
 
-        var account = debited is null ? await accounts.ReadAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
-        var worthRetrying = debited is null && !account.IsAdmin && await accounts.WriteLapsesAsync(usage.UserId, account, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-        if (worthRetrying)
+        var (worthRetrying, account) = (false, default(CreditAccountState));
+        if (debited is null)
         {
-            appended = false;
-            debited = await ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
-            account = debited is null ? await accounts.ReadAsync(usage.UserId, cancellationToken).ConfigureAwait(false) : default;
+            var attempt = await accounts.TryDebitAfterLapsesAsync(usage.UserId, usage.Price, now.UtcDateTime,
+                async ct => (debited = await ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, ct).ConfigureAwait(false)) is not null,
+                cancellationToken, firstRefused: true, adminsUnlimited: true).ConfigureAwait(false);
+            (worthRetrying, account, appended) = (attempt.LapsesWritten, attempt.Account, appended && !attempt.LapsesWritten);
         }
 
         if (debited is not null)
@@ -197,7 +198,8 @@ internal sealed class CreditDeductionWriter(
         return Charged(usage, row, null, (await accounts.ReadAsync(usage.UserId, cancellationToken).ConfigureAwait(false)).Balance);
     }
 
-    private static CreditDeductionOutcome Charged(CreditDeductionRequest usage, UsageLog logged, CreditTransaction? ledgerRow, long? balance = null) =>
+    /// <summary>The outcome of a deduction whose rows were written (<paramref name="ledgerRow"/> null: unlimited, <paramref name="balance"/> given).</summary>
+    public static CreditDeductionOutcome Charged(CreditDeductionRequest usage, UsageLog logged, CreditTransaction? ledgerRow, long? balance = null) =>
         new(usage, true, 0, new CreditDeductionResult
         {
             Success = true,

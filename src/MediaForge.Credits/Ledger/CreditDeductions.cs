@@ -1,4 +1,5 @@
 using System.Data.Common;
+using MediaForge.Credits.Teams;
 using MediaForge.Credits.Telemetry;
 
 namespace MediaForge.Credits.Ledger;
@@ -13,6 +14,8 @@ internal sealed class CreditDeductions(
     CreditsDbContextHandle handle,
     CreditLedger ledger,
     CreditDeductionWriter writer,
+    CreditTeamDeductionWriter teamWriter,
+    CreditTeamSpending spending,
     CreditDeductionReplays replays,
     ICreditCatalog catalog,
     IOptions<CreditsOptions> options,
@@ -24,12 +27,17 @@ internal sealed class CreditDeductions(
     private readonly DbContext db = handle.Context;
 
     public async Task<CreditDeductionResult> DeductCreditsAsync(string userId, string feature, string model,
-        string? prompt, object? metadata, string? idempotencyKey, CancellationToken cancellationToken)
+        string? prompt, object? metadata, string? idempotencyKey, CancellationToken cancellationToken, CreditWallet wallet = default)
     {
         CreditArguments.UserId(userId);
+        if (wallet.IsTeam)
+        {
+            spending.EnsureEnabled();
+        }
+
         using var measurement = telemetry.MeasureDeduction(userId, feature, model);
         var usage = new CreditDeductionRequest(
-            userId,
+            CreditWalletAccounts.For(userId, wallet),
             CreditArguments.Name(feature, nameof(feature)),
             CreditArguments.Name(model, nameof(model)),
             await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false),
@@ -37,13 +45,14 @@ internal sealed class CreditDeductions(
             CreditArguments.Metadata(metadata),
             CreditArguments.IdempotencyKey(idempotencyKey),
             CreditAttempts.NewOperationId(time),
-            CreditAttempts.NewOperationId(time));
+            CreditAttempts.NewOperationId(time),
+            wallet.IsTeam ? userId : null);
 
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                if (attempt == 1 && CanCoalesce()
+                if (attempt == 1 && usage.MemberId is null && CanCoalesce()
                     && await DeductCoalescedAsync(usage, cancellationToken).ConfigureAwait(false) is { } coalesced)
                 {
                     return coalesced;
@@ -102,14 +111,17 @@ internal sealed class CreditDeductions(
             return replay;
         }
 
+        // A team's wallet runs alone (never batched): it locks the member's row first, then the balance rows.
         await using var scope = await ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
-        var outcome = await writer.ApplyAsync(usage, cancellationToken).ConfigureAwait(false);
+        var outcome = usage.MemberId is null
+            ? await writer.ApplyAsync(usage, cancellationToken).ConfigureAwait(false)
+            : await teamWriter.ApplyAsync(usage, cancellationToken).ConfigureAwait(false);
         if (outcome.Wrote)
         {
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        writer.Report(outcome);
+        Report(outcome);
         return outcome.Result;
     }
 
@@ -127,8 +139,20 @@ internal sealed class CreditDeductions(
         }
 
         CreditLedgerLog.CommitSettled(logger, usage.UserId, id);
-        writer.Report(new CreditDeductionOutcome(usage, true, 0, result));
+        Report(new CreditDeductionOutcome(usage, true, 0, result));
         return result;
+    }
+
+    private void Report(CreditDeductionOutcome outcome)
+    {
+        if (outcome.Request.MemberId is null)
+        {
+            writer.Report(outcome);
+        }
+        else
+        {
+            teamWriter.Report(outcome);
+        }
     }
 
     private string? Truncate(string? prompt)

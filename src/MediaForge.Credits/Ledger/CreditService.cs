@@ -19,6 +19,7 @@ internal sealed class CreditService(
     CreditHistory history,
     CreditExpiry expiry,
     ICreditCatalog catalog,
+    Teams.CreditTeamChecks teamChecks,
     IOptions<CreditsOptions> options) : ICreditService
 {
     public Task<CreditBalance> GetBalanceAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -38,23 +39,32 @@ internal sealed class CreditService(
         };
     }
 
-    public async Task<CreditCheckResult> CheckCreditsAsync(string userId, string feature, string model, CancellationToken cancellationToken = default)
+    public async Task<CreditCheckResult> CheckCreditsAsync(string userId, string feature, string model, CancellationToken cancellationToken = default,
+        CreditWallet wallet = default)
     {
         CreditArguments.UserId(userId);
         var price = await catalog.GetPriceAsync(feature, model, cancellationToken).ConfigureAwait(false);
+        if (wallet.IsTeam)
+        {
+            return await teamChecks.CheckAsync(userId, wallet, price, cancellationToken).ConfigureAwait(false);
+        }
+
         var balance = await GetBalanceAsync(userId, cancellationToken).ConfigureAwait(false);
+        var hasCredits = balance.IsUnlimited || balance.Available >= price;
         return new CreditCheckResult
         {
-            HasCredits = balance.IsUnlimited || balance.Available >= price,
+            HasCredits = hasCredits,
             Required = price,
             Available = balance.Available,
             IsUnlimited = balance.IsUnlimited,
+            Error = hasCredits ? CreditDeductionError.None : CreditDeductionError.InsufficientCredits,
         };
     }
 
     public Task<CreditDeductionResult> DeductCreditsAsync(string userId, string feature, string model,
-        string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
-        deductions.DeductCreditsAsync(userId, feature, model, prompt, metadata, idempotencyKey, cancellationToken);
+        string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default,
+        CreditWallet wallet = default) =>
+        deductions.DeductCreditsAsync(userId, feature, model, prompt, metadata, idempotencyKey, cancellationToken, wallet);
 
     public Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
         string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>

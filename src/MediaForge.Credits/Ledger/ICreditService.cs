@@ -22,8 +22,14 @@ public interface ICreditService
     /// <param name="feature">The feature (case-insensitive), for example <c>video-generation</c>.</param>
     /// <param name="model">The model (case-insensitive), for example <c>hailuo</c>.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
+    /// <param name="wallet">
+    /// Whose credits would pay: the user's own (default) or a team's (<see cref="CreditWallet.Team"/>, the user as a
+    /// member; the funding policy, the member's limit, membership and the team's status are taken into account).
+    /// </param>
     /// <exception cref="UnknownFeaturePricingException">No active price exists for the feature and model.</exception>
-    Task<CreditCheckResult> CheckCreditsAsync(string userId, string feature, string model, CancellationToken cancellationToken = default);
+    /// <exception cref="InvalidOperationException">A team's wallet while teams are off (<see cref="CreditTeamOptions.Enabled"/>).</exception>
+    Task<CreditCheckResult> CheckCreditsAsync(string userId, string feature, string model, CancellationToken cancellationToken = default,
+        CreditWallet wallet = default);
 
     /// <summary>
     /// Charges one use of <paramref name="feature"/> with <paramref name="model"/>: checks and deducts in one atomic
@@ -43,6 +49,16 @@ public interface ICreditService
     /// Keys starting with <c>mf:</c> are reserved for the library's own operations.
     /// </param>
     /// <param name="cancellationToken">Cancels the operation; nothing is written unless it committed.</param>
+    /// <param name="wallet">
+    /// Whose credits pay: the user's own (default), or a team's (<see cref="CreditWallet.Team"/>): then the user must be
+    /// an active member of an active team (else <see cref="CreditDeductionError.NotTeamMember"/> or
+    /// <see cref="CreditDeductionError.TeamFrozen"/>), the team wallet's part is checked against and counted in the
+    /// member's limit for the period in the same transaction as the debit (<see cref="CreditDeductionError.MemberLimitReached"/>),
+    /// and <see cref="CreditTeamOptions.FundingPolicy"/> decides whether the member's own credits pay first, last or not
+    /// at all. One usage log on the team's wallet names the member; the idempotency key is the team wallet's (a key used
+    /// by another member is a conflict). <see cref="CreditDeductionResult.RemainingBalance"/> is the team wallet's balance
+    /// (the member's own when it paid all of it). Product admins stay unlimited.
+    /// </param>
     /// <remarks>
     /// The safe job pattern: reserve the price before the work (<see cref="ICreditReservationService"/>, or
     /// <c>.RequireCredits(...)</c> on an endpoint), capture it after, release it on failure. Deducting after the work
@@ -52,8 +68,10 @@ public interface ICreditService
     /// </remarks>
     /// <exception cref="UnknownFeaturePricingException">No active price exists for the feature and model.</exception>
     /// <exception cref="ArgumentException">An argument is empty, reserved or beyond <see cref="CreditLimits"/>.</exception>
+    /// <exception cref="InvalidOperationException">A team's wallet while teams are off (<see cref="CreditTeamOptions.Enabled"/>).</exception>
     Task<CreditDeductionResult> DeductCreditsAsync(string userId, string feature, string model,
-        string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+        string? prompt = null, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default,
+        CreditWallet wallet = default);
 
     /// <summary>Grants credits to a user (creating the account on first use) and writes the ledger row.</summary>
     /// <param name="userId">The user id.</param>

@@ -1,6 +1,6 @@
 namespace MediaForge.Credits.Teams;
 
-/// <summary>The log messages of teams (category <see cref="ICreditTeamService"/>'s implementation, events 1701-1705).</summary>
+/// <summary>The log messages of teams (category <see cref="ICreditTeamService"/>'s implementation, events 1701-1706).</summary>
 internal static partial class CreditTeamLog
 {
     [LoggerMessage(EventId = 1701, Level = LogLevel.Information, Message = "Team {TeamId}: {Change} of {UserId} by {ActorId}")]
@@ -14,4 +14,10 @@ internal static partial class CreditTeamLog
 
     [LoggerMessage(EventId = 1704, Level = LogLevel.Information, Message = "Clerk organization {TeamId} mirrored: {Outcome}")]
     public static partial void Mirrored(ILogger logger, string teamId, string outcome);
+
+    [LoggerMessage(EventId = 1705, Level = LogLevel.Debug, Message = "Member {UserId} spent {Credits} credits with wallet {Account} on {Feature}/{Model}; unlimited {IsUnlimited}")]
+    public static partial void Spent(ILogger logger, string userId, string account, string feature, string model, long credits, bool isUnlimited);
+
+    [LoggerMessage(EventId = 1706, Level = LogLevel.Information, Message = "Member {UserId} refused spending with wallet {Account} on {Feature}/{Model}: {Error}")]
+    public static partial void SpendRefused(ILogger logger, string userId, string account, string feature, string model, CreditDeductionError error);
 }

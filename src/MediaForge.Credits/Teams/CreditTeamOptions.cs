@@ -15,4 +15,10 @@ public sealed class CreditTeamOptions
     /// 366 days.
     /// </summary>
     public TimeSpan? LimitPeriod { get; set; }
+
+    /// <summary>
+    /// Who pays when a member uses a feature with a team's wallet (<see cref="CreditWallet.Team"/>). Default
+    /// <see cref="CreditTeamFundingPolicy.TeamOnly"/>. The member's limit counts only what the team's wallet pays.
+    /// </summary>
+    public CreditTeamFundingPolicy FundingPolicy { get; set; }
 }

@@ -30,12 +30,8 @@ internal sealed class CreditTransferMove(
             return Refused(0);
         }
 
-        var debited = await TryDebitAsync(request, now, cancellationToken).ConfigureAwait(false);
-        if (!debited && await accounts.WriteLapsesAsync(request.From, await accounts.ReadAsync(request.From, cancellationToken).ConfigureAwait(false),
-                request.Amount, now, cancellationToken).ConfigureAwait(false))
-        {
-            debited = await TryDebitAsync(request, now, cancellationToken).ConfigureAwait(false);
-        }
+        var debited = (await accounts.TryDebitAfterLapsesAsync(request.From, request.Amount, now, ct => TryDebitAsync(request, now, ct), cancellationToken)
+            .ConfigureAwait(false)).Debited;
 
         var sender = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == request.From)
             .Select(a => new { a.Balance, a.NextExpiryAt }).FirstAsync(cancellationToken).ConfigureAwait(false);

@@ -308,7 +308,7 @@ public abstract class CreditServiceTests<TDatabase>(TDatabase database) : IClass
         var notEnough = await WithCreditsAsync(c => c.CheckCreditsAsync(user, "video-generation", "veo2"));
 
         Assert.Equal(new CreditCheckResult { HasCredits = true, Required = 10, Available = 10, IsUnlimited = false }, enough);
-        Assert.Equal(new CreditCheckResult { HasCredits = false, Required = 15, Available = 10, IsUnlimited = false }, notEnough);
+        Assert.Equal(new CreditCheckResult { HasCredits = false, Required = 15, Available = 10, IsUnlimited = false, Error = CreditDeductionError.InsufficientCredits }, notEnough);
     }
 
     [Fact]

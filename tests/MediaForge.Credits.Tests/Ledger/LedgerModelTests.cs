@@ -10,14 +10,15 @@ namespace MediaForge.Credits.Tests.Ledger;
 
 /// <summary>
 /// Model-based property test: random sequences of grant (expiring or not), deduct, reserve, capture, release, refund,
-/// gift (create, redeem by a second user, cancel), clock advance and expiry sweep (holds, credits, gifts), on a real
-/// database with a fake clock. After every step, for both users: balance == Σ ledger, spendable credits ≥ 0,
+/// gift (create, redeem by a second user, cancel), clock advance and expiry sweep (holds, credits, gifts), and a team
+/// (the user owns it, the peer is a member) with its pool, spending, holds, members' limits over 6-hour periods and the
+/// peer's removal and return (<c>LedgerModelTests.Teams.cs</c>), on a real database with a fake clock. After every step, for both users: balance == Σ ledger, spendable credits ≥ 0,
 /// reserved == Σ active holds + Σ pending gifts, expiring lots never exceed the balance; credits are only minted by
 /// grants (transfer rows sum to zero); every deduction, reservation and gift succeeds exactly when the spendable credits
 /// read just before cover it, and a redemption or cancel exactly when the gift is pending and not expired. A failure prints the CsCheck
 /// seed; set the environment variable <c>CsCheck_Seed</c> to it to replay the same sequence.
 /// </summary>
-public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
     private static readonly (string Feature, string Model, long Price)[] Features =
@@ -36,6 +37,12 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
         Gift,
         Redeem,
         CancelGift,
+        TeamFund,
+        TeamSpend,
+        TeamHold,
+        TeamSettle,
+        TeamLimit,
+        TeamMembership,
     }
 
     public readonly record struct Op(OpKind Kind, int A, int B)
@@ -44,6 +51,7 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
     }
 
     private static readonly Gen<Op> OpGen = Gen.Frequency(
+    [
         (3, Gen.Select(Gen.Int[1, 30], Gen.Int[0, 3], (a, b) => new Op(OpKind.Grant, a, b))),
         (5, Gen.Int[0, 4].Select(a => new Op(OpKind.Deduct, a, 0))),
         (3, Gen.Select(Gen.Int[0, 4], Gen.Int[1, 60], (a, b) => new Op(OpKind.Reserve, a, b))),
@@ -54,13 +62,20 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
         (1, Gen.Const(new Op(OpKind.Sweep, 0, 0))),
         (2, Gen.Select(Gen.Int[1, 40], Gen.Int[1, 90], (a, b) => new Op(OpKind.Gift, a, b))),
         (2, Gen.Int[0, 9].Select(a => new Op(OpKind.Redeem, a, 0))),
-        (1, Gen.Int[0, 9].Select(a => new Op(OpKind.CancelGift, a, 0))));
+        (1, Gen.Int[0, 9].Select(a => new Op(OpKind.CancelGift, a, 0))),
+        .. TeamOps,
+    ]);
 
     [Fact]
     public async Task RandomLifecycleSequences_KeepEveryInvariantAfterEveryStep()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-        var services = database.BuildServices(database.ConnectionString, o => o.Gifts.Enabled = true, time: clock);
+        var services = database.BuildServices(database.ConnectionString, o =>
+        {
+            o.Gifts.Enabled = true;
+            o.Teams.Enabled = true;
+            o.Teams.LimitPeriod = TeamModel.Period;
+        }, time: clock);
 
         await OpGen.Array[5, 40].SampleAsync(
             async ops => await RunSequenceAsync(services, clock, ops),
@@ -76,6 +91,7 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
         var holds = new List<Guid>();
         var charges = new List<Guid>();
         var gifts = new List<ModelGift>();
+        var team = await TeamModel.StartAsync(services, user, peer);
         for (var step = 0; step < ops.Length; step++)
         {
             var op = ops[step];
@@ -174,11 +190,16 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
                     Assert.True(cancel.Success == (cancelled.Pending && cancelled.ExpiresAt > clock.GetUtcNow()), $"step {step} {op}: {cancel.Error}");
                     cancelled.Pending &= false;
                     break;
+                case >= OpKind.TeamFund:
+                    await team.RunAsync(scope.ServiceProvider, clock, op, $"step {step} {op}");
+                    break;
             }
 
             await AssertInvariantsAsync(services, user, $"after step {step} {op}");
             await AssertInvariantsAsync(services, peer, $"after step {step} {op} (peer)");
             await AssertOnlyGrantsMintAsync(services, user, peer, $"after step {step} {op}");
+            await AssertInvariantsAsync(services, team.Account, $"after step {step} {op} (team wallet)");
+            await team.AssertCountsAsync(services, clock, $"after step {step} {op}");
         }
     }
 
@@ -210,7 +231,7 @@ public abstract class LedgerModelTests<TDatabase>(TDatabase database) : IClassFi
         var activeHolds = (await db.Reservations.Where(r => r.UserId == user && r.Status == ReservationStatus.Active).Select(r => r.Amount).ToListAsync()).Sum()
             + (await db.Set<CreditGiftRow>().Where(g => g.SenderId == user && g.Status == CreditGiftStatus.Pending).Select(g => g.Amount).ToListAsync()).Sum();
         var lots = (await db.Grants.Where(g => g.UserId == user).Select(g => g.Remaining).ToListAsync()).Sum();
-        var available = (await scope.ServiceProvider.GetRequiredService<ICreditService>().GetBalanceAsync(user)).Available;
+        var available = (await scope.ServiceProvider.GetRequiredService<MediaForge.Credits.Ledger.CreditService>().GetAccountBalanceAsync(user, default)).Available;
         Assert.True(account.Balance == ledger, $"{where}: balance {account.Balance} != ledger {ledger}");
         Assert.True(account.Reserved == activeHolds, $"{where}: reserved {account.Reserved} != active holds and pending gifts {activeHolds}");
         Assert.True(account.Balance - account.Reserved >= 0, $"{where}: balance {account.Balance} - reserved {account.Reserved} < 0");

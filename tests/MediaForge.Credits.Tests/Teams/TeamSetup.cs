@@ -1,5 +1,7 @@
 using MediaForge.Credits.Entities;
+using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Storage;
+using MediaForge.Credits.Teams;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,13 +9,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MediaForge.Credits.Tests.Teams;
 
 /// <summary>Teams on one test database: services with teams on, a team with its owner, members, reads straight from the tables.</summary>
-public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = null, Action<CreditsOptions>? configure = null)
+public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = null, Action<CreditsOptions>? configure = null,
+    Action<DbContextOptionsBuilder>? configureContext = null)
 {
     public ServiceProvider Services { get; } = database.BuildServices(database.ConnectionString, o =>
     {
         o.Teams.Enabled = true;
         configure?.Invoke(o);
-    }, time);
+    }, time, configureContext);
 
     public CreditsDatabase Database => database;
 
@@ -62,5 +65,71 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
     {
         await using var scope = Services.CreateAsyncScope();
         await action(scope.ServiceProvider.GetRequiredService<CreditsDbContext>());
+    }
+
+    public Task<T> Credits<T>(Func<ICreditService, Task<T>> action) => With(action);
+
+    public Task<T> Holds<T>(Func<ICreditReservationService, Task<T>> action) => With(action);
+
+    /// <summary>Spends one use of <paramref name="feature"/>/<paramref name="model"/> from the team's wallet as <paramref name="member"/>.</summary>
+    public Task<CreditDeductionResult> SpendAsync(string teamId, string member, string feature = "image-generation", string model = "default", string? key = null) =>
+        Credits(c => c.DeductCreditsAsync(member, feature, model, idempotencyKey: key, wallet: CreditWallet.Team(teamId)));
+
+    /// <summary>Grants <paramref name="amount"/> credits to the team's wallet (as a fulfilled team purchase would).</summary>
+    public Task FundAsync(string teamId, long amount) =>
+        With<CreditTransactionResult, CreditService>(c => c.GrantAsync(CreditWalletAccounts.TeamAccount(teamId), amount, CreditTransactionType.Purchase,
+            "Team pack", null, null, null, CancellationToken.None));
+
+    /// <summary>Grants <paramref name="amount"/> credits to a user's own wallet.</summary>
+    public Task GrantAsync(string userId, long amount) =>
+        Credits(c => c.AddCreditsAsync(userId, amount, CreditTransactionType.Bonus, "Own credits"));
+
+    /// <summary>The team wallet's balance row and the sum of its ledger.</summary>
+    public async Task<(long Balance, long LedgerSum)> WalletAsync(string teamId)
+    {
+        var (balance, sum, _) = await database.ReadLedgerAsync(CreditWalletAccounts.TeamAccount(teamId), Services);
+        return (balance, sum);
+    }
+
+    /// <summary>A user's own balance row and the sum of its ledger.</summary>
+    public async Task<(long Balance, long LedgerSum)> OwnAsync(string userId)
+    {
+        var (balance, sum, _) = await database.ReadLedgerAsync(userId, Services);
+        return (balance, sum);
+    }
+
+    /// <summary>The member's stored count for the period (0 when the row counts another period).</summary>
+    public async Task<long> SpentAsync(string teamId, string member, DateTime period)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var row = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditTeamMemberRow>().AsNoTracking()
+            .FirstAsync(m => m.TeamId == teamId && m.UserId == member);
+        return CreditTeamPeriods.SpentIn(row, period);
+    }
+
+    /// <summary>The team wallet's usage logs as (member, credits used, unlimited).</summary>
+    public async Task<List<(string? Member, long Credits, bool Unlimited)>> UsageAsync(string teamId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var account = CreditWalletAccounts.TeamAccount(teamId);
+        var rows = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().UsageLogs.AsNoTracking().Where(u => u.UserId == account)
+            .OrderBy(u => u.CreatedAt).Select(u => new { u.MemberId, u.CreditsUsed, u.IsUnlimited }).ToListAsync();
+        return [.. rows.Select(r => (r.MemberId, r.CreditsUsed, r.IsUnlimited))];
+    }
+
+    /// <summary>
+    /// Every charge of the team wallet's usage logs, across both wallets: for each log, the usage ledger rows that refer
+    /// to it (the wallet's and the member's own) must sum to minus its credits.
+    /// </summary>
+    public async Task<int> UnbalancedUsageAsync(string teamId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var account = CreditWalletAccounts.TeamAccount(teamId);
+        var logs = await db.UsageLogs.AsNoTracking().Where(u => u.UserId == account).Select(u => new { u.Id, u.CreditsUsed }).ToListAsync();
+        var references = logs.Select(l => l.Id.ToString()).ToList();
+        var charges = await db.Transactions.AsNoTracking().Where(t => t.Type == CreditTransactionType.Usage && references.Contains(t.Reference!))
+            .Select(t => new { t.Reference, t.Amount }).ToListAsync();
+        return logs.Count(l => charges.Where(c => c.Reference == l.Id.ToString()).Sum(c => c.Amount) != -l.CreditsUsed);
     }
 }

@@ -10,6 +10,7 @@ internal sealed class CreditReservationConfiguration(CreditsTableNames names) : 
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Id).ValueGeneratedNever();
         builder.Property(r => r.UserId).HasMaxLength(CreditsModelLimits.UserId);
+        builder.Property(r => r.MemberId).HasMaxLength(CreditsModelLimits.UserId);
         builder.Property(r => r.Feature).HasMaxLength(CreditsModelLimits.Name);
         builder.Property(r => r.Model).HasMaxLength(CreditsModelLimits.Name);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(CreditsModelLimits.EnumName);

@@ -10,6 +10,7 @@ internal sealed class UsageLogConfiguration(CreditsTableNames names) : IEntityTy
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Id).ValueGeneratedNever();
         builder.Property(u => u.UserId).HasMaxLength(CreditsModelLimits.UserId);
+        builder.Property(u => u.MemberId).HasMaxLength(CreditsModelLimits.UserId);
         builder.Property(u => u.Feature).HasMaxLength(CreditsModelLimits.Name);
         builder.Property(u => u.Model).HasMaxLength(CreditsModelLimits.Name);
         builder.Property(u => u.IdempotencyKey).HasMaxLength(CreditsModelLimits.IdempotencyKey);

@@ -9,8 +9,14 @@ public sealed class CreditReservation
     /// <summary>The reservation id.</summary>
     public Guid Id { get; set; }
 
-    /// <summary>The user whose credits are held.</summary>
+    /// <summary>The account whose credits are held: the user's own, or a team wallet's (<c>mf:team:{teamId}</c>, see <see cref="MemberId"/>).</summary>
     public string UserId { get; set; } = "";
+
+    /// <summary>
+    /// On a hold of a team wallet's credits, the member who placed it (its amount counts against the member's limit
+    /// until it is released); <see langword="null"/> for a hold of the user's own credits.
+    /// </summary>
+    public string? MemberId { get; set; }
 
     /// <summary>The feature (lower case).</summary>
     public string Feature { get; set; } = "";

@@ -6,8 +6,14 @@ public sealed class UsageLog
     /// <summary>The usage log id.</summary>
     public Guid Id { get; set; }
 
-    /// <summary>The user who used the feature.</summary>
+    /// <summary>The account that paid: the user's own, or a team wallet's (<c>mf:team:{teamId}</c>, see <see cref="MemberId"/>).</summary>
     public string UserId { get; set; } = "";
+
+    /// <summary>
+    /// On a team wallet's use, the member who used the feature (<see cref="UserId"/> is then the wallet's account);
+    /// <see langword="null"/> for a use of the user's own credits.
+    /// </summary>
+    public string? MemberId { get; set; }
 
     /// <summary>The feature, lower case (for example <c>video-generation</c>).</summary>
     public string Feature { get; set; } = "";

@@ -18,6 +18,9 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     /// <summary>The column version 5 added to a table of version 1 (<c>purchases.purchased_by</c>).</summary>
     private static readonly string[] Version5Columns = [CreditsSchemaVersion5.PurchaseColumn];
 
+    /// <summary>The column version 6 added to tables of version 1 (<c>usage_logs.member_id</c>, <c>credit_reservations.member_id</c>).</summary>
+    private static readonly string[] Version6Columns = [CreditsSchemaVersion6.MemberColumn];
+
     /// <summary>The tables versions 3, 4 and 5 added.</summary>
     private static readonly string[] AfterVersion2Tables = [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables];
 
@@ -37,11 +40,16 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
 
     /// <summary>Whether what is missing is exactly (some of) what version 5 added, its column among it: the database is at version 4 (before teams).</summary>
     public bool IsVersion4 =>
-        MissingColumns.Count > 0 && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal))
+        MissingColumns.Any(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal) || Version6Columns.Contains(Column(c), StringComparer.Ordinal))
         && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion5.Tables));
 
+    /// <summary>Whether what is missing is exactly the columns version 6 added: the database is at version 5 (before team spending).</summary>
+    public bool IsVersion5 =>
+        MissingTables.Count == 0 && MissingColumns.Count > 0 && MissingColumns.All(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal));
+
     /// <summary>The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>.</summary>
-    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : null;
+    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5 : null;
 
     /// <summary>
     /// Nothing of version 2 is missing: the column of version 4 is (with at most the column of version 5), and at most
@@ -71,6 +79,14 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
                 + " the team tables and the purchases.purchased_by column in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
         }
 
+        if (IsVersion5)
+        {
+            return $"The credit tables are at schema version 5 (before team spending); this library needs version {CreditsSchema.CurrentVersion}."
+                + $" Missing: {List(MissingColumns)}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" and call {CreditsSchema.UpgradeCall(5)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the member_id columns in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+        }
+
         if (IsVersion2)
         {
             return $"The credit tables are at schema version 2 (before referrals); this library needs version {CreditsSchema.CurrentVersion}."
@@ -96,7 +112,8 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     }
 
     private static bool IsAfterVersion2Column(string tableColumn) =>
-        Version4Columns.Contains(Column(tableColumn), StringComparer.Ordinal) || Version5Columns.Contains(Column(tableColumn), StringComparer.Ordinal);
+        Version4Columns.Contains(Column(tableColumn), StringComparer.Ordinal) || Version5Columns.Contains(Column(tableColumn), StringComparer.Ordinal)
+        || Version6Columns.Contains(Column(tableColumn), StringComparer.Ordinal);
 
     private static string Column(string tableColumn) => tableColumn[(tableColumn.LastIndexOf('.') + 1)..];
 

@@ -39,7 +39,8 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [InlineData(3, 3)]
     [InlineData(4, 4)]
     [InlineData(5, 5)]
-    [InlineData(1, 6)]
+    [InlineData(6, 6)]
+    [InlineData(1, 7)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -94,6 +95,20 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         Assert.Equal([("mf_purchases", "is_gift", (object?)false), ("mf_purchases", "purchased_by", null)],
             migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.DefaultValue)));
         Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (5,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version5To6_AddsOnlyTheMemberColumnsAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(5, 6, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Empty(migration.Operations.OfType<CreateTableOperation>());
+        Assert.Empty(migration.Operations.OfType<CreateIndexOperation>());
+        Assert.Equal([("mf_usage_logs", "member_id", true, (int?)128), ("mf_credit_reservations", "member_id", true, (int?)128)],
+            migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.IsNullable, c.MaxLength)));
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (6,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,160 @@
+using MediaForge.Credits.Expiry;
+using MediaForge.Credits.Holds;
+using MediaForge.Credits.Telemetry;
+
+namespace MediaForge.Credits.Teams;
+
+/// <summary>
+/// Writes one use of a team's wallet inside an open transaction: the member's row locked (active member, active team),
+/// admins unlimited, the split between the member's own credits and the wallet under the funding policy, the limit
+/// checked for the wallet's part, the conditional debits (both balance rows locked in ordinal id order first when two
+/// wallets pay), the lots, the wallet's count against the member's limit, the ledger rows and one usage log on the
+/// wallet naming the member. A refusal writes nothing the caller commits.
+/// </summary>
+internal sealed class CreditTeamDeductionWriter(
+    CreditsDbContextHandle handle,
+    CreditLedger ledger,
+    CreditAccountReader accounts,
+    CreditTeamSpending spending,
+    IOptions<CreditsOptions> options,
+    TimeProvider time,
+    CreditsTelemetry telemetry,
+    ILogger<CreditService> logger)
+{
+    private readonly DbContext db = handle.Context;
+
+    /// <summary>The statements of one team deduction (<see cref="CreditDeductionRequest.MemberId"/> set) inside an open transaction.</summary>
+    public async Task<CreditDeductionOutcome> ApplyAsync(CreditDeductionRequest usage, CancellationToken cancellationToken)
+    {
+        var (wallet, member) = (usage.UserId, usage.MemberId!);
+        var teamId = CreditWalletAccounts.TeamOf(wallet)!;
+        var refusal = await spending.LockMemberAsync(teamId, member, cancellationToken).ConfigureAwait(false);
+        if (refusal != CreditDeductionError.None)
+        {
+            return Refused(usage, refusal, 0, 0);
+        }
+
+        var now = time.GetUtcNow();
+        var at = now.UtcDateTime;
+        var (row, charge) = CreditDeductionWriter.UsageRows(usage, now);
+        await ledger.EnsureAccountAsync(wallet, at, cancellationToken).ConfigureAwait(false);
+        if (await spending.IsProductAdminAsync(member, cancellationToken).ConfigureAwait(false))
+        {
+            // Unlimited: logged on the wallet with the member, nothing charged, nothing counted against the limit.
+            (row.CreditsUsed, row.IsUnlimited, row.TransactionId) = (0, true, null);
+            await ledger.AppendAsync(null, row, cancellationToken).ConfigureAwait(false);
+            return CreditDeductionWriter.Charged(usage, row, null, (await accounts.ReadAsync(wallet, cancellationToken).ConfigureAwait(false)).Balance);
+        }
+
+        var policy = options.Value.Teams.FundingPolicy;
+        if (policy != CreditTeamFundingPolicy.TeamOnly)
+        {
+            // Two wallets may pay: both rows locked in ordinal id order (after the member's row), as transfers lock theirs.
+            await ledger.EnsureAccountAsync(member, at, cancellationToken).ConfigureAwait(false);
+            await CreditHolds.LockBalanceRowsAsync(db, member, wallet, at, cancellationToken).ConfigureAwait(false);
+        }
+
+        var period = spending.PeriodOf(at);
+        var headroom = await spending.HeadroomAsync(teamId, member, period, cancellationToken).ConfigureAwait(false) ?? long.MaxValue;
+        var teamPart = policy switch
+        {
+            CreditTeamFundingPolicy.PersonalFirst => usage.Price - Math.Min(usage.Price, await AvailableAsync(member, cancellationToken).ConfigureAwait(false)),
+            CreditTeamFundingPolicy.TeamFirst => Math.Min(usage.Price, Math.Min(headroom, await AvailableAsync(wallet, cancellationToken).ConfigureAwait(false))),
+            _ => usage.Price,
+        };
+        if (teamPart > headroom)
+        {
+            return Refused(usage, CreditDeductionError.MemberLimitReached, 0, headroom);
+        }
+
+        var personalPart = usage.Price - teamPart;
+        LedgerBalance? personal = null, team = null;
+        if ((personalPart > 0 && (personal = await DebitAsync(member, personalPart, at, cancellationToken).ConfigureAwait(false)) is null)
+            || (teamPart > 0 && (team = await DebitAsync(wallet, teamPart, at, cancellationToken).ConfigureAwait(false)) is null))
+        {
+            var available = await AvailableAsync(wallet, cancellationToken).ConfigureAwait(false);
+            return Refused(usage, CreditDeductionError.InsufficientCredits, (await accounts.ReadAsync(wallet, cancellationToken).ConfigureAwait(false)).Balance,
+                policy == CreditTeamFundingPolicy.TeamOnly ? Math.Min(available, headroom) : available);
+        }
+
+        if (teamPart > 0 && !await spending.TryCountAsync(teamId, member, teamPart, period, cancellationToken).ConfigureAwait(false))
+        {
+            // The member's row is locked and the headroom was read under that lock: this cannot happen; roll back rather than overshoot.
+            throw new InvalidOperationException($"The limit of member '{member}' of team '{teamId}' changed under its row lock.");
+        }
+
+        // The wallet's row carries the key (and the deduction's charge id); the member's part has its own row, keyless.
+        var teamCharge = team is null ? null : Charge(charge, charge.Id, wallet, teamPart, team.Balance, usage.IdempotencyKey);
+        var personalCharge = personal is null ? null
+            : Charge(charge, team is null ? charge.Id : CreditAttempts.NewOperationId(time), member, personalPart, personal.Balance, null);
+        row.TransactionId = (teamCharge ?? personalCharge)!.Id;
+        if (teamCharge is not null && personalCharge is not null)
+        {
+            await ledger.AppendAsync(personalCharge, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ledger.AppendAsync(teamCharge ?? personalCharge, row, cancellationToken).ConfigureAwait(false);
+        return CreditDeductionWriter.Charged(usage, row, teamCharge ?? personalCharge);
+    }
+
+    /// <summary>Logs and counts a team deduction whose transaction has ended.</summary>
+    public void Report(CreditDeductionOutcome outcome)
+    {
+        var (usage, result) = (outcome.Request, outcome.Result);
+        switch (result.Error)
+        {
+            case CreditDeductionError.None when !result.IsReplay:
+                var unlimited = result.TransactionId is null;
+                CreditTeamLog.Spent(logger, usage.MemberId!, usage.UserId, usage.Feature, usage.Model, result.CreditsDeducted, unlimited);
+                telemetry.Deducted(usage.Feature, usage.Model, result.CreditsDeducted, unlimited);
+                break;
+            case CreditDeductionError.NotTeamMember or CreditDeductionError.TeamFrozen or CreditDeductionError.MemberLimitReached or CreditDeductionError.InsufficientCredits:
+                CreditTeamLog.SpendRefused(logger, usage.MemberId!, usage.UserId, usage.Feature, usage.Model, result.Error);
+                telemetry.DeductionRejected(usage.Feature, usage.Model, Reason(result.Error));
+                break;
+        }
+    }
+
+    /// <summary>The telemetry reason of a refusal, as the HTTP problem's code.</summary>
+    public static string Reason(CreditDeductionError error) => error switch
+    {
+        CreditDeductionError.NotTeamMember => "not_team_member",
+        CreditDeductionError.TeamFrozen => "team_frozen",
+        CreditDeductionError.MemberLimitReached => "member_limit_reached",
+        _ => "insufficient_credits",
+    };
+
+    /// <summary>The conditional debit of one wallet's part, after writing its lapses if refused; its lots consumed.</summary>
+    private async Task<LedgerBalance?> DebitAsync(string account, long amount, DateTime at, CancellationToken cancellationToken)
+    {
+        LedgerBalance? debited = null;
+        await accounts.TryDebitAfterLapsesAsync(account, amount, at,
+            async ct => (debited = await ledger.TryDebitAsync(account, amount, at, ct).ConfigureAwait(false)) is not null, cancellationToken).ConfigureAwait(false);
+        if (debited is { NextExpiryAt: not null })
+        {
+            await CreditLots.ConsumeAsync(db, account, amount, cancellationToken).ConfigureAwait(false);
+        }
+
+        return debited;
+    }
+
+    private async Task<long> AvailableAsync(string account, CancellationToken cancellationToken) =>
+        Math.Max(0, (await accounts.ReadAsync(account, cancellationToken).ConfigureAwait(false)).Available);
+
+    private static CreditTransaction Charge(CreditTransaction template, Guid id, string account, long amount, long balanceAfter, string? key) => new()
+    {
+        Id = id,
+        UserId = account,
+        Amount = -amount,
+        BalanceAfter = balanceAfter,
+        Type = CreditTransactionType.Usage,
+        Description = template.Description,
+        Metadata = template.Metadata,
+        IdempotencyKey = key,
+        Reference = template.Reference,
+        CreatedAt = template.CreatedAt,
+    };
+
+    private static CreditDeductionOutcome Refused(CreditDeductionRequest usage, CreditDeductionError error, long balance, long available) =>
+        new(usage, false, available, new CreditDeductionResult { Success = false, CreditsDeducted = 0, RemainingBalance = balance, Error = error });
+}

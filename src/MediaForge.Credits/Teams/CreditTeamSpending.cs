@@ -1,0 +1,103 @@
+namespace MediaForge.Credits.Teams;
+
+/// <summary>
+/// The member's side of spending from a team's wallet, inside the spending transaction: the member's row locked first
+/// (only while the member is active and the team is active), the limit's headroom for the period, the count of what the
+/// wallet paid, and its return when a hold is released. The row order of every team spend: the member's row, then the
+/// balance rows in ordinal id order; a removal or freeze takes the team row and then the member row, so a spend racing
+/// a removal either commits first or finds the member removed.
+/// </summary>
+internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, IOptions<CreditsOptions> options, TimeProvider time)
+{
+    private readonly DbContext db = handle.Context;
+
+    /// <summary>The start of the limit period <paramref name="at"/> falls in.</summary>
+    public DateTime PeriodOf(DateTime at) => CreditTeamPeriods.StartOf(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)), options.Value.Teams.LimitPeriod);
+
+    /// <summary>The current limit period's start.</summary>
+    public DateTime CurrentPeriod() => CreditTeamPeriods.StartOf(time.GetUtcNow(), options.Value.Teams.LimitPeriod);
+
+    /// <summary>Throws when teams are off: a team's wallet named with teams off is the host's mistake, not the user's.</summary>
+    public void EnsureEnabled()
+    {
+        if (!options.Value.Teams.Enabled)
+        {
+            throw new InvalidOperationException("Teams are off: set MediaForge:Credits:Teams:Enabled (CreditsOptions.Teams.Enabled) to true to spend from a team's wallet.");
+        }
+    }
+
+    /// <summary>
+    /// Locks the member's row (a no-op update) if the member is active in an active team; otherwise tells why not.
+    /// </summary>
+    /// <returns><see cref="CreditDeductionError.None"/> when locked; <see cref="CreditDeductionError.NotTeamMember"/> or <see cref="CreditDeductionError.TeamFrozen"/>.</returns>
+    public async Task<CreditDeductionError> LockMemberAsync(string teamId, string userId, CancellationToken cancellationToken)
+    {
+        var locked = await Member(teamId, userId)
+            .Where(m => db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);
+        return locked == 1 ? CreditDeductionError.None : await RefusalAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Why the member may not spend from the team's wallet now, read without locks; <see cref="CreditDeductionError.None"/> when they may.</summary>
+    public async Task<CreditDeductionError> RefusalAsync(string teamId, string userId, CancellationToken cancellationToken)
+    {
+        if (!await Member(teamId, userId).AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return CreditDeductionError.NotTeamMember;
+        }
+
+        // Only a member learns that the team is frozen.
+        return await db.Set<CreditTeamRow>().AnyAsync(t => t.Id == teamId && t.Status == CreditTeamStatus.Active, cancellationToken).ConfigureAwait(false)
+            ? CreditDeductionError.None
+            : CreditDeductionError.TeamFrozen;
+    }
+
+    /// <summary>What the member may still spend from the wallet in <paramref name="period"/>; <see langword="null"/>: no limit.</summary>
+    public async Task<long?> HeadroomAsync(string teamId, string userId, DateTime period, CancellationToken cancellationToken)
+    {
+        var row = await Member(teamId, userId).AsNoTracking()
+            .Select(m => new
+            {
+                Limit = m.SpendLimit ?? db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit).FirstOrDefault(),
+                Spent = m.PeriodStart == period ? m.PeriodSpent : 0,
+            })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return row is null ? 0 : row.Limit is { } limit ? Math.Max(0, limit - row.Spent) : null;
+    }
+
+    /// <summary>
+    /// Counts <paramref name="amount"/> paid by the wallet against the member's limit in <paramref name="period"/>, in
+    /// one conditional update (the counter restarts from 0 in a new period).
+    /// </summary>
+    /// <returns>Whether it was counted: false when the limit does not cover it (or the member is not active).</returns>
+    public async Task<bool> TryCountAsync(string teamId, string userId, long amount, DateTime period, CancellationToken cancellationToken) =>
+        await Member(teamId, userId)
+            .Where(m => (m.SpendLimit ?? db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit).FirstOrDefault()) == null
+                || (m.PeriodStart == period ? m.PeriodSpent : 0) + amount
+                    <= (m.SpendLimit ?? db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit).FirstOrDefault()))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.PeriodSpent, m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount)
+                .SetProperty(m => m.PeriodStart, period), cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <summary>
+    /// Gives <paramref name="amount"/> back to the member's count for <paramref name="period"/> (a released hold), if
+    /// that period is still the one counted: a hold placed last period gives nothing back to this one. Removed members
+    /// included (their count is kept for attribution).
+    /// </summary>
+    public Task<int> GiveBackAsync(string teamId, string userId, long amount, DateTime period, CancellationToken cancellationToken) =>
+        db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId && m.PeriodStart == period)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent > amount ? m.PeriodSpent - amount : 0), cancellationToken);
+
+    /// <summary>Locks the member's row, removed or not (settling a hold takes the member's row before the balance row, as spending does).</summary>
+    public Task<int> LockAnyMemberAsync(string teamId, string userId, CancellationToken cancellationToken) =>
+        db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken);
+
+    /// <summary>Whether the member is a product admin (configured, or flagged on the user row): unlimited, also on a team's wallet.</summary>
+    public async Task<bool> IsProductAdminAsync(string userId, CancellationToken cancellationToken) =>
+        options.Value.AdminUserIds.Contains(userId)
+        || await db.Set<CreditUser>().AnyAsync(u => u.Id == userId && u.IsAdmin, cancellationToken).ConfigureAwait(false);
+
+    private IQueryable<CreditTeamMemberRow> Member(string teamId, string userId) =>
+        db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId && m.RemovedAt == null);
+}
