@@ -50,14 +50,14 @@ internal sealed partial class StripeCheckoutHandler(
             return CreditProblems.Create(StatusCodes.Status404NotFound, "unknown_package", "No such package.", $"No active package '{packageId}'.");
         }
 
-        if (gift && !creditOptions.Value.Gifts.Enabled)
-        {
-            return CreditGiftProblems.Disabled();
-        }
-
         if (teamId is not null && TeamRefusal(teamId, gift, package) is { } teamProblem)
         {
             return teamProblem;
+        }
+
+        if (gift && !creditOptions.Value.Gifts.Enabled)
+        {
+            return CreditGiftProblems.Disabled();
         }
 
         if (gift && package.IsFree)
