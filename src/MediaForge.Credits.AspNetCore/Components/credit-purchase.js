@@ -91,7 +91,8 @@ export class CreditPurchase extends HTMLElement {
     const button = card.querySelector(".buy");
     button.textContent = p.isFree ? (claimed ? "Claimed ✓" : "Claim free credits") : wallet ? `Buy ${p.name} for the team` : `Buy ${p.name}`;
     button.disabled = claimed;
-    button.setAttribute("aria-label", p.isFree ? `Claim ${p.name}: ${p.credits} free credits` : `Buy ${p.name}: ${p.credits} credits for ${p.price}`);
+    button.setAttribute("aria-label", p.isFree ? `Claim ${p.name}: ${p.credits} free credits`
+      : `Buy ${p.name}${wallet ? " for the team" : ""}: ${p.credits} credits for ${p.price}`);
     button.addEventListener("click", () => this.#buy(p, button, wallet));
     return card;
   }
