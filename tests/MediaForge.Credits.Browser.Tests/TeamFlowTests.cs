@@ -31,6 +31,7 @@ public sealed class TeamFlowTests(ChromiumFixture chromium) : SamplePageTests(ch
     {
         await SignInAsync();
         await Assertions.Expect(TeamBalance).ToHaveTextAsync("Demo Studio: 0 credits");
+        await Assertions.Expect(Page.Locator("#team credit-purchase")).ToHaveAttributeAsync("data-state", "ready");
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Buy Pro for the team: 200 credits for $29.99" }).ClickAsync();
         await Assertions.Expect(Page.Locator("[data-testid='dev-checkout-amount']")).ToHaveTextAsync("$29.99");
@@ -46,6 +47,8 @@ public sealed class TeamFlowTests(ChromiumFixture chromium) : SamplePageTests(ch
     public async Task DemoTeam_TeammateSignsIn_SeesTheTeamBalanceAndOnlyTheirOwnRowAndNoBuyButtons()
     {
         await SignInAsync();
+        await Assertions.Expect(TeamBalance).ToHaveTextAsync("Demo Studio: 0 credits");
+        await Assertions.Expect(Page.Locator("#team credit-purchase")).ToHaveAttributeAsync("data-state", "ready");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Buy Pro for the team: 200 credits for $29.99" }).ClickAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Pay $29.99" }).ClickAsync();
         await Assertions.Expect(TeamBalance).ToHaveTextAsync("Demo Studio: 200 credits");

@@ -105,6 +105,7 @@ internal sealed record SnippetHarness(string Name, string Before, string After, 
         ["transfer"] = Handler,
         ["gifts"] = GiftHandler,
         ["teams"] = BuiltApp,
+        ["team-history"] = BuiltApp,
         ["referrals"] = Program(),
         ["operating"] = Program(),
     };
