@@ -10,7 +10,7 @@ namespace MediaForge.Credits.Sample;
 /// The demo sign-in (no identity provider needed): a cookie for a demo user or the demo admin, and on first sign-in a
 /// Svix-signed Clerk <c>user.created</c> to the app's real Clerk webhook, which grants the 50 starter credits. The
 /// delivery goes to the app's own address (its listening address or <c>MediaForge:Credits:Http:PublicBaseUrl</c>), never
-/// to one built from the request's Host header.
+/// to one built from the request's Host header. The demo user and "Teammate" then find the demo team (<see cref="DemoTeam"/>).
 /// </summary>
 internal static class DemoAccount
 {
@@ -24,7 +24,8 @@ internal static class DemoAccount
             return;
         }
 
-        group.MapPost("/sign-in", async (DemoSignInRequest? body, HttpContext context, [FromServices] IClerkDevelopmentWebhook clerk, CancellationToken ct) =>
+        group.MapPost("/sign-in", async (DemoSignInRequest? body, HttpContext context, [FromServices] IClerkDevelopmentWebhook clerk,
+            [FromServices] ICreditTeamService teams, CancellationToken ct) =>
         {
             if (body?.Name?.Length > 64)
             {
@@ -48,6 +49,7 @@ internal static class DemoAccount
 
             // What Clerk does when a user signs up: a signed webhook. Later sign-ins resend the same message: a duplicate, no new credits.
             var receipt = await clerk.SendUserCreatedAsync(userId, email, name, admin, ct);
+            await DemoTeam.EnsureAsync(teams, userId, ct);
             return Results.Ok(new DemoAccountResponse(true, userId, name, admin, true, receipt.Outcome ?? "duplicate"));
         });
 

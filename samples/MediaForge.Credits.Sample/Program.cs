@@ -36,6 +36,7 @@ namespace MediaForge.Credits.Sample
                 o.Referrals.RefereeBonus = 10;                                 // the referrer 25 when the friend first buys a pack
                 o.Referrals.ReferrerReward = 25;
                 o.Gifts.Enabled = true;                                        // /?gift=CODE links: send credits or buy a pack as a gift
+                o.Teams.Enabled = true;                                        // team wallets: /api/credits/teams/*, wallet="team:{id}"
             });
 
             // 3. Development only: a local test checkout instead of Stripe (until STRIPE_SECRET_KEY is set) and signed Clerk sign-ups.
@@ -88,7 +89,7 @@ namespace MediaForge.Credits.Sample
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapOpenApi();                                                   // /openapi/v1.json: generate a typed client from it
-            app.MapCreditEndpoints();                                           // /api/credits/* (referrals and gifts included), /api/stripe/*, /api/webhooks/clerk
+            app.MapCreditEndpoints();                                           // /api/credits/* (referrals, gifts and teams included), /api/stripe/*, /api/webhooks/clerk
             app.MapCreditComponents();                                          // /_mediaforge/credits.js: <credit-display>, <credit-purchase>, <credit-referral>, <credit-gift>
             app.MapCreditsAdminEndpoints();                                     // /api/credits/admin/*: analytics, exports, reconciliation (admins)
             app.MapCreditsDashboard();                                          // /credits/admin: the admin dashboard (sign in as the demo admin)

@@ -37,7 +37,7 @@ public sealed class CreditDisplayTests(ChromiumFixture chromium) : SamplePageTes
 
         await Assertions.Expect(Display).ToHaveAttributeAsync("data-state", "error");
         await Assertions.Expect(Balance).ToHaveTextAsync("Couldn't load credits");
-        await Assertions.Expect(Page.Locator("credit-display .retry")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("#balance .retry")).ToBeVisibleAsync();
         await ScreenshotAsync("08-balance-error-state");
     }
 
@@ -50,7 +50,7 @@ public sealed class CreditDisplayTests(ChromiumFixture chromium) : SamplePageTes
         await Assertions.Expect(Display).ToHaveAttributeAsync("data-state", "error");
         await Page.UnrouteAsync("**/api/credits/balance");
 
-        await Page.Locator("credit-display .retry").ClickAsync();
+        await Page.Locator("#balance .retry").ClickAsync();
 
         await Assertions.Expect(Balance).ToHaveTextAsync("50 credits");
     }

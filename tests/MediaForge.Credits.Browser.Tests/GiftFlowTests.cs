@@ -58,7 +58,7 @@ public sealed class GiftFlowTests(ChromiumFixture chromium) : SamplePageTests(ch
             await Assertions.Expect(page.Locator("credit-gift")).ToHaveAttributeAsync("data-redeem", "redeemed");
             await Assertions.Expect(page.Locator("credit-gift .redeem")).ToContainTextAsync("Gift redeemed: 20 credits added");
             await Assertions.Expect(page.Locator("credit-gift .redeem")).ToContainTextAsync("Enjoy the videos!");
-            await Assertions.Expect(page.Locator("credit-display .value")).ToHaveTextAsync("70 credits");
+            await Assertions.Expect(page.Locator("#balance .value")).ToHaveTextAsync("70 credits");
             Assert.DoesNotContain("gift=", page.Url, StringComparison.Ordinal);
             await ShotAsync(page, "12-gift-redeemed-by-friend-70-credits");
         }
@@ -84,7 +84,7 @@ public sealed class GiftFlowTests(ChromiumFixture chromium) : SamplePageTests(ch
         {
             await Assertions.Expect(latePage.Locator("credit-gift")).ToHaveAttributeAsync("data-redeem", "invalid");
             await Assertions.Expect(latePage.Locator("credit-gift .redeem")).ToContainTextAsync("This gift link doesn't work");
-            await Assertions.Expect(latePage.Locator("credit-display .value")).ToHaveTextAsync("50 credits");
+            await Assertions.Expect(latePage.Locator("#balance .value")).ToHaveTextAsync("50 credits");
             await ShotAsync(latePage, "13-gift-link-used-generic-answer");
         }
     }
@@ -105,13 +105,13 @@ public sealed class GiftFlowTests(ChromiumFixture chromium) : SamplePageTests(ch
         Assert.StartsWith(App.BaseUrl + "/?gift=", link, StringComparison.Ordinal);
         await Assertions.Expect(Balance).ToHaveTextAsync("50 credits");
         Assert.DoesNotContain("gift_checkout", Page.Url, StringComparison.Ordinal);
-        await Assertions.Expect(Page.Locator("credit-purchase .message")).ToBeHiddenAsync();
+        await Assertions.Expect(Page.Locator("#buy credit-purchase .message")).ToBeHiddenAsync();
         await ScreenshotAsync("14-gift-bought-code-revealed");
 
         var (friend, page) = await OpenInSecondSessionAsync(link!, "Lucky");
         await using (friend)
         {
-            await Assertions.Expect(page.Locator("credit-display .value")).ToHaveTextAsync("250 credits");
+            await Assertions.Expect(page.Locator("#balance .value")).ToHaveTextAsync("250 credits");
         }
     }
 

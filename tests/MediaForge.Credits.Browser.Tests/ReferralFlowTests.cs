@@ -26,7 +26,7 @@ public sealed class ReferralFlowTests(ChromiumFixture chromium) : SamplePageTest
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in as demo user" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("#referral-notice[data-state='ok']")).ToContainTextAsync("10 bonus credits added");
-        await Assertions.Expect(page.Locator("credit-display .value")).ToHaveTextAsync("60 credits");
+        await Assertions.Expect(page.Locator("#balance .value")).ToHaveTextAsync("60 credits");
         Assert.DoesNotContain("ref=", page.Url, StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumFixture.ScreenshotFolder, "10-referred-friend-60-credits.png"), FullPage = true });
 

@@ -41,7 +41,7 @@ public sealed class SampleFlowTests(ChromiumFixture chromium) : SamplePageTests(
         await ScreenshotAsync("05-test-checkout");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Pay $29.99" }).ClickAsync();
 
-        await Assertions.Expect(Page.Locator("credit-purchase .message")).ToContainTextAsync("Payment received: 200 credits added");
+        await Assertions.Expect(Page.Locator("#buy credit-purchase .message")).ToContainTextAsync("Payment received: 200 credits added");
         await Assertions.Expect(Balance).ToHaveTextAsync($"{balance + 200} credits");
         var ledger = Page.Locator("#history tbody tr");
         await Assertions.Expect(ledger).ToHaveCountAsync(7);
@@ -68,7 +68,7 @@ public sealed class SampleFlowTests(ChromiumFixture chromium) : SamplePageTests(
         await Page.GetByRole(AriaRole.Button, new() { Name = "Buy Enterprise: 1000 credits for $99.99" }).ClickAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Cancel and return" }).ClickAsync();
 
-        await Assertions.Expect(Page.Locator("credit-purchase .message")).ToContainTextAsync("Checkout cancelled");
+        await Assertions.Expect(Page.Locator("#buy credit-purchase .message")).ToContainTextAsync("Checkout cancelled");
         await Assertions.Expect(Balance).ToHaveTextAsync("50 credits");
     }
 }

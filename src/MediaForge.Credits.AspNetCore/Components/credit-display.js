@@ -1,13 +1,14 @@
 // MediaForge.Credits <credit-display> (loaded by credits.js).
-import { api, baseStyle, number } from "./credits-core.js";
+import { api, baseStyle, number, walletOf } from "./credits-core.js";
 
 /**
- * <credit-display refresh-interval="30" api-base="/api">: the signed-in user's balance. Refreshes every
+ * <credit-display refresh-interval="30" api-base="/api" wallet="team:{id}">: the signed-in user's balance, or with
+ * wallet="team:{id}" the balance of a team they belong to (GET /credits/teams/{id}/balance). Refreshes every
  * refresh-interval seconds (default 30), right away on `credits-changed`, and pauses while the tab is hidden.
- * data-state: loading | ready | error | signed-out; data-balance: the last balance shown.
+ * data-state: loading | ready | error | signed-out; data-balance: the last balance shown; data-team: the team shown.
  */
 export class CreditDisplay extends HTMLElement {
-  static observedAttributes = ["refresh-interval"];
+  static observedAttributes = ["refresh-interval", "wallet"];
   #timer = null;
   #loading = false;
   #again = false;
@@ -55,7 +56,8 @@ export class CreditDisplay extends HTMLElement {
     document.removeEventListener("visibilitychange", this.#onVisibility);
   }
 
-  attributeChangedCallback() {
+  attributeChangedCallback(name) {
+    if (name === "wallet" && this.isConnected) this.refresh();
     if (this.isConnected && !document.hidden) { this.#stop(); this.#start(); }
   }
 
@@ -63,15 +65,21 @@ export class CreditDisplay extends HTMLElement {
   async refresh() {
     if (this.#loading) { this.#again = true; return; }
     this.#loading = true;
+    const wallet = walletOf(this);
     try {
-      const balance = await api("/credits/balance", { apiBase: this.getAttribute("api-base") ?? undefined });
-      const text = balance.isUnlimited ? "Unlimited credits" : `${number.format(balance.available)} credits`;
+      if (wallet === undefined) throw new Error("wallet must be \"personal\" or \"team:{id}\"");
+      const apiBase = this.getAttribute("api-base") ?? undefined;
+      const balance = wallet ? await api(`/credits/teams/${encodeURIComponent(wallet.teamId)}/balance`, { apiBase })
+        : await api("/credits/balance", { apiBase });
+      const text = balance.isUnlimited ? "Unlimited credits"
+        : wallet ? `${balance.name}: ${number.format(balance.available)} credits` : `${number.format(balance.available)} credits`;
       this.dataset.balance = String(balance.available);
+      if (wallet) this.dataset.team = wallet.teamId; else delete this.dataset.team;
       this.#setState("ready", text);
       this.dispatchEvent(new CustomEvent("credits-loaded", { detail: balance, bubbles: true, composed: true }));
     } catch (error) {
       if (error.status === 401) this.#setState("signed-out", "Sign in to see your credits");
-      else this.#setState("error", "Couldn't load credits", true);
+      else this.#setState("error", wallet ? "Couldn't load team credits" : "Couldn't load credits", true);
     } finally {
       this.#loading = false;
       if (this.#again) { this.#again = false; this.refresh(); }

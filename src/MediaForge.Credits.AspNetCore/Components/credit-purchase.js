@@ -1,10 +1,12 @@
 // MediaForge.Credits <credit-purchase> (loaded by credits.js).
-import { api, baseStyle, number, notifyCreditsChanged } from "./credits-core.js";
+import { api, baseStyle, number, notifyCreditsChanged, walletOf } from "./credits-core.js";
 
 /**
- * <credit-purchase api-base="/api">: the credit packs with price, credits and a "Most popular" badge; the free
- * starter can be claimed once; Buy starts Checkout and redirects. On return (?checkout=success&session_id=...) it
- * asks the checkout-session endpoint (which fulfils if paid) and shows a confirmation.
+ * <credit-purchase api-base="/api" wallet="team:{id}">: the credit packs with price, credits and a "Most popular"
+ * badge; the free starter can be claimed once; Buy starts Checkout and redirects. With wallet="team:{id}" the paid
+ * packs are bought for that team's wallet (owners and admins; free packs are not shown). On return
+ * (?checkout=success&session_id=...) it asks the checkout-session endpoint (which fulfils if paid) and shows a
+ * confirmation.
  */
 export class CreditPurchase extends HTMLElement {
   #onChanged = () => this.load();
@@ -57,8 +59,10 @@ export class CreditPurchase extends HTMLElement {
     const grid = this.shadowRoot.querySelector(".grid");
     const loading = this.shadowRoot.querySelector(".loading");
     try {
+      const wallet = walletOf(this);
+      if (wallet === undefined) throw new Error("wallet must be \"personal\" or \"team:{id}\"");
       const packages = await api("/credits/packages", { apiBase: this.#apiBase });
-      grid.replaceChildren(...packages.map(p => this.#card(p)));
+      grid.replaceChildren(...packages.filter(p => !(wallet && p.isFree)).map(p => this.#card(p, wallet)));
       loading.hidden = true;
       this.dataset.state = "ready";
     } catch (error) {
@@ -68,7 +72,7 @@ export class CreditPurchase extends HTMLElement {
     }
   }
 
-  #card(p) {
+  #card(p, wallet) {
     const card = document.createElement("article");
     card.className = "pack" + (p.mostPopular ? " popular" : "");
     card.dataset.package = p.id;
@@ -85,20 +89,22 @@ export class CreditPurchase extends HTMLElement {
     card.querySelector(".price").textContent = p.isFree ? "Free" : p.price;
     card.querySelector(".desc").textContent = p.description ?? "";
     const button = card.querySelector(".buy");
-    button.textContent = p.isFree ? (claimed ? "Claimed ✓" : "Claim free credits") : `Buy ${p.name}`;
+    button.textContent = p.isFree ? (claimed ? "Claimed ✓" : "Claim free credits") : wallet ? `Buy ${p.name} for the team` : `Buy ${p.name}`;
     button.disabled = claimed;
-    button.setAttribute("aria-label", p.isFree ? `Claim ${p.name}: ${p.credits} free credits` : `Buy ${p.name}: ${p.credits} credits for ${p.price}`);
-    button.addEventListener("click", () => this.#buy(p, button));
+    button.setAttribute("aria-label", p.isFree ? `Claim ${p.name}: ${p.credits} free credits`
+      : `Buy ${p.name}${wallet ? " for the team" : ""}: ${p.credits} credits for ${p.price}`);
+    button.addEventListener("click", () => this.#buy(p, button, wallet));
     return card;
   }
 
-  async #buy(p, button) {
+  async #buy(p, button, wallet) {
     const label = button.textContent;
     button.disabled = true;
     button.textContent = p.isFree ? "Claiming…" : "Redirecting to checkout…";
     this.#message(null);
     try {
-      const session = await api("/stripe/create-checkout-session", { method: "POST", body: { packageId: p.id }, apiBase: this.#apiBase });
+      const body = wallet ? { packageId: p.id, teamId: wallet.teamId } : { packageId: p.id };
+      const session = await api("/stripe/create-checkout-session", { method: "POST", body, apiBase: this.#apiBase });
       if (session.claimed) {
         this.#message("success", `${number.format(session.credits)} free credits added`, `Your balance is ${number.format(session.balance)} credits.`);
         notifyCreditsChanged({ balance: session.balance });
@@ -132,9 +138,10 @@ export class CreditPurchase extends HTMLElement {
       try {
         const status = await api(`/stripe/checkout-session/${encodeURIComponent(sessionId)}`, { apiBase: this.#apiBase });
         if (status.status === "completed") {
-          this.#message("success", `Payment received: ${number.format(status.credits)} credits added`, `Your balance is ${number.format(status.balance)} credits.`);
+          const whose = status.teamId ? "The team's balance" : "Your balance";
+          this.#message("success", `Payment received: ${number.format(status.credits)} credits added`, `${whose} is ${number.format(status.balance)} credits.`);
           this.dataset.checkout = "completed";
-          notifyCreditsChanged({ balance: status.balance });
+          notifyCreditsChanged(status.teamId ? { teamId: status.teamId, balance: status.balance } : { balance: status.balance });
           return;
         }
         if (status.status === "failed" || status.status === "expired") {

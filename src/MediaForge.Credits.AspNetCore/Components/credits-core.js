@@ -48,6 +48,18 @@ export async function api(path, { method = "GET", body, apiBase, headers: extra 
 
 export const number = new Intl.NumberFormat();
 
+/**
+ * The element's wallet attribute: null for the signed-in user's own credits (no attribute, or "personal"),
+ * { teamId } for "team:{id}" (a team id has 1 to 64 characters, no spaces or control characters), undefined when
+ * the attribute is anything else.
+ */
+export function walletOf(element) {
+  const value = element.getAttribute("wallet");
+  if (value === null || value === "" || value === "personal") return null;
+  const teamId = value.startsWith("team:") ? value.slice(5) : "";
+  return teamId.length >= 1 && teamId.length <= 64 && !/[\s\u0000-\u001f\u007f]/.test(teamId) ? { teamId } : undefined;
+}
+
 export const baseStyle = `
   :host { font-family: inherit; color: inherit; --credits-accent: #635bff; --credits-muted: #5b6478; --credits-border: #e3e7ef;
           --credits-danger: #b42318; --credits-success: #0f7b3f; --credits-radius: 12px; }

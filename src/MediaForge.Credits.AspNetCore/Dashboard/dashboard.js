@@ -81,6 +81,26 @@
     } catch (e) { $("ledger").innerHTML = `<p class="error">${esc(e.message)}</p>`; }
   }
 
+  // The team view: wallet, members (spend this period from their counters, credits bought for the team), spend per
+  // feature and credits in/out over time. Usage is not attributed to members yet (report.usageByMember is false).
+  async function team(id) {
+    if (!id) return;
+    const p = params(), box = $("team");
+    box.innerHTML = "Loading…";
+    try {
+      const r = await get(`/teams/${encodeURIComponent(id)}/activity?from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}&bucket=${p.bucket}`);
+      const limit = (m) => m.effectiveLimit === null || m.effectiveLimit === undefined ? "no limit" : num(m.effectiveLimit);
+      box.innerHTML = `<p data-team-balance="${r.balance}"><strong>${esc(r.team.name)}</strong> (${esc(r.team.id)}, ${esc(r.team.status)}): ${num(r.balance)} credits, ${num(r.available)} spendable</p>` +
+        `<table id="team-members"><tr><th>Member</th><th>Role</th><th class="n">Spent this period</th><th class="n">Limit</th><th class="n">Bought for the team</th></tr>` +
+        r.members.map((m) => `<tr><td>${esc(m.userId)}</td><td>${esc(m.role || "former member")}</td><td class="n">${num(m.spentThisPeriod)}</td><td class="n">${limit(m)}</td><td class="n">${num(m.creditsBought)} (${num(m.purchases)})</td></tr>`).join("") + "</table>" +
+        (r.usageByMember ? "" : '<p class="sub">Spend per member over time needs usage attributed to members (team spending); shown: each member\'s counter for this period.</p>');
+      stackedBars($("team-chart"), $("team-legend"), r.series.flatMap((x) => [{ start: x.start, key: "in", v: x.creditsIn }, { start: x.start, key: "out", v: x.creditsOut }]),
+        (x) => x.key, (x) => x.v, (v) => num(Math.round(v)), p.bucket);
+      bars($("team-features"), r.features.map((f, i) => ({ label: `${f.feature} / ${f.model}`, value: f.credits, color: palette[i % palette.length], text: `${num(f.credits)} cr · ${num(f.uses)} uses` })));
+      box.dataset.ready = "true";
+    } catch (e) { box.innerHTML = `<p class="error">${esc(e.message)}</p>`; }
+  }
+
   async function load() {
     const p = params();
     const form = $("range");
@@ -103,8 +123,10 @@
       bars($("packages"), purchases.packages.map((x) => ({ label: `${x.packageId} (${x.currency.toUpperCase()})`, value: x.purchases, text: `${num(x.purchases)} · ${x.amountCents ? money(x.amountCents, x.currency) : "free"}` })));
       bars($("features"), usage.features.map((f, i) => ({ label: `${f.feature} / ${f.model}`, value: f.credits, color: palette[i % palette.length], text: `${num(f.credits)} cr · ${num(f.uses)} uses` + (f.unlimitedUses ? ` (+${num(f.unlimitedUses)} admin)` : "") })));
       $("top-users").innerHTML = "<tr><th>User</th><th class=\"n\">Uses</th><th class=\"n\">Credits</th></tr>" +
-        (top.map((u) => `<tr><td><a data-user="${esc(u.userId)}">${esc(u.displayName || u.email || u.userId)}</a></td><td class="n">${num(u.uses)}</td><td class="n">${num(u.credits)}</td></tr>`).join("") || '<tr><td colspan="3" class="empty">No usage in this range.</td></tr>');
+        (top.map((u) => `<tr><td>${u.userId.startsWith("mf:team:") ? `<a data-team="${esc(u.userId.slice(8))}">team ${esc(u.userId.slice(8))}</a>` : `<a data-user="${esc(u.userId)}">${esc(u.displayName || u.email || u.userId)}</a>`}</td><td class="n">${num(u.uses)}</td><td class="n">${num(u.credits)}</td></tr>`).join("") || '<tr><td colspan="3" class="empty">No usage in this range.</td></tr>');
       if (top.length) { $("ledger-form").user.value = top[0].userId; await ledger(top[0].userId); }
+      const teamId = new URLSearchParams(location.search).get("team");
+      if (teamId) { $("team-form").team.value = teamId; await team(teamId); }
       document.body.dataset.ready = "true";
     } catch (e) {
       $("kpis").innerHTML = `<p class="error">${esc(e.message)}</p>`;
@@ -118,6 +140,11 @@
     location.search = q.toString();
   });
   $("ledger-form").addEventListener("submit", (e) => { e.preventDefault(); ledger(e.target.user.value.trim()); });
-  $("top-users").addEventListener("click", (e) => { const u = e.target.dataset && e.target.dataset.user; if (u) { $("ledger-form").user.value = u; ledger(u); } });
+  $("top-users").addEventListener("click", (e) => {
+    const d = e.target.dataset || {};
+    if (d.user) { $("ledger-form").user.value = d.user; ledger(d.user); }
+    if (d.team) { $("team-form").team.value = d.team; team(d.team); }
+  });
+  $("team-form").addEventListener("submit", (e) => { e.preventDefault(); team(e.target.team.value.trim()); });
   load();
 })();

@@ -1,4 +1,5 @@
 using MediaForge.Credits.Storage.Configurations;
+using MediaForge.Credits.Teams;
 using System.Security.Claims;
 using MediaForge.Credits.AspNetCore;
 using MediaForge.Credits;
@@ -14,7 +15,7 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
     /// Maps, under <paramref name="prefix"/> and behind <see cref="CreditsHttpOptions.AdminPolicy"/>:
     /// <c>GET analytics/usage</c>, <c>analytics/top-users</c>, <c>analytics/consumption</c>, <c>analytics/purchases</c>, <c>analytics/referrals</c>
     /// (query <c>from</c>, <c>to</c> as ISO 8601, default the last 30 days; <c>bucket</c> = hour, day, week or month),
-    /// <c>GET users/{userId}/balance</c>, <c>users/{userId}/transactions</c>, <c>users/{userId}/usage</c> (paged),
+    /// <c>GET teams/{teamId}/activity</c> (same query; 404 while teams are off), <c>GET users/{userId}/balance</c>, <c>users/{userId}/transactions</c>, <c>users/{userId}/usage</c> (paged),
     /// <c>POST users/{userId}/adjustments</c> (<c>{ amount, reason, idempotencyKey }</c>; the admin is recorded as actor),
     /// <c>GET export/transactions.csv</c> and <c>export/usage.csv</c> (streamed), <c>GET reconciliation</c> (report only)
     /// and <c>POST reconciliation/repair</c> (repairs missing grants).
@@ -67,6 +68,18 @@ public static class CreditsAdminEndpointRouteBuilderExtensions
             string? from, string? to, [FromServices] ICreditReferralService referrals, [FromServices] TimeProvider time, CancellationToken ct) =>
             WithRangeAsync(from, to, null, time, range => referrals.GetFunnelAsync(range, ct)))
             .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditReferralFunnel").WithSummary("Referral codes created, referrals attached, qualified, rewarded and clawed back in the range.");
+
+        group.MapGet("/teams/{teamId}/activity", async Task<Results<Ok<CreditTeamActivityReport>, ProblemHttpResult>> (
+            string teamId, string? from, string? to, string? bucket, [FromServices] CreditTeamActivity activity, [FromServices] IOptions<CreditsOptions> options,
+            [FromServices] TimeProvider time, CancellationToken ct) =>
+        {
+            var parsed = AdminRange.Parse(from, to, bucket, time);
+            return !options.Value.Teams.Enabled ? CreditTeamProblems.Disabled()
+                : parsed.Problem is { } problem ? problem
+                : CreditTeamProblems.IsTeamId(teamId) && await activity.ReadAsync(teamId, parsed.Range!, ct).ConfigureAwait(false) is { } report ? TypedResults.Ok(report)
+                : CreditProblems.Create(StatusCodes.Status404NotFound, "team_not_found", "No team has this id.");
+        }).ProducesCreditProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).WithName("GetCreditTeamActivity")
+            .WithSummary("A team's wallet, members (spend this period, limits, credits bought for the team), spend per feature and credits in and out over time.");
 
         users.MapGet("/balance", async Task<Ok<CreditBalance>> (string userId, [FromServices] ICreditService credits, CancellationToken ct) =>
                 TypedResults.Ok(await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false)))

@@ -12,10 +12,11 @@ namespace Microsoft.AspNetCore.Builder;
 public static class CreditsEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps every endpoint under <paramref name="prefix"/>: <c>/credits/*</c>, <c>/credits/referrals/*</c>, <c>/credits/gifts/*</c>, <c>/stripe/*</c> and
+    /// Maps every endpoint under <paramref name="prefix"/>: <c>/credits/*</c>, <c>/credits/referrals/*</c>, <c>/credits/gifts/*</c>, <c>/credits/teams/*</c>, <c>/stripe/*</c> and
     /// <c>/webhooks/clerk</c> (with the default prefix, the seed's paths <c>/api/credits/balance</c>...). Each group can
     /// also be mapped alone with <see cref="MapCreditBalanceEndpoints"/>, <see cref="CreditReferralEndpointRouteBuilderExtensions.MapCreditReferralEndpoints"/>,
-    /// <see cref="CreditGiftEndpointRouteBuilderExtensions.MapCreditGiftEndpoints"/>, <see cref="MapStripeEndpoints"/> and
+    /// <see cref="CreditGiftEndpointRouteBuilderExtensions.MapCreditGiftEndpoints"/>, <see cref="CreditTeamEndpointRouteBuilderExtensions.MapCreditTeamEndpoints"/>,
+    /// <see cref="MapStripeEndpoints"/> and
     /// <see cref="MapClerkWebhook"/>.
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
@@ -28,6 +29,7 @@ public static class CreditsEndpointRouteBuilderExtensions
         group.MapCreditBalanceEndpoints("/credits");
         group.MapCreditReferralEndpoints("/credits/referrals");
         group.MapCreditGiftEndpoints("/credits/gifts");
+        group.MapCreditTeamEndpoints("/credits/teams");
         group.MapStripeEndpoints("/stripe");
         group.MapClerkWebhook("/webhooks/clerk");
         return group;
@@ -149,14 +151,14 @@ public static class CreditsEndpointRouteBuilderExtensions
             }
 
             var (body, problem) = await CreditsJsonBody.ReadAsync<CreateCheckoutSessionRequest>(request, ct).ConfigureAwait(false);
-            return problem ?? await checkout.CreateSessionAsync(userId, body!.PackageId, body.Gift, ct).ConfigureAwait(false);
+            return problem ?? await checkout.CreateSessionAsync(userId, body!.PackageId, body.Gift, body.TeamId, ct).ConfigureAwait(false);
         })
             .AddEndpointFilter(CreditsJsonEndpoint.Filter)
             .AcceptsCreditJson<CreateCheckoutSessionRequest>()
-            .ProducesCreditProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
+            .ProducesCreditProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
                 StatusCodes.Status422UnprocessableEntity, StatusCodes.Status502BadGateway, StatusCodes.Status503ServiceUnavailable)
             .RequireAuthorization().WithName("CreateCheckoutSession")
-            .WithSummary("Starts Stripe Checkout for a package, or for a paid package bought as a gift (or claims a free package directly).");
+            .WithSummary("Starts Stripe Checkout for a package, for a paid package bought as a gift or for a team's wallet (or claims a free package directly).");
 
         group.MapGet("/checkout-session/{id}", async Task<Results<Ok<CheckoutStatusResponse>, ProblemHttpResult>> (
             string id, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] StripeCheckoutHandler checkout, CancellationToken ct) =>

@@ -37,7 +37,11 @@ public sealed record CreditPackageResponse(string Id, string Name, string? Descr
 /// Whether the buyer buys the package as a gift: fulfilment makes a pending gift of its credits instead of crediting
 /// the buyer (gifts enabled, paid packages only); the success URL gets <c>gift_checkout=1</c>.
 /// </param>
-public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false);
+/// <param name="TeamId">
+/// The team whose wallet the package is for (teams enabled, paid packages only, not as a gift): only an owner or admin
+/// of an active team may buy for it; fulfilment credits the team's wallet.
+/// </param>
+public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false, string? TeamId = null);
 
 /// <summary>Answer of <c>POST /api/stripe/create-checkout-session</c>.</summary>
 /// <param name="SessionId">The Stripe checkout session id; <see langword="null"/> for a free package.</param>
@@ -53,11 +57,12 @@ public sealed record CheckoutSessionResponse(string? SessionId, string? Url, boo
 /// <param name="Credits">Credits of the purchase.</param>
 /// <param name="Status">The purchase status: <c>pending</c>, <c>completed</c>, <c>failed</c>, <c>expired</c>, <c>refunded</c>.</param>
 /// <param name="PaymentStatus">Stripe's payment status when asked (<c>paid</c>, <c>unpaid</c>...), if Stripe was asked.</param>
-/// <param name="Balance">The buyer's balance now.</param>
+/// <param name="Balance">The buyer's balance now; for a team purchase, the team wallet's.</param>
 /// <param name="IsGift">Whether the package was bought as a gift.</param>
 /// <param name="GiftId">For a completed gift purchase: the gift made of it (its code comes from <c>POST /api/credits/gifts/{id}/code</c>).</param>
+/// <param name="TeamId">For a purchase for a team's wallet: the team.</param>
 public sealed record CheckoutStatusResponse(string SessionId, string PackageId, long Credits, string Status, string? PaymentStatus, long Balance,
-    bool IsGift = false, Guid? GiftId = null);
+    bool IsGift = false, Guid? GiftId = null, string? TeamId = null);
 
 /// <summary>Answer of the webhook endpoints.</summary>
 /// <param name="Received">Always true: the delivery was verified.</param>

@@ -1,3 +1,5 @@
+using MediaForge.Credits.Ledger;
+using MediaForge.Credits.Teams;
 using Stripe.Checkout;
 using Stripe;
 
@@ -14,6 +16,8 @@ internal sealed partial class StripeCheckoutHandler(
     ICreditCatalog catalog,
     ICreditService credits,
     ICreditGiftService gifts,
+    ICreditTeamService teams,
+    CreditAccountReader accounts,
     IOptions<CreditsStripeOptions> options,
     IOptions<CreditsOptions> creditOptions,
     CreditsPublicAddress address,
@@ -26,7 +30,7 @@ internal sealed partial class StripeCheckoutHandler(
     private const int MaxSessionIdLength = 255;
 
     public async Task<Results<Ok<CheckoutSessionResponse>, ProblemHttpResult>> CreateSessionAsync(
-        string userId, string? packageId, bool gift, CancellationToken cancellationToken)
+        string userId, string? packageId, bool gift, string? teamId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(packageId))
         {
@@ -44,6 +48,11 @@ internal sealed partial class StripeCheckoutHandler(
         if (package is null)
         {
             return CreditProblems.Create(StatusCodes.Status404NotFound, "unknown_package", "No such package.", $"No active package '{packageId}'.");
+        }
+
+        if (teamId is not null && TeamRefusal(teamId, gift, package) is { } teamProblem)
+        {
+            return teamProblem;
         }
 
         if (gift && !creditOptions.Value.Gifts.Enabled)
@@ -74,9 +83,22 @@ internal sealed partial class StripeCheckoutHandler(
         CreditPurchaseEntry purchase;
         try
         {
-            purchase = gift
-                ? await purchases.StartGiftPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false)
-                : await purchases.StartPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
+            if (teamId is not null)
+            {
+                var started = await teams.StartPurchaseAsync(teamId, userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
+                if (started is not { Success: true, Purchase: { } teamPurchase })
+                {
+                    return CreditTeamProblems.Refused(started.Error, "buying for the team");
+                }
+
+                purchase = teamPurchase;
+            }
+            else
+            {
+                purchase = gift
+                    ? await purchases.StartGiftPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false)
+                    : await purchases.StartPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (CreditPackageLimitException error)
         {
@@ -94,6 +116,11 @@ internal sealed partial class StripeCheckoutHandler(
         if (gift)
         {
             metadata["gift"] = "true";
+        }
+
+        if (teamId is not null)
+        {
+            metadata["team_id"] = teamId;
         }
 
         Session session;
@@ -114,7 +141,9 @@ internal sealed partial class StripeCheckoutHandler(
                             UnitAmount = purchase.AmountCents,
                             ProductData = new SessionLineItemPriceDataProductDataOptions
                             {
-                                Name = gift ? $"Gift: {package.Name} – {package.Credits} credits" : $"{package.Name} – {package.Credits} credits",
+                                Name = gift ? $"Gift: {package.Name} – {package.Credits} credits"
+                                    : teamId is not null ? $"{package.Name} – {package.Credits} credits for team {teamId}"
+                                    : $"{package.Name} – {package.Credits} credits",
                                 Description = package.Description,
                             },
                         },
@@ -146,7 +175,8 @@ internal sealed partial class StripeCheckoutHandler(
         }
 
         var purchase = await purchases.FindBySessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
-        if (purchase is null || purchase.UserId != userId)
+        var team = purchase is null ? null : CreditWalletAccounts.TeamOf(purchase.UserId);
+        if (purchase is null || (team is null ? purchase.UserId != userId : purchase.PurchasedBy != userId))
         {
             return CreditProblems.Create(StatusCodes.Status404NotFound, "unknown_checkout_session", "No such checkout session for this user.");
         }
@@ -172,13 +202,25 @@ internal sealed partial class StripeCheckoutHandler(
             }
         }
 
-        var balance = await credits.GetBalanceAsync(userId, cancellationToken).ConfigureAwait(false);
+        var balance = team is null
+            ? (await credits.GetBalanceAsync(userId, cancellationToken).ConfigureAwait(false)).Balance
+            : (await accounts.ReadAsync(purchase.UserId, cancellationToken).ConfigureAwait(false)).Balance;
         var giftId = purchase is { IsGift: true, Status: PurchaseStatus.Completed or PurchaseStatus.Refunded }
             ? (await gifts.GetGiftsAsync(userId, cancellationToken).ConfigureAwait(false)).Sent.FirstOrDefault(g => g.PurchaseId == purchase.Id)?.Id
             : null;
         return TypedResults.Ok(new CheckoutStatusResponse(sessionId, purchase.PackageId, purchase.Credits,
-            purchase.Status.ToString().ToLowerInvariant(), paymentStatus, balance.Balance, purchase.IsGift, giftId));
+            purchase.Status.ToString().ToLowerInvariant(), paymentStatus, balance, purchase.IsGift, giftId, team));
     }
+
+    /// <summary>Why a checkout for the team <paramref name="teamId"/> is refused before anything is recorded, or <see langword="null"/>.</summary>
+    private ProblemHttpResult? TeamRefusal(string teamId, bool gift, CreditPackage package) =>
+        !creditOptions.Value.Teams.Enabled ? CreditTeamProblems.Disabled()
+        : !CreditTeamProblems.IsTeamId(teamId) ? CreditTeamProblems.NotFound()
+        : gift ? CreditProblems.Create(StatusCodes.Status422UnprocessableEntity, "team_gift_not_supported", "A package for a team cannot be bought as a gift.",
+            "Buy it for the team, or as a gift from your own checkout.")
+        : package.IsFree ? CreditProblems.Create(StatusCodes.Status422UnprocessableEntity, "free_package_not_for_teams", "A free package cannot be claimed for a team.",
+            $"Package '{package.Id}' is free: choose a paid package for the team.")
+        : null;
 
     /// <summary>A gift checkout's success URL: the configured one marked <c>gift_checkout=1</c>, so the page's &lt;credit-gift&gt; shows the code.</summary>
     private static string GiftReturn(string successUrl)

@@ -66,6 +66,7 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<Teams.CreditTeamRows>();
         Services.TryAddScoped<Teams.CreditTeamCommands>();
         Services.TryAddScoped<Teams.CreditTeamMirror>();
+        Services.TryAddScoped<Teams.CreditTeamActivity>();
         Services.TryAddScoped<ICreditTeamService, Teams.CreditTeamService>();
         Services.TryAddScoped<ICreditReservationService, CreditReservationService>();
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditExpirySweeper>());

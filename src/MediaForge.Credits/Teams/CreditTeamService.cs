@@ -11,6 +11,7 @@ internal sealed class CreditTeamService(
     CreditTeamRows rows,
     CreditTeamCommands commands,
     CreditAccountReader accounts,
+    CreditHistory history,
     CreditPurchaseService purchases,
     IOptions<CreditsOptions> options,
     ILogger<CreditTeamService> logger) : ICreditTeamService
@@ -118,6 +119,16 @@ internal sealed class CreditTeamService(
         var account = CreditWalletAccounts.TeamAccount(teamId);
         var state = await accounts.ReadAsync(account, cancellationToken).ConfigureAwait(false);
         return new CreditBalance { UserId = account, Balance = state.Balance, Available = state.Available, IsUnlimited = false, NextExpiration = state.NextExpiration };
+    }
+
+    public async Task<CreditPage<CreditLedgerEntry>?> GetTransactionsAsync(string teamId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
+    {
+        CreditWallet.ValidTeamId(teamId);
+        CreditArguments.Page(page, pageSize);
+        EnsureEnabled();
+        return await rows.FindAsync(teamId, cancellationToken).ConfigureAwait(false) is null
+            ? null
+            : await history.GetAccountTransactionsAsync(CreditWalletAccounts.TeamAccount(teamId), page, pageSize, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CreditTeamPurchaseResult> StartPurchaseAsync(string teamId, string actorId, string packageId, string provider, CancellationToken cancellationToken = default)

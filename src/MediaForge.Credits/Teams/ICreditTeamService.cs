@@ -98,6 +98,18 @@ public interface ICreditTeamService
     Task<CreditBalance?> GetBalanceAsync(string teamId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The team wallet's ledger, newest first, page by page (as <see cref="ICreditService.GetTransactionsAsync"/> for a
+    /// user), or <see langword="null"/> when there is no such team. Callers check the asker's rights first.
+    /// </summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="pageSize">Rows per page, 1 to 500.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The page, or <see langword="null"/>.</returns>
+    /// <exception cref="InvalidOperationException">Teams are off.</exception>
+    Task<CreditPage<CreditLedgerEntry>?> GetTransactionsAsync(string teamId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Records a pending purchase of a paid package for the team's wallet, started by an owner or admin of an active team
     /// (recorded on the purchase as <see cref="CreditPurchaseEntry.PurchasedBy"/>). It then goes through
     /// <see cref="ICreditPurchaseService"/> like any purchase: the fulfilment credits the team's wallet, a refund or lost

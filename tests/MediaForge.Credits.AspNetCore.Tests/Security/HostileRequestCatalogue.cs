@@ -9,17 +9,20 @@ namespace MediaForge.Credits.AspNetCore.Tests.Security;
 /// <summary>One hostile request: who sends it, how it is built against the catalogue's data, and the 4xx it must get.</summary>
 public sealed record HostileRequest(string? User, bool Admin, HttpStatusCode Expected, Func<HostileCatalogueData, HttpRequestMessage> Build);
 
-/// <summary>The data the hostile requests aim at: a victim with credits and an open checkout, an attacker with credits.</summary>
+/// <summary>
+/// The data the hostile requests aim at: a victim with credits and an open checkout, an attacker with credits.
+/// The teams: the victim's team with the attacker as a plain member, the victim's private team, and the attacker's own team.
+/// </summary>
 public sealed record HostileCatalogueData(string Victim, string Attacker, string VictimSessionId, IReadOnlyDictionary<string, string> VictimMetadata,
-    Guid VictimGiftId);
+    Guid VictimGiftId, string SharedTeamId, string PrivateTeamId, string AttackerTeamId);
 
 /// <summary>
 /// The bad-input catalogue: every Stripe and Svix signature failure mode, malformed, oversized and mistyped bodies,
 /// signed events that cannot apply, foreign checkout sessions, paging extremes, unknown/huge/unicode feature names,
-/// bad Idempotency-Key headers, wrong content types, and gift and referral requests with bad amounts, codes and ids or
-/// aimed at another user's gift. Each must get a 4xx problem answer and change nothing.
+/// bad Idempotency-Key headers, wrong content types, gift and referral requests with bad amounts, codes and ids or
+/// aimed at another user's gift, and team requests (<see cref="TeamRequests"/>). Each must get a 4xx problem answer and change nothing.
 /// </summary>
-public static class HostileRequestCatalogue
+public static partial class HostileRequestCatalogue
 {
     public const string KeyedPath = "/test/keyed";
 
@@ -29,7 +32,7 @@ public static class HostileRequestCatalogue
 
     private static readonly string Huge = new('x', 10_000);
 
-    public static IReadOnlyDictionary<string, HostileRequest> Requests { get; } = new Dictionary<string, HostileRequest>
+    public static IReadOnlyDictionary<string, HostileRequest> Requests { get; } = new Dictionary<string, HostileRequest>(TeamRequests())
     {
         // Stripe signatures.
         ["stripe_signature_missing"] = Anonymous(BadRequest, d => StripePost(Paid(d), signature: null)),

@@ -11,8 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MediaForge.Credits.AspNetCore.Tests.Security;
 
 /// <summary>
-/// A host as the README shows it (gifts and referrals on), a victim with 47 credits, an open Pro checkout and a pending
-/// gift of 5, an attacker with 20 credits and a
+/// A host as the README shows it (gifts, referrals and teams on), a victim with 47 credits, an open Pro checkout, a pending
+/// gift of 5 and two teams (one shared with the attacker as a plain member, with 300 credits), an attacker with 20 credits
+/// and a team of their own, and a
 /// user with credits for exactly five renders, on one database for the whole catalogue.
 /// </summary>
 public interface IHostileCatalogueFixture : IAsyncLifetime
@@ -45,6 +46,7 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
             o.Gifts.Enabled = true;
             o.Gifts.RedeemAttemptsPerWindow = 1_000; // the catalogue's wrong codes must each get their own answer, not the rate limit
             o.Referrals.Enabled = true;
+            o.Teams.Enabled = true;
         }), map: app =>
         {
             app.MapPost(HostileRequestCatalogue.KeyedPath, (HttpRequest request) =>
@@ -58,7 +60,14 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
         var metadata = App.Stripe.CreateRequests.Last().Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal))
             .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value);
         var gift = await App.WithServiceAsync<CreditGiftResult, ICreditGiftService>(g => g.CreateGiftAsync(victim, 5));
-        Data = new HostileCatalogueData(victim, "attacker", sessionId, metadata, gift.Gift!.Id);
+        var (shared, secret, own) = ("org_shared_" + Guid.NewGuid().ToString("N"), "org_private_" + Guid.NewGuid().ToString("N"), "org_attacker_" + Guid.NewGuid().ToString("N"));
+        await App.WithServiceAsync<CreditTeamResult, ICreditTeamService>(t => t.CreateTeamAsync(shared, "Shared", victim));
+        await App.WithServiceAsync<CreditTeamResult, ICreditTeamService>(t => t.AddMemberAsync(shared, victim, "attacker"));
+        await App.WithServiceAsync<CreditTeamResult, ICreditTeamService>(t => t.CreateTeamAsync(secret, "Private", victim));
+        await App.WithServiceAsync<CreditTeamResult, ICreditTeamService>(t => t.CreateTeamAsync(own, "Attacker's", "attacker"));
+        await App.WithServiceAsync<CreditTransactionResult, ICreditService>(c => ((MediaForge.Credits.Ledger.CreditService)c).GrantAsync(
+            MediaForge.Credits.Teams.CreditWalletAccounts.TeamAccount(shared), 300, CreditTransactionType.Bonus, "shared wallet", null, null, null, CancellationToken.None));
+        Data = new HostileCatalogueData(victim, "attacker", sessionId, metadata, gift.Gift!.Id, shared, secret, own);
     }
 
     public async Task DisposeAsync()
@@ -88,6 +97,10 @@ public abstract class HostileCatalogueFixture<TDatabase> : IHostileCatalogueFixt
             Webhooks = await db.WebhookEvents.CountAsync(),
             ReferralCodes = await db.ReferralCodes.CountAsync(),
             Referrals = await db.Referrals.CountAsync(),
+            Teams = await db.Set<MediaForge.Credits.Entities.CreditTeamRow>().AsNoTracking().OrderBy(t => t.Id)
+                .Select(t => new { t.Id, t.Status, t.DefaultMemberLimit }).ToListAsync(),
+            Members = await db.Set<MediaForge.Credits.Entities.CreditTeamMemberRow>().AsNoTracking().OrderBy(m => m.TeamId).ThenBy(m => m.UserId)
+                .Select(m => new { m.TeamId, m.UserId, m.Role, m.SpendLimit, m.RemovedAt }).ToListAsync(),
         });
     }) + await GiftsAsync(Data.Victim) + await GiftsAsync(Data.Attacker);
 

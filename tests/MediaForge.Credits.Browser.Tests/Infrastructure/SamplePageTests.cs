@@ -12,9 +12,9 @@ public abstract class SamplePageTests(ChromiumFixture chromium) : IAsyncLifetime
     private IBrowserContext context = null!;
 
     /// <summary>The balance pill of <c>&lt;credit-display&gt;</c> (Playwright's CSS pierces its shadow root).</summary>
-    protected ILocator Balance => Page.Locator("credit-display .value");
+    protected ILocator Balance => Page.Locator("#balance .value");
 
-    protected ILocator Display => Page.Locator("credit-display");
+    protected ILocator Display => Page.Locator("#balance");
 
     public async Task InitializeAsync()
     {

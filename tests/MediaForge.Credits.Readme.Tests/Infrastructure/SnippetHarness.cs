@@ -106,6 +106,7 @@ internal sealed record SnippetHarness(string Name, string Before, string After, 
         ["gifts"] = GiftHandler,
         ["teams"] = BuiltApp,
         ["team-spending"] = BuiltApp,
+        ["team-history"] = BuiltApp,
         ["referrals"] = Program(),
         ["operating"] = Program(),
     };
