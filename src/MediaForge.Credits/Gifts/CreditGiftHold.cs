@@ -87,6 +87,7 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, CreditAccoun
         var pending = db.Set<CreditGiftRow>().Where(g => g.Id == giftId && g.Status == CreditGiftStatus.Pending);
         pending = to switch
         {
+            // Stryker disable once Equality : a cancel asks for Cancelled only when ExpiresAt > now with this same now, so ExpiresAt == now never reaches it
             CreditGiftStatus.Cancelled => pending.Where(g => g.ExpiresAt > now),
             CreditGiftStatus.Expired => pending.Where(g => g.ExpiresAt <= now),
             _ => pending,

@@ -15,6 +15,7 @@ internal sealed class CreditGiftReversals(CreditsDbContextHandle handle, CreditG
     {
         var now = time.GetUtcNow().UtcDateTime;
         var gifts = db.Set<CreditGiftRow>().Where(g => g.PurchaseId == purchaseId);
+        // Stryker disable once Block : only a completed gift purchase is locked, and its completion created the gift row in the same transaction
         if (await gifts.ExecuteUpdateAsync(s => s.SetProperty(g => g.UpdatedAt, now), cancellationToken).ConfigureAwait(false) == 0)
         {
             return null;

@@ -42,6 +42,14 @@ public sealed class GiftCodeTests
         Assert.Null(CreditGiftCodes.TryHash(new string('-', CreditGiftCodes.MaxInputLength - 32) + new string('A', 33)));
 
     [Fact]
+    public void TryHash_CodeExactlyAsLongAsTheBound_IsACode() =>
+        Assert.NotNull(CreditGiftCodes.TryHash(new string('-', CreditGiftCodes.MaxInputLength - 32) + new string('A', 32)));
+
+    [Fact]
+    public void TryHash_WellFormedCodePaddedPastTheBound_IsNoCode() =>
+        Assert.Null(CreditGiftCodes.TryHash(new string('-', CreditGiftCodes.MaxInputLength - 31) + new string('A', 32)));
+
+    [Fact]
     public void Limiter_AttemptsOverTheWindow_RefusedUntilItEnds()
     {
         var clock = new FakeTimeProvider();
@@ -69,6 +77,24 @@ public sealed class GiftCodeTests
         clock.Advance(TimeSpan.FromHours(1));
         Assert.Null(limiter.TryAcquire("newcomer"));
         Assert.Equal(1, limiter.Count);
+    }
+
+    [Fact]
+    public void Limiter_FullOfLiveWindows_NewUserMayRetryWhenTheSoonestWindowEnds()
+    {
+        var clock = new FakeTimeProvider();
+        var limiter = Limiter(clock, attempts: 1);
+        for (var i = 0; i < CreditGiftRedeemLimiter.MaxUsers; i++)
+        {
+            if (i == CreditGiftRedeemLimiter.MaxUsers / 2)
+            {
+                clock.Advance(TimeSpan.FromMinutes(10));
+            }
+
+            limiter.TryAcquire($"u{i}");
+        }
+
+        Assert.Equal(TimeSpan.FromMinutes(50), limiter.TryAcquire("newcomer"));
     }
 
     private static CreditGiftRedeemLimiter Limiter(TimeProvider clock, int attempts)

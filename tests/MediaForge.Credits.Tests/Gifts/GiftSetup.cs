@@ -11,13 +11,13 @@ namespace MediaForge.Credits.Tests.Gifts;
 /// gift service of a new scope per call, and reads straight from the tables (ledger, held credits, the gift row).
 /// </summary>
 public sealed class GiftSetup(CreditsDatabase database, Action<CreditsOptions>? configure = null, TimeProvider? time = null,
-    Action<Microsoft.EntityFrameworkCore.DbContextOptionsBuilder>? configureContext = null)
+    Action<Microsoft.EntityFrameworkCore.DbContextOptionsBuilder>? configureContext = null, Action<IServiceCollection>? configureServices = null)
 {
     public ServiceProvider Services { get; } = database.BuildServices(database.ConnectionString, o =>
     {
         o.Gifts.Enabled = true;
         configure?.Invoke(o);
-    }, time, configureContext);
+    }, time, configureContext, configureServices);
 
     public static string NewUser(string name = "user") => $"gift_{name}_{Guid.NewGuid():N}";
 
