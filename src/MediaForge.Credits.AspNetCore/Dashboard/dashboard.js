@@ -82,7 +82,7 @@
   }
 
   // The team view: wallet, members (spend this period from their counters, credits bought for the team), spend per
-  // feature and credits in/out over time. Usage is not attributed to members yet (report.usageByMember is false).
+  // feature, credits in/out over time and each member's spend over time (usage rows name the member).
   async function team(id) {
     if (!id) return;
     const p = params(), box = $("team");
@@ -93,9 +93,10 @@
       box.innerHTML = `<p data-team-balance="${r.balance}"><strong>${esc(r.team.name)}</strong> (${esc(r.team.id)}, ${esc(r.team.status)}): ${num(r.balance)} credits, ${num(r.available)} spendable</p>` +
         `<table id="team-members"><tr><th>Member</th><th>Role</th><th class="n">Spent this period</th><th class="n">Limit</th><th class="n">Bought for the team</th></tr>` +
         r.members.map((m) => `<tr><td>${esc(m.userId)}</td><td>${esc(m.role || "former member")}</td><td class="n">${num(m.spentThisPeriod)}</td><td class="n">${limit(m)}</td><td class="n">${num(m.creditsBought)} (${num(m.purchases)})</td></tr>`).join("") + "</table>" +
-        (r.usageByMember ? "" : '<p class="sub">Spend per member over time needs usage attributed to members (team spending); shown: each member\'s counter for this period.</p>');
+        (r.seriesCut ? '<p class="sub">The range holds more rows than a report reads; the charts stop there.</p>' : "");
       stackedBars($("team-chart"), $("team-legend"), r.series.flatMap((x) => [{ start: x.start, key: "in", v: x.creditsIn }, { start: x.start, key: "out", v: x.creditsOut }]),
         (x) => x.key, (x) => x.v, (v) => num(Math.round(v)), p.bucket);
+      stackedBars($("team-member-chart"), $("team-member-legend"), r.memberSeries, (x) => x.userId, (x) => x.credits, (v) => num(Math.round(v)), p.bucket);
       bars($("team-features"), r.features.map((f, i) => ({ label: `${f.feature} / ${f.model}`, value: f.credits, color: palette[i % palette.length], text: `${num(f.credits)} cr · ${num(f.uses)} uses` })));
       box.dataset.ready = "true";
     } catch (e) { box.innerHTML = `<p class="error">${esc(e.message)}</p>`; }

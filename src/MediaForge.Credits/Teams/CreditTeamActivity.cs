@@ -4,10 +4,8 @@ namespace MediaForge.Credits.Teams;
 
 /// <summary>
 /// A team's activity for the operators' dashboard, read from what exists: the wallet's ledger (credits in and out over
-/// time), the usage logs of the wallet account (spend per feature), the members' period counters and who bought for the
-/// team (<c>purchases.purchased_by</c>). Usage is not yet attributed to members (<c>usage_logs</c> has no member column
-/// before team spending, phase 2), so per-member spend over time is not part of it; <see cref="CreditTeamMemberActivity.SpentThisPeriod"/>
-/// is the member's counter.
+/// time), the usage logs of the wallet account (spend per feature, and per member over time from
+/// <c>usage_logs.member_id</c>), the members' period counters and who bought for the team (<c>purchases.purchased_by</c>).
 /// </summary>
 internal sealed class CreditTeamActivity(CreditTeamRows rows, CreditAccountReader accounts)
 {
@@ -39,6 +37,13 @@ internal sealed class CreditTeamActivity(CreditTeamRows rows, CreditAccountReade
             .OrderBy(t => t.CreatedAt).Take(MaxLedgerRows + 1).Select(t => new { t.CreatedAt, t.Amount })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
+        var usage = await db.Set<UsageLog>().AsNoTracking().Where(u => u.UserId == account && u.MemberId != null && u.CreatedAt >= from && u.CreatedAt < to)
+            .OrderBy(u => u.CreatedAt).Take(MaxLedgerRows + 1).Select(u => new { u.CreatedAt, u.MemberId, u.CreditsUsed })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var memberSeries = usage.Take(MaxLedgerRows).GroupBy(u => (Start: CreditAnalytics.BucketStart(u.CreatedAt, range.Bucket), u.MemberId))
+            .Select(g => new CreditTeamMemberSpendPoint(g.Key.Start, g.Key.MemberId!, g.Sum(u => u.CreditsUsed)))
+            .OrderBy(p => p.Start).ThenBy(p => p.UserId, StringComparer.Ordinal).ToList();
+
         var memberRows = members.Select(m => rows.Show(m, team)).Select(m => new CreditTeamMemberActivity(m.UserId, m.Role, m.SpentThisPeriod,
             m.EffectiveLimit, bought.GetValueOrDefault(m.UserId)?.Purchases ?? 0, bought.GetValueOrDefault(m.UserId)?.Credits ?? 0));
         var formerBuyers = bought.Values.Where(b => members.All(m => m.UserId != b.UserId))
@@ -49,7 +54,7 @@ internal sealed class CreditTeamActivity(CreditTeamRows rows, CreditAccountReade
         return new CreditTeamActivityReport(rows.Show(team), balance.Balance, balance.Available, range,
             [.. memberRows, .. formerBuyers.OrderBy(b => b.UserId, StringComparer.Ordinal)],
             [.. features.OrderByDescending(f => f.Credits).ThenBy(f => f.Feature, StringComparer.Ordinal).ThenBy(f => f.Model, StringComparer.Ordinal)],
-            series, SeriesCut: ledger.Count > MaxLedgerRows, UsageByMember: false);
+            series, SeriesCut: ledger.Count > MaxLedgerRows || usage.Count > MaxLedgerRows, memberSeries);
     }
 }
 
@@ -61,11 +66,11 @@ internal sealed class CreditTeamActivity(CreditTeamRows rows, CreditAccountReade
 /// <param name="Members">The active members (role set), then former members who bought in the range (role null).</param>
 /// <param name="Features">Credits the wallet spent per feature and model in the range.</param>
 /// <param name="Series">Credits into and out of the wallet per bucket.</param>
-/// <param name="SeriesCut">Whether the range held more than <see cref="CreditTeamActivity.MaxLedgerRows"/> ledger rows (the series stops there).</param>
-/// <param name="UsageByMember">Whether usage is attributed to members (false until usage rows carry the member).</param>
+/// <param name="SeriesCut">Whether the range held more than <see cref="CreditTeamActivity.MaxLedgerRows"/> ledger or usage rows (the series stop there).</param>
+/// <param name="MemberSeries">Credits each member spent from the wallet per bucket (usage rows that name the member).</param>
 internal sealed record CreditTeamActivityReport(CreditTeam Team, long Balance, long Available, CreditAnalyticsRange Range,
     IReadOnlyList<CreditTeamMemberActivity> Members, IReadOnlyList<CreditTeamFeatureActivity> Features, IReadOnlyList<CreditTeamLedgerPoint> Series,
-    bool SeriesCut, bool UsageByMember);
+    bool SeriesCut, IReadOnlyList<CreditTeamMemberSpendPoint> MemberSeries);
 
 /// <summary>One member in <see cref="CreditTeamActivityReport"/>.</summary>
 /// <param name="UserId">The member.</param>
@@ -88,3 +93,9 @@ internal sealed record CreditTeamFeatureActivity(string Feature, string Model, i
 /// <param name="CreditsIn">Credits added (purchases, grants, transfers in).</param>
 /// <param name="CreditsOut">Credits removed (spending, clawbacks, expiry), as a positive number.</param>
 internal sealed record CreditTeamLedgerPoint(DateTimeOffset Start, long CreditsIn, long CreditsOut);
+
+/// <summary>Credits one member spent from the wallet in one bucket.</summary>
+/// <param name="Start">The bucket's start (UTC).</param>
+/// <param name="UserId">The member who spent.</param>
+/// <param name="Credits">Credits of their uses in the bucket (the whole price of a use the funding policy split).</param>
+internal sealed record CreditTeamMemberSpendPoint(DateTimeOffset Start, string UserId, long Credits);

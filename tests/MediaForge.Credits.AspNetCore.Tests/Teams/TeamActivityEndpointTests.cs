@@ -58,7 +58,7 @@ public abstract class TeamActivityEndpointTests<TDatabase>(TDatabase database) :
     }
 
     [Fact]
-    public async Task Activity_MemberCounter_ShownAsSpendThisPeriodAndUsageNotYetByMember()
+    public async Task Activity_MemberCounter_ShownAsSpendThisPeriod()
     {
         var team = await TeamAsync();
         await SpendCounterAsync(team.TeamId, team.Member, 33, ThisMonth());
@@ -67,7 +67,24 @@ public abstract class TeamActivityEndpointTests<TDatabase>(TDatabase database) :
 
         var member = report.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("userId").GetString() == team.Member);
         Assert.Equal(33L, member.GetProperty("spentThisPeriod").GetInt64());
-        Assert.False(report.GetProperty("usageByMember").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Activity_TwoMembersSpendFromTheWallet_SpendPerMemberPerBucket()
+    {
+        var team = await TeamAsync();
+        await FundAsync(team.TeamId, 100);
+        foreach (var (member, model) in new[] { (team.Member, "hailuo"), (team.Member, "default"), (team.Admin, "veo2") })
+        {
+            var feature = model == "default" ? "image-generation" : "video-generation";
+            var spent = await App.WithServiceAsync<CreditDeductionResult, ICreditService>(c => c.DeductCreditsAsync(member, feature, model, wallet: CreditWallet.Team(team.TeamId)));
+            Assert.True(spent.Success);
+        }
+
+        var points = (await ActivityAsync(team.TeamId)).GetProperty("memberSeries").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("userId").GetString()!, p => p.GetProperty("credits").GetInt64());
+
+        Assert.Equal(new Dictionary<string, long> { [team.Member] = 8 + 3, [team.Admin] = 15 }, points);
     }
 
     [Fact]
