@@ -72,8 +72,9 @@ internal sealed class CreditTeamDeductionWriter(
         if ((personalPart > 0 && (personal = await DebitAsync(member, personalPart, at, cancellationToken).ConfigureAwait(false)) is null)
             || (teamPart > 0 && (team = await DebitAsync(wallet, teamPart, at, cancellationToken).ConfigureAwait(false)) is null))
         {
-            var available = await AvailableAsync(wallet, cancellationToken).ConfigureAwait(false);
-            return Refused(usage, CreditDeductionError.InsufficientCredits, (await accounts.ReadAsync(wallet, cancellationToken).ConfigureAwait(false)).Balance,
+            var read = await accounts.ReadAsync(wallet, cancellationToken).ConfigureAwait(false);
+            var available = Math.Max(0, read.Available);
+            return Refused(usage, CreditDeductionError.InsufficientCredits, read.Balance,
                 policy == CreditTeamFundingPolicy.TeamOnly ? Math.Min(available, headroom) : available);
         }
 
