@@ -10,7 +10,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class CreditTeamEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>GET</c> (the signed-in user's teams with their role), <c>GET {id}/balance</c> (members),
+    /// Maps <c>GET ?page=&amp;pageSize=</c> (the signed-in user's teams with their role, paged as the history), <c>GET {id}/balance</c> (members),
     /// <c>GET {id}/members</c> (everyone's spend this period and limit for owners and admins, one's own row for a member),
     /// <c>PUT {id}/members/{userId}/limit { limit }</c> (the service's rights: owners for anyone, admins for members) and
     /// <c>GET {id}/history?page=&amp;pageSize=</c> (the wallet's ledger for owners and admins, paged as the user's). The
@@ -26,7 +26,7 @@ public static class CreditTeamEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(prefix).WithTags("Teams").WithMetadata(CreditsJsonEndpoint.Marker).AddEndpointFilter(CreditsJsonEndpoint.Filter)
             .RequireAuthorization().ProducesCreditProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
 
-        group.MapGet("", async Task<Results<Ok<CreditTeamsResponse>, ProblemHttpResult>> (
+        group.MapGet("", async Task<Results<Ok<CreditTeamsResponse>, ProblemHttpResult>> (string? page, string? pageSize,
             ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditTeamService teams,
             [FromServices] IOptions<CreditsOptions> options, CancellationToken ct) =>
         {
@@ -40,10 +40,17 @@ public static class CreditTeamEndpointRouteBuilderExtensions
                 return CreditTeamProblems.Disabled();
             }
 
-            var memberships = await teams.GetTeamsAsync(userId, ct).ConfigureAwait(false);
-            return TypedResults.Ok(new CreditTeamsResponse([.. memberships.Select(m =>
-                new CreditTeamResponse(m.Team.Id, m.Team.Name, m.Team.Status, m.Role, m.Team.DefaultMemberLimit))]));
-        }).WithName("GetCreditTeams").WithSummary("The teams the signed-in user belongs to, with their role.");
+            var paging = CreditPaging.Parse(page, pageSize);
+            if (paging.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            var memberships = await teams.GetTeamsPageAsync(userId, paging.Page, paging.PageSize, ct).ConfigureAwait(false);
+            return TypedResults.Ok(new CreditTeamsResponse([.. memberships.Items.Select(m =>
+                new CreditTeamResponse(m.Team.Id, m.Team.Name, m.Team.Status, m.Role, m.Team.DefaultMemberLimit))], memberships.Page, memberships.PageSize, memberships.TotalCount));
+        }).ProducesCreditProblems(StatusCodes.Status400BadRequest)
+        .WithName("GetCreditTeams").WithSummary("The teams the signed-in user belongs to, with their role, ordered by team id, page by page.");
 
         group.MapGet("/{id}/balance", (string id, ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditTeamService teams,
                 [FromServices] IOptions<CreditsOptions> options, CancellationToken ct) =>

@@ -10,9 +10,12 @@ namespace MediaForge.Credits.AspNetCore;
 /// <param name="DefaultMemberLimit">The spending limit per period of members without their own, if any.</param>
 public sealed record CreditTeamResponse(string Id, string Name, CreditTeamStatus Status, CreditTeamRole Role, long? DefaultMemberLimit);
 
-/// <summary>Answer of <c>GET /api/credits/teams</c>.</summary>
-/// <param name="Teams">The teams the signed-in user belongs to, ordered by id.</param>
-public sealed record CreditTeamsResponse(IReadOnlyList<CreditTeamResponse> Teams);
+/// <summary>Answer of <c>GET /api/credits/teams?page=&amp;pageSize=</c>.</summary>
+/// <param name="Teams">This page of the teams the signed-in user belongs to, ordered by id.</param>
+/// <param name="Page">The 1-based page number.</param>
+/// <param name="PageSize">The page size asked for.</param>
+/// <param name="TotalCount">The number of the user's teams over all pages.</param>
+public sealed record CreditTeamsResponse(IReadOnlyList<CreditTeamResponse> Teams, int Page, int PageSize, long TotalCount);
 
 /// <summary>Answer of <c>GET /api/credits/teams/{id}/balance</c>.</summary>
 /// <param name="TeamId">The team.</param>

@@ -91,6 +91,7 @@ internal sealed partial class CreditReservationService(
                 Id = Guid.CreateVersion7(now),
                 UserId = account,
                 MemberId = member,
+                LimitCounted = member is not null && !unlimited,
                 Feature = normalizedFeature,
                 Model = normalizedModel,
                 Amount = unlimited ? 0 : price,
@@ -124,14 +125,18 @@ internal sealed partial class CreditReservationService(
             }
 
             var charge = CreditCaptureCharge.Amount(hold, actualAmount);
+            await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
             if (hold.Status != ReservationStatus.Active || hold.ExpiresAt <= now.UtcDateTime)
             {
-                await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
+                if (await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false))
+                {
+                    await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
+                }
+
                 return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, replay: false, ct).ConfigureAwait(false);
             }
 
             var allowDebt = options.Value.ClawbackPolicy == CreditClawbackPolicy.AllowNegativeBalance;
-            await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
             if (await CreditHolds.CaptureAsync(db, hold.Id, hold.UserId, hold.Amount, charge, allowDebt, now.UtcDateTime, ct).ConfigureAwait(false) is not { } captured)
             {
                 var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
@@ -160,14 +165,19 @@ internal sealed partial class CreditReservationService(
             }
 
             var charge = CreditCaptureCharge.Amount(hold, actualAmount);
+            // A team hold: the member's row first; a hold whose count was given back must fit the limit again.
+            await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
             await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
             await CreditLots.ExpireLapsedAsync(db, hold.UserId, now.UtcDateTime, ct).ConfigureAwait(false);
-            if (await CreditHolds.CaptureExpiredAsync(db, hold.Id, hold.UserId, charge, now.UtcDateTime, ct).ConfigureAwait(false) is not { } balance)
+            hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
+            if (!await teamHolds.FitsLateCaptureAsync(hold, charge, ct).ConfigureAwait(false)
+                || await CreditHolds.CaptureExpiredAsync(db, hold.Id, hold.UserId, charge, now.UtcDateTime, ct).ConfigureAwait(false) is not { } balance)
             {
                 var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
                 return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
             }
 
+            await teamHolds.CountLateCaptureAsync(hold, charge, ct).ConfigureAwait(false);
             LogCapturedLate(hold.Id, hold.UserId, charge);
             return await ChargedAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
         }, cancellationToken);
@@ -200,10 +210,7 @@ internal sealed partial class CreditReservationService(
                 await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
                 if (await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, to, now, ct).ConfigureAwait(false))
                 {
-                    if (to == ReservationStatus.Released)
-                    {
-                        await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
-                    }
+                    await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
 
                     LogSettled(hold.Id, to, 0);
                     return await SettledAsync(hold with { Status = to }, success: to == ReservationStatus.Released, replay: false, ct).ConfigureAwait(false);
@@ -220,23 +227,36 @@ internal sealed partial class CreditReservationService(
         var now = time.GetUtcNow().UtcDateTime;
         var lapsed = await db.Set<CreditReservation>().AsNoTracking()
             .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
-            .OrderBy(r => r.ExpiresAt).Take(500)
+            .OrderBy(r => r.ExpiresAt).Take(500).Select(CreditReservationRow.Of)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var expired = 0;
         foreach (var hold in lapsed)
         {
-            if (await CreditTransactions.RunAsync(db, ct => CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, ct, onlyIfExpired: true), cancellationToken).ConfigureAwait(false))
+            // A team hold: the member's row first, then the balance row; the expiry gives the member's count back.
+            if (await CreditTransactions.RunAsync(db, async ct =>
+                {
+                    await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
+                    if (!await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, ct, onlyIfExpired: true).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+
+                    await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
+                    return true;
+                }, cancellationToken).ConfigureAwait(false))
             {
                 expired++;
             }
         }
 
+        // Holds a debit expired in passing (without the member's row) give their counts back here.
+        await teamHolds.GiveBackLapsedAsync(cancellationToken).ConfigureAwait(false);
         return expired;
     }
 
     private Task<CreditReservationRow?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Set<CreditReservation>().AsNoTracking().Where(r => r.Id == id)
-            .Select(r => new CreditReservationRow(r.Id, r.UserId, r.Feature, r.Model, r.Amount, r.IsUnlimited, r.Status, r.CapturedAmount, r.TransactionId, r.ExpiresAt, r.MemberId, r.CreatedAt))
+            .Select(CreditReservationRow.Of)
             .FirstOrDefaultAsync(cancellationToken)!;
 
     private async Task<CreditReservationSettlement> SettledAsync(CreditReservationRow hold, bool success, bool replay, CancellationToken cancellationToken) => new()

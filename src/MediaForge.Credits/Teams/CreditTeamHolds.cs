@@ -5,9 +5,10 @@ namespace MediaForge.Credits.Teams;
 /// <summary>
 /// Holds on a team's wallet, placed by a member: the member's row locked first (active member, active team), product
 /// admins unlimited, the limit's headroom checked, the wallet's credits held, and the amount counted against the
-/// member's limit when placed. A release gives the count back (in the period the hold was placed, if that is still the
-/// one counted); a capture keeps what it charged and gives back the rest; an expiry keeps the count, as a use the host
-/// never settled. A hold on a team's wallet holds the wallet's credits only, whatever the funding policy.
+/// member's limit when placed (<c>limit_counted</c>). Whatever ends the hold gives the count back exactly once, by
+/// turning <c>limit_counted</c> off under the member's row lock: a release all of it, a capture what it did not charge,
+/// an expiry all of it (the sweeper, also for holds a debit expired in passing); in the period the hold was placed, if
+/// that is still the one counted. A late capture of an expired hold counts its charge again, within the limit.
 /// </summary>
 internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamSpending spending, CreditAccountReader accounts, TimeProvider time)
 {
@@ -57,12 +58,76 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
             ? spending.LockAnyMemberAsync(teamId, member, cancellationToken)
             : Task.CompletedTask;
 
-    /// <summary>After a release, or a capture of less than was held: gives <paramref name="unused"/> back to the member's count.</summary>
-    public async Task GiveBackAsync(CreditReservationRow hold, long unused, CancellationToken cancellationToken)
+    /// <summary>
+    /// After the hold ended (under the member's row lock): if its amount still counts against the member's limit, stops
+    /// counting it and gives <paramref name="unused"/> back, once: only the call that turns <c>limit_counted</c> off does.
+    /// </summary>
+    /// <returns>Whether this call turned the count off.</returns>
+    public async Task<bool> GiveBackAsync(CreditReservationRow hold, long unused, CancellationToken cancellationToken)
     {
-        if (unused > 0 && !hold.IsUnlimited && hold.MemberId is { } member && CreditWalletAccounts.TeamOf(hold.UserId) is { } teamId)
+        if (hold.MemberId is not { } member || CreditWalletAccounts.TeamOf(hold.UserId) is not { } teamId
+            || await db.Set<CreditReservation>().Where(r => r.Id == hold.Id && r.LimitCounted && r.Status != ReservationStatus.Active)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LimitCounted, false), cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return false;
+        }
+
+        if (unused > 0)
         {
             await spending.GiveBackAsync(teamId, member, unused, spending.PeriodOf(hold.CreatedAt), cancellationToken).ConfigureAwait(false);
         }
+
+        return true;
+    }
+
+    /// <summary>Whether a late capture of <paramref name="charge"/> fits the member's limit (always, for a hold still counted or not a team's).</summary>
+    public async Task<bool> FitsLateCaptureAsync(CreditReservationRow hold, long charge, CancellationToken cancellationToken) =>
+        hold.LimitCounted || hold.IsUnlimited || hold.MemberId is not { } member || CreditWalletAccounts.TeamOf(hold.UserId) is not { } teamId
+        || charge <= (await spending.HeadroomAsync(teamId, member, spending.CurrentPeriod(), cancellationToken).ConfigureAwait(false) ?? long.MaxValue);
+
+    /// <summary>
+    /// After a late capture charged <paramref name="charge"/>: a hold still counted keeps the charge counted and gives the
+    /// rest back; one whose count was given back counts the charge again (checked by <see cref="FitsLateCaptureAsync"/>).
+    /// </summary>
+    public async Task CountLateCaptureAsync(CreditReservationRow hold, long charge, CancellationToken cancellationToken)
+    {
+        if (hold.IsUnlimited || charge == 0 || hold.MemberId is not { } member || CreditWalletAccounts.TeamOf(hold.UserId) is not { } teamId
+            || await GiveBackAsync(hold, hold.Amount - charge, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (!await spending.TryCountAsync(teamId, member, charge, spending.CurrentPeriod(), cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"The limit of member '{member}' of team '{teamId}' changed under its row lock.");
+        }
+    }
+
+    /// <summary>
+    /// The sweeper's second pass: gives back the counts of expired team holds still counted (expired in passing by a
+    /// debit, which does not lock member rows), each in its own transaction, the member's row first.
+    /// </summary>
+    /// <returns>How many counts were given back.</returns>
+    public async Task<int> GiveBackLapsedAsync(CancellationToken cancellationToken)
+    {
+        var lapsed = await db.Set<CreditReservation>().AsNoTracking()
+            .Where(r => r.Status == ReservationStatus.Expired && r.LimitCounted)
+            .OrderBy(r => r.ExpiresAt).Take(500)
+            .Select(CreditReservationRow.Of)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var given = 0;
+        foreach (var hold in lapsed)
+        {
+            if (await CreditTransactions.RunAsync(db, async ct =>
+                {
+                    await LockAsync(hold, ct).ConfigureAwait(false);
+                    return await GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false))
+            {
+                given++;
+            }
+        }
+
+        return given;
     }
 }

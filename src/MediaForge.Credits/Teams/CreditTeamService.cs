@@ -83,12 +83,32 @@ internal sealed class CreditTeamService(
     {
         CreditArguments.UserId(userId);
         EnsureEnabled();
-        var db = rows.Db;
-        var found = await db.Set<CreditTeamMemberRow>().AsNoTracking().Where(m => m.UserId == userId && m.RemovedAt == null)
-            .Join(db.Set<CreditTeamRow>().AsNoTracking(), m => m.TeamId, t => t.Id, (m, t) => new { m.Role, Team = t })
-            .OrderBy(x => x.Team.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. found.Select(x => new CreditTeamMembership { Team = rows.Show(x.Team), Role = x.Role })];
+        return await ShowAsync(MembershipsOf(userId), cancellationToken).ConfigureAwait(false);
     }
+
+    public async Task<CreditPage<CreditTeamMembership>> GetTeamsPageAsync(string userId, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        CreditArguments.Page(page, pageSize);
+        EnsureEnabled();
+        var memberships = MembershipsOf(userId);
+        return new CreditPage<CreditTeamMembership>
+        {
+            Items = await ShowAsync(memberships.Skip((page - 1) * pageSize).Take(pageSize), cancellationToken).ConfigureAwait(false),
+            Page = page,
+            PageSize = pageSize,
+            TotalCount = await memberships.LongCountAsync(cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    /// <summary>The user's active memberships with their teams, ordered by team id.</summary>
+    private IQueryable<JoinedMembership> MembershipsOf(string userId) =>
+        rows.Db.Set<CreditTeamMemberRow>().AsNoTracking().Where(m => m.UserId == userId && m.RemovedAt == null)
+            .Join(rows.Db.Set<CreditTeamRow>().AsNoTracking(), m => m.TeamId, t => t.Id, (m, t) => new JoinedMembership { Role = m.Role, Team = t })
+            .OrderBy(x => x.Team.Id);
+
+    private async Task<IReadOnlyList<CreditTeamMembership>> ShowAsync(IQueryable<JoinedMembership> memberships, CancellationToken cancellationToken) =>
+        [.. (await memberships.ToListAsync(cancellationToken).ConfigureAwait(false)).Select(x => new CreditTeamMembership { Team = rows.Show(x.Team), Role = x.Role })];
 
     public async Task<CreditTeamMemberList> GetMembersAsync(string teamId, string actorId, CancellationToken cancellationToken = default)
     {
@@ -177,5 +197,13 @@ internal sealed class CreditTeamService(
         {
             throw new InvalidOperationException("Teams are off: set MediaForge:Credits:Teams:Enabled (CreditsOptions.Teams.Enabled) to true.");
         }
+    }
+
+    /// <summary>A membership row joined with its team, as queried.</summary>
+    private sealed class JoinedMembership
+    {
+        public CreditTeamRole Role { get; init; }
+
+        public required CreditTeamRow Team { get; init; }
     }
 }

@@ -55,14 +55,11 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, IOptions
     /// <summary>What the member may still spend from the wallet in <paramref name="period"/>; <see langword="null"/>: no limit.</summary>
     public async Task<long?> HeadroomAsync(string teamId, string userId, DateTime period, CancellationToken cancellationToken)
     {
+        var limit = LimitOf(teamId, userId);
         var row = await Member(teamId, userId).AsNoTracking()
-            .Select(m => new
-            {
-                Limit = m.SpendLimit ?? db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit).FirstOrDefault(),
-                Spent = m.PeriodStart == period ? m.PeriodSpent : 0,
-            })
+            .Select(m => new { Limit = limit.FirstOrDefault(), Spent = m.PeriodStart == period ? m.PeriodSpent : 0 })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return row is null ? 0 : row.Limit is { } limit ? Math.Max(0, limit - row.Spent) : null;
+        return row is null ? 0 : row.Limit is { } most ? Math.Max(0, most - row.Spent) : null;
     }
 
     /// <summary>
@@ -70,14 +67,16 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, IOptions
     /// one conditional update (the counter restarts from 0 in a new period).
     /// </summary>
     /// <returns>Whether it was counted: false when the limit does not cover it (or the member is not active).</returns>
-    public async Task<bool> TryCountAsync(string teamId, string userId, long amount, DateTime period, CancellationToken cancellationToken) =>
-        await Member(teamId, userId)
-            .Where(m => (m.SpendLimit ?? db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit).FirstOrDefault()) == null
-                || (m.PeriodStart == period ? m.PeriodSpent : 0) + amount
-                    <= (m.SpendLimit ?? db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit).FirstOrDefault()))
+    public async Task<bool> TryCountAsync(string teamId, string userId, long amount, DateTime period, CancellationToken cancellationToken)
+    {
+        // No limit reads as the largest amount: the sum of a bounded count and a bounded amount never reaches it.
+        var limit = LimitOf(teamId, userId);
+        return await Member(teamId, userId)
+            .Where(m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount <= (limit.FirstOrDefault() ?? long.MaxValue))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.PeriodSpent, m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount)
                 .SetProperty(m => m.PeriodStart, period), cancellationToken).ConfigureAwait(false) == 1;
+    }
 
     /// <summary>
     /// Gives <paramref name="amount"/> back to the member's count for <paramref name="period"/> (a released hold), if
@@ -97,6 +96,10 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, IOptions
     public async Task<bool> IsProductAdminAsync(string userId, CancellationToken cancellationToken) =>
         options.Value.AdminUserIds.Contains(userId)
         || await db.Set<CreditUser>().AnyAsync(u => u.Id == userId && u.IsAdmin, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The member's effective limit per period, the one place it is spelled: the member's own, else the team's default; null: none.</summary>
+    private IQueryable<long?> LimitOf(string teamId, string userId) =>
+        Member(teamId, userId).Select(m => m.SpendLimit ?? db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit).FirstOrDefault());
 
     private IQueryable<CreditTeamMemberRow> Member(string teamId, string userId) =>
         db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId && m.RemovedAt == null);

@@ -82,6 +82,16 @@ public interface ICreditTeamService
     /// <exception cref="InvalidOperationException">Teams are off.</exception>
     Task<IReadOnlyList<CreditTeamMembership>> GetTeamsAsync(string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>One page of the teams <paramref name="userId"/> belongs to, with their role, ordered by team id.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="pageSize">Teams per page, 1 to 500.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The page and the number of teams over all pages.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A page or page size out of bounds.</exception>
+    /// <exception cref="InvalidOperationException">Teams are off.</exception>
+    Task<CreditPage<CreditTeamMembership>> GetTeamsPageAsync(string userId, int page, int pageSize, CancellationToken cancellationToken = default);
+
     /// <summary>The members with their spending this period and limits: all of them for an owner or admin, only themselves for a member.</summary>
     /// <param name="teamId">The team.</param>
     /// <param name="actorId">The user who asks.</param>

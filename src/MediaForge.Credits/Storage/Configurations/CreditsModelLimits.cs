@@ -21,6 +21,12 @@ internal static class CreditsModelLimits
     /// </summary>
     public const string HasIdempotencyKey = "idempotency_key IS NOT NULL";
 
+    /// <summary>The filter of the reservations' index of team holds still counted against a member's limit.</summary>
+    public const string LimitCounted = "limit_counted";
+
+    /// <summary>The filter of the usage logs' index by member (team uses only).</summary>
+    public const string HasMemberId = "member_id IS NOT NULL";
+
     /// <summary>The filter of the unique gift-per-purchase index (bought gifts only).</summary>
     public const string HasPurchaseId = "purchase_id IS NOT NULL";
 

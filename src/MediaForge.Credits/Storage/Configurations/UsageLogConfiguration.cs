@@ -22,5 +22,7 @@ internal sealed class UsageLogConfiguration(CreditsTableNames names) : IEntityTy
         // in the index, so range sums per user are two index-only seeks.
         builder.HasIndex(u => new { u.UserId, u.CreatedAt, u.CumulativeUses, u.CumulativeCredits });
         builder.HasIndex(u => new { u.CreatedAt, u.Feature, u.Model });
+        // A member's uses of team wallets over time (the dashboard's spend per member); partial: own uses have no member.
+        builder.HasIndex(u => new { u.MemberId, u.UserId, u.CreatedAt }).HasFilter(CreditsModelLimits.HasMemberId);
     }
 }

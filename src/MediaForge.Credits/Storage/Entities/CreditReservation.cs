@@ -18,6 +18,12 @@ public sealed class CreditReservation
     /// </summary>
     public string? MemberId { get; set; }
 
+    /// <summary>
+    /// Whether the hold's amount still counts against its member's limit (a limited team hold until it is released,
+    /// captured or expired): whoever turns it off gives the amount back, so it is given back exactly once.
+    /// </summary>
+    public bool LimitCounted { get; set; }
+
     /// <summary>The feature (lower case).</summary>
     public string Feature { get; set; } = "";
 

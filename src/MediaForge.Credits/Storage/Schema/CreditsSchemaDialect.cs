@@ -4,7 +4,7 @@ namespace MediaForge.Credits.Storage.Schema;
 
 /// <summary>
 /// What the upgrade steps write differently on SQLite and PostgreSQL: identifiers, the hour of a timestamp, the stored
-/// false, the current time and EF Core's index names (PostgreSQL cuts identifiers at 63 characters, EF marks the cut
+/// booleans, the current time and EF Core's index names (PostgreSQL cuts identifiers at 63 characters, EF marks the cut
 /// with <c>~</c>).
 /// </summary>
 internal sealed class CreditsSchemaDialect
@@ -25,6 +25,9 @@ internal sealed class CreditsSchemaDialect
 
     /// <summary>The stored <see langword="false"/>.</summary>
     public string False => sqlite ? "0" : "false";
+
+    /// <summary>The stored <see langword="true"/>.</summary>
+    public string True => sqlite ? "1" : "true";
 
     /// <summary>The current UTC time as the provider stores a <see cref="DateTime"/>.</summary>
     public string Now => sqlite ? "strftime('%Y-%m-%d %H:%M:%S', 'now')" : "now()";

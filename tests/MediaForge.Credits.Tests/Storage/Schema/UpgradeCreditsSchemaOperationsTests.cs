@@ -40,7 +40,8 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [InlineData(4, 4)]
     [InlineData(5, 5)]
     [InlineData(6, 6)]
-    [InlineData(1, 7)]
+    [InlineData(7, 7)]
+    [InlineData(1, 8)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -109,6 +110,24 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         Assert.Equal([("mf_usage_logs", "member_id", true, (int?)128), ("mf_credit_reservations", "member_id", true, (int?)128)],
             migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.IsNullable, c.MaxLength)));
         Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (6,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version6To7_AddsTheLimitMarkerAndTheMemberIndexBackfillsActiveTeamHoldsAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(6, 7, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Empty(migration.Operations.OfType<CreateTableOperation>());
+        Assert.Equal([("mf_credit_reservations", "limit_counted", (object?)false)],
+            migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.DefaultValue)));
+        Assert.Equal([("mf_credit_reservations", "expires_at", "limit_counted"), ("mf_usage_logs", "member_id,user_id,created_at", "member_id IS NOT NULL")],
+            migration.Operations.OfType<CreateIndexOperation>().Select(i => (i.Table, string.Join(',', i.Columns), i.Filter)));
+        var sql = migration.Operations.OfType<SqlOperation>().Select(o => o.Sql).ToList();
+        Assert.Equal(2, sql.Count);
+        Assert.Equal("UPDATE \"mf_credit_reservations\" SET limit_counted = true WHERE member_id IS NOT NULL AND status = 'Active' AND is_unlimited = false;", sql[0]);
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (7,", sql[1], StringComparison.Ordinal);
     }
 
     [Fact]
