@@ -14,6 +14,8 @@ namespace MediaForge.Credits.Sample;
 /// <item>the hold captured after the work succeeded, released when it failed or was cancelled.</item>
 /// </list>
 /// N concurrent requests can only run the jobs their credits pay for. Not enough credits: 402 problem details.
+/// The body's <c>wallet</c> (<c>personal</c>, the default, or <c>team:{id}</c>) names whose credits pay: a team's wallet
+/// is the member's to spend within their limit (402 <c>member_limit_reached</c> past it; 403 for a non-member).
 /// (For an endpoint that is one job, <c>.RequireCredits(feature, model)</c> does the same reserve/capture/release.)
 /// </summary>
 internal static class SimulatedFeatures
@@ -26,6 +28,9 @@ internal static class SimulatedFeatures
 
     private const int MaxNameLength = 64;
     private const int MaxPromptLength = 4_000;
+
+    /// <summary>The longest wallet value: <c>team:</c> and the longest team id.</summary>
+    private const int MaxWalletLength = 5 + CreditWallet.MaxTeamIdLength;
 
     public static void MapSimulatedFeatures(this IEndpointRouteBuilder app)
     {
@@ -55,17 +60,20 @@ internal static class SimulatedFeatures
                     $"Feature and model have 1 to {MaxNameLength} characters, the prompt at most {MaxPromptLength}.");
             }
 
+            if (WalletOf(body?.Wallet) is not { } wallet)
+            {
+                return Problem(StatusCodes.Status400BadRequest, "invalid_wallet", "The wallet is invalid.",
+                    $"wallet is \"personal\" or \"team:{{id}}\" (an id of 1 to {CreditWallet.MaxTeamIdLength} characters).");
+            }
+
             try
             {
-                // 1. The job id, made here. 2. The price reserved before any work.
+                // 1. The job id, made here. 2. The price reserved before any work, from the wallet asked for.
                 var jobId = JobId(userId, clientKey);
-                var hold = await reservations.ReserveCreditsAsync(userId, feature, model, HoldTtl, idempotencyKey: jobId, cancellationToken: ct);
+                var hold = await reservations.ReserveCreditsAsync(userId, feature, model, HoldTtl, idempotencyKey: jobId, cancellationToken: ct, wallet: wallet);
                 if (!hold.Success)
                 {
-                    return hold.Error == CreditDeductionError.IdempotencyKeyConflict
-                        ? Problem(StatusCodes.Status409Conflict, "idempotency_key_conflict", "This Idempotency-Key was used for another request.",
-                            "Use a new key for a new job.")
-                        : InsufficientCredits(feature, model, hold.Available);
+                    return Refused(hold, feature, model, wallet);
                 }
 
                 if (hold.IsReplay)
@@ -115,11 +123,42 @@ internal static class SimulatedFeatures
             ? "job_" + Guid.CreateVersion7().ToString("N")
             : "job_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userId + "\n" + clientKey)))[..32];
 
-    private static IResult InsufficientCredits(string feature, string model, long available) =>
-        Results.Problem(statusCode: StatusCodes.Status402PaymentRequired, type: "urn:mediaforge:credits:insufficient_credits",
+    /// <summary>The wallet a body names: personal when absent; <see langword="null"/> for anything malformed (bounded before parsing).</summary>
+    private static CreditWallet? WalletOf(string? value)
+    {
+        if (value is null or "personal")
+        {
+            return CreditWallet.Personal;
+        }
+
+        if (value.Length > MaxWalletLength || !value.StartsWith("team:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            return CreditWallet.Team(value["team:".Length..]);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult Refused(CreditReservationResult hold, string feature, string model, CreditWallet wallet) => hold.Error switch
+    {
+        CreditDeductionError.IdempotencyKeyConflict => Problem(StatusCodes.Status409Conflict, "idempotency_key_conflict",
+            "This Idempotency-Key was used for another request.", "Use a new key for a new job."),
+        CreditDeductionError.NotTeamMember => Problem(StatusCodes.Status403Forbidden, "not_team_member", "You are not a member of this team."),
+        CreditDeductionError.TeamFrozen => Problem(StatusCodes.Status403Forbidden, "team_frozen", "This team's wallet is frozen."),
+        CreditDeductionError.MemberLimitReached => Problem(StatusCodes.Status402PaymentRequired, "member_limit_reached", "Member limit reached",
+            $"{feature}/{model} would take you past your spending limit in this team for this month. Ask an owner or admin to raise it."),
+        _ => Results.Problem(statusCode: StatusCodes.Status402PaymentRequired, type: "urn:mediaforge:credits:insufficient_credits",
             title: "Insufficient credits",
-            detail: $"{feature}/{model} costs more than the {available} credits you have. Buy a credit pack to continue.",
-            extensions: new Dictionary<string, object?> { ["code"] = "insufficient_credits", ["available"] = available });
+            detail: $"{feature}/{model} costs more than the {hold.Available} credits {(wallet.IsTeam ? "the team has" : "you have")}. Buy a credit pack to continue.",
+            extensions: new Dictionary<string, object?> { ["code"] = "insufficient_credits", ["available"] = hold.Available }),
+    };
 
     private static IResult Problem(int status, string code, string title, string? detail = null) =>
         Results.Problem(statusCode: status, type: "urn:mediaforge:credits:" + code, title: title, detail: detail,
@@ -127,7 +166,7 @@ internal static class SimulatedFeatures
 }
 
 /// <summary>Body of a feature use.</summary>
-internal sealed record FeatureRequest(string? Prompt);
+internal sealed record FeatureRequest(string? Prompt, string? Wallet = null);
 
 /// <summary>A finished simulated job.</summary>
 internal sealed record FeatureResponse(string JobId, string Feature, string Model, long CreditsDeducted, long RemainingBalance, string Output);

@@ -30,9 +30,10 @@ public sealed class SampleJobTests : IAsyncLifetime
         return (client, userId);
     }
 
-    private static HttpRequestMessage Use(string path = Path, string? key = null)
+    private static HttpRequestMessage Use(string path = Path, string? key = null, string? wallet = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{\"prompt\":\"a cat\"}", Encoding.UTF8, "application/json") };
+        var body = JsonSerializer.Serialize(new { prompt = "a cat", wallet });
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (key is not null)
         {
             request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
@@ -112,6 +113,55 @@ public sealed class SampleJobTests : IAsyncLifetime
 
         Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
         Assert.Equal(50L, await BalanceAsync(userId));
+    }
+
+    [Theory]
+    [InlineData("team:")]
+    [InlineData("team:demo studio")]
+    [InlineData("team:\u0001")]
+    [InlineData("demo-studio")]
+    [InlineData("Personal")]
+    [InlineData("mf:team:demo-studio")]
+    [InlineData("team:65")]
+    [InlineData("huge")]
+    public async Task UseFeature_JunkWallet_Returns400ProblemWithoutCharge(string wallet)
+    {
+        var (client, userId) = await SignInAsync();
+        var value = wallet switch { "team:65" => "team:" + new string('t', 65), "huge" => new string('w', 100_000), _ => wallet };
+
+        using var response = await client.SendAsync(Use(wallet: value));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+        Assert.Equal("invalid_wallet", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(50L, await BalanceAsync(userId));
+    }
+
+    [Fact]
+    public async Task UseFeature_WalletOfATeamNotJoined_Returns403WithoutCharge()
+    {
+        var (client, userId) = await SignInAsync();
+
+        using var response = await client.SendAsync(Use(wallet: "team:demo-studio"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("not_team_member", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(50L, await BalanceAsync(userId));
+    }
+
+    [Fact]
+    public async Task UseFeature_OwnerFromTheEmptyTeamWallet_Returns402AndLeavesTheirOwnCredits()
+    {
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(app.BaseUrl) };
+        (await client.PostAsJsonAsync("/demo/sign-in", new { admin = false })).EnsureSuccessStatusCode();
+
+        using var response = await client.SendAsync(Use(wallet: "team:demo-studio"));
+        using var own = await client.SendAsync(Use(wallet: "personal"));
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("insufficient_credits", 0L), (problem.GetProperty("code").GetString(), problem.GetProperty("available").GetInt64()));
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(50L - 15, await BalanceAsync("user_demo"));
     }
 
     [Fact]

@@ -13,6 +13,11 @@ public static partial class HostileRequestCatalogue
     private static Dictionary<string, HostileRequest> TeamRequests() => new()
     {
         ["team_list_anonymous"] = Anonymous(HttpStatusCode.Unauthorized, _ => Get("/api/credits/teams")),
+        ["team_list_page_zero"] = Attacker(BadRequest, _ => Get("/api/credits/teams?page=0")),
+        ["team_list_page_int_max"] = Attacker(BadRequest, _ => Get($"/api/credits/teams?page={int.MaxValue}")),
+        ["team_list_page_size_huge"] = Attacker(BadRequest, _ => Get("/api/credits/teams?pageSize=1000000")),
+        ["team_list_page_beyond_long"] = Attacker(BadRequest, _ => Get("/api/credits/teams?page=99999999999999999999")),
+        ["team_list_page_not_a_number"] = Attacker(BadRequest, _ => Get("/api/credits/teams?pageSize=-1")),
         ["team_balance_anonymous"] = Anonymous(HttpStatusCode.Unauthorized, d => Get($"/api/credits/teams/{d.SharedTeamId}/balance")),
         ["team_balance_of_a_team_not_joined"] = Attacker(HttpStatusCode.NotFound, d => Get($"/api/credits/teams/{d.PrivateTeamId}/balance")),
         ["team_balance_id_huge"] = Attacker(HttpStatusCode.NotFound, _ => Get($"/api/credits/teams/org_{new string('x', 4_000)}/balance")),

@@ -26,6 +26,38 @@ public abstract class TeamReadEndpointTests<TDatabase>(TDatabase database) : Tea
     }
 
     [Fact]
+    public async Task GetTeams_SecondPageOfTwo_TheThirdTeamByIdAndTheTotal()
+    {
+        var first = await TeamAsync();
+        var teams = new List<string> { first.TeamId };
+        for (var i = 0; i < 2; i++)
+        {
+            var other = await TeamAsync();
+            Assert.True((await TeamsAsync(t => t.AddMemberAsync(other.TeamId, other.Owner, first.Member))).Success);
+            teams.Add(other.TeamId);
+        }
+
+        var answer = (await App.Client(first.Member).GetFromJsonAsync<CreditTeamsResponse>("/api/credits/teams?page=2&pageSize=2"))!;
+
+        Assert.Equal([teams.Order(StringComparer.Ordinal).Last()], answer.Teams.Select(t => t.Id));
+        Assert.Equal((2, 2, 3L), (answer.Page, answer.PageSize, answer.TotalCount));
+    }
+
+    [Theory]
+    [InlineData("page=0")]
+    [InlineData("pageSize=501")]
+    [InlineData("page=abc")]
+    public async Task GetTeams_PageOutOfBounds_400InvalidPage(string query)
+    {
+        var team = await TeamAsync();
+
+        var response = await GetAsync(team.Member, "/api/credits/teams?" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_page", (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task GetTeams_UserInNoTeam_EmptyList()
     {
         var answer = (await App.Client(NewUser("alone")).GetFromJsonAsync<CreditTeamsResponse>("/api/credits/teams"))!;
