@@ -128,10 +128,9 @@ internal sealed partial class CreditReservationService(
             await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
             if (hold.Status != ReservationStatus.Active || hold.ExpiresAt <= now.UtcDateTime)
             {
-                if (await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false))
-                {
-                    await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
-                }
+                // Expired now or before (also in passing, by a debit): a team hold's count goes back here if it has not yet.
+                await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
+                await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
 
                 return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, replay: false, ct).ConfigureAwait(false);
             }
@@ -217,6 +216,12 @@ internal sealed partial class CreditReservationService(
                 }
 
                 hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
+            }
+            else if (hold.Status == ReservationStatus.Expired && hold.LimitCounted)
+            {
+                // Expired in passing by a debit: its count goes back now (once: the marker decides).
+                await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
+                await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
             }
 
             return await SettledAsync(hold, success: hold.Status == ReservationStatus.Released, replay: true, ct).ConfigureAwait(false);

@@ -12,6 +12,7 @@ namespace MediaForge.Credits.Ledger;
 internal sealed class CreditGrants(
     CreditsDbContextHandle handle,
     CreditLedger ledger,
+    Teams.CreditTeamUseRefunds teamUses,
     IOptions<CreditsOptions> options,
     TimeProvider time,
     CreditsTelemetry telemetry,
@@ -50,13 +51,35 @@ internal sealed class CreditGrants(
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var charge = await db.Set<CreditTransaction>().AsNoTracking()
             .Where(t => t.Id == transactionId && t.Type == CreditTransactionType.Usage && t.Amount < 0)
-            .Select(t => new { t.UserId, t.Amount, t.Description })
+            .Select(t => new { t.UserId, t.Amount, t.Description, t.Reference })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new ArgumentException($"No usage charge has transaction id '{transactionId}'.", nameof(transactionId));
-        return await GrantAsync(charge.UserId, -charge.Amount, CreditTransactionType.Refund, $"Refund of {charge.Description}: {reason}",
-            CreditArguments.Metadata(new { refundOf = transactionId, reason }), CreditOperationKeys.For("refund", transactionId.ToString()), transactionId.ToString(), cancellationToken)
-            .ConfigureAwait(false);
+        if (await teamUses.FindAsync(transactionId, charge.Reference, cancellationToken).ConfigureAwait(false) is not { } use)
+        {
+            return await RefundPartAsync(transactionId, charge.UserId, -charge.Amount, charge.Description, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A use of a team's wallet: each wallet gets its own part back (each refund keyed by its charge, so a retry or a
+        // racing refund applies each once), and the wallet's part, once refunded by this call, leaves the member's limit.
+        CreditTransactionResult? asked = null;
+        foreach (var part in use.Parts.OrderBy(p => p.TransactionId == transactionId))
+        {
+            var refunded = await RefundPartAsync(part.TransactionId, part.Account, part.Amount, part.Description, reason, cancellationToken).ConfigureAwait(false);
+            if (part.Account == use.WalletAccount && !refunded.IsReplay)
+            {
+                await teamUses.GiveBackAsync(use, part.Amount, cancellationToken).ConfigureAwait(false);
+            }
+
+            asked = part.TransactionId == transactionId ? refunded : asked;
+        }
+
+        return asked!;
     }
+
+    private Task<CreditTransactionResult> RefundPartAsync(Guid transactionId, string account, long amount, string description, string reason,
+        CancellationToken cancellationToken) =>
+        GrantAsync(account, amount, CreditTransactionType.Refund, $"Refund of {description}: {reason}",
+            CreditArguments.Metadata(new { refundOf = transactionId, reason }), CreditOperationKeys.For("refund", transactionId.ToString()), transactionId.ToString(), cancellationToken);
 
     /// <summary>Grants validated credits, with an external reference on the ledger row (for purchases and webhooks).</summary>
     public async Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,

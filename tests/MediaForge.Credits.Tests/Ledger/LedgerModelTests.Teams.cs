@@ -13,7 +13,8 @@ namespace MediaForge.Credits.Tests.Ledger;
 /// The team part of the model: the user owns a team, the peer is a member. The model keeps each member's count for the
 /// current limit period (1 hour), their limits, the peer's membership and the team holds; each team spend and hold must
 /// succeed exactly when the member is active, the pool's spendable credits read just before cover the price and the
-/// model's count plus the price stays within the limit; after every step the stored counts equal the model's.
+/// model's count plus the price stays within the limit; a team hold's count goes back when it is released or ends
+/// lapsed (a release or capture past its expiry, or the sweep); after every step the stored counts equal the model's.
 /// </summary>
 public abstract partial class LedgerModelTests<TDatabase>
 {
@@ -85,12 +86,13 @@ public abstract partial class LedgerModelTests<TDatabase>
                     var reservations = scope.GetRequiredService<ICreditReservationService>();
                     var settled = op.B == 0 ? await reservations.ReleaseReservationAsync(hold.Id) : await reservations.CaptureReservationAsync(hold.Id);
                     Assert.True(settled.Success == live || (settled.IsReplay && !hold.Open), $"{where}: live {live}, got {settled.Status}");
-                    if (live && op.B == 0 && counts[hold.Member].Period == hold.Period)
+                    if ((live && op.B == 0) || (hold.Open && !live))
                     {
-                        counts[hold.Member] = (hold.Period, Math.Max(0, counts[hold.Member].Spent - hold.Amount));
+                        // A release gives the count back, and so does the end of a lapsed hold (expired now, or before in passing).
+                        GiveBack(hold);
                     }
 
-                    hold.Open &= !live;
+                    hold.Open = false;
                     break;
                 case OpKind.TeamLimit when Active(member):
                     long? newLimit = op.B == 0 ? null : op.B * 5;
@@ -103,6 +105,16 @@ public abstract partial class LedgerModelTests<TDatabase>
                     peerActive = !peerActive;
                     limits[peer] = null;
                     break;
+            }
+        }
+
+        /// <summary>After the expiry sweep: every open team hold past its expiry has ended, its count given back.</summary>
+        public void Swept(DateTimeOffset now)
+        {
+            foreach (var hold in holds.Where(h => h.Open && h.ExpiresAt <= now))
+            {
+                GiveBack(hold);
+                hold.Open = false;
             }
         }
 
@@ -125,6 +137,14 @@ public abstract partial class LedgerModelTests<TDatabase>
         private bool Active(string member) => member == owner || peerActive;
 
         private long Spent(string member, DateTimeOffset now) => counts[member].Period == PeriodOf(now) ? counts[member].Spent : 0;
+
+        private void GiveBack(TeamHold hold)
+        {
+            if (counts[hold.Member].Period == hold.Period)
+            {
+                counts[hold.Member] = (hold.Period, Math.Max(0, counts[hold.Member].Spent - hold.Amount));
+            }
+        }
 
         private void Count(string member, DateTimeOffset now, long amount)
         {

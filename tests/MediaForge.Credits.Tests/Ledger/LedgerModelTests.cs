@@ -149,6 +149,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     break;
                 case OpKind.Sweep:
                     await reservations.ExpireReservationsAsync();
+                    team.Swept(clock.GetUtcNow());
                     await credits.ExpireCreditsAsync();
                     // The sweep is global (earlier sequences' gifts too): at least this user's lapsed gifts, each now expired.
                     var swept = await giftService.ExpireGiftsAsync();
