@@ -21,6 +21,9 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     /// <summary>The column version 6 added to tables of version 1 (<c>usage_logs.member_id</c>, <c>credit_reservations.member_id</c>).</summary>
     private static readonly string[] Version6Columns = [CreditsSchemaVersion6.MemberColumn];
 
+    /// <summary>The columns version 8 added to a table of version 1 (<c>credit_grants.category</c>, <c>credit_grants.priority</c>).</summary>
+    private static readonly string[] Version8Columns = CreditsSchemaVersion8.Columns;
+
     /// <summary>The tables versions 3, 4 and 5 added.</summary>
     private static readonly string[] AfterVersion2Tables = [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables];
 
@@ -41,15 +44,20 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     /// <summary>Whether what is missing is exactly (some of) what version 5 added, its column among it: the database is at version 4 (before teams).</summary>
     public bool IsVersion4 =>
         MissingColumns.Any(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal) || Version6Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal) || IsAfterVersion5Column(c))
         && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion5.Tables));
 
-    /// <summary>Whether what is missing is exactly the columns version 6 added: the database is at version 5 (before team spending).</summary>
+    /// <summary>Whether what is missing is the columns version 6 added (with those of version 8): the database is at version 5 (before team spending).</summary>
     public bool IsVersion5 =>
-        MissingTables.Count == 0 && MissingColumns.Count > 0 && MissingColumns.All(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal));
+        MissingTables.Count == 0 && MissingColumns.Any(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingColumns.All(IsAfterVersion5Column);
+
+    /// <summary>Whether what is missing is exactly the columns version 8 added: the database is at version 6 (before grant categories).</summary>
+    public bool IsVersion6 =>
+        MissingTables.Count == 0 && MissingColumns.Count > 0 && MissingColumns.All(c => Version8Columns.Contains(Column(c), StringComparer.Ordinal));
 
     /// <summary>The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>.</summary>
-    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5 : null;
+    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5 : IsVersion6 ? 6 : null;
 
     /// <summary>
     /// Nothing of version 2 is missing: the column of version 4 is (with at most the column of version 5), and at most
@@ -77,6 +85,14 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
                 + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
                 + $" and call {CreditsSchema.UpgradeCall(4)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
                 + " the team tables and the purchases.purchased_by column in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+        }
+
+        if (IsVersion6)
+        {
+            return $"The credit tables are at schema version 6 (before grant categories); this library needs version {CreditsSchema.CurrentVersion}."
+                + $" Missing: {List(MissingColumns)}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" and call {CreditsSchema.UpgradeCall(6)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the credit_grants.category and credit_grants.priority columns in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
         }
 
         if (IsVersion5)
@@ -113,7 +129,10 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
 
     private static bool IsAfterVersion2Column(string tableColumn) =>
         Version4Columns.Contains(Column(tableColumn), StringComparer.Ordinal) || Version5Columns.Contains(Column(tableColumn), StringComparer.Ordinal)
-        || Version6Columns.Contains(Column(tableColumn), StringComparer.Ordinal);
+        || IsAfterVersion5Column(tableColumn);
+
+    private static bool IsAfterVersion5Column(string tableColumn) =>
+        Version6Columns.Contains(Column(tableColumn), StringComparer.Ordinal) || Version8Columns.Contains(Column(tableColumn), StringComparer.Ordinal);
 
     private static string Column(string tableColumn) => tableColumn[(tableColumn.LastIndexOf('.') + 1)..];
 

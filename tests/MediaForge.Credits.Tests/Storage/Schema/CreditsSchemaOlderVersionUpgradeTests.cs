@@ -6,10 +6,11 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace MediaForge.Credits.Tests.Storage.Schema;
 
 /// <summary>
-/// A database at schema version 2 (before referrals), 3 (before gifts), 4 (before teams) or 5 (before team spending),
-/// with a purchase in it, brought to version 6 by the shipped upgrade steps (each step after the database's version, in order) or by
+/// A database at schema version 2 (before referrals), 3 (before gifts), 4 (before teams), 5 (before team spending) or 6 (before grant categories),
+/// with a purchase in it, brought to version 8 by the shipped upgrade steps (each step after the database's version, in order) or by
 /// <c>InitializeCreditsAsync(createSchema: true)</c>: the schema then equals a fresh one, and earlier purchases are
-/// back-filled as not gifts (<c>is_gift</c> false) and as their buyer's own (<c>purchased_by</c> null).
+/// back-filled as not gifts (<c>is_gift</c> false) and as their buyer's own (<c>purchased_by</c> null), earlier lots with
+/// the category and default priority of their grant's type (bonus: promotional, purchase: paid).
 /// </summary>
 public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -23,19 +24,20 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
     public async Task Upgrade_OlderVersionThroughTheSteps_LeavesTheColumnsAndIndexesOfAFreshSchemaAndRecordsTheCurrentVersion(int from)
     {
         var upgraded = await OlderAsync(from);
         var fresh = await database.CreateDatabaseAsync();
         await database.BuildServices(fresh).InitializeCreditsAsync(createSchema: true);
 
-        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 6));
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 8));
 
         var (upgradedColumns, upgradedIndexes) = await UpgradeHost.ReadCatalogAsync(database, upgraded);
         var (freshColumns, freshIndexes) = await UpgradeHost.ReadCatalogAsync(database, fresh);
         Assert.Equal(freshColumns, upgradedColumns);
         Assert.Equal(freshIndexes, upgradedIndexes);
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, upgraded));
+        Assert.Equal(8, await UpgradeHost.RecordedVersionAsync(database, upgraded));
         Assert.Empty((await database.BuildServices(upgraded).InitializeCreditsAsync()).Problems);
     }
 
@@ -44,11 +46,12 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
     public async Task Upgrade_OlderVersion_BackfillsEarlierPurchasesAsTheBuyersOwnAndNotGifts(int from)
     {
         var upgraded = await OlderAsync(from);
 
-        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 6));
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 8));
 
         await AssertBackfilledAsync(upgraded);
     }
@@ -70,6 +73,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3, "version 3 (before gifts)", "purchases.is_gift")]
     [InlineData(4, "version 4 (before teams)", "credit_teams")]
     [InlineData(5, "version 5 (before team spending)", "usage_logs.member_id")]
+    [InlineData(6, "version 6 (before grant categories)", "credit_grants.category")]
     public async Task InitializeCredits_OlderVersionWithoutCreateSchema_FailsNamingTheVersionAndTheUpgradeCall(int from, string version, string missing)
     {
         var connectionString = await OlderAsync(from);
@@ -77,9 +81,10 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.BuildServices(connectionString).InitializeCreditsAsync());
 
         Assert.StartsWith($"The credit tables are at schema {version}", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: 6)", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: 8)", error.Message, StringComparison.Ordinal);
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
-        Assert.Contains("credit_reservations.member_id", error.Message, StringComparison.Ordinal);
+        Assert.Contains("credit_grants.priority", error.Message, StringComparison.Ordinal);
+        Assert.Equal(from < 6, error.Message.Contains("credit_reservations.member_id", StringComparison.Ordinal));
         Assert.Equal(from < 5, error.Message.Contains("purchases.purchased_by", StringComparison.Ordinal));
         Assert.Equal(from < 4, error.Message.Contains("purchases.is_gift", StringComparison.Ordinal));
     }
@@ -89,6 +94,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
     public async Task InitializeCredits_OlderVersionWithCreateSchema_AddsTheLaterTablesBackfillsAndRecordsTheCurrentVersion(int from)
     {
         var connectionString = await OlderAsync(from);
@@ -97,7 +103,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
 
         Assert.True(report.SchemaCreated);
         Assert.Empty(report.Problems);
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, connectionString));
+        Assert.Equal(8, await UpgradeHost.RecordedVersionAsync(database, connectionString));
         await AssertBackfilledAsync(connectionString);
         await using var db = UpgradeHost.Context(database, connectionString);
         Assert.Equal((0, 0, 0, 0), (await db.Set<CreditReferral>().CountAsync(), await db.Set<CreditGiftRow>().CountAsync(),
@@ -110,6 +116,8 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         var purchase = await db.Purchases.AsNoTracking().SingleAsync();
         Assert.Equal((Buyer, false, (string?)null), (purchase.UserId, purchase.IsGift, purchase.PurchasedBy));
         Assert.Equal((0, 0), (await db.Set<UsageLog>().CountAsync(u => u.MemberId != null), await db.Set<CreditReservation>().CountAsync(r => r.MemberId != null)));
+        var lots = await db.Set<CreditGrant>().AsNoTracking().OrderBy(g => g.Amount).Select(g => new { g.Amount, g.Category, g.Priority }).ToListAsync();
+        Assert.Equal([(5L, "promotional", 20), (7L, "paid", 30)], lots.Select(l => (l.Amount, l.Category, l.Priority)));
     }
 }
 
