@@ -57,7 +57,8 @@ public static class CreditsEndpointRouteBuilderExtensions
             }
 
             var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
-            return TypedResults.Ok(new CreditBalanceResponse(userId, balance.Balance, balance.Available, balance.IsUnlimited, balance.NextExpiration));
+            return TypedResults.Ok(new CreditBalanceResponse(userId, balance.Balance, balance.Available, balance.IsUnlimited, balance.NextExpiration,
+                balance.Categories));
         }).WithName("GetCreditBalance").WithSummary("The signed-in user's credit balance.");
 
         user.MapGet("/check", async Task<Results<Ok<CreditCheckResponse>, ProblemHttpResult>> (

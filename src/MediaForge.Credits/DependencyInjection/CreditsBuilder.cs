@@ -33,6 +33,7 @@ public sealed class CreditsBuilder
         Services.AddScoped(sp => new CreditsDbContextHandle(sp.GetRequiredService<TContext>()));
         Services.TryAddScoped<ICreditCatalog, CreditCatalog>();
         Services.TryAddScoped(sp => CreditLedger.For(sp.GetRequiredService<CreditsDbContextHandle>().Context));
+        Services.TryAddSingleton<Categories.CreditBurnOrder>();
         Services.TryAddScoped<CreditAccountReader>();
         Services.TryAddScoped<CreditDeductionReplays>();
         Services.TryAddScoped<CreditDeductionWriter>();

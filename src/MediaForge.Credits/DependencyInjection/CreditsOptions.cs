@@ -23,6 +23,20 @@ public sealed class CreditsOptions
     public TimeSpan? BonusCreditLifetime { get; set; }
 
     /// <summary>
+    /// The burn order: each credit category's priority (by name, without case), lowest spent first. Every debit (deduction,
+    /// capture, transfer, gift, clawback after the reversed grant's own credits) takes credits by priority, then soonest
+    /// expiry, then oldest. Default: <c>allowance</c> 10, <c>promotional</c> 20, <c>paid</c> 30, which keeps paid credits
+    /// longest. A host's own category needs an entry here before it is granted; a grant keeps the priority its category
+    /// had when it was granted. At most 32 categories, priorities 0 to 1000.
+    /// </summary>
+    public IDictionary<string, int> CategoryPriorities { get; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
+    {
+        [CreditCategory.Allowance.Name] = 10,
+        [CreditCategory.Promotional.Name] = 20,
+        [CreditCategory.Paid.Name] = 30,
+    };
+
+    /// <summary>
     /// Whether a free package is granted once per normalized e-mail as well as once per user id. Default
     /// <see langword="true"/>: deleting an account and signing up again with the same address gets nothing more. The
     /// e-mail is the one on the user's row when the package is claimed (for Clerk: the primary address); only its

@@ -1,3 +1,5 @@
+using MediaForge.Credits.Categories;
+
 namespace MediaForge.Credits.DependencyInjection;
 
 /// <summary>Rejects options that cannot work, at start-up.</summary>
@@ -36,6 +38,7 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
             .Select(p => $"Default package '{p.Id}' is invalid: it needs an id, credits > 0, and a price of 0 exactly when it is free."));
         failures.AddRange(options.DefaultFeaturePricing.Where(p => string.IsNullOrWhiteSpace(p.Feature) || string.IsNullOrWhiteSpace(p.Model) || p.Credits <= 0)
             .Select(p => $"Default price '{p.Feature}/{p.Model}' is invalid: it needs a feature, a model and credits > 0."));
+        failures.AddRange(CreditBurnOrder.Failures(options.CategoryPriorities));
         failures.AddRange(ReferralFailures(options.Referrals));
         failures.AddRange(GiftFailures(options.Gifts));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

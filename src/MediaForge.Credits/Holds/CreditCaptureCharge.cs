@@ -6,7 +6,7 @@ namespace MediaForge.Credits.Holds;
 /// What a capture of a reservation charges, and the rows that record the charge once the balance moved: the lots it
 /// consumes, the usage ledger row, the usage log, and the reservation's link to its ledger row.
 /// </summary>
-internal sealed class CreditCaptureCharge(DbContext db)
+internal sealed class CreditCaptureCharge(DbContext db, Categories.CreditBurnOrder burnOrder)
 {
     /// <summary>What a capture of <paramref name="hold"/> charges: <paramref name="actualAmount"/> or all of it; nothing for an unlimited user.</summary>
     public static long Amount(CreditReservationRow hold, long? actualAmount)
@@ -29,8 +29,8 @@ internal sealed class CreditCaptureCharge(DbContext db)
     {
         if (charge > 0)
         {
-            // The held credits are spent now: take them out of the soonest-expiring lots (lapsed ones first).
-            await CreditLots.ConsumeAsync(db, hold.UserId, charge, ct).ConfigureAwait(false);
+            // The held credits are spent now: take them by the burn rule (lapsed lots first).
+            await Categories.CreditBurn.ConsumeAsync(db, hold.UserId, charge, burnOrder.RestPriority, now.UtcDateTime, ct).ConfigureAwait(false);
         }
 
         var usage = new UsageLog

@@ -16,7 +16,7 @@ internal sealed partial class CreditReservationService(
     ILogger<CreditReservationService> logger) : ICreditReservationService
 {
     private readonly DbContext db = handle.Context;
-    private readonly CreditCaptureCharge captures = new(handle.Context);
+    private readonly CreditCaptureCharge captures = new(handle.Context, new Categories.CreditBurnOrder(options));
 
     public async Task<CreditReservationResult> ReserveCreditsAsync(string userId, string feature, string model, TimeSpan? ttl = null,
         string? idempotencyKey = null, long? amount = null, CancellationToken cancellationToken = default, CreditWallet wallet = default)

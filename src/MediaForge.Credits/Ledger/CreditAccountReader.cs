@@ -27,7 +27,7 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
         var row = await ledger.ReadAccountAsync(userId, cancellationToken).ConfigureAwait(false);
         if (row is not { Balance: { } balance } account)
         {
-            return new CreditAccountState(0, 0, row?.IsAdmin ?? false, 0, false, null);
+            return new CreditAccountState(0, 0, row?.IsAdmin ?? false, 0, false, null, PaidOnly(0));
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -41,22 +41,36 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
         }
 
         var headroom = balance - (reserved - lapsedHolds);
-        long expirable = 0;
-        CreditExpiration? next = null;
-        if (account.NextExpiryAt is not null)
+        if (account.NextExpiryAt is null)
         {
-            var lots = await db.Set<CreditGrant>().AsNoTracking()
-                .Where(g => g.UserId == userId && g.Remaining > 0)
-                .OrderBy(g => g.ExpiresAt)
-                .Select(g => new { g.Remaining, g.ExpiresAt })
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            expirable = Math.Min(lots.Where(l => l.ExpiresAt <= now).Sum(l => l.Remaining), Math.Max(0, headroom));
-            next = lots.Where(l => l.ExpiresAt > now).GroupBy(l => l.ExpiresAt)
-                .Select(g => new CreditExpiration(g.Sum(l => l.Remaining), CreditAttempts.Utc(g.Key))).FirstOrDefault();
+            return new CreditAccountState(balance, headroom, account.IsAdmin, lapsedHolds, false, null, PaidOnly(balance));
         }
 
-        return new CreditAccountState(balance - expirable, headroom - expirable, account.IsAdmin, lapsedHolds, account.NextExpiryAt <= now, next);
+        var lots = await db.Set<CreditGrant>().AsNoTracking()
+            .Where(g => g.UserId == userId && g.Remaining > 0)
+            .OrderBy(g => g.ExpiresAt)
+            .Select(g => new { g.Remaining, g.ExpiresAt, g.Category })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var expirable = Math.Min(lots.Where(l => l.ExpiresAt <= now).Sum(l => l.Remaining), Math.Max(0, headroom));
+        var next = lots.Where(l => l.ExpiresAt > now && l.ExpiresAt != CreditGrant.NoExpiry).GroupBy(l => l.ExpiresAt)
+            .Select(g => new CreditExpiration(g.Sum(l => l.Remaining), CreditAttempts.Utc(g.Key))).FirstOrDefault();
+
+        // The split: each lot's remainder, less what has lapsed unrecorded (soonest first, as the lapse will take it), and
+        // the credits without a lot as paid ones.
+        var categories = PaidOnly(Math.Max(0, balance - lots.Sum(l => l.Remaining)));
+        var lapsing = expirable;
+        foreach (var lot in lots)
+        {
+            var lapsed = lot.ExpiresAt <= now ? Math.Min(lapsing, lot.Remaining) : 0;
+            lapsing -= lapsed;
+            categories[lot.Category] = categories.GetValueOrDefault(lot.Category) + lot.Remaining - lapsed;
+        }
+
+        return new CreditAccountState(balance - expirable, headroom - expirable, account.IsAdmin, lapsedHolds, account.NextExpiryAt <= now, next,
+            categories);
     }
+
+    private static Dictionary<string, long> PaidOnly(long balance) => new(StringComparer.Ordinal) { [CreditCategory.Paid.Name] = balance };
 
     /// <summary>
     /// Runs <paramref name="debit"/> (a conditional statement taking <paramref name="amount"/> from the user's spendable
@@ -143,7 +157,8 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
 }
 
 /// <summary>A user's account as read by <see cref="CreditAccountReader.ReadAsync"/>.</summary>
-internal readonly record struct CreditAccountState(long Balance, long Available, bool IsAdmin, long LapsedHolds, bool HasLapsedLots, CreditExpiration? NextExpiration);
+internal readonly record struct CreditAccountState(long Balance, long Available, bool IsAdmin, long LapsedHolds, bool HasLapsedLots, CreditExpiration? NextExpiration,
+    IReadOnlyDictionary<string, long> Categories);
 
 /// <summary>What <see cref="CreditAccountReader.TryDebitAfterLapsesAsync"/> did.</summary>
 /// <param name="Debited">Whether the debit took the credits.</param>

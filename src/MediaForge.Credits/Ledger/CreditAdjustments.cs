@@ -11,6 +11,7 @@ internal sealed class CreditAdjustments(
     CreditLedger ledger,
     CreditGrants grants,
     CreditAccountReader accounts,
+    Categories.CreditBurnOrder burnOrder,
     TimeProvider time,
     ILogger<CreditService> logger)
 {
@@ -58,7 +59,7 @@ internal sealed class CreditAdjustments(
 
             if (debited is { NextExpiryAt: not null })
             {
-                await CreditLots.ConsumeAsync(db, userId, -amount, ct).ConfigureAwait(false);
+                await Categories.CreditBurn.ConsumeAsync(db, userId, -amount, burnOrder.RestPriority, now.UtcDateTime, ct).ConfigureAwait(false);
             }
 
             var balance = debited?.Balance;

@@ -17,4 +17,10 @@ public sealed record CreditBalance
 
     /// <summary>The next credits to expire, if any of the user's credits expire.</summary>
     public CreditExpiration? NextExpiration { get; init; }
+
+    /// <summary>
+    /// <see cref="Balance"/> split by category name (<see cref="CreditCategory.Name"/>): every category with credits,
+    /// and <c>paid</c> always (the credits without a lot are paid ones). The parts add up to <see cref="Balance"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Categories { get; init; } = new Dictionary<string, long>();
 }

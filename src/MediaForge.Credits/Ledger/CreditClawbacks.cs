@@ -5,7 +5,7 @@ namespace MediaForge.Credits.Ledger;
 /// <summary>
 /// Takes granted credits back (a refunded purchase, a lost dispute, a referral reward whose purchase was refunded) under
 /// <see cref="CreditsOptions.ClawbackPolicy"/>: from the balance, held credits included, the reversed grant's own lot
-/// first so that other grants keep their expiry. The caller's transaction must hold the user's balance row.
+/// first (or the credits without a lot when it got none), then by the burn rule (<see cref="Categories.CreditBurn"/>). The caller's transaction must hold the user's balance row.
 /// </summary>
 internal sealed class CreditClawbacks(CreditsDbContextHandle handle, IOptions<CreditsOptions> options)
 {
@@ -29,7 +29,8 @@ internal sealed class CreditClawbacks(CreditsDbContextHandle handle, IOptions<Cr
 
         await db.Set<CreditAccount>().Where(a => a.UserId == userId)
             .ExecuteUpdateAsync(u => u.SetProperty(a => a.Balance, a => a.Balance - take), cancellationToken).ConfigureAwait(false);
-        await CreditLots.ConsumeClawbackAsync(db, userId, grantTransactionId, take, balance, cancellationToken).ConfigureAwait(false);
+        await Categories.CreditBurn.ConsumeClawbackAsync(db, userId, grantTransactionId, take, balance, new Categories.CreditBurnOrder(options).RestPriority, now,
+            cancellationToken).ConfigureAwait(false);
         await CreditLedger.For(db).AppendAsync(new CreditTransaction
         {
             Id = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),

@@ -14,6 +14,7 @@ internal sealed class CreditDeductionWriter(
     CreditAccountReader accounts,
     CreditDeductionReplays replays,
     IOptions<CreditsOptions> options,
+    Categories.CreditBurnOrder burnOrder,
     TimeProvider time,
     CreditsTelemetry telemetry,
     ILogger<CreditService> logger)
@@ -161,7 +162,7 @@ internal sealed class CreditDeductionWriter(
             charge.BalanceAfter = debited.Balance;
             if (debited.NextExpiryAt is not null)
             {
-                await CreditLots.ConsumeAsync(db, usage.UserId, usage.Price, cancellationToken).ConfigureAwait(false);
+                await Categories.CreditBurn.ConsumeAsync(db, usage.UserId, usage.Price, burnOrder.RestPriority, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
             }
 
             if (!appended || !debited.Appended)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using MediaForge.Credits.Categories;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Telemetry;
 
@@ -6,7 +7,7 @@ namespace MediaForge.Credits.Ledger;
 
 /// <summary>
 /// Grants: credits added to a balance (purchases, bonuses, refunds, positive adjustments), each one ledger row and,
-/// when the credits expire, one lot. A failed commit is settled by the id of the ledger row, a replayed key by the
+/// when the credits expire or are not <see cref="CreditCategory.Paid"/>, one lot with the category's priority. A failed commit is settled by the id of the ledger row, a replayed key by the
 /// stored row.
 /// </summary>
 internal sealed class CreditGrants(
@@ -14,6 +15,7 @@ internal sealed class CreditGrants(
     CreditLedger ledger,
     Teams.CreditTeamUseRefunds teamUses,
     IOptions<CreditsOptions> options,
+    CreditBurnOrder burnOrder,
     TimeProvider time,
     CreditsTelemetry telemetry,
     ILogger<CreditService> logger)
@@ -23,18 +25,18 @@ internal sealed class CreditGrants(
     private readonly DbContext db = handle.Context;
 
     public Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
-        string description, object? metadata, string? idempotencyKey, CancellationToken cancellationToken)
+        string description, object? metadata, string? idempotencyKey, CreditCategory? category, CancellationToken cancellationToken)
     {
         GrantArguments(userId, amount, type, description);
         var expiresAt = type == CreditTransactionType.Bonus && options.Value.BonusCreditLifetime is { } lifetime
             ? time.GetUtcNow() + lifetime
             : (DateTimeOffset?)null;
         return GrantAsync(userId, amount, type, description, CreditArguments.Metadata(metadata),
-            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken, expiresAt);
+            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken, expiresAt, category);
     }
 
     public Task<CreditTransactionResult> AddExpiringCreditsAsync(string userId, long amount, CreditTransactionType type, string description,
-        DateTimeOffset expiresAt, object? metadata, string? idempotencyKey, CancellationToken cancellationToken)
+        DateTimeOffset expiresAt, object? metadata, string? idempotencyKey, CreditCategory? category, CancellationToken cancellationToken)
     {
         GrantArguments(userId, amount, type, description);
         if (expiresAt <= time.GetUtcNow())
@@ -43,7 +45,7 @@ internal sealed class CreditGrants(
         }
 
         return GrantAsync(userId, amount, type, description, CreditArguments.Metadata(metadata),
-            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken, expiresAt);
+            CreditArguments.IdempotencyKey(idempotencyKey), reference: null, cancellationToken, expiresAt, category);
     }
 
     public async Task<CreditTransactionResult> RefundUsageAsync(Guid transactionId, string reason, CancellationToken cancellationToken)
@@ -81,14 +83,20 @@ internal sealed class CreditGrants(
         GrantAsync(account, amount, CreditTransactionType.Refund, $"Refund of {description}: {reason}",
             CreditArguments.Metadata(new { refundOf = transactionId, reason }), CreditOperationKeys.For("refund", transactionId.ToString()), transactionId.ToString(), cancellationToken);
 
-    /// <summary>Grants validated credits, with an external reference on the ledger row (for purchases and webhooks).</summary>
+    /// <summary>
+    /// Grants validated credits, with an external reference on the ledger row (for purchases and webhooks), of
+    /// <paramref name="category"/> (default: <see cref="CreditBurnOrder.DefaultFor"/> the type).
+    /// </summary>
     public async Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
-        string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken, DateTimeOffset? expiresAt = null)
+        string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken, DateTimeOffset? expiresAt = null,
+        CreditCategory? category = null)
     {
         CreditArguments.Amount(amount);
+        var grantCategory = category ?? CreditBurnOrder.DefaultFor(type);
+        var lot = new CreditLotPortion(grantCategory.Name, burnOrder.PriorityOf(grantCategory), expiresAt?.UtcDateTime ?? CreditGrant.NoExpiry, amount);
         using var activity = telemetry.StartGrant(userId, type, amount);
         var grant = new GrantRequest(userId, amount, type, description.Length > MaxDescription ? description[..MaxDescription] : description,
-            metadataJson, idempotencyKey, reference, expiresAt?.UtcDateTime, CreditAttempts.NewOperationId(time));
+            metadataJson, idempotencyKey, reference, lot, CreditAttempts.NewOperationId(time));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -158,9 +166,9 @@ internal sealed class CreditGrants(
             CreatedAt = now.UtcDateTime,
         };
         await ledger.AppendAsync(row, null, cancellationToken).ConfigureAwait(false);
-        if (grant.ExpiresAt is { } expiresAt)
+        if (CreditBurnOrder.NeedsLot(grant.Lot.Category, grant.Lot.ExpiresAt))
         {
-            await CreditLots.AddAsync(db, grant.UserId, row.Id, grant.Amount, expiresAt, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
+            await CreditLots.AddAsync(db, grant.UserId, row.Id, grant.Lot, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
         }
 
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -213,5 +221,5 @@ internal sealed class CreditGrants(
 
     /// <summary>A validated grant; its operation id is the id of the ledger row it writes, chosen once for every attempt.</summary>
     private sealed record GrantRequest(string UserId, long Amount, CreditTransactionType Type, string Description, string? Metadata,
-        string? IdempotencyKey, string? Reference, DateTime? ExpiresAt, Guid OperationId);
+        string? IdempotencyKey, string? Reference, CreditLotPortion Lot, Guid OperationId);
 }

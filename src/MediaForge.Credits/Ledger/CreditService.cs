@@ -36,6 +36,7 @@ internal sealed class CreditService(
             Available = account.Available,
             IsUnlimited = account.IsAdmin || options.Value.AdminUserIds.Contains(userId),
             NextExpiration = account.NextExpiration,
+            Categories = account.Categories,
         };
     }
 
@@ -67,19 +68,22 @@ internal sealed class CreditService(
         deductions.DeductCreditsAsync(userId, feature, model, prompt, metadata, idempotencyKey, cancellationToken, wallet);
 
     public Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
-        string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
-        grants.AddCreditsAsync(userId, amount, type, description, metadata, idempotencyKey, cancellationToken);
+        string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default,
+        CreditCategory? category = null) =>
+        grants.AddCreditsAsync(userId, amount, type, description, metadata, idempotencyKey, category, cancellationToken);
 
     public Task<CreditTransactionResult> AddExpiringCreditsAsync(string userId, long amount, CreditTransactionType type, string description,
-        DateTimeOffset expiresAt, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
-        grants.AddExpiringCreditsAsync(userId, amount, type, description, expiresAt, metadata, idempotencyKey, cancellationToken);
+        DateTimeOffset expiresAt, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default,
+        CreditCategory? category = null) =>
+        grants.AddExpiringCreditsAsync(userId, amount, type, description, expiresAt, metadata, idempotencyKey, category, cancellationToken);
 
     public Task<long> ExpireCreditsAsync(CancellationToken cancellationToken = default) => expiry.ExpireCreditsAsync(cancellationToken);
 
     /// <summary>Grants validated credits, with an external reference on the ledger row (for purchases and webhooks).</summary>
     internal Task<CreditTransactionResult> GrantAsync(string userId, long amount, CreditTransactionType type, string description,
-        string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken, DateTimeOffset? expiresAt = null) =>
-        grants.GrantAsync(userId, amount, type, description, metadataJson, idempotencyKey, reference, cancellationToken, expiresAt);
+        string? metadataJson, string? idempotencyKey, string? reference, CancellationToken cancellationToken, DateTimeOffset? expiresAt = null,
+        CreditCategory? category = null) =>
+        grants.GrantAsync(userId, amount, type, description, metadataJson, idempotencyKey, reference, cancellationToken, expiresAt, category);
 
     public Task<CreditTransactionResult> RefundUsageAsync(Guid transactionId, string reason, CancellationToken cancellationToken = default) =>
         grants.RefundUsageAsync(transactionId, reason, cancellationToken);

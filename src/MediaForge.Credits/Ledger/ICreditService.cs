@@ -84,16 +84,23 @@ public interface ICreditService
     /// returns the original outcome with <see cref="CreditTransactionResult.IsReplay"/> set and moves nothing.
     /// </param>
     /// <param name="cancellationToken">Cancels the operation; nothing is written unless it committed.</param>
+    /// <param name="category">
+    /// The credits' category, which sets their place in the burn order (<see cref="CreditsOptions.CategoryPriorities"/>).
+    /// Default: <see cref="CreditCategory.Paid"/> for purchases and refunds, <see cref="CreditCategory.Promotional"/> for
+    /// bonuses and adjustments.
+    /// </param>
     /// <exception cref="IdempotencyKeyConflictException">The key was already used for a different request.</exception>
     /// <exception cref="ArgumentOutOfRangeException">
     /// The amount is beyond <see cref="CreditLimits.MaxAmount"/>, or would take the balance over <see cref="CreditLimits.MaxBalance"/>.
     /// </exception>
+    /// <exception cref="ArgumentException">The category has no priority in <see cref="CreditsOptions.CategoryPriorities"/>.</exception>
     Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
-        string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+        string description, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default,
+        CreditCategory? category = null);
 
     /// <summary>
-    /// Grants credits that expire at <paramref name="expiresAt"/>: deductions consume the soonest-expiring credits
-    /// first, and at expiry the unconsumed remainder is removed once by an <see cref="CreditTransactionType.Expiration"/>
+    /// Grants credits that expire at <paramref name="expiresAt"/>: among credits of one priority, debits take the
+    /// soonest-expiring first, and at expiry the unconsumed remainder is removed once by an <see cref="CreditTransactionType.Expiration"/>
     /// row. Credits past their expiry are never spendable, even before that row is written. Needs a relational provider.
     /// </summary>
     /// <param name="userId">The user id.</param>
@@ -104,8 +111,10 @@ public interface ICreditService
     /// <param name="metadata">Any object, stored as JSON.</param>
     /// <param name="idempotencyKey">A key unique per user for this grant.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="category">The credits' category (default as for <see cref="AddCreditsAsync"/>).</param>
     Task<CreditTransactionResult> AddExpiringCreditsAsync(string userId, long amount, CreditTransactionType type, string description,
-        DateTimeOffset expiresAt, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+        DateTimeOffset expiresAt, object? metadata = null, string? idempotencyKey = null, CancellationToken cancellationToken = default,
+        CreditCategory? category = null);
 
     /// <summary>Writes the expiry of every lapsed lot of credits (the hosted sweeper calls this; reads never count lapsed credits anyway).</summary>
     /// <param name="cancellationToken">Cancels the sweep.</param>

@@ -123,12 +123,13 @@ internal sealed partial class CreditPurchaseReversals(
                 purchase.ClawbackShortfall = Math.Max(0, Math.Min(purchase.ClawbackShortfall, after - kept));
                 if (restored > 0)
                 {
-                    // Restored credits keep the purchase's expiry, if its credits expire.
+                    // Restored credits keep the purchase's expiry, if its credits expire, and its category (paid).
                     var expiresAt = await db.Set<CreditGrant>().AsNoTracking().Where(g => g.UserId == holder && g.TransactionId == lot)
                         .Select(g => (DateTime?)g.ExpiresAt).FirstOrDefaultAsync(ct).ConfigureAwait(false);
                     await credits.GrantAsync(holder, restored, CreditTransactionType.Adjustment, "Dispute won: credits restored",
                         CreditArguments.Metadata(new { purchaseId = purchase.Id, cause }), null, providerPaymentId, ct,
-                        expiresAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null).ConfigureAwait(false);
+                        expiresAt is { } at && at != CreditGrant.NoExpiry ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
+                        CreditCategory.Paid).ConfigureAwait(false);
                 }
             }
 

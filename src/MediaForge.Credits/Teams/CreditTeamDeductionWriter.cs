@@ -17,6 +17,7 @@ internal sealed class CreditTeamDeductionWriter(
     CreditAccountReader accounts,
     CreditTeamSpending spending,
     IOptions<CreditsOptions> options,
+    Categories.CreditBurnOrder burnOrder,
     TimeProvider time,
     CreditsTelemetry telemetry,
     ILogger<CreditService> logger)
@@ -133,7 +134,7 @@ internal sealed class CreditTeamDeductionWriter(
             async ct => (debited = await ledger.TryDebitAsync(account, amount, at, ct).ConfigureAwait(false)) is not null, cancellationToken).ConfigureAwait(false);
         if (debited is { NextExpiryAt: not null })
         {
-            await CreditLots.ConsumeAsync(db, account, amount, cancellationToken).ConfigureAwait(false);
+            await Categories.CreditBurn.ConsumeAsync(db, account, amount, burnOrder.RestPriority, at, cancellationToken).ConfigureAwait(false);
         }
 
         return debited;

@@ -138,7 +138,8 @@ internal sealed class CreditTeamService(
 
         var account = CreditWalletAccounts.TeamAccount(teamId);
         var state = await accounts.ReadAsync(account, cancellationToken).ConfigureAwait(false);
-        return new CreditBalance { UserId = account, Balance = state.Balance, Available = state.Available, IsUnlimited = false, NextExpiration = state.NextExpiration };
+        return new CreditBalance { UserId = account, Balance = state.Balance, Available = state.Available, IsUnlimited = false, NextExpiration = state.NextExpiration,
+            Categories = state.Categories };
     }
 
     public async Task<CreditPage<CreditLedgerEntry>?> GetTransactionsAsync(string teamId, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)

@@ -5,13 +5,14 @@ namespace MediaForge.Credits.Transfers;
 
 /// <summary>
 /// The statements of one transfer, inside the transaction <see cref="CreditTransfers"/> opened: both balance rows
-/// locked in user id order, the sender's conditional debit (spendable credits only, admins included), the sender's lots
-/// consumed soonest-expiring first, the recipient credited with lots of the same expiry dates, and the ledger rows.
+/// locked in user id order, the sender's conditional debit (spendable credits only, admins included), the sender's credits
+/// taken by the burn rule, the recipient credited with lots of the same categories and expiry dates, and the ledger rows.
 /// </summary>
 internal sealed class CreditTransferMove(
     CreditsDbContextHandle handle,
     CreditLedger ledger,
     CreditAccountReader accounts,
+    Categories.CreditBurnOrder burnOrder,
     TimeProvider time,
     ILogger<CreditService> logger)
 {
@@ -72,19 +73,19 @@ internal sealed class CreditTransferMove(
 
     /// <summary>
     /// The rest of a move whose sender's balance row was already debited by <paramref name="request"/>'s amount (a transfer's
-    /// conditional debit, or a redeemed gift's freed hold): the sender's lots consumed soonest-expiring first, the
-    /// recipient credited (<see cref="CreditLimits.MaxBalance"/> in the <c>WHERE</c>) with lots of the same expiry dates,
+    /// conditional debit, or a redeemed gift's freed hold): the sender's credits taken by the burn rule, the recipient
+    /// credited (<see cref="CreditLimits.MaxBalance"/> in the <c>WHERE</c>) with lots of the same categories and expiry dates,
     /// the <see cref="CreditTransactionType.TransferOut"/> row and the <see cref="CreditTransactionType.TransferIn"/> rows.
     /// </summary>
     /// <returns>The recipient's balance after.</returns>
     public async Task<long> CompleteDebitedAsync(CreditTransferRequest request, long senderBalance, DateTime? senderNextExpiry, DateTime now,
         CancellationToken cancellationToken)
     {
-        // The credits that go: the sender's soonest-expiring first (the burn rule of deductions), the rest never expire.
-        // Stryker disable once Conditional : saves a query; a sender with no next expiry has no lot for ConsumeAsync to find
-        var portions = senderNextExpiry is null
-            ? []
-            : await CreditLots.ConsumeAsync(db, request.From, request.Amount, cancellationToken).ConfigureAwait(false);
+        // The credits that go, by the burn rule of every debit; they keep their category and expiry at the recipient.
+        // Stryker disable once Conditional : saves a query; a sender with no next expiry has no lot: all goes from the rest
+        IReadOnlyList<CreditLotPortion> portions = senderNextExpiry is null
+            ? [new CreditLotPortion(CreditCategory.Paid.Name, burnOrder.RestPriority, CreditGrant.NoExpiry, request.Amount)]
+            : await Categories.CreditBurn.ConsumeAsync(db, request.From, request.Amount, burnOrder.RestPriority, now, cancellationToken).ConfigureAwait(false);
 
         var credited = await ledger.TryCreditAsync(request.To, request.Amount, now, cancellationToken).ConfigureAwait(false)
             ?? throw new ArgumentOutOfRangeException(nameof(request.Amount), request.Amount,
@@ -158,25 +159,24 @@ internal sealed class CreditTransferMove(
             .ConfigureAwait(false) == 1;
 
     /// <summary>
-    /// The recipient's rows: one <see cref="CreditTransactionType.TransferIn"/> row with the credits that never expire and
-    /// those of the soonest expiry date, then one row per further expiry date (a ledger row has at most one lot), each
-    /// with its lot.
+    /// The recipient's rows: one <see cref="CreditTransactionType.TransferIn"/> row per category, priority and expiry date
+    /// taken from the sender (a ledger row has at most one lot), in the order taken, each with its lot unless its
+    /// credits are paid ones that never expire (those join the recipient's credits without a lot).
     /// </summary>
     private async Task CreditInAsync(CreditTransferRequest request, IReadOnlyList<CreditLotPortion> portions, long balance, DateTime now,
         CancellationToken cancellationToken)
     {
-        var neverExpiring = request.Amount - portions.Sum(p => p.Amount);
         var balanceAfter = balance - request.Amount;
-        for (var i = 0; i < Math.Max(1, portions.Count); i++)
+        for (var i = 0; i < portions.Count; i++)
         {
-            var amount = (i == 0 ? neverExpiring : 0) + (i < portions.Count ? portions[i].Amount : 0);
+            var portion = portions[i];
             var id = i == 0 ? request.InId : CreditAttempts.NewOperationId(time);
-            balanceAfter += amount;
-            await ledger.AppendAsync(Row(id, request.To, amount, balanceAfter, CreditTransactionType.TransferIn, request.Reason, request.InMetadata, request.OutId, now, null),
+            balanceAfter += portion.Amount;
+            await ledger.AppendAsync(Row(id, request.To, portion.Amount, balanceAfter, CreditTransactionType.TransferIn, request.Reason, request.InMetadata, request.OutId, now, null),
                 null, cancellationToken).ConfigureAwait(false);
-            if (i < portions.Count)
+            if (Categories.CreditBurnOrder.NeedsLot(portion.Category, portion.ExpiresAt))
             {
-                await CreditLots.AddAsync(db, request.To, id, portions[i].Amount, portions[i].ExpiresAt, now, cancellationToken).ConfigureAwait(false);
+                await CreditLots.AddAsync(db, request.To, id, portion, now, cancellationToken).ConfigureAwait(false);
             }
         }
     }

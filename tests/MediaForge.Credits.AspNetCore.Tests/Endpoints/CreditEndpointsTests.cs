@@ -44,7 +44,22 @@ public abstract class CreditEndpointsTests<TDatabase>(TDatabase database) : Cred
 
         var balance = await App.Client(user).GetFromJsonAsync<CreditBalanceResponse>("/api/credits/balance");
 
-        Assert.Equal(new CreditBalanceResponse(user, 42, 42, false), balance);
+        Assert.Equal(new CreditBalanceResponse(user, 42, 42, false, null, balance!.Categories), balance);
+    }
+
+    [Fact]
+    public async Task Balance_CreditsOfSeveralCategories_ReportsTheSplitByCategoryName()
+    {
+        var user = NewUser();
+        await App.WithServiceAsync<CreditTransactionResult, ICreditService>(c => c.AddCreditsAsync(user, 42, CreditTransactionType.Purchase, "pack"));
+        await App.WithServiceAsync<CreditTransactionResult, ICreditService>(c =>
+            c.AddExpiringCreditsAsync(user, 8, CreditTransactionType.Bonus, "plan", DateTimeOffset.UtcNow.AddDays(7), category: CreditCategory.Allowance));
+        await App.WithServiceAsync<CreditTransactionResult, ICreditService>(c => c.AddCreditsAsync(user, 5, CreditTransactionType.Bonus, "welcome"));
+
+        using var json = JsonDocument.Parse(await App.Client(user).GetStringAsync("/api/credits/balance"));
+
+        var categories = json.RootElement.GetProperty("categories");
+        Assert.Equal((42, 5, 8), (categories.GetProperty("paid").GetInt64(), categories.GetProperty("promotional").GetInt64(), categories.GetProperty("allowance").GetInt64()));
     }
 
     [Fact]

@@ -9,18 +9,26 @@ using Microsoft.Extensions.Time.Testing;
 namespace MediaForge.Credits.Tests.Ledger;
 
 /// <summary>
-/// Model-based property test: random sequences of grant (expiring or not), deduct, reserve, capture, release, refund,
+/// Model-based property test: random sequences of grant (of every category, the host's own included, expiring or not), deduct, reserve, capture, release, refund,
 /// gift (create, redeem by a second user, cancel), clock advance and expiry sweep (holds, credits, gifts), and a team
 /// (the user owns it, the peer is a member) with its pool, spending, holds, members' limits over 6-hour periods and the
 /// peer's removal and return (<c>LedgerModelTests.Teams.cs</c>), on a real database with a fake clock. After every step, for both users: balance == Σ ledger, spendable credits ≥ 0,
 /// reserved == Σ active holds + Σ pending gifts, expiring lots never exceed the balance; credits are only minted by
 /// grants (transfer rows sum to zero); every deduction, reservation and gift succeeds exactly when the spendable credits
-/// read just before cover it, and a redemption or cancel exactly when the gift is pending and not expired. A failure prints the CsCheck
+/// read just before cover it, and a redemption or cancel exactly when the gift is pending and not expired; every lot of
+/// the user, the peer and the team wallet holds what the burn rule's reference model (<see cref="BurnOrderModel"/>)
+/// leaves after every debit, and the balance's split by category is the model's. A failure prints the CsCheck
 /// seed; set the environment variable <c>CsCheck_Seed</c> to it to replay the same sequence.
 /// </summary>
 public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
+    /// <summary>A host's own category, between allowance and promotional.</summary>
+    private static readonly CreditCategory HostCategory = CreditCategory.From("trial");
+
+    /// <summary>The categories grants take: by the grant op's second value (even: never expires; odd: expires).</summary>
+    private static readonly CreditCategory[] GrantCategories = [CreditCategory.Paid, CreditCategory.Promotional, CreditCategory.Allowance, HostCategory];
+
     private static readonly (string Feature, string Model, long Price)[] Features =
         [("image-generation", "default", 3), ("map-animation", "hailuo", 5), ("video-generation", "hailuo", 8), ("map-animation", "veo2", 10), ("video-generation", "veo2", 15)];
 
@@ -52,7 +60,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
 
     private static readonly Gen<Op> OpGen = Gen.Frequency(
     [
-        (3, Gen.Select(Gen.Int[1, 30], Gen.Int[0, 3], (a, b) => new Op(OpKind.Grant, a, b))),
+        (4, Gen.Select(Gen.Int[1, 30], Gen.Int[0, 7], (a, b) => new Op(OpKind.Grant, a, b))),
         (5, Gen.Int[0, 4].Select(a => new Op(OpKind.Deduct, a, 0))),
         (3, Gen.Select(Gen.Int[0, 4], Gen.Int[1, 60], (a, b) => new Op(OpKind.Reserve, a, b))),
         (2, Gen.Select(Gen.Int[0, 9], Gen.Int[0, 2], (a, b) => new Op(OpKind.Capture, a, b))),
@@ -75,6 +83,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
             o.Gifts.Enabled = true;
             o.Teams.Enabled = true;
             o.Teams.LimitPeriod = TeamModel.Period;
+            o.CategoryPriorities[HostCategory.Name] = 15;
         }, time: clock);
 
         await OpGen.Array[5, 40].SampleAsync(
@@ -92,6 +101,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         var charges = new List<Guid>();
         var gifts = new List<ModelGift>();
         var team = await TeamModel.StartAsync(services, user, peer);
+        var burn = new BurnOrderModel();
         for (var step = 0; step < ops.Length; step++)
         {
             var op = ops[step];
@@ -102,11 +112,12 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
             var before = await credits.GetBalanceAsync(user);
             switch (op.Kind)
             {
-                case OpKind.Grant when op.B == 0:
-                    await credits.AddCreditsAsync(user, op.A, CreditTransactionType.Purchase, "grant");
+                case OpKind.Grant when op.B % 2 == 0:
+                    await credits.AddCreditsAsync(user, op.A, CreditTransactionType.Purchase, "grant", category: GrantCategories[op.B / 2]);
                     break;
                 case OpKind.Grant:
-                    await credits.AddExpiringCreditsAsync(user, op.A, CreditTransactionType.Bonus, "expiring grant", clock.GetUtcNow().AddMinutes(op.B * 30));
+                    await credits.AddExpiringCreditsAsync(user, op.A, CreditTransactionType.Bonus, "expiring grant", clock.GetUtcNow().AddMinutes(op.B * 30),
+                        category: GrantCategories[op.B / 2]);
                     break;
                 case OpKind.Deduct:
                     var (feature, model, price) = Features[op.A];
@@ -201,6 +212,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
             await AssertOnlyGrantsMintAsync(services, user, peer, $"after step {step} {op}");
             await AssertInvariantsAsync(services, team.Account, $"after step {step} {op} (team wallet)");
             await team.AssertCountsAsync(services, clock, $"after step {step} {op}");
+            await burn.CheckAsync(services, $"after step {step} {op}", user, peer, team.Account);
         }
     }
 

@@ -82,7 +82,14 @@ internal sealed class FaultedLedgerCalls(IServiceProvider services, FakeTimeProv
         switch (op.Kind)
         {
             case FaultedOpKind.Grant:
-                var grant = await With<ICreditService, CreditTransactionResult>(c => c.AddCreditsAsync(user, op.A, CreditTransactionType.Bonus, "model grant", idempotencyKey: key));
+                // Every category: promotional, paid (no lot) and allowance that expires in 30 days.
+                var grant = await With<ICreditService, CreditTransactionResult>(c => (op.A % 3) switch
+                {
+                    0 => c.AddCreditsAsync(user, op.A, CreditTransactionType.Bonus, "model grant", idempotencyKey: key),
+                    1 => c.AddCreditsAsync(user, op.A, CreditTransactionType.Purchase, "model pack", idempotencyKey: key),
+                    _ => c.AddExpiringCreditsAsync(user, op.A, CreditTransactionType.Bonus, "model plan", clock.GetUtcNow().AddDays(30), idempotencyKey: key,
+                        category: CreditCategory.Allowance),
+                });
                 return new FaultedOutcome(true, grant.IsReplay, grant.TransactionId, "ok");
             case FaultedOpKind.Deduct:
                 var (feature, model, _) = FaultedLedgerModel.Features[op.A];

@@ -2,6 +2,7 @@ using MediaForge.Credits.Entities;
 using MediaForge.Credits.Gifts;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
+using MediaForge.Credits.Tests.Ledger;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -28,6 +29,8 @@ internal sealed class FaultedLedgerSequence
     private readonly FakeTimeProvider clock = new(Start);
     private readonly FaultedLedgerModel model = new(Start);
     private readonly FaultedLedgerCalls calls;
+    private readonly IServiceProvider unfaulted;
+    private readonly BurnOrderModel burn = new();
 
     public FaultedLedgerSequence(CreditsDatabase database, CommitFault fault, FaultedLedgerCoverage coverage, bool coalesce)
     {
@@ -43,6 +46,7 @@ internal sealed class FaultedLedgerSequence
             o.Referrals.MonthlyRewardCap = FaultedLedgerModel.MonthlyRewardCap;
         }, clock, o => o.AddInterceptors(fault, fault.Commands));
         calls = new FaultedLedgerCalls(services, clock, user, peer);
+        unfaulted = database.BuildServices(database.ConnectionString, time: clock);
     }
 
     public async Task RunAsync(FaultedOp[] ops)
@@ -195,6 +199,7 @@ internal sealed class FaultedLedgerSequence
             string.Join(",", model.Gifts.OrderBy(g => g.Id).Select(g => g.Status)),
             string.Join(",", model.Referees.OrderBy(r => r.Id, StringComparer.Ordinal).Select(r => $"{r.Balance}/{r.Balance}/{r.Status}")));
         Assert.True(now == expected, $"{where}:\n database {now}\n model    {expected}");
+        await burn.CheckAsync(unfaulted, where, user, peer);
     }
 
     /// <summary>The database as the model sees it (the model's buyers and <paramref name="newBuyer"/>), read outside the faulted services.</summary>
@@ -202,7 +207,7 @@ internal sealed class FaultedLedgerSequence
     {
         var buyers = model.Referees.Select(r => r.Id).Append(newBuyer).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         var accounts = await db.Accounts.AsNoTracking().Where(a => a.UserId == user || a.UserId == peer).ToDictionaryAsync(a => a.UserId, a => (a.Balance, a.Reserved));
-        var rows = await db.Transactions.AsNoTracking().Where(t => t.UserId == user || t.UserId == peer).Select(t => new { t.UserId, t.Amount, t.Type }).ToListAsync();
+        var rows = await db.Transactions.AsNoTracking().Where(t => t.UserId == user || t.UserId == peer).Select(t => new { t.UserId, t.Amount, t.Type, t.Reference }).ToListAsync();
         var gifts = await db.Set<CreditGiftRow>().AsNoTracking().Where(g => g.SenderId == user).OrderBy(g => g.Id).Select(g => g.Status).ToListAsync();
         var balances = await db.Accounts.AsNoTracking().Where(a => buyers.Contains(a.UserId)).ToDictionaryAsync(a => a.UserId, a => a.Balance);
         var sums = await db.Transactions.AsNoTracking().Where(t => buyers.Contains(t.UserId)).GroupBy(t => t.UserId)
@@ -211,7 +216,10 @@ internal sealed class FaultedLedgerSequence
             .ToDictionaryAsync(r => r.RefereeId, r => r.Status);
         var (userBalance, userReserved) = accounts.GetValueOrDefault(user);
         var (peerBalance, peerReserved) = accounts.GetValueOrDefault(peer);
-        return new Snapshot(userBalance, rows.Where(r => r.UserId == user).Sum(r => r.Amount), rows.Count(r => r.UserId == user), userReserved,
+        // A transfer in is one operation whatever the number of its rows (one per category and expiry taken from the sender).
+        var userOperations = rows.Count(r => r.UserId == user && r.Type != CreditTransactionType.TransferIn)
+            + rows.Where(r => r.UserId == user && r.Type == CreditTransactionType.TransferIn).Select(r => r.Reference).Distinct().Count();
+        return new Snapshot(userBalance, rows.Where(r => r.UserId == user).Sum(r => r.Amount), userOperations, userReserved,
             peerBalance, rows.Where(r => r.UserId == peer).Sum(r => r.Amount), peerReserved,
             rows.Where(r => r.Type is CreditTransactionType.TransferIn or CreditTransactionType.TransferOut).Sum(r => r.Amount),
             string.Join(",", gifts),

@@ -11,6 +11,7 @@ internal sealed class CreditGrantConfiguration(CreditsTableNames names) : IEntit
         builder.Property(g => g.Id).ValueGeneratedNever();
         builder.Property(g => g.UserId).HasMaxLength(CreditsModelLimits.UserId);
         builder.HasOne<CreditUser>().WithMany().HasForeignKey(g => g.UserId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(g => g.Category).HasMaxLength(CreditCategory.MaxNameLength);
         builder.HasIndex(g => new { g.UserId, g.ExpiresAt });
         builder.HasIndex(g => g.ExpiresAt);
         builder.HasIndex(g => g.TransactionId).IsUnique();

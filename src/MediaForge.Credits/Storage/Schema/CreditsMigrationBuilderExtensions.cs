@@ -14,14 +14,17 @@ public static class CreditsMigrationBuilderExtensions
     /// version 4 added the gift table and <c>purchases.is_gift</c> (back-filled false); version 5 added the team tables and
     /// <c>purchases.purchased_by</c> (back-filled null: every earlier purchase was its user's own); version 6 added
     /// <c>usage_logs.member_id</c> and <c>credit_reservations.member_id</c> (back-filled null: every earlier use and hold
-    /// was of the user's own credits); version 7 (the current one) added the index by member on <c>usage_logs</c> and
-    /// <c>credit_reservations.limit_counted</c> (back-filled true for active, limited team holds, which were counted when placed).
+    /// was of the user's own credits); version 7 added the index by member on <c>usage_logs</c> and
+    /// <c>credit_reservations.limit_counted</c> (back-filled true for active, limited team holds, which were counted when placed);
+    /// version 8 (the current one) added <c>credit_grants.category</c> and
+    /// <c>credit_grants.priority</c> (back-filled from each lot's ledger row: bonuses promotional, the rest paid, with the
+    /// default priorities).
     /// Call it in the <c>Up</c> of a migration, with no instance of the older library writing meanwhile
     /// (it does not keep the derived data).
     /// </summary>
     /// <param name="migrationBuilder">The migration's builder.</param>
-    /// <param name="from">The version the database is at (1 to 6).</param>
-    /// <param name="to">The version to bring it to (up to 7, the current one).</param>
+    /// <param name="from">The version the database is at (1 to 7).</param>
+    /// <param name="to">The version to bring it to (up to 8, the current one).</param>
     /// <param name="options">The table prefix and schema given to <c>ApplyCreditsModel</c>; default: none.</param>
     /// <param name="schemaChangesGenerated">
     /// <see langword="true"/> when the migration already holds the table, column and index changes (EF Core generated
@@ -72,7 +75,7 @@ public static class CreditsMigrationBuilderExtensions
             CreditsSchemaVersion6.AddSchemaChanges(migrationBuilder, dialect);
         }
 
-        if (to >= 7)
+        if (from < 7 && to >= 7)
         {
             if (!schemaChangesGenerated)
             {
@@ -80,6 +83,19 @@ public static class CreditsMigrationBuilderExtensions
             }
 
             migrationBuilder.Sql(CreditsSchemaVersion7.Backfill(dialect));
+        }
+
+        if (from < 8 && to >= 8)
+        {
+            if (!schemaChangesGenerated)
+            {
+                CreditsSchemaVersion8.AddSchemaChanges(migrationBuilder, dialect);
+            }
+
+            foreach (var statement in CreditsSchemaVersion8.Backfill(dialect))
+            {
+                migrationBuilder.Sql(statement);
+            }
         }
 
         migrationBuilder.Sql(dialect.RecordVersion(to));

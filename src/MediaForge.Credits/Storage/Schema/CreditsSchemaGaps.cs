@@ -5,117 +5,54 @@ namespace MediaForge.Credits.Storage.Schema;
 /// <param name="MissingColumns">Columns (<c>table.column</c>) missing from credit tables it has.</param>
 internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IReadOnlyList<string> MissingColumns)
 {
-    /// <summary>The columns version 2 added to tables of version 1.</summary>
-    private static readonly string[] Version2Columns =
-        ["profile_version", "requested_amount", "usage_count", "usage_credits", "last_usage_at", "first_usage_at", "cumulative_uses", "cumulative_credits"];
-
-    /// <summary>The tables version 2 added.</summary>
-    private static readonly string[] Version2Tables = ["credit_usage_hours", CreditsSchema.VersionTable];
-
-    /// <summary>The column version 4 added to a table of version 1 (<c>purchases.is_gift</c>).</summary>
-    private static readonly string[] Version4Columns = [CreditsSchemaVersion4.PurchaseColumn];
-
-    /// <summary>The column version 5 added to a table of version 1 (<c>purchases.purchased_by</c>).</summary>
-    private static readonly string[] Version5Columns = [CreditsSchemaVersion5.PurchaseColumn];
-
-    /// <summary>The column version 6 added to tables of version 1 (<c>usage_logs.member_id</c>, <c>credit_reservations.member_id</c>).</summary>
-    private static readonly string[] Version6Columns = [CreditsSchemaVersion6.MemberColumn];
-
-    /// <summary>The column version 7 added to a table of version 1 (<c>credit_reservations.limit_counted</c>).</summary>
-    private static readonly string[] Version7Columns = [CreditsSchemaVersion7.LimitColumn];
-
-    /// <summary>The tables versions 3, 4 and 5 added.</summary>
-    private static readonly string[] AfterVersion2Tables = [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables];
+    /// <summary>
+    /// Each upgrade step after version 1, in order: the version it brings the database to, what the version before it
+    /// lacked (for the start-up message), and the tables and columns it adds (columns by name, on tables of earlier versions).
+    /// </summary>
+    private static readonly SchemaStep[] Steps =
+    [
+        new(2, "before the analytics roll-up", ["credit_usage_hours", CreditsSchema.VersionTable],
+            ["profile_version", "requested_amount", "usage_count", "usage_credits", "last_usage_at", "first_usage_at", "cumulative_uses", "cumulative_credits"]),
+        new(3, "before referrals", CreditsSchemaVersion3.Tables, []),
+        new(4, "before gifts", [CreditsSchemaVersion4.Table], [CreditsSchemaVersion4.PurchaseColumn]),
+        new(5, "before teams", CreditsSchemaVersion5.Tables, [CreditsSchemaVersion5.PurchaseColumn]),
+        new(6, "before team spending", [], [CreditsSchemaVersion6.MemberColumn]),
+        new(7, "before team hold limits", [], [CreditsSchemaVersion7.LimitColumn]),
+        new(8, "before grant categories", [], CreditsSchemaVersion8.Columns),
+    ];
 
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;
 
-    /// <summary>Whether what is missing is exactly what versions 2 to 5 added: the database is at version 1.</summary>
-    public bool IsVersion1 =>
-        MissingColumns.Any(c => Version2Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingColumns.All(c => Version2Columns.Contains(Column(c), StringComparer.Ordinal) || IsAfterVersion2Column(c))
-        && MissingTables.All(t => AddedBy(t, [.. Version2Tables, .. AfterVersion2Tables]));
-
-    /// <summary>Whether what is missing is exactly (some of) what versions 3 to 5 added, a version 3 table among it: the database is at version 2.</summary>
-    public bool IsVersion2 => MissingTables.Any(t => AddedBy(t, CreditsSchemaVersion3.Tables)) && IsAfterVersion2;
-
-    /// <summary>Whether what is missing is exactly (some of) what versions 4 and 5 added: the database is at version 3 (before gifts).</summary>
-    public bool IsVersion3 => !MissingTables.Any(t => AddedBy(t, CreditsSchemaVersion3.Tables)) && IsAfterVersion2;
-
-    /// <summary>Whether what is missing is exactly (some of) what version 5 added, its column among it: the database is at version 4 (before teams).</summary>
-    public bool IsVersion4 =>
-        MissingColumns.Any(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal) || IsAfterVersion5Column(c))
-        && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion5.Tables));
-
-    /// <summary>Whether what is missing is exactly the columns versions 6 and 7 added, a version 6 column among them: the database is at version 5 (before team spending).</summary>
-    public bool IsVersion5 =>
-        MissingTables.Count == 0 && MissingColumns.Any(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal)) && MissingColumns.All(IsAfterVersion5Column);
-
-    /// <summary>Whether what is missing is exactly the column version 7 added: the database is at version 6 (before the team hold's limit marker).</summary>
-    public bool IsVersion6 =>
-        MissingTables.Count == 0 && MissingColumns.Count > 0 && MissingColumns.All(c => Version7Columns.Contains(Column(c), StringComparer.Ordinal));
-
-    /// <summary>The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>.</summary>
-    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5 : IsVersion6 ? 6 : null;
-
     /// <summary>
-    /// Nothing of version 2 is missing: the column of version 4 is (with at most the column of version 5), and at most
-    /// the tables of versions 3, 4 and 5.
+    /// The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>: the
+    /// version whose next step's tables or columns are missing, when everything missing was added by that step or later ones.
     /// </summary>
-    private bool IsAfterVersion2 =>
-        MissingColumns.Any(c => Version4Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingColumns.All(IsAfterVersion2Column)
-        && MissingTables.All(t => AddedBy(t, AfterVersion2Tables));
+    public int? OlderVersion
+    {
+        get
+        {
+            for (var i = 0; i < Steps.Length; i++)
+            {
+                var later = Steps[i..];
+                if (Steps[i].Lacks(this) && MissingTables.All(t => later.Any(s => s.AddedTable(t))) && MissingColumns.All(c => later.Any(s => s.AddedColumn(c))))
+                {
+                    return Steps[i].Version - 1;
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>What start-up says when the schema is not complete: what is missing, and which call or migration to run.</summary>
     public string Describe()
     {
-        if (IsVersion3)
+        if (OlderVersion is { } older)
         {
-            return $"The credit tables are at schema version 3 (before gifts); this library needs version {CreditsSchema.CurrentVersion}."
+            return $"The credit tables are at schema version {older} ({Steps[older - 1].Before}); this library needs version {CreditsSchema.CurrentVersion}."
                 + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
-                + $" and call {CreditsSchema.UpgradeCall(3)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
-                + " the gift table and the purchases.is_gift column in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
-        }
-
-        if (IsVersion4)
-        {
-            return $"The credit tables are at schema version 4 (before teams); this library needs version {CreditsSchema.CurrentVersion}."
-                + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
-                + $" and call {CreditsSchema.UpgradeCall(4)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
-                + " the team tables and the purchases.purchased_by column in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
-        }
-
-        if (IsVersion5)
-        {
-            return $"The credit tables are at schema version 5 (before team spending); this library needs version {CreditsSchema.CurrentVersion}."
-                + $" Missing: {List(MissingColumns)}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
-                + $" and call {CreditsSchema.UpgradeCall(5)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
-                + " the member_id columns in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
-        }
-
-        if (IsVersion6)
-        {
-            return $"The credit tables are at schema version 6 (before team hold limits); this library needs version {CreditsSchema.CurrentVersion}."
-                + $" Missing: {List(MissingColumns)}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
-                + $" and call {CreditsSchema.UpgradeCall(6)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
-                + " the limit_counted column and the usage_logs member index in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
-        }
-
-        if (IsVersion2)
-        {
-            return $"The credit tables are at schema version 2 (before referrals); this library needs version {CreditsSchema.CurrentVersion}."
-                + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
-                + $" and call {CreditsSchema.UpgradeCall(2)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
-                + " the referral, gift and team tables and the purchases columns in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
-        }
-
-        if (IsVersion1)
-        {
-            return $"The credit tables are at schema version 1 (before the analytics roll-up); this library needs version {CreditsSchema.CurrentVersion}."
-                + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
-                + $" and call {CreditsSchema.UpgradeCall(1)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
-                + " the credit column and table changes in it), then apply it (dotnet ef database update, or Database.MigrateAsync()"
+                + $" and call {CreditsSchema.UpgradeCall(older)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the credit table, column and index changes in it), then apply it (dotnet ef database update, or Database.MigrateAsync()"
                 + " before InitializeCreditsAsync). Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
         }
 
@@ -126,16 +63,16 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
             + " Development and tests: InitializeCreditsAsync(createSchema: true) creates the missing credit tables.";
     }
 
-    private static bool IsAfterVersion2Column(string tableColumn) =>
-        Version4Columns.Contains(Column(tableColumn), StringComparer.Ordinal) || Version5Columns.Contains(Column(tableColumn), StringComparer.Ordinal)
-        || IsAfterVersion5Column(tableColumn);
-
-    private static bool IsAfterVersion5Column(string tableColumn) =>
-        Version6Columns.Contains(Column(tableColumn), StringComparer.Ordinal) || Version7Columns.Contains(Column(tableColumn), StringComparer.Ordinal);
-
-    private static string Column(string tableColumn) => tableColumn[(tableColumn.LastIndexOf('.') + 1)..];
-
-    private static bool AddedBy(string table, string[] added) => added.Any(v => table.EndsWith(v, StringComparison.Ordinal));
-
     private static string List(IEnumerable<string> names) => string.Join(", ", names);
+
+    /// <summary>One upgrade step: the version it brings a database to, and the tables and columns it adds.</summary>
+    private sealed record SchemaStep(int Version, string Before, string[] Tables, string[] Columns)
+    {
+        public bool AddedTable(string table) => Tables.Any(t => table.EndsWith(t, StringComparison.Ordinal));
+
+        public bool AddedColumn(string tableColumn) => Columns.Contains(tableColumn[(tableColumn.LastIndexOf('.') + 1)..], StringComparer.Ordinal);
+
+        /// <summary>Whether the database lacks something this step adds.</summary>
+        public bool Lacks(CreditsSchemaGaps gaps) => gaps.MissingTables.Any(AddedTable) || gaps.MissingColumns.Any(AddedColumn);
+    }
 }

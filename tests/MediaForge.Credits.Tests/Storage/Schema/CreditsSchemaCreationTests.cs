@@ -1,3 +1,4 @@
+using MediaForge.Credits.Storage.Schema;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Analytics;
 using MediaForge.Credits.Tests.Infrastructure;
@@ -27,7 +28,7 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HostDbContext>();
         Assert.Equal(["a fox"], await db.Jobs.Select(j => j.Prompt).ToListAsync());
-        Assert.Equal(7, await UpgradeHost.RecordedVersionAsync(database, connectionString, "mf_"));
+        Assert.Equal(CreditsSchema.CurrentVersion, await UpgradeHost.RecordedVersionAsync(database, connectionString, "mf_"));
     }
 
     [Fact]
@@ -63,13 +64,13 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
         var (services, connectionString) = await FreshAsync();
         await using (var db = UpgradeHost.Context(database, connectionString))
         {
-            db.Add(new CreditSchemaVersion { Version = 8, AppliedAt = DateTime.UtcNow });
+            db.Add(new CreditSchemaVersion { Version = CreditsSchema.CurrentVersion + 1, AppliedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
         }
 
         var report = await services.InitializeCreditsAsync();
 
-        Assert.Contains(report.Problems, p => p.StartsWith("The credit schema is at version 8, newer than this library's 7", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.StartsWith($"The credit schema is at version {CreditsSchema.CurrentVersion + 1}, newer than this library's {CreditsSchema.CurrentVersion}", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MediaForge.Credits.Storage.Schema;
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -6,10 +7,11 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace MediaForge.Credits.Tests.Storage.Schema;
 
 /// <summary>
-/// A database at schema version 2 (before referrals), 3 (before gifts), 4 (before teams), 5 (before team spending) or
-/// 6 (before team hold limits), with a purchase in it, brought to version 7 by the shipped upgrade steps (each step after the database's version, in order) or by
+/// A database at schema version 2 (before referrals), 3 (before gifts), 4 (before teams), 5 (before team spending), 6 (before team hold
+/// limits) or 7 (before grant categories), with a purchase in it, brought to the current version by the shipped upgrade steps (each step after the database's version, in order) or by
 /// <c>InitializeCreditsAsync(createSchema: true)</c>: the schema then equals a fresh one, and earlier purchases are
-/// back-filled as not gifts (<c>is_gift</c> false) and as their buyer's own (<c>purchased_by</c> null).
+/// back-filled as not gifts (<c>is_gift</c> false) and as their buyer's own (<c>purchased_by</c> null), earlier lots with
+/// the category and default priority of their grant's type (bonus: promotional, purchase: paid).
 /// </summary>
 public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -24,19 +26,20 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(4)]
     [InlineData(5)]
     [InlineData(6)]
+    [InlineData(7)]
     public async Task Upgrade_OlderVersionThroughTheSteps_LeavesTheColumnsAndIndexesOfAFreshSchemaAndRecordsTheCurrentVersion(int from)
     {
         var upgraded = await OlderAsync(from);
         var fresh = await database.CreateDatabaseAsync();
         await database.BuildServices(fresh).InitializeCreditsAsync(createSchema: true);
 
-        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 7));
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: CreditsSchema.CurrentVersion));
 
         var (upgradedColumns, upgradedIndexes) = await UpgradeHost.ReadCatalogAsync(database, upgraded);
         var (freshColumns, freshIndexes) = await UpgradeHost.ReadCatalogAsync(database, fresh);
         Assert.Equal(freshColumns, upgradedColumns);
         Assert.Equal(freshIndexes, upgradedIndexes);
-        Assert.Equal(7, await UpgradeHost.RecordedVersionAsync(database, upgraded));
+        Assert.Equal(CreditsSchema.CurrentVersion, await UpgradeHost.RecordedVersionAsync(database, upgraded));
         Assert.Empty((await database.BuildServices(upgraded).InitializeCreditsAsync()).Problems);
     }
 
@@ -46,11 +49,12 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(4)]
     [InlineData(5)]
     [InlineData(6)]
+    [InlineData(7)]
     public async Task Upgrade_OlderVersion_BackfillsEarlierPurchasesAsTheBuyersOwnAndNotGifts(int from)
     {
         var upgraded = await OlderAsync(from);
 
-        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 7));
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: CreditsSchema.CurrentVersion));
 
         await AssertBackfilledAsync(upgraded);
     }
@@ -73,6 +77,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(4, "version 4 (before teams)", "credit_teams")]
     [InlineData(5, "version 5 (before team spending)", "usage_logs.member_id")]
     [InlineData(6, "version 6 (before team hold limits)", "credit_reservations.limit_counted")]
+    [InlineData(7, "version 7 (before grant categories)", "credit_grants.category")]
     public async Task InitializeCredits_OlderVersionWithoutCreateSchema_FailsNamingTheVersionAndTheUpgradeCall(int from, string version, string missing)
     {
         var connectionString = await OlderAsync(from);
@@ -80,10 +85,11 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.BuildServices(connectionString).InitializeCreditsAsync());
 
         Assert.StartsWith($"The credit tables are at schema {version}", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: 7)", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: {CreditsSchema.CurrentVersion})", error.Message, StringComparison.Ordinal);
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+        Assert.Contains("credit_grants.priority", error.Message, StringComparison.Ordinal);
+        Assert.Equal(from < 7, error.Message.Contains("credit_reservations.limit_counted", StringComparison.Ordinal));
         Assert.Equal(from < 6, error.Message.Contains("credit_reservations.member_id", StringComparison.Ordinal));
-        Assert.Contains("credit_reservations.limit_counted", error.Message, StringComparison.Ordinal);
         Assert.Equal(from < 5, error.Message.Contains("purchases.purchased_by", StringComparison.Ordinal));
         Assert.Equal(from < 4, error.Message.Contains("purchases.is_gift", StringComparison.Ordinal));
     }
@@ -94,6 +100,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(4)]
     [InlineData(5)]
     [InlineData(6)]
+    [InlineData(7)]
     public async Task InitializeCredits_OlderVersionWithCreateSchema_AddsTheLaterTablesBackfillsAndRecordsTheCurrentVersion(int from)
     {
         var connectionString = await OlderAsync(from);
@@ -102,7 +109,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
 
         Assert.True(report.SchemaCreated);
         Assert.Empty(report.Problems);
-        Assert.Equal(7, await UpgradeHost.RecordedVersionAsync(database, connectionString));
+        Assert.Equal(CreditsSchema.CurrentVersion, await UpgradeHost.RecordedVersionAsync(database, connectionString));
         await AssertBackfilledAsync(connectionString);
         await using var db = UpgradeHost.Context(database, connectionString);
         Assert.Equal((0, 0, 0, 0), (await db.Set<CreditReferral>().CountAsync(), await db.Set<CreditGiftRow>().CountAsync(),
@@ -115,6 +122,8 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         var purchase = await db.Purchases.AsNoTracking().SingleAsync();
         Assert.Equal((Buyer, false, (string?)null), (purchase.UserId, purchase.IsGift, purchase.PurchasedBy));
         Assert.Equal((0, 0), (await db.Set<UsageLog>().CountAsync(u => u.MemberId != null), await db.Set<CreditReservation>().CountAsync(r => r.MemberId != null)));
+        var lots = await db.Set<CreditGrant>().AsNoTracking().OrderBy(g => g.Amount).Select(g => new { g.Amount, g.Category, g.Priority }).ToListAsync();
+        Assert.Equal([(5L, "promotional", 20), (7L, "paid", 30)], lots.Select(l => (l.Amount, l.Category, l.Priority)));
     }
 }
 

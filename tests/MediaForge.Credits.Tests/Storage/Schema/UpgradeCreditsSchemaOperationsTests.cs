@@ -41,7 +41,8 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [InlineData(5, 5)]
     [InlineData(6, 6)]
     [InlineData(7, 7)]
-    [InlineData(1, 8)]
+    [InlineData(8, 8)]
+    [InlineData(1, 9)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -128,6 +129,33 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         Assert.Equal(2, sql.Count);
         Assert.Equal("UPDATE \"mf_credit_reservations\" SET limit_counted = true WHERE member_id IS NOT NULL AND status = 'Active' AND is_unlimited = false;", sql[0]);
         Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (7,", sql[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version7To8_AddsOnlyTheLotCategoryColumnsBackfillsAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(7, 8, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Empty(migration.Operations.OfType<CreateTableOperation>());
+        Assert.Equal([("mf_credit_grants", "category", false, (object?)"paid"), ("mf_credit_grants", "priority", false, 0)],
+            migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.IsNullable, c.DefaultValue)));
+        var sql = migration.Operations.OfType<SqlOperation>().Select(o => o.Sql).ToList();
+        Assert.Equal(2, sql.Count);
+        Assert.StartsWith("UPDATE \"mf_credit_grants\" SET category", sql[0], StringComparison.Ordinal);
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (8,", sql[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version7To8WithGeneratedChanges_OnlyBackfillsAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(7, 8, schemaChangesGenerated: true);
+
+        Assert.All(migration.Operations, o => Assert.IsType<SqlOperation>(o));
+        Assert.Equal(2, migration.Operations.Count);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class UpgradeHostContext(DbContextOptions<UpgradeHostContext> opti
 [Migration("20261201000000_UpgradeCreditsSchema")]
 public sealed class UpgradeCreditsSchemaMigration : Migration
 {
-    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.UpgradeCreditsSchema(from: 1, to: 7);
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.UpgradeCreditsSchema(from: 1, to: CreditsSchema.CurrentVersion);
 }
 
 /// <summary>Ways to bring a version 1 database forward, and reads of what the database then has.</summary>
@@ -56,6 +56,7 @@ public static class UpgradeHost
         CreditsSchemaVersion5.AddSchemaChanges(migration, dialect);
         CreditsSchemaVersion6.AddSchemaChanges(migration, dialect);
         CreditsSchemaVersion7.AddSchemaChanges(migration, dialect);
+        CreditsSchemaVersion8.AddSchemaChanges(migration, dialect);
     }
 
     /// <summary>
@@ -70,8 +71,13 @@ public static class UpgradeHost
         await using (var scope = services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ICreditPurchaseService>().StartPurchaseAsync(buyer, "pro", "stripe");
+            // Two expiring lots, as every lot before version 8 was: a bonus and a purchase.
+            var credits = scope.ServiceProvider.GetRequiredService<ICreditService>();
+            await credits.AddExpiringCreditsAsync(buyer, 5, CreditTransactionType.Bonus, "bonus", DateTimeOffset.UtcNow.AddDays(30));
+            await credits.AddExpiringCreditsAsync(buyer, 7, CreditTransactionType.Purchase, "pack", DateTimeOffset.UtcNow.AddDays(30));
         }
 
+        string[] categories = ["ALTER TABLE credit_grants DROP COLUMN category", "ALTER TABLE credit_grants DROP COLUMN priority"];
         string[] holdLimits = ["DROP INDEX \"IX_usage_logs_member_id_user_id_created_at\"", "DROP INDEX \"IX_credit_reservations_expires_at\"",
             "ALTER TABLE credit_reservations DROP COLUMN limit_counted"];
         string[] spending = ["ALTER TABLE usage_logs DROP COLUMN member_id", "ALTER TABLE credit_reservations DROP COLUMN member_id"];
@@ -79,7 +85,7 @@ public static class UpgradeHost
         string[] gifts = ["DROP TABLE credit_gifts", "ALTER TABLE purchases DROP COLUMN is_gift"];
         string[] referrals = ["DROP TABLE credit_referrals", "DROP TABLE credit_referral_codes"];
         await using var db = Context(database, connectionString);
-        foreach (var statement in new[] { (7, holdLimits), (6, spending), (5, teams), (4, gifts), (3, referrals) }.Where(s => version < s.Item1).SelectMany(s => s.Item2))
+        foreach (var statement in new[] { (8, categories), (7, holdLimits), (6, spending), (5, teams), (4, gifts), (3, referrals) }.Where(s => version < s.Item1).SelectMany(s => s.Item2))
         {
             await db.Database.ExecuteSqlRawAsync(statement);
         }

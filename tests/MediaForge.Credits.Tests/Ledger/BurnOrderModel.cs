@@ -1,0 +1,115 @@
+using System.Text.Json;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediaForge.Credits.Tests.Ledger;
+
+/// <summary>
+/// The reference model of the burn rule for the accounts of one test sequence: it keeps each lot's remaining credits and,
+/// for every debit the ledger recorded since the last check (usage, captures, transfers and gifts out, negative
+/// adjustments), takes the debited credits itself: lots whose expiry has passed first (soonest first), then lowest
+/// priority, soonest expiry, oldest, lot id; the credits without a lot (balance − Σ lots) are paid ones with Paid's
+/// priority and no expiry, taken after the lots they tie with. Expiration rows take from the lot they name. After every
+/// check, each lot in the database must hold what the model says.
+/// </summary>
+public sealed class BurnOrderModel(int paidPriority = 30)
+{
+    private readonly Dictionary<Guid, ModelLot> lots = [];
+    private readonly HashSet<Guid> seen = [];
+
+    /// <summary>The model's credits per category of <paramref name="account"/> (without lapsed lots), the rest as paid.</summary>
+    public Dictionary<string, long> Categories(string account, long balance, DateTime now)
+    {
+        var own = lots.Values.Where(l => l.Account == account).ToList();
+        var split = new Dictionary<string, long>(StringComparer.Ordinal) { ["paid"] = Math.Max(0, balance - own.Sum(l => l.Remaining)) };
+        foreach (var lot in own.Where(l => l.ExpiresAt > now))
+        {
+            split[lot.Category] = split.GetValueOrDefault(lot.Category) + lot.Remaining;
+        }
+
+        return split;
+    }
+
+    /// <summary>Applies the ledger rows of <paramref name="accounts"/> written since the last check, then compares every lot.</summary>
+    public async Task CheckAsync(IServiceProvider services, string where, params string[] accounts)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        foreach (var account in accounts)
+        {
+            var rows = await db.Transactions.AsNoTracking().Where(t => t.UserId == account).ToListAsync();
+            var dbLots = await db.Grants.AsNoTracking().Where(g => g.UserId == account).ToListAsync();
+            // One operation per step and account: lapses are written before the debit that found them.
+            foreach (var row in rows.Where(r => seen.Add(r.Id)).OrderBy(r => r.CreatedAt).ThenBy(r => r.Type == CreditTransactionType.Expiration ? 0 : 1))
+            {
+                Apply(account, row, dbLots, where);
+            }
+
+            foreach (var lot in dbLots)
+            {
+                Assert.True(lots.TryGetValue(lot.Id, out var model), $"{where}: lot {lot.Id} of {account} unknown to the model");
+                Assert.True(model.Remaining == lot.Remaining,
+                    $"{where}: lot {lot.Category}/{lot.Priority}/{lot.ExpiresAt:O} of {account} holds {lot.Remaining}, the burn rule leaves {model.Remaining}");
+            }
+
+            // The balance's split: the parts add up to the balance, and are the model's while nothing has lapsed.
+            var balance = await scope.ServiceProvider.GetRequiredService<MediaForge.Credits.Ledger.CreditService>().GetAccountBalanceAsync(account, default);
+            Assert.True(balance.Categories.Values.Sum() == balance.Balance, $"{where}: the split of {account} sums to {balance.Categories.Values.Sum()}, not {balance.Balance}");
+            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            if (!lots.Values.Any(l => l.Account == account && l.Remaining > 0 && l.ExpiresAt <= now))
+            {
+                var expected = Categories(account, balance.Balance, now).Where(c => c.Value != 0).OrderBy(c => c.Key, StringComparer.Ordinal);
+                var actual = balance.Categories.Where(c => c.Value != 0).OrderBy(c => c.Key, StringComparer.Ordinal);
+                Assert.True(expected.SequenceEqual(actual), $"{where}: split of {account} {string.Join(",", actual)} != model {string.Join(",", expected)}");
+            }
+        }
+    }
+
+    private void Apply(string account, CreditTransaction row, List<CreditGrant> dbLots, string where)
+    {
+        if (row.Amount > 0)
+        {
+            if (dbLots.FirstOrDefault(g => g.TransactionId == row.Id) is { } lot)
+            {
+                Assert.True(lot.Amount == row.Amount, $"{where}: lot of {lot.Amount} for a grant of {row.Amount}");
+                lots[lot.Id] = new ModelLot(lot.Id, account, lot.Category, lot.Priority, lot.ExpiresAt, lot.CreatedAt) { Remaining = lot.Amount };
+            }
+
+            return;
+        }
+
+        if (row.Type == CreditTransactionType.Expiration)
+        {
+            using var metadata = JsonDocument.Parse(row.Metadata!);
+            var lapsed = lots[metadata.RootElement.GetProperty("lotId").GetGuid()];
+            Assert.True(lapsed.ExpiresAt <= row.CreatedAt, $"{where}: a lot expiring {lapsed.ExpiresAt:O} lapsed at {row.CreatedAt:O}");
+            lapsed.Remaining += row.Amount;
+            return;
+        }
+
+        Assert.True(row.Type != CreditTransactionType.Refund, $"{where}: clawbacks are not in this model");
+        Take(account, -row.Amount, row.BalanceAfter - row.Amount, row.CreatedAt);
+    }
+
+    private void Take(string account, long amount, long balanceBefore, DateTime now)
+    {
+        var own = lots.Values.Where(l => l.Account == account && l.Remaining > 0).ToList();
+        var rest = new ModelLot(Guid.Empty, account, "paid", paidPriority, DateTime.MaxValue, DateTime.MaxValue) { Remaining = Math.Max(0, balanceBefore - own.Sum(l => l.Remaining)) };
+        var lapsed = own.Where(l => l.ExpiresAt <= now).OrderBy(l => l.ExpiresAt).ThenBy(l => l.CreatedAt).ThenBy(l => l.Id);
+        var live = own.Where(l => l.ExpiresAt > now).Append(rest)
+            .OrderBy(l => l.Priority).ThenBy(l => l.ExpiresAt).ThenBy(l => l.CreatedAt).ThenBy(l => l.Id);
+        foreach (var lot in lapsed.Concat(live))
+        {
+            var take = Math.Min(amount, lot.Remaining);
+            lot.Remaining -= take;
+            amount -= take;
+        }
+    }
+
+    private sealed record ModelLot(Guid Id, string Account, string Category, int Priority, DateTime ExpiresAt, DateTime CreatedAt)
+    {
+        public long Remaining { get; set; }
+    }
+}
