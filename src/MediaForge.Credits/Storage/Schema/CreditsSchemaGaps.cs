@@ -21,8 +21,9 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     /// <summary>The column version 6 added to tables of version 1 (<c>usage_logs.member_id</c>, <c>credit_reservations.member_id</c>).</summary>
     private static readonly string[] Version6Columns = [CreditsSchemaVersion6.MemberColumn];
 
-    /// <summary>The tables versions 3, 4 and 5 added.</summary>
-    private static readonly string[] AfterVersion2Tables = [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables];
+    /// <summary>The tables versions 3, 4, 5 and 9 added.</summary>
+    private static readonly string[] AfterVersion2Tables =
+        [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables, .. CreditsSchemaVersion9.Tables];
 
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;
 
@@ -42,14 +43,19 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     public bool IsVersion4 =>
         MissingColumns.Any(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal))
         && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal) || Version6Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion5.Tables));
+        && MissingTables.All(t => AddedBy(t, [.. CreditsSchemaVersion5.Tables, .. CreditsSchemaVersion9.Tables]));
 
-    /// <summary>Whether what is missing is exactly the columns version 6 added: the database is at version 5 (before team spending).</summary>
+    /// <summary>Whether what is missing is exactly the columns version 6 added (and the tables of version 9): the database is at version 5 (before team spending).</summary>
     public bool IsVersion5 =>
-        MissingTables.Count == 0 && MissingColumns.Count > 0 && MissingColumns.All(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal));
+        MissingTables.All(t => AddedBy(t, CreditsSchemaVersion9.Tables)) && MissingColumns.Count > 0
+        && MissingColumns.All(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal));
+
+    /// <summary>Whether what is missing is exactly (some of) the tables version 9 added: the database is at version 6 (before host events).</summary>
+    public bool IsVersion6 =>
+        MissingColumns.Count == 0 && MissingTables.Count > 0 && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion9.Tables));
 
     /// <summary>The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>.</summary>
-    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5 : null;
+    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5 : IsVersion6 ? 6 : null;
 
     /// <summary>
     /// Nothing of version 2 is missing: the column of version 4 is (with at most the column of version 5), and at most
@@ -77,6 +83,14 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
                 + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
                 + $" and call {CreditsSchema.UpgradeCall(4)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
                 + " the team tables and the purchases.purchased_by column in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+        }
+
+        if (IsVersion6)
+        {
+            return $"The credit tables are at schema version 6 (before host events); this library needs version {CreditsSchema.CurrentVersion}."
+                + $" Missing: {List(MissingTables)}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" and call {CreditsSchema.UpgradeCall(6)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the event tables in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
         }
 
         if (IsVersion5)
