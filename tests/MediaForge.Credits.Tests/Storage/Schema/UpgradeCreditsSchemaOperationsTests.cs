@@ -40,7 +40,7 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [InlineData(4, 4)]
     [InlineData(5, 5)]
     [InlineData(6, 6)]
-    [InlineData(1, 7)]
+    [InlineData(1, 10)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -109,6 +109,19 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         Assert.Equal([("mf_usage_logs", "member_id", true, (int?)128), ("mf_credit_reservations", "member_id", true, (int?)128)],
             migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.IsNullable, c.MaxLength)));
         Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (6,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version6To9_AddsOnlyTheEventTablesAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(6, 9, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_events", "mf_credit_alert_states", "mf_credit_webhook_deliveries"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        Assert.Empty(migration.Operations.OfType<AddColumnOperation>());
+        Assert.Equal(["mf_credit_events"], migration.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Distinct());
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (9,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
     }
 
     [Fact]
