@@ -37,6 +37,7 @@ namespace MediaForge.Credits.Sample
                 o.Referrals.ReferrerReward = 25;
                 o.Gifts.Enabled = true;                                        // /?gift=CODE links: send credits or buy a pack as a gift
                 o.Teams.Enabled = true;                                        // team wallets: /api/credits/teams/*, wallet="team:{id}"
+                o.Events.LowBalanceThreshold = 20;                             // <credit-display> shows "Low" below 20; LowBalance events
             });
 
             // 3. Development only: a local test checkout instead of Stripe (until STRIPE_SECRET_KEY is set) and signed Clerk sign-ups.

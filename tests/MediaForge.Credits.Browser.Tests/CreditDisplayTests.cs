@@ -22,6 +22,49 @@ public sealed class CreditDisplayTests(ChromiumFixture chromium) : SamplePageTes
     }
 
     [Fact]
+    public async Task LowBalance_BelowTheSamplesThreshold_ShowsTheLowStateAndLabel()
+    {
+        await SignInAsync();
+        await Assertions.Expect(Balance).ToHaveTextAsync("50 credits");
+        await Assertions.Expect(Display).Not.ToHaveAttributeAsync("data-low", "");
+
+        for (var i = 0; i < 3; i++)
+        {
+            // video-generation/veo2 costs 15: 50 → 5, below the sample's threshold of 20.
+            await App.WithServiceAsync<ICreditService, CreditDeductionResult>(c => c.DeductCreditsAsync("user_demo", "video-generation", "veo2"));
+        }
+
+        await Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('credits-changed'))");
+
+        await Assertions.Expect(Balance).ToHaveTextAsync("5 credits");
+        await Assertions.Expect(Display).ToHaveAttributeAsync("data-low", "");
+        await Assertions.Expect(Page.Locator("#balance .pill.low")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("#balance .low-label")).ToHaveTextAsync("Low");
+        await ScreenshotAsync("17-balance-low-state");
+    }
+
+    [Fact]
+    public async Task LowBalance_GrantBackAboveTheThreshold_ClearsTheLowState()
+    {
+        await SignInAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await App.WithServiceAsync<ICreditService, CreditDeductionResult>(c => c.DeductCreditsAsync("user_demo", "video-generation", "veo2"));
+        }
+
+        await Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('credits-changed'))");
+        await Assertions.Expect(Display).ToHaveAttributeAsync("data-low", "");
+
+        await App.WithServiceAsync<ICreditService, CreditTransactionResult>(c =>
+            c.AddCreditsAsync("user_demo", 100, CreditTransactionType.Adjustment, "Top-up by support"));
+        await Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('credits-changed'))");
+
+        await Assertions.Expect(Balance).ToHaveTextAsync("105 credits");
+        await Assertions.Expect(Display).Not.ToHaveAttributeAsync("data-low", "");
+        await Assertions.Expect(Page.Locator("#balance .low-label")).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task BalanceApiFails_ShowsErrorStateWithRetry()
     {
         await SignInAsync();

@@ -3,7 +3,9 @@ using System.Text.Json;
 using MediaForge.Credits;
 using MediaForge.Credits.Storage;
 using Microsoft.EntityFrameworkCore;
+using MediaForge.Credits.Events;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 // One worker process of the torture tests: N concurrent workers moving credits through ICreditService, like one app
 // instance. Prints "progress <n>" lines as operations complete and, at the end, one JSON line with the counts.
@@ -16,6 +18,9 @@ using Microsoft.Extensions.DependencyInjection;
 //     team-deduct       members <--user><k % --users> deduct from the wallet of team --team (member limits may refuse
 //                       some), until the pool refuses
 //   --wait-for-go: print "ready", then wait for a line on stdin before starting (a barrier across processes)
+//   --dispatch: run the hosted services too (the outbox dispatcher, polling every 200 ms), with a handler of every
+//               event that prints "delivered <event id>"
+var dispatch = args.Contains("--dispatch");
 var options = Options.Parse(args);
 var services = new ServiceCollection();
 services.AddDbContextPool<CreditsDbContext>(o =>
@@ -29,8 +34,25 @@ services.AddDbContextPool<CreditsDbContext>(o =>
         o.UseNpgsql(options.Connection);
     }
 });
-services.AddMediaForgeCredits(o => o.Teams.Enabled = options.Team is not null).UseEntityFrameworkCore<CreditsDbContext>();
+var credits = services.AddMediaForgeCredits(o =>
+{
+    o.Teams.Enabled = options.Team is not null;
+    o.Events.PollInterval = TimeSpan.FromMilliseconds(200);
+}).UseEntityFrameworkCore<CreditsDbContext>();
+if (dispatch)
+{
+    credits.AddEventHandler<PrintedEvents>();
+}
+
 await using var provider = services.BuildServiceProvider();
+if (dispatch)
+{
+    foreach (var hosted in provider.GetServices<IHostedService>())
+    {
+        await hosted.StartAsync(CancellationToken.None);
+    }
+}
+
 if (args.Contains("--wait-for-go"))
 {
     // A start barrier across processes: the test starts every process, waits for all "ready" lines, then says "go".
@@ -157,5 +179,22 @@ internal sealed record Options(string Provider, string Connection, string Mode, 
         int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new Options(Required("--provider"), Required("--connection"), Required("--mode"), Int("--workers", 8), Required("--user"),
             Int("--users", 1), Int("--keys", 0), Get("--key-prefix") ?? "key-", Int("--amount", 10), Get("--team"));
+    }
+}
+
+/// <summary>Prints every delivered event's id (the crash test collects them from standard output).</summary>
+internal sealed class PrintedEvents : ICreditEventHandler<CreditEvent>
+{
+    private static readonly Lock Output = new();
+
+    public Task HandleAsync(CreditEvent creditEvent, CancellationToken cancellationToken)
+    {
+        lock (Output)
+        {
+            Console.Out.WriteLine($"delivered {creditEvent.EventId}");
+            Console.Out.Flush();
+        }
+
+        return Task.CompletedTask;
     }
 }

@@ -5,7 +5,8 @@ import { api, baseStyle, number, walletOf } from "./credits-core.js";
  * <credit-display refresh-interval="30" api-base="/api" wallet="team:{id}">: the signed-in user's balance, or with
  * wallet="team:{id}" the balance of a team they belong to (GET /credits/teams/{id}/balance). Refreshes every
  * refresh-interval seconds (default 30), right away on `credits-changed`, and pauses while the tab is hidden.
- * data-state: loading | ready | error | signed-out; data-balance: the last balance shown; data-team: the team shown.
+ * data-state: loading | ready | error | signed-out; data-balance: the last balance shown; data-team: the team shown;
+ * data-low: present while the server flags the balance low (isLowBalance): the pill gets the class "low" and a "Low" label.
  */
 export class CreditDisplay extends HTMLElement {
   static observedAttributes = ["refresh-interval", "wallet"];
@@ -26,11 +27,15 @@ export class CreditDisplay extends HTMLElement {
         :host([data-state="loading"]) .value { color: var(--credits-muted); }
         :host([data-state="error"]) .pill { background: #fef3f2; border-color: #fecdca; color: var(--credits-danger); }
         :host([data-state="signed-out"]) .pill { background: #f4f5f8; border-color: var(--credits-border); color: var(--credits-muted); }
+        .pill.low { background: #fffaeb; border-color: #fedf89; color: #93370d; }
+        .low-label { font-size: .75em; text-transform: uppercase; letter-spacing: .04em; padding: .05rem .4rem; border-radius: 999px;
+                     background: #fedf89; color: #93370d; }
         .retry { padding: .1rem .5rem; background: #fff; border-color: #fecdca; color: var(--credits-danger); font-size: .8em; }
       </style>
       <span class="pill" part="pill">
         <span class="bolt" aria-hidden="true">⚡</span>
         <span class="value" part="value" role="status" aria-live="polite" aria-atomic="true">Loading credits…</span>
+        <span class="low-label" part="low-label" hidden>Low</span>
         <button class="retry" type="button" hidden>Retry</button>
       </span>`;
     this.shadowRoot.querySelector(".retry").addEventListener("click", () => this.refresh());
@@ -74,12 +79,14 @@ export class CreditDisplay extends HTMLElement {
       const text = balance.isUnlimited ? "Unlimited credits"
         : wallet ? `${balance.name}: ${number.format(balance.available)} credits` : `${number.format(balance.available)} credits`;
       this.dataset.balance = String(balance.available);
+      this.#setLow(balance.isLowBalance === true);
       if (wallet) this.dataset.team = wallet.teamId; else delete this.dataset.team;
       this.#setState("ready", text);
       this.dispatchEvent(new CustomEvent("credits-loaded", { detail: balance, bubbles: true, composed: true }));
     } catch (error) {
       if (error.status === 401) this.#setState("signed-out", "Sign in to see your credits");
       else this.#setState("error", wallet ? "Couldn't load team credits" : "Couldn't load credits", true);
+      this.#setLow(false);
     } finally {
       this.#loading = false;
       if (this.#again) { this.#again = false; this.refresh(); }
@@ -92,6 +99,14 @@ export class CreditDisplay extends HTMLElement {
     if (value.textContent !== text) value.textContent = text;
     this.shadowRoot.querySelector(".retry").hidden = !retry;
     this.setAttribute("aria-busy", state === "loading" ? "true" : "false");
+  }
+
+  #setLow(low) {
+    if (low) this.dataset.low = ""; else delete this.dataset.low;
+    this.shadowRoot.querySelector(".pill").classList.toggle("low", low);
+    const label = this.shadowRoot.querySelector(".low-label");
+    label.hidden = !low;
+    label.setAttribute("aria-label", "Low balance");
   }
 
   #start() {

@@ -1,5 +1,6 @@
 using MediaForge.Credits.AspNetCore.Clerk;
 using MediaForge.Credits.AspNetCore.DependencyInjection;
+using MediaForge.Credits.AspNetCore.Events;
 using MediaForge.Credits.AspNetCore.Stripe;
 using MediaForge.Credits.AspNetCore;
 using MediaForge.Credits;
@@ -16,7 +17,7 @@ public static class CreditsWebServiceCollectionExtensions
     /// <summary>
     /// Adds the credit system, its endpoints' services (Stripe Checkout and webhook, Clerk webhook, user resolution,
     /// the admin policy) and binds every option from configuration: section <c>MediaForge:Credits</c> (and its
-    /// <c>Stripe</c>, <c>Clerk</c>, <c>Http</c> subsections), plus the seed's variables <c>STRIPE_SECRET_KEY</c>,
+    /// <c>Stripe</c>, <c>Clerk</c>, <c>Http</c>, <c>Webhooks</c> subsections), plus the seed's variables <c>STRIPE_SECRET_KEY</c>,
     /// <c>STRIPE_WEBHOOK_SECRET</c>, <c>NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY</c> (or <c>STRIPE_PUBLISHABLE_KEY</c>) and
     /// <c>CLERK_WEBHOOK_SECRET</c>. Options are validated at start-up. Chain
     /// <see cref="CreditsBuilder.UseEntityFrameworkCore{TContext}"/>.
@@ -52,13 +53,14 @@ public static class CreditsWebServiceCollectionExtensions
             .Bind(configuration.GetSection(CreditsClerkOptions.SectionName))
             .PostConfigure(o => o.WebhookSecret ??= configuration["CLERK_WEBHOOK_SECRET"]);
         services.AddOptions<CreditsHttpOptions>().Bind(configuration.GetSection(CreditsHttpOptions.SectionName));
+        services.AddOptions<CreditWebhookOptions>().Bind(configuration.GetSection(CreditWebhookOptions.SectionName));
         services.AddMediaForgeCreditsWeb();
         return builder;
     }
 
     /// <summary>
     /// Adds only the add-on's services (for hosts that call the core <c>AddMediaForgeCredits(Action)</c> and configure
-    /// <see cref="CreditsStripeOptions"/>, <see cref="CreditsClerkOptions"/> and <see cref="CreditsHttpOptions"/> themselves).
+    /// <see cref="CreditsStripeOptions"/>, <see cref="CreditsClerkOptions"/>, <see cref="CreditsHttpOptions"/> and <see cref="CreditWebhookOptions"/> themselves).
     /// Calling it more than once is harmless.
     /// </summary>
     /// <param name="services">The application's services.</param>
@@ -69,6 +71,10 @@ public static class CreditsWebServiceCollectionExtensions
         services.AddOptions<CreditsStripeOptions>().ValidateOnStart();
         services.AddOptions<CreditsClerkOptions>().ValidateOnStart();
         services.AddOptions<CreditsHttpOptions>().ValidateOnStart();
+        services.AddOptions<CreditWebhookOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CreditWebhookOptions>, CreditWebhookOptionsValidator>());
+        services.AddHttpClient(CreditWebhookSender.ClientName);
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<MediaForge.Credits.Events.ICreditEventHandler<MediaForge.Credits.Events.CreditEvent>, CreditWebhookSender>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CreditsStripeOptions>, CreditsWebOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CreditsClerkOptions>, CreditsWebOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CreditsHttpOptions>, CreditsWebOptionsValidator>());

@@ -49,7 +49,8 @@ public static class CreditsEndpointRouteBuilderExtensions
         var user = group.MapGroup("").RequireAuthorization().ProducesCreditProblems(StatusCodes.Status401Unauthorized);
 
         user.MapGet("/balance", async Task<Results<Ok<CreditBalanceResponse>, ProblemHttpResult>> (
-            ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits, CancellationToken ct) =>
+            ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits,
+            [FromServices] IOptions<CreditsOptions> options, CancellationToken ct) =>
         {
             if (users.GetUserId(principal) is not { } userId)
             {
@@ -57,8 +58,9 @@ public static class CreditsEndpointRouteBuilderExtensions
             }
 
             var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
+            var threshold = options.Value.Events.LowBalanceThreshold;
             return TypedResults.Ok(new CreditBalanceResponse(userId, balance.Balance, balance.Available, balance.IsUnlimited, balance.NextExpiration,
-                balance.Categories));
+                balance.Categories, IsLowBalance: !balance.IsUnlimited && threshold > 0 && balance.Balance < threshold));
         }).WithName("GetCreditBalance").WithSummary("The signed-in user's credit balance.");
 
         user.MapGet("/check", async Task<Results<Ok<CreditCheckResponse>, ProblemHttpResult>> (

@@ -7,8 +7,9 @@ namespace MediaForge.Credits.AspNetCore;
 /// <param name="IsUnlimited">Whether the user is an admin (nothing is deducted).</param>
 /// <param name="NextExpiration">The next credits to expire, if any of the user's credits expire.</param>
 /// <param name="Categories">The balance split by category name (<c>paid</c>, <c>promotional</c>, <c>allowance</c>, a host's own), adding up to it.</param>
+/// <param name="IsLowBalance">Whether the balance is below <c>Events:LowBalanceThreshold</c> (never for unlimited users or with the threshold off).</param>
 public sealed record CreditBalanceResponse(string UserId, long Balance, long Available, bool IsUnlimited, CreditExpiration? NextExpiration = null,
-    IReadOnlyDictionary<string, long>? Categories = null);
+    IReadOnlyDictionary<string, long>? Categories = null, bool IsLowBalance = false);
 
 /// <summary>Body of <c>GET /api/credits/check</c>.</summary>
 /// <param name="Feature">The feature asked about (lower case).</param>

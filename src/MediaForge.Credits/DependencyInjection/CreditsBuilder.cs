@@ -1,4 +1,5 @@
 using MediaForge.Credits.Analytics;
+using MediaForge.Credits.Events;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Holds;
 using MediaForge.Credits.Purchases;
@@ -72,11 +73,41 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<ICreditTeamService, Teams.CreditTeamService>();
         Services.TryAddScoped<ICreditReservationService, CreditReservationService>();
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CreditExpirySweeper>());
+        Services.TryAddSingleton<Events.CreditEventDispatcher>();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, Events.CreditEventDispatcher>(
+            sp => sp.GetRequiredService<Events.CreditEventDispatcher>()));
         Services.TryAddScoped<CreditUsageCells>();
         Services.TryAddScoped<CreditUserUsage>();
         Services.TryAddScoped<CreditPurchaseAnalytics>();
         Services.TryAddScoped<ICreditAnalytics, CreditAnalytics>();
         Services.TryAddScoped<ICreditReconciliation, CreditReconciliation>();
+        return this;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> (scoped) for every <see cref="ICreditEventHandler{TEvent}"/> it
+    /// implements; <c>ICreditEventHandler&lt;CreditEvent&gt;</c> gets every event. Events reach it after their change
+    /// committed, at least once, from the outbox dispatcher that <see cref="UseEntityFrameworkCore{TContext}"/> runs as a
+    /// hosted service. Registering the same handler twice is harmless.
+    /// </summary>
+    /// <typeparam name="THandler">The handler type.</typeparam>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="THandler"/> implements no <see cref="ICreditEventHandler{TEvent}"/>.</exception>
+    public CreditsBuilder AddEventHandler<THandler>()
+        where THandler : class
+    {
+        var handled = typeof(THandler).GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICreditEventHandler<>)).ToList();
+        if (handled.Count == 0)
+        {
+            throw new ArgumentException($"'{typeof(THandler)}' implements no ICreditEventHandler<TEvent>.", nameof(THandler));
+        }
+
+        foreach (var contract in handled)
+        {
+            Services.TryAddEnumerable(ServiceDescriptor.Scoped(contract, typeof(THandler)));
+        }
+
         return this;
     }
 }

@@ -66,6 +66,9 @@ public sealed class CreditsOptions
     /// <summary>Team wallets: the switch (off by default) and the period members' spending limits count over.</summary>
     public CreditTeamOptions Teams { get; } = new();
 
+    /// <summary>Host events: the low-balance threshold and the outbox dispatcher's timing (see <see cref="Events.ICreditEventHandler{TEvent}"/>).</summary>
+    public Events.CreditEventOptions Events { get; } = new();
+
     /// <summary>How long a reservation lives when the caller gives no time-to-live. Default 15 minutes.</summary>
     public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 

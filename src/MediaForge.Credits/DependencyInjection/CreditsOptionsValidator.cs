@@ -41,7 +41,28 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
         failures.AddRange(CreditBurnOrder.Failures(options.CategoryPriorities));
         failures.AddRange(ReferralFailures(options.Referrals));
         failures.AddRange(GiftFailures(options.Gifts));
+        failures.AddRange(EventFailures(options.Events));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> EventFailures(Events.CreditEventOptions events)
+    {
+        const string prefix = nameof(CreditsOptions.Events) + ".";
+        if (events.LowBalanceThreshold is < 0 or > CreditLimits.MaxBalance)
+        {
+            yield return $"{prefix}{nameof(events.LowBalanceThreshold)} must be 0 (off) to {CreditLimits.MaxBalance} (was {events.LowBalanceThreshold}).";
+        }
+
+        if (events.BatchSize is < 1 or > 1000)
+        {
+            yield return $"{prefix}{nameof(events.BatchSize)} must be 1 to 1000 (was {events.BatchSize}).";
+        }
+
+        if (events.PollInterval <= TimeSpan.Zero || events.LeaseDuration <= TimeSpan.Zero || events.RetryDelay <= TimeSpan.Zero
+            || events.MaxRetryDelay < events.RetryDelay || events.Retention <= TimeSpan.Zero)
+        {
+            yield return $"{prefix}{nameof(events.PollInterval)}, {nameof(events.LeaseDuration)}, {nameof(events.RetryDelay)} and {nameof(events.Retention)} must be positive, and {nameof(events.MaxRetryDelay)} at least {nameof(events.RetryDelay)}.";
+        }
     }
 
     private static IEnumerable<string> GiftFailures(CreditGiftOptions gifts)

@@ -41,6 +41,14 @@ internal static class CreditHolds
         if (changed)
         {
             await FreeAsync(db, userId, heldAmount, now, cancellationToken).ConfigureAwait(false);
+            if (to == ReservationStatus.Expired)
+            {
+                var at = new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
+                await Events.CreditEventOutbox.RaiseAsync(db, new Events.HoldExpired
+                {
+                    EventId = Events.CreditEventOutbox.NewId(at), WalletId = userId, OccurredAt = at, ReservationId = id, Amount = heldAmount,
+                }, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return changed;

@@ -1,3 +1,4 @@
+using MediaForge.Credits.Events;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Teams;
 
@@ -185,6 +186,7 @@ internal sealed partial class CreditReservationService(
     private async Task<CreditReservationSettlement> ChargedAsync(CreditReservationRow hold, long charge, long balance, DateTimeOffset now, CancellationToken ct)
     {
         var transactionId = await captures.RecordAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
+        await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, hold.UserId, balance, charge, now, ct).ConfigureAwait(false);
         LogSettled(hold.Id, ReservationStatus.Captured, charge);
         return new CreditReservationSettlement
         {

@@ -1,3 +1,4 @@
+using MediaForge.Credits.Events;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Telemetry;
 
@@ -169,6 +170,9 @@ internal sealed class CreditDeductionWriter(
             {
                 await ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
             }
+
+            await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, usage.UserId, debited.Balance, usage.Price, now,
+                cancellationToken).ConfigureAwait(false);
 
             return Charged(usage, row, charge);
         }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using MediaForge.Credits.Categories;
+using MediaForge.Credits.Events;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Telemetry;
 
@@ -166,6 +167,13 @@ internal sealed class CreditGrants(
             CreatedAt = now.UtcDateTime,
         };
         await ledger.AppendAsync(row, null, cancellationToken).ConfigureAwait(false);
+        await CreditEventOutbox.RaiseAsync(db, new Granted
+        {
+            EventId = CreditEventOutbox.NewId(now), WalletId = row.UserId, OccurredAt = now,
+            Amount = row.Amount, Balance = row.BalanceAfter, TransactionType = row.Type, TransactionId = row.Id,
+        }, cancellationToken).ConfigureAwait(false);
+        await CreditBalanceAlerts.AfterCreditAsync(db, options.Value.Events.LowBalanceThreshold, row.UserId, row.BalanceAfter, row.Amount, now, cancellationToken)
+            .ConfigureAwait(false);
         if (CreditBurnOrder.NeedsLot(grant.Lot.Category, grant.Lot.ExpiresAt))
         {
             await CreditLots.AddAsync(db, grant.UserId, row.Id, grant.Lot, now.UtcDateTime, cancellationToken).ConfigureAwait(false);

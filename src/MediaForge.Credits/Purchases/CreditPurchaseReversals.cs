@@ -1,3 +1,4 @@
+using MediaForge.Credits.Events;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Gifts;
 using MediaForge.Credits.Holds;
@@ -84,6 +85,7 @@ internal sealed partial class CreditPurchaseReversals(
 
             var freeze = options.Value.DisputePolicy == CreditDisputePolicy.FreezeOnOpen;
             var before = ClawbackTarget(purchase, freeze);
+            var refundedBefore = purchase.RefundedAmountCents;
             change(purchase);
             if (freeze && cause == "dispute" && purchase.DisputeId is { } disputeId)
             {
@@ -145,6 +147,15 @@ internal sealed partial class CreditPurchaseReversals(
                     .SetProperty(p => p.Status, status)
                     .SetProperty(p => p.UpdatedAt, now), ct)
                 .ConfigureAwait(false);
+            if (purchase.RefundedAmountCents > refundedBefore)
+            {
+                await CreditEventOutbox.RaiseAsync(db, new PurchaseRefunded
+                {
+                    EventId = CreditEventOutbox.NewId(time.GetUtcNow()), WalletId = purchase.UserId, OccurredAt = time.GetUtcNow(),
+                    PurchaseId = purchase.Id, RefundedAmountCents = purchase.RefundedAmountCents, CreditsRemoved = removed,
+                }, ct).ConfigureAwait(false);
+            }
+
             var balance = await credits.GetAccountBalanceAsync(holder, ct).ConfigureAwait(false);
             LogReversed(logger, purchase.Id, cause, removed, restored, shortfall);
             return new PurchaseReversalResult { Found = true, CreditsRemoved = removed, CreditsRestored = restored, Shortfall = shortfall, Balance = balance.Balance };

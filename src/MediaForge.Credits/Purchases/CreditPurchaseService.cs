@@ -1,3 +1,4 @@
+using MediaForge.Credits.Events;
 using MediaForge.Credits.Gifts;
 using MediaForge.Credits.Referrals;
 
@@ -153,6 +154,11 @@ internal sealed partial class CreditPurchaseService(
             Guid? giftId = null;
             if (!grant.IsReplay)
             {
+                await CreditEventOutbox.RaiseAsync(db, new PurchaseCompleted
+                {
+                    EventId = CreditEventOutbox.NewId(time.GetUtcNow()), WalletId = purchase.UserId, OccurredAt = time.GetUtcNow(), PurchaseId = purchase.Id,
+                    PackageId = purchase.PackageId, Credits = purchase.Credits, AmountCents = purchase.AmountCents, Currency = purchase.Currency,
+                }, ct).ConfigureAwait(false);
                 await referrals.QualifyPurchaseAsync(purchase, providerPaymentId ?? providerSessionId, ct).ConfigureAwait(false);
                 // Bought as a gift: the credits just granted are held under a gift, in this transaction, once.
                 giftId = purchase.IsGift ? await gifts.HoldPurchaseAsync(purchase, options.Value.Gifts.DefaultLifetime, now, ct).ConfigureAwait(false) : null;

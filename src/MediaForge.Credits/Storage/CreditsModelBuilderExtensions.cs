@@ -7,7 +7,7 @@ public static class CreditsModelBuilderExtensions
 {
     /// <summary>
     /// Maps the credit entities (<c>users</c>, <c>credits</c>, <c>credit_transactions</c>, <c>usage_logs</c>,
-    /// <c>credit_packages</c>, <c>purchases</c>, <c>feature_pricing</c>, <c>webhook_events</c>, <c>credit_reservations</c>, <c>credit_grants</c>, <c>credit_usage_hours</c>, <c>credit_schema_versions</c>, <c>credit_referral_codes</c>, <c>credit_referrals</c>, <c>credit_gifts</c>, <c>credit_teams</c>, <c>credit_team_members</c>) into the model, so they can live in the host's
+    /// <c>credit_packages</c>, <c>purchases</c>, <c>feature_pricing</c>, <c>webhook_events</c>, <c>credit_reservations</c>, <c>credit_grants</c>, <c>credit_usage_hours</c>, <c>credit_schema_versions</c>, <c>credit_referral_codes</c>, <c>credit_referrals</c>, <c>credit_gifts</c>, <c>credit_teams</c>, <c>credit_team_members</c>, <c>credit_events</c>, <c>credit_alert_states</c>, <c>credit_webhook_deliveries</c>) into the model, so they can live in the host's
     /// own <see cref="DbContext"/>. Call it from <c>OnModelCreating</c>. The mapping is portable: keys, indexes, lengths
     /// and names only, no provider-specific column types.
     /// </summary>
@@ -35,6 +35,9 @@ public static class CreditsModelBuilderExtensions
         modelBuilder.ApplyConfiguration(new CreditGiftConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditTeamConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditTeamMemberConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditEventConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditAlertStateConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditWebhookDeliveryConfiguration(names));
         return modelBuilder;
     }
 }

@@ -17,6 +17,7 @@ public sealed class TortureWorker : IDisposable
     private readonly TaskCompletionSource exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Guid> delivered = new();
     private int progress;
     private string? summary;
 
@@ -51,6 +52,10 @@ public sealed class TortureWorker : IDisposable
             {
                 Volatile.Write(ref progress, int.Parse(e.Data["progress ".Length..], System.Globalization.CultureInfo.InvariantCulture));
             }
+            else if (e.Data.StartsWith("delivered ", StringComparison.Ordinal))
+            {
+                delivered.Enqueue(Guid.Parse(e.Data["delivered ".Length..]));
+            }
             else if (e.Data.StartsWith('{'))
             {
                 summary = e.Data;
@@ -71,6 +76,9 @@ public sealed class TortureWorker : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
+
+    /// <summary>The ids of the events the worker's dispatcher delivered (<c>--dispatch</c>), as it printed them.</summary>
+    public IReadOnlyCollection<Guid> DeliveredEvents => delivered;
 
     /// <summary>Operations the worker reported done so far (in steps of ten).</summary>
     public int Progress => Volatile.Read(ref progress);

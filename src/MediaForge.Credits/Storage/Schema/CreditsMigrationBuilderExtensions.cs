@@ -16,15 +16,16 @@ public static class CreditsMigrationBuilderExtensions
     /// <c>usage_logs.member_id</c> and <c>credit_reservations.member_id</c> (back-filled null: every earlier use and hold
     /// was of the user's own credits); version 7 added the index by member on <c>usage_logs</c> and
     /// <c>credit_reservations.limit_counted</c> (back-filled true for active, limited team holds, which were counted when placed);
-    /// version 8 (the current one) added <c>credit_grants.category</c> and
+    /// version 8 added <c>credit_grants.category</c> and
     /// <c>credit_grants.priority</c> (back-filled from each lot's ledger row: bonuses promotional, the rest paid, with the
-    /// default priorities).
+    /// default priorities); version 9 (the current one) added the host-event tables (<c>credit_events</c>,
+    /// <c>credit_alert_states</c>, <c>credit_webhook_deliveries</c>, empty).
     /// Call it in the <c>Up</c> of a migration, with no instance of the older library writing meanwhile
     /// (it does not keep the derived data).
     /// </summary>
     /// <param name="migrationBuilder">The migration's builder.</param>
-    /// <param name="from">The version the database is at (1 to 7).</param>
-    /// <param name="to">The version to bring it to (up to 8, the current one).</param>
+    /// <param name="from">The version the database is at (1 to 8).</param>
+    /// <param name="to">The version to bring it to (up to 9, the current one).</param>
     /// <param name="options">The table prefix and schema given to <c>ApplyCreditsModel</c>; default: none.</param>
     /// <param name="schemaChangesGenerated">
     /// <see langword="true"/> when the migration already holds the table, column and index changes (EF Core generated
@@ -96,6 +97,11 @@ public static class CreditsMigrationBuilderExtensions
             {
                 migrationBuilder.Sql(statement);
             }
+        }
+
+        if (from < 9 && to >= 9 && !schemaChangesGenerated)
+        {
+            CreditsSchemaVersion9.AddSchemaChanges(migrationBuilder, dialect);
         }
 
         migrationBuilder.Sql(dialect.RecordVersion(to));

@@ -19,6 +19,7 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
         new(6, "before team spending", [], [CreditsSchemaVersion6.MemberColumn]),
         new(7, "before team hold limits", [], [CreditsSchemaVersion7.LimitColumn]),
         new(8, "before grant categories", [], CreditsSchemaVersion8.Columns),
+        new(9, "before host events", CreditsSchemaVersion9.Tables, []),
     ];
 
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;

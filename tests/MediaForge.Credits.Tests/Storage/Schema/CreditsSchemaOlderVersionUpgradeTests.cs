@@ -8,7 +8,7 @@ namespace MediaForge.Credits.Tests.Storage.Schema;
 
 /// <summary>
 /// A database at schema version 2 (before referrals), 3 (before gifts), 4 (before teams), 5 (before team spending), 6 (before team hold
-/// limits) or 7 (before grant categories), with a purchase in it, brought to the current version by the shipped upgrade steps (each step after the database's version, in order) or by
+/// limits) 7 (before grant categories) or 8 (before host events), with a purchase in it, brought to the current version by the shipped upgrade steps (each step after the database's version, in order) or by
 /// <c>InitializeCreditsAsync(createSchema: true)</c>: the schema then equals a fresh one, and earlier purchases are
 /// back-filled as not gifts (<c>is_gift</c> false) and as their buyer's own (<c>purchased_by</c> null), earlier lots with
 /// the category and default priority of their grant's type (bonus: promotional, purchase: paid).
@@ -27,6 +27,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(5)]
     [InlineData(6)]
     [InlineData(7)]
+    [InlineData(8)]
     public async Task Upgrade_OlderVersionThroughTheSteps_LeavesTheColumnsAndIndexesOfAFreshSchemaAndRecordsTheCurrentVersion(int from)
     {
         var upgraded = await OlderAsync(from);
@@ -50,6 +51,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(5)]
     [InlineData(6)]
     [InlineData(7)]
+    [InlineData(8)]
     public async Task Upgrade_OlderVersion_BackfillsEarlierPurchasesAsTheBuyersOwnAndNotGifts(int from)
     {
         var upgraded = await OlderAsync(from);
@@ -78,6 +80,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(5, "version 5 (before team spending)", "usage_logs.member_id")]
     [InlineData(6, "version 6 (before team hold limits)", "credit_reservations.limit_counted")]
     [InlineData(7, "version 7 (before grant categories)", "credit_grants.category")]
+    [InlineData(8, "version 8 (before host events)", "credit_events")]
     public async Task InitializeCredits_OlderVersionWithoutCreateSchema_FailsNamingTheVersionAndTheUpgradeCall(int from, string version, string missing)
     {
         var connectionString = await OlderAsync(from);
@@ -87,7 +90,8 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         Assert.StartsWith($"The credit tables are at schema {version}", error.Message, StringComparison.Ordinal);
         Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: {CreditsSchema.CurrentVersion})", error.Message, StringComparison.Ordinal);
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
-        Assert.Contains("credit_grants.priority", error.Message, StringComparison.Ordinal);
+        Assert.Equal(from < 8, error.Message.Contains("credit_grants.priority", StringComparison.Ordinal));
+        Assert.Contains("credit_events", error.Message, StringComparison.Ordinal);
         Assert.Equal(from < 7, error.Message.Contains("credit_reservations.limit_counted", StringComparison.Ordinal));
         Assert.Equal(from < 6, error.Message.Contains("credit_reservations.member_id", StringComparison.Ordinal));
         Assert.Equal(from < 5, error.Message.Contains("purchases.purchased_by", StringComparison.Ordinal));
@@ -101,6 +105,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(5)]
     [InlineData(6)]
     [InlineData(7)]
+    [InlineData(8)]
     public async Task InitializeCredits_OlderVersionWithCreateSchema_AddsTheLaterTablesBackfillsAndRecordsTheCurrentVersion(int from)
     {
         var connectionString = await OlderAsync(from);

@@ -42,7 +42,8 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [InlineData(6, 6)]
     [InlineData(7, 7)]
     [InlineData(8, 8)]
-    [InlineData(1, 9)]
+    [InlineData(9, 9)]
+    [InlineData(1, 10)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -156,6 +157,19 @@ public sealed class UpgradeCreditsSchemaOperationsTests
 
         Assert.All(migration.Operations, o => Assert.IsType<SqlOperation>(o));
         Assert.Equal(2, migration.Operations.Count);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version8To9_AddsOnlyTheEventTablesAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(8, 9, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_events", "mf_credit_alert_states", "mf_credit_webhook_deliveries"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        Assert.Empty(migration.Operations.OfType<AddColumnOperation>());
+        Assert.Equal(["mf_credit_events"], migration.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Distinct());
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (9,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
     }
 
     [Fact]

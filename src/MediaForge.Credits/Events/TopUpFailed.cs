@@ -1,0 +1,20 @@
+namespace MediaForge.Credits.Events;
+
+/// <summary>An automatic top-up could not be charged (declined, or the card needs the customer: raised by auto top-up).</summary>
+public sealed class TopUpFailed : CreditEvent
+{
+    /// <summary>The name on the wire: <c>top_up.failed</c>.</summary>
+    public const string TypeName = "top_up.failed";
+
+    /// <inheritdoc />
+    public override string Type => TypeName;
+
+    /// <summary>The package that was to be bought.</summary>
+    public string PackageId { get; init; } = "";
+
+    /// <summary>Why, as the payment provider said it (a decline code or <c>requires_action</c>).</summary>
+    public string Reason { get; init; } = "";
+
+    /// <summary>Whether auto top-up is now paused for the wallet (too many failures in a row).</summary>
+    public bool Paused { get; init; }
+}
