@@ -21,8 +21,14 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     /// <summary>The column version 6 added to tables of version 1 (<c>usage_logs.member_id</c>, <c>credit_reservations.member_id</c>).</summary>
     private static readonly string[] Version6Columns = [CreditsSchemaVersion6.MemberColumn];
 
-    /// <summary>The tables versions 3, 4 and 5 added.</summary>
-    private static readonly string[] AfterVersion2Tables = [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables];
+    /// <summary>The column version 10 added to a table of version 1 (<c>purchases.quantity</c>).</summary>
+    private static readonly string[] Version10Columns = [CreditsSchemaVersion10.PurchaseColumn];
+
+    /// <summary>The table version 10 added (<c>credit_package_tiers</c>).</summary>
+    private static readonly string[] Version10Tables = [CreditsSchemaVersion10.Table];
+
+    /// <summary>The tables versions 3, 4, 5 and 10 added.</summary>
+    private static readonly string[] AfterVersion2Tables = [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables, .. Version10Tables];
 
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;
 
@@ -41,15 +47,22 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     /// <summary>Whether what is missing is exactly (some of) what version 5 added, its column among it: the database is at version 4 (before teams).</summary>
     public bool IsVersion4 =>
         MissingColumns.Any(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal) || Version6Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion5.Tables));
+        && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal) || Version6Columns.Contains(Column(c), StringComparer.Ordinal)
+            || Version10Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingTables.All(t => AddedBy(t, [.. CreditsSchemaVersion5.Tables, .. Version10Tables]));
 
     /// <summary>Whether what is missing is exactly the columns version 6 added: the database is at version 5 (before team spending).</summary>
     public bool IsVersion5 =>
-        MissingTables.Count == 0 && MissingColumns.Count > 0 && MissingColumns.All(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal));
+        MissingTables.All(t => AddedBy(t, Version10Tables)) && MissingColumns.Any(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal))
+        && MissingColumns.All(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal) || Version10Columns.Contains(Column(c), StringComparer.Ordinal));
+
+    /// <summary>Whether what is missing is exactly (some of) what version 10 added: the database is before volume discounts.</summary>
+    public bool IsBeforeVolumeDiscounts =>
+        !IsComplete && MissingTables.All(t => AddedBy(t, Version10Tables)) && MissingColumns.All(c => Version10Columns.Contains(Column(c), StringComparer.Ordinal));
 
     /// <summary>The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>.</summary>
-    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5 : null;
+    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5
+        : IsBeforeVolumeDiscounts ? CreditsSchemaVersion10.PreviousVersion : null;
 
     /// <summary>
     /// Nothing of version 2 is missing: the column of version 4 is (with at most the column of version 5), and at most
@@ -87,6 +100,15 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
                 + " the member_id columns in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
         }
 
+        if (IsBeforeVolumeDiscounts)
+        {
+            var from = CreditsSchemaVersion10.PreviousVersion;
+            return $"The credit tables are at schema version {from} (before volume discounts); this library needs version {CreditsSchema.CurrentVersion}."
+                + $" Missing: {List(MissingTables.Concat(MissingColumns))}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" and call {CreditsSchema.UpgradeCall(from)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the credit_package_tiers table and the purchases.quantity column in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+        }
+
         if (IsVersion2)
         {
             return $"The credit tables are at schema version 2 (before referrals); this library needs version {CreditsSchema.CurrentVersion}."
@@ -113,7 +135,7 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
 
     private static bool IsAfterVersion2Column(string tableColumn) =>
         Version4Columns.Contains(Column(tableColumn), StringComparer.Ordinal) || Version5Columns.Contains(Column(tableColumn), StringComparer.Ordinal)
-        || Version6Columns.Contains(Column(tableColumn), StringComparer.Ordinal);
+        || Version6Columns.Contains(Column(tableColumn), StringComparer.Ordinal) || Version10Columns.Contains(Column(tableColumn), StringComparer.Ordinal);
 
     private static string Column(string tableColumn) => tableColumn[(tableColumn.LastIndexOf('.') + 1)..];
 
