@@ -27,7 +27,7 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HostDbContext>();
         Assert.Equal(["a fox"], await db.Jobs.Select(j => j.Prompt).ToListAsync());
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, connectionString, "mf_"));
+        Assert.Equal(10, await UpgradeHost.RecordedVersionAsync(database, connectionString, "mf_"));
     }
 
     [Fact]

@@ -23,19 +23,20 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
     public async Task Upgrade_OlderVersionThroughTheSteps_LeavesTheColumnsAndIndexesOfAFreshSchemaAndRecordsTheCurrentVersion(int from)
     {
         var upgraded = await OlderAsync(from);
         var fresh = await database.CreateDatabaseAsync();
         await database.BuildServices(fresh).InitializeCreditsAsync(createSchema: true);
 
-        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 6));
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 10));
 
         var (upgradedColumns, upgradedIndexes) = await UpgradeHost.ReadCatalogAsync(database, upgraded);
         var (freshColumns, freshIndexes) = await UpgradeHost.ReadCatalogAsync(database, fresh);
         Assert.Equal(freshColumns, upgradedColumns);
         Assert.Equal(freshIndexes, upgradedIndexes);
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, upgraded));
+        Assert.Equal(10, await UpgradeHost.RecordedVersionAsync(database, upgraded));
         Assert.Empty((await database.BuildServices(upgraded).InitializeCreditsAsync()).Problems);
     }
 
@@ -44,11 +45,12 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
     public async Task Upgrade_OlderVersion_BackfillsEarlierPurchasesAsTheBuyersOwnAndNotGifts(int from)
     {
         var upgraded = await OlderAsync(from);
 
-        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 6));
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 10));
 
         await AssertBackfilledAsync(upgraded);
     }
@@ -77,11 +79,24 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.BuildServices(connectionString).InitializeCreditsAsync());
 
         Assert.StartsWith($"The credit tables are at schema {version}", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: 6)", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: 10)", error.Message, StringComparison.Ordinal);
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Contains("credit_reservations.member_id", error.Message, StringComparison.Ordinal);
         Assert.Equal(from < 5, error.Message.Contains("purchases.purchased_by", StringComparison.Ordinal));
         Assert.Equal(from < 4, error.Message.Contains("purchases.is_gift", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task InitializeCredits_Version6WithoutCreateSchema_FailsNamingTheVolumeStep()
+    {
+        var connectionString = await OlderAsync(6);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.BuildServices(connectionString).InitializeCreditsAsync());
+
+        Assert.StartsWith("The credit tables are at schema version 6 (before volume discounts)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("migrationBuilder.UpgradeCreditsSchema(from: 6, to: 10)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("credit_package_tiers", error.Message, StringComparison.Ordinal);
+        Assert.Contains("purchases.quantity", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -89,6 +104,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
     public async Task InitializeCredits_OlderVersionWithCreateSchema_AddsTheLaterTablesBackfillsAndRecordsTheCurrentVersion(int from)
     {
         var connectionString = await OlderAsync(from);
@@ -97,7 +113,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
 
         Assert.True(report.SchemaCreated);
         Assert.Empty(report.Problems);
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, connectionString));
+        Assert.Equal(10, await UpgradeHost.RecordedVersionAsync(database, connectionString));
         await AssertBackfilledAsync(connectionString);
         await using var db = UpgradeHost.Context(database, connectionString);
         Assert.Equal((0, 0, 0, 0), (await db.Set<CreditReferral>().CountAsync(), await db.Set<CreditGiftRow>().CountAsync(),
@@ -108,7 +124,8 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     {
         await using var db = UpgradeHost.Context(database, connectionString);
         var purchase = await db.Purchases.AsNoTracking().SingleAsync();
-        Assert.Equal((Buyer, false, (string?)null), (purchase.UserId, purchase.IsGift, purchase.PurchasedBy));
+        Assert.Equal((Buyer, false, (string?)null, (int?)1), (purchase.UserId, purchase.IsGift, purchase.PurchasedBy, purchase.Quantity));
+        Assert.Equal(0, await db.PackageTiers.CountAsync()); // an upgrade never changes an existing catalogue's prices
         Assert.Equal((0, 0), (await db.Set<UsageLog>().CountAsync(u => u.MemberId != null), await db.Set<CreditReservation>().CountAsync(r => r.MemberId != null)));
     }
 }
