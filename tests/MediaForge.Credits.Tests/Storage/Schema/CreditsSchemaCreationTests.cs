@@ -63,13 +63,13 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
         var (services, connectionString) = await FreshAsync();
         await using (var db = UpgradeHost.Context(database, connectionString))
         {
-            db.Add(new CreditSchemaVersion { Version = 7, AppliedAt = DateTime.UtcNow });
+            db.Add(new CreditSchemaVersion { Version = 11, AppliedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
         }
 
         var report = await services.InitializeCreditsAsync();
 
-        Assert.Contains(report.Problems, p => p.StartsWith("The credit schema is at version 7, newer than this library's 6", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.StartsWith("The credit schema is at version 11, newer than this library's 10", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public abstract class CreditsSchemaUpgradeTests<TDatabase>(TDatabase database) :
     {
         var connectionString = await Version1History.CreateAsync(database, "mf_");
 
-        await UpgradeHost.RunAsync(database, connectionString, m => m.UpgradeCreditsSchema(1, 6, new CreditsModelOptions { TablePrefix = "mf_" }));
+        await UpgradeHost.RunAsync(database, connectionString, m => m.UpgradeCreditsSchema(1, 10, new CreditsModelOptions { TablePrefix = "mf_" }));
 
         var services = new ServiceCollection();
         services.AddDbContext<HostDbContext>(o => database.UseProvider(o, connectionString));
