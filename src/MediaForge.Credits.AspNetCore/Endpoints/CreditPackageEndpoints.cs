@@ -75,10 +75,10 @@ internal static class CreditPackageEndpoints
             .WithName("GetCreditVolumeQuote").WithSummary("The server's price of several packs, or of a custom credit amount, with the volume discount.");
     }
 
-    /// <summary>Each tier of a paid pack with the server's price of the fewest whole packs that reach it.</summary>
+    /// <summary>Each usable tier of a paid pack (as <see cref="CreditVolumePricing.Discount"/> uses them) with the server's price of the fewest whole packs that reach it.</summary>
     private static List<CreditPackageTierResponse> Tiers(CreditPackage package, IEnumerable<CreditPackageTier> tiers) => package.IsFree || package.OncePerUser || package.Credits <= 0
         ? []
-        : [.. tiers.Select(t =>
+        : [.. tiers.Where(t => t.MinCredits is > 0 and <= CreditLimits.MaxAmount && t.DiscountBasisPoints is > 0 and <= CreditVolumePricing.MaxDiscountBasisPoints).Select(t =>
         {
             var packs = (int)Math.Min(int.MaxValue, (t.MinCredits + package.Credits - 1) / package.Credits);
             var quote = CreditVolumePricing.Quote(package, [t], packs, null);
