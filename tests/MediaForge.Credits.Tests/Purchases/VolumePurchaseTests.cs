@@ -167,16 +167,17 @@ public abstract class VolumePurchaseTests<TDatabase>(TDatabase database) : IClas
     [Fact]
     public async Task StartVolumePurchase_AsAGift_FulfilsIntoAGiftOfTheVolumesCredits()
     {
+        var services = database.BuildServices(database.ConnectionString, o => o.Gifts.Enabled = true);
         var user = NewUser();
         var session = "cs_test_" + Guid.NewGuid().ToString("N");
-        var purchase = await database.WithPurchasesAsync(p => p.StartVolumePurchaseAsync(user, "pro", 5, null, "stripe", isGift: true));
-        await database.WithPurchasesAsync(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
+        var purchase = await database.WithPurchasesAsync(p => p.StartVolumePurchaseAsync(user, "pro", 5, null, "stripe", isGift: true), services);
+        await database.WithPurchasesAsync(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; }, services);
 
-        var result = await database.WithPurchasesAsync(p => p.CompletePurchaseAsync(session, 14245, "usd", "pro", null, 1000, 5));
+        var result = await database.WithPurchasesAsync(p => p.CompletePurchaseAsync(session, 14245, "usd", "pro", null, 1000, 5), services);
 
-        await using var scope = database.Services.CreateAsyncScope();
+        await using var scope = services.CreateAsyncScope();
         var gift = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditGiftRow>().AsNoTracking().SingleAsync(g => g.Id == result.GiftId);
-        var balance = await database.WithCreditsAsync(c => c.GetBalanceAsync(user));
+        var balance = await database.WithCreditsAsync(c => c.GetBalanceAsync(user), services);
         Assert.Equal((1000L, 1000L, 0L), (gift.Amount, balance.Balance, balance.Available));
     }
 
