@@ -3,7 +3,8 @@ import { api, baseStyle, number, notifyCreditsChanged, walletOf } from "./credit
 
 /**
  * <credit-purchase api-base="/api" wallet="team:{id}">: the credit packs with price, credits and a "Most popular"
- * badge; the free starter can be claimed once; Buy starts Checkout and redirects. With wallet="team:{id}" the paid
+ * badge; the free starter can be claimed once; Buy starts Checkout and redirects. A pack with volume tiers lists them
+ * with what each saves, and takes a number of packs: the server quotes their price (the widget never computes one). With wallet="team:{id}" the paid
  * packs are bought for that team's wallet (owners and admins; free packs are not shown). On return
  * (?checkout=success&session_id=...) it asks the checkout-session endpoint (which fulfils if paid) and shows a
  * confirmation.
@@ -35,6 +36,12 @@ export class CreditPurchase extends HTMLElement {
         .message.info { background: #f4f5f8; color: var(--credits-muted); border: 1px solid var(--credits-border); }
         .message strong { display: block; }
         .loading { color: var(--credits-muted); }
+        .tiers { list-style: none; margin: 0 0 .4rem; padding: 0; font-size: .85rem; color: var(--credits-muted); }
+        .tiers li.reached { color: var(--credits-success); font-weight: 600; }
+        .volume { display: flex; align-items: center; gap: .5rem; font-size: .9rem; margin: 0 0 .3rem; }
+        .volume input { width: 4.5rem; font: inherit; padding: .3rem .4rem; border: 1px solid var(--credits-border); border-radius: 8px; }
+        .quote { font-size: .85rem; margin: 0 0 .6rem; min-height: 1.2em; }
+        .quote .saving { color: var(--credits-success); font-weight: 600; }
       </style>
       <div class="message" part="message" hidden></div>
       <p class="loading" role="status">Loading credit packs…</p>
@@ -83,6 +90,9 @@ export class CreditPurchase extends HTMLElement {
       <p class="credits"><span class="amount"></span> <small>credits</small></p>
       <p class="price"></p>
       <p class="desc"></p>
+      <ul class="tiers" part="tiers" hidden></ul>
+      <label class="volume" hidden>Packs <input type="number" min="1" step="1" value="1" inputmode="numeric"></label>
+      <p class="quote" role="status" hidden></p>
       <button type="button" class="buy${p.isFree ? " secondary" : ""}"></button>`;
     card.querySelector(".name").textContent = p.name;
     card.querySelector(".amount").textContent = number.format(p.credits);
@@ -93,17 +103,62 @@ export class CreditPurchase extends HTMLElement {
     button.disabled = claimed;
     button.setAttribute("aria-label", p.isFree ? `Claim ${p.name}: ${p.credits} free credits`
       : `Buy ${p.name}${wallet ? " for the team" : ""}: ${p.credits} credits for ${p.price}`);
-    button.addEventListener("click", () => this.#buy(p, button, wallet));
+    button.addEventListener("click", () => this.#buy(p, button, wallet, this.#quantityOf(card)));
+    if (!wallet && !p.isFree && p.tiers?.length) this.#volume(card, p);
     return card;
   }
 
-  async #buy(p, button, wallet) {
+  /** The tiers of a pack with their saving, and a number of packs whose price the server quotes. */
+  #volume(card, p) {
+    const money = cents => new Intl.NumberFormat(undefined, { style: "currency", currency: p.currency.toUpperCase() }).format(cents / 100);
+    const list = card.querySelector(".tiers");
+    list.replaceChildren(...p.tiers.map(t => {
+      const item = document.createElement("li");
+      item.dataset.minQuantity = t.minQuantity;
+      item.textContent = `${number.format(t.minQuantity)}+ packs (${number.format(t.minCredits)} credits): ${t.discountBasisPoints / 100}% off, save ${money(t.savingCents)}`;
+      return item;
+    }));
+    list.hidden = false;
+    const label = card.querySelector(".volume");
+    label.hidden = false;
+    const input = label.querySelector("input");
+    input.setAttribute("aria-label", `Number of ${p.name} packs`);
+    let request = 0;
+    input.addEventListener("input", async () => {
+      const quantity = this.#quantityOf(card);
+      const quote = card.querySelector(".quote");
+      list.querySelectorAll("li").forEach(li => li.classList.toggle("reached", quantity !== null && quantity >= Number(li.dataset.minQuantity)));
+      if (quantity === null) { quote.hidden = false; quote.textContent = "Enter a whole number of packs."; return; }
+      const mine = ++request;
+      try {
+        const q = await api(`/credits/packages/${encodeURIComponent(p.id)}/quote?quantity=${quantity}`, { apiBase: this.#apiBase });
+        if (mine !== request) return;
+        quote.innerHTML = "<span></span> <span class=\"saving\"></span>";
+        quote.firstChild.textContent = `${number.format(q.credits)} credits for ${q.price}`;
+        quote.lastChild.textContent = q.savingCents > 0 ? `(${q.discountBasisPoints / 100}% off, save ${money(q.savingCents)})` : "";
+      } catch (error) {
+        if (mine === request) quote.textContent = error.message;
+      }
+      quote.hidden = false;
+      card.dataset.quantity = quantity;
+    });
+  }
+
+  /** The number of packs typed on a card (1 without volume tiers), or null when it is not a whole number from 1. */
+  #quantityOf(card) {
+    const input = card.querySelector(".volume:not([hidden]) input");
+    if (!input) return 1;
+    return /^[1-9][0-9]{0,3}$/.test(input.value) ? Number(input.value) : null;
+  }
+
+  async #buy(p, button, wallet, quantity) {
+    if (quantity === null) { this.#message("error", "Not a number of packs", "Enter a whole number of packs."); return; }
     const label = button.textContent;
     button.disabled = true;
     button.textContent = p.isFree ? "Claiming…" : "Redirecting to checkout…";
     this.#message(null);
     try {
-      const body = wallet ? { packageId: p.id, teamId: wallet.teamId } : { packageId: p.id };
+      const body = wallet ? { packageId: p.id, teamId: wallet.teamId } : quantity > 1 ? { packageId: p.id, quantity } : { packageId: p.id };
       const session = await api("/stripe/create-checkout-session", { method: "POST", body, apiBase: this.#apiBase });
       if (session.claimed) {
         this.#message("success", `${number.format(session.credits)} free credits added`, `Your balance is ${number.format(session.balance)} credits.`);

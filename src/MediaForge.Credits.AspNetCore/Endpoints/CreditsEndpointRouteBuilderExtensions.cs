@@ -37,7 +37,7 @@ public static class CreditsEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Maps <c>GET balance</c>, <c>GET check?feature=&amp;model=</c>, <c>GET transactions</c>, <c>GET usage</c>,
-    /// <c>GET purchases</c> (signed-in user only) and <c>GET packages</c> (anonymous).
+    /// <c>GET purchases</c> (signed-in user only), <c>GET packages</c> and <c>GET packages/{id}/quote</c> (anonymous).
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
     /// <param name="prefix">The group's prefix. Default <c>/api/credits</c>.</param>
@@ -113,22 +113,7 @@ public static class CreditsEndpointRouteBuilderExtensions
             : await CreditPaging.QueryAsync(page, pageSize, (p, size) => credits.GetPurchasesAsync(userId, p, size, ct)).ConfigureAwait(false))
             .ProducesCreditProblems(StatusCodes.Status400BadRequest).WithName("GetCreditPurchases").WithSummary("The signed-in user's purchases, newest first.");
 
-        group.MapGet("/packages", async Task<Ok<List<CreditPackageResponse>>> (
-            ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditCatalog catalog,
-            [FromServices] ICreditPurchaseService purchases, CancellationToken ct) =>
-        {
-            var userId = users.GetUserId(principal);
-            var result = new List<CreditPackageResponse>();
-            foreach (var p in await catalog.GetPackagesAsync(ct).ConfigureAwait(false))
-            {
-                bool? claimed = userId is not null && p.OncePerUser ? await purchases.HasClaimedAsync(userId, p.Id, ct).ConfigureAwait(false) : null;
-                result.Add(new CreditPackageResponse(p.Id, p.Name, p.Description, p.Credits, p.PriceCents,
-                    FormatPrice(p.PriceCents, p.Currency, p.IsFree), p.Currency, p.IsFree, p.MostPopular, claimed));
-            }
-
-            return TypedResults.Ok(result);
-        }).AllowAnonymous().WithName("GetCreditPackages").WithSummary("The credit packs on sale.");
-
+        CreditPackageEndpoints.MapPackages(group);
         return group;
     }
 
@@ -154,7 +139,7 @@ public static class CreditsEndpointRouteBuilderExtensions
             }
 
             var (body, problem) = await CreditsJsonBody.ReadAsync<CreateCheckoutSessionRequest>(request, ct).ConfigureAwait(false);
-            return problem ?? await checkout.CreateSessionAsync(userId, body!.PackageId, body.Gift, body.TeamId, ct).ConfigureAwait(false);
+            return problem ?? await checkout.CreateSessionAsync(userId, body!.PackageId, body.Gift, body.TeamId, body.Quantity, body.Credits, ct).ConfigureAwait(false);
         })
             .AddEndpointFilter(CreditsJsonEndpoint.Filter)
             .AcceptsCreditJson<CreateCheckoutSessionRequest>()
@@ -196,5 +181,4 @@ public static class CreditsEndpointRouteBuilderExtensions
     /// <summary>The longest feature or model name (the ledger's column length).</summary>
     private const int MaxNameLength = 64;
 
-    private static string FormatPrice(long cents, string currency, bool free) => free ? "Free" : CreditPrices.Format(cents, currency);
 }

@@ -31,8 +31,30 @@ public sealed record CreditCheckResponse(string Feature, string Model, bool HasC
 /// <param name="IsFree">Whether it is claimed rather than bought.</param>
 /// <param name="MostPopular">Whether to highlight it.</param>
 /// <param name="Claimed">For a signed-in user and a once-per-user package: whether they already have it; otherwise <see langword="null"/>.</param>
+/// <param name="Tiers">The volume discounts of the package, by threshold; empty when it has none.</param>
 public sealed record CreditPackageResponse(string Id, string Name, string? Description, long Credits, long PriceCents, string Price,
-    string Currency, bool IsFree, bool MostPopular, bool? Claimed);
+    string Currency, bool IsFree, bool MostPopular, bool? Claimed, IReadOnlyList<CreditPackageTierResponse>? Tiers = null);
+
+/// <summary>One volume discount in <c>GET /api/credits/packages</c>, with the server's price at its threshold.</summary>
+/// <param name="MinCredits">The fewest credits bought at once that reach the tier.</param>
+/// <param name="MinQuantity">The fewest packs that reach it.</param>
+/// <param name="DiscountBasisPoints">The discount in hundredths of a percent (1,000 is 10% off).</param>
+/// <param name="AmountCents">The price of <paramref name="MinQuantity"/> packs with the discount, in minor units.</param>
+/// <param name="SavingCents">What the discount saves on them, in minor units.</param>
+public sealed record CreditPackageTierResponse(long MinCredits, int MinQuantity, int DiscountBasisPoints, long AmountCents, long SavingCents);
+
+/// <summary>Answer of <c>GET /api/credits/packages/{id}/quote</c>: the server's price of a volume purchase.</summary>
+/// <param name="PackageId">The package.</param>
+/// <param name="Quantity">Packs; <see langword="null"/> for a custom credit amount.</param>
+/// <param name="Credits">Credits the purchase grants.</param>
+/// <param name="DiscountBasisPoints">The discount of the tier reached (0 when none).</param>
+/// <param name="FullAmountCents">The price without discount, in minor units.</param>
+/// <param name="AmountCents">The price charged, in minor units.</param>
+/// <param name="SavingCents">What the discount saves, in minor units.</param>
+/// <param name="Price">The price charged, formatted for display.</param>
+/// <param name="Currency">ISO currency code, lower case.</param>
+public sealed record CreditVolumeQuoteResponse(string PackageId, int? Quantity, long Credits, int DiscountBasisPoints, long FullAmountCents,
+    long AmountCents, long SavingCents, string Price, string Currency);
 
 /// <summary>Body of <c>POST /api/stripe/create-checkout-session</c>.</summary>
 /// <param name="PackageId">The package to buy (or, if free, to claim).</param>
@@ -44,7 +66,15 @@ public sealed record CreditPackageResponse(string Id, string Name, string? Descr
 /// The team whose wallet the package is for (teams enabled, paid packages only, not as a gift): only an owner or admin
 /// of an active team may buy for it; fulfilment credits the team's wallet.
 /// </param>
-public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false, string? TeamId = null);
+/// <param name="Quantity">
+/// Packs to buy at once (paid packages sold more than once): 1 to <c>Volume.MaxQuantity</c>; priced on the server by the
+/// package's tiers. Default 1.
+/// </param>
+/// <param name="Credits">
+/// A custom credit amount instead of packs: the package's credits to <c>Volume.MaxCredits</c>, priced per credit at the
+/// package's price with the discount of the tier it reaches.
+/// </param>
+public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false, string? TeamId = null, int? Quantity = null, long? Credits = null);
 
 /// <summary>Answer of <c>POST /api/stripe/create-checkout-session</c>.</summary>
 /// <param name="SessionId">The Stripe checkout session id; <see langword="null"/> for a free package.</param>

@@ -30,8 +30,13 @@ internal sealed partial class StripeCheckoutHandler(
     private const int MaxSessionIdLength = 255;
 
     public async Task<Results<Ok<CheckoutSessionResponse>, ProblemHttpResult>> CreateSessionAsync(
-        string userId, string? packageId, bool gift, string? teamId, CancellationToken cancellationToken)
+        string userId, string? packageId, bool gift, string? teamId, int? quantity, long? credits, CancellationToken cancellationToken)
     {
+        if (StripeCheckoutVolume.Junk(quantity, credits) is { } junk)
+        {
+            return junk;
+        }
+
         if (string.IsNullOrWhiteSpace(packageId))
         {
             return CreditProblems.Create(StatusCodes.Status400BadRequest, "package_required", "A packageId is required.");
@@ -53,6 +58,12 @@ internal sealed partial class StripeCheckoutHandler(
         if (teamId is not null && TeamRefusal(teamId, gift, package) is { } teamProblem)
         {
             return teamProblem;
+        }
+
+        var volume = StripeCheckoutVolume.IsVolume(quantity, credits);
+        if (volume && StripeCheckoutVolume.Refusal(package, quantity, credits, teamId, creditOptions.Value.Volume) is { } volumeProblem)
+        {
+            return volumeProblem;
         }
 
         if (gift && !creditOptions.Value.Gifts.Enabled)
@@ -81,9 +92,15 @@ internal sealed partial class StripeCheckoutHandler(
         }
 
         CreditPurchaseEntry purchase;
+        var discount = 0;
         try
         {
-            if (teamId is not null)
+            if (volume)
+            {
+                discount = (await catalog.QuoteAsync(package.Id, quantity ?? 1, credits, cancellationToken).ConfigureAwait(false)).DiscountBasisPoints;
+                purchase = await purchases.StartVolumePurchaseAsync(userId, package.Id, quantity ?? 1, credits, "stripe", gift, cancellationToken).ConfigureAwait(false);
+            }
+            else if (teamId is not null)
             {
                 var started = await teams.StartPurchaseAsync(teamId, userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
                 if (started is not { Success: true, Purchase: { } teamPurchase })
@@ -100,6 +117,10 @@ internal sealed partial class StripeCheckoutHandler(
                     : await purchases.StartPurchaseAsync(userId, package.Id, "stripe", cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (CreditVolumeException error)
+        {
+            return StripeCheckoutVolume.Problem(error);
+        }
         catch (CreditPackageLimitException error)
         {
             return CreditProblems.Create(StatusCodes.Status409Conflict, error.ErrorCode, "This package can be bought once per user.",
@@ -111,8 +132,8 @@ internal sealed partial class StripeCheckoutHandler(
             ["user_id"] = userId,
             ["package_id"] = package.Id,
             ["purchase_id"] = purchase.Id.ToString(),
-            ["credits"] = package.Credits.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        StripeCheckoutVolume.Describe(metadata, purchase);
         if (gift)
         {
             metadata["gift"] = "true";
@@ -141,9 +162,7 @@ internal sealed partial class StripeCheckoutHandler(
                             UnitAmount = purchase.AmountCents,
                             ProductData = new SessionLineItemPriceDataProductDataOptions
                             {
-                                Name = gift ? $"Gift: {package.Name} – {package.Credits} credits"
-                                    : teamId is not null ? $"{package.Name} – {package.Credits} credits for team {teamId}"
-                                    : $"{package.Name} – {package.Credits} credits",
+                                Name = (gift ? "Gift: " : "") + StripeCheckoutVolume.Name(package, purchase, discount) + (teamId is not null ? $" for team {teamId}" : ""),
                                 Description = package.Description,
                             },
                         },
@@ -163,7 +182,7 @@ internal sealed partial class StripeCheckoutHandler(
         }
 
         await purchases.AttachSessionAsync(purchase.Id, session.Id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new CheckoutSessionResponse(session.Id, session.Url, Claimed: false, package.Credits, null));
+        return TypedResults.Ok(new CheckoutSessionResponse(session.Id, session.Url, Claimed: false, purchase.Credits, null));
     }
 
     public async Task<Results<Ok<CheckoutStatusResponse>, ProblemHttpResult>> GetSessionAsync(string userId, string sessionId, CancellationToken cancellationToken)
@@ -188,10 +207,10 @@ internal sealed partial class StripeCheckoutHandler(
             {
                 var session = await new SessionService(client).GetAsync(sessionId, cancellationToken: cancellationToken).ConfigureAwait(false);
                 paymentStatus = session.PaymentStatus;
-                if (session.PaymentStatus == "paid")
+                if (session.PaymentStatus == "paid" && StripeCheckoutVolume.TryReadClaim(session.Metadata, out var paidCredits, out var paidQuantity))
                 {
                     var fulfilment = await purchases.CompletePurchaseAsync(sessionId, session.AmountTotal ?? 0, session.Currency ?? "",
-                        session.Metadata?.GetValueOrDefault("package_id"), session.PaymentIntentId, cancellationToken).ConfigureAwait(false);
+                        session.Metadata?.GetValueOrDefault("package_id"), session.PaymentIntentId, paidCredits, paidQuantity, cancellationToken).ConfigureAwait(false);
                     purchase = fulfilment.Purchase ?? purchase;
                 }
             }

@@ -87,8 +87,13 @@ internal sealed partial class StripeWebhookHandler(
                     return "awaiting_payment";
                 }
 
+                if (!StripeCheckoutVolume.TryReadClaim(session.Metadata, out var credits, out var quantity))
+                {
+                    return "mismatch: the session's metadata credits or quantity is not a number";
+                }
+
                 var fulfilment = await purchases.CompletePurchaseAsync(session.Id, session.AmountTotal ?? 0, session.Currency ?? "",
-                    session.Metadata?.GetValueOrDefault("package_id"), session.PaymentIntentId, cancellationToken).ConfigureAwait(false);
+                    session.Metadata?.GetValueOrDefault("package_id"), session.PaymentIntentId, credits, quantity, cancellationToken).ConfigureAwait(false);
                 return fulfilment.Outcome switch
                 {
                     PurchaseFulfilmentOutcome.Completed => "completed",

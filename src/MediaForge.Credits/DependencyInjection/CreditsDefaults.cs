@@ -14,6 +14,15 @@ public static class CreditsDefaults
         new() { Id = "enterprise", Name = "Enterprise", Description = "1000 credits for teams and heavy use", Credits = 1000, PriceCents = 9999, Currency = "usd", SortOrder = 2 },
     ];
 
+    /// <summary>Creates the default volume discounts: pro 5% off from 1,000 credits, 10% from 5,000; enterprise 10% off from 5,000, 15% from 20,000.</summary>
+    public static List<CreditPackageTier> PackageTiers() =>
+    [
+        new() { PackageId = "pro", MinCredits = 1_000, DiscountBasisPoints = 500 },
+        new() { PackageId = "pro", MinCredits = 5_000, DiscountBasisPoints = 1_000 },
+        new() { PackageId = "enterprise", MinCredits = 5_000, DiscountBasisPoints = 1_000 },
+        new() { PackageId = "enterprise", MinCredits = 20_000, DiscountBasisPoints = 1_500 },
+    ];
+
     /// <summary>Creates the default prices: video-generation hailuo 8, veo2 15; map-animation hailuo 5, veo2 10; image-generation default 3.</summary>
     public static List<FeaturePrice> FeaturePricing() =>
     [

@@ -101,6 +101,16 @@ public sealed class CreditsOptions
     public IList<CreditPackage> DefaultPackages { get; } = CreditsDefaults.Packages();
 
     /// <summary>
+    /// Volume discounts that set-up inserts with their package, when it inserts that package (an existing catalogue's
+    /// prices never change on start-up or upgrade; add tiers to it as rows of <c>credit_package_tiers</c>). Defaults: pro
+    /// 5% off from 1,000 credits and 10% off from 5,000; enterprise 10% off from 5,000 and 15% off from 20,000.
+    /// </summary>
+    public IList<CreditPackageTier> DefaultPackageTiers { get; } = CreditsDefaults.PackageTiers();
+
+    /// <summary>Bounds of volume purchases (several packs, or a custom credit amount).</summary>
+    public CreditVolumeOptions Volume { get; } = new();
+
+    /// <summary>
     /// Feature prices that set-up inserts when missing (never overwriting edited rows). Defaults: video-generation
     /// hailuo 8, veo2 15; map-animation hailuo 5, veo2 10; image-generation default 3.
     /// </summary>

@@ -1,4 +1,5 @@
 using MediaForge.Credits.Categories;
+using MediaForge.Credits.Purchases;
 
 namespace MediaForge.Credits.DependencyInjection;
 
@@ -39,6 +40,7 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
         failures.AddRange(options.DefaultFeaturePricing.Where(p => string.IsNullOrWhiteSpace(p.Feature) || string.IsNullOrWhiteSpace(p.Model) || p.Credits <= 0)
             .Select(p => $"Default price '{p.Feature}/{p.Model}' is invalid: it needs a feature, a model and credits > 0."));
         failures.AddRange(CreditBurnOrder.Failures(options.CategoryPriorities));
+        failures.AddRange(VolumeFailures(options));
         failures.AddRange(ReferralFailures(options.Referrals));
         failures.AddRange(GiftFailures(options.Gifts));
         failures.AddRange(EventFailures(options.Events));
@@ -62,6 +64,23 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
             || events.MaxRetryDelay < events.RetryDelay || events.Retention <= TimeSpan.Zero)
         {
             yield return $"{prefix}{nameof(events.PollInterval)}, {nameof(events.LeaseDuration)}, {nameof(events.RetryDelay)} and {nameof(events.Retention)} must be positive, and {nameof(events.MaxRetryDelay)} at least {nameof(events.RetryDelay)}.";
+        }
+    }
+
+    private static IEnumerable<string> VolumeFailures(CreditsOptions options)
+    {
+        if (options.Volume.MaxQuantity is < 1 or > 10_000 || options.Volume.MaxCredits is < 1 or > CreditLimits.MaxAmount)
+        {
+            yield return $"Volume.{nameof(CreditVolumeOptions.MaxQuantity)} must be 1 to 10000 and {nameof(CreditVolumeOptions.MaxCredits)} 1 to {CreditLimits.MaxAmount} (were {options.Volume.MaxQuantity} and {options.Volume.MaxCredits}).";
+        }
+
+        foreach (var tier in options.DefaultPackageTiers)
+        {
+            if (!options.DefaultPackages.Any(p => string.Equals(p.Id, tier.PackageId, StringComparison.OrdinalIgnoreCase) && !p.IsFree && !p.OncePerUser)
+                || tier.MinCredits is < 1 or > CreditLimits.MaxAmount || tier.DiscountBasisPoints is < 1 or > CreditVolumePricing.MaxDiscountBasisPoints)
+            {
+                yield return $"Default tier '{tier.PackageId}' from {tier.MinCredits} is invalid: it needs a paid default package sold more than once, 1 to {CreditLimits.MaxAmount} credits and a discount of 1 to {CreditVolumePricing.MaxDiscountBasisPoints} basis points (was {tier.DiscountBasisPoints}).";
+            }
         }
     }
 

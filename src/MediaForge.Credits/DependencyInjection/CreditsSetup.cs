@@ -123,9 +123,15 @@ internal sealed partial class CreditsSetup(
             .Where(p => !priceKeys.Contains((p.Feature, p.Model)))
             .ToList();
 
+        // Tiers come with their package only: an existing catalogue's prices never change on start-up.
+        var newTiers = options.Value.DefaultPackageTiers
+            .Select(t => new CreditPackageTier { PackageId = CreditArguments.Name(t.PackageId, "packageId"), MinCredits = t.MinCredits, DiscountBasisPoints = t.DiscountBasisPoints, CreatedAt = now })
+            .Where(t => newPackages.Exists(p => p.Id == t.PackageId))
+            .ToList();
         if (newPackages.Count + newPrices.Count > 0)
         {
             db.AddRange(newPackages);
+            db.AddRange(newTiers);
             db.AddRange(newPrices);
             try
             {

@@ -1,6 +1,8 @@
+using MediaForge.Credits.Purchases;
+
 namespace MediaForge.Credits.Ledger;
 
-internal sealed class CreditCatalog(CreditsDbContextHandle handle, FeaturePriceCache prices) : ICreditCatalog
+internal sealed class CreditCatalog(CreditsDbContextHandle handle, FeaturePriceCache prices, IOptions<CreditsOptions> options) : ICreditCatalog
 {
     public async Task<long> GetPriceAsync(string feature, string model, CancellationToken cancellationToken = default)
     {
@@ -21,4 +23,16 @@ internal sealed class CreditCatalog(CreditsDbContextHandle handle, FeaturePriceC
             .Where(p => p.IsActive)
             .OrderBy(p => p.SortOrder).ThenBy(p => p.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<CreditPackageTier>> GetPackageTiersAsync(CancellationToken cancellationToken = default) =>
+        await handle.Context.Set<CreditPackageTier>().AsNoTracking()
+            .Where(t => handle.Context.Set<CreditPackage>().Any(p => p.Id == t.PackageId && p.IsActive))
+            .OrderBy(t => t.PackageId).ThenBy(t => t.MinCredits)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    public async Task<CreditVolumeQuote> QuoteAsync(string packageId, int quantity = 1, long? credits = null, CancellationToken cancellationToken = default)
+    {
+        var package = await CreditPackageRows.FindAsync(handle.Context, packageId, free: false, cancellationToken).ConfigureAwait(false);
+        return await CreditPackageRows.QuoteAsync(handle.Context, package, quantity, credits, options.Value.Volume, cancellationToken).ConfigureAwait(false);
+    }
 }

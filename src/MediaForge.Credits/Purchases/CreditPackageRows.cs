@@ -17,4 +17,19 @@ internal static class CreditPackageRows
     public static Task<bool> BoughtAsync(DbContext db, string userId, string packageId, Guid? except, CancellationToken cancellationToken) =>
         db.Set<CreditPurchase>().AsNoTracking()
             .AnyAsync(p => p.UserId == userId && p.PackageId == packageId && p.TransactionId != null && p.Id != except, cancellationToken);
+
+    /// <summary>The server's price of a volume purchase of <paramref name="package"/>, with its tiers as stored now.</summary>
+    /// <exception cref="CreditVolumeException">Out of bounds, or not sold in volume.</exception>
+    public static async Task<CreditVolumeQuote> QuoteAsync(DbContext db, CreditPackage package, int quantity, long? credits, CreditVolumeOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (CreditVolumePricing.Refusal(package, quantity, credits, options) is { } refusal)
+        {
+            throw refusal;
+        }
+
+        var tiers = await db.Set<CreditPackageTier>().AsNoTracking().Where(t => t.PackageId == package.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return CreditVolumePricing.Quote(package, tiers, quantity, credits);
+    }
 }

@@ -12,6 +12,9 @@ public sealed record CreditPurchaseEntry
     /// <summary>The package bought.</summary>
     public required string PackageId { get; init; }
 
+    /// <summary>Packs bought (1 for an ordinary purchase); <see langword="null"/> for a custom credit amount.</summary>
+    public int? Quantity { get; init; } = 1;
+
     /// <summary>Credits granted (or to be granted).</summary>
     public required long Credits { get; init; }
 
@@ -42,6 +45,7 @@ public sealed record CreditPurchaseEntry
         Id = p.Id,
         UserId = p.UserId,
         PackageId = p.PackageId,
+        Quantity = p.Quantity,
         Credits = p.Credits,
         AmountCents = p.AmountCents,
         Currency = p.Currency,

@@ -33,30 +33,43 @@ internal sealed partial class CreditPurchaseService(
     public Task<CreditPurchaseEntry> StartGiftPurchaseAsync(string buyerId, string packageId, string provider, CancellationToken cancellationToken = default)
     {
         CreditArguments.UserId(buyerId);
-        return options.Value.Gifts.Enabled
-            ? StartAsync(buyerId, null, isGift: true, packageId, provider, cancellationToken)
-            : throw new InvalidOperationException("Gifts are turned off (CreditsOptions.Gifts.Enabled); a pack cannot be bought as a gift.");
+        return StartAsync(buyerId, null, GiftsOn(isGift: true), packageId, provider, cancellationToken);
     }
+
+    public Task<CreditPurchaseEntry> StartVolumePurchaseAsync(string userId, string packageId, int quantity, long? customCredits, string provider,
+        bool isGift = false, CancellationToken cancellationToken = default)
+    {
+        CreditArguments.UserId(userId);
+        return StartAsync(userId, null, GiftsOn(isGift), packageId, provider, cancellationToken, quantity, customCredits);
+    }
+
+    private bool GiftsOn(bool isGift) => !isGift || options.Value.Gifts.Enabled
+        ? isGift
+        : throw new InvalidOperationException("Gifts are turned off (CreditsOptions.Gifts.Enabled); a pack cannot be bought as a gift.");
 
     /// <summary>
     /// Records a pending purchase for the account <paramref name="accountId"/> (a user's own, or a team wallet's, then
     /// with the member who buys as <paramref name="purchasedBy"/>); <paramref name="isGift"/> for a pack bought as a gift
-    /// (a user's own purchase only).
+    /// (a user's own purchase only); <paramref name="quantity"/> packs or a custom amount of <paramref name="customCredits"/>
+    /// priced by the package's tiers, on the server (<see cref="CreditVolumePricing"/>).
     /// </summary>
     internal async Task<CreditPurchaseEntry> StartAsync(string accountId, string? purchasedBy, bool isGift, string packageId, string provider,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int quantity = 1, long? customCredits = null)
     {
         var userId = accountId;
         ArgumentException.ThrowIfNullOrWhiteSpace(provider);
         var package = await CreditPackageRows.FindAsync(db, packageId, free: false, cancellationToken).ConfigureAwait(false);
+        var quote = CreditVolumePricing.IsSinglePack(quantity, customCredits) ? null
+            : await CreditPackageRows.QuoteAsync(db, package, quantity, customCredits, options.Value.Volume, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var purchase = new CreditPurchase
         {
             Id = Guid.CreateVersion7(now),
             UserId = userId,
             PackageId = package.Id,
-            Credits = package.Credits,
-            AmountCents = package.PriceCents,
+            Quantity = quote is null ? 1 : quote.Quantity,
+            Credits = quote?.Credits ?? package.Credits,
+            AmountCents = quote?.AmountCents ?? package.PriceCents,
             Currency = package.Currency,
             Status = PurchaseStatus.Pending,
             Provider = provider,
@@ -91,7 +104,7 @@ internal sealed partial class CreditPurchaseService(
     }
 
     public Task<PurchaseFulfilmentResult> CompletePurchaseAsync(string providerSessionId, long amountPaidCents, string currency,
-        string? packageId = null, string? providerPaymentId = null, CancellationToken cancellationToken = default)
+        string? packageId = null, string? providerPaymentId = null, long? creditsPaidFor = null, int? quantityPaidFor = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(providerSessionId);
         ArgumentException.ThrowIfNullOrWhiteSpace(currency);
@@ -114,10 +127,7 @@ internal sealed partial class CreditPurchaseService(
                     with { GiftId = await GiftOfAsync(purchase, ct).ConfigureAwait(false) };
             }
 
-            var mismatch = amountPaidCents != purchase.AmountCents ? $"amount {amountPaidCents} paid, {purchase.AmountCents} expected"
-                : !string.Equals(currency, purchase.Currency, StringComparison.OrdinalIgnoreCase) ? $"currency '{currency}' paid, '{purchase.Currency}' expected"
-                : packageId is not null && !string.Equals(packageId, purchase.PackageId, StringComparison.OrdinalIgnoreCase) ? $"package '{packageId}' paid, '{purchase.PackageId}' expected"
-                : null;
+            var mismatch = CreditPurchaseChecks.Mismatch(purchase, amountPaidCents, currency, packageId, creditsPaidFor, quantityPaidFor);
             if (mismatch is not null)
             {
                 LogMismatch(providerSessionId, purchase.UserId, mismatch);
@@ -133,8 +143,8 @@ internal sealed partial class CreditPurchaseService(
             var lifetimeDays = await db.Set<CreditPackage>().AsNoTracking().Where(p => p.Id == purchase.PackageId)
                 .Select(p => p.CreditLifetimeDays).FirstOrDefaultAsync(ct).ConfigureAwait(false);
             var grant = await credits.GrantAsync(
-                purchase.UserId, purchase.Credits, CreditTransactionType.Purchase, $"{purchase.PackageId} pack purchase",
-                CreditArguments.Metadata(new { purchaseId = purchase.Id, packageId = purchase.PackageId, amountCents = purchase.AmountCents, currency = purchase.Currency }),
+                purchase.UserId, purchase.Credits, CreditTransactionType.Purchase, CreditPurchaseChecks.Description(purchase),
+                CreditArguments.Metadata(new { purchaseId = purchase.Id, packageId = purchase.PackageId, quantity = purchase.Quantity, amountCents = purchase.AmountCents, currency = purchase.Currency }),
                 PurchaseKey(providerSessionId), providerSessionId, ct,
                 lifetimeDays is { } days ? time.GetUtcNow().AddDays(days) : null).ConfigureAwait(false);
             var now = time.GetUtcNow().UtcDateTime;

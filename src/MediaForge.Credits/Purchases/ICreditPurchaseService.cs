@@ -33,6 +33,27 @@ public interface ICreditPurchaseService
     /// <exception cref="CreditPackageLimitException">The package is <see cref="Entities.CreditPackage.OncePerUser"/> and the buyer already bought it.</exception>
     Task<CreditPurchaseEntry> StartGiftPurchaseAsync(string buyerId, string packageId, string provider, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records a pending volume purchase of a paid package: <paramref name="quantity"/> packs, or a custom amount of
+    /// <paramref name="customCredits"/>, priced on the server by the package's tiers (<see cref="ICreditCatalog.QuoteAsync"/>:
+    /// the discount of the highest tier reached applies to the whole amount, rounded half up to the minor unit once).
+    /// The row keeps the credits, the quantity and the amount; fulfilment grants those credits only for a payment of
+    /// exactly that amount whose metadata names those credits. One pack without credits is an ordinary purchase.
+    /// </summary>
+    /// <param name="userId">The buyer.</param>
+    /// <param name="packageId">The package (case-insensitive).</param>
+    /// <param name="quantity">Packs: 1 to <see cref="CreditVolumeOptions.MaxQuantity"/>.</param>
+    /// <param name="customCredits">A custom credit amount (then <paramref name="quantity"/> is 1), or <see langword="null"/>.</param>
+    /// <param name="provider">The payment provider, for example <c>stripe</c>.</param>
+    /// <param name="isGift">Whether it is bought as a gift (see <see cref="StartGiftPurchaseAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The pending purchase.</returns>
+    /// <exception cref="UnknownCreditPackageException">No active paid package has that id.</exception>
+    /// <exception cref="CreditVolumeException">Out of bounds (<see cref="CreditVolumeOptions"/>), or the package is free or once per user.</exception>
+    /// <exception cref="InvalidOperationException">A gift while gifts are turned off.</exception>
+    Task<CreditPurchaseEntry> StartVolumePurchaseAsync(string userId, string packageId, int quantity, long? customCredits, string provider,
+        bool isGift = false, CancellationToken cancellationToken = default);
+
     /// <summary>Links a pending purchase to the provider's checkout session id.</summary>
     /// <param name="purchaseId">The purchase.</param>
     /// <param name="providerSessionId">The provider's session id (Stripe <c>cs_...</c>).</param>
@@ -41,7 +62,7 @@ public interface ICreditPurchaseService
 
     /// <summary>
     /// Completes a paid purchase and grants its credits exactly once (idempotency key: the session id). The amount
-    /// and currency paid, and the package if given, must match the pending purchase; a mismatch grants nothing. A
+    /// and currency paid, and the package, credits and quantity if given, must match the pending purchase; a mismatch grants nothing. A
     /// package marked <see cref="Entities.CreditPackage.OncePerUser"/> that the user already got by another purchase
     /// (two checkouts started and both paid) is a <see cref="PurchaseFulfilmentOutcome.Mismatch"/> too: nothing is
     /// granted and the payment is for the host to refund.
@@ -51,9 +72,11 @@ public interface ICreditPurchaseService
     /// <param name="currency">The currency paid.</param>
     /// <param name="packageId">The package the provider's metadata names, if any.</param>
     /// <param name="providerPaymentId">The provider's payment id (Stripe payment intent), if known.</param>
+    /// <param name="creditsPaidFor">The credits the provider's metadata names, if any; they must be the purchase's (required for a volume purchase).</param>
+    /// <param name="quantityPaidFor">The packs the provider's metadata names, if any; they must be the purchase's.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     Task<PurchaseFulfilmentResult> CompletePurchaseAsync(string providerSessionId, long amountPaidCents, string currency,
-        string? packageId = null, string? providerPaymentId = null, CancellationToken cancellationToken = default);
+        string? packageId = null, string? providerPaymentId = null, long? creditsPaidFor = null, int? quantityPaidFor = null, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a pending purchase failed (a completed one stays completed).</summary>
     /// <param name="purchaseId">The purchase (carried in the provider's metadata).</param>

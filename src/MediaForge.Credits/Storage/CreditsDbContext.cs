@@ -36,6 +36,9 @@ public class CreditsDbContext : DbContext
     /// <summary>Credit packs (<c>credit_packages</c>).</summary>
     public DbSet<CreditPackage> Packages => Set<CreditPackage>();
 
+    /// <summary>Volume discounts of the credit packs (<c>credit_package_tiers</c>).</summary>
+    public DbSet<CreditPackageTier> PackageTiers => Set<CreditPackageTier>();
+
     /// <summary>Purchases (<c>purchases</c>).</summary>
     public DbSet<CreditPurchase> Purchases => Set<CreditPurchase>();
 

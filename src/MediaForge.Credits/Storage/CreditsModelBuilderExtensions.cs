@@ -23,6 +23,7 @@ public static class CreditsModelBuilderExtensions
         modelBuilder.ApplyConfiguration(new CreditTransactionConfiguration(names));
         modelBuilder.ApplyConfiguration(new UsageLogConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditPackageConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditPackageTierConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditPurchaseConfiguration(names));
         modelBuilder.ApplyConfiguration(new FeaturePriceConfiguration(names));
         modelBuilder.ApplyConfiguration(new WebhookEventConfiguration(names));

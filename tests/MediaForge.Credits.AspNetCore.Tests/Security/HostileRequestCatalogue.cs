@@ -98,6 +98,16 @@ public static partial class HostileRequestCatalogue
             Post("/api/stripe/create-checkout-session", Json($"{{\"packageId\":\"pro\",\"padding\":\"{new string('p', 100_000)}\"}}"))),
         ["create_checkout_package_id_huge"] = Attacker(BadRequest, _ => Post("/api/stripe/create-checkout-session", Json($"{{\"packageId\":\"{Huge}\"}}"))),
         ["create_checkout_unknown_package"] = Attacker(HttpStatusCode.NotFound, _ => Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"diamond\"}"))),
+        ["create_checkout_quantity_negative"] = Attacker(BadRequest, _ => Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"pro\",\"quantity\":-1}"))),
+        ["create_checkout_quantity_huge"] = Attacker(BadRequest, _ => Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"pro\",\"quantity\":2147483647}"))),
+        ["create_checkout_quantity_overflow"] = Attacker(BadRequest, _ => Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"pro\",\"quantity\":99999999999999999999}"))),
+        ["create_checkout_credits_overflow"] = Attacker(BadRequest, _ => Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"pro\",\"credits\":1e40}"))),
+        ["create_checkout_credits_long_max"] = Attacker(BadRequest, _ => Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"pro\",\"credits\":9223372036854775807}"))),
+        ["create_checkout_quantity_and_credits"] = Attacker(BadRequest, _ => Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"pro\",\"quantity\":2,\"credits\":400}"))),
+        ["create_checkout_free_package_in_volume"] = Attacker(HttpStatusCode.UnprocessableEntity, _ => Post("/api/stripe/create-checkout-session", Json("{\"packageId\":\"starter\",\"quantity\":3}"))),
+        ["quote_quantity_junk"] = Anonymous(BadRequest, _ => Get("/api/credits/packages/pro/quote?quantity=" + Huge)),
+        ["quote_credits_negative"] = Anonymous(BadRequest, _ => Get("/api/credits/packages/pro/quote?credits=-5")),
+        ["quote_package_id_huge"] = Anonymous(BadRequest, _ => Get("/api/credits/packages/" + new string('p', 65) + "/quote?quantity=2")),
 
         // Paging.
         ["transactions_page_zero"] = Attacker(BadRequest, _ => Get("/api/credits/transactions?page=0")),

@@ -12,7 +12,10 @@ public sealed class CreditPurchase
     /// <summary>The package bought.</summary>
     public string PackageId { get; set; } = "";
 
-    /// <summary>Credits the purchase grants (copied from the package when the purchase started).</summary>
+    /// <summary>Packs bought at once (1 for an ordinary purchase); <see langword="null"/> for a custom credit amount priced by the package's tiers.</summary>
+    public int? Quantity { get; set; } = 1;
+
+    /// <summary>Credits the purchase grants (computed from the package and its tiers when the purchase started).</summary>
     public long Credits { get; set; }
 
     /// <summary>Amount charged in minor units (cents).</summary>

@@ -18,14 +18,15 @@ public static class CreditsMigrationBuilderExtensions
     /// <c>credit_reservations.limit_counted</c> (back-filled true for active, limited team holds, which were counted when placed);
     /// version 8 added <c>credit_grants.category</c> and
     /// <c>credit_grants.priority</c> (back-filled from each lot's ledger row: bonuses promotional, the rest paid, with the
-    /// default priorities); version 9 (the current one) added the host-event tables (<c>credit_events</c>,
-    /// <c>credit_alert_states</c>, <c>credit_webhook_deliveries</c>, empty).
+    /// default priorities); version 9 added the host-event tables (<c>credit_events</c>,
+    /// <c>credit_alert_states</c>, <c>credit_webhook_deliveries</c>, empty); version 10 (the current one) added the volume discounts'
+    /// table <c>credit_package_tiers</c> (empty) and <c>purchases.quantity</c> (back-filled 1: every earlier purchase was one pack).
     /// Call it in the <c>Up</c> of a migration, with no instance of the older library writing meanwhile
     /// (it does not keep the derived data).
     /// </summary>
     /// <param name="migrationBuilder">The migration's builder.</param>
-    /// <param name="from">The version the database is at (1 to 8).</param>
-    /// <param name="to">The version to bring it to (up to 9, the current one).</param>
+    /// <param name="from">The version the database is at (1 to 9).</param>
+    /// <param name="to">The version to bring it to (up to 10, the current one).</param>
     /// <param name="options">The table prefix and schema given to <c>ApplyCreditsModel</c>; default: none.</param>
     /// <param name="schemaChangesGenerated">
     /// <see langword="true"/> when the migration already holds the table, column and index changes (EF Core generated
@@ -102,6 +103,16 @@ public static class CreditsMigrationBuilderExtensions
         if (from < 9 && to >= 9 && !schemaChangesGenerated)
         {
             CreditsSchemaVersion9.AddSchemaChanges(migrationBuilder, dialect);
+        }
+
+        if (from < 10 && to >= 10)
+        {
+            if (!schemaChangesGenerated)
+            {
+                CreditsSchemaVersion10.AddSchemaChanges(migrationBuilder, dialect);
+            }
+
+            migrationBuilder.Sql(CreditsSchemaVersion10.Backfill(dialect));
         }
 
         migrationBuilder.Sql(dialect.RecordVersion(to));

@@ -8,7 +8,7 @@ namespace MediaForge.Credits.Tests.Storage.Schema;
 
 /// <summary>
 /// A database at schema version 2 (before referrals), 3 (before gifts), 4 (before teams), 5 (before team spending), 6 (before team hold
-/// limits) 7 (before grant categories) or 8 (before host events), with a purchase in it, brought to the current version by the shipped upgrade steps (each step after the database's version, in order) or by
+/// limits) 7 (before grant categories) 8 (before host events) or 9 (before volume discounts), with a purchase in it, brought to the current version by the shipped upgrade steps (each step after the database's version, in order) or by
 /// <c>InitializeCreditsAsync(createSchema: true)</c>: the schema then equals a fresh one, and earlier purchases are
 /// back-filled as not gifts (<c>is_gift</c> false) and as their buyer's own (<c>purchased_by</c> null), earlier lots with
 /// the category and default priority of their grant's type (bonus: promotional, purchase: paid).
@@ -28,6 +28,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(6)]
     [InlineData(7)]
     [InlineData(8)]
+    [InlineData(9)]
     public async Task Upgrade_OlderVersionThroughTheSteps_LeavesTheColumnsAndIndexesOfAFreshSchemaAndRecordsTheCurrentVersion(int from)
     {
         var upgraded = await OlderAsync(from);
@@ -52,6 +53,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(6)]
     [InlineData(7)]
     [InlineData(8)]
+    [InlineData(9)]
     public async Task Upgrade_OlderVersion_BackfillsEarlierPurchasesAsTheBuyersOwnAndNotGifts(int from)
     {
         var upgraded = await OlderAsync(from);
@@ -81,6 +83,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(6, "version 6 (before team hold limits)", "credit_reservations.limit_counted")]
     [InlineData(7, "version 7 (before grant categories)", "credit_grants.category")]
     [InlineData(8, "version 8 (before host events)", "credit_events")]
+    [InlineData(9, "version 9 (before volume discounts)", "credit_package_tiers")]
     public async Task InitializeCredits_OlderVersionWithoutCreateSchema_FailsNamingTheVersionAndTheUpgradeCall(int from, string version, string missing)
     {
         var connectionString = await OlderAsync(from);
@@ -91,7 +94,8 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: {CreditsSchema.CurrentVersion})", error.Message, StringComparison.Ordinal);
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Equal(from < 8, error.Message.Contains("credit_grants.priority", StringComparison.Ordinal));
-        Assert.Contains("credit_events", error.Message, StringComparison.Ordinal);
+        Assert.Equal(from < 9, error.Message.Contains("credit_events", StringComparison.Ordinal));
+        Assert.Contains("purchases.quantity", error.Message, StringComparison.Ordinal);
         Assert.Equal(from < 7, error.Message.Contains("credit_reservations.limit_counted", StringComparison.Ordinal));
         Assert.Equal(from < 6, error.Message.Contains("credit_reservations.member_id", StringComparison.Ordinal));
         Assert.Equal(from < 5, error.Message.Contains("purchases.purchased_by", StringComparison.Ordinal));
@@ -106,6 +110,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(6)]
     [InlineData(7)]
     [InlineData(8)]
+    [InlineData(9)]
     public async Task InitializeCredits_OlderVersionWithCreateSchema_AddsTheLaterTablesBackfillsAndRecordsTheCurrentVersion(int from)
     {
         var connectionString = await OlderAsync(from);
@@ -125,7 +130,8 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     {
         await using var db = UpgradeHost.Context(database, connectionString);
         var purchase = await db.Purchases.AsNoTracking().SingleAsync();
-        Assert.Equal((Buyer, false, (string?)null), (purchase.UserId, purchase.IsGift, purchase.PurchasedBy));
+        Assert.Equal((Buyer, false, (string?)null, (int?)1), (purchase.UserId, purchase.IsGift, purchase.PurchasedBy, purchase.Quantity));
+        Assert.Equal(0, await db.PackageTiers.CountAsync()); // an upgrade never changes an existing catalogue's prices
         Assert.Equal((0, 0), (await db.Set<UsageLog>().CountAsync(u => u.MemberId != null), await db.Set<CreditReservation>().CountAsync(r => r.MemberId != null)));
         var lots = await db.Set<CreditGrant>().AsNoTracking().OrderBy(g => g.Amount).Select(g => new { g.Amount, g.Category, g.Priority }).ToListAsync();
         Assert.Equal([(5L, "promotional", 20), (7L, "paid", 30)], lots.Select(l => (l.Amount, l.Category, l.Priority)));

@@ -43,7 +43,8 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [InlineData(7, 7)]
     [InlineData(8, 8)]
     [InlineData(9, 9)]
-    [InlineData(1, 10)]
+    [InlineData(10, 10)]
+    [InlineData(1, 11)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -170,6 +171,31 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         Assert.Empty(migration.Operations.OfType<AddColumnOperation>());
         Assert.Equal(["mf_credit_events"], migration.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Distinct());
         Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (9,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version9To10_AddsTheTierTableAndTheQuantityColumnBackfillsOnePackAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(9, 10, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_package_tiers"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        Assert.Equal([("mf_purchases", "quantity", true)], migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.IsNullable)));
+        var sql = migration.Operations.OfType<SqlOperation>().Select(o => o.Sql).ToList();
+        Assert.Equal(2, sql.Count);
+        Assert.Equal("UPDATE \"mf_purchases\" SET quantity = 1 WHERE quantity IS NULL;", sql[0]);
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (10,", sql[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version9To10WithGeneratedChanges_StillBackfillsOnePack()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(9, 10, schemaChangesGenerated: true);
+
+        Assert.Equal("UPDATE \"purchases\" SET quantity = 1 WHERE quantity IS NULL;", Assert.IsType<SqlOperation>(migration.Operations[0]).Sql);
     }
 
     [Fact]

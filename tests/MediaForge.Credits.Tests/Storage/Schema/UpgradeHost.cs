@@ -58,6 +58,7 @@ public static class UpgradeHost
         CreditsSchemaVersion7.AddSchemaChanges(migration, dialect);
         CreditsSchemaVersion8.AddSchemaChanges(migration, dialect);
         CreditsSchemaVersion9.AddSchemaChanges(migration, dialect);
+        CreditsSchemaVersion10.AddSchemaChanges(migration, dialect);
     }
 
     /// <summary>
@@ -78,6 +79,7 @@ public static class UpgradeHost
             await credits.AddExpiringCreditsAsync(buyer, 7, CreditTransactionType.Purchase, "pack", DateTimeOffset.UtcNow.AddDays(30));
         }
 
+        string[] volume = ["DROP TABLE credit_package_tiers", "ALTER TABLE purchases DROP COLUMN quantity"];
         string[] events = ["DROP TABLE credit_events", "DROP TABLE credit_alert_states", "DROP TABLE credit_webhook_deliveries"];
         string[] categories = ["ALTER TABLE credit_grants DROP COLUMN category", "ALTER TABLE credit_grants DROP COLUMN priority"];
         string[] holdLimits = ["DROP INDEX \"IX_usage_logs_member_id_user_id_created_at\"", "DROP INDEX \"IX_credit_reservations_expires_at\"",
@@ -87,7 +89,7 @@ public static class UpgradeHost
         string[] gifts = ["DROP TABLE credit_gifts", "ALTER TABLE purchases DROP COLUMN is_gift"];
         string[] referrals = ["DROP TABLE credit_referrals", "DROP TABLE credit_referral_codes"];
         await using var db = Context(database, connectionString);
-        foreach (var statement in new[] { (9, events), (8, categories), (7, holdLimits), (6, spending), (5, teams), (4, gifts), (3, referrals) }.Where(s => version < s.Item1).SelectMany(s => s.Item2))
+        foreach (var statement in new[] { (10, volume), (9, events), (8, categories), (7, holdLimits), (6, spending), (5, teams), (4, gifts), (3, referrals) }.Where(s => version < s.Item1).SelectMany(s => s.Item2))
         {
             await db.Database.ExecuteSqlRawAsync(statement);
         }

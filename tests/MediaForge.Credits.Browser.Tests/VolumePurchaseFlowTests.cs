@@ -1,0 +1,49 @@
+using MediaForge.Credits.Browser.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace MediaForge.Credits.Browser.Tests;
+
+/// <summary>
+/// Volume discounts in the sample: &lt;credit-purchase&gt; lists a pack's tiers with what each saves, quotes the number
+/// of packs typed (the server's price), and the test checkout charges exactly that price for the volume's credits.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePageTests(chromium)
+{
+    private ILocator ProCard => Page.Locator("#buy credit-purchase article.pack[data-package='pro']");
+
+    [Fact]
+    public async Task ProPack_TwentyFivePacksTyped_ShowsTheTierAndSavingAndTheCheckoutChargesTheServersPrice()
+    {
+        await SignInAsync();
+        await Assertions.Expect(ProCard.Locator(".tiers li")).ToHaveTextAsync(["5+ packs (1,000 credits): 5% off, save $7.50", "25+ packs (5,000 credits): 10% off, save $74.97"]);
+
+        await ProCard.GetByLabel("Number of Pro packs").FillAsync("25");
+
+        await Assertions.Expect(ProCard.Locator(".quote")).ToHaveTextAsync("5,000 credits for $674.78 (10% off, save $74.97)");
+        await Assertions.Expect(ProCard.Locator(".tiers li.reached")).ToHaveCountAsync(2);
+        await ScreenshotAsync("13-volume-tiers-and-saving");
+
+        await ProCard.GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(Page.Locator("[data-testid='dev-checkout-amount']")).ToHaveTextAsync("$674.78");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Pay $674.78" }).ClickAsync();
+
+        await Assertions.Expect(Page.Locator("#buy credit-purchase .message")).ToContainTextAsync("Payment received: 5,000 credits added");
+        await Assertions.Expect(Balance).ToHaveTextAsync("5,050 credits");
+        await ScreenshotAsync("14-volume-purchase-completed");
+    }
+
+    [Fact]
+    public async Task ProPack_QuantityThatIsNotAWholeNumber_SaysSoAndStartsNoCheckout()
+    {
+        await SignInAsync();
+        await Assertions.Expect(ProCard.Locator(".tiers li")).ToHaveCountAsync(2);
+
+        await ProCard.GetByLabel("Number of Pro packs").FillAsync("0");
+        await ProCard.GetByRole(AriaRole.Button).ClickAsync();
+
+        await Assertions.Expect(ProCard.Locator(".quote")).ToHaveTextAsync("Enter a whole number of packs.");
+        await Assertions.Expect(Page.Locator("#buy credit-purchase .message")).ToContainTextAsync("Not a number of packs");
+        Assert.DoesNotContain("checkout", new Uri(Page.Url).AbsolutePath, StringComparison.OrdinalIgnoreCase);
+    }
+}
