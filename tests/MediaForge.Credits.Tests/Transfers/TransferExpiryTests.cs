@@ -65,7 +65,7 @@ public abstract class TransferExpiryTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
-    public async Task TransferCredits_TwoExpiryDates_OneTransferInRowPerDateReferencingTheTransferOut()
+    public async Task TransferCredits_TwoExpiryDatesAndPaidCredits_OneTransferInRowPerDateAndOneForThePaidReferencingTheTransferOut()
     {
         var (sender, recipient) = (await SenderWithLotsAsync(), NewUser());
 
@@ -73,7 +73,7 @@ public abstract class TransferExpiryTests<TDatabase>(TDatabase database) : IClas
 
         var rows = (await Credits(c => c.GetTransactionsAsync(recipient))).Items;
         Assert.All(rows, r => Assert.Equal((CreditTransactionType.TransferIn, result.TransferOutId.ToString()), (r.Type, r.Reference)));
-        Assert.Equal([7L, 8L], rows.Select(r => r.Amount).Order());
+        Assert.Equal([3L, 5L, 7L], rows.Select(r => r.Amount).Order());
         Assert.Equal((15L, 15L), (result.RecipientBalance, rows.Max(r => r.BalanceAfter)));
         await AssertLotsAsync(recipient, At(10), (At(10), 5L), (At(20), 7L));
     }
