@@ -35,6 +35,9 @@ public static class CreditsModelBuilderExtensions
         modelBuilder.ApplyConfiguration(new CreditGiftConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditTeamConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditTeamMemberConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditPlanConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditSubscriptionConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditSubscriptionPeriodConfiguration(names));
         return modelBuilder;
     }
 }

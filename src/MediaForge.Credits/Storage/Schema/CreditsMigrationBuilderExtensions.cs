@@ -12,15 +12,16 @@ public static class CreditsMigrationBuilderExtensions
     /// the usage logs' running totals, from version 1) and records <paramref name="to"/> in <c>credit_schema_versions</c>.
     /// Version 1 is the schema before the analytics roll-up; version 2 added it; version 3 added the referral tables;
     /// version 4 added the gift table and <c>purchases.is_gift</c> (back-filled false); version 5 added the team tables and
-    /// <c>purchases.purchased_by</c> (back-filled null: every earlier purchase was its user's own); version 6 (the current
-    /// one) added <c>usage_logs.member_id</c> and <c>credit_reservations.member_id</c> (back-filled null: every earlier
-    /// use and hold was of the user's own credits).
+    /// <c>purchases.purchased_by</c> (back-filled null: every earlier purchase was its user's own); version 6 added
+    /// <c>usage_logs.member_id</c> and <c>credit_reservations.member_id</c> (back-filled null: every earlier
+    /// use and hold was of the user's own credits); version 11 (the current one) added the subscription tables
+    /// <c>credit_plans</c>, <c>credit_subscriptions</c> and <c>credit_subscription_periods</c> (empty).
     /// Call it in the <c>Up</c> of a migration, with no instance of the older library writing meanwhile
     /// (it does not keep the derived data).
     /// </summary>
     /// <param name="migrationBuilder">The migration's builder.</param>
-    /// <param name="from">The version the database is at (1 to 5).</param>
-    /// <param name="to">The version to bring it to (up to 6, the current one).</param>
+    /// <param name="from">The version the database is at (1 to 10).</param>
+    /// <param name="to">The version to bring it to (up to 11, the current one).</param>
     /// <param name="options">The table prefix and schema given to <c>ApplyCreditsModel</c>; default: none.</param>
     /// <param name="schemaChangesGenerated">
     /// <see langword="true"/> when the migration already holds the table, column and index changes (EF Core generated
@@ -66,9 +67,15 @@ public static class CreditsMigrationBuilderExtensions
             CreditsSchemaVersion5.AddSchemaChanges(migrationBuilder, dialect);
         }
 
-        if (to >= 6 && !schemaChangesGenerated)
+        if (from < 6 && to >= 6 && !schemaChangesGenerated)
         {
             CreditsSchemaVersion6.AddSchemaChanges(migrationBuilder, dialect);
+        }
+
+        // merge: steps 7 to 10 go here, in order.
+        if (from < 11 && to >= 11 && !schemaChangesGenerated)
+        {
+            CreditsSchemaVersion11.AddSchemaChanges(migrationBuilder, dialect);
         }
 
         migrationBuilder.Sql(dialect.RecordVersion(to));

@@ -7,12 +7,14 @@ namespace MediaForge.Credits.Storage.Schema;
 /// referral tables (<c>credit_referral_codes</c>, <c>credit_referrals</c>). Version 4: the gift table
 /// (<c>credit_gifts</c>) and <c>purchases.is_gift</c>. Version 5: the team tables (<c>credit_teams</c>,
 /// <c>credit_team_members</c>) and <c>purchases.purchased_by</c>. Version 6: the member who spent from a team wallet
-/// (<c>usage_logs.member_id</c>, <c>credit_reservations.member_id</c>).
+/// (<c>usage_logs.member_id</c>, <c>credit_reservations.member_id</c>). Versions 7 to 10: other capabilities (merged
+/// separately). Version 11: subscription plans and allowances (<c>credit_plans</c>, <c>credit_subscriptions</c>,
+/// <c>credit_subscription_periods</c>).
 /// </summary>
 internal static class CreditsSchema
 {
     /// <summary>The version this library reads and writes.</summary>
-    public const int CurrentVersion = 6;
+    public const int CurrentVersion = 11;
 
     /// <summary>The table that records the versions a database was brought to (without the prefix).</summary>
     public const string VersionTable = "credit_schema_versions";

@@ -21,8 +21,10 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     /// <summary>The column version 6 added to tables of version 1 (<c>usage_logs.member_id</c>, <c>credit_reservations.member_id</c>).</summary>
     private static readonly string[] Version6Columns = [CreditsSchemaVersion6.MemberColumn];
 
-    /// <summary>The tables versions 3, 4 and 5 added.</summary>
-    private static readonly string[] AfterVersion2Tables = [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables];
+    /// <summary>The tables versions 3, 4, 5 and 11 added.</summary>
+    // merge: the tables of versions 7 to 10 join this list and the version 4 and 5 checks below.
+    private static readonly string[] AfterVersion2Tables =
+        [.. CreditsSchemaVersion3.Tables, CreditsSchemaVersion4.Table, .. CreditsSchemaVersion5.Tables, .. CreditsSchemaVersion11.Tables];
 
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;
 
@@ -42,14 +44,19 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
     public bool IsVersion4 =>
         MissingColumns.Any(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal))
         && MissingColumns.All(c => Version5Columns.Contains(Column(c), StringComparer.Ordinal) || Version6Columns.Contains(Column(c), StringComparer.Ordinal))
-        && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion5.Tables));
+        && MissingTables.All(t => AddedBy(t, [.. CreditsSchemaVersion5.Tables, .. CreditsSchemaVersion11.Tables]));
 
     /// <summary>Whether what is missing is exactly the columns version 6 added: the database is at version 5 (before team spending).</summary>
     public bool IsVersion5 =>
-        MissingTables.Count == 0 && MissingColumns.Count > 0 && MissingColumns.All(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal));
+        MissingTables.All(t => AddedBy(t, CreditsSchemaVersion11.Tables))
+        && MissingColumns.Count > 0 && MissingColumns.All(c => Version6Columns.Contains(Column(c), StringComparer.Ordinal));
+
+    /// <summary>Whether what is missing is exactly (some of) the tables version 11 added: the database is at version 10 (before subscriptions).</summary>
+    public bool IsVersion10 =>
+        MissingColumns.Count == 0 && MissingTables.Count > 0 && MissingTables.All(t => AddedBy(t, CreditsSchemaVersion11.Tables));
 
     /// <summary>The version the database is at when it is one or more upgrade steps behind, or <see langword="null"/>.</summary>
-    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5 : null;
+    public int? OlderVersion => IsVersion1 ? 1 : IsVersion2 ? 2 : IsVersion3 ? 3 : IsVersion4 ? 4 : IsVersion5 ? 5 : IsVersion10 ? 10 : null;
 
     /// <summary>
     /// Nothing of version 2 is missing: the column of version 4 is (with at most the column of version 5), and at most
@@ -85,6 +92,14 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
                 + $" Missing: {List(MissingColumns)}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
                 + $" and call {CreditsSchema.UpgradeCall(5)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
                 + " the member_id columns in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
+        }
+
+        if (IsVersion10)
+        {
+            return $"The credit tables are at schema version 10 (before subscriptions); this library needs version {CreditsSchema.CurrentVersion}."
+                + $" Missing: {List(MissingTables)}. Add an EF Core migration (dotnet ef migrations add UpgradeCreditsSchema)"
+                + $" and call {CreditsSchema.UpgradeCall(10)} at the end of its Up (with schemaChangesGenerated: true if EF Core generated"
+                + " the subscription tables in it), then apply it. Without migrations: InitializeCreditsAsync(createSchema: true) upgrades it.";
         }
 
         if (IsVersion2)
