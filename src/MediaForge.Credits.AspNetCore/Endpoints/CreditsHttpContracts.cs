@@ -6,7 +6,9 @@ namespace MediaForge.Credits.AspNetCore;
 /// <param name="Available">Credits spendable now.</param>
 /// <param name="IsUnlimited">Whether the user is an admin (nothing is deducted).</param>
 /// <param name="NextExpiration">The next credits to expire, if any of the user's credits expire.</param>
-public sealed record CreditBalanceResponse(string UserId, long Balance, long Available, bool IsUnlimited, CreditExpiration? NextExpiration = null);
+/// <param name="Subscription">The user's current subscription plan, period end and allowance left, if they have one.</param>
+public sealed record CreditBalanceResponse(string UserId, long Balance, long Available, bool IsUnlimited, CreditExpiration? NextExpiration = null,
+    CreditSubscriptionSummary? Subscription = null);
 
 /// <summary>Body of <c>GET /api/credits/check</c>.</summary>
 /// <param name="Feature">The feature asked about (lower case).</param>
@@ -41,7 +43,11 @@ public sealed record CreditPackageResponse(string Id, string Name, string? Descr
 /// The team whose wallet the package is for (teams enabled, paid packages only, not as a gift): only an owner or admin
 /// of an active team may buy for it; fulfilment credits the team's wallet.
 /// </param>
-public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false, string? TeamId = null);
+/// <param name="PlanId">
+/// Instead of a package: the subscription plan to subscribe to (Checkout in subscription mode; each paid period grants
+/// the plan's allowance). Not with a package, a gift or a team.
+/// </param>
+public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false, string? TeamId = null, string? PlanId = null);
 
 /// <summary>Answer of <c>POST /api/stripe/create-checkout-session</c>.</summary>
 /// <param name="SessionId">The Stripe checkout session id; <see langword="null"/> for a free package.</param>
