@@ -88,7 +88,7 @@ internal sealed partial class CreditSubscriptionGrants(
     }
 
     /// <summary>
-    /// At a period's first grant: the earlier periods' unspent allowance moves into a lot of the new period, up to the
+    /// At a period's first grant: the earlier periods' unspent allowance moves into the new grant's lot, up to the
     /// plan's cap (nothing under <see cref="CreditRolloverPolicy.Expire"/>), and the rest expires now. The balance row is
     /// locked (the grant just credited it), so the lots cannot change meanwhile.
     /// </summary>
@@ -126,8 +126,10 @@ internal sealed partial class CreditSubscriptionGrants(
 
         if (carry > 0)
         {
-            // merge: the carried lot is Allowance too.
-            await CreditLots.AddAsync(db, userId, grantId, carry, expiresAt, now, cancellationToken).ConfigureAwait(false);
+            // The renewal grant's own lot (one lot per ledger row) takes the carried credits too: it holds the period's allowance.
+            await db.Set<CreditGrant>().Where(g => g.TransactionId == grantId)
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.Amount, g => g.Amount + carry).SetProperty(g => g.Remaining, g => g.Remaining + carry), cancellationToken)
+                .ConfigureAwait(false);
         }
 
         await CreditLots.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false);

@@ -103,6 +103,7 @@ internal sealed partial class CreditSubscriptions(
             }
 
             var outcome = "stale";
+            var afterEnd = row.Status == CreditSubscriptionStatus.Canceled && state.EventCreated >= row.SourceVersion;
             if (state.EventCreated >= row.SourceVersion && row.Status != CreditSubscriptionStatus.Canceled)
             {
                 row.Status = state.Status;
@@ -114,7 +115,7 @@ internal sealed partial class CreditSubscriptions(
                 outcome = state.Status.ToString().ToLowerInvariant();
             }
 
-            if (plan is not null && state is { PeriodStart: { } start, PeriodEnd: { } end, Status: CreditSubscriptionStatus.Active or CreditSubscriptionStatus.Trialing }
+            if (plan is not null && !afterEnd && state is { PeriodStart: { } start, PeriodEnd: { } end, Status: CreditSubscriptionStatus.Active or CreditSubscriptionStatus.Trialing }
                 && options.Value.Subscriptions.UpgradePolicy == CreditPlanUpgradePolicy.GrantDifference && end > start)
             {
                 var target = state.Status == CreditSubscriptionStatus.Trialing ? plan.TrialCredits ?? 0 : plan.CreditsPerPeriod;
