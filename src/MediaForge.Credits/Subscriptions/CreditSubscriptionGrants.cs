@@ -64,9 +64,14 @@ internal sealed partial class CreditSubscriptionGrants(
                 $"{plan.Name} allowance until {periodEnd:yyyy-MM-dd}",
                 CreditArguments.Metadata(new { subscriptionId = subscription.Id, planId = period.PlanId, periodStart = period.PeriodStart, periodEnd }),
                 key, subscription.Id, cancellationToken, new DateTimeOffset(expiresAt, TimeSpan.Zero)).ConfigureAwait(false);
-            if (period.Granted == 0 && !grant.IsReplay)
+            if (!grant.IsReplay)
             {
-                period.CarriedIn = await RollOverAsync(subscription, plan, periodEnd, grant.TransactionId, expiresAt, now, cancellationToken).ConfigureAwait(false);
+                if (period.Granted == 0)
+                {
+                    period.CarriedIn = await RollOverAsync(subscription, plan, periodEnd, plan.RolloverCap, now, cancellationToken).ConfigureAwait(false);
+                }
+
+                await RollIntoLaterPeriodAsync(subscription, plan, periodEnd, now, cancellationToken).ConfigureAwait(false);
             }
 
             period.Granted = period.Target;
@@ -88,22 +93,44 @@ internal sealed partial class CreditSubscriptionGrants(
     }
 
     /// <summary>
-    /// At a period's first grant: the earlier periods' unspent allowance moves into the new grant's lot, up to the
-    /// plan's cap (nothing under <see cref="CreditRolloverPolicy.Expire"/>), and the rest expires now. The balance row is
-    /// locked (the grant just credited it), so the lots cannot change meanwhile.
+    /// A period granted after a later one (its events came late): what it got rolls at once into the latest granted
+    /// period, under what is left of that period's cap, as if it had come in order.
+    /// </summary>
+    private async Task RollIntoLaterPeriodAsync(CreditSubscriptionRow subscription, CreditPlan plan, DateTime periodEnd, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var later = await db.Set<CreditSubscriptionPeriodRow>().AsNoTracking()
+            .Where(p => p.SubscriptionId == subscription.Id && p.PeriodEnd > periodEnd && p.Granted > 0)
+            .OrderByDescending(p => p.PeriodEnd).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (later is null)
+        {
+            return;
+        }
+
+        var capLeft = plan.RolloverCap is { } cap ? Math.Max(0, cap - later.CarriedIn) : (long?)null;
+        var carried = await RollOverAsync(subscription, plan, later.PeriodEnd, capLeft, now, cancellationToken).ConfigureAwait(false);
+        await db.Set<CreditSubscriptionPeriodRow>().Where(p => p.SubscriptionId == subscription.Id && p.PeriodEnd == later.PeriodEnd)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.CarriedIn, p => p.CarriedIn + carried), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Rolls the unspent allowance of the periods before <paramref name="intoPeriodEnd"/> into that period's lot, up to
+    /// <paramref name="cap"/> (nothing under <see cref="CreditRolloverPolicy.Expire"/>), and expires the rest now. The
+    /// balance row is locked (a grant just credited it), so the lots cannot change meanwhile.
     /// </summary>
     /// <returns>Credits carried.</returns>
-    private async Task<long> RollOverAsync(CreditSubscriptionRow subscription, CreditPlan plan, DateTime periodEnd, Guid grantId, DateTime expiresAt,
-        DateTime now, CancellationToken cancellationToken)
+    private async Task<long> RollOverAsync(CreditSubscriptionRow subscription, CreditPlan plan, DateTime intoPeriodEnd, long? cap, DateTime now,
+        CancellationToken cancellationToken)
     {
         var prefix = KeyPrefix(subscription.Id);
-        var current = prefix + Stamp(periodEnd) + ":";
+        var intoKey = prefix + Stamp(intoPeriodEnd) + ":";
+        var intoExpiry = AllowanceExpiry(plan, intoPeriodEnd);
         var userId = subscription.UserId;
         var earlier = await (
                 from lot in db.Set<CreditGrant>().AsNoTracking()
                 join row in db.Set<CreditTransaction>().AsNoTracking() on lot.TransactionId equals row.Id
-                where lot.UserId == userId && lot.Remaining > 0 && lot.ExpiresAt > now && lot.ExpiresAt < expiresAt
-                    && row.UserId == userId && row.IdempotencyKey!.StartsWith(prefix) && !row.IdempotencyKey.StartsWith(current)
+                where lot.UserId == userId && lot.Remaining > 0 && lot.ExpiresAt > now && lot.ExpiresAt < intoExpiry
+                    && row.UserId == userId && row.IdempotencyKey!.StartsWith(prefix) && !row.IdempotencyKey.StartsWith(intoKey)
                 orderby lot.ExpiresAt, lot.CreatedAt
                 select new { lot.Id, lot.Remaining })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -113,7 +140,7 @@ internal sealed partial class CreditSubscriptionGrants(
         }
 
         var unused = earlier.Sum(l => l.Remaining);
-        var carry = plan.RolloverPolicy == CreditRolloverPolicy.Rollover ? Math.Min(unused, plan.RolloverCap ?? unused) : 0;
+        var carry = plan.RolloverPolicy == CreditRolloverPolicy.Rollover ? Math.Min(unused, cap ?? unused) : 0;
         var left = carry;
         foreach (var lot in earlier)
         {
@@ -126,8 +153,15 @@ internal sealed partial class CreditSubscriptionGrants(
 
         if (carry > 0)
         {
-            // The renewal grant's own lot (one lot per ledger row) takes the carried credits too: it holds the period's allowance.
-            await db.Set<CreditGrant>().Where(g => g.TransactionId == grantId)
+            // The period's own lot (one lot per ledger row) takes the carried credits: it holds the period's allowance.
+            var target = await (
+                    from lot in db.Set<CreditGrant>()
+                    join row in db.Set<CreditTransaction>() on lot.TransactionId equals row.Id
+                    where lot.UserId == userId && row.UserId == userId && row.IdempotencyKey!.StartsWith(intoKey)
+                    orderby lot.CreatedAt
+                    select lot.Id)
+                .FirstAsync(cancellationToken).ConfigureAwait(false);
+            await db.Set<CreditGrant>().Where(g => g.Id == target)
                 .ExecuteUpdateAsync(s => s.SetProperty(g => g.Amount, g => g.Amount + carry).SetProperty(g => g.Remaining, g => g.Remaining + carry), cancellationToken)
                 .ConfigureAwait(false);
         }
