@@ -27,7 +27,7 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HostDbContext>();
         Assert.Equal(["a fox"], await db.Jobs.Select(j => j.Prompt).ToListAsync());
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, connectionString, "mf_"));
+        Assert.Equal(11, await UpgradeHost.RecordedVersionAsync(database, connectionString, "mf_"));
     }
 
     [Fact]
@@ -63,13 +63,13 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
         var (services, connectionString) = await FreshAsync();
         await using (var db = UpgradeHost.Context(database, connectionString))
         {
-            db.Add(new CreditSchemaVersion { Version = 7, AppliedAt = DateTime.UtcNow });
+            db.Add(new CreditSchemaVersion { Version = 12, AppliedAt = DateTime.UtcNow });
             await db.SaveChangesAsync();
         }
 
         var report = await services.InitializeCreditsAsync();
 
-        Assert.Contains(report.Problems, p => p.StartsWith("The credit schema is at version 7, newer than this library's 6", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.StartsWith("The credit schema is at version 12, newer than this library's 11", StringComparison.Ordinal));
     }
 
     [Fact]

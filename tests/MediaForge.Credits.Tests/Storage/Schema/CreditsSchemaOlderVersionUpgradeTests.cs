@@ -7,7 +7,7 @@ namespace MediaForge.Credits.Tests.Storage.Schema;
 
 /// <summary>
 /// A database at schema version 2 (before referrals), 3 (before gifts), 4 (before teams) or 5 (before team spending),
-/// with a purchase in it, brought to version 6 by the shipped upgrade steps (each step after the database's version, in order) or by
+/// or 10 (before subscriptions), with a purchase in it, brought to version 11 by the shipped upgrade steps (each step after the database's version, in order) or by
 /// <c>InitializeCreditsAsync(createSchema: true)</c>: the schema then equals a fresh one, and earlier purchases are
 /// back-filled as not gifts (<c>is_gift</c> false) and as their buyer's own (<c>purchased_by</c> null).
 /// </summary>
@@ -23,19 +23,20 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(10)]
     public async Task Upgrade_OlderVersionThroughTheSteps_LeavesTheColumnsAndIndexesOfAFreshSchemaAndRecordsTheCurrentVersion(int from)
     {
         var upgraded = await OlderAsync(from);
         var fresh = await database.CreateDatabaseAsync();
         await database.BuildServices(fresh).InitializeCreditsAsync(createSchema: true);
 
-        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 6));
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 11));
 
         var (upgradedColumns, upgradedIndexes) = await UpgradeHost.ReadCatalogAsync(database, upgraded);
         var (freshColumns, freshIndexes) = await UpgradeHost.ReadCatalogAsync(database, fresh);
         Assert.Equal(freshColumns, upgradedColumns);
         Assert.Equal(freshIndexes, upgradedIndexes);
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, upgraded));
+        Assert.Equal(11, await UpgradeHost.RecordedVersionAsync(database, upgraded));
         Assert.Empty((await database.BuildServices(upgraded).InitializeCreditsAsync()).Problems);
     }
 
@@ -44,11 +45,12 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(10)]
     public async Task Upgrade_OlderVersion_BackfillsEarlierPurchasesAsTheBuyersOwnAndNotGifts(int from)
     {
         var upgraded = await OlderAsync(from);
 
-        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 6));
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from, to: 11));
 
         await AssertBackfilledAsync(upgraded);
     }
@@ -77,7 +79,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.BuildServices(connectionString).InitializeCreditsAsync());
 
         Assert.StartsWith($"The credit tables are at schema {version}", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: 6)", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"migrationBuilder.UpgradeCreditsSchema(from: {from}, to: 11)", error.Message, StringComparison.Ordinal);
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Contains("credit_reservations.member_id", error.Message, StringComparison.Ordinal);
         Assert.Equal(from < 5, error.Message.Contains("purchases.purchased_by", StringComparison.Ordinal));
@@ -89,6 +91,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(10)]
     public async Task InitializeCredits_OlderVersionWithCreateSchema_AddsTheLaterTablesBackfillsAndRecordsTheCurrentVersion(int from)
     {
         var connectionString = await OlderAsync(from);
@@ -97,11 +100,23 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
 
         Assert.True(report.SchemaCreated);
         Assert.Empty(report.Problems);
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, connectionString));
+        Assert.Equal(11, await UpgradeHost.RecordedVersionAsync(database, connectionString));
         await AssertBackfilledAsync(connectionString);
         await using var db = UpgradeHost.Context(database, connectionString);
         Assert.Equal((0, 0, 0, 0), (await db.Set<CreditReferral>().CountAsync(), await db.Set<CreditGiftRow>().CountAsync(),
             await db.Set<CreditTeamRow>().CountAsync(), await db.Set<CreditTeamMemberRow>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task InitializeCredits_Version10WithoutCreateSchema_FailsNamingTheSubscriptionStep()
+    {
+        var connectionString = await OlderAsync(10);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.BuildServices(connectionString).InitializeCreditsAsync());
+
+        Assert.StartsWith("The credit tables are at schema version 10 (before subscriptions)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("migrationBuilder.UpgradeCreditsSchema(from: 10, to: 11)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("credit_subscription_periods", error.Message, StringComparison.Ordinal);
     }
 
     private async Task AssertBackfilledAsync(string connectionString)

@@ -30,7 +30,7 @@ public abstract class CreditsSchemaUpgradeTests<TDatabase>(TDatabase database) :
 
         await UpgradeHost.MigrateAsync(database, connectionString);
 
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, connectionString));
+        Assert.Equal(11, await UpgradeHost.RecordedVersionAsync(database, connectionString));
         var report = await database.BuildServices(connectionString).InitializeCreditsAsync();
         Assert.Empty(report.Problems);
     }
@@ -42,7 +42,7 @@ public abstract class CreditsSchemaUpgradeTests<TDatabase>(TDatabase database) :
         var fresh = await database.CreateDatabaseAsync();
         await database.BuildServices(fresh).InitializeCreditsAsync(createSchema: true);
 
-        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from: 1, to: 6));
+        await UpgradeHost.RunAsync(database, upgraded, m => m.UpgradeCreditsSchema(from: 1, to: 11));
 
         var (upgradedColumns, upgradedIndexes) = await UpgradeHost.ReadCatalogAsync(database, upgraded);
         var (freshColumns, freshIndexes) = await UpgradeHost.ReadCatalogAsync(database, fresh);
@@ -58,7 +58,7 @@ public abstract class CreditsSchemaUpgradeTests<TDatabase>(TDatabase database) :
         await UpgradeHost.RunAsync(database, connectionString, m =>
         {
             UpgradeHost.GeneratedSchemaChanges(m);
-            m.UpgradeCreditsSchema(from: 1, to: 6, schemaChangesGenerated: true);
+            m.UpgradeCreditsSchema(from: 1, to: 11, schemaChangesGenerated: true);
         });
 
         await AssertReportsEqualTheLogsAsync(connectionString);
@@ -69,7 +69,7 @@ public abstract class CreditsSchemaUpgradeTests<TDatabase>(TDatabase database) :
     {
         var connectionString = await Version1History.CreateAsync(database, "mf_");
 
-        await UpgradeHost.RunAsync(database, connectionString, m => m.UpgradeCreditsSchema(1, 6, new CreditsModelOptions { TablePrefix = "mf_" }));
+        await UpgradeHost.RunAsync(database, connectionString, m => m.UpgradeCreditsSchema(1, 11, new CreditsModelOptions { TablePrefix = "mf_" }));
 
         var services = new ServiceCollection();
         services.AddDbContext<HostDbContext>(o => database.UseProvider(o, connectionString));
@@ -77,7 +77,7 @@ public abstract class CreditsSchemaUpgradeTests<TDatabase>(TDatabase database) :
         await using var provider = services.BuildServiceProvider();
         var report = await provider.InitializeCreditsAsync();
         Assert.Empty(report.Problems);
-        Assert.Equal(6, await UpgradeHost.RecordedVersionAsync(database, connectionString, "mf_"));
+        Assert.Equal(11, await UpgradeHost.RecordedVersionAsync(database, connectionString, "mf_"));
         await using var scope = provider.CreateAsyncScope();
         var top = await scope.ServiceProvider.GetRequiredService<ICreditAnalytics>()
             .GetTopUsersAsync(new CreditAnalyticsRange(Version1History.Start, Version1History.End), 10);
@@ -103,7 +103,7 @@ public abstract class CreditsSchemaUpgradeTests<TDatabase>(TDatabase database) :
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.BuildServices(connectionString).InitializeCreditsAsync());
 
         Assert.Contains("schema version 1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("migrationBuilder.UpgradeCreditsSchema(from: 1, to: 6)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("migrationBuilder.UpgradeCreditsSchema(from: 1, to: 11)", error.Message, StringComparison.Ordinal);
         Assert.Contains("usage_logs.cumulative_uses", error.Message, StringComparison.Ordinal);
     }
 
@@ -129,7 +129,7 @@ public abstract class CreditsSchemaUpgradeTests<TDatabase>(TDatabase database) :
 
         Assert.Contains(report.Problems, p => p.StartsWith("The hourly usage roll-up does not match the usage logs of the hour 2024-02-05 07:00Z", StringComparison.Ordinal));
         Assert.Contains(report.Problems, p => p.StartsWith("Usage logs have no running totals", StringComparison.Ordinal));
-        Assert.All(report.Problems, p => Assert.Contains("UpgradeCreditsSchema(from: 1, to: 6)", p, StringComparison.Ordinal));
+        Assert.All(report.Problems, p => Assert.Contains("UpgradeCreditsSchema(from: 1, to: 11)", p, StringComparison.Ordinal));
         Assert.Null(await UpgradeHost.RecordedVersionAsync(database, connectionString));
     }
 

@@ -40,7 +40,8 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [InlineData(4, 4)]
     [InlineData(5, 5)]
     [InlineData(6, 6)]
-    [InlineData(1, 7)]
+    [InlineData(11, 11)]
+    [InlineData(1, 12)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -109,6 +110,21 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         Assert.Equal([("mf_usage_logs", "member_id", true, (int?)128), ("mf_credit_reservations", "member_id", true, (int?)128)],
             migration.Operations.OfType<AddColumnOperation>().Select(c => (c.Table, c.Name, c.IsNullable, c.MaxLength)));
         Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (6,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(10)]
+    public void UpgradeCreditsSchema_ToVersion11_AddsOnlyTheSubscriptionTablesAndRecordsTheVersion(int from)
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(from, 11, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_plans", "mf_credit_subscriptions", "mf_credit_subscription_periods"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        Assert.Equal([("mf_credit_plans", true), ("mf_credit_subscriptions", false)], migration.Operations.OfType<CreateIndexOperation>().Select(i => (i.Table, i.IsUnique)));
+        Assert.Empty(migration.Operations.OfType<AddColumnOperation>());
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (11,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
     }
 
     [Fact]

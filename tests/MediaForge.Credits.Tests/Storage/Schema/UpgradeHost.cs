@@ -20,7 +20,7 @@ public sealed class UpgradeHostContext(DbContextOptions<UpgradeHostContext> opti
 [Migration("20261201000000_UpgradeCreditsSchema")]
 public sealed class UpgradeCreditsSchemaMigration : Migration
 {
-    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.UpgradeCreditsSchema(from: 1, to: 6);
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.UpgradeCreditsSchema(from: 1, to: 11);
 }
 
 /// <summary>Ways to bring a version 1 database forward, and reads of what the database then has.</summary>
@@ -55,11 +55,12 @@ public static class UpgradeHost
         CreditsSchemaVersion4.AddSchemaChanges(migration, dialect);
         CreditsSchemaVersion5.AddSchemaChanges(migration, dialect);
         CreditsSchemaVersion6.AddSchemaChanges(migration, dialect);
+        CreditsSchemaVersion11.AddSchemaChanges(migration, dialect);
     }
 
     /// <summary>
     /// A fresh schema with one pending purchase of <paramref name="buyer"/>, taken back to <paramref name="version"/>
-    /// (2 to 5) as that release left it: what the later versions added dropped, only that version recorded.
+    /// (2 to 5, or 10: before subscriptions) as that release left it: what the later versions added dropped, only that version recorded.
     /// </summary>
     public static async Task<string> OlderVersionAsync(CreditsDatabase database, int version, string buyer)
     {
@@ -71,12 +72,13 @@ public static class UpgradeHost
             await scope.ServiceProvider.GetRequiredService<ICreditPurchaseService>().StartPurchaseAsync(buyer, "pro", "stripe");
         }
 
+        string[] subscriptions = ["DROP TABLE credit_subscription_periods", "DROP TABLE credit_subscriptions", "DROP TABLE credit_plans"];
         string[] spending = ["ALTER TABLE usage_logs DROP COLUMN member_id", "ALTER TABLE credit_reservations DROP COLUMN member_id"];
         string[] teams = ["DROP TABLE credit_team_members", "DROP TABLE credit_teams", "ALTER TABLE purchases DROP COLUMN purchased_by"];
         string[] gifts = ["DROP TABLE credit_gifts", "ALTER TABLE purchases DROP COLUMN is_gift"];
         string[] referrals = ["DROP TABLE credit_referrals", "DROP TABLE credit_referral_codes"];
         await using var db = Context(database, connectionString);
-        foreach (var statement in new[] { (6, spending), (5, teams), (4, gifts), (3, referrals) }.Where(s => version < s.Item1).SelectMany(s => s.Item2))
+        foreach (var statement in new[] { (11, subscriptions), (6, spending), (5, teams), (4, gifts), (3, referrals) }.Where(s => version < s.Item1).SelectMany(s => s.Item2))
         {
             await db.Database.ExecuteSqlRawAsync(statement);
         }
