@@ -26,13 +26,15 @@ export class CreditDisplay extends HTMLElement {
         :host([data-state="loading"]) .value { color: var(--credits-muted); }
         :host([data-state="error"]) .pill { background: #fef3f2; border-color: #fecdca; color: var(--credits-danger); }
         :host([data-state="signed-out"]) .pill { background: #f4f5f8; border-color: var(--credits-border); color: var(--credits-muted); }
+        .plan { margin-left: .5rem; color: var(--credits-muted); font-size: .9em; white-space: nowrap; }
         .retry { padding: .1rem .5rem; background: #fff; border-color: #fecdca; color: var(--credits-danger); font-size: .8em; }
       </style>
       <span class="pill" part="pill">
         <span class="bolt" aria-hidden="true">⚡</span>
         <span class="value" part="value" role="status" aria-live="polite" aria-atomic="true">Loading credits…</span>
         <button class="retry" type="button" hidden>Retry</button>
-      </span>`;
+      </span>
+      <span class="plan" part="plan" hidden></span>`;
     this.shadowRoot.querySelector(".retry").addEventListener("click", () => this.refresh());
   }
 
@@ -73,6 +75,7 @@ export class CreditDisplay extends HTMLElement {
         : await api("/credits/balance", { apiBase });
       const text = balance.isUnlimited ? "Unlimited credits"
         : wallet ? `${balance.name}: ${number.format(balance.available)} credits` : `${number.format(balance.available)} credits`;
+      this.#showPlan(wallet ? null : balance.subscription);
       this.dataset.balance = String(balance.available);
       if (wallet) this.dataset.team = wallet.teamId; else delete this.dataset.team;
       this.#setState("ready", text);
@@ -84,6 +87,18 @@ export class CreditDisplay extends HTMLElement {
       this.#loading = false;
       if (this.#again) { this.#again = false; this.refresh(); }
     }
+  }
+
+  /** The current plan, its period end and the allowance left (from the balance's subscription), or nothing. */
+  #showPlan(subscription) {
+    const plan = this.shadowRoot.querySelector(".plan");
+    if (!subscription) { plan.hidden = true; plan.textContent = ""; delete this.dataset.plan; return; }
+    const ends = subscription.currentPeriodEnd ? new Date(subscription.currentPeriodEnd).toLocaleDateString() : null;
+    const status = subscription.status === "Active" ? "" : ` (${subscription.status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()})`;
+    plan.textContent = `${subscription.planName}${status}: ${number.format(subscription.allowanceLeft)} of ${number.format(subscription.creditsPerPeriod)} left`
+      + (ends ? ` · renews ${ends}` : "");
+    plan.hidden = false;
+    this.dataset.plan = subscription.planId;
   }
 
   #setState(state, text, retry = false) {
