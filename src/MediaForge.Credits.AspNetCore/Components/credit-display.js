@@ -30,6 +30,7 @@ export class CreditDisplay extends HTMLElement {
         .pill.low { background: #fffaeb; border-color: #fedf89; color: #93370d; }
         .low-label { font-size: .75em; text-transform: uppercase; letter-spacing: .04em; padding: .05rem .4rem; border-radius: 999px;
                      background: #fedf89; color: #93370d; }
+        .plan { margin-left: .5rem; color: var(--credits-muted); font-size: .9em; white-space: nowrap; }
         .retry { padding: .1rem .5rem; background: #fff; border-color: #fecdca; color: var(--credits-danger); font-size: .8em; }
       </style>
       <span class="pill" part="pill">
@@ -37,7 +38,8 @@ export class CreditDisplay extends HTMLElement {
         <span class="value" part="value" role="status" aria-live="polite" aria-atomic="true">Loading credits…</span>
         <span class="low-label" part="low-label" hidden>Low</span>
         <button class="retry" type="button" hidden>Retry</button>
-      </span>`;
+      </span>
+      <span class="plan" part="plan" hidden></span>`;
     this.shadowRoot.querySelector(".retry").addEventListener("click", () => this.refresh());
   }
 
@@ -78,6 +80,7 @@ export class CreditDisplay extends HTMLElement {
         : await api("/credits/balance", { apiBase });
       const text = balance.isUnlimited ? "Unlimited credits"
         : wallet ? `${balance.name}: ${number.format(balance.available)} credits` : `${number.format(balance.available)} credits`;
+      this.#showPlan(wallet ? null : balance.subscription);
       this.dataset.balance = String(balance.available);
       this.#setLow(balance.isLowBalance === true);
       if (wallet) this.dataset.team = wallet.teamId; else delete this.dataset.team;
@@ -91,6 +94,18 @@ export class CreditDisplay extends HTMLElement {
       this.#loading = false;
       if (this.#again) { this.#again = false; this.refresh(); }
     }
+  }
+
+  /** The current plan, its period end and the allowance left (from the balance's subscription), or nothing. */
+  #showPlan(subscription) {
+    const plan = this.shadowRoot.querySelector(".plan");
+    if (!subscription) { plan.hidden = true; plan.textContent = ""; delete this.dataset.plan; return; }
+    const ends = subscription.currentPeriodEnd ? new Date(subscription.currentPeriodEnd).toLocaleDateString() : null;
+    const status = subscription.status === "Active" ? "" : ` (${subscription.status.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()})`;
+    plan.textContent = `${subscription.planName}${status}: ${number.format(subscription.allowanceLeft)} of ${number.format(subscription.creditsPerPeriod)} left`
+      + (ends ? ` · renews ${ends}` : "");
+    plan.hidden = false;
+    this.dataset.plan = subscription.planId;
   }
 
   #setState(state, text, retry = false) {

@@ -85,6 +85,7 @@ public static class CreditsWebServiceCollectionExtensions
         services.TryAddSingleton<CreditsPublicAddress>();
         services.TryAddScoped<WebhookEventRecorder>();
         services.TryAddScoped<StripeCheckoutHandler>();
+        services.TryAddScoped<StripeSubscriptionCheckout>();
         services.TryAddScoped<StripeWebhookHandler>();
         services.TryAddScoped<ClerkWebhookHandler>();
         UseProblemAuthorizationAnswers(services);

@@ -22,6 +22,9 @@ public static class CreditsDevelopmentEndpointRouteBuilderExtensions
         var options = endpoints.ServiceProvider.GetService<IOptions<CreditsDevelopmentOptions>>()
             ?? throw new InvalidOperationException("Call builder.Services.AddCreditsDevelopmentGateway() before MapCreditsDevelopmentGateway().");
         var group = endpoints.MapGroup(options.Value.CheckoutPath).AllowAnonymous().ExcludeFromDescription();
+        group.MapGet("/subscriptions", ([FromServices] DevelopmentSubscriptionEndpoints subscriptions) => subscriptions.List());
+        group.MapPost("/subscriptions/{id}/renew", (string id, [FromServices] DevelopmentSubscriptionEndpoints subscriptions, CancellationToken ct) =>
+            subscriptions.RenewAsync(id, ct));
         group.MapGet("/{id}", (string id, [FromServices] DevelopmentCheckoutEndpoints checkout) => checkout.Show(id));
         group.MapPost("/{id}/pay", (string id, [FromServices] DevelopmentCheckoutEndpoints checkout, CancellationToken ct) =>
             checkout.PayAsync(id, ct));

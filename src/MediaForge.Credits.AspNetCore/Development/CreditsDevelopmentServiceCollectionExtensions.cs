@@ -55,6 +55,8 @@ public static class CreditsDevelopmentServiceCollectionExtensions
         services.TryAddSingleton<DevelopmentGatewayState>();
         services.TryAddSingleton<DevelopmentWebhookSender>();
         services.TryAddSingleton<DevelopmentCheckoutEndpoints>();
+        services.TryAddSingleton<DevelopmentStripeEvents>();
+        services.TryAddSingleton<DevelopmentSubscriptionEndpoints>();
         services.TryAddSingleton<IClerkDevelopmentWebhook, ClerkDevelopmentWebhook>();
         services.TryAddSingleton<IStripeClient>(provider =>
         {

@@ -9,10 +9,9 @@ namespace MediaForge.Credits.AspNetCore.Development;
 internal sealed partial class DevelopmentCheckoutEndpoints(
     DevelopmentGatewayState state,
     DevelopmentCheckoutStore store,
-    DevelopmentWebhookSender sender,
+    DevelopmentStripeEvents events,
+    DevelopmentSubscriptionEndpoints subscriptions,
     IOptions<CreditsDevelopmentOptions> options,
-    IOptions<CreditsStripeOptions> stripe,
-    TimeProvider time,
     ILogger<DevelopmentCheckoutEndpoints> logger)
 {
     public IResult Show(string id) =>
@@ -36,29 +35,15 @@ internal sealed partial class DevelopmentCheckoutEndpoints(
             return TypedResults.Redirect(successUrl);
         }
 
-        var secret = stripe.Value.WebhookSecret;
-        if (string.IsNullOrWhiteSpace(secret))
+        var delivery = session.Mode == "subscription"
+            ? await subscriptions.StartAsync(session, cancellationToken).ConfigureAwait(false)
+            : await events.SendAsync(EventTypes.CheckoutSessionCompleted, session.ToStripeJson(), cancellationToken).ConfigureAwait(false);
+        if (delivery is not { } result)
         {
             return Html(StatusCodes.Status503ServiceUnavailable, DevelopmentCheckoutPage.Message("Webhook secret missing",
                 "No Stripe webhook secret is configured (STRIPE_WEBHOOK_SECRET), so the payment cannot be reported to the app."));
         }
 
-        var now = time.GetUtcNow();
-        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["id"] = "evt_dev_" + Guid.NewGuid().ToString("N"),
-            ["object"] = "event",
-            ["api_version"] = StripeConfiguration.ApiVersion,
-            ["created"] = now.ToUnixTimeSeconds(),
-            ["livemode"] = false,
-            ["pending_webhooks"] = 1,
-            ["request"] = new Dictionary<string, object?> { ["id"] = null, ["idempotency_key"] = null },
-            ["type"] = EventTypes.CheckoutSessionCompleted,
-            ["data"] = new Dictionary<string, object?> { ["object"] = session.ToStripeJson() },
-        });
-        var signature = EventUtility.GenerateSignatureHeader(body, secret, now.ToUnixTimeSeconds());
-        var result = await sender.PostAsync(options.Value.StripeWebhookPath, body, [new("Stripe-Signature", signature)], cancellationToken)
-            .ConfigureAwait(false);
         if (!result.Success)
         {
             // The status only: the answer's body stays out of the page (and out of the log).

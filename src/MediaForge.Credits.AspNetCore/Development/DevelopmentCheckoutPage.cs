@@ -37,6 +37,24 @@ internal static class DevelopmentCheckoutPage
             """);
     }
 
+    /// <summary>The gateway's subscriptions, each with its period and a Renew now button.</summary>
+    public static string Subscriptions(IReadOnlyList<DevelopmentSubscription> subscriptions, string basePath)
+    {
+        var e = Encoder;
+        var rows = string.Concat(subscriptions.Select(s => $"""
+            <li><strong>{e.Encode(s.PriceId)}</strong> for {e.Encode(s.UserId)}, period ends {s.PeriodEnd:yyyy-MM-dd}
+            <form method="post" action="{e.Encode(basePath + "/subscriptions/" + s.Id)}/renew"><button type="submit" class="pay" data-testid="dev-subscription-renew">Renew now</button></form></li>
+            """));
+        return Layout("Test subscriptions", $"""
+            <div class="banner" role="note">Test mode · development gateway · no money moves</div>
+            <main>
+              <h1>Subscriptions</h1>
+              <ul>{(rows.Length == 0 ? "<li>None yet.</li>" : rows)}</ul>
+              <p class="small">Renew now pays the next month's invoice: a signed <code>invoice.paid</code> goes to the app's Stripe webhook.</p>
+            </main>
+            """);
+    }
+
     public static string Message(string title, string text) =>
         Layout(title, $"""<div class="banner" role="note">Test mode · development gateway</div><main><h1>{Encoder.Encode(title)}</h1><p role="alert">{Encoder.Encode(text)}</p></main>""");
 

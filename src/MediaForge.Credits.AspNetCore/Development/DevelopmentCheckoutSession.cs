@@ -25,6 +25,15 @@ internal sealed class DevelopmentCheckoutSession
 
     public required DateTimeOffset Created { get; init; }
 
+    /// <summary><c>payment</c> (a pack) or <c>subscription</c> (a plan, <see cref="PriceId"/>).</summary>
+    public string Mode { get; init; } = "payment";
+
+    /// <summary>The plan's Stripe price, in subscription mode.</summary>
+    public string? PriceId { get; init; }
+
+    /// <summary>The subscription made when a subscription-mode session is paid.</summary>
+    public string? SubscriptionId { get; set; }
+
     /// <summary><c>open</c>, then <c>complete</c> once paid.</summary>
     public string Status { get; set; } = "open";
 
@@ -41,7 +50,8 @@ internal sealed class DevelopmentCheckoutSession
         ["url"] = Status == "open" ? Url : null,
         ["status"] = Status,
         ["payment_status"] = PaymentStatus,
-        ["mode"] = "payment",
+        ["mode"] = Mode,
+        ["subscription"] = SubscriptionId,
         ["amount_subtotal"] = AmountTotal,
         ["amount_total"] = AmountTotal,
         ["currency"] = Currency,

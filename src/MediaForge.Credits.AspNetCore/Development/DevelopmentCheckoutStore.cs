@@ -7,7 +7,15 @@ internal sealed class DevelopmentCheckoutStore
 {
     private readonly ConcurrentDictionary<string, DevelopmentCheckoutSession> sessions = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, DevelopmentSubscription> subscriptions = new(StringComparer.Ordinal);
+
     public void Add(DevelopmentCheckoutSession session) => sessions[session.Id] = session;
+
+    public void Add(DevelopmentSubscription subscription) => subscriptions[subscription.Id] = subscription;
+
+    public DevelopmentSubscription? FindSubscription(string id) => subscriptions.GetValueOrDefault(id);
+
+    public IReadOnlyList<DevelopmentSubscription> Subscriptions => [.. subscriptions.Values.OrderBy(s => s.Id, StringComparer.Ordinal)];
 
     public DevelopmentCheckoutSession? Find(string id) => sessions.GetValueOrDefault(id);
 

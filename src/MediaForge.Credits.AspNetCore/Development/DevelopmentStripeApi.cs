@@ -56,6 +56,11 @@ internal sealed class DevelopmentStripeApi : HttpMessageHandler
 
     private HttpResponseMessage Create(Dictionary<string, string> form)
     {
+        if (form.GetValueOrDefault("mode") == "subscription")
+        {
+            return CreateSubscription(form);
+        }
+
         if (!form.TryGetValue("line_items[0][price_data][unit_amount]", out var amountText)
             || !long.TryParse(amountText, NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
             || !form.TryGetValue("line_items[0][price_data][currency]", out var currency)
@@ -81,6 +86,38 @@ internal sealed class DevelopmentStripeApi : HttpMessageHandler
             Metadata = form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal) && f.Key.EndsWith(']'))
                 .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value, StringComparer.Ordinal),
             Created = time.GetUtcNow(),
+        };
+        store.Add(session);
+        return Json(HttpStatusCode.OK, session.ToStripeJson());
+    }
+
+    /// <summary>Subscription mode: one line item naming a plan's price (the plan's allowance comes with its invoices).</summary>
+    private HttpResponseMessage CreateSubscription(Dictionary<string, string> form)
+    {
+        if (!form.TryGetValue("line_items[0][price]", out var price) || !form.TryGetValue("success_url", out var successUrl)
+            || !form.TryGetValue("cancel_url", out var cancelUrl))
+        {
+            return Error(HttpStatusCode.BadRequest, "invalid_request_error",
+                "The development gateway needs one line item with a price, a success_url and a cancel_url in subscription mode.");
+        }
+
+        var id = "cs_dev_" + Guid.NewGuid().ToString("N");
+        var session = new DevelopmentCheckoutSession
+        {
+            Id = id,
+            ProductName = "Subscription: " + (form.GetValueOrDefault("metadata[plan_id]") ?? price),
+            ProductDescription = "A monthly plan whose allowance is granted with each paid invoice.",
+            AmountTotal = 0,
+            Currency = "usd",
+            ClientReferenceId = form.GetValueOrDefault("client_reference_id"),
+            SuccessUrl = successUrl,
+            CancelUrl = cancelUrl,
+            Url = CheckoutUrl(successUrl, id),
+            Metadata = form.Where(f => f.Key.StartsWith("subscription_data[metadata][", StringComparison.Ordinal) && f.Key.EndsWith(']'))
+                .ToDictionary(f => f.Key["subscription_data[metadata][".Length..^1], f => f.Value, StringComparer.Ordinal),
+            Created = time.GetUtcNow(),
+            Mode = "subscription",
+            PriceId = price,
         };
         store.Add(session);
         return Json(HttpStatusCode.OK, session.ToStripeJson());

@@ -50,7 +50,7 @@ public static class CreditsEndpointRouteBuilderExtensions
 
         user.MapGet("/balance", async Task<Results<Ok<CreditBalanceResponse>, ProblemHttpResult>> (
             ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditService credits,
-            [FromServices] IOptions<CreditsOptions> options, CancellationToken ct) =>
+            [FromServices] IOptions<CreditsOptions> options, [FromServices] MediaForge.Credits.Subscriptions.CreditSubscriptions subscriptions, CancellationToken ct) =>
         {
             if (users.GetUserId(principal) is not { } userId)
             {
@@ -59,8 +59,9 @@ public static class CreditsEndpointRouteBuilderExtensions
 
             var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
             var threshold = options.Value.Events.LowBalanceThreshold;
+            var subscription = await subscriptions.GetSummaryAsync(userId, ct).ConfigureAwait(false);
             return TypedResults.Ok(new CreditBalanceResponse(userId, balance.Balance, balance.Available, balance.IsUnlimited, balance.NextExpiration,
-                balance.Categories, IsLowBalance: !balance.IsUnlimited && threshold > 0 && balance.Balance < threshold));
+                balance.Categories, IsLowBalance: !balance.IsUnlimited && threshold > 0 && balance.Balance < threshold, Subscription: subscription));
         }).WithName("GetCreditBalance").WithSummary("The signed-in user's credit balance.");
 
         user.MapGet("/check", async Task<Results<Ok<CreditCheckResponse>, ProblemHttpResult>> (
@@ -131,7 +132,8 @@ public static class CreditsEndpointRouteBuilderExtensions
 
         group.MapPost("/create-checkout-session", async Task<Results<Ok<CheckoutSessionResponse>, ProblemHttpResult>> (
             HttpRequest request, ClaimsPrincipal principal,
-            [FromServices] CreditUserAccessor users, [FromServices] StripeCheckoutHandler checkout, CancellationToken ct) =>
+            [FromServices] CreditUserAccessor users, [FromServices] StripeCheckoutHandler checkout, [FromServices] StripeSubscriptionCheckout plans,
+            CancellationToken ct) =>
         {
             if (users.GetUserId(principal) is not { } userId)
             {
@@ -139,7 +141,20 @@ public static class CreditsEndpointRouteBuilderExtensions
             }
 
             var (body, problem) = await CreditsJsonBody.ReadAsync<CreateCheckoutSessionRequest>(request, ct).ConfigureAwait(false);
-            return problem ?? await checkout.CreateSessionAsync(userId, body!.PackageId, body.Gift, body.TeamId, body.Quantity, body.Credits, ct).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (body!.PlanId is { } planId)
+            {
+                return body.PackageId is not null || body.Gift || body.TeamId is not null || body.Quantity is not null || body.Credits is not null
+                    ? CreditProblems.Create(StatusCodes.Status400BadRequest, "plan_with_package", "A plan is subscribed to alone.",
+                        "Send either a planId or a packageId (with gift, teamId, quantity or credits), not both.")
+                    : await plans.CreateSessionAsync(userId, planId, ct).ConfigureAwait(false);
+            }
+
+            return await checkout.CreateSessionAsync(userId, body.PackageId, body.Gift, body.TeamId, body.Quantity, body.Credits, ct).ConfigureAwait(false);
         })
             .AddEndpointFilter(CreditsJsonEndpoint.Filter)
             .AcceptsCreditJson<CreateCheckoutSessionRequest>()

@@ -8,8 +8,9 @@ namespace MediaForge.Credits.AspNetCore;
 /// <param name="NextExpiration">The next credits to expire, if any of the user's credits expire.</param>
 /// <param name="Categories">The balance split by category name (<c>paid</c>, <c>promotional</c>, <c>allowance</c>, a host's own), adding up to it.</param>
 /// <param name="IsLowBalance">Whether the balance is below <c>Events:LowBalanceThreshold</c> (never for unlimited users or with the threshold off).</param>
+/// <param name="Subscription">The user's current subscription plan, period end and allowance left, if they have one.</param>
 public sealed record CreditBalanceResponse(string UserId, long Balance, long Available, bool IsUnlimited, CreditExpiration? NextExpiration = null,
-    IReadOnlyDictionary<string, long>? Categories = null, bool IsLowBalance = false);
+    IReadOnlyDictionary<string, long>? Categories = null, bool IsLowBalance = false, CreditSubscriptionSummary? Subscription = null);
 
 /// <summary>Body of <c>GET /api/credits/check</c>.</summary>
 /// <param name="Feature">The feature asked about (lower case).</param>
@@ -74,7 +75,12 @@ public sealed record CreditVolumeQuoteResponse(string PackageId, int? Quantity, 
 /// A custom credit amount instead of packs: the package's credits to <c>Volume.MaxCredits</c>, priced per credit at the
 /// package's price with the discount of the tier it reaches.
 /// </param>
-public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false, string? TeamId = null, int? Quantity = null, long? Credits = null);
+/// <param name="PlanId">
+/// Instead of a package: the subscription plan to subscribe to (Checkout in subscription mode; each paid period grants
+/// the plan's allowance). Not with a package, a gift, a team, a quantity or credits.
+/// </param>
+public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false, string? TeamId = null, int? Quantity = null, long? Credits = null,
+    string? PlanId = null);
 
 /// <summary>Answer of <c>POST /api/stripe/create-checkout-session</c>.</summary>
 /// <param name="SessionId">The Stripe checkout session id; <see langword="null"/> for a free package.</param>

@@ -1,3 +1,4 @@
+using MediaForge.Credits.Subscriptions;
 using MediaForge.Credits.Telemetry;
 using Stripe.Checkout;
 using Stripe;
@@ -12,6 +13,7 @@ namespace MediaForge.Credits.AspNetCore.Stripe;
 internal sealed partial class StripeWebhookHandler(
     WebhookEventRecorder recorder,
     ICreditPurchaseService purchases,
+    CreditSubscriptions subscriptions,
     IOptions<CreditsStripeOptions> options,
     IOptions<CreditsHttpOptions> http,
     TimeProvider time,
@@ -62,9 +64,16 @@ internal sealed partial class StripeWebhookHandler(
         try
         {
             outcome = await recorder.ProcessOnceAsync("stripe", stripeEvent.Id, stripeEvent.Type,
-                ct => ApplyAsync(stripeEvent, ct), cancellationToken).ConfigureAwait(false);
+                ct => ApplyAsync(stripeEvent, body, ct), cancellationToken).ConfigureAwait(false);
         }
-        catch (ArgumentException error)
+        catch (CreditSubscriptionUserUnknownException error)
+        {
+            // Nothing recorded: Stripe delivers it again, by when the subscription's own event (with its user) may have come.
+            LogRejected(error.Message);
+            telemetry.WebhookRejected("stripe", "subscription_user_unknown");
+            return CreditProblems.Create(StatusCodes.Status409Conflict, "subscription_user_unknown", "The subscription's user is not known yet.", error.Message);
+        }
+        catch (Exception error) when (error is ArgumentException or FormatException)
         {
             // The core refused a value of the event; its transaction rolled back, so nothing (not even the event row) was written.
             return Refuse("malformed_event", "The Stripe event cannot be applied.", error.Message);
@@ -75,8 +84,13 @@ internal sealed partial class StripeWebhookHandler(
         return TypedResults.Ok(new WebhookReceipt(true, outcome is null, outcome));
     }
 
-    private async Task<string> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    private async Task<string> ApplyAsync(Event stripeEvent, string body, CancellationToken cancellationToken)
     {
+        if (StripeSubscriptionEvents.Handles(stripeEvent.Type))
+        {
+            return await StripeSubscriptionEvents.ApplyAsync(subscriptions, stripeEvent, body, cancellationToken).ConfigureAwait(false);
+        }
+
         switch (stripeEvent.Type)
         {
             case EventTypes.CheckoutSessionCompleted:

@@ -30,6 +30,7 @@ internal sealed class CreditBurnOrder(IOptions<CreditsOptions> options)
     public static CreditCategory DefaultFor(CreditTransactionType type) => type switch
     {
         CreditTransactionType.Bonus or CreditTransactionType.Adjustment => CreditCategory.Promotional,
+        CreditTransactionType.Subscription => CreditCategory.Allowance,
         _ => CreditCategory.Paid,
     };
 

@@ -62,6 +62,8 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<Gifts.CreditGiftReversals>();
         Services.TryAddSingleton<Gifts.CreditGiftRedeemLimiter>();
         Services.TryAddScoped<ICreditGiftService, Gifts.CreditGiftService>();
+        Services.TryAddScoped<Subscriptions.CreditSubscriptionGrants>();
+        Services.TryAddScoped<Subscriptions.CreditSubscriptions>();
         Services.TryAddScoped<CreditPurchaseReversals>();
         Services.TryAddScoped<CreditFreePackages>();
         Services.TryAddScoped<CreditPurchaseService>();

@@ -68,6 +68,8 @@ public sealed class CreditsOptions
 
     /// <summary>Host events: the low-balance threshold and the outbox dispatcher's timing (see <see cref="Events.ICreditEventHandler{TEvent}"/>).</summary>
     public Events.CreditEventOptions Events { get; } = new();
+    /// <summary>Subscription allowances: the upgrade policy and how long a rollover plan's allowance outlives its period.</summary>
+    public CreditSubscriptionOptions Subscriptions { get; } = new();
 
     /// <summary>How long a reservation lives when the caller gives no time-to-live. Default 15 minutes.</summary>
     public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
@@ -115,4 +117,10 @@ public sealed class CreditsOptions
     /// hailuo 8, veo2 15; map-animation hailuo 5, veo2 10; image-generation default 3.
     /// </summary>
     public IList<FeaturePrice> DefaultFeaturePricing { get; } = CreditsDefaults.FeaturePricing();
+
+    /// <summary>
+    /// Subscription plans that set-up inserts when missing (never overwriting edited rows), next to the packages.
+    /// Default: none (each plan names a Stripe price of the host's account).
+    /// </summary>
+    public IList<CreditPlan> DefaultPlans { get; } = [];
 }

@@ -41,6 +41,14 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
             .Select(p => $"Default price '{p.Feature}/{p.Model}' is invalid: it needs a feature, a model and credits > 0."));
         failures.AddRange(CreditBurnOrder.Failures(options.CategoryPriorities));
         failures.AddRange(VolumeFailures(options));
+        failures.AddRange(options.DefaultPlans.Where(p => string.IsNullOrWhiteSpace(p.Id) || string.IsNullOrWhiteSpace(p.StripePriceId) || p.CreditsPerPeriod <= 0
+                || p.RolloverCap < 0 || p.TrialCredits < 0 || p.PriceCents < 0 || !Enum.IsDefined(p.RolloverPolicy))
+            .Select(p => $"Default plan '{p.Id}' is invalid: it needs an id, a Stripe price id, credits per period > 0, and no negative cap, trial or price."));
+        if (options.Subscriptions.RenewalGrace < TimeSpan.Zero || options.Subscriptions.RenewalGrace > TimeSpan.FromDays(30))
+        {
+            failures.Add($"Subscriptions:{nameof(CreditSubscriptionOptions.RenewalGrace)} must be 0 to 30 days (was {options.Subscriptions.RenewalGrace}).");
+        }
+
         failures.AddRange(ReferralFailures(options.Referrals));
         failures.AddRange(GiftFailures(options.Gifts));
         failures.AddRange(EventFailures(options.Events));

@@ -128,8 +128,31 @@ internal sealed partial class CreditsSetup(
             .Select(t => new CreditPackageTier { PackageId = CreditArguments.Name(t.PackageId, "packageId"), MinCredits = t.MinCredits, DiscountBasisPoints = t.DiscountBasisPoints, CreatedAt = now })
             .Where(t => newPackages.Exists(p => p.Id == t.PackageId))
             .ToList();
-        if (newPackages.Count + newPrices.Count > 0)
+        var planIds = await db.Set<CreditPlan>().Select(p => p.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var newPlans = options.Value.DefaultPlans
+            .Select(p => new CreditPlan
+            {
+                Id = CreditArguments.Name(p.Id, "planId"),
+                Name = p.Name,
+                Description = p.Description,
+                StripePriceId = p.StripePriceId,
+                CreditsPerPeriod = p.CreditsPerPeriod,
+                RolloverPolicy = p.RolloverPolicy,
+                RolloverCap = p.RolloverCap,
+                TrialCredits = p.TrialCredits,
+                PriceCents = p.PriceCents,
+                Currency = p.Currency.ToLowerInvariant(),
+                Interval = p.Interval,
+                IsActive = p.IsActive,
+                SortOrder = p.SortOrder,
+                CreatedAt = now,
+                UpdatedAt = now,
+            })
+            .Where(p => !planIds.Contains(p.Id))
+            .ToList();
+        if (newPackages.Count + newPrices.Count + newPlans.Count > 0)
         {
+            db.AddRange(newPlans);
             db.AddRange(newPackages);
             db.AddRange(newTiers);
             db.AddRange(newPrices);

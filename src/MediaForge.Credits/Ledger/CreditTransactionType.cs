@@ -32,4 +32,7 @@ public enum CreditTransactionType
 
     /// <summary>Credits received from another user; the row's reference is the sender's <see cref="TransferOut"/> row.</summary>
     TransferIn = 7,
+
+    /// <summary>A subscription plan's allowance for a billing period (or the difference after an upgrade); it expires with the period.</summary>
+    Subscription = 8,
 }

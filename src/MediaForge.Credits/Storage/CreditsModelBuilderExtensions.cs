@@ -39,6 +39,9 @@ public static class CreditsModelBuilderExtensions
         modelBuilder.ApplyConfiguration(new CreditEventConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditAlertStateConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditWebhookDeliveryConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditPlanConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditSubscriptionConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditSubscriptionPeriodConfiguration(names));
         return modelBuilder;
     }
 }

@@ -58,8 +58,10 @@ public sealed class FakeStripe : IAsyncDisposable
                 ["status"] = "open",
                 ["payment_status"] = "unpaid",
                 ["mode"] = fields.GetValueOrDefault("mode"),
-                ["amount_total"] = long.Parse(fields["line_items[0][price_data][unit_amount]"], System.Globalization.CultureInfo.InvariantCulture),
-                ["currency"] = fields["line_items[0][price_data][currency]"],
+                // Subscription mode names a price id (line_items[0][price]); payment mode sends the price data.
+                ["amount_total"] = fields.TryGetValue("line_items[0][price_data][unit_amount]", out var amount)
+                    ? long.Parse(amount, System.Globalization.CultureInfo.InvariantCulture) : null,
+                ["currency"] = fields.GetValueOrDefault("line_items[0][price_data][currency]"),
                 ["client_reference_id"] = fields.GetValueOrDefault("client_reference_id"),
                 ["metadata"] = fields.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal))
                     .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value),

@@ -12,7 +12,8 @@ namespace MediaForge.Credits.Tests.Ledger;
 /// Model-based property test: random sequences of grant (of every category, the host's own included, expiring or not), deduct, reserve, capture, release, refund,
 /// gift (create, redeem by a second user, cancel), clock advance and expiry sweep (holds, credits, gifts), and a team
 /// (the user owns it, the peer is a member) with its pool, spending, holds, members' limits over 6-hour periods and the
-/// peer's removal and return (<c>LedgerModelTests.Teams.cs</c>), on a real database with a fake clock. After every step, for both users: balance == Σ ledger, spendable credits ≥ 0,
+/// peer's removal and return (<c>LedgerModelTests.Teams.cs</c>), and a subscription's invoices, plan changes, failures
+/// and end in any order (<c>LedgerModelTests.Subscriptions.cs</c>), on a real database with a fake clock. After every step, for both users: balance == Σ ledger, spendable credits ≥ 0,
 /// reserved == Σ active holds + Σ pending gifts, expiring lots never exceed the balance; credits are only minted by
 /// grants (transfer rows sum to zero); every deduction, reservation and gift succeeds exactly when the spendable credits
 /// read just before cover it, and a redemption or cancel exactly when the gift is pending and not expired; every lot of
@@ -51,6 +52,10 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         TeamSettle,
         TeamLimit,
         TeamMembership,
+        SubscriptionPaid,
+        SubscriptionChange,
+        SubscriptionFailed,
+        SubscriptionEnd,
     }
 
     public readonly record struct Op(OpKind Kind, int A, int B)
@@ -72,6 +77,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         (2, Gen.Int[0, 9].Select(a => new Op(OpKind.Redeem, a, 0))),
         (1, Gen.Int[0, 9].Select(a => new Op(OpKind.CancelGift, a, 0))),
         .. TeamOps,
+        .. SubscriptionOps,
     ]);
 
     [Fact]
@@ -84,7 +90,9 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
             o.Teams.Enabled = true;
             o.Teams.LimitPeriod = TeamModel.Period;
             o.CategoryPriorities[HostCategory.Name] = 15;
+            AddModelPlans(o);
         }, time: clock);
+        await services.InitializeCreditsAsync(); // seeds the model's plans
 
         await OpGen.Array[5, 40].SampleAsync(
             async ops => await RunSequenceAsync(services, clock, ops),
@@ -102,6 +110,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         var gifts = new List<ModelGift>();
         var team = await TeamModel.StartAsync(services, user, peer);
         var burn = new BurnOrderModel();
+        var subscription = new SubscriptionModel(user, DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds()).UtcDateTime);
         for (var step = 0; step < ops.Length; step++)
         {
             var op = ops[step];
@@ -201,6 +210,9 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     var cancel = await giftService.CancelGiftAsync(cancelled.Id, user);
                     Assert.True(cancel.Success == (cancelled.Pending && cancelled.ExpiresAt > clock.GetUtcNow()), $"step {step} {op}: {cancel.Error}");
                     cancelled.Pending &= false;
+                    break;
+                case >= OpKind.SubscriptionPaid:
+                    await subscription.RunAsync(scope.ServiceProvider, clock, op, $"step {step} {op}");
                     break;
                 case >= OpKind.TeamFund:
                     await team.RunAsync(scope.ServiceProvider, clock, op, $"step {step} {op}");

@@ -21,6 +21,7 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
         new(8, "before grant categories", [], CreditsSchemaVersion8.Columns),
         new(9, "before host events", CreditsSchemaVersion9.Tables, []),
         new(10, "before volume discounts", [CreditsSchemaVersion10.Table], [CreditsSchemaVersion10.PurchaseColumn]),
+        new(11, "before subscriptions", CreditsSchemaVersion11.Tables, []),
     ];
 
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;

@@ -8,7 +8,7 @@ namespace MediaForge.Credits.Tests.Storage.Schema;
 
 /// <summary>
 /// A database at schema version 2 (before referrals), 3 (before gifts), 4 (before teams), 5 (before team spending), 6 (before team hold
-/// limits) 7 (before grant categories) 8 (before host events) or 9 (before volume discounts), with a purchase in it, brought to the current version by the shipped upgrade steps (each step after the database's version, in order) or by
+/// limits) 7 (before grant categories) 8 (before host events) 9 (before volume discounts) or 10 (before subscriptions), with a purchase in it, brought to the current version by the shipped upgrade steps (each step after the database's version, in order) or by
 /// <c>InitializeCreditsAsync(createSchema: true)</c>: the schema then equals a fresh one, and earlier purchases are
 /// back-filled as not gifts (<c>is_gift</c> false) and as their buyer's own (<c>purchased_by</c> null), earlier lots with
 /// the category and default priority of their grant's type (bonus: promotional, purchase: paid).
@@ -29,6 +29,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(7)]
     [InlineData(8)]
     [InlineData(9)]
+    [InlineData(10)]
     public async Task Upgrade_OlderVersionThroughTheSteps_LeavesTheColumnsAndIndexesOfAFreshSchemaAndRecordsTheCurrentVersion(int from)
     {
         var upgraded = await OlderAsync(from);
@@ -54,6 +55,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(7)]
     [InlineData(8)]
     [InlineData(9)]
+    [InlineData(10)]
     public async Task Upgrade_OlderVersion_BackfillsEarlierPurchasesAsTheBuyersOwnAndNotGifts(int from)
     {
         var upgraded = await OlderAsync(from);
@@ -84,6 +86,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(7, "version 7 (before grant categories)", "credit_grants.category")]
     [InlineData(8, "version 8 (before host events)", "credit_events")]
     [InlineData(9, "version 9 (before volume discounts)", "credit_package_tiers")]
+    [InlineData(10, "version 10 (before subscriptions)", "credit_subscription_periods")]
     public async Task InitializeCredits_OlderVersionWithoutCreateSchema_FailsNamingTheVersionAndTheUpgradeCall(int from, string version, string missing)
     {
         var connectionString = await OlderAsync(from);
@@ -95,7 +98,8 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Equal(from < 8, error.Message.Contains("credit_grants.priority", StringComparison.Ordinal));
         Assert.Equal(from < 9, error.Message.Contains("credit_events", StringComparison.Ordinal));
-        Assert.Contains("purchases.quantity", error.Message, StringComparison.Ordinal);
+        Assert.Equal(from < 10, error.Message.Contains("purchases.quantity", StringComparison.Ordinal));
+        Assert.Contains("credit_subscription_periods", error.Message, StringComparison.Ordinal);
         Assert.Equal(from < 7, error.Message.Contains("credit_reservations.limit_counted", StringComparison.Ordinal));
         Assert.Equal(from < 6, error.Message.Contains("credit_reservations.member_id", StringComparison.Ordinal));
         Assert.Equal(from < 5, error.Message.Contains("purchases.purchased_by", StringComparison.Ordinal));
@@ -111,6 +115,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(7)]
     [InlineData(8)]
     [InlineData(9)]
+    [InlineData(10)]
     public async Task InitializeCredits_OlderVersionWithCreateSchema_AddsTheLaterTablesBackfillsAndRecordsTheCurrentVersion(int from)
     {
         var connectionString = await OlderAsync(from);

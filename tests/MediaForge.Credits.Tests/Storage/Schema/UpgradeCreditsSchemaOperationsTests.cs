@@ -44,7 +44,8 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [InlineData(8, 8)]
     [InlineData(9, 9)]
     [InlineData(10, 10)]
-    [InlineData(1, 11)]
+    [InlineData(11, 11)]
+    [InlineData(1, 12)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -196,6 +197,19 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         migration.UpgradeCreditsSchema(9, 10, schemaChangesGenerated: true);
 
         Assert.Equal("UPDATE \"purchases\" SET quantity = 1 WHERE quantity IS NULL;", Assert.IsType<SqlOperation>(migration.Operations[0]).Sql);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version10To11_AddsOnlyTheSubscriptionTablesAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(10, 11, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_plans", "mf_credit_subscriptions", "mf_credit_subscription_periods"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        Assert.Equal([("mf_credit_plans", true), ("mf_credit_subscriptions", false)], migration.Operations.OfType<CreateIndexOperation>().Select(i => (i.Table, i.IsUnique)));
+        Assert.Empty(migration.Operations.OfType<AddColumnOperation>());
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (11,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
     }
 
     [Fact]

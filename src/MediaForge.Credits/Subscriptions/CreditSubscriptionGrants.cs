@@ -1,0 +1,185 @@
+using System.Globalization;
+using MediaForge.Credits.Events;
+using MediaForge.Credits.Expiry;
+
+namespace MediaForge.Credits.Subscriptions;
+
+/// <summary>
+/// The one place a subscription's allowance is granted. A period's row says what it is owed (<c>target</c>, only ever
+/// raised) and whether it is paid; once paid, <c>granted</c> is brought up to <c>target</c> by one grant keyed
+/// <c>mf:subscription:{subscription}:{period end}:{target}</c>, as an expiring lot that ends with the period. The first
+/// grant of a period also settles the rollover of the earlier periods' allowance. Every call runs under the
+/// subscription's row lock, in the caller's transaction.
+/// </summary>
+internal sealed partial class CreditSubscriptionGrants(
+    CreditsDbContextHandle handle,
+    CreditService credits,
+    IOptions<CreditsOptions> options,
+    ILogger<CreditSubscriptionGrants> logger)
+{
+    private readonly DbContext db = handle.Context;
+
+    /// <summary>The prefix of every allowance key of <paramref name="subscriptionId"/>.</summary>
+    public static string KeyPrefix(string subscriptionId) => CreditOperationKeys.For("subscription", subscriptionId + ":");
+
+    /// <summary>When the allowance of a period ending at <paramref name="periodEnd"/> expires under <paramref name="plan"/>.</summary>
+    public DateTime AllowanceExpiry(CreditPlan plan, DateTime periodEnd) =>
+        plan.RolloverPolicy == CreditRolloverPolicy.Rollover ? periodEnd + options.Value.Subscriptions.RenewalGrace : periodEnd;
+
+    /// <summary>
+    /// Raises the period's target to <paramref name="target"/> (never lowers it), marks it paid if <paramref name="paid"/>,
+    /// and grants what a paid period is owed and was not granted yet.
+    /// </summary>
+    /// <returns>Credits granted now (0: nothing was owed).</returns>
+    public async Task<long> SettlePeriodAsync(CreditSubscriptionRow subscription, CreditPlan plan, DateTime periodStart, DateTime periodEnd,
+        long target, bool paid, DateTime now, CancellationToken cancellationToken)
+    {
+        var period = await db.Set<CreditSubscriptionPeriodRow>().AsNoTracking()
+            .FirstOrDefaultAsync(p => p.SubscriptionId == subscription.Id && p.PeriodEnd == periodEnd, cancellationToken).ConfigureAwait(false);
+        if (period is null)
+        {
+            period = new CreditSubscriptionPeriodRow
+            {
+                SubscriptionId = subscription.Id, PeriodEnd = periodEnd, PeriodStart = periodStart, PlanId = plan.Id, Target = target,
+                Paid = paid, CreatedAt = now, UpdatedAt = now,
+            };
+            await db.InsertDetachedAsync(period, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            period.PlanId = target > period.Target ? plan.Id : period.PlanId;
+            period.Target = Math.Max(period.Target, target);
+            period.Paid |= paid;
+            period.PeriodStart = periodStart < period.PeriodStart ? periodStart : period.PeriodStart;
+        }
+
+        var expiresAt = AllowanceExpiry(plan, periodEnd);
+        var owed = period.Paid && (subscription.EndedAt is not { } ended || period.PeriodStart < ended) && expiresAt > now
+            ? period.Target - period.Granted
+            : 0;
+        if (owed > 0)
+        {
+            var key = KeyPrefix(subscription.Id) + Stamp(periodEnd) + ":" + period.Target.ToString(CultureInfo.InvariantCulture);
+            var grant = await credits.GrantAsync(subscription.UserId, owed, CreditTransactionType.Subscription,
+                $"{plan.Name} allowance until {periodEnd:yyyy-MM-dd}",
+                CreditArguments.Metadata(new { subscriptionId = subscription.Id, planId = period.PlanId, periodStart = period.PeriodStart, periodEnd }),
+                key, subscription.Id, cancellationToken, new DateTimeOffset(expiresAt, TimeSpan.Zero), CreditCategory.Allowance).ConfigureAwait(false);
+            if (!grant.IsReplay)
+            {
+                if (period.Granted == 0)
+                {
+                    period.CarriedIn = await RollOverAsync(subscription, plan, periodEnd, plan.RolloverCap, now, cancellationToken).ConfigureAwait(false);
+                    var at = new DateTimeOffset(now, TimeSpan.Zero);
+                    await CreditEventOutbox.RaiseAsync(db, new SubscriptionRenewed
+                    {
+                        EventId = CreditEventOutbox.NewId(at), WalletId = subscription.UserId, OccurredAt = at,
+                        SubscriptionId = subscription.Id, PlanId = period.PlanId, Credits = owed, PeriodEnd = new DateTimeOffset(periodEnd, TimeSpan.Zero),
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+
+                await RollIntoLaterPeriodAsync(subscription, plan, periodEnd, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            period.Granted = period.Target;
+            LogGranted(subscription.Id, subscription.UserId, periodEnd, owed, period.CarriedIn);
+        }
+
+        var (periodTarget, periodPaid, periodGranted, periodCarried, periodPlan, periodFrom) =
+            (period.Target, period.Paid, period.Granted, period.CarriedIn, period.PlanId, period.PeriodStart);
+        await db.Set<CreditSubscriptionPeriodRow>().Where(p => p.SubscriptionId == subscription.Id && p.PeriodEnd == periodEnd)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Target, periodTarget)
+                .SetProperty(p => p.Paid, periodPaid)
+                .SetProperty(p => p.Granted, periodGranted)
+                .SetProperty(p => p.CarriedIn, periodCarried)
+                .SetProperty(p => p.PlanId, periodPlan)
+                .SetProperty(p => p.PeriodStart, periodFrom)
+                .SetProperty(p => p.UpdatedAt, now), cancellationToken).ConfigureAwait(false);
+        return owed;
+    }
+
+    /// <summary>
+    /// A period granted after a later one (its events came late): what it got rolls at once into the latest granted
+    /// period, under what is left of that period's cap, as if it had come in order.
+    /// </summary>
+    private async Task RollIntoLaterPeriodAsync(CreditSubscriptionRow subscription, CreditPlan plan, DateTime periodEnd, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var later = await db.Set<CreditSubscriptionPeriodRow>().AsNoTracking()
+            .Where(p => p.SubscriptionId == subscription.Id && p.PeriodEnd > periodEnd && p.Granted > 0)
+            .OrderByDescending(p => p.PeriodEnd).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (later is null)
+        {
+            return;
+        }
+
+        var capLeft = plan.RolloverCap is { } cap ? Math.Max(0, cap - later.CarriedIn) : (long?)null;
+        var carried = await RollOverAsync(subscription, plan, later.PeriodEnd, capLeft, now, cancellationToken).ConfigureAwait(false);
+        await db.Set<CreditSubscriptionPeriodRow>().Where(p => p.SubscriptionId == subscription.Id && p.PeriodEnd == later.PeriodEnd)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.CarriedIn, p => p.CarriedIn + carried), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Rolls the unspent allowance of the periods before <paramref name="intoPeriodEnd"/> into that period's lot, up to
+    /// <paramref name="cap"/> (nothing under <see cref="CreditRolloverPolicy.Expire"/>), and expires the rest now. The
+    /// balance row is locked (a grant just credited it), so the lots cannot change meanwhile.
+    /// </summary>
+    /// <returns>Credits carried.</returns>
+    private async Task<long> RollOverAsync(CreditSubscriptionRow subscription, CreditPlan plan, DateTime intoPeriodEnd, long? cap, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var prefix = KeyPrefix(subscription.Id);
+        var intoKey = prefix + Stamp(intoPeriodEnd) + ":";
+        var intoExpiry = AllowanceExpiry(plan, intoPeriodEnd);
+        var userId = subscription.UserId;
+        var earlier = await (
+                from lot in db.Set<CreditGrant>().AsNoTracking()
+                join row in db.Set<CreditTransaction>().AsNoTracking() on lot.TransactionId equals row.Id
+                where lot.UserId == userId && lot.Remaining > 0 && lot.ExpiresAt > now && lot.ExpiresAt < intoExpiry
+                    && row.UserId == userId && row.IdempotencyKey!.StartsWith(prefix) && !row.IdempotencyKey.StartsWith(intoKey)
+                orderby lot.ExpiresAt, lot.CreatedAt
+                select new { lot.Id, lot.Remaining })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (earlier.Count == 0)
+        {
+            return 0;
+        }
+
+        var unused = earlier.Sum(l => l.Remaining);
+        var carry = plan.RolloverPolicy == CreditRolloverPolicy.Rollover ? Math.Min(unused, cap ?? unused) : 0;
+        var left = carry;
+        foreach (var lot in earlier)
+        {
+            var take = Math.Min(lot.Remaining, left);
+            left -= take;
+            await db.Set<CreditGrant>().Where(g => g.Id == lot.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.Remaining, g => g.Remaining - take).SetProperty(g => g.ExpiresAt, now), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        if (carry > 0)
+        {
+            // The period's own lot (one lot per ledger row) takes the carried credits: it holds the period's allowance.
+            var target = await (
+                    from lot in db.Set<CreditGrant>()
+                    join row in db.Set<CreditTransaction>() on lot.TransactionId equals row.Id
+                    where lot.UserId == userId && row.UserId == userId && row.IdempotencyKey!.StartsWith(intoKey)
+                    orderby lot.CreatedAt
+                    select lot.Id)
+                .FirstAsync(cancellationToken).ConfigureAwait(false);
+            await db.Set<CreditGrant>().Where(g => g.Id == target)
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.Amount, g => g.Amount + carry).SetProperty(g => g.Remaining, g => g.Remaining + carry), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        await CreditLots.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
+        return carry;
+    }
+
+    private static string Stamp(DateTime periodEnd) =>
+        new DateTimeOffset(DateTime.SpecifyKind(periodEnd, DateTimeKind.Utc)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(EventId = 1801, Level = LogLevel.Information,
+        Message = "Subscription {SubscriptionId} of {UserId}: {Credits} allowance credits granted for the period ending {PeriodEnd}, {Carried} carried over")]
+    private partial void LogGranted(string subscriptionId, string userId, DateTime periodEnd, long credits, long carried);
+}
