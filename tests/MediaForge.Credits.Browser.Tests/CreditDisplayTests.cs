@@ -88,12 +88,17 @@ public sealed class CreditDisplayTests(ChromiumFixture chromium) : SamplePageTes
     public async Task Retry_AfterApiRecovers_ShowsBalance()
     {
         await SignInAsync();
-        await Page.RouteAsync("**/api/credits/balance", route => route.FulfillAsync(new RouteFulfillOptions { Status = 500 }));
+        // The API fails until the moment of the click: a refresh of the page's own (a late one after sign-in, the
+        // periodic one) cannot recover the display first and hide the button under the click.
+        var recovered = false;
+        await Page.RouteAsync("**/api/credits/balance", route => recovered ? route.ContinueAsync() : route.FulfillAsync(new RouteFulfillOptions { Status = 500 }));
         await Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('credits-changed'))");
         await Assertions.Expect(Display).ToHaveAttributeAsync("data-state", "error");
-        await Page.UnrouteAsync("**/api/credits/balance");
+        var retry = Page.Locator("#balance .retry");
+        await Assertions.Expect(retry).ToBeVisibleAsync();
+        await Page.ExposeFunctionAsync("recoverBalanceApi", () => { recovered = true; });
 
-        await Page.Locator("#balance .retry").ClickAsync();
+        await retry.EvaluateAsync("async button => { await window.recoverBalanceApi(); button.click(); }");
 
         await Assertions.Expect(Balance).ToHaveTextAsync("50 credits");
     }

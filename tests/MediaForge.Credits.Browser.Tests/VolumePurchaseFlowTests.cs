@@ -46,4 +46,20 @@ public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePa
         await Assertions.Expect(Page.Locator("#buy credit-purchase .message")).ToContainTextAsync("Not a number of packs");
         Assert.DoesNotContain("checkout", new Uri(Page.Url).AbsolutePath, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task ProPack_NumberTyped_IsKeptWhenThePacksReload()
+    {
+        await SignInAsync();
+        await Assertions.Expect(ProCard.Locator(".tiers li")).ToHaveCountAsync(2);
+        await ProCard.GetByLabel("Number of Pro packs").FillAsync("25");
+        await Assertions.Expect(ProCard.Locator(".quote")).ToContainTextAsync("5,000 credits");
+        await ProCard.EvaluateAsync("card => card.dataset.before = 'reload'");
+
+        await Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('credits-changed'))");
+        await Assertions.Expect(Page.Locator("#buy credit-purchase article.pack[data-before]")).ToHaveCountAsync(0);
+
+        await Assertions.Expect(ProCard.GetByLabel("Number of Pro packs")).ToHaveValueAsync("25");
+        await Assertions.Expect(ProCard.Locator(".quote")).ToContainTextAsync("5,000 credits");
+    }
 }

@@ -69,7 +69,17 @@ export class CreditPurchase extends HTMLElement {
       const wallet = walletOf(this);
       if (wallet === undefined) throw new Error("wallet must be \"personal\" or \"team:{id}\"");
       const packages = await api("/credits/packages", { apiBase: this.#apiBase });
+      // A reload (a sign-in, a claim, any credits-changed) keeps the number of packs the buyer typed on each card.
+      const typed = new Map([...grid.querySelectorAll("article.pack")]
+        .map(card => [card.dataset.package, card.querySelector(".volume:not([hidden]) input")?.value]).filter(([, value]) => value !== undefined));
       grid.replaceChildren(...packages.filter(p => !(wallet && p.isFree)).map(p => this.#card(p, wallet)));
+      grid.querySelectorAll("article.pack").forEach(card => {
+        const input = card.querySelector(".volume:not([hidden]) input");
+        if (input && typed.has(card.dataset.package) && input.value !== typed.get(card.dataset.package)) {
+          input.value = typed.get(card.dataset.package);
+          input.dispatchEvent(new Event("input"));
+        }
+      });
       loading.hidden = true;
       this.dataset.state = "ready";
     } catch (error) {

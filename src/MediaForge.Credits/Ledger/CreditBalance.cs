@@ -23,4 +23,16 @@ public sealed record CreditBalance
     /// and <c>paid</c> always (the credits without a lot are paid ones). The parts add up to <see cref="Balance"/>.
     /// </summary>
     public IReadOnlyDictionary<string, long> Categories { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Whether <paramref name="other"/> is the same balance: every property equal, <see cref="Categories"/> by content.</summary>
+    /// <param name="other">The balance to compare with.</param>
+    /// <returns><see langword="true"/> when they are equal.</returns>
+    public bool Equals(CreditBalance? other) =>
+        other is not null && UserId == other.UserId && Balance == other.Balance && Available == other.Available
+        && IsUnlimited == other.IsUnlimited && Equals(NextExpiration, other.NextExpiration)
+        && Categories.Count == other.Categories.Count
+        && Categories.All(c => other.Categories.TryGetValue(c.Key, out var credits) && credits == c.Value);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(UserId, Balance, Available, IsUnlimited, NextExpiration, Categories.Count);
 }

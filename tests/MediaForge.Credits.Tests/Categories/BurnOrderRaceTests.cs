@@ -18,14 +18,10 @@ public abstract class BurnOrderRaceTests<TDatabase>(TDatabase database) : BurnOr
     [InlineData(false)]
     public async Task Deduct_ThirtyConcurrentOverEveryCategory_TakesAllowanceTrialAndPromotionalAndLeavesThePaidCredits(bool coalesce)
     {
-        var services = Database.BuildServices(Database.ConnectionString, o =>
-        {
-            o.CategoryPriorities[Trial.Name] = 15;
-            o.CoalesceDeductions = coalesce;
-        }, time: Clock);
+        var services = ServicesWithTrial(coalesce);
         var user = await RichAccountAsync(services);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => Credits(c => c.DeductCreditsAsync(user, "image-generation", "default"), services)));
+        var results = await DeductConcurrentlyAsync(user, 30, services);
 
         Assert.All(results, r => Assert.True(r.Success));
         Assert.Equal(Split(0, 0, 0, 30), await RemainingAsync(user, services));
@@ -37,19 +33,24 @@ public abstract class BurnOrderRaceTests<TDatabase>(TDatabase database) : BurnOr
     [InlineData(false)]
     public async Task Deduct_FiftyConcurrentForFortyDebits_ExactlyFortySucceedAndEveryLotEndsEmpty(bool coalesce)
     {
-        var services = Database.BuildServices(Database.ConnectionString, o =>
-        {
-            o.CategoryPriorities[Trial.Name] = 15;
-            o.CoalesceDeductions = coalesce;
-        }, time: Clock);
+        var services = ServicesWithTrial(coalesce);
         var user = await RichAccountAsync(services);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Credits(c => c.DeductCreditsAsync(user, "image-generation", "default"), services)));
+        var results = await DeductConcurrentlyAsync(user, 50, services);
 
         Assert.Equal(40, results.Count(r => r.Success));
         Assert.Equal(Split(0, 0, 0, 0), await RemainingAsync(user, services));
         await AssertNothingOverdrawnAsync(user, services);
     }
+
+    private IServiceProvider ServicesWithTrial(bool coalesce) => Database.BuildServices(Database.ConnectionString, o =>
+    {
+        o.CategoryPriorities[Trial.Name] = 15;
+        o.CoalesceDeductions = coalesce;
+    }, time: Clock);
+
+    private Task<CreditDeductionResult[]> DeductConcurrentlyAsync(string user, int count, IServiceProvider services) =>
+        Task.WhenAll(Enumerable.Range(0, count).Select(_ => Credits(c => c.DeductCreditsAsync(user, "image-generation", "default"), services)));
 
     [Fact]
     public async Task TransferAndDeduct_RacingOverEveryCategory_NeverOverdrawALotAndKeepTheLotsWithinTheBalance()

@@ -246,7 +246,11 @@ public abstract class CreditServiceTests<TDatabase>(TDatabase database) : IClass
         Assert.Equal(50, result.Balance);
         Assert.False(result.IsReplay);
         var balance = await WithCreditsAsync(c => c.GetBalanceAsync(user));
-        Assert.Equal(new CreditBalance { UserId = user, Balance = 50, Available = 50, IsUnlimited = false }, balance);
+        Assert.Equal(new CreditBalance
+        {
+            UserId = user, Balance = 50, Available = 50, IsUnlimited = false,
+            Categories = new Dictionary<string, long> { ["promotional"] = 50, ["paid"] = 0 },
+        }, balance);
         await AssertLedgerMatchesBalanceAsync(user, 50);
     }
 
