@@ -43,6 +43,7 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<Teams.CreditTeamDeductionWriter>();
         Services.TryAddScoped<Teams.CreditTeamChecks>();
         Services.TryAddScoped<Teams.CreditTeamHolds>();
+        Services.TryAddScoped<Teams.CreditTeamSplitCapture>();
         Services.TryAddScoped<Teams.CreditTeamUseRefunds>();
         Services.TryAddScoped<CreditDeductions>();
         Services.TryAddScoped<CreditGrants>();

@@ -8,29 +8,37 @@ namespace MediaForge.Credits.Holds;
 /// </summary>
 internal sealed class CreditCaptureCharge(DbContext db, Categories.CreditBurnOrder burnOrder)
 {
-    /// <summary>What a capture of <paramref name="hold"/> charges: <paramref name="actualAmount"/> or all of it; nothing for an unlimited user.</summary>
-    public static long Amount(CreditReservationRow hold, long? actualAmount)
+    /// <summary>
+    /// What a capture of <paramref name="hold"/> (with the member's <paramref name="part"/> of a split team hold)
+    /// charges: <paramref name="actualAmount"/> or all of it; nothing for an unlimited user.
+    /// </summary>
+    public static long Amount(CreditReservationRow hold, long? actualAmount, CreditReservationRow? part = null)
     {
-        var charge = hold.IsUnlimited ? 0 : actualAmount ?? hold.Amount;
-        if (charge < 0 || charge > hold.Amount)
+        var held = hold.Amount + (part?.Amount ?? 0);
+        var charge = hold.IsUnlimited ? 0 : actualAmount ?? held;
+        if (charge < 0 || charge > held)
         {
             throw new ArgumentOutOfRangeException(nameof(actualAmount), actualAmount,
-                $"A capture charges from 0 to the held {hold.Amount} credits; {actualAmount} was asked for.");
+                $"A capture charges from 0 to the held {held} credits; {actualAmount} was asked for.");
         }
 
         return charge;
     }
 
     /// <summary>
-    /// After the balance moved: the lots the charge consumes, the usage ledger row and the usage log of a capture.
-    /// Returns the ledger row's id (none when nothing was charged).
+    /// After the balance moved: the lots the charge consumes, the usage ledger row and the usage log of a capture; for a
+    /// split team hold also the member's own part (<paramref name="part"/>): its lots and its ledger row, referring to the
+    /// hold as the wallet's does, under the one usage log. Returns the id of the ledger row the usage log names (the
+    /// wallet's, else the member's; none when nothing was charged).
     /// </summary>
-    public async Task<Guid?> RecordAsync(CreditReservationRow hold, long charge, long balance, DateTimeOffset now, CancellationToken ct)
+    public async Task<Guid?> RecordAsync(CreditReservationRow hold, long charge, long balance, DateTimeOffset now, CancellationToken ct,
+        CreditHeldPart? part = null)
     {
-        if (charge > 0)
+        await ConsumeAsync(hold.UserId, charge, now, ct).ConfigureAwait(false);
+        var partRow = part is { Charged: > 0 } charged ? Row(hold, charged.Account, charged.Charged, charged.Balance, now) : null;
+        if (partRow is not null)
         {
-            // The held credits are spent now: take them by the burn rule (lapsed lots first).
-            await Categories.CreditBurn.ConsumeAsync(db, hold.UserId, charge, burnOrder.RestPriority, now.UtcDateTime, ct).ConfigureAwait(false);
+            await ConsumeAsync(partRow.UserId, part!.Charged, now, ct).ConfigureAwait(false);
         }
 
         var usage = new UsageLog
@@ -40,22 +48,17 @@ internal sealed class CreditCaptureCharge(DbContext db, Categories.CreditBurnOrd
             MemberId = hold.MemberId,
             Feature = hold.Feature,
             Model = hold.Model,
-            Price = hold.Amount,
-            CreditsUsed = charge,
+            Price = hold.Amount + (part?.Held ?? 0),
+            CreditsUsed = charge + (part?.Charged ?? 0),
             IsUnlimited = hold.IsUnlimited,
             CreatedAt = now.UtcDateTime,
         };
-        var ledgerRow = charge == 0 ? null : new CreditTransaction
+        var ledgerRow = charge == 0 ? partRow : Row(hold, hold.UserId, charge, balance, now);
+        if (partRow is not null && ledgerRow != partRow)
         {
-            Id = Guid.CreateVersion7(now),
-            UserId = hold.UserId,
-            Amount = -charge,
-            BalanceAfter = balance,
-            Type = CreditTransactionType.Usage,
-            Description = $"{hold.Feature} ({hold.Model})",
-            Reference = hold.Id.ToString(),
-            CreatedAt = now.UtcDateTime,
-        };
+            await CreditLedger.For(db).AppendAsync(partRow, null, ct).ConfigureAwait(false);
+        }
+
         usage.TransactionId = ledgerRow?.Id;
         await CreditLedger.For(db).AppendAsync(ledgerRow, usage, ct).ConfigureAwait(false);
         if (ledgerRow is not null)
@@ -66,4 +69,23 @@ internal sealed class CreditCaptureCharge(DbContext db, Categories.CreditBurnOrd
 
         return ledgerRow?.Id;
     }
+
+    /// <summary>The held credits are spent now: take them by the burn rule (lapsed lots first).</summary>
+    private Task ConsumeAsync(string account, long charge, DateTimeOffset now, CancellationToken ct) =>
+        charge > 0 ? Categories.CreditBurn.ConsumeAsync(db, account, charge, burnOrder.RestPriority, now.UtcDateTime, ct) : Task.CompletedTask;
+
+    private static CreditTransaction Row(CreditReservationRow hold, string account, long charge, long balance, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        UserId = account,
+        Amount = -charge,
+        BalanceAfter = balance,
+        Type = CreditTransactionType.Usage,
+        Description = $"{hold.Feature} ({hold.Model})",
+        Reference = hold.Id.ToString(),
+        CreatedAt = now.UtcDateTime,
+    };
 }
+
+/// <summary>The member's own part of a captured split team hold: the account, what it held, what it was charged and its balance after.</summary>
+internal sealed record CreditHeldPart(string Account, long Held, long Charged, long Balance);

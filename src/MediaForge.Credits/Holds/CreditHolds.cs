@@ -25,7 +25,7 @@ internal static class CreditHolds
     /// <summary>Ends an active hold as released or expired if it is still active, and frees its credits.</summary>
     /// <returns>Whether this call made the change.</returns>
     public static async Task<bool> SettleAsync(DbContext db, Guid id, string userId, long heldAmount, ReservationStatus to, DateTime now,
-        CancellationToken cancellationToken, bool onlyIfExpired = false)
+        CancellationToken cancellationToken, bool onlyIfExpired = false, bool raiseExpired = true)
     {
         await LockBalanceRowAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
         var query = db.Set<CreditReservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Active);
@@ -41,7 +41,7 @@ internal static class CreditHolds
         if (changed)
         {
             await FreeAsync(db, userId, heldAmount, now, cancellationToken).ConfigureAwait(false);
-            if (to == ReservationStatus.Expired)
+            if (to == ReservationStatus.Expired && raiseExpired)
             {
                 var at = new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
                 await Events.CreditEventOutbox.RaiseAsync(db, new Events.HoldExpired
@@ -135,7 +135,9 @@ internal static class CreditHolds
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var hold in lapsed)
         {
-            await SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, cancellationToken, onlyIfExpired: true).ConfigureAwait(false);
+            // The member's part of a split team hold raises no event of its own: the team hold's does.
+            await SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, cancellationToken, onlyIfExpired: true,
+                raiseExpired: Teams.CreditTeamHoldParts.HoldOf(hold.IdempotencyKey) is null).ConfigureAwait(false);
         }
     }
 

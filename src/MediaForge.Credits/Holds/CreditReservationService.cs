@@ -11,6 +11,7 @@ internal sealed partial class CreditReservationService(
     CreditAccountReader accounts,
     CreditTeamSpending spending,
     CreditTeamHolds teamHolds,
+    CreditTeamSplitCapture splitCaptures,
     ICreditCatalog catalog,
     IOptions<CreditsOptions> options,
     TimeProvider time,
@@ -52,16 +53,18 @@ internal sealed partial class CreditReservationService(
             {
                 // The same key with another feature, model, amount or member is another request: a conflict, never a replay.
                 var same = earlier.Feature == normalizedFeature && earlier.Model == normalizedModel && earlier.RequestedAmount == price && earlier.MemberId == member;
+                var part = await CreditTeamHoldParts.FindAsync(db, earlier.Id, earlier.MemberId, ct).ConfigureAwait(false);
                 return same
-                    ? Held(earlier, (await credits.GetAccountBalanceAsync(account, ct).ConfigureAwait(false)).Available) with { IsReplay = true }
+                    ? Held(earlier, earlier.Amount + (part?.Amount ?? 0), (await credits.GetAccountBalanceAsync(account, ct).ConfigureAwait(false)).Available) with { IsReplay = true }
                     : Refused(CreditDeductionError.IdempotencyKeyConflict, 0);
             }
 
             var unlimited = member is null && options.Value.AdminUserIds.Contains(userId);
+            long personalPart = 0;
             // Own credits refused: write what has lapsed (holds, expiring credits), then try once more against the written state.
             if (member is not null)
             {
-                (var refusal, unlimited) = await teamHolds.HoldAsync(wallet.TeamId!, member, price, ct).ConfigureAwait(false);
+                (var refusal, unlimited, personalPart) = await teamHolds.HoldAsync(wallet.TeamId!, member, price, ct).ConfigureAwait(false);
                 if (refusal != CreditDeductionError.None)
                 {
                     // Only a member learns what the wallet holds.
@@ -92,10 +95,10 @@ internal sealed partial class CreditReservationService(
                 Id = Guid.CreateVersion7(now),
                 UserId = account,
                 MemberId = member,
-                LimitCounted = member is not null && !unlimited,
+                LimitCounted = member is not null && !unlimited && price > personalPart,
                 Feature = normalizedFeature,
                 Model = normalizedModel,
-                Amount = unlimited ? 0 : price,
+                Amount = unlimited ? 0 : price - personalPart,
                 RequestedAmount = price,
                 IsUnlimited = unlimited,
                 Status = ReservationStatus.Active,
@@ -104,9 +107,14 @@ internal sealed partial class CreditReservationService(
                 CreatedAt = now.UtcDateTime,
             };
             await db.InsertDetachedAsync(hold, ct).ConfigureAwait(false);
+            if (personalPart > 0)
+            {
+                // Split by the funding policy: the member's own part is a second hold on the member's account.
+                await db.InsertDetachedAsync(CreditTeamHoldParts.New(hold, personalPart), ct).ConfigureAwait(false);
+            }
 
-            LogReserved(account, hold.Amount, hold.Id);
-            return Held(hold, (await credits.GetAccountBalanceAsync(account, ct).ConfigureAwait(false)).Available);
+            LogReserved(account, hold.Amount + personalPart, hold.Id);
+            return Held(hold, hold.Amount + personalPart, (await credits.GetAccountBalanceAsync(account, ct).ConfigureAwait(false)).Available);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -125,22 +133,26 @@ internal sealed partial class CreditReservationService(
                 return await SettledAsync(hold, success: true, replay: true, ct).ConfigureAwait(false);
             }
 
-            var charge = CreditCaptureCharge.Amount(hold, actualAmount);
-            await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
+            var part = await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false);
+            var charge = CreditCaptureCharge.Amount(hold, actualAmount, part);
+            await teamHolds.LockAsync(hold, ct, part).ConfigureAwait(false);
             if (hold.Status != ReservationStatus.Active || hold.ExpiresAt <= now.UtcDateTime)
             {
                 // Expired now or before (also in passing, by a debit): a team hold's count goes back here if it has not yet.
-                await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
-                await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
+                await ExpireAsync(hold, part, now.UtcDateTime, ct).ConfigureAwait(false);
 
                 return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, replay: false, ct).ConfigureAwait(false);
+            }
+
+            if (part is not null)
+            {
+                return await splitCaptures.CaptureAsync(hold, part, charge, now, ct).ConfigureAwait(false) ?? await EndedAsync(reservationId, ct).ConfigureAwait(false);
             }
 
             var allowDebt = options.Value.ClawbackPolicy == CreditClawbackPolicy.AllowNegativeBalance;
             if (await CreditHolds.CaptureAsync(db, hold.Id, hold.UserId, hold.Amount, charge, allowDebt, now.UtcDateTime, ct).ConfigureAwait(false) is not { } captured)
             {
-                var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
-                return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
+                return await EndedAsync(reservationId, ct).ConfigureAwait(false);
             }
 
             if (captured.Charged < charge)
@@ -164,17 +176,24 @@ internal sealed partial class CreditReservationService(
                 return await CaptureReservationAsync(reservationId, actualAmount, ct).ConfigureAwait(false);
             }
 
-            var charge = CreditCaptureCharge.Amount(hold, actualAmount);
+            var part = await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false);
+            var charge = CreditCaptureCharge.Amount(hold, actualAmount, part);
             // A team hold: the member's row first; a hold whose count was given back must fit the limit again.
-            await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
+            await teamHolds.LockAsync(hold, ct, part).ConfigureAwait(false);
+            if (part is not null)
+            {
+                // Not built: a late capture of a split hold (two wallets' spendable credits at once). It ends expired, charging nothing.
+                await ExpireAsync(hold, part, now.UtcDateTime, ct).ConfigureAwait(false);
+                return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, replay: false, ct).ConfigureAwait(false);
+            }
+
             await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
             await CreditLots.ExpireLapsedAsync(db, hold.UserId, now.UtcDateTime, ct).ConfigureAwait(false);
             hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
             if (!await teamHolds.FitsLateCaptureAsync(hold, charge, ct).ConfigureAwait(false)
                 || await CreditHolds.CaptureExpiredAsync(db, hold.Id, hold.UserId, charge, now.UtcDateTime, ct).ConfigureAwait(false) is not { } balance)
             {
-                var current = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
-                return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, ct).ConfigureAwait(false);
+                return await EndedAsync(reservationId, ct).ConfigureAwait(false);
             }
 
             await teamHolds.CountLateCaptureAsync(hold, charge, ct).ConfigureAwait(false);
@@ -208,9 +227,11 @@ internal sealed partial class CreditReservationService(
             {
                 // Past its expiry, the expiry wins: the hold ends as expired, not released.
                 var to = hold.ExpiresAt <= now ? ReservationStatus.Expired : ReservationStatus.Released;
-                await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
+                var part = await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false);
+                await teamHolds.LockAsync(hold, ct, part).ConfigureAwait(false);
                 if (await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, to, now, ct).ConfigureAwait(false))
                 {
+                    await CreditTeamHoldParts.EndAsync(db, part, to, now, ct).ConfigureAwait(false);
                     await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
 
                     LogSettled(hold.Id, to, 0);
@@ -219,11 +240,10 @@ internal sealed partial class CreditReservationService(
 
                 hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
             }
-            else if (hold.Status == ReservationStatus.Expired && hold.LimitCounted)
+            else if (hold.Status == ReservationStatus.Expired && hold.MemberId is not null)
             {
-                // Expired in passing by a debit: its count goes back now (once: the marker decides).
-                await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
-                await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
+                // Expired in passing by a debit: its count (once: the marker decides) and its member's part go back now.
+                await ExpireAsync(hold, await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false), now, ct, lockFirst: true).ConfigureAwait(false);
             }
 
             return await SettledAsync(hold, success: hold.Status == ReservationStatus.Released, replay: true, ct).ConfigureAwait(false);
@@ -242,14 +262,10 @@ internal sealed partial class CreditReservationService(
             // A team hold: the member's row first, then the balance row; the expiry gives the member's count back.
             if (await CreditTransactions.RunAsync(db, async ct =>
                 {
-                    await teamHolds.LockAsync(hold, ct).ConfigureAwait(false);
-                    if (!await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, ct, onlyIfExpired: true).ConfigureAwait(false))
-                    {
-                        return false;
-                    }
-
-                    await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
-                    return true;
+                    // The member's part of a split hold is expired with its team hold, as one.
+                    var team = CreditTeamHoldParts.HoldOf(hold.IdempotencyKey) is { } of ? await FindAsync(of, ct).ConfigureAwait(false) ?? hold : hold;
+                    var part = team == hold ? await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false) : hold;
+                    return await ExpireAsync(team, part, now, ct, lockFirst: true).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false))
             {
                 expired++;
@@ -259,6 +275,31 @@ internal sealed partial class CreditReservationService(
         // Holds a debit expired in passing (without the member's row) give their counts back here.
         await teamHolds.GiveBackLapsedAsync(cancellationToken).ConfigureAwait(false);
         return expired;
+    }
+
+    /// <summary>
+    /// Ends a lapsed hold and its member's part (if split) as expired if still active, and gives a team hold's count back
+    /// if it has not gone back yet; with <paramref name="lockFirst"/>, takes the member's and balance rows first.
+    /// </summary>
+    /// <returns>Whether this call ended either.</returns>
+    private async Task<bool> ExpireAsync(CreditReservationRow hold, CreditReservationRow? part, DateTime now, CancellationToken ct, bool lockFirst = false)
+    {
+        if (lockFirst)
+        {
+            await teamHolds.LockAsync(hold, ct, part).ConfigureAwait(false);
+        }
+
+        var ended = await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, ct, onlyIfExpired: true).ConfigureAwait(false);
+        ended |= await CreditTeamHoldParts.EndAsync(db, part, ReservationStatus.Expired, now, ct).ConfigureAwait(false);
+        await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
+        return ended;
+    }
+
+    /// <summary>The answer to a capture that found the hold ended by another call: a replay if that call captured it.</summary>
+    private async Task<CreditReservationSettlement> EndedAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var current = (await FindAsync(id, cancellationToken).ConfigureAwait(false))!;
+        return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<CreditReservationRow?> FindAsync(Guid id, CancellationToken cancellationToken) =>
@@ -276,11 +317,11 @@ internal sealed partial class CreditReservationService(
         IsReplay = replay && success,
     };
 
-    private static CreditReservationResult Held(CreditReservation hold, long available) => new()
+    private static CreditReservationResult Held(CreditReservation hold, long amount, long available) => new()
     {
         Success = true,
         ReservationId = hold.Id,
-        Amount = hold.Amount,
+        Amount = amount,
         ExpiresAt = new DateTimeOffset(DateTime.SpecifyKind(hold.ExpiresAt, DateTimeKind.Utc)),
         Available = available,
         Error = CreditDeductionError.None,

@@ -1,3 +1,4 @@
+using MediaForge.Credits.Events;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Holds;
 using MediaForge.Credits.Telemetry;
@@ -47,23 +48,9 @@ internal sealed class CreditTeamDeductionWriter(
             return CreditDeductionWriter.Charged(usage, row, null, (await accounts.ReadAsync(wallet, cancellationToken).ConfigureAwait(false)).Balance);
         }
 
-        var policy = options.Value.Teams.FundingPolicy;
-        if (policy != CreditTeamFundingPolicy.TeamOnly)
-        {
-            // Two wallets may pay: both rows locked in ordinal id order (after the member's row), as transfers lock theirs.
-            await ledger.EnsureAccountAsync(member, at, cancellationToken).ConfigureAwait(false);
-            await CreditHolds.LockBalanceRowsAsync(db, member, wallet, at, cancellationToken).ConfigureAwait(false);
-        }
-
-        var period = spending.PeriodOf(at);
-        var headroom = await spending.HeadroomAsync(teamId, member, period, cancellationToken).ConfigureAwait(false) ?? long.MaxValue;
-        var teamPart = policy switch
-        {
-            CreditTeamFundingPolicy.PersonalFirst => usage.Price - Math.Min(usage.Price, await AvailableAsync(member, cancellationToken).ConfigureAwait(false)),
-            CreditTeamFundingPolicy.TeamFirst => Math.Min(usage.Price, Math.Min(headroom, await AvailableAsync(wallet, cancellationToken).ConfigureAwait(false))),
-            _ => usage.Price,
-        };
-        if (teamPart > headroom)
+        var split = await spending.SplitAsync(teamId, member, usage.Price, at, cancellationToken).ConfigureAwait(false);
+        var (policy, period, headroom, teamPart) = (split.Policy, split.Period, split.Headroom, split.TeamPart);
+        if (split.OverLimit)
         {
             return Refused(usage, CreditDeductionError.MemberLimitReached, 0, headroom);
         }
@@ -96,6 +83,9 @@ internal sealed class CreditTeamDeductionWriter(
         }
 
         await ledger.AppendAsync(teamCharge ?? personalCharge, row, cancellationToken).ConfigureAwait(false);
+        var threshold = options.Value.Events.LowBalanceThreshold;
+        await CreditBalanceAlerts.AfterDebitAsync(db, threshold, wallet, team?.Balance ?? 0, team is null ? 0 : teamPart, now, cancellationToken).ConfigureAwait(false);
+        await CreditBalanceAlerts.AfterDebitAsync(db, threshold, member, personal?.Balance ?? 0, personal is null ? 0 : personalPart, now, cancellationToken).ConfigureAwait(false);
         return CreditDeductionWriter.Charged(usage, row, teamCharge ?? personalCharge);
     }
 
@@ -139,9 +129,6 @@ internal sealed class CreditTeamDeductionWriter(
 
         return debited;
     }
-
-    private async Task<long> AvailableAsync(string account, CancellationToken cancellationToken) =>
-        Math.Max(0, (await accounts.ReadAsync(account, cancellationToken).ConfigureAwait(false)).Available);
 
     private static CreditTransaction Charge(CreditTransaction template, Guid id, string account, long amount, long balanceAfter, string? key) => new()
     {

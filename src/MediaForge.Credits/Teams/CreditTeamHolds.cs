@@ -14,49 +14,79 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
 {
     private readonly DbContext db = handle.Context;
 
-    /// <summary>Inside the reservation's transaction: holds <paramref name="amount"/> of the wallet for <paramref name="member"/>.</summary>
-    /// <returns>Why not (then nothing is held), and whether the member is unlimited (then nothing is held either, and nothing counted).</returns>
-    public async Task<(CreditDeductionError Error, bool Unlimited)> HoldAsync(string teamId, string member, long amount, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inside the reservation's transaction: holds <paramref name="amount"/> for <paramref name="member"/>, split by the
+    /// funding policy between the wallet and the member's own credits (both balance rows locked in id order when both may
+    /// pay), the wallet's part within the limit and counted against it.
+    /// </summary>
+    /// <returns>
+    /// Why not (then nothing is held), whether the member is unlimited (then nothing is held either, and nothing counted),
+    /// and the member's own part (the wallet's is the rest).
+    /// </returns>
+    public async Task<(CreditDeductionError Error, bool Unlimited, long PersonalPart)> HoldAsync(string teamId, string member, long amount,
+        CancellationToken cancellationToken)
     {
         var refusal = await spending.LockMemberAsync(teamId, member, cancellationToken).ConfigureAwait(false);
         if (refusal != CreditDeductionError.None)
         {
-            return (refusal, false);
+            return (refusal, false, 0);
         }
 
         if (await spending.IsProductAdminAsync(member, cancellationToken).ConfigureAwait(false))
         {
-            return (CreditDeductionError.None, true);
+            return (CreditDeductionError.None, true, 0);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var period = spending.PeriodOf(now);
-        if (amount > (await spending.HeadroomAsync(teamId, member, period, cancellationToken).ConfigureAwait(false) ?? long.MaxValue))
+        var split = await spending.SplitAsync(teamId, member, amount, now, cancellationToken).ConfigureAwait(false);
+        if (split.OverLimit)
         {
-            return (CreditDeductionError.MemberLimitReached, false);
+            return (CreditDeductionError.MemberLimitReached, false, 0);
         }
 
         var wallet = CreditWalletAccounts.TeamAccount(teamId);
-        if (!(await accounts.TryDebitAfterLapsesAsync(wallet, amount, now, ct => CreditHolds.TryHoldAsync(db, wallet, amount, now, ct), cancellationToken)
-                .ConfigureAwait(false)).Debited)
+        if (!await TryHoldAsync(wallet, split.TeamPart, now, cancellationToken).ConfigureAwait(false))
         {
-            return (CreditDeductionError.InsufficientCredits, false);
+            return (CreditDeductionError.InsufficientCredits, false, 0);
         }
 
-        if (!await spending.TryCountAsync(teamId, member, amount, period, cancellationToken).ConfigureAwait(false))
+        if (!await TryHoldAsync(member, split.PersonalPart, now, cancellationToken).ConfigureAwait(false))
+        {
+            // The wallet's part is given back in this transaction: a refused split hold holds nothing.
+            await CreditHolds.FreeAsync(db, wallet, split.TeamPart, now, cancellationToken).ConfigureAwait(false);
+            return (CreditDeductionError.InsufficientCredits, false, 0);
+        }
+
+        if (split.TeamPart > 0 && !await spending.TryCountAsync(teamId, member, split.TeamPart, split.Period, cancellationToken).ConfigureAwait(false))
         {
             // The headroom was read under the member's row lock: this cannot happen; roll back rather than overshoot.
             throw new InvalidOperationException($"The limit of member '{member}' of team '{teamId}' changed under its row lock.");
         }
 
-        return (CreditDeductionError.None, false);
+        return (CreditDeductionError.None, false, split.PersonalPart);
     }
 
-    /// <summary>Before settling a member's hold on a team's wallet: locks the member's row (the member's row before the balance row, as in spending).</summary>
-    public Task LockAsync(CreditReservationRow hold, CancellationToken cancellationToken) =>
-        hold.MemberId is { } member && CreditWalletAccounts.TeamOf(hold.UserId) is { } teamId
-            ? spending.LockAnyMemberAsync(teamId, member, cancellationToken)
-            : Task.CompletedTask;
+    /// <summary>
+    /// Before settling a member's hold on a team's wallet: locks the member's row (the member's row before the balance
+    /// row, as in spending), and for a split hold both balance rows in ordinal id order.
+    /// </summary>
+    public async Task LockAsync(CreditReservationRow hold, CancellationToken cancellationToken, CreditReservationRow? part = null)
+    {
+        if (hold.MemberId is { } member && CreditWalletAccounts.TeamOf(hold.UserId) is { } teamId)
+        {
+            await spending.LockAnyMemberAsync(teamId, member, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (part is not null)
+        {
+            await CreditHolds.LockBalanceRowsAsync(db, part.UserId, hold.UserId, time.GetUtcNow().UtcDateTime, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Holds <paramref name="amount"/> of the account's spendable credits (after writing its lapses if refused); nothing to hold is held.</summary>
+    private async Task<bool> TryHoldAsync(string account, long amount, DateTime now, CancellationToken cancellationToken) =>
+        amount == 0 || (await accounts.TryDebitAfterLapsesAsync(account, amount, now, ct => CreditHolds.TryHoldAsync(db, account, amount, now, ct), cancellationToken)
+            .ConfigureAwait(false)).Debited;
 
     /// <summary>
     /// After the hold ended (under the member's row lock): if its amount still counts against the member's limit, stops

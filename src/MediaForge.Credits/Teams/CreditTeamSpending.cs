@@ -7,7 +7,8 @@ namespace MediaForge.Credits.Teams;
 /// balance rows in ordinal id order; a removal or freeze takes the team row and then the member row, so a spend racing
 /// a removal either commits first or finds the member removed.
 /// </summary>
-internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, IOptions<CreditsOptions> options, TimeProvider time)
+internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLedger ledger, CreditAccountReader accounts, IOptions<CreditsOptions> options,
+    TimeProvider time)
 {
     private readonly DbContext db = handle.Context;
 
@@ -87,6 +88,36 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, IOptions
         db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId && m.PeriodStart == period)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent > amount ? m.PeriodSpent - amount : 0), cancellationToken);
 
+    /// <summary>
+    /// After the member's row is locked: how the funding policy splits <paramref name="price"/> between the wallet and the
+    /// member's own credits now. When two wallets may pay, both balance rows are locked first, in ordinal id order (the
+    /// member's row first, then those: the order of every team spend and hold).
+    /// </summary>
+    public async Task<CreditTeamSplit> SplitAsync(string teamId, string member, long price, DateTime at, CancellationToken cancellationToken)
+    {
+        var policy = options.Value.Teams.FundingPolicy;
+        var wallet = CreditWalletAccounts.TeamAccount(teamId);
+        if (policy != CreditTeamFundingPolicy.TeamOnly)
+        {
+            await ledger.EnsureAccountAsync(member, at, cancellationToken).ConfigureAwait(false);
+            await Holds.CreditHolds.LockBalanceRowsAsync(db, member, wallet, at, cancellationToken).ConfigureAwait(false);
+        }
+
+        var period = PeriodOf(at);
+        var headroom = await HeadroomAsync(teamId, member, period, cancellationToken).ConfigureAwait(false) ?? long.MaxValue;
+        var teamPart = policy switch
+        {
+            CreditTeamFundingPolicy.PersonalFirst => price - Math.Min(price, await AvailableAsync(member, cancellationToken).ConfigureAwait(false)),
+            CreditTeamFundingPolicy.TeamFirst => Math.Min(price, Math.Min(headroom, await AvailableAsync(wallet, cancellationToken).ConfigureAwait(false))),
+            _ => price,
+        };
+        return new CreditTeamSplit(policy, period, headroom, teamPart, price - teamPart);
+    }
+
+    /// <summary>An account's spendable credits now (lapses counted as gone), at least 0.</summary>
+    public async Task<long> AvailableAsync(string account, CancellationToken cancellationToken) =>
+        Math.Max(0, (await accounts.ReadAsync(account, cancellationToken).ConfigureAwait(false)).Available);
+
     /// <summary>Locks the member's row, removed or not (settling a hold takes the member's row before the balance row, as spending does).</summary>
     public Task<int> LockAnyMemberAsync(string teamId, string userId, CancellationToken cancellationToken) =>
         db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId)
@@ -103,4 +134,16 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, IOptions
 
     private IQueryable<CreditTeamMemberRow> Member(string teamId, string userId) =>
         db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId && m.RemovedAt == null);
+}
+
+/// <summary>How a funding policy splits one use or hold: the wallet's part (counted against the limit) and the member's own.</summary>
+/// <param name="Policy">The policy that split it.</param>
+/// <param name="Period">The limit period the wallet's part counts in.</param>
+/// <param name="Headroom">What the member may still take from the wallet in the period (<see cref="long.MaxValue"/>: no limit).</param>
+/// <param name="TeamPart">The wallet's part.</param>
+/// <param name="PersonalPart">The member's own part.</param>
+internal readonly record struct CreditTeamSplit(CreditTeamFundingPolicy Policy, DateTime Period, long Headroom, long TeamPart, long PersonalPart)
+{
+    /// <summary>Whether the wallet's part is over the member's headroom (then nothing may be charged or held).</summary>
+    public bool OverLimit => TeamPart > Headroom;
 }

@@ -13,8 +13,12 @@ internal sealed class CreditTeamUseRefunds(CreditsDbContextHandle handle, Credit
     public async Task<CreditTeamUse?> FindAsync(Guid transactionId, string? reference, CancellationToken cancellationToken)
     {
         var usageId = Guid.TryParse(reference, out var id) ? id : Guid.Empty;
+        // A captured hold's charges refer to the hold; its usage log names the hold's ledger row (the wallet's, or the member's own).
+        var held = await db.Set<CreditReservation>().AsNoTracking().Where(r => r.Id == usageId && r.TransactionId != null)
+            .Select(r => r.TransactionId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var (heldBy, ofHold) = held is null ? (transactionId, null) : (held.Value, reference);
         var usage = await db.Set<UsageLog>().AsNoTracking()
-            .Where(u => u.MemberId != null && (u.TransactionId == transactionId || u.Id == usageId))
+            .Where(u => u.MemberId != null && (u.TransactionId == transactionId || u.TransactionId == heldBy || u.Id == usageId))
             .Select(u => new { u.Id, u.UserId, u.MemberId, u.CreatedAt })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (usage is null || CreditWalletAccounts.TeamOf(usage.UserId) is not { } teamId)
@@ -24,7 +28,7 @@ internal sealed class CreditTeamUseRefunds(CreditsDbContextHandle handle, Credit
 
         var ofUsage = usage.Id.ToString();
         var parts = await db.Set<CreditTransaction>().AsNoTracking()
-            .Where(t => t.Type == CreditTransactionType.Usage && t.Amount < 0 && (t.Reference == ofUsage || t.Id == transactionId))
+            .Where(t => t.Type == CreditTransactionType.Usage && t.Amount < 0 && (t.Reference == ofUsage || (ofHold != null && t.Reference == ofHold) || t.Id == transactionId))
             .Select(t => new CreditTeamUsePart(t.Id, t.UserId, -t.Amount, t.Description))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return new CreditTeamUse(teamId, usage.UserId, usage.MemberId!, usage.CreatedAt, parts);
