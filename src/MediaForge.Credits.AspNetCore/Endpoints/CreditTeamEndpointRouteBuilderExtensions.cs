@@ -57,7 +57,8 @@ public static class CreditTeamEndpointRouteBuilderExtensions
                 AsMemberAsync<CreditTeamBalanceResponse>(id, principal, users, teams, options, async (membership, _) =>
                     await teams.GetBalanceAsync(membership.Team.Id, ct).ConfigureAwait(false) is { } balance
                         ? TypedResults.Ok(new CreditTeamBalanceResponse(membership.Team.Id, membership.Team.Name, membership.Team.Status, membership.Role,
-                            balance.Balance, balance.Available, balance.NextExpiration, balance.Categories))
+                            balance.Balance, balance.Available, balance.NextExpiration, balance.Categories,
+                            IsLowBalance: options.Value.Events.LowBalanceThreshold is > 0 and var threshold && balance.Balance < threshold))
                         : CreditTeamProblems.NotFound(), ct))
             .WithName("GetCreditTeamBalance").WithSummary("The balance of a team's wallet, for its members.");
 

@@ -26,8 +26,9 @@ public sealed record CreditTeamsResponse(IReadOnlyList<CreditTeamResponse> Teams
 /// <param name="Available">Credits spendable now.</param>
 /// <param name="NextExpiration">The next credits to expire, if any of the team's credits expire.</param>
 /// <param name="Categories">The team's balance split by category name, adding up to it.</param>
+/// <param name="IsLowBalance">Whether the team's balance is below <c>Events:LowBalanceThreshold</c> (never with the threshold off).</param>
 public sealed record CreditTeamBalanceResponse(string TeamId, string Name, CreditTeamStatus Status, CreditTeamRole Role, long Balance, long Available,
-    CreditExpiration? NextExpiration = null, IReadOnlyDictionary<string, long>? Categories = null);
+    CreditExpiration? NextExpiration = null, IReadOnlyDictionary<string, long>? Categories = null, bool IsLowBalance = false);
 
 /// <summary>Answer of <c>GET /api/credits/teams/{id}/members</c>.</summary>
 /// <param name="TeamId">The team.</param>

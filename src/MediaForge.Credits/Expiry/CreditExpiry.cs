@@ -3,7 +3,8 @@ using MediaForge.Credits.Telemetry;
 namespace MediaForge.Credits.Expiry;
 
 /// <summary>Writes the lapse of expired credit lots, user by user (what the sweeper runs).</summary>
-internal sealed class CreditExpiry(CreditsDbContextHandle handle, TimeProvider time, CreditsTelemetry telemetry, ILogger<CreditService> logger)
+internal sealed class CreditExpiry(CreditsDbContextHandle handle, TimeProvider time, CreditsTelemetry telemetry, IOptions<CreditsOptions> options,
+    ILogger<CreditService> logger)
 {
     private readonly DbContext db = handle.Context;
 
@@ -25,7 +26,7 @@ internal sealed class CreditExpiry(CreditsDbContextHandle handle, TimeProvider t
         {
             try
             {
-                removed += await CreditTransactions.RunAsync(db, ct => CreditLots.ExpireLapsedAsync(db, user, now, ct), cancellationToken).ConfigureAwait(false);
+                removed += await CreditTransactions.RunAsync(db, ct => CreditLots.ExpireLapsedAsync(db, user, now, options.Value.Events.LowBalanceThreshold, ct), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -47,7 +47,8 @@ internal static class CreditLots
     /// consumes them, or ends, after which the next expiry run removes them).
     /// </summary>
     /// <returns>Credits removed.</returns>
-    public static async Task<long> ExpireLapsedAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken)
+    /// <remarks>A lapse that takes the balance past <paramref name="lowBalanceThreshold"/> or to 0 raises the alert (<see cref="Events.CreditBalanceAlerts"/>).</remarks>
+    public static async Task<long> ExpireLapsedAsync(DbContext db, string userId, DateTime now, long lowBalanceThreshold, CancellationToken cancellationToken)
     {
         // Lock the balance row first: from here on nobody else changes this user's balance or lots.
         if (await db.Set<CreditAccount>().Where(a => a.UserId == userId)
@@ -97,6 +98,8 @@ internal static class CreditLots
         }
 
         await RefreshNextExpiryAsync(db, userId, cancellationToken).ConfigureAwait(false);
+        await Events.CreditBalanceAlerts.AfterDebitAsync(db, lowBalanceThreshold, userId, balance, removed, new DateTimeOffset(now, TimeSpan.Zero), cancellationToken)
+            .ConfigureAwait(false);
         return removed;
     }
 

@@ -188,7 +188,7 @@ internal sealed partial class CreditReservationService(
             }
 
             await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
-            await CreditLots.ExpireLapsedAsync(db, hold.UserId, now.UtcDateTime, ct).ConfigureAwait(false);
+            await CreditLots.ExpireLapsedAsync(db, hold.UserId, now.UtcDateTime, options.Value.Events.LowBalanceThreshold, ct).ConfigureAwait(false);
             hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
             if (!await teamHolds.FitsLateCaptureAsync(hold, charge, ct).ConfigureAwait(false)
                 || await CreditHolds.CaptureExpiredAsync(db, hold.Id, hold.UserId, charge, now.UtcDateTime, ct).ConfigureAwait(false) is not { } balance)

@@ -8,7 +8,8 @@ namespace MediaForge.Credits.Ledger;
 /// A user's account as the operations see it: balance, spendable credits, the admin flag and what has lapsed
 /// unrecorded; and the writing of those lapses when a debit was refused.
 /// </summary>
-internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditLedger ledger, TimeProvider time, CreditsTelemetry telemetry)
+internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditLedger ledger, TimeProvider time, CreditsTelemetry telemetry,
+    IOptions<CreditsOptions> options)
 {
     private readonly DbContext db = handle.Context;
 
@@ -149,7 +150,7 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
 
         if (account.HasLapsedLots)
         {
-            telemetry.Expired(await CreditLots.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false));
+            telemetry.Expired(await CreditLots.ExpireLapsedAsync(db, userId, now, options.Value.Events.LowBalanceThreshold, cancellationToken).ConfigureAwait(false));
         }
 
         return true;

@@ -13,6 +13,7 @@ internal sealed class CreditAdjustments(
     CreditAccountReader accounts,
     Categories.CreditBurnOrder burnOrder,
     TimeProvider time,
+    IOptions<CreditsOptions> options,
     ILogger<CreditService> logger)
 {
     private readonly DbContext db = handle.Context;
@@ -86,6 +87,7 @@ internal sealed class CreditAdjustments(
                 CreatedAt = now.UtcDateTime,
             };
             await ledger.AppendAsync(row, null, ct).ConfigureAwait(false);
+            await Events.CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, userId, balance.Value, -amount, now, ct).ConfigureAwait(false);
             CreditLedgerLog.Granted(logger, userId, amount, CreditTransactionType.Adjustment, balance.Value);
             return new CreditAdjustmentResult { Success = true, TransactionId = row.Id, Balance = balance.Value, Error = CreditDeductionError.None };
         }, cancellationToken, settle: async ct => await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == operationId)

@@ -16,7 +16,8 @@ internal sealed class CreditClawbacks(CreditsDbContextHandle handle, IOptions<Cr
     public async Task<long> RemoveAsync(string userId, Guid? grantTransactionId, long amount, string description, string? metadata,
         string? reference, DateTime now, CancellationToken cancellationToken)
     {
-        await CreditLots.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
+        var threshold = options.Value.Events.LowBalanceThreshold;
+        await CreditLots.ExpireLapsedAsync(db, userId, now, threshold, cancellationToken).ConfigureAwait(false);
         var balance = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == userId)
             .Select(a => a.Balance).FirstAsync(cancellationToken).ConfigureAwait(false);
         var take = options.Value.ClawbackPolicy == CreditClawbackPolicy.AllowNegativeBalance
@@ -43,6 +44,8 @@ internal sealed class CreditClawbacks(CreditsDbContextHandle handle, IOptions<Cr
             Reference = reference,
             CreatedAt = now,
         }, null, cancellationToken).ConfigureAwait(false);
+        await Events.CreditBalanceAlerts.AfterDebitAsync(db, threshold, userId, balance - take, take, new DateTimeOffset(now, TimeSpan.Zero), cancellationToken)
+            .ConfigureAwait(false);
         return take;
     }
 }

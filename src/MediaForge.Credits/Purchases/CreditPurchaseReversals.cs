@@ -187,7 +187,7 @@ internal sealed partial class CreditPurchaseReversals(
             return;
         }
 
-        await CreditLots.ExpireLapsedAsync(db, holder, now, cancellationToken).ConfigureAwait(false);
+        await CreditLots.ExpireLapsedAsync(db, holder, now, options.Value.Events.LowBalanceThreshold, cancellationToken).ConfigureAwait(false);
         var account = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == holder)
             .Select(a => new { a.Balance, a.Reserved }).FirstAsync(cancellationToken).ConfigureAwait(false);
         var amount = Math.Min(Math.Min(purchase.Credits, Share(purchase.Credits, purchase.DisputedAmountCents, purchase.AmountCents)),

@@ -172,7 +172,7 @@ internal sealed partial class CreditSubscriptionGrants(
                 .ConfigureAwait(false);
         }
 
-        await CreditLots.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
+        await CreditLots.ExpireLapsedAsync(db, userId, now, options.Value.Events.LowBalanceThreshold, cancellationToken).ConfigureAwait(false);
         return carry;
     }
 

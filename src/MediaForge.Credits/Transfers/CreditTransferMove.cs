@@ -1,3 +1,4 @@
+using MediaForge.Credits.Events;
 using MediaForge.Credits.Expiry;
 using MediaForge.Credits.Holds;
 
@@ -14,6 +15,7 @@ internal sealed class CreditTransferMove(
     CreditAccountReader accounts,
     Categories.CreditBurnOrder burnOrder,
     TimeProvider time,
+    IOptions<CreditsOptions> options,
     ILogger<CreditService> logger)
 {
     private readonly DbContext db = handle.Context;
@@ -94,6 +96,10 @@ internal sealed class CreditTransferMove(
         await ledger.AppendAsync(Row(request.OutId, request.From, -request.Amount, senderBalance, CreditTransactionType.TransferOut,
             request.Reason, request.OutMetadata, request.InId, now, request.IdempotencyKey), null, cancellationToken).ConfigureAwait(false);
         await CreditInAsync(request, portions, credited.Balance, now, cancellationToken).ConfigureAwait(false);
+        // The sender's crossing down raises its alert, the recipient's crossing up arms theirs again.
+        var (threshold, at) = (options.Value.Events.LowBalanceThreshold, new DateTimeOffset(now, TimeSpan.Zero));
+        await CreditBalanceAlerts.AfterDebitAsync(db, threshold, request.From, senderBalance, request.Amount, at, cancellationToken).ConfigureAwait(false);
+        await CreditBalanceAlerts.AfterCreditAsync(db, threshold, request.To, credited.Balance, request.Amount, at, cancellationToken).ConfigureAwait(false);
         return credited.Balance;
     }
 
