@@ -30,7 +30,7 @@ public abstract partial class LedgerModelTests<TDatabase>
     ];
 
     /// <summary>What the model knows of the team.</summary>
-    private sealed class TeamModel(string teamId, string owner, string peer)
+    private sealed class TeamModel(string teamId, string owner, string peer, CreditTeamFundingPolicy policy)
     {
         public static readonly TimeSpan Period = TimeSpan.FromHours(1);
 
@@ -41,14 +41,14 @@ public abstract partial class LedgerModelTests<TDatabase>
 
         public string Account => CreditWalletAccounts.TeamAccount(teamId);
 
-        public static async Task<TeamModel> StartAsync(IServiceProvider services, string owner, string peer)
+        public static async Task<TeamModel> StartAsync(IServiceProvider services, string owner, string peer, CreditTeamFundingPolicy policy)
         {
             var teamId = "org_" + Guid.NewGuid().ToString("N");
             await using var scope = services.CreateAsyncScope();
             var teams = scope.ServiceProvider.GetRequiredService<ICreditTeamService>();
             Assert.True((await teams.CreateTeamAsync(teamId, "Model team", owner)).Success);
             Assert.True((await teams.AddMemberAsync(teamId, owner, peer)).Success);
-            return new TeamModel(teamId, owner, peer);
+            return new TeamModel(teamId, owner, peer, policy);
         }
 
         public async Task RunAsync(IServiceProvider scope, FakeTimeProvider clock, Op op, string where)
@@ -58,7 +58,16 @@ public abstract partial class LedgerModelTests<TDatabase>
             var member = op.A % 2 == 0 ? owner : peer;
             var (feature, model, price) = Features[(op.A / 2) % Features.Length];
             var pool = (await teams.GetBalanceAsync(teamId))!.Available;
-            var expected = Active(member) && pool >= price && (limits[member] is not { } limit || Spent(member, now) + price <= limit);
+            // The funding policy's split: the pool's part within the pool and the limit, the member's own part within their own.
+            var own = Math.Max(0, (await scope.GetRequiredService<ICreditService>().GetBalanceAsync(member)).Available);
+            var headroom = limits[member] is { } limit ? Math.Max(0, limit - Spent(member, now)) : long.MaxValue;
+            var teamPart = policy switch
+            {
+                CreditTeamFundingPolicy.PersonalFirst => price - Math.Min(price, own),
+                CreditTeamFundingPolicy.TeamFirst => Math.Min(price, Math.Min(headroom, pool)),
+                _ => price,
+            };
+            var expected = Active(member) && teamPart <= pool && teamPart <= headroom && price - teamPart <= own;
             switch (op.Kind)
             {
                 case OpKind.TeamFund:
@@ -66,17 +75,17 @@ public abstract partial class LedgerModelTests<TDatabase>
                     break;
                 case OpKind.TeamSpend:
                     var spent = await scope.GetRequiredService<ICreditService>().DeductCreditsAsync(member, feature, model, wallet: CreditWallet.Team(teamId));
-                    Assert.True(spent.Success == expected, $"{where}: expected {expected} (pool {pool}, price {price}, count {Spent(member, now)}, limit {limits[member]}), got {spent.Error}");
-                    Count(member, now, spent.Success ? price : 0);
+                    Assert.True(spent.Success == expected, $"{where}: {policy} expected {expected} (pool {pool}, own {own}, price {price}, count {Spent(member, now)}, limit {limits[member]}), got {spent.Error}");
+                    Count(member, now, spent.Success ? teamPart : 0);
                     break;
                 case OpKind.TeamHold:
                     var held = await scope.GetRequiredService<ICreditReservationService>().ReserveCreditsAsync(member, feature, model, TimeSpan.FromMinutes(op.B),
                         wallet: CreditWallet.Team(teamId));
-                    Assert.True(held.Success == expected, $"{where}: expected {expected} (pool {pool}, price {price}, count {Spent(member, now)}, limit {limits[member]}), got {held.Error}");
+                    Assert.True(held.Success == expected, $"{where}: {policy} expected {expected} (pool {pool}, own {own}, price {price}, count {Spent(member, now)}, limit {limits[member]}), got {held.Error}");
                     if (held.Success)
                     {
-                        Count(member, now, price);
-                        holds.Add(new TeamHold(held.ReservationId!.Value, member, price, PeriodOf(now), now + TimeSpan.FromMinutes(op.B)));
+                        Count(member, now, teamPart);
+                        holds.Add(new TeamHold(held.ReservationId!.Value, member, teamPart, PeriodOf(now), now + TimeSpan.FromMinutes(op.B)));
                     }
 
                     break;

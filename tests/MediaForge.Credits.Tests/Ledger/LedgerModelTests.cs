@@ -4,6 +4,7 @@ using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Ledger;
@@ -89,6 +90,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
             o.Gifts.Enabled = true;
             o.Teams.Enabled = true;
             o.Teams.LimitPeriod = TeamModel.Period;
+            o.Events.LowBalanceThreshold = AlertModel.Threshold;
             o.CategoryPriorities[HostCategory.Name] = 15;
             AddModelPlans(o);
         }, time: clock);
@@ -108,7 +110,11 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         var holds = new List<Guid>();
         var charges = new List<Guid>();
         var gifts = new List<ModelGift>();
-        var team = await TeamModel.StartAsync(services, user, peer);
+        // Each sequence's funding policy follows from its length (so a replayed seed runs the same policy).
+        var policy = (CreditTeamFundingPolicy)(ops.Length % 3);
+        services.GetRequiredService<IOptions<CreditsOptions>>().Value.Teams.FundingPolicy = policy;
+        var team = await TeamModel.StartAsync(services, user, peer, policy);
+        var alerts = new AlertModel(user, peer, team.Account);
         var burn = new BurnOrderModel();
         var subscription = new SubscriptionModel(user, DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds()).UtcDateTime);
         for (var step = 0; step < ops.Length; step++)
@@ -119,6 +125,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
             var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
             var giftService = scope.ServiceProvider.GetRequiredService<ICreditGiftService>();
             var before = await credits.GetBalanceAsync(user);
+            var alertsBefore = await alerts.ReadAsync(services);
             switch (op.Kind)
             {
                 case OpKind.Grant when op.B % 2 == 0:
@@ -225,6 +232,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
             await AssertInvariantsAsync(services, team.Account, $"after step {step} {op} (team wallet)");
             await team.AssertCountsAsync(services, clock, $"after step {step} {op}");
             await burn.CheckAsync(services, $"after step {step} {op}", user, peer, team.Account);
+            await alerts.CheckAsync(services, alertsBefore, mixed: op.Kind >= OpKind.SubscriptionPaid, $"after step {step} {op}");
         }
     }
 
