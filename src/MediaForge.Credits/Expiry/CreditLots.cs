@@ -97,7 +97,7 @@ internal static class CreditLots
                 Amount = -expire,
                 BalanceAfter = balance,
                 Type = CreditTransactionType.Expiration,
-                Description = $"{expire} credits expired",
+                Description = endedByRollover?.Contains(lot.Id) == true ? $"{expire} allowance credits ended at renewal" : $"{expire} credits expired",
                 Metadata = endedByRollover?.Contains(lot.Id) == true
                     ? CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt, endedBy = "rollover" })
                     : CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt }),
