@@ -48,7 +48,17 @@ internal static class CreditLots
     /// </summary>
     /// <returns>Credits removed.</returns>
     /// <remarks>A lapse that takes the balance past <paramref name="lowBalanceThreshold"/> or to 0 raises the alert (<see cref="Events.CreditBalanceAlerts"/>).</remarks>
-    public static async Task<long> ExpireLapsedAsync(DbContext db, string userId, DateTime now, long lowBalanceThreshold, CancellationToken cancellationToken)
+    public static Task<long> ExpireLapsedAsync(DbContext db, string userId, DateTime now, long lowBalanceThreshold, CancellationToken cancellationToken) =>
+        ExpireLapsedAsync(db, userId, now, endedByRollover: null, lowBalanceThreshold, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ExpireLapsedAsync(DbContext, string, DateTime, long, CancellationToken)"/>; the rows of the lots in
+    /// <paramref name="endedByRollover"/> (allowance lots a renewal ended early) say so in their metadata. With no
+    /// <paramref name="lowBalanceThreshold"/>, no alert is raised (the caller raises the alert of its own net change).
+    /// </summary>
+    /// <returns>Credits removed.</returns>
+    public static async Task<long> ExpireLapsedAsync(DbContext db, string userId, DateTime now, IReadOnlyCollection<Guid>? endedByRollover,
+        long? lowBalanceThreshold, CancellationToken cancellationToken)
     {
         // Lock the balance row first: from here on nobody else changes this user's balance or lots.
         if (await db.Set<CreditAccount>().Where(a => a.UserId == userId)
@@ -89,8 +99,10 @@ internal static class CreditLots
                 Amount = -expire,
                 BalanceAfter = balance,
                 Type = CreditTransactionType.Expiration,
-                Description = $"{expire} credits expired",
-                Metadata = CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt }),
+                Description = endedByRollover?.Contains(lot.Id) == true ? $"{expire} allowance credits ended at renewal" : $"{expire} credits expired",
+                Metadata = endedByRollover?.Contains(lot.Id) == true
+                    ? CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt, endedBy = "rollover" })
+                    : CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt }),
                 IdempotencyKey = CreditOperationKeys.For(LapseKeyKind, $"{lot.Id}:{lot.Remaining}"),
                 Reference = lot.TransactionId.ToString(),
                 CreatedAt = now,
@@ -98,8 +110,11 @@ internal static class CreditLots
         }
 
         await RefreshNextExpiryAsync(db, userId, cancellationToken).ConfigureAwait(false);
-        await Events.CreditBalanceAlerts.AfterDebitAsync(db, lowBalanceThreshold, userId, balance, removed, new DateTimeOffset(now, TimeSpan.Zero), cancellationToken)
-            .ConfigureAwait(false);
+        if (lowBalanceThreshold is { } threshold)
+        {
+            await Events.CreditBalanceAlerts.AfterDebitAsync(db, threshold, userId, balance, removed, new DateTimeOffset(now, TimeSpan.Zero), cancellationToken)
+                .ConfigureAwait(false);
+        }
         return removed;
     }
 
