@@ -11,9 +11,11 @@ namespace MediaForge.Credits.Tests.Ledger;
 
 /// <summary>
 /// The team part of the model: the user owns a team, the peer is a member. The model keeps each member's count for the
-/// current limit period (1 hour), their limits, the peer's membership and the team holds; each team spend and hold must
-/// succeed exactly when the member is active, the pool's spendable credits read just before cover the price and the
-/// model's count plus the price stays within the limit; a team hold's count goes back when it is released or ends
+/// current limit period (1 hour), their limits, the peer's membership and the team holds. Each sequence runs under one
+/// funding policy (by its length: <c>TeamOnly</c>, <c>PersonalFirst</c>, <c>TeamFirst</c>), which splits the price
+/// into the pool's part and the member's own; each team spend and hold must succeed exactly when the member is active,
+/// the pool's spendable credits read just before cover the pool's part, the member's own cover theirs, and the model's
+/// count plus the pool's part stays within the limit (only the pool's part is counted); a team hold's count goes back when it is released or ends
 /// lapsed (a release or capture past its expiry, or the sweep); after every step the stored counts equal the model's.
 /// </summary>
 public abstract partial class LedgerModelTests<TDatabase>

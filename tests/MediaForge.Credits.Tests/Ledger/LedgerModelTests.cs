@@ -19,7 +19,8 @@ namespace MediaForge.Credits.Tests.Ledger;
 /// grants (transfer rows sum to zero); every deduction, reservation and gift succeeds exactly when the spendable credits
 /// read just before cover it, and a redemption or cancel exactly when the gift is pending and not expired; every lot of
 /// the user, the peer and the team wallet holds what the burn rule's reference model (<see cref="BurnOrderModel"/>)
-/// leaves after every debit, and the balance's split by category is the model's. A failure prints the CsCheck
+/// leaves after every debit, and the balance's split by category is the model's; the LowBalance and Depleted events of
+/// the user, the peer and the team wallet are the crossings the alert model expects (<c>LedgerModelTests.Alerts.cs</c>). A failure prints the CsCheck
 /// seed; set the environment variable <c>CsCheck_Seed</c> to it to replay the same sequence.
 /// </summary>
 public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
