@@ -13,6 +13,7 @@ internal sealed partial class CreditReservationService(
     CreditTeamHolds teamHolds,
     ICreditCatalog catalog,
     IOptions<CreditsOptions> options,
+    TopUps.CreditTopUpTriggers topUps,
     TimeProvider time,
     ILogger<CreditReservationService> logger) : ICreditReservationService
 {
@@ -187,6 +188,7 @@ internal sealed partial class CreditReservationService(
     {
         var transactionId = await captures.RecordAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
         await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, hold.UserId, balance, charge, now, ct).ConfigureAwait(false);
+        await topUps.AfterDebitAsync(db, hold.UserId, balance, charge, now, ct).ConfigureAwait(false);
         LogSettled(hold.Id, ReservationStatus.Captured, charge);
         return new CreditReservationSettlement
         {

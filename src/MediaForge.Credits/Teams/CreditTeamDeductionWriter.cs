@@ -18,6 +18,7 @@ internal sealed class CreditTeamDeductionWriter(
     CreditTeamSpending spending,
     IOptions<CreditsOptions> options,
     Categories.CreditBurnOrder burnOrder,
+    TopUps.CreditTopUpTriggers topUps,
     TimeProvider time,
     CreditsTelemetry telemetry,
     ILogger<CreditService> logger)
@@ -96,6 +97,16 @@ internal sealed class CreditTeamDeductionWriter(
         }
 
         await ledger.AppendAsync(teamCharge ?? personalCharge, row, cancellationToken).ConfigureAwait(false);
+        if (team is not null)
+        {
+            await topUps.AfterDebitAsync(db, wallet, team.Balance, teamPart, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (personal is not null)
+        {
+            await topUps.AfterDebitAsync(db, member, personal.Balance, personalPart, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
         return CreditDeductionWriter.Charged(usage, row, teamCharge ?? personalCharge);
     }
 
