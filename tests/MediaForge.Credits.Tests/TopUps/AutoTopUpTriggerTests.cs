@@ -86,7 +86,7 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
     public async Task Crossings_HundredConcurrent_NeverMoreTopUpsThanTheMonthlyCount()
     {
         var wallet = NewWallet();
-        await EnableAsync(Services, wallet, 0, maxPerMonth: 4);
+        await EnableAsync(Services, wallet, 1, maxPerMonth: 4);
 
         await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => CrossAsync(Services, wallet))));
 
@@ -99,7 +99,7 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
     public async Task Crossings_HundredConcurrent_NeverMoreMoneyThanTheMonthlyCap()
     {
         var wallet = NewWallet();
-        await EnableAsync(Services, wallet, 0, maxPerMonth: 100, maxAmount: 3 * PackPrice + PackPrice - 1);
+        await EnableAsync(Services, wallet, 1, maxPerMonth: 100, maxAmount: 3 * PackPrice + PackPrice - 1);
 
         await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => CrossAsync(Services, wallet))));
 
@@ -114,7 +114,7 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
         var clock = new SettableClock(new DateTimeOffset(2026, 1, 31, 23, 0, 0, TimeSpan.Zero));
         var timed = Build(database, clock);
         var wallet = NewWallet();
-        await EnableAsync(timed, wallet, 0, maxPerMonth: 1);
+        await EnableAsync(timed, wallet, 1, maxPerMonth: 1);
         await CrossAsync(timed, wallet);
         await CrossAsync(timed, wallet); // the cap of January is reached
 
