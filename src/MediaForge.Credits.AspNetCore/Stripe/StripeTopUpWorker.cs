@@ -10,7 +10,9 @@ namespace MediaForge.Credits.AspNetCore.Stripe;
 /// confirmed PaymentIntent of the top-up's amount on its saved customer and payment method, with the idempotency key
 /// <c>mf-top-up-{id}-{attempt}</c> (a worker that died mid-call is replayed by Stripe, never charged twice). Credits
 /// come only with <c>payment_intent.succeeded</c>; a card error, <c>requires_action</c> or a refused method counts the
-/// attempt as failed; Stripe out of reach counts nothing and tries again after the poll interval.
+/// attempt as failed; any other Stripe error (out of reach, 5xx) counts nothing and is tried again after the retry delay
+/// with the same key (Stripe replays the answer it saved for a key, so a charge that went through is never repeated;
+/// its webhook settles the top-up).
 /// </summary>
 internal sealed partial class StripeTopUpWorker(
     IServiceScopeFactory scopes,

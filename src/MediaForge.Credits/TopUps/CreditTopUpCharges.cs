@@ -40,10 +40,13 @@ internal sealed class CreditTopUpCharges(CreditsDbContextHandle handle, CreditGr
                 .SetProperty(t => t.LeaseOwner, (Guid?)null).SetProperty(t => t.LeasedUntil, (DateTime?)null).SetProperty(t => t.UpdatedAt, now), cancellationToken);
     }
 
-    /// <summary>Gives a claimed top-up back without counting anything (the provider could not be reached): due again after the poll interval.</summary>
+    /// <summary>
+    /// Gives a claimed top-up back without counting anything (the provider failed or could not be reached): due again
+    /// after <see cref="CreditAutoTopUpOptions.RetryDelay"/>, with the same attempt, so the same idempotency key.
+    /// </summary>
     public Task ReleaseAsync(Guid id, Guid owner, string error, CancellationToken cancellationToken)
     {
-        var next = time.GetUtcNow().UtcDateTime + options.Value.AutoTopUp.PollInterval;
+        var next = time.GetUtcNow().UtcDateTime + options.Value.AutoTopUp.RetryDelay;
         var message = Bounded(error);
         return db.Set<CreditTopUpRow>().Where(t => t.Id == id && t.LeaseOwner == owner && t.Status == CreditTopUpStatus.Pending)
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.NextAttemptAt, next).SetProperty(t => t.LastError, message)

@@ -197,19 +197,35 @@ public abstract class AutoTopUpStripeTests<TDatabase>(TDatabase database) : Auto
     }
 
     [Fact]
-    public async Task StripeDown_CountsNoFailureAndChargesAgainWithTheSameKey()
+    public async Task StripeDown_CountsNoFailureAndTriesAgainWithTheSameKey()
     {
         var (user, topUp) = await CrossedAsync();
         App.Stripe.PaymentIntentOutcome = "api_error";
-        await ChargeAsync();
 
-        Assert.Equal(0, (await SettingsAsync(user)).ConsecutiveFailures);
-        await App.DbAsync(db => db.Set<CreditTopUpRow>().Where(t => t.Id == topUp.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.NextAttemptAt, DateTime.UtcNow.AddSeconds(-1))));
-        App.Stripe.PaymentIntentOutcome = "succeeded";
+        await ChargeAsync();
+        await Task.Delay(5);
         await ChargeAsync();
 
         Assert.Equal([$"mf-top-up-{topUp.Id}-1", $"mf-top-up-{topUp.Id}-1"], ChargesOf(user).Select(c => c.IdempotencyKey));
-        Assert.Equal(CreditTopUpStatus.Charging, Assert.Single(await TopUpsAsync(user)).Status);
+        Assert.Equal(0, (await SettingsAsync(user)).ConsecutiveFailures);
+        Assert.Equal(CreditTopUpStatus.Pending, Assert.Single(await TopUpsAsync(user)).Status);
+    }
+
+    [Fact]
+    public async Task Worker_DiedAfterCharging_TheNextWorkerChargesWithTheSameKeyAndStripeReplaysTheIntent()
+    {
+        var (user, topUp) = await CrossedAsync();
+        await App.WithServiceAsync<object?, CreditTopUpCharges>(async c => await c.ClaimAsync(Guid.NewGuid(), 100, default)); // a worker that dies
+        await App.DbAsync(db => db.Set<CreditTopUpRow>().Where(t => t.Id == topUp.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.LeasedUntil, DateTime.UtcNow.AddSeconds(-1)))); // its lease ran out
+
+        await ChargeAsync();
+        await App.DbAsync(db => db.Set<CreditTopUpRow>().Where(t => t.Id == topUp.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, CreditTopUpStatus.Pending))); // as if this one died before recording
+        await ChargeAsync();
+
+        Assert.Equal([$"mf-top-up-{topUp.Id}-1", $"mf-top-up-{topUp.Id}-1"], ChargesOf(user).Select(c => c.IdempotencyKey));
+        Assert.Single(App.Stripe.PaymentIntentRequests.Select(r => r.IdempotencyKey).Where(k => k.Contains(topUp.Id.ToString(), StringComparison.Ordinal)).Distinct());
     }
 
     [Fact]

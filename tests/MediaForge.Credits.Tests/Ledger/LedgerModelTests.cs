@@ -56,6 +56,8 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         SubscriptionChange,
         SubscriptionFailed,
         SubscriptionEnd,
+        TopUpPaid,
+        TopUpDeclined,
     }
 
     public readonly record struct Op(OpKind Kind, int A, int B)
@@ -78,6 +80,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         (1, Gen.Int[0, 9].Select(a => new Op(OpKind.CancelGift, a, 0))),
         .. TeamOps,
         .. SubscriptionOps,
+        .. TopUpOps,
     ]);
 
     [Fact]
@@ -110,6 +113,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         var gifts = new List<ModelGift>();
         var team = await TeamModel.StartAsync(services, user, peer);
         var burn = new BurnOrderModel();
+        var topUps = await TopUpModel.StartAsync(services, user);
         var subscription = new SubscriptionModel(user, DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds()).UtcDateTime);
         for (var step = 0; step < ops.Length; step++)
         {
@@ -135,6 +139,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     if (deduction.TransactionId is { } charge)
                     {
                         charges.Add(charge);
+                        topUps.AfterDebit(deduction.RemainingBalance, price, clock.GetUtcNow());
                     }
 
                     break;
@@ -155,6 +160,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     if (capture.TransactionId is { } captured)
                     {
                         charges.Add(captured);
+                        topUps.AfterDebit(capture.Balance ?? 0, capture.CreditsCharged, clock.GetUtcNow());
                     }
 
                     break;
@@ -211,6 +217,9 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     Assert.True(cancel.Success == (cancelled.Pending && cancelled.ExpiresAt > clock.GetUtcNow()), $"step {step} {op}: {cancel.Error}");
                     cancelled.Pending &= false;
                     break;
+                case >= OpKind.TopUpPaid:
+                    await topUps.RunAsync(scope.ServiceProvider, op, $"step {step} {op}");
+                    break;
                 case >= OpKind.SubscriptionPaid:
                     await subscription.RunAsync(scope.ServiceProvider, clock, op, $"step {step} {op}");
                     break;
@@ -225,6 +234,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
             await AssertInvariantsAsync(services, team.Account, $"after step {step} {op} (team wallet)");
             await team.AssertCountsAsync(services, clock, $"after step {step} {op}");
             await burn.CheckAsync(services, $"after step {step} {op}", user, peer, team.Account);
+            await topUps.CheckAsync(services, $"after step {step} {op}");
         }
     }
 
