@@ -160,7 +160,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     if (capture.TransactionId is { } captured)
                     {
                         charges.Add(captured);
-                        topUps.AfterDebit(capture.Balance ?? 0, capture.CreditsCharged, clock.GetUtcNow());
+                        topUps.AfterDebit(capture.Balance ?? 0, capture.IsReplay ? 0 : capture.CreditsCharged, clock.GetUtcNow());
                     }
 
                     break;
