@@ -17,6 +17,8 @@ using Microsoft.Extensions.Hosting;
 //     grant-keys        grant --amount to user <--user><k % --users> once per key <--key-prefix>k (fulfilment-like)
 //     team-deduct       members <--user><k % --users> deduct from the wallet of team --team (member limits may refuse
 //                       some), until the pool refuses
+//     cross             --keys crossings of --user's threshold --amount, each one transaction: a grant that takes the
+//                       balance to the threshold or above, then deductions until it is below (auto top-up's trigger)
 //   --wait-for-go: print "ready", then wait for a line on stdin before starting (a barrier across processes)
 //   --dispatch: run the hosted services too (the outbox dispatcher, polling every 200 ms), with a handler of every
 //               event that prints "delivered <event id>"
@@ -132,6 +134,32 @@ async Task<bool> OneAsync()
             var result = await credits.DeductCreditsAsync(member, "image-generation", "default", wallet: CreditWallet.Team(options.Team!));
             Interlocked.Increment(ref result.Success ? ref succeeded : ref refused);
             return result.Error != CreditDeductionError.InsufficientCredits;
+        }
+
+        case "cross":
+        {
+            if (Interlocked.Increment(ref nextKey) >= options.Keys)
+            {
+                return false;
+            }
+
+            var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var balance = (await credits.AddCreditsAsync(options.User, 1, CreditTransactionType.Bonus, "cross")).Balance; // locks the row
+            if (balance < options.Amount)
+            {
+                balance = (await credits.AddCreditsAsync(options.User, options.Amount - balance, CreditTransactionType.Bonus, "cross")).Balance;
+            }
+
+            while (balance >= options.Amount)
+            {
+                var used = await credits.DeductCreditsAsync(options.User, "image-generation", "default");
+                balance = used.Success ? used.RemainingBalance : throw new InvalidOperationException("A crossing's deduction was refused.");
+            }
+
+            await transaction.CommitAsync();
+            Interlocked.Increment(ref succeeded);
+            return true;
         }
 
         default:

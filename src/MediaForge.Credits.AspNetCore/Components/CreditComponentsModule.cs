@@ -13,7 +13,7 @@ internal static class CreditComponentsModule
     public const string Entry = "credits.js";
 
     /// <summary>Every module served, entry first.</summary>
-    public static readonly IReadOnlyList<string> Names = [Entry, "credits-core.js", "credit-display.js", "credit-purchase.js", "credit-referral.js", "credit-gift.js"];
+    public static readonly IReadOnlyList<string> Names = [Entry, "credits-core.js", "credit-display.js", "credit-purchase.js", "credit-referral.js", "credit-gift.js", "credit-auto-top-up.js"];
 
     private static readonly Lazy<FrozenDictionary<string, (byte[] Content, string ETag)>> Modules = new(() =>
         Names.ToFrozenDictionary(name => name, Load, StringComparer.Ordinal));

@@ -1,5 +1,6 @@
 // MediaForge.Credits <credit-purchase> (loaded by credits.js).
 import { api, baseStyle, number, notifyCreditsChanged, walletOf } from "./credits-core.js";
+import { AutoTopUpSection, autoTopUpStyle } from "./credit-auto-top-up.js";
 
 /**
  * <credit-purchase api-base="/api" wallet="team:{id}">: the credit packs with price, credits and a "Most popular"
@@ -7,10 +8,12 @@ import { api, baseStyle, number, notifyCreditsChanged, walletOf } from "./credit
  * with what each saves, and takes a number of packs: the server quotes their price (the widget never computes one). With wallet="team:{id}" the paid
  * packs are bought for that team's wallet (owners and admins; free packs are not shown). On return
  * (?checkout=success&session_id=...) it asks the checkout-session endpoint (which fulfils if paid) and shows a
- * confirmation.
+ * confirmation. Below the packs, an auto top-up section (credit-auto-top-up.js) saves the wallet's threshold, pack
+ * and monthly caps, and can keep the card of the next purchase for it.
  */
 export class CreditPurchase extends HTMLElement {
   #onChanged = () => this.load();
+  #autoTopUp = null;
 
   constructor() {
     super();
@@ -42,10 +45,12 @@ export class CreditPurchase extends HTMLElement {
         .volume input { width: 4.5rem; font: inherit; padding: .3rem .4rem; border: 1px solid var(--credits-border); border-radius: 8px; }
         .quote { font-size: .85rem; margin: 0 0 .6rem; min-height: 1.2em; }
         .quote .saving { color: var(--credits-success); font-weight: 600; }
+        ${autoTopUpStyle}
       </style>
       <div class="message" part="message" hidden></div>
       <p class="loading" role="status">Loading credit packs…</p>
-      <div class="grid" part="grid"></div>`;
+      <div class="grid" part="grid"></div>
+      <section></section>`;
   }
 
   get #apiBase() { return this.getAttribute("api-base") ?? undefined; }
@@ -81,6 +86,8 @@ export class CreditPurchase extends HTMLElement {
         }
       });
       loading.hidden = true;
+      this.#autoTopUp ??= new AutoTopUpSection(this.shadowRoot.querySelector("section"), this.#apiBase, wallet);
+      await this.#autoTopUp.load(packages);
       this.dataset.state = "ready";
     } catch (error) {
       loading.hidden = true;
@@ -169,6 +176,7 @@ export class CreditPurchase extends HTMLElement {
     this.#message(null);
     try {
       const body = wallet ? { packageId: p.id, teamId: wallet.teamId } : quantity > 1 ? { packageId: p.id, quantity } : { packageId: p.id };
+      if (!p.isFree && this.#autoTopUp?.keepCard()) body.saveForAutoTopUp = true;
       const session = await api("/stripe/create-checkout-session", { method: "POST", body, apiBase: this.#apiBase });
       if (session.claimed) {
         this.#message("success", `${number.format(session.credits)} free credits added`, `Your balance is ${number.format(session.balance)} credits.`);

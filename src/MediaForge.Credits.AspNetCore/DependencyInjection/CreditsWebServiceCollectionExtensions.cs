@@ -87,6 +87,8 @@ public static class CreditsWebServiceCollectionExtensions
         services.TryAddScoped<StripeCheckoutHandler>();
         services.TryAddScoped<StripeSubscriptionCheckout>();
         services.TryAddScoped<StripeWebhookHandler>();
+        services.TryAddSingleton<StripeTopUpWorker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StripeTopUpWorker>(sp => sp.GetRequiredService<StripeTopUpWorker>()));
         services.TryAddScoped<ClerkWebhookHandler>();
         UseProblemAuthorizationAnswers(services);
         services.AddAuthorization();

@@ -52,6 +52,7 @@ public static class CreditsDevelopmentServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DevelopmentCheckoutStore>();
         services.TryAddSingleton<DevelopmentStripeApi>();
+        services.TryAddSingleton<DevelopmentOffSessionCharges>();
         services.TryAddSingleton<DevelopmentGatewayState>();
         services.TryAddSingleton<DevelopmentWebhookSender>();
         services.TryAddSingleton<DevelopmentCheckoutEndpoints>();

@@ -11,6 +11,7 @@ internal sealed partial class DevelopmentCheckoutEndpoints(
     DevelopmentCheckoutStore store,
     DevelopmentStripeEvents events,
     DevelopmentSubscriptionEndpoints subscriptions,
+    DevelopmentOffSessionCharges cards,
     IOptions<CreditsDevelopmentOptions> options,
     ILogger<DevelopmentCheckoutEndpoints> logger)
 {
@@ -52,6 +53,7 @@ internal sealed partial class DevelopmentCheckoutEndpoints(
                 $"{options.Value.StripeWebhookPath} answered HTTP {result.Status}; see the app's log."));
         }
 
+        await cards.SaveCardAsync(session, cancellationToken).ConfigureAwait(false);
         LogPaid(session.Id, session.AmountTotal, session.Currency, result.Receipt?.Outcome);
         return TypedResults.Redirect(successUrl);
     }

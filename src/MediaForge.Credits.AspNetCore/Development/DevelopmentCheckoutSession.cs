@@ -42,6 +42,12 @@ internal sealed class DevelopmentCheckoutSession
 
     public string? PaymentIntentId { get; set; }
 
+    /// <summary><c>off_session</c> when the checkout asked to keep the card (auto top-up).</summary>
+    public string? SetupFutureUsage { get; init; }
+
+    /// <summary>The metadata the checkout put on its payment intent.</summary>
+    public IReadOnlyDictionary<string, string> PaymentIntentMetadata { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The session as Stripe's API represents it (the fields Stripe.net and the add-on read).</summary>
     public Dictionary<string, object?> ToStripeJson() => new()
     {

@@ -6,21 +6,26 @@ using Stripe;
 namespace MediaForge.Credits.AspNetCore.Development;
 
 /// <summary>
-/// The two Stripe API calls the add-on makes (<c>POST /v1/checkout/sessions</c>, <c>GET /v1/checkout/sessions/{id}</c>),
+/// The Stripe API calls the add-on makes (<c>POST /v1/checkout/sessions</c>, <c>GET /v1/checkout/sessions/{id}</c>,
+/// <c>POST /v1/payment_intents</c> of auto top-up: <see cref="DevelopmentOffSessionCharges"/>),
 /// answered in-process: Stripe.net's real <see cref="StripeClient"/> sends its HTTP requests to this handler instead
 /// of the network, so the add-on's Stripe code runs unchanged.
 /// </summary>
 internal sealed class DevelopmentStripeApi : HttpMessageHandler
 {
     private const string SessionsPath = "/v1/checkout/sessions";
+    private const string PaymentIntentsPath = "/v1/payment_intents";
     private readonly DevelopmentCheckoutStore store;
+    private readonly DevelopmentOffSessionCharges charges;
     private readonly IOptions<CreditsDevelopmentOptions> options;
     private readonly TimeProvider time;
     private readonly IOptions<CreditsOptions> credits;
 
-    public DevelopmentStripeApi(DevelopmentCheckoutStore store, IOptions<CreditsDevelopmentOptions> options, TimeProvider time, IOptions<CreditsOptions> credits)
+    public DevelopmentStripeApi(DevelopmentCheckoutStore store, DevelopmentOffSessionCharges charges, IOptions<CreditsDevelopmentOptions> options,
+        TimeProvider time, IOptions<CreditsOptions> credits)
     {
         this.store = store;
+        this.charges = charges;
         this.options = options;
         this.time = time;
         this.credits = credits;
@@ -42,6 +47,13 @@ internal sealed class DevelopmentStripeApi : HttpMessageHandler
         {
             var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             return Create(QueryHelpers.ParseQuery(body).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+        }
+
+        if (request.Method == HttpMethod.Post && path == PaymentIntentsPath)
+        {
+            var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return await charges.ChargeAsync(QueryHelpers.ParseQuery(body).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal), cancellationToken)
+                .ConfigureAwait(false);
         }
 
         if (request.Method == HttpMethod.Get && path.StartsWith(SessionsPath + "/", StringComparison.Ordinal))
@@ -88,6 +100,9 @@ internal sealed class DevelopmentStripeApi : HttpMessageHandler
             Metadata = form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal) && f.Key.EndsWith(']'))
                 .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value, StringComparer.Ordinal),
             Created = time.GetUtcNow(),
+            SetupFutureUsage = form.GetValueOrDefault("payment_intent_data[setup_future_usage]"),
+            PaymentIntentMetadata = form.Where(f => f.Key.StartsWith("payment_intent_data[metadata][", StringComparison.Ordinal) && f.Key.EndsWith(']'))
+                .ToDictionary(f => f.Key["payment_intent_data[metadata][".Length..^1], f => f.Value, StringComparer.Ordinal),
         };
         store.Add(session);
         return Json(HttpStatusCode.OK, session.ToStripeJson());

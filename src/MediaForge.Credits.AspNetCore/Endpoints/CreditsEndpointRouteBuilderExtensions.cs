@@ -12,11 +12,11 @@ namespace Microsoft.AspNetCore.Builder;
 public static class CreditsEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps every endpoint under <paramref name="prefix"/>: <c>/credits/*</c>, <c>/credits/referrals/*</c>, <c>/credits/gifts/*</c>, <c>/credits/teams/*</c>, <c>/stripe/*</c> and
+    /// Maps every endpoint under <paramref name="prefix"/>: <c>/credits/*</c>, <c>/credits/referrals/*</c>, <c>/credits/gifts/*</c>, <c>/credits/teams/*</c>, <c>/credits/auto-top-up</c>, <c>/stripe/*</c> and
     /// <c>/webhooks/clerk</c> (with the default prefix, the seed's paths <c>/api/credits/balance</c>...). Each group can
     /// also be mapped alone with <see cref="MapCreditBalanceEndpoints"/>, <see cref="CreditReferralEndpointRouteBuilderExtensions.MapCreditReferralEndpoints"/>,
     /// <see cref="CreditGiftEndpointRouteBuilderExtensions.MapCreditGiftEndpoints"/>, <see cref="CreditTeamEndpointRouteBuilderExtensions.MapCreditTeamEndpoints"/>,
-    /// <see cref="MapStripeEndpoints"/> and
+    /// <see cref="CreditAutoTopUpEndpointRouteBuilderExtensions.MapCreditAutoTopUpEndpoints"/>, <see cref="MapStripeEndpoints"/> and
     /// <see cref="MapClerkWebhook"/>.
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
@@ -30,6 +30,7 @@ public static class CreditsEndpointRouteBuilderExtensions
         group.MapCreditReferralEndpoints("/credits/referrals");
         group.MapCreditGiftEndpoints("/credits/gifts");
         group.MapCreditTeamEndpoints("/credits/teams");
+        group.MapCreditAutoTopUpEndpoints("/credits/auto-top-up");
         group.MapStripeEndpoints("/stripe");
         group.MapClerkWebhook("/webhooks/clerk");
         return group;
@@ -148,13 +149,13 @@ public static class CreditsEndpointRouteBuilderExtensions
 
             if (body!.PlanId is { } planId)
             {
-                return body.PackageId is not null || body.Gift || body.TeamId is not null || body.Quantity is not null || body.Credits is not null
+                return body.PackageId is not null || body.Gift || body.TeamId is not null || body.Quantity is not null || body.Credits is not null || body.SaveForAutoTopUp
                     ? CreditProblems.Create(StatusCodes.Status400BadRequest, "plan_with_package", "A plan is subscribed to alone.",
                         "Send either a planId or a packageId (with gift, teamId, quantity or credits), not both.")
                     : await plans.CreateSessionAsync(userId, planId, ct).ConfigureAwait(false);
             }
 
-            return await checkout.CreateSessionAsync(userId, body.PackageId, body.Gift, body.TeamId, body.Quantity, body.Credits, ct).ConfigureAwait(false);
+            return await checkout.CreateSessionAsync(userId, body.PackageId, body.Gift, body.TeamId, body.Quantity, body.Credits, ct, body.SaveForAutoTopUp).ConfigureAwait(false);
         })
             .AddEndpointFilter(CreditsJsonEndpoint.Filter)
             .AcceptsCreditJson<CreateCheckoutSessionRequest>()

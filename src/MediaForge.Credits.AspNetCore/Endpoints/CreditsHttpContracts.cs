@@ -79,8 +79,12 @@ public sealed record CreditVolumeQuoteResponse(string PackageId, int? Quantity, 
 /// Instead of a package: the subscription plan to subscribe to (Checkout in subscription mode; each paid period grants
 /// the plan's allowance). Not with a package, a gift, a team, a quantity or credits.
 /// </param>
+/// <param name="SaveForAutoTopUp">
+/// Keep the card for auto top-up: the payment is set up for later off-session charges and, once it succeeds, its
+/// payment method becomes the wallet's (the buyer's own, or the team's: owners and admins only). Not with a gift or a plan.
+/// </param>
 public sealed record CreateCheckoutSessionRequest(string? PackageId, bool Gift = false, string? TeamId = null, int? Quantity = null, long? Credits = null,
-    string? PlanId = null);
+    string? PlanId = null, bool SaveForAutoTopUp = false);
 
 /// <summary>Answer of <c>POST /api/stripe/create-checkout-session</c>.</summary>
 /// <param name="SessionId">The Stripe checkout session id; <see langword="null"/> for a free package.</param>

@@ -18,6 +18,7 @@ internal sealed partial class StripeCheckoutHandler(
     ICreditGiftService gifts,
     ICreditTeamService teams,
     CreditAccountReader accounts,
+    TopUps.CreditAutoTopUps autoTopUps,
     IOptions<CreditsStripeOptions> options,
     IOptions<CreditsOptions> creditOptions,
     CreditsPublicAddress address,
@@ -30,7 +31,8 @@ internal sealed partial class StripeCheckoutHandler(
     private const int MaxSessionIdLength = 255;
 
     public async Task<Results<Ok<CheckoutSessionResponse>, ProblemHttpResult>> CreateSessionAsync(
-        string userId, string? packageId, bool gift, string? teamId, int? quantity, long? credits, CancellationToken cancellationToken)
+        string userId, string? packageId, bool gift, string? teamId, int? quantity, long? credits, CancellationToken cancellationToken,
+        bool saveForAutoTopUp = false)
     {
         if (StripeCheckoutVolume.Junk(quantity, credits) is { } junk)
         {
@@ -64,6 +66,11 @@ internal sealed partial class StripeCheckoutHandler(
         if (volume && StripeCheckoutVolume.Refusal(package, quantity, credits, teamId, creditOptions.Value.Volume) is { } volumeProblem)
         {
             return volumeProblem;
+        }
+
+        if (saveForAutoTopUp && await SaveRefusalAsync(userId, teamId, gift, package, cancellationToken).ConfigureAwait(false) is { } saveProblem)
+        {
+            return saveProblem;
         }
 
         if (gift && !creditOptions.Value.Gifts.Enabled)
@@ -144,6 +151,13 @@ internal sealed partial class StripeCheckoutHandler(
             metadata["team_id"] = teamId;
         }
 
+        var paymentIntent = new SessionPaymentIntentDataOptions { Metadata = new Dictionary<string, string>(metadata) };
+        if (saveForAutoTopUp)
+        {
+            paymentIntent.SetupFutureUsage = "off_session";
+            paymentIntent.Metadata[StripeTopUpEvents.SaveForWalletKey] = CreditWalletAccounts.For(userId, teamId is null ? CreditWallet.Personal : CreditWallet.Team(teamId));
+        }
+
         Session session;
         try
         {
@@ -169,7 +183,8 @@ internal sealed partial class StripeCheckoutHandler(
                     },
                 ],
                 Metadata = metadata,
-                PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = new Dictionary<string, string>(metadata) },
+                PaymentIntentData = paymentIntent,
+                CustomerCreation = saveForAutoTopUp ? "always" : null,
                 SuccessUrl = gift ? GiftReturn(address.Absolute(options.Value.SuccessUrl)) : address.Absolute(options.Value.SuccessUrl),
                 CancelUrl = address.Absolute(options.Value.CancelUrl),
             }, new RequestOptions { IdempotencyKey = "mediaforge-checkout-" + purchase.Id }, cancellationToken).ConfigureAwait(false);
@@ -240,6 +255,24 @@ internal sealed partial class StripeCheckoutHandler(
         : package.IsFree ? CreditProblems.Create(StatusCodes.Status422UnprocessableEntity, "free_package_not_for_teams", "A free package cannot be claimed for a team.",
             $"Package '{package.Id}' is free: choose a paid package for the team.")
         : null;
+
+    /// <summary>Why a checkout cannot keep its card for auto top-up, or <see langword="null"/>: not for a gift or a free pack; a team's only by its owners and admins.</summary>
+    private async Task<ProblemHttpResult?> SaveRefusalAsync(string userId, string? teamId, bool gift, CreditPackage package, CancellationToken cancellationToken)
+    {
+        if (gift || package.IsFree)
+        {
+            return CreditProblems.Create(StatusCodes.Status422UnprocessableEntity, "cannot_save_payment_method", "This checkout cannot keep its card for auto top-up.",
+                "Only a paid package bought for your own or your team's wallet can save its card.");
+        }
+
+        return teamId is null || !CreditTeamProblems.IsTeamId(teamId) ? null
+            : await autoTopUps.CheckTeamAsync(userId, teamId, cancellationToken).ConfigureAwait(false) switch
+            {
+                TopUps.CreditAutoTopUpError.None => null,
+                TopUps.CreditAutoTopUpError.Forbidden => CreditTeamProblems.NotAllowed("saving a card for the team's auto top-up"),
+                _ => CreditTeamProblems.NotFound(),
+            };
+    }
 
     /// <summary>A gift checkout's success URL: the configured one marked <c>gift_checkout=1</c>, so the page's &lt;credit-gift&gt; shows the code.</summary>
     private static string GiftReturn(string successUrl)

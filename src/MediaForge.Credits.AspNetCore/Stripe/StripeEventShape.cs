@@ -39,7 +39,10 @@ internal static class StripeEventShape
             EventTypes.CheckoutSessionAsyncPaymentFailed or EventTypes.CheckoutSessionExpired => data is Session session
                 ? Session(session, paid: false)
                 : Expected("checkout.session"),
-            EventTypes.PaymentIntentPaymentFailed => data is PaymentIntent ? null : Expected("payment_intent"),
+            EventTypes.PaymentIntentPaymentFailed or EventTypes.PaymentIntentSucceeded => data is not PaymentIntent intent ? Expected("payment_intent")
+                : !IsReference(intent.Id) ? "The payment intent has no id, or one longer than 255 characters."
+                : intent.Amount < 0 ? "The payment intent has a negative amount."
+                : OptionalReference(intent.CustomerId, "customer") ?? OptionalReference(intent.PaymentMethodId, "payment_method"),
             EventTypes.ChargeRefunded => data is not Charge charge ? Expected("charge")
                 : charge.Amount < 0 || charge.AmountRefunded < 0 ? "The charge has a negative amount."
                 : OptionalReference(charge.PaymentIntentId, "payment_intent"),

@@ -14,6 +14,8 @@ internal sealed partial class StripeWebhookHandler(
     WebhookEventRecorder recorder,
     ICreditPurchaseService purchases,
     CreditSubscriptions subscriptions,
+    MediaForge.Credits.TopUps.CreditAutoTopUps autoTopUps,
+    MediaForge.Credits.TopUps.CreditTopUpCharges topUps,
     IOptions<CreditsStripeOptions> options,
     IOptions<CreditsHttpOptions> http,
     TimeProvider time,
@@ -120,8 +122,16 @@ internal sealed partial class StripeWebhookHandler(
                 var failedSession = (Session)stripeEvent.Data.Object;
                 return await FailAsync(failedSession.Metadata, "The asynchronous payment failed.", failedSession.PaymentIntentId, cancellationToken).ConfigureAwait(false);
 
+            case EventTypes.PaymentIntentSucceeded:
+                return await StripeTopUpEvents.SucceededAsync(autoTopUps, topUps, (PaymentIntent)stripeEvent.Data.Object, cancellationToken).ConfigureAwait(false);
+
             case EventTypes.PaymentIntentPaymentFailed:
                 var intent = (PaymentIntent)stripeEvent.Data.Object;
+                if (await StripeTopUpEvents.FailedAsync(topUps, intent, cancellationToken).ConfigureAwait(false) is { } topUpOutcome)
+                {
+                    return topUpOutcome;
+                }
+
                 return await FailAsync(intent.Metadata, intent.LastPaymentError?.Message ?? "The payment failed.", intent.Id, cancellationToken).ConfigureAwait(false);
 
             case EventTypes.CheckoutSessionExpired:

@@ -65,6 +65,9 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<ICreditGiftService, Gifts.CreditGiftService>();
         Services.TryAddScoped<Subscriptions.CreditSubscriptionGrants>();
         Services.TryAddScoped<Subscriptions.CreditSubscriptions>();
+        Services.TryAddSingleton<TopUps.CreditTopUpTriggers>();
+        Services.TryAddScoped<TopUps.CreditAutoTopUps>();
+        Services.TryAddScoped<TopUps.CreditTopUpCharges>();
         Services.TryAddScoped<CreditPurchaseReversals>();
         Services.TryAddScoped<CreditFreePackages>();
         Services.TryAddScoped<CreditPurchaseService>();

@@ -71,6 +71,9 @@ public sealed class CreditsOptions
     /// <summary>Subscription allowances: the upgrade policy and how long a rollover plan's allowance outlives its period.</summary>
     public CreditSubscriptionOptions Subscriptions { get; } = new();
 
+    /// <summary>Auto top-up: failures before a wallet pauses, the retry delay and the charging worker's timing.</summary>
+    public CreditAutoTopUpOptions AutoTopUp { get; } = new();
+
     /// <summary>How long a reservation lives when the caller gives no time-to-live. Default 15 minutes.</summary>
     public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 

@@ -52,7 +52,23 @@ internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
         failures.AddRange(ReferralFailures(options.Referrals));
         failures.AddRange(GiftFailures(options.Gifts));
         failures.AddRange(EventFailures(options.Events));
+        failures.AddRange(TopUpFailures(options.AutoTopUp));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> TopUpFailures(CreditAutoTopUpOptions topUps)
+    {
+        const string prefix = nameof(CreditsOptions.AutoTopUp) + ".";
+        if (topUps.MaxConsecutiveFailures is < 1 or > 10)
+        {
+            yield return $"{prefix}{nameof(topUps.MaxConsecutiveFailures)} must be 1 to 10 (was {topUps.MaxConsecutiveFailures}).";
+        }
+
+        if (topUps.RetryDelay <= TimeSpan.Zero || topUps.PollInterval <= TimeSpan.Zero || topUps.LeaseDuration <= TimeSpan.Zero
+            || topUps.SettingsCacheDuration < TimeSpan.Zero)
+        {
+            yield return $"{prefix}{nameof(topUps.RetryDelay)}, {nameof(topUps.PollInterval)} and {nameof(topUps.LeaseDuration)} must be positive, {nameof(topUps.SettingsCacheDuration)} not negative.";
+        }
     }
 
     private static IEnumerable<string> EventFailures(Events.CreditEventOptions events)

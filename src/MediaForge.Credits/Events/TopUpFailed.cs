@@ -15,6 +15,12 @@ public sealed class TopUpFailed : CreditEvent
     /// <summary>Why, as the payment provider said it (a decline code or <c>requires_action</c>).</summary>
     public string Reason { get; init; } = "";
 
+    /// <summary>The top-up (one per crossing of the threshold; the same on each of its attempts).</summary>
+    public Guid TopUpId { get; init; }
+
+    /// <summary>Which attempt of the top-up failed (1 for the first charge, then one per retry).</summary>
+    public int Attempt { get; init; }
+
     /// <summary>Whether auto top-up is now paused for the wallet (too many failures in a row).</summary>
     public bool Paused { get; init; }
 }

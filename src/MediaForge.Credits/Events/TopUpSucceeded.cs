@@ -9,6 +9,9 @@ public sealed class TopUpSucceeded : CreditEvent
     /// <inheritdoc />
     public override string Type => TypeName;
 
+    /// <summary>The top-up (one per crossing of the threshold).</summary>
+    public Guid TopUpId { get; init; }
+
     /// <summary>The package bought.</summary>
     public string PackageId { get; init; } = "";
 

@@ -14,6 +14,7 @@ internal sealed partial class CreditReservationService(
     CreditTeamSplitCapture splitCaptures,
     ICreditCatalog catalog,
     IOptions<CreditsOptions> options,
+    TopUps.CreditTopUpTriggers topUps,
     TimeProvider time,
     ILogger<CreditReservationService> logger) : ICreditReservationService
 {
@@ -206,6 +207,7 @@ internal sealed partial class CreditReservationService(
     {
         var transactionId = await captures.RecordAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
         await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, hold.UserId, balance, charge, now, ct).ConfigureAwait(false);
+        await topUps.AfterDebitAsync(db, hold.UserId, balance, charge, now, ct).ConfigureAwait(false);
         LogSettled(hold.Id, ReservationStatus.Captured, charge);
         return new CreditReservationSettlement
         {

@@ -16,6 +16,7 @@ internal sealed class CreditDeductionWriter(
     CreditDeductionReplays replays,
     IOptions<CreditsOptions> options,
     Categories.CreditBurnOrder burnOrder,
+    TopUps.CreditTopUpTriggers topUps,
     TimeProvider time,
     CreditsTelemetry telemetry,
     ILogger<CreditService> logger)
@@ -173,6 +174,7 @@ internal sealed class CreditDeductionWriter(
 
             await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, usage.UserId, debited.Balance, usage.Price, now,
                 cancellationToken).ConfigureAwait(false);
+            await topUps.AfterDebitAsync(db, usage.UserId, debited.Balance, usage.Price, now, cancellationToken).ConfigureAwait(false);
 
             return Charged(usage, row, charge);
         }

@@ -42,6 +42,8 @@ public static class CreditsModelBuilderExtensions
         modelBuilder.ApplyConfiguration(new CreditPlanConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditSubscriptionConfiguration(names));
         modelBuilder.ApplyConfiguration(new CreditSubscriptionPeriodConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditAutoTopUpConfiguration(names));
+        modelBuilder.ApplyConfiguration(new CreditTopUpConfiguration(names));
         return modelBuilder;
     }
 }

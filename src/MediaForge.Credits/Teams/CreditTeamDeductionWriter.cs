@@ -19,6 +19,7 @@ internal sealed class CreditTeamDeductionWriter(
     CreditTeamSpending spending,
     IOptions<CreditsOptions> options,
     Categories.CreditBurnOrder burnOrder,
+    TopUps.CreditTopUpTriggers topUps,
     TimeProvider time,
     CreditsTelemetry telemetry,
     ILogger<CreditService> logger)
@@ -86,6 +87,16 @@ internal sealed class CreditTeamDeductionWriter(
         var threshold = options.Value.Events.LowBalanceThreshold;
         await CreditBalanceAlerts.AfterDebitAsync(db, threshold, wallet, team?.Balance ?? 0, team is null ? 0 : teamPart, now, cancellationToken).ConfigureAwait(false);
         await CreditBalanceAlerts.AfterDebitAsync(db, threshold, member, personal?.Balance ?? 0, personal is null ? 0 : personalPart, now, cancellationToken).ConfigureAwait(false);
+        if (team is not null)
+        {
+            await topUps.AfterDebitAsync(db, wallet, team.Balance, teamPart, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (personal is not null)
+        {
+            await topUps.AfterDebitAsync(db, member, personal.Balance, personalPart, now, cancellationToken).ConfigureAwait(false);
+        }
+
         return CreditDeductionWriter.Charged(usage, row, teamCharge ?? personalCharge);
     }
 

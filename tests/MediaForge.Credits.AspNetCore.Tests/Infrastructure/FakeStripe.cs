@@ -8,12 +8,14 @@ using Stripe;
 namespace MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 
 /// <summary>
-/// A local stand-in for the two Stripe API calls the add-on makes (create and retrieve a Checkout Session), served by
+/// A local stand-in for the Stripe API calls the add-on makes (create and retrieve a Checkout Session, create an
+/// off-session PaymentIntent), served by
 /// an in-memory test server that Stripe.net's real <see cref="StripeClient"/> talks to over HTTP.
 /// </summary>
 public sealed class FakeStripe : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, IResult> answered = new();
     private int counter;
 
     private FakeStripe(WebApplication app) => this.app = app;
@@ -31,6 +33,16 @@ public sealed class FakeStripe : IAsyncDisposable
     public ConcurrentQueue<string> IdempotencyKeys { get; } = new();
 
     public IStripeClient Client { get; private set; } = null!;
+
+    /// <summary>Every create-payment-intent request's form fields and idempotency key, in order.</summary>
+    public ConcurrentQueue<(Dictionary<string, string> Form, string IdempotencyKey)> PaymentIntentRequests { get; } = new();
+
+    /// <summary>
+    /// How the next off-session payment intents end: <c>succeeded</c> (default), <c>requires_action</c> (3-D Secure
+    /// wanted: 200 with that status), a decline code (402 <c>card_error</c> <c>card_declined</c> with it), or
+    /// <c>api_error</c> (500, Stripe down). A repeated idempotency key gets the first answer again, as Stripe does.
+    /// </summary>
+    public string PaymentIntentOutcome { get; set; } = "succeeded";
 
     public static async Task<FakeStripe> StartAsync()
     {
@@ -75,6 +87,13 @@ public sealed class FakeStripe : IAsyncDisposable
             : fake.Sessions.TryGetValue(id, out var session)
                 ? Results.Json(session)
                 : Results.Json(new { error = new { type = "invalid_request_error", message = $"No such checkout.session: '{id}'" } }, statusCode: 404));
+        app.MapPost("/v1/payment_intents", async (HttpRequest request) =>
+        {
+            var form = (await request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString());
+            var key = request.Headers["Idempotency-Key"].ToString();
+            fake.PaymentIntentRequests.Enqueue((form, key));
+            return fake.answered.GetOrAdd(key, _ => fake.PaymentIntent(form));
+        });
         await app.StartAsync();
         fake.Client = new StripeClient(new StripeClientOptions
         {
@@ -83,6 +102,32 @@ public sealed class FakeStripe : IAsyncDisposable
             HttpClient = new SystemNetHttpClient(app.GetTestClient(), maxNetworkRetries: 0, enableTelemetry: false),
         });
         return fake;
+    }
+
+    private IResult PaymentIntent(Dictionary<string, string> form)
+    {
+        var id = $"pi_test_{Interlocked.Increment(ref counter)}_{Guid.NewGuid():N}";
+        var outcome = PaymentIntentOutcome;
+        var intent = new Dictionary<string, object?>
+        {
+            ["id"] = id,
+            ["object"] = "payment_intent",
+            ["amount"] = long.Parse(form["amount"], System.Globalization.CultureInfo.InvariantCulture),
+            ["currency"] = form["currency"],
+            ["customer"] = form.GetValueOrDefault("customer"),
+            ["payment_method"] = form.GetValueOrDefault("payment_method"),
+            ["status"] = outcome is "succeeded" or "requires_action" ? outcome : "requires_payment_method",
+            ["metadata"] = form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal)).ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value),
+        };
+        return outcome switch
+        {
+            "succeeded" or "requires_action" => Results.Json(intent),
+            "api_error" => Results.Json(new { error = new { type = "api_error", message = "Stripe is down" } }, statusCode: 500),
+            _ => Results.Json(new
+            {
+                error = new { type = "card_error", code = "card_declined", decline_code = outcome, message = "Your card was declined.", payment_intent = intent },
+            }, statusCode: 402),
+        };
     }
 
     /// <summary>Makes Stripe report the session as paid (what happens when the buyer completes checkout).</summary>

@@ -58,6 +58,8 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         SubscriptionChange,
         SubscriptionFailed,
         SubscriptionEnd,
+        TopUpPaid,
+        TopUpDeclined,
     }
 
     public readonly record struct Op(OpKind Kind, int A, int B)
@@ -80,6 +82,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         (1, Gen.Int[0, 9].Select(a => new Op(OpKind.CancelGift, a, 0))),
         .. TeamOps,
         .. SubscriptionOps,
+        .. TopUpOps,
     ]);
 
     [Fact]
@@ -117,6 +120,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         var team = await TeamModel.StartAsync(services, user, peer, policy);
         var alerts = new AlertModel(user, peer, team.Account);
         var burn = new BurnOrderModel();
+        var topUps = await TopUpModel.StartAsync(services, user);
         var subscription = new SubscriptionModel(user, DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds()).UtcDateTime);
         for (var step = 0; step < ops.Length; step++)
         {
@@ -143,6 +147,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     if (deduction.TransactionId is { } charge)
                     {
                         charges.Add(charge);
+                        topUps.AfterDebit(deduction.RemainingBalance, price, clock.GetUtcNow());
                     }
 
                     break;
@@ -163,6 +168,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     if (capture.TransactionId is { } captured)
                     {
                         charges.Add(captured);
+                        topUps.AfterDebit(capture.Balance ?? 0, capture.IsReplay ? 0 : capture.CreditsCharged, clock.GetUtcNow());
                     }
 
                     break;
@@ -219,6 +225,9 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     Assert.True(cancel.Success == (cancelled.Pending && cancelled.ExpiresAt > clock.GetUtcNow()), $"step {step} {op}: {cancel.Error}");
                     cancelled.Pending &= false;
                     break;
+                case >= OpKind.TopUpPaid:
+                    await topUps.RunAsync(scope.ServiceProvider, op, $"step {step} {op}");
+                    break;
                 case >= OpKind.SubscriptionPaid:
                     await subscription.RunAsync(scope.ServiceProvider, clock, op, $"step {step} {op}");
                     break;
@@ -234,6 +243,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
             await team.AssertCountsAsync(services, clock, $"after step {step} {op}");
             await burn.CheckAsync(services, $"after step {step} {op}", user, peer, team.Account);
             await alerts.CheckAsync(services, alertsBefore, mixed: op.Kind >= OpKind.SubscriptionPaid, $"after step {step} {op}");
+            await topUps.CheckAsync(services, $"after step {step} {op}");
         }
     }
 

@@ -20,14 +20,15 @@ public static class CreditsMigrationBuilderExtensions
     /// <c>credit_grants.priority</c> (back-filled from each lot's ledger row: bonuses promotional, the rest paid, with the
     /// default priorities); version 9 added the host-event tables (<c>credit_events</c>,
     /// <c>credit_alert_states</c>, <c>credit_webhook_deliveries</c>, empty); version 10 added the volume discounts'
-    /// table <c>credit_package_tiers</c> (empty) and <c>purchases.quantity</c> (back-filled 1: every earlier purchase was one pack); version 11 (the current one) added the subscription tables
-    /// <c>credit_plans</c>, <c>credit_subscriptions</c> and <c>credit_subscription_periods</c> (empty).
+    /// table <c>credit_package_tiers</c> (empty) and <c>purchases.quantity</c> (back-filled 1: every earlier purchase was one pack); version 11 added the subscription tables
+    /// <c>credit_plans</c>, <c>credit_subscriptions</c> and <c>credit_subscription_periods</c> (empty); version 12 (the current one)
+    /// added the auto top-up tables <c>credit_auto_top_ups</c> and <c>credit_top_ups</c> (empty).
     /// Call it in the <c>Up</c> of a migration, with no instance of the older library writing meanwhile
     /// (it does not keep the derived data).
     /// </summary>
     /// <param name="migrationBuilder">The migration's builder.</param>
-    /// <param name="from">The version the database is at (1 to 10).</param>
-    /// <param name="to">The version to bring it to (up to 11, the current one).</param>
+    /// <param name="from">The version the database is at (1 to 11).</param>
+    /// <param name="to">The version to bring it to (up to 12, the current one).</param>
     /// <param name="options">The table prefix and schema given to <c>ApplyCreditsModel</c>; default: none.</param>
     /// <param name="schemaChangesGenerated">
     /// <see langword="true"/> when the migration already holds the table, column and index changes (EF Core generated
@@ -119,6 +120,11 @@ public static class CreditsMigrationBuilderExtensions
         if (from < 11 && to >= 11 && !schemaChangesGenerated)
         {
             CreditsSchemaVersion11.AddSchemaChanges(migrationBuilder, dialect);
+        }
+
+        if (from < 12 && to >= 12 && !schemaChangesGenerated)
+        {
+            CreditsSchemaVersion12.AddSchemaChanges(migrationBuilder, dialect);
         }
 
         migrationBuilder.Sql(dialect.RecordVersion(to));

@@ -12,12 +12,12 @@ namespace MediaForge.Credits.Storage.Schema;
 /// (<c>credit_grants.category</c>, <c>credit_grants.priority</c>). Version 9: host events (the outbox
 /// <c>credit_events</c>, <c>credit_alert_states</c>, <c>credit_webhook_deliveries</c>). Version 10: volume discounts (<c>credit_package_tiers</c>,
 /// <c>purchases.quantity</c>). Version 11: subscriptions (<c>credit_plans</c>, <c>credit_subscriptions</c>,
-/// <c>credit_subscription_periods</c>).
+/// <c>credit_subscription_periods</c>). Version 12: auto top-up (<c>credit_auto_top_ups</c>, <c>credit_top_ups</c>).
 /// </summary>
 internal static class CreditsSchema
 {
     /// <summary>The version this library reads and writes.</summary>
-    public const int CurrentVersion = 11;
+    public const int CurrentVersion = 12;
 
     /// <summary>The table that records the versions a database was brought to (without the prefix).</summary>
     public const string VersionTable = "credit_schema_versions";

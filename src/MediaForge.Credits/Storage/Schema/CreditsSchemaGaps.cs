@@ -22,6 +22,7 @@ internal sealed record CreditsSchemaGaps(IReadOnlyList<string> MissingTables, IR
         new(9, "before host events", CreditsSchemaVersion9.Tables, []),
         new(10, "before volume discounts", [CreditsSchemaVersion10.Table], [CreditsSchemaVersion10.PurchaseColumn]),
         new(11, "before subscriptions", CreditsSchemaVersion11.Tables, []),
+        new(12, "before auto top-up", CreditsSchemaVersion12.Tables, []),
     ];
 
     public bool IsComplete => MissingTables.Count == 0 && MissingColumns.Count == 0;

@@ -30,6 +30,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(8)]
     [InlineData(9)]
     [InlineData(10)]
+    [InlineData(11)]
     public async Task Upgrade_OlderVersionThroughTheSteps_LeavesTheColumnsAndIndexesOfAFreshSchemaAndRecordsTheCurrentVersion(int from)
     {
         var upgraded = await OlderAsync(from);
@@ -56,6 +57,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(8)]
     [InlineData(9)]
     [InlineData(10)]
+    [InlineData(11)]
     public async Task Upgrade_OlderVersion_BackfillsEarlierPurchasesAsTheBuyersOwnAndNotGifts(int from)
     {
         var upgraded = await OlderAsync(from);
@@ -87,6 +89,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(8, "version 8 (before host events)", "credit_events")]
     [InlineData(9, "version 9 (before volume discounts)", "credit_package_tiers")]
     [InlineData(10, "version 10 (before subscriptions)", "credit_subscription_periods")]
+    [InlineData(11, "version 11 (before auto top-up)", "credit_top_ups")]
     public async Task InitializeCredits_OlderVersionWithoutCreateSchema_FailsNamingTheVersionAndTheUpgradeCall(int from, string version, string missing)
     {
         var connectionString = await OlderAsync(from);
@@ -99,7 +102,8 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
         Assert.Equal(from < 8, error.Message.Contains("credit_grants.priority", StringComparison.Ordinal));
         Assert.Equal(from < 9, error.Message.Contains("credit_events", StringComparison.Ordinal));
         Assert.Equal(from < 10, error.Message.Contains("purchases.quantity", StringComparison.Ordinal));
-        Assert.Contains("credit_subscription_periods", error.Message, StringComparison.Ordinal);
+        Assert.Equal(from < 11, error.Message.Contains("credit_subscription_periods", StringComparison.Ordinal));
+        Assert.Contains("credit_auto_top_ups", error.Message, StringComparison.Ordinal);
         Assert.Equal(from < 7, error.Message.Contains("credit_reservations.limit_counted", StringComparison.Ordinal));
         Assert.Equal(from < 6, error.Message.Contains("credit_reservations.member_id", StringComparison.Ordinal));
         Assert.Equal(from < 5, error.Message.Contains("purchases.purchased_by", StringComparison.Ordinal));
@@ -116,6 +120,7 @@ public abstract class CreditsSchemaOlderVersionUpgradeTests<TDatabase>(TDatabase
     [InlineData(8)]
     [InlineData(9)]
     [InlineData(10)]
+    [InlineData(11)]
     public async Task InitializeCredits_OlderVersionWithCreateSchema_AddsTheLaterTablesBackfillsAndRecordsTheCurrentVersion(int from)
     {
         var connectionString = await OlderAsync(from);

@@ -45,7 +45,8 @@ public sealed class UpgradeCreditsSchemaOperationsTests
     [InlineData(9, 9)]
     [InlineData(10, 10)]
     [InlineData(11, 11)]
-    [InlineData(1, 12)]
+    [InlineData(12, 12)]
+    [InlineData(1, 13)]
     public void UpgradeCreditsSchema_VersionsOutsideTheSteps_AreRefused(int from, int to) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new MigrationBuilder(Postgres).UpgradeCreditsSchema(from, to));
 
@@ -197,6 +198,20 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         migration.UpgradeCreditsSchema(9, 10, schemaChangesGenerated: true);
 
         Assert.Equal("UPDATE \"purchases\" SET quantity = 1 WHERE quantity IS NULL;", Assert.IsType<SqlOperation>(migration.Operations[0]).Sql);
+    }
+
+    [Fact]
+    public void UpgradeCreditsSchema_Version11To12_AddsOnlyTheTopUpTablesAndRecordsTheVersion()
+    {
+        var migration = new MigrationBuilder(Postgres);
+
+        migration.UpgradeCreditsSchema(11, 12, new CreditsModelOptions { TablePrefix = "mf_" });
+
+        Assert.Equal(["mf_credit_auto_top_ups", "mf_credit_top_ups"], migration.Operations.OfType<CreateTableOperation>().Select(t => t.Name));
+        Assert.Equal([("mf_credit_top_ups", "IX_mf_credit_top_ups_status_next_attempt_at"), ("mf_credit_top_ups", "IX_mf_credit_top_ups_wallet_id")],
+            migration.Operations.OfType<CreateIndexOperation>().Select(i => (i.Table, i.Name)));
+        Assert.Empty(migration.Operations.OfType<AddColumnOperation>());
+        Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (12,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,6 +60,7 @@ public static class UpgradeHost
         CreditsSchemaVersion9.AddSchemaChanges(migration, dialect);
         CreditsSchemaVersion10.AddSchemaChanges(migration, dialect);
         CreditsSchemaVersion11.AddSchemaChanges(migration, dialect);
+        CreditsSchemaVersion12.AddSchemaChanges(migration, dialect);
     }
 
     /// <summary>
@@ -80,6 +81,7 @@ public static class UpgradeHost
             await credits.AddExpiringCreditsAsync(buyer, 7, CreditTransactionType.Purchase, "pack", DateTimeOffset.UtcNow.AddDays(30));
         }
 
+        string[] topUps = ["DROP TABLE credit_top_ups", "DROP TABLE credit_auto_top_ups"];
         string[] subscriptions = ["DROP TABLE credit_subscription_periods", "DROP TABLE credit_subscriptions", "DROP TABLE credit_plans"];
         string[] volume = ["DROP TABLE credit_package_tiers", "ALTER TABLE purchases DROP COLUMN quantity"];
         string[] events = ["DROP TABLE credit_events", "DROP TABLE credit_alert_states", "DROP TABLE credit_webhook_deliveries"];
@@ -91,7 +93,7 @@ public static class UpgradeHost
         string[] gifts = ["DROP TABLE credit_gifts", "ALTER TABLE purchases DROP COLUMN is_gift"];
         string[] referrals = ["DROP TABLE credit_referrals", "DROP TABLE credit_referral_codes"];
         await using var db = Context(database, connectionString);
-        foreach (var statement in new[] { (11, subscriptions), (10, volume), (9, events), (8, categories), (7, holdLimits), (6, spending), (5, teams), (4, gifts), (3, referrals) }.Where(s => version < s.Item1).SelectMany(s => s.Item2))
+        foreach (var statement in new[] { (12, topUps), (11, subscriptions), (10, volume), (9, events), (8, categories), (7, holdLimits), (6, spending), (5, teams), (4, gifts), (3, referrals) }.Where(s => version < s.Item1).SelectMany(s => s.Item2))
         {
             await db.Database.ExecuteSqlRawAsync(statement);
         }
