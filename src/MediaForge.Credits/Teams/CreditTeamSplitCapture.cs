@@ -7,10 +7,10 @@ namespace MediaForge.Credits.Teams;
 /// The capture of a split team hold, under the member's row lock and both balance rows (<see cref="CreditTeamHolds.LockAsync"/>):
 /// the charge divided in the funding policy's order of spending (<see cref="CreditTeamHoldParts.PersonalShare"/>), each
 /// wallet's hold captured for its share, the unused part of the wallet's share given back to the member's count, one
-/// usage log on the wallet naming the member with a ledger row per wallet, and each wallet's low-balance alert.
+/// usage log on the wallet naming the member with a ledger row per wallet, and each wallet's low-balance alert and auto top-up.
 /// </summary>
 internal sealed class CreditTeamSplitCapture(CreditsDbContextHandle handle, CreditTeamHolds teamHolds, Categories.CreditBurnOrder burnOrder,
-    IOptions<CreditsOptions> options)
+    IOptions<CreditsOptions> options, TopUps.CreditTopUpTriggers topUps)
 {
     private readonly DbContext db = handle.Context;
 
@@ -39,6 +39,8 @@ internal sealed class CreditTeamSplitCapture(CreditsDbContextHandle handle, Cred
         var threshold = options.Value.Events.LowBalanceThreshold;
         await CreditBalanceAlerts.AfterDebitAsync(db, threshold, hold.UserId, team.Balance, team.Charged, now, cancellationToken).ConfigureAwait(false);
         await CreditBalanceAlerts.AfterDebitAsync(db, threshold, part.UserId, personal.Balance, personal.Charged, now, cancellationToken).ConfigureAwait(false);
+        await topUps.AfterDebitAsync(db, hold.UserId, team.Balance, team.Charged, now, cancellationToken).ConfigureAwait(false);
+        await topUps.AfterDebitAsync(db, part.UserId, personal.Balance, personal.Charged, now, cancellationToken).ConfigureAwait(false);
         return new CreditReservationSettlement
         {
             Success = true, Status = ReservationStatus.Captured, CreditsCharged = total, TransactionId = transactionId, Balance = team.Balance,

@@ -4,6 +4,7 @@ using MediaForge.Credits.Storage;
 using MediaForge.Credits.Teams;
 using MediaForge.Credits.Tests.Events;
 using MediaForge.Credits.Tests.Infrastructure;
+using MediaForge.Credits.TopUps;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -245,6 +246,28 @@ public abstract class TeamSplitHoldTests<TDatabase>(TDatabase database) : IClass
         Assert.Equal((10L, 10L), await setup.OwnAsync(member));
         Assert.Equal((100L, 100L), await setup.WalletAsync(teamId));
         Assert.Equal(0L, await setup.SpentAsync(teamId, member, Period));
+    }
+
+    [Fact]
+    public async Task Capture_SplitHoldTakingThePoolBelowItsAutoTopUpThreshold_CreatesOneTopUpForTheTeam()
+    {
+        var setup = Setup(CreditTeamFundingPolicy.TeamFirst);
+        var (teamId, member) = await TeamAsync(setup, pool: 20, own: 50);
+        var pool = CreditWalletAccounts.TeamAccount(teamId);
+        await using (var scope = setup.Services.CreateAsyncScope())
+        {
+            var settings = scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>();
+            Assert.Equal(CreditAutoTopUpError.None, await settings.SaveAsync(pool, new CreditAutoTopUpChange(true, 10, "pro", 5, 100_000), default));
+            await settings.SavePaymentMethodAsync(pool, "cus_team", "pm_team", default);
+        }
+
+        var hold = await HoldAsync(setup, teamId, member, 25); // 20 from the pool, 5 of the member's own
+        Assert.True((await CaptureAsync(setup, hold)).Success);
+
+        await using var check = setup.Services.CreateAsyncScope();
+        var topUps = await check.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditTopUpRow>().AsNoTracking()
+            .Where(t => t.WalletId == pool || t.WalletId == member).Select(t => t.WalletId).ToListAsync();
+        Assert.Equal([pool], topUps);
     }
 
     [Fact]
