@@ -53,8 +53,12 @@ public abstract partial class LedgerModelTests<TDatabase>
             return new TeamModel(teamId, owner, peer, policy);
         }
 
+        /// <summary>The member's own part of the step's debit, if any: who, their balance after, and how much (auto top-up crossings).</summary>
+        public (string Member, long After, long Debited)? PersonalDebit { get; private set; }
+
         public async Task RunAsync(IServiceProvider scope, FakeTimeProvider clock, Op op, string where)
         {
+            PersonalDebit = null;
             var teams = scope.GetRequiredService<ICreditTeamService>();
             var now = clock.GetUtcNow();
             var member = op.A % 2 == 0 ? owner : peer;
@@ -79,6 +83,10 @@ public abstract partial class LedgerModelTests<TDatabase>
                     var spent = await scope.GetRequiredService<ICreditService>().DeductCreditsAsync(member, feature, model, wallet: CreditWallet.Team(teamId));
                     Assert.True(spent.Success == expected, $"{where}: {policy} expected {expected} (pool {pool}, own {own}, price {price}, count {Spent(member, now)}, limit {limits[member]}), got {spent.Error}");
                     Count(member, now, spent.Success ? teamPart : 0);
+                    if (spent.Success && price > teamPart)
+                    {
+                        PersonalDebit = (member, (await scope.GetRequiredService<ICreditService>().GetBalanceAsync(member)).Balance, price - teamPart);
+                    }
                     break;
                 case OpKind.TeamHold:
                     var held = await scope.GetRequiredService<ICreditReservationService>().ReserveCreditsAsync(member, feature, model, TimeSpan.FromMinutes(op.B),
@@ -87,7 +95,7 @@ public abstract partial class LedgerModelTests<TDatabase>
                     if (held.Success)
                     {
                         Count(member, now, teamPart);
-                        holds.Add(new TeamHold(held.ReservationId!.Value, member, teamPart, PeriodOf(now), now + TimeSpan.FromMinutes(op.B)));
+                        holds.Add(new TeamHold(held.ReservationId!.Value, member, teamPart, price - teamPart, PeriodOf(now), now + TimeSpan.FromMinutes(op.B)));
                     }
 
                     break;
@@ -96,6 +104,10 @@ public abstract partial class LedgerModelTests<TDatabase>
                     var live = hold.Open && now < hold.ExpiresAt;
                     var reservations = scope.GetRequiredService<ICreditReservationService>();
                     var settled = op.B == 0 ? await reservations.ReleaseReservationAsync(hold.Id) : await reservations.CaptureReservationAsync(hold.Id);
+                    if (op.B == 1 && live && settled.Success && !settled.IsReplay && hold.Personal > 0)
+                    {
+                        PersonalDebit = (hold.Member, (await scope.GetRequiredService<ICreditService>().GetBalanceAsync(hold.Member)).Balance, hold.Personal);
+                    }
                     Assert.True(settled.Success == live || (settled.IsReplay && !hold.Open), $"{where}: live {live}, got {settled.Status}");
                     if ((live && op.B == 0) || (hold.Open && !live))
                     {
@@ -166,7 +178,7 @@ public abstract partial class LedgerModelTests<TDatabase>
         }
     }
 
-    private sealed record TeamHold(Guid Id, string Member, long Amount, DateTime Period, DateTimeOffset ExpiresAt)
+    private sealed record TeamHold(Guid Id, string Member, long Amount, long Personal, DateTime Period, DateTimeOffset ExpiresAt)
     {
         public bool Open { get; set; } = true;
     }

@@ -233,6 +233,11 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     break;
                 case >= OpKind.TeamFund:
                     await team.RunAsync(scope.ServiceProvider, clock, op, $"step {step} {op}");
+                    if (team.PersonalDebit is { } own && own.Member == user)
+                    {
+                        topUps.AfterDebit(own.After, own.Debited, clock.GetUtcNow());
+                    }
+
                     break;
             }
 
