@@ -10,6 +10,7 @@ await app.RunAsync();
 
 namespace MediaForge.Credits.Sample
 {
+    using MediaForge.Credits.Entities;
     using MediaForge.Credits.Storage;
     using Microsoft.AspNetCore.Authentication.Cookies;
     using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -38,6 +39,11 @@ namespace MediaForge.Credits.Sample
                 o.Gifts.Enabled = true;                                        // /?gift=CODE links: send credits or buy a pack as a gift
                 o.Teams.Enabled = true;                                        // team wallets: /api/credits/teams/*, wallet="team:{id}"
                 o.Events.LowBalanceThreshold = 20;                             // <credit-display> shows "Low" below 20; LowBalance events
+                o.DefaultPlans.Add(new CreditPlan                              // a monthly plan: 500 credits, up to 250 unused roll over
+                {
+                    Id = "creator", Name = "Creator", Description = "500 credits every month", StripePriceId = "price_creator_monthly",
+                    CreditsPerPeriod = 500, RolloverPolicy = CreditRolloverPolicy.Rollover, RolloverCap = 250, PriceCents = 1900,
+                });
             });
 
             // 3. Development only: a local test checkout instead of Stripe (until STRIPE_SECRET_KEY is set) and signed Clerk sign-ups.

@@ -19,13 +19,16 @@ internal sealed class DevelopmentStripeApi : HttpMessageHandler
     private readonly DevelopmentOffSessionCharges charges;
     private readonly IOptions<CreditsDevelopmentOptions> options;
     private readonly TimeProvider time;
+    private readonly IOptions<CreditsOptions> credits;
 
-    public DevelopmentStripeApi(DevelopmentCheckoutStore store, DevelopmentOffSessionCharges charges, IOptions<CreditsDevelopmentOptions> options, TimeProvider time)
+    public DevelopmentStripeApi(DevelopmentCheckoutStore store, DevelopmentOffSessionCharges charges, IOptions<CreditsDevelopmentOptions> options, TimeProvider time,
+        IOptions<CreditsOptions> credits)
     {
         this.store = store;
         this.charges = charges;
         this.options = options;
         this.time = time;
+        this.credits = credits;
         Client = new StripeClient(new StripeClientOptions
         {
             ApiKey = "sk_test_mediaforge_development",
@@ -115,14 +118,17 @@ internal sealed class DevelopmentStripeApi : HttpMessageHandler
                 "The development gateway needs one line item with a price, a success_url and a cancel_url in subscription mode.");
         }
 
+        // Stripe shows the price's amount; the gateway knows it from the plans the app was configured with.
+        var plan = credits.Value.DefaultPlans.FirstOrDefault(p => p.StripePriceId == price);
         var id = "cs_dev_" + Guid.NewGuid().ToString("N");
         var session = new DevelopmentCheckoutSession
         {
             Id = id,
-            ProductName = "Subscription: " + (form.GetValueOrDefault("metadata[plan_id]") ?? price),
-            ProductDescription = "A monthly plan whose allowance is granted with each paid invoice.",
-            AmountTotal = 0,
-            Currency = "usd",
+            ProductName = "Subscription: " + (plan?.Name ?? form.GetValueOrDefault("metadata[plan_id]") ?? price),
+            ProductDescription = plan is null ? "A plan whose allowance is granted with each paid invoice."
+                : string.Create(CultureInfo.InvariantCulture, $"{plan.CreditsPerPeriod:N0} credits every {plan.Interval}, granted with each paid invoice."),
+            AmountTotal = plan?.PriceCents ?? 0,
+            Currency = plan?.Currency ?? "usd",
             ClientReferenceId = form.GetValueOrDefault("client_reference_id"),
             SuccessUrl = successUrl,
             CancelUrl = cancelUrl,

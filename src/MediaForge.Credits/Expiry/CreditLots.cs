@@ -47,7 +47,16 @@ internal static class CreditLots
     /// consumes them, or ends, after which the next expiry run removes them).
     /// </summary>
     /// <returns>Credits removed.</returns>
-    public static async Task<long> ExpireLapsedAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken)
+    public static Task<long> ExpireLapsedAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken) =>
+        ExpireLapsedAsync(db, userId, now, endedByRollover: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ExpireLapsedAsync(DbContext, string, DateTime, CancellationToken)"/>; the rows of the lots in
+    /// <paramref name="endedByRollover"/> (allowance lots a renewal ended early) say so in their metadata.
+    /// </summary>
+    /// <returns>Credits removed.</returns>
+    public static async Task<long> ExpireLapsedAsync(DbContext db, string userId, DateTime now, IReadOnlyCollection<Guid>? endedByRollover,
+        CancellationToken cancellationToken)
     {
         // Lock the balance row first: from here on nobody else changes this user's balance or lots.
         if (await db.Set<CreditAccount>().Where(a => a.UserId == userId)
@@ -88,8 +97,10 @@ internal static class CreditLots
                 Amount = -expire,
                 BalanceAfter = balance,
                 Type = CreditTransactionType.Expiration,
-                Description = $"{expire} credits expired",
-                Metadata = CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt }),
+                Description = endedByRollover?.Contains(lot.Id) == true ? $"{expire} allowance credits ended at renewal" : $"{expire} credits expired",
+                Metadata = endedByRollover?.Contains(lot.Id) == true
+                    ? CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt, endedBy = "rollover" })
+                    : CreditArguments.Metadata(new { lotId = lot.Id, grantedBy = lot.TransactionId, expiredAt = lot.ExpiresAt }),
                 IdempotencyKey = CreditOperationKeys.For(LapseKeyKind, $"{lot.Id}:{lot.Remaining}"),
                 Reference = lot.TransactionId.ToString(),
                 CreatedAt = now,

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using MediaForge.Credits.Events;
 using MediaForge.Credits.Expiry;
 
@@ -20,7 +22,12 @@ internal sealed partial class CreditSubscriptionGrants(
     private readonly DbContext db = handle.Context;
 
     /// <summary>The prefix of every allowance key of <paramref name="subscriptionId"/>.</summary>
-    public static string KeyPrefix(string subscriptionId) => CreditOperationKeys.For("subscription", subscriptionId + ":");
+    /// <remarks>An id longer than <see cref="MaxKeyedIdLength"/> is named by its SHA-256, so every key stays within the key length.</remarks>
+    public static string KeyPrefix(string subscriptionId) => CreditOperationKeys.For("subscription",
+        (subscriptionId.Length <= MaxKeyedIdLength ? subscriptionId : "sha256-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(subscriptionId)))) + ":");
+
+    /// <summary>The longest subscription id that appears in its keys as it is.</summary>
+    internal const int MaxKeyedIdLength = 80;
 
     /// <summary>When the allowance of a period ending at <paramref name="periodEnd"/> expires under <paramref name="plan"/>.</summary>
     public DateTime AllowanceExpiry(CreditPlan plan, DateTime periodEnd) =>
@@ -120,9 +127,13 @@ internal sealed partial class CreditSubscriptionGrants(
     }
 
     /// <summary>
-    /// Rolls the unspent allowance of the periods before <paramref name="intoPeriodEnd"/> into that period's lot, up to
-    /// <paramref name="cap"/> (nothing under <see cref="CreditRolloverPolicy.Expire"/>), and expires the rest now. The
-    /// balance row is locked (a grant just credited it), so the lots cannot change meanwhile.
+    /// Rolls the unspent allowance of the periods before <paramref name="intoPeriodEnd"/> into that period, up to
+    /// <paramref name="cap"/> (nothing under <see cref="CreditRolloverPolicy.Expire"/>). The ledger says it in two
+    /// steps: the carried credits are granted again as a lot of the period (key <c>…:{period end}:carry:{first lot}</c>),
+    /// then the earlier lots end now, each with an expiration row marked <c>endedBy: rollover</c>. Granting first lets
+    /// the expiry count the carried credits as headroom, so the result is that of moving them; what holds cover stays
+    /// in the ended lots, as for any lapse. The balance row is locked (a grant just credited it), so the lots cannot
+    /// change meanwhile.
     /// </summary>
     /// <returns>Credits carried.</returns>
     private async Task<long> RollOverAsync(CreditSubscriptionRow subscription, CreditPlan plan, DateTime intoPeriodEnd, long? cap, DateTime now,
@@ -137,7 +148,7 @@ internal sealed partial class CreditSubscriptionGrants(
                 join row in db.Set<CreditTransaction>().AsNoTracking() on lot.TransactionId equals row.Id
                 where lot.UserId == userId && lot.Remaining > 0 && lot.ExpiresAt > now && lot.ExpiresAt < intoExpiry
                     && row.UserId == userId && row.IdempotencyKey!.StartsWith(prefix) && !row.IdempotencyKey.StartsWith(intoKey)
-                orderby lot.ExpiresAt, lot.CreatedAt
+                orderby lot.ExpiresAt, lot.CreatedAt, lot.Id
                 select new { lot.Id, lot.Remaining })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (earlier.Count == 0)
@@ -147,32 +158,19 @@ internal sealed partial class CreditSubscriptionGrants(
 
         var unused = earlier.Sum(l => l.Remaining);
         var carry = plan.RolloverPolicy == CreditRolloverPolicy.Rollover ? Math.Min(unused, cap ?? unused) : 0;
-        var left = carry;
-        foreach (var lot in earlier)
-        {
-            var take = Math.Min(lot.Remaining, left);
-            left -= take;
-            await db.Set<CreditGrant>().Where(g => g.Id == lot.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(g => g.Remaining, g => g.Remaining - take).SetProperty(g => g.ExpiresAt, now), cancellationToken)
-                .ConfigureAwait(false);
-        }
-
         if (carry > 0)
         {
-            // The period's own lot (one lot per ledger row) takes the carried credits: it holds the period's allowance.
-            var target = await (
-                    from lot in db.Set<CreditGrant>()
-                    join row in db.Set<CreditTransaction>() on lot.TransactionId equals row.Id
-                    where lot.UserId == userId && row.UserId == userId && row.IdempotencyKey!.StartsWith(intoKey)
-                    orderby lot.CreatedAt
-                    select lot.Id)
-                .FirstAsync(cancellationToken).ConfigureAwait(false);
-            await db.Set<CreditGrant>().Where(g => g.Id == target)
-                .ExecuteUpdateAsync(s => s.SetProperty(g => g.Amount, g => g.Amount + carry).SetProperty(g => g.Remaining, g => g.Remaining + carry), cancellationToken)
-                .ConfigureAwait(false);
+            await credits.GrantAsync(userId, carry, CreditTransactionType.Subscription,
+                $"{plan.Name} allowance carried into the period until {intoPeriodEnd:yyyy-MM-dd}",
+                CreditArguments.Metadata(new { subscriptionId = subscription.Id, periodEnd = intoPeriodEnd, carried = carry, unused }),
+                intoKey + "carry:" + earlier[0].Id.ToString("N"), subscription.Id, cancellationToken,
+                new DateTimeOffset(intoExpiry, TimeSpan.Zero), CreditCategory.Allowance).ConfigureAwait(false);
         }
 
-        await CreditLots.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
+        var ended = earlier.Select(l => l.Id).ToList();
+        await db.Set<CreditGrant>().Where(g => ended.Contains(g.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.ExpiresAt, now), cancellationToken).ConfigureAwait(false);
+        await CreditLots.ExpireLapsedAsync(db, userId, now, ended, cancellationToken).ConfigureAwait(false);
         return carry;
     }
 

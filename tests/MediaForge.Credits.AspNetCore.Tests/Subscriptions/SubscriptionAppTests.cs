@@ -72,8 +72,20 @@ public abstract class SubscriptionAppTests<TDatabase>(TDatabase database) : ICla
         return (await response.Content.ReadFromJsonAsync<WebhookReceipt>())!;
     }
 
-    /// <summary>The user's allowance rows: amount and key, oldest first.</summary>
-    protected Task<List<(long Amount, string Key)>> AllowanceRowsAsync(string user, CreditsApp? app = null) =>
+    /// <summary>The user's allowance rows (without what rolled over): amount and key, oldest first.</summary>
+    protected async Task<List<(long Amount, string Key)>> AllowanceRowsAsync(string user, CreditsApp? app = null) =>
+        (await SubscriptionRowsAsync(user, app)).FindAll(r => !r.Key.Contains(":carry:", StringComparison.Ordinal));
+
+    /// <summary>The user's rows of allowance carried into a later period: amount and key, oldest first.</summary>
+    protected async Task<List<(long Amount, string Key)>> CarriedRowsAsync(string user, CreditsApp? app = null) =>
+        (await SubscriptionRowsAsync(user, app)).FindAll(r => r.Key.Contains(":carry:", StringComparison.Ordinal));
+
+    /// <summary>The user's expiration rows that a renewal's rollover wrote.</summary>
+    protected Task<List<long>> RolledOverExpirationsAsync(string user, CreditsApp? app = null) =>
+        (app ?? App).DbAsync(db => db.Transactions.Where(t => t.UserId == user && t.Type == CreditTransactionType.Expiration
+            && t.Metadata!.Contains("\"endedBy\":\"rollover\"")).Select(t => t.Amount).ToListAsync());
+
+    private Task<List<(long Amount, string Key)>> SubscriptionRowsAsync(string user, CreditsApp? app) =>
         (app ?? App).DbAsync(async db => (await db.Transactions.Where(t => t.UserId == user && t.Type == CreditTransactionType.Subscription)
             .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Select(t => new { t.Amount, t.IdempotencyKey }).ToListAsync())
             .ConvertAll(t => (t.Amount, t.IdempotencyKey!)));

@@ -25,6 +25,20 @@ public abstract class SubscriptionWebhookTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task InvoicePaid_SubscriptionIdOfTheLongestAllowedLength_GrantsAndRollsOverWithinTheKeyLength()
+    {
+        var user = NewUser();
+        var sub = "sub_" + new string('x', 255 - 4 - 32) + Guid.NewGuid().ToString("N"); // the longest id a Stripe event may carry
+
+        Assert.Equal("granted: 100", (await ReceiptAsync(Paid(sub, user, Basic, P1Start, P1End, "subscription_create"))).Outcome);
+        Assert.Equal("granted: 100", (await ReceiptAsync(Paid(sub, user, Basic, P1End, P2End))).Outcome);
+
+        Assert.Equal(150, await App.BalanceAsync(user)); // 100 unused, 50 carried
+        Assert.All(await App.DbAsync(db => db.Transactions.Where(t => t.UserId == user).Select(t => t.IdempotencyKey!).ToListAsync()),
+            key => Assert.InRange(key.Length, 1, CreditLimits.MaxIdempotencyKeyLength));
+    }
+
+    [Fact]
     public async Task InvoicePaid_OlderApiShape_GrantsTheSameAllowance()
     {
         var (user, sub) = (NewUser(), NewSubscription());

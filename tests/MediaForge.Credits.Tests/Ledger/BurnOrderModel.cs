@@ -42,9 +42,11 @@ public sealed class BurnOrderModel(int paidPriority = 30)
             var rows = await db.Transactions.AsNoTracking().Where(t => t.UserId == account).ToListAsync();
             var dbLots = await db.Grants.AsNoTracking().Where(g => g.UserId == account).ToListAsync();
             // One operation per step and account: lapses are written before the debit that found them.
-            foreach (var row in rows.Where(r => seen.Add(r.Id)).OrderBy(r => r.CreatedAt).ThenBy(r => r.Type == CreditTransactionType.Expiration ? 0 : 1))
+            var pending = rows.Where(r => seen.Add(r.Id)).OrderBy(r => r.CreatedAt).ThenBy(r => r.Type == CreditTransactionType.Expiration ? 0 : 1).ToList();
+            var applied = new HashSet<Guid>();
+            foreach (var row in pending.Where(r => applied.Add(r.Id)))
             {
-                Apply(account, row, dbLots, where);
+                Apply(account, row, dbLots, where, pending, applied);
             }
 
             foreach (var lot in dbLots)
@@ -67,7 +69,7 @@ public sealed class BurnOrderModel(int paidPriority = 30)
         }
     }
 
-    private void Apply(string account, CreditTransaction row, List<CreditGrant> dbLots, string where)
+    private void Apply(string account, CreditTransaction row, List<CreditGrant> dbLots, string where, List<CreditTransaction> pending, HashSet<Guid> applied)
     {
         if (row.Amount > 0)
         {
@@ -83,8 +85,19 @@ public sealed class BurnOrderModel(int paidPriority = 30)
         if (row.Type == CreditTransactionType.Expiration)
         {
             using var metadata = JsonDocument.Parse(row.Metadata!);
-            var lapsed = lots[metadata.RootElement.GetProperty("lotId").GetGuid()];
-            Assert.True(lapsed.ExpiresAt <= row.CreatedAt, $"{where}: a lot expiring {lapsed.ExpiresAt:O} lapsed at {row.CreatedAt:O}");
+            var lotId = metadata.RootElement.GetProperty("lotId").GetGuid();
+            // A renewal ends the earlier allowance lots early, after granting again what rolls over; a period paid late
+            // is granted and rolled into the later one in the same step, so its grant comes first.
+            var rolledOver = metadata.RootElement.TryGetProperty("endedBy", out var endedBy) && endedBy.GetString() == "rollover";
+            if (rolledOver && !lots.ContainsKey(lotId) && pending.FirstOrDefault(r => r.Id == dbLots.Single(g => g.Id == lotId).TransactionId) is { } grant
+                && applied.Add(grant.Id))
+            {
+                Apply(account, grant, dbLots, where, pending, applied);
+            }
+
+            var lapsed = lots[lotId];
+            Assert.True(lapsed.ExpiresAt <= row.CreatedAt || (rolledOver && lapsed.Category == CreditCategory.Allowance.Name),
+                $"{where}: a {lapsed.Category} lot expiring {lapsed.ExpiresAt:O} lapsed at {row.CreatedAt:O}");
             lapsed.Remaining += row.Amount;
             return;
         }

@@ -105,7 +105,12 @@ public abstract partial class LedgerModelTests<TDatabase>
             var prefix = CreditSubscriptionGrants.KeyPrefix(id);
             var rows = await db.Transactions.AsNoTracking().Where(t => t.UserId == user && t.IdempotencyKey!.StartsWith(prefix))
                 .Select(t => new { t.IdempotencyKey, t.Amount }).ToListAsync();
-            var granted = rows.GroupBy(r => long.Parse(r.IdempotencyKey!.Split(':')[3], System.Globalization.CultureInfo.InvariantCulture))
+            // Keys mf:subscription:{id}:{period end}:{target}, and :carry:{lot} for what rolled over into the period.
+            var granted = rows.Where(r => !r.IdempotencyKey!.Contains(":carry:", StringComparison.Ordinal))
+                .GroupBy(r => long.Parse(r.IdempotencyKey!.Split(':')[3], System.Globalization.CultureInfo.InvariantCulture))
+                .ToDictionary(g => g.Key, g => g.Sum(r => r.Amount));
+            var carriedRows = rows.Where(r => r.IdempotencyKey!.Contains(":carry:", StringComparison.Ordinal))
+                .GroupBy(r => long.Parse(r.IdempotencyKey!.Split(':')[3], System.Globalization.CultureInfo.InvariantCulture))
                 .ToDictionary(g => g.Key, g => g.Sum(r => r.Amount));
             var expected = periods.Where(p => p.Value.Granted > 0)
                 .ToDictionary(p => new DateTimeOffset(Start(p.Key + 1), TimeSpan.Zero).ToUnixTimeSeconds(), p => p.Value.Granted);
@@ -113,8 +118,11 @@ public abstract partial class LedgerModelTests<TDatabase>
                 $"{where}: allowance granted per period {string.Join(", ", granted)}, model {string.Join(", ", expected)}");
             var row = await db.Set<CreditSubscriptionRow>().AsNoTracking().Where(s => s.Id == id).Select(s => (CreditSubscriptionStatus?)s.Status).SingleOrDefaultAsync();
             Assert.True(row == status, $"{where}: status {row}, model {status}");
-            var carried = await db.Set<CreditSubscriptionPeriodRow>().AsNoTracking().Where(p => p.SubscriptionId == id).Select(p => p.CarriedIn).ToListAsync();
-            Assert.True(carried.All(c => c is >= 0 and <= 50), $"{where}: carried {string.Join(", ", carried)} over the cap 50");
+            var carried = await db.Set<CreditSubscriptionPeriodRow>().AsNoTracking().Where(p => p.SubscriptionId == id)
+                .Select(p => new { p.PeriodEnd, p.CarriedIn }).ToListAsync();
+            Assert.True(carried.All(c => c.CarriedIn is >= 0 and <= 50), $"{where}: carried {string.Join(", ", carried)} over the cap 50");
+            Assert.True(carried.All(c => carriedRows.GetValueOrDefault(new DateTimeOffset(DateTime.SpecifyKind(c.PeriodEnd, DateTimeKind.Utc)).ToUnixTimeSeconds()) == c.CarriedIn),
+                $"{where}: carried per period {string.Join(", ", carried)}, in the ledger {string.Join(", ", carriedRows)}");
         }
     }
 }
