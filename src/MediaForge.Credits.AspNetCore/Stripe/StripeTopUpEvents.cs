@@ -41,7 +41,7 @@ internal static class StripeTopUpEvents
             return outcome;
         }
 
-        var granted = await charges.SucceededAsync(topUp, intent.Id, intent.Amount, intent.Currency ?? "", cancellationToken).ConfigureAwait(false);
+        var granted = await charges.SucceededAsync(topUp, intent.Id, intent.Amount, intent.Currency ?? "", "stripe", cancellationToken).ConfigureAwait(false);
         return granted switch
         {
             CreditTopUpOutcome.Granted => "top_up_granted",

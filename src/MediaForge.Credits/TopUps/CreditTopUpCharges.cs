@@ -101,10 +101,13 @@ internal sealed class CreditTopUpCharges(CreditsDbContextHandle handle, CreditGr
 
     /// <summary>
     /// A payment intent of top-up <paramref name="id"/> succeeded: grants its credits once per payment intent (ledger
-    /// key <c>mf:top-up:{payment intent}</c>) when the amount and currency are the top-up's, clears the wallet's
-    /// failures and raises <see cref="TopUpSucceeded"/>. Runs in the webhook's transaction.
+    /// key <c>mf:top-up:{payment intent}</c>) when the amount and currency are the top-up's, records the payment as a
+    /// completed purchase of the pack (so a refund or dispute of it takes the credits back like any purchase's, and
+    /// revenue counts it), clears the wallet's failures and raises <see cref="TopUpSucceeded"/>. Runs in the webhook's
+    /// transaction.
     /// </summary>
-    public async Task<CreditTopUpOutcome> SucceededAsync(Guid id, string paymentIntentId, long amount, string currency, CancellationToken cancellationToken)
+    public async Task<CreditTopUpOutcome> SucceededAsync(Guid id, string paymentIntentId, long amount, string currency, string provider,
+        CancellationToken cancellationToken)
     {
         var topUp = await db.Set<CreditTopUpRow>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken).ConfigureAwait(false);
         if (topUp is null)
@@ -127,6 +130,13 @@ internal sealed class CreditTopUpCharges(CreditsDbContextHandle handle, CreditGr
 
         var now = time.GetUtcNow();
         var at = now.UtcDateTime;
+        await db.InsertDetachedAsync(new CreditPurchase
+        {
+            // Its own id: two attempts' payment intents that both succeed (a 3-D Secure one completed late) are two purchases.
+            Id = Guid.CreateVersion7(now), UserId = topUp.WalletId, PackageId = topUp.PackageId, Credits = topUp.Credits,
+            AmountCents = topUp.AmountCents, Currency = topUp.Currency, Status = PurchaseStatus.Completed, Provider = provider,
+            ProviderPaymentId = paymentIntentId, TransactionId = granted.TransactionId, CreatedAt = topUp.CreatedAt, UpdatedAt = at, CompletedAt = at,
+        }, cancellationToken).ConfigureAwait(false);
         await db.Set<CreditTopUpRow>().Where(t => t.Id == id).ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, CreditTopUpStatus.Succeeded)
             .SetProperty(t => t.PaymentIntentId, paymentIntentId).SetProperty(t => t.LeaseOwner, (Guid?)null).SetProperty(t => t.LeasedUntil, (DateTime?)null)
             .SetProperty(t => t.UpdatedAt, at), cancellationToken).ConfigureAwait(false);

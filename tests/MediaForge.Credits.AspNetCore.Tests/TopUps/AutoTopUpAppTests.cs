@@ -64,6 +64,18 @@ public abstract class AutoTopUpAppTests<TDatabase>(TDatabase database) : IClassF
         App.WithServiceAsync<CreditDeductionResult, ICreditService>(c => c.DeductCreditsAsync(user, "image-generation", "default"));
 
     /// <summary>One round of the charging worker.</summary>
+    /// <summary>A user with auto top-up whose deduction crossed the threshold (12 → 9): the one pending top-up.</summary>
+    private protected async Task<(string User, CreditTopUpRow TopUp)> CrossedAsync()
+    {
+        var user = await EnabledUserAsync();
+        await DeductAsync(user); // 12 → 9
+        return (user, Assert.Single(await TopUpsAsync(user)));
+    }
+
+    /// <summary><c>payment_intent.succeeded</c> of the top-up's attempt.</summary>
+    private protected static string SucceededFor(CreditTopUpRow topUp, string paymentIntent, int attempt = 1, long amount = PackPrice, string? eventId = null) =>
+        TopUpPayloads.Succeeded(paymentIntent, amount, "usd", TopUpPayloads.TopUp(topUp.Id, attempt, topUp.WalletId), eventId: eventId);
+
     protected Task<int> ChargeAsync() => App.Services.GetRequiredService<StripeTopUpWorker>().ChargeOnceAsync(default);
 
     private protected Task<List<CreditTopUpRow>> TopUpsAsync(string wallet) =>

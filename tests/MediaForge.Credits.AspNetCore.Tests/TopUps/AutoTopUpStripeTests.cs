@@ -14,16 +14,6 @@ namespace MediaForge.Credits.AspNetCore.Tests.TopUps;
 public abstract class AutoTopUpStripeTests<TDatabase>(TDatabase database) : AutoTopUpAppTests<TDatabase>(database)
     where TDatabase : CreditsDatabase
 {
-    private async Task<(string User, CreditTopUpRow TopUp)> CrossedAsync()
-    {
-        var user = await EnabledUserAsync();
-        await DeductAsync(user); // 12 → 9
-        return (user, Assert.Single(await TopUpsAsync(user)));
-    }
-
-    private static string SucceededFor(CreditTopUpRow topUp, string paymentIntent, int attempt = 1, long amount = PackPrice, string? eventId = null) =>
-        TopUpPayloads.Succeeded(paymentIntent, amount, "usd", TopUpPayloads.TopUp(topUp.Id, attempt, topUp.WalletId), eventId: eventId);
-
     [Fact]
     public async Task Checkout_SaveForAutoTopUp_AsksStripeToKeepTheCardForOffSessionCharges()
     {

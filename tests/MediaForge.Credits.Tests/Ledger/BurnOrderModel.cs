@@ -12,12 +12,14 @@ namespace MediaForge.Credits.Tests.Ledger;
 /// adjustments), takes the debited credits itself: lots whose expiry has passed first (soonest first), then lowest
 /// priority, soonest expiry, oldest, lot id; the credits without a lot (balance − Σ lots) are paid ones with Paid's
 /// priority and no expiry, taken after the lots they tie with. Expiration rows take from the lot they name. After every
-/// check, each lot in the database must hold what the model says.
+/// check, each lot in the database must hold what the model says. A clawback (a negative refund row of a purchase's
+/// payment) takes the purchase's own lot first, or the credits without a lot when it got none, then by the same rule.
 /// </summary>
 public sealed class BurnOrderModel(int paidPriority = 30)
 {
     private readonly Dictionary<Guid, ModelLot> lots = [];
     private readonly HashSet<Guid> seen = [];
+    private readonly Dictionary<Guid, Guid> grantLots = []; // a grant's ledger row → its lot
 
     /// <summary>The model's credits per category of <paramref name="account"/> (without lapsed lots), the rest as paid.</summary>
     public Dictionary<string, long> Categories(string account, long balance, DateTime now)
@@ -41,12 +43,14 @@ public sealed class BurnOrderModel(int paidPriority = 30)
         {
             var rows = await db.Transactions.AsNoTracking().Where(t => t.UserId == account).ToListAsync();
             var dbLots = await db.Grants.AsNoTracking().Where(g => g.UserId == account).ToListAsync();
+            var purchases = await db.Purchases.AsNoTracking().Where(p => p.UserId == account && p.ProviderPaymentId != null)
+                .ToDictionaryAsync(p => p.ProviderPaymentId!, p => p.TransactionId);
             // One operation per step and account: lapses are written before the debit that found them.
             var pending = rows.Where(r => seen.Add(r.Id)).OrderBy(r => r.CreatedAt).ThenBy(r => r.Type == CreditTransactionType.Expiration ? 0 : 1).ToList();
             var applied = new HashSet<Guid>();
             foreach (var row in pending.Where(r => applied.Add(r.Id)))
             {
-                Apply(account, row, dbLots, where, pending, applied);
+                Apply(account, row, dbLots, purchases, where, pending, applied);
             }
 
             foreach (var lot in dbLots)
@@ -69,13 +73,15 @@ public sealed class BurnOrderModel(int paidPriority = 30)
         }
     }
 
-    private void Apply(string account, CreditTransaction row, List<CreditGrant> dbLots, string where, List<CreditTransaction> pending, HashSet<Guid> applied)
+    private void Apply(string account, CreditTransaction row, List<CreditGrant> dbLots, Dictionary<string, Guid?> purchases, string where,
+        List<CreditTransaction> pending, HashSet<Guid> applied)
     {
         if (row.Amount > 0)
         {
             if (dbLots.FirstOrDefault(g => g.TransactionId == row.Id) is { } lot)
             {
                 Assert.True(lot.Amount == row.Amount, $"{where}: lot of {lot.Amount} for a grant of {row.Amount}");
+                grantLots[row.Id] = lot.Id;
                 lots[lot.Id] = new ModelLot(lot.Id, account, lot.Category, lot.Priority, lot.ExpiresAt, lot.CreatedAt) { Remaining = lot.Amount };
             }
 
@@ -92,7 +98,7 @@ public sealed class BurnOrderModel(int paidPriority = 30)
             if (rolledOver && !lots.ContainsKey(lotId) && pending.FirstOrDefault(r => r.Id == dbLots.Single(g => g.Id == lotId).TransactionId) is { } grant
                 && applied.Add(grant.Id))
             {
-                Apply(account, grant, dbLots, where, pending, applied);
+                Apply(account, grant, dbLots, purchases, where, pending, applied);
             }
 
             var lapsed = lots[lotId];
@@ -102,18 +108,33 @@ public sealed class BurnOrderModel(int paidPriority = 30)
             return;
         }
 
-        Assert.True(row.Type != CreditTransactionType.Refund, $"{where}: clawbacks are not in this model");
-        Take(account, -row.Amount, row.BalanceAfter - row.Amount, row.CreatedAt);
+        var clawedBackGrant = Guid.Empty;
+        if (row.Type == CreditTransactionType.Refund)
+        {
+            Assert.True(row.Reference is { } payment && purchases.TryGetValue(payment, out var grant) && grant is not null,
+                $"{where}: a clawback of {row.Amount} names no purchase of {account}");
+            clawedBackGrant = purchases[row.Reference!]!.Value;
+        }
+
+        Take(account, -row.Amount, row.BalanceAfter - row.Amount, row.CreatedAt, clawedBackGrant);
     }
 
-    private void Take(string account, long amount, long balanceBefore, DateTime now)
+    /// <summary>Takes <paramref name="amount"/> by the burn rule; a clawback of grant <paramref name="clawedBackGrant"/> takes its own credits first.</summary>
+    private void Take(string account, long amount, long balanceBefore, DateTime now, Guid clawedBackGrant = default)
     {
         var own = lots.Values.Where(l => l.Account == account && l.Remaining > 0).ToList();
         var rest = new ModelLot(Guid.Empty, account, "paid", paidPriority, DateTime.MaxValue, DateTime.MaxValue) { Remaining = Math.Max(0, balanceBefore - own.Sum(l => l.Remaining)) };
         var lapsed = own.Where(l => l.ExpiresAt <= now).OrderBy(l => l.ExpiresAt).ThenBy(l => l.CreatedAt).ThenBy(l => l.Id);
         var live = own.Where(l => l.ExpiresAt > now).Append(rest)
             .OrderBy(l => l.Priority).ThenBy(l => l.ExpiresAt).ThenBy(l => l.CreatedAt).ThenBy(l => l.Id);
-        foreach (var lot in lapsed.Concat(live))
+        var order = lapsed.Concat(live).ToList();
+        if (clawedBackGrant != Guid.Empty)
+        {
+            var first = grantLots.TryGetValue(clawedBackGrant, out var lotId) ? order.Where(l => l.Id == lotId).ToList() : [rest];
+            order = [.. first, .. order.Except(first)];
+        }
+
+        foreach (var lot in order)
         {
             var take = Math.Min(amount, lot.Remaining);
             lot.Remaining -= take;

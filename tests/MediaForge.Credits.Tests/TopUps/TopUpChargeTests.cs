@@ -19,16 +19,10 @@ public abstract class TopUpChargeTests<TDatabase>(TDatabase database) : IClassFi
 
     private ServiceProvider Services => services ??= Build(database, configure: o => o.AutoTopUp.RetryDelay = TimeSpan.FromMilliseconds(1));
 
-    private async Task<(string Wallet, Guid TopUp)> CrossedAsync()
-    {
-        var wallet = NewWallet();
-        await EnableAsync(Services, wallet, 12);
-        await DeductAsync(Services, wallet); // 9
-        return (wallet, Assert.Single(await TopUpsAsync(Services, wallet)).Id);
-    }
+    private Task<(string Wallet, Guid TopUp)> CrossedAsync() => TopUpScenario.CrossedAsync(Services);
 
     private Task<CreditTopUpOutcome> SucceedAsync(Guid topUp, string paymentIntent, long amount = PackPrice, string currency = "usd") =>
-        ChargesAsync(Services, c => c.SucceededAsync(topUp, paymentIntent, amount, currency, default));
+        TopUpScenario.SucceedAsync(Services, topUp, paymentIntent, amount, currency);
 
     private Task<bool> FailAsync(Guid topUp, int attempt, string reason = "card_declined") =>
         ChargesAsync(Services, c => c.FailedAsync(topUp, attempt, reason, "pi_" + attempt, default));

@@ -65,6 +65,19 @@ internal static class TopUpScenario
         return await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().ReadAsync(wallet, default);
     }
 
+    /// <summary>A wallet with auto top-up given 12 credits, then a deduction of 3 that crossed: its one pending top-up.</summary>
+    public static async Task<(string Wallet, Guid TopUp)> CrossedAsync(IServiceProvider services)
+    {
+        var wallet = NewWallet();
+        await EnableAsync(services, wallet, 12);
+        await DeductAsync(services, wallet); // 9
+        return (wallet, Assert.Single(await TopUpsAsync(services, wallet)).Id);
+    }
+
+    /// <summary>Reports the top-up's payment intent as succeeded, in a transaction of its own (as the webhook does).</summary>
+    public static Task<CreditTopUpOutcome> SucceedAsync(IServiceProvider services, Guid topUp, string paymentIntent, long amount = PackPrice, string currency = "usd") =>
+        ChargesAsync(services, c => c.SucceededAsync(topUp, paymentIntent, amount, currency, "stripe", default));
+
     /// <summary>Runs <paramref name="action"/> on the top-up charges of a scope of its own, in a transaction (as the webhook does).</summary>
     public static async Task<T> ChargesAsync<T>(IServiceProvider services, Func<CreditTopUpCharges, Task<T>> action)
     {
