@@ -32,7 +32,7 @@ public static partial class HostileRequestCatalogue
 
     private static readonly string Huge = new('x', 10_000);
 
-    public static IReadOnlyDictionary<string, HostileRequest> Requests { get; } = new Dictionary<string, HostileRequest>(TeamRequests())
+    public static IReadOnlyDictionary<string, HostileRequest> Requests { get; } = new Dictionary<string, HostileRequest>(TeamRequests().Concat(AutoTopUpRequests()))
     {
         // Stripe signatures.
         ["stripe_signature_missing"] = Anonymous(BadRequest, d => StripePost(Paid(d), signature: null)),
