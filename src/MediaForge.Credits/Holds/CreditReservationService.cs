@@ -183,9 +183,8 @@ internal sealed partial class CreditReservationService(
             await teamHolds.LockAsync(hold, ct, part).ConfigureAwait(false);
             if (part is not null)
             {
-                // Not built: a late capture of a split hold (two wallets' spendable credits at once). It ends expired, charging nothing.
-                await ExpireAsync(hold, part, now.UtcDateTime, ct).ConfigureAwait(false);
-                return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, replay: false, ct).ConfigureAwait(false);
+                return await splitCaptures.CaptureLateAsync(hold, part, charge, now, async () => (await FindAsync(reservationId, ct).ConfigureAwait(false))!, ct)
+                    .ConfigureAwait(false) ?? await EndedAsync(reservationId, ct).ConfigureAwait(false);
             }
 
             await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);

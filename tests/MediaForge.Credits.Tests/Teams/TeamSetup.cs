@@ -117,6 +117,35 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         return [.. rows.Select(r => (r.MemberId, r.CreditsUsed, r.IsUnlimited))];
     }
 
+    /// <summary>A team whose pool has <paramref name="pool"/> credits and a member with <paramref name="own"/> of their own (and a limit, if given).</summary>
+    public async Task<(string TeamId, string Member)> SplitTeamAsync(long pool, long own, long? limit = null)
+    {
+        var (teamId, owner) = await TeamAsync();
+        var member = await MemberAsync(teamId, owner);
+        if (limit is not null)
+        {
+            Assert.True((await Teams(t => t.SetMemberLimitAsync(teamId, owner, member, limit))).Success);
+        }
+
+        await FundAsync(teamId, pool);
+        await GrantAsync(member, own);
+        return (teamId, member);
+    }
+
+    /// <summary>A hold of a Veo 2 video (15 credits, or <paramref name="amount"/>) on the team's wallet for 5 minutes.</summary>
+    public Task<CreditReservationResult> TeamHoldAsync(string teamId, string member, long? amount = null, string? key = null) =>
+        Holds(h => h.ReserveCreditsAsync(member, "video-generation", "veo2", TimeSpan.FromMinutes(5), key, amount, wallet: CreditWallet.Team(teamId)));
+
+    /// <summary>(balance, reserved) of the member's own account and of the pool, from the rows.</summary>
+    public async Task<(long Own, long OwnHeld, long Pool, long PoolHeld)> RowsAsync(string teamId, string member)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var rows = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditAccount>().AsNoTracking()
+            .Where(a => a.UserId == member || a.UserId == CreditWalletAccounts.TeamAccount(teamId)).ToListAsync();
+        var (own, pool) = (rows.Single(r => r.UserId == member), rows.Single(r => r.UserId != member));
+        return (own.Balance, own.Reserved, pool.Balance, pool.Reserved);
+    }
+
     /// <summary>
     /// Every charge of the team wallet's usage logs, across both wallets: for each log, the usage ledger rows that refer
     /// to it (the wallet's and the member's own) must sum to minus its credits.

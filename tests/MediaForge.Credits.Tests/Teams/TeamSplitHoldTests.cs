@@ -26,35 +26,16 @@ public abstract class TeamSplitHoldTests<TDatabase>(TDatabase database) : IClass
     private TeamSetup Setup(CreditTeamFundingPolicy policy) => new(database, clock, o => o.Teams.FundingPolicy = policy);
 
     private static Task<CreditReservationResult> HoldAsync(TeamSetup setup, string teamId, string member, long? amount = null, string? key = null) =>
-        setup.Holds(h => h.ReserveCreditsAsync(member, "video-generation", "veo2", TimeSpan.FromMinutes(5), key, amount, wallet: CreditWallet.Team(teamId)));
+        setup.TeamHoldAsync(teamId, member, amount, key);
 
     private static Task<CreditReservationSettlement> CaptureAsync(TeamSetup setup, CreditReservationResult hold, long? amount = null) =>
         setup.Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value, amount));
 
-    /// <summary>A team whose pool has <paramref name="pool"/> credits and a member with <paramref name="own"/> of their own (and a limit, if given).</summary>
-    private static async Task<(string TeamId, string Member)> TeamAsync(TeamSetup setup, long pool, long own, long? limit = null)
-    {
-        var (teamId, owner) = await setup.TeamAsync();
-        var member = await setup.MemberAsync(teamId, owner);
-        if (limit is not null)
-        {
-            Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, limit))).Success);
-        }
+    private static Task<(string TeamId, string Member)> TeamAsync(TeamSetup setup, long pool, long own, long? limit = null) =>
+        setup.SplitTeamAsync(pool, own, limit);
 
-        await setup.FundAsync(teamId, pool);
-        await setup.GrantAsync(member, own);
-        return (teamId, member);
-    }
-
-    /// <summary>(balance, reserved) of the member's own account and of the pool, from the rows.</summary>
-    private static async Task<(long Own, long OwnHeld, long Pool, long PoolHeld)> RowsAsync(TeamSetup setup, string teamId, string member)
-    {
-        await using var scope = setup.Services.CreateAsyncScope();
-        var rows = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditAccount>().AsNoTracking()
-            .Where(a => a.UserId == member || a.UserId == CreditWalletAccounts.TeamAccount(teamId)).ToListAsync();
-        var (own, pool) = (rows.Single(r => r.UserId == member), rows.Single(r => r.UserId != member));
-        return (own.Balance, own.Reserved, pool.Balance, pool.Reserved);
-    }
+    private static Task<(long Own, long OwnHeld, long Pool, long PoolHeld)> RowsAsync(TeamSetup setup, string teamId, string member) =>
+        setup.RowsAsync(teamId, member);
 
     [Fact]
     public async Task Reserve_PersonalFirst_HoldsTheMembersOwnThenThePool()
@@ -268,21 +249,6 @@ public abstract class TeamSplitHoldTests<TDatabase>(TDatabase database) : IClass
         var topUps = await check.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditTopUpRow>().AsNoTracking()
             .Where(t => t.WalletId == pool || t.WalletId == member).Select(t => t.WalletId).ToListAsync();
         Assert.Equal([pool], topUps);
-    }
-
-    [Fact]
-    public async Task CaptureLate_SplitHold_ChargesNothingAndGivesBothPartsBack()
-    {
-        var setup = Setup(CreditTeamFundingPolicy.PersonalFirst);
-        var (teamId, member) = await TeamAsync(setup, pool: 100, own: 10);
-        var hold = await HoldAsync(setup, teamId, member);
-        clock.Advance(TimeSpan.FromMinutes(6));
-
-        var late = await setup.Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
-
-        Assert.Equal((false, ReservationStatus.Expired), (late.Success, late.Status));
-        Assert.Equal((10L, 0L, 100L, 0L), await RowsAsync(setup, teamId, member));
-        Assert.Equal(0L, await setup.SpentAsync(teamId, member, Period));
     }
 }
 
