@@ -47,7 +47,7 @@ internal abstract class BenchStore : IAsyncDisposable
 
     /// <summary>
     /// The raw baseline: one transaction (BEGIN IMMEDIATE on SQLite), the conditional UPDATE returning the balance,
-    /// one ledger INSERT, commit.
+    /// one ledger INSERT, one usage log INSERT (three statements, as the baseline), commit.
     /// </summary>
     public async Task<bool> RawDeductAsync(string userId, long cost)
     {
@@ -69,18 +69,34 @@ internal abstract class BenchStore : IAsyncDisposable
             balance = Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        var now = DateTime.UtcNow;
+        var transactionId = GuidValue(Guid.CreateVersion7());
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
             insert.CommandText = "INSERT INTO credit_transactions (id, user_id, amount, balance_after, type, description, created_at)"
                 + " VALUES (@id, @u, @amount, @after, 'Usage', @description, @now)";
-            Add(insert, "id", GuidValue(Guid.CreateVersion7()));
+            Add(insert, "id", transactionId);
             Add(insert, "u", userId);
             Add(insert, "amount", -cost);
             Add(insert, "after", balance);
             Add(insert, "description", UsageDescription);
-            Add(insert, "now", DateTime.UtcNow);
+            Add(insert, "now", now);
             await insert.ExecuteNonQueryAsync();
+        }
+
+        await using (var log = connection.CreateCommand())
+        {
+            log.Transaction = transaction;
+            log.CommandText = "INSERT INTO usage_logs (id, user_id, feature, model, credits_used, price, is_unlimited, transaction_id, created_at)"
+                + " VALUES (@id, @u, 'image-generation', 'default', @cost, @cost, @unlimited, @transaction, @now)";
+            Add(log, "id", GuidValue(Guid.CreateVersion7()));
+            Add(log, "u", userId);
+            Add(log, "cost", cost);
+            Add(log, "unlimited", false);
+            Add(log, "transaction", transactionId);
+            Add(log, "now", now);
+            await log.ExecuteNonQueryAsync();
         }
 
         await transaction.CommitAsync();

@@ -15,6 +15,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
     private readonly IRelationalCommandDiagnosticsLogger logger;
     private readonly IConcurrencyDetector concurrency;
     private readonly LedgerAccountReader accounts;
+    private bool? commandsIntercepted;
 
     public RelationalCreditLedger(DbContext db)
     {
@@ -189,6 +190,23 @@ internal sealed class RelationalCreditLedger : CreditLedger
     private async Task ReadRowsAsync(SqlStatement statement, object?[] values, Action<DbDataReader> read, CancellationToken cancellationToken)
     {
         using var critical = concurrency.EnterCriticalSection();
+        if (await PreparedAsync(statement, values, cancellationToken).ConfigureAwait(false) is { } prepared)
+        {
+            await using (prepared.ConfigureAwait(false))
+            {
+                var rows = await prepared.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (rows.ConfigureAwait(false))
+                {
+                    while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        read(rows);
+                    }
+                }
+            }
+
+            return;
+        }
+
         var command = connection.RentCommand();
         try
         {
@@ -213,6 +231,16 @@ internal sealed class RelationalCreditLedger : CreditLedger
     private async Task ExecuteAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
         using var critical = concurrency.EnterCriticalSection();
+        if (await PreparedAsync(statement, values, cancellationToken).ConfigureAwait(false) is { } prepared)
+        {
+            await using (prepared.ConfigureAwait(false))
+            {
+                await prepared.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         var command = connection.RentCommand();
         try
         {
@@ -222,6 +250,47 @@ internal sealed class RelationalCreditLedger : CreditLedger
         finally
         {
             connection.ReturnCommand(command);
+        }
+    }
+
+    /// <summary>
+    /// The statement as a prepared command of the provider (see <see cref="CreditLedgerSql.PreparesStatements"/>), where
+    /// the ledger prepares its statements, inside a transaction (the connection is open and stays so) and only when the
+    /// context has no command interceptors (which would not see it); otherwise <see langword="null"/> and it runs
+    /// through EF. Preparing a statement already prepared on the physical connection costs no round trip.
+    /// </summary>
+    private async Task<DbCommand?> PreparedAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
+    {
+        if (!sql.PreparesStatements || connection.CurrentTransaction is not { } transaction
+            || connection.DbConnection.State != System.Data.ConnectionState.Open
+            || (commandsIntercepted ??= db.GetService<IInterceptors>().Aggregate<IDbCommandInterceptor>() is not null))
+        {
+            return null;
+        }
+
+        var command = connection.DbConnection.CreateCommand();
+        try
+        {
+            command.Transaction = transaction.GetDbTransaction();
+            command.CommandText = statement.Text;
+            if (connection.CommandTimeout is { } timeout)
+            {
+                command.CommandTimeout = timeout;
+            }
+
+            var bound = statement.Values(values);
+            foreach (var parameter in statement.Command.Parameters)
+            {
+                parameter.AddDbParameter(command, bound);
+            }
+
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            return command;
+        }
+        catch
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
