@@ -8,6 +8,9 @@ internal sealed record Measurement(long Operations, double Seconds, double P50Ms
     /// <summary>Bytes the whole process allocated during the cell (warm-up included) per call made in it.</summary>
     public double AllocatedPerOperation { get; init; }
 
+    /// <summary>This process's CPU time during the cell (warm-up included) per call made in it, in microseconds.</summary>
+    public double CpuMicrosecondsPerOperation { get; init; }
+
     public double OpsPerSecond => Operations / Seconds;
 }
 
@@ -25,6 +28,8 @@ internal static class LoadRunner
         var measureFrom = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var measureTo = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             var random = new Random(w * 7919 + 17);
@@ -41,7 +46,13 @@ internal static class LoadRunner
             }
         })));
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        return Merge(results, duration.TotalSeconds) with { AllocatedPerOperation = allocated / (double)Math.Max(1, results.Sum(r => r.Calls)) };
+        process.Refresh();
+        var calls = (double)Math.Max(1, results.Sum(r => r.Calls));
+        return Merge(results, duration.TotalSeconds) with
+        {
+            AllocatedPerOperation = allocated / calls,
+            CpuMicrosecondsPerOperation = (process.TotalProcessorTime - cpu).TotalMicroseconds / calls,
+        };
     }
 
     /// <summary>Workers share exactly <paramref name="operations"/> calls (after <paramref name="warmupOperations"/> unrecorded ones).</summary>

@@ -142,7 +142,7 @@ foreach (var storeName in settings.Stores)
                 Target($"{store.Name}, {shape}, {approach.Name}: zero overdrafts and lost updates", $"{audit}", false);
             }
             rows.Add($"| {store.Name} | {workers} | {shape} | {approach.Name} | {m.OpsPerSecond:N0} | {m.P50Ms:0.00} | {m.P99Ms:0.00} | {m.OpsPerSecond / rawRate.Value:0.00}×{versusNaive} | {m.AllocatedPerOperation / 1024.0:N1} | {m.Errors:N0} | {audit.Mismatched:N0} | {audit.LostCredits:N0} | {audit.Negative:N0} |");
-            Log($"  {m.OpsPerSecond:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, {m.AllocatedPerOperation / 1024.0:N1} KB allocated/op, errors {m.Errors} {m.FirstError}; audit {audit}");
+            Log($"  {m.OpsPerSecond:N0} ops/s, p50 {m.P50Ms:0.00} ms, p99 {m.P99Ms:0.00} ms, {m.AllocatedPerOperation / 1024.0:N1} KB allocated/op, {m.CpuMicrosecondsPerOperation:N0} µs CPU/op, errors {m.Errors} {m.FirstError}; audit {audit}");
         }
     }
 
@@ -247,7 +247,7 @@ foreach (var storeName in settings.Stores)
 
 report.AppendLine("### Deductions (1 worker and 16 concurrent workers)");
 report.AppendLine();
-report.AppendLine("PostgreSQL is the plain connection string (no `Max Auto Prepare`); \"PostgreSQL, Max Auto Prepare=32\" the same cells with Npgsql's automatic preparation. KB/op: bytes allocated by the whole process (`GC.GetTotalAllocatedBytes(true)` over the cell, warm-up included) per deduction.");
+report.AppendLine("PostgreSQL is the plain connection string (no `Max Auto Prepare`); \"PostgreSQL, Max Auto Prepare=32\" the same cells with Npgsql's automatic preparation. KB/op: bytes allocated by the whole process (`GC.GetTotalAllocatedBytes(true)` over the cell, warm-up included) per deduction (the log also gives this process's CPU time per deduction, thread-pool spinning included).");
 report.AppendLine();
 report.AppendLine("| store | workers | shape | approach | ops/s | p50 ms | p99 ms | × raw | KB/op | errors | users with balance ≠ Σ ledger | lost credits (balance − Σ ledger) | overdrawn users |");
 report.AppendLine("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

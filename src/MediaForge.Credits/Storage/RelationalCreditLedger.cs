@@ -254,14 +254,15 @@ internal sealed class RelationalCreditLedger : CreditLedger
     }
 
     /// <summary>
-    /// The statement as a prepared command of the provider (see <see cref="CreditLedgerSql.PreparesStatements"/>), where
-    /// the ledger prepares its statements, inside a transaction (the connection is open and stays so) and only when the
-    /// context has no command interceptors (which would not see it); otherwise <see langword="null"/> and it runs
-    /// through EF. Preparing a statement already prepared on the physical connection costs no round trip.
+    /// The statement as a command of the provider (see <see cref="CreditLedgerSql.RunsCommandsDirectly"/>), prepared
+    /// where the ledger prepares its statements (<see cref="CreditLedgerSql.PreparesStatements"/>: preparing one already
+    /// prepared on the physical connection costs no round trip); only inside a transaction (the connection is open and
+    /// stays so) and when the context has no command interceptors (which would not see it). Otherwise
+    /// <see langword="null"/>: it runs through EF.
     /// </summary>
     private async Task<DbCommand?> PreparedAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
-        if (!sql.PreparesStatements || connection.CurrentTransaction is not { } transaction
+        if (!sql.RunsCommandsDirectly || connection.CurrentTransaction is not { } transaction
             || connection.DbConnection.State != System.Data.ConnectionState.Open
             || (commandsIntercepted ??= db.GetService<IInterceptors>().Aggregate<IDbCommandInterceptor>() is not null))
         {
@@ -284,7 +285,11 @@ internal sealed class RelationalCreditLedger : CreditLedger
                 parameter.AddDbParameter(command, bound);
             }
 
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            if (sql.PreparesStatements)
+            {
+                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return command;
         }
         catch
