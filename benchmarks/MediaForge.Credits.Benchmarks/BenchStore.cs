@@ -264,7 +264,7 @@ internal abstract class BenchStore : IAsyncDisposable
                         ledger.Add([GuidValue(id), user, amount, balance, free ? "Bonus" : "Purchase", free ? "Starter" : "Pro",
                             free ? "package:starter" : "purchase:" + session, free ? "starter" : session, at]);
                         purchases.Add([GuidValue(Guid.CreateVersion7(at)), user, free ? "starter" : "pro", amount, free ? 0L : 2999L, "usd", "Completed",
-                            free ? "free" : "stripe", session, GuidValue(id), at, at, at, 0L, 0L, 0L, 0L]);
+                            free ? "free" : "stripe", session, GuidValue(id), at, at, at, 0L, 0L, 0L, 0L, false]);
                         continue;
                     }
 
@@ -285,7 +285,7 @@ internal abstract class BenchStore : IAsyncDisposable
 
                 var checkoutAt = start.AddTicks(step * (rowsPerUser / 2) + u);
                 purchases.Add([GuidValue(Guid.CreateVersion7(checkoutAt)), user, "pro", 200L, 2999L, "usd", abandoned[u % 3],
-                    "stripe", $"cs_bench_{user}_open", null, checkoutAt, checkoutAt, null, 0L, 0L, 0L, 0L]);
+                    "stripe", $"cs_bench_{user}_open", null, checkoutAt, checkoutAt, null, 0L, 0L, 0L, 0L, false]);
                 accounts.Add([user, balance, 0L, granted, consumed, usageCount, usageCredits, lastUsage, firstUsage, start, end]);
             }
 
@@ -294,7 +294,7 @@ internal abstract class BenchStore : IAsyncDisposable
             await BulkInsertAsync("credit_transactions", ["id", "user_id", "amount", "balance_after", "type", "description", "idempotency_key", "reference", "created_at"], ledger);
             await BulkInsertAsync("usage_logs", ["id", "user_id", "feature", "model", "credits_used", "price", "is_unlimited", "transaction_id", "created_at", "cumulative_uses", "cumulative_credits"], usage);
             await BulkInsertAsync("purchases", ["id", "user_id", "package_id", "credits", "amount_cents", "currency", "status", "provider", "provider_session_id",
-                "transaction_id", "created_at", "updated_at", "completed_at", "refunded_amount_cents", "disputed_amount_cents", "credits_clawed_back", "clawback_shortfall"], purchases);
+                "transaction_id", "created_at", "updated_at", "completed_at", "refunded_amount_cents", "disputed_amount_cents", "credits_clawed_back", "clawback_shortfall", "is_gift"], purchases);
             ledgerRows += ledger.Count;
             usageRows += usage.Count;
             purchaseRows += purchases.Count;
