@@ -62,7 +62,6 @@ public abstract class LoneDeductionTests<TDatabase>(TDatabase database) : IClass
         Assert.Equal([true, true, true, false], results.Select(r => r.Success));
         // The refused one too commits its (empty) transaction, as a batch does.
         Assert.Equal(4, commits.Seen.Count);
-        Assert.Equal(4, commits.Seen.Distinct().Count());
         Assert.Equal((1L, 1L, 4), await Database.ReadLedgerAsync(user, services));
     }
 
