@@ -36,7 +36,7 @@ dotnet build "$PROJECT" -c Release --nologo -v quiet >&2
 OUT_DIR="$REPO_ROOT/artifacts/benchmarks"
 mkdir -p -- "$OUT_DIR"
 RESULTS="$OUT_DIR/results.md"
-log "running the harness (about 11 minutes)"
+log "running the harness (about 14 minutes)"
 dotnet "benchmarks/MediaForge.Credits.Benchmarks/bin/Release/net10.0/MediaForge.Credits.Benchmarks.dll" --out "$RESULTS" "$@" >/dev/null
 
 PG_VERSION="$("$PG_BIN/postgres" --version)"
@@ -88,12 +88,17 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
   **library + idempotency key** adds a unique key per call (the debit also checks that the user has no usage log
   with that key; one more query only for a deduction that was not debited, to find the earlier outcome).
 - **raw ADO.NET**: Microsoft.Data.Sqlite / Npgsql directly; one transaction (\`BEGIN IMMEDIATE\` on SQLite) with
-  \`UPDATE credits SET balance = balance - @cost WHERE user_id = @u AND balance >= @cost RETURNING balance\` and one
-  \`INSERT\` into \`credit_transactions\`. It writes no usage log and no totals, so it does less than the library.
+  \`UPDATE credits SET balance = balance - @cost WHERE user_id = @u AND balance >= @cost RETURNING balance\`, one
+  \`INSERT\` into \`credit_transactions\` and one into \`usage_logs\` (the three writes of issue 20). It writes no
+  totals, counters or roll-up, so it does less than the library.
 - **naive EF**: load the \`CreditAccount\` entity, check, subtract, add a \`CreditTransaction\`, \`SaveChanges\` (no
   concurrency token).
-- PostgreSQL: one database; every approach's connections (Npgsql data source and EF) use one connection string with
-  \`Max Auto Prepare=32\` (as the README recommends), so statements run often are prepared once per connection.
+- PostgreSQL: one database; every approach's connections (Npgsql data source and EF) use one plain connection string
+  (no \`Max Auto Prepare\`, as a host copies it from the README): the headline. The library prepares its own
+  statements. **PostgreSQL, Max Auto Prepare=32** repeats the deduction cells and the probe on another database with
+  \`Max Auto Prepare=32\` on every approach's connections, so the raw baselines' statements are prepared too.
+- **1 worker**: one caller in a loop, the latency every host pays on every call (group commit has nothing to share);
+  raw, library and library + key only.
 - SQLite: one database file, WAL, \`synchronous=FULL\` on every connection (EF's through an interceptor), the
   connection string's \`Default Timeout=60\`. Balances are large enough that no deduction runs out, except in the
   overdraft probe. After each cell every user of that approach is audited: balance against the sum of the ledger.

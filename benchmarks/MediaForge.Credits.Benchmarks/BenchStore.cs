@@ -47,7 +47,7 @@ internal abstract class BenchStore : IAsyncDisposable
 
     /// <summary>
     /// The raw baseline: one transaction (BEGIN IMMEDIATE on SQLite), the conditional UPDATE returning the balance,
-    /// one ledger INSERT, commit.
+    /// one ledger INSERT, one usage log INSERT (three statements, as the baseline), commit.
     /// </summary>
     public async Task<bool> RawDeductAsync(string userId, long cost)
     {
@@ -69,18 +69,34 @@ internal abstract class BenchStore : IAsyncDisposable
             balance = Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        var now = DateTime.UtcNow;
+        var transactionId = GuidValue(Guid.CreateVersion7());
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
             insert.CommandText = "INSERT INTO credit_transactions (id, user_id, amount, balance_after, type, description, created_at)"
                 + " VALUES (@id, @u, @amount, @after, 'Usage', @description, @now)";
-            Add(insert, "id", GuidValue(Guid.CreateVersion7()));
+            Add(insert, "id", transactionId);
             Add(insert, "u", userId);
             Add(insert, "amount", -cost);
             Add(insert, "after", balance);
             Add(insert, "description", UsageDescription);
-            Add(insert, "now", DateTime.UtcNow);
+            Add(insert, "now", now);
             await insert.ExecuteNonQueryAsync();
+        }
+
+        await using (var log = connection.CreateCommand())
+        {
+            log.Transaction = transaction;
+            log.CommandText = "INSERT INTO usage_logs (id, user_id, feature, model, credits_used, price, is_unlimited, transaction_id, created_at)"
+                + " VALUES (@id, @u, 'image-generation', 'default', @cost, @cost, @unlimited, @transaction, @now)";
+            Add(log, "id", GuidValue(Guid.CreateVersion7()));
+            Add(log, "u", userId);
+            Add(log, "cost", cost);
+            Add(log, "unlimited", false);
+            Add(log, "transaction", transactionId);
+            Add(log, "now", now);
+            await log.ExecuteNonQueryAsync();
         }
 
         await transaction.CommitAsync();
@@ -248,7 +264,7 @@ internal abstract class BenchStore : IAsyncDisposable
                         ledger.Add([GuidValue(id), user, amount, balance, free ? "Bonus" : "Purchase", free ? "Starter" : "Pro",
                             free ? "package:starter" : "purchase:" + session, free ? "starter" : session, at]);
                         purchases.Add([GuidValue(Guid.CreateVersion7(at)), user, free ? "starter" : "pro", amount, free ? 0L : 2999L, "usd", "Completed",
-                            free ? "free" : "stripe", session, GuidValue(id), at, at, at, 0L, 0L, 0L, 0L]);
+                            free ? "free" : "stripe", session, GuidValue(id), at, at, at, 0L, 0L, 0L, 0L, false]);
                         continue;
                     }
 
@@ -269,7 +285,7 @@ internal abstract class BenchStore : IAsyncDisposable
 
                 var checkoutAt = start.AddTicks(step * (rowsPerUser / 2) + u);
                 purchases.Add([GuidValue(Guid.CreateVersion7(checkoutAt)), user, "pro", 200L, 2999L, "usd", abandoned[u % 3],
-                    "stripe", $"cs_bench_{user}_open", null, checkoutAt, checkoutAt, null, 0L, 0L, 0L, 0L]);
+                    "stripe", $"cs_bench_{user}_open", null, checkoutAt, checkoutAt, null, 0L, 0L, 0L, 0L, false]);
                 accounts.Add([user, balance, 0L, granted, consumed, usageCount, usageCredits, lastUsage, firstUsage, start, end]);
             }
 
@@ -278,7 +294,7 @@ internal abstract class BenchStore : IAsyncDisposable
             await BulkInsertAsync("credit_transactions", ["id", "user_id", "amount", "balance_after", "type", "description", "idempotency_key", "reference", "created_at"], ledger);
             await BulkInsertAsync("usage_logs", ["id", "user_id", "feature", "model", "credits_used", "price", "is_unlimited", "transaction_id", "created_at", "cumulative_uses", "cumulative_credits"], usage);
             await BulkInsertAsync("purchases", ["id", "user_id", "package_id", "credits", "amount_cents", "currency", "status", "provider", "provider_session_id",
-                "transaction_id", "created_at", "updated_at", "completed_at", "refunded_amount_cents", "disputed_amount_cents", "credits_clawed_back", "clawback_shortfall"], purchases);
+                "transaction_id", "created_at", "updated_at", "completed_at", "refunded_amount_cents", "disputed_amount_cents", "credits_clawed_back", "clawback_shortfall", "is_gift"], purchases);
             ledgerRows += ledger.Count;
             usageRows += usage.Count;
             purchaseRows += purchases.Count;

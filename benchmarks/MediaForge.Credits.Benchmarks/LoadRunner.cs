@@ -5,6 +5,12 @@ namespace MediaForge.Credits.Benchmarks;
 /// <summary>What one cell measured: throughput, latency percentiles and outcome counts.</summary>
 internal sealed record Measurement(long Operations, double Seconds, double P50Ms, double P99Ms, long Succeeded, long Refused, long Errors, string? FirstError)
 {
+    /// <summary>Bytes the whole process allocated during the cell (warm-up included) per call made in it.</summary>
+    public double AllocatedPerOperation { get; init; }
+
+    /// <summary>This process's CPU time during the cell (warm-up included) per call made in it, in microseconds.</summary>
+    public double CpuMicrosecondsPerOperation { get; init; }
+
     public double OpsPerSecond => Operations / Seconds;
 }
 
@@ -21,6 +27,9 @@ internal static class LoadRunner
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var measureTo = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             var random = new Random(w * 7919 + 17);
@@ -36,7 +45,14 @@ internal static class LoadRunner
                 await stats.TimeAsync(operation, random, record: begin >= measureFrom);
             }
         })));
-        return Merge(results, duration.TotalSeconds);
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        process.Refresh();
+        var calls = (double)Math.Max(1, results.Sum(r => r.Calls));
+        return Merge(results, duration.TotalSeconds) with
+        {
+            AllocatedPerOperation = allocated / calls,
+            CpuMicrosecondsPerOperation = (process.TotalProcessorTime - cpu).TotalMicroseconds / calls,
+        };
     }
 
     /// <summary>Workers share exactly <paramref name="operations"/> calls (after <paramref name="warmupOperations"/> unrecorded ones).</summary>
@@ -94,10 +110,14 @@ internal static class LoadRunner
 
         public long Errors { get; private set; }
 
+        /// <summary>Every call, recorded or not.</summary>
+        public long Calls { get; private set; }
+
         public string? FirstError { get; private set; }
 
         public async Task TimeAsync(Func<Random, Task<bool>> operation, Random random, bool record)
         {
+            Calls++;
             var begin = Stopwatch.GetTimestamp();
             bool succeeded;
             try

@@ -12,18 +12,26 @@ internal sealed class PostgresBenchStore : BenchStore
     private readonly string connectionString;
     private readonly NpgsqlDataSource dataSource;
 
-    private PostgresBenchStore(string serverConnectionString)
+    private PostgresBenchStore(string serverConnectionString, bool autoPrepare)
     {
         this.serverConnectionString = serverConnectionString;
-        connectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database, MaxPoolSize = 100, MaxAutoPrepare = 32 }.ConnectionString;
+        // The plain connection string a host copies from the README; the variant adds Npgsql's automatic preparation.
+        var builder = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database, MaxPoolSize = 100 };
+        if (autoPrepare)
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        connectionString = builder.ConnectionString;
         dataSource = NpgsqlDataSource.Create(connectionString);
+        Name = autoPrepare ? "PostgreSQL, Max Auto Prepare=32" : "PostgreSQL";
     }
 
-    public override string Name => "PostgreSQL";
+    public override string Name { get; }
 
-    public static async Task<PostgresBenchStore> CreateAsync(string serverConnectionString)
+    public static async Task<PostgresBenchStore> CreateAsync(string serverConnectionString, bool autoPrepare = false)
     {
-        var store = new PostgresBenchStore(serverConnectionString);
+        var store = new PostgresBenchStore(serverConnectionString, autoPrepare);
         await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{store.database}\"", connection);

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +9,8 @@ namespace MediaForge.Credits.Ledger;
 /// lane's writer takes whatever has queued while its previous transaction ran and applies it in one transaction, on a
 /// context from its own DI scope. Every deduction in it is the same conditional debit, ledger row and usage log as on
 /// its own, so each caller gets its own outcome, only after the commit; one transaction and one commit are paid for
-/// many. Nothing waits to fill a batch: a deduction that arrives on an idle lane runs at once.
+/// many. Nothing waits to fill a batch: a deduction that arrives on an idle lane runs at once, written by its own
+/// caller as a batch of one (<see cref="TryTakeIdleLane"/>: no thread-pool hand-off, no second context).
 /// </summary>
 /// <remarks>
 /// When one deduction of a batch fails before the commit, the transaction is rolled back whole and every caller runs
@@ -49,14 +49,29 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         }
 
         Interlocked.Increment(ref queued);
-        if (!LaneFor(request.UserId, laneCount).Queue.Writer.TryWrite(pending))
+        var lane = LaneFor(request.UserId, laneCount);
+        Interlocked.Increment(ref lane.Waiting);
+        if (!lane.Queue.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref lane.Waiting);
             Interlocked.Decrement(ref queued);
             pending.Release();
             return Task.FromResult<CreditDeductionResult?>(null);
         }
 
         return pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// The lane of <paramref name="userId"/>, taken for its caller to write one deduction itself (as a batch of one, on
+    /// its own context), when the lane is idle: no batch being written, nothing queued, and its last batch was of one
+    /// (a lane under load keeps batching). Deductions that arrive meanwhile queue and go in the lane's next batch, after
+    /// the caller gives the lane back by disposing the turn. <see langword="null"/>: queue with <see cref="DeductAsync"/>.
+    /// </summary>
+    public IDisposable? TryTakeIdleLane(string userId, int laneCount)
+    {
+        var lane = LaneFor(userId, laneCount);
+        return lane.Idle && Volatile.Read(ref lane.Waiting) == 0 && lane.Turn.Wait(0) ? new LaneTurn(lane) : null;
     }
 
     /// <summary>Closes the lanes and waits for the batches already taken.</summary>
@@ -98,8 +113,9 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         return current.Length == 0 ? Lane.Closed : current[CreditUsageHour.ShardOf(userId, current.Length)];
     }
 
-    private async Task RunAsync(Channel<PendingDeduction> queue)
+    private async Task RunAsync(Lane lane)
     {
+        var queue = lane.Queue;
         var batch = new List<PendingDeduction>(MaxBatchSize);
         var requests = new List<CreditDeductionRequest>(MaxBatchSize);
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
@@ -109,54 +125,69 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
             // next: letting them run first makes the batch larger (and the costs per batch shared by more) for one
             // thread-pool hop of latency.
             await Task.Yield();
-            while (batch.Count < MaxBatchSize && queue.Reader.TryRead(out var pending))
-            {
-                Interlocked.Decrement(ref queued);
-                if (pending.TryTake())
-                {
-                    pending.Release();
-                    batch.Add(pending);
-                }
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            // Stable: one user's deductions keep their order.
-            var ordered = batch.OrderBy(p => p.Request.UserId, StringComparer.Ordinal).ToList();
-            requests.Clear();
-            requests.AddRange(ordered.Select(p => p.Request));
+            // A caller writing its own deduction on the idle lane finishes first.
+            await lane.Turn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
-                var scope = scopes.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
+                await RunBatchAsync(lane, batch, requests).ConfigureAwait(false);
+            }
+            finally
+            {
+                lane.Turn.Release();
+            }
+        }
+    }
+
+    private async Task RunBatchAsync(Lane lane, List<PendingDeduction> batch, List<CreditDeductionRequest> requests)
+    {
+        var queue = lane.Queue;
+        while (batch.Count < MaxBatchSize && queue.Reader.TryRead(out var pending))
+        {
+            Interlocked.Decrement(ref queued);
+            Interlocked.Decrement(ref lane.Waiting);
+            if (pending.TryTake())
+            {
+                pending.Release();
+                batch.Add(pending);
+            }
+        }
+
+        lane.Idle = batch.Count <= 1;
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        // Stable: one user's deductions keep their order.
+        var ordered = batch.OrderBy(p => p.Request.UserId, StringComparer.Ordinal).ToList();
+        requests.Clear();
+        requests.AddRange(ordered.Select(p => p.Request));
+        try
+        {
+            var scope = scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                var deductions = scope.ServiceProvider.GetRequiredService<CreditDeductionBatch>();
+                var outcome = await deductions.DeductAsync(requests, CancellationToken.None).ConfigureAwait(false);
+                for (var i = 0; i < ordered.Count; i++)
                 {
-                    var deductions = scope.ServiceProvider.GetRequiredService<CreditDeductionBatch>();
-                    var outcome = await deductions.DeductAsync(requests, CancellationToken.None).ConfigureAwait(false);
-                    for (var i = 0; i < ordered.Count; i++)
+                    if (outcome.IsFailureOf(i))
                     {
-                        // A database error (a duplicate key in the same batch, say) is not the caller's own lost race:
-                        // it runs alone like the others and meets the database's verdict there.
-                        if (i == outcome.FailedIndex && outcome.Failure is not DbException)
-                        {
-                            ordered[i].Completion.TrySetException(outcome.Failure!);
-                        }
-                        else
-                        {
-                            ordered[i].Completion.TrySetResult(outcome.Results?[i]);
-                        }
+                        ordered[i].Completion.TrySetException(outcome.Failure!);
+                    }
+                    else
+                    {
+                        ordered[i].Completion.TrySetResult(outcome.Results?[i]);
                     }
                 }
             }
-            catch (Exception exception)
+        }
+        catch (Exception exception)
+        {
+            LogBatchFailed(ordered.Count, exception);
+            foreach (var pending in ordered)
             {
-                LogBatchFailed(ordered.Count, exception);
-                foreach (var pending in ordered)
-                {
-                    pending.Completion.TrySetException(exception);
-                }
+                pending.Completion.TrySetException(exception);
             }
         }
     }
@@ -178,12 +209,46 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         public Lane(CreditDeductionBatcher owner)
         {
             Queue = Channel.CreateUnbounded<PendingDeduction>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
-            Writer = Task.Run(() => owner.RunAsync(Queue));
+            Writer = Task.Run(() => owner.RunAsync(this));
         }
 
         public Channel<PendingDeduction> Queue { get; }
 
         public Task Writer { get; }
+
+        /// <summary>Held by whoever writes on the lane: its writer for a batch, or a caller on the idle lane for its own deduction.</summary>
+        public SemaphoreSlim Turn { get; } = new(1, 1);
+
+        /// <summary>Whether callers may write on the lane themselves: its last batch was of one, and no caller's turn saw others queue.</summary>
+        public bool Idle
+        {
+            get => Volatile.Read(ref idle);
+            set => Volatile.Write(ref idle, value);
+        }
+
+        /// <summary>Deductions queued on the lane and not yet taken.</summary>
+        public int Waiting;
+
+        private bool idle = true;
+    }
+
+    /// <summary>A caller's turn on an idle lane; disposing it gives the lane back (to its writer, if deductions queued meanwhile).</summary>
+    private sealed class LaneTurn(Lane lane) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                if (Volatile.Read(ref lane.Waiting) > 0)
+                {
+                    lane.Idle = false;
+                }
+
+                lane.Turn.Release();
+            }
+        }
     }
 
     private sealed class PendingDeduction(CreditDeductionRequest request)

@@ -22,6 +22,7 @@ internal sealed class CreditDeductions(
     TimeProvider time,
     CreditsTelemetry telemetry,
     ILogger<CreditService> logger,
+    CreditDeductionBatch alone,
     CreditDeductionBatcher? batcher = null)
 {
     private readonly DbContext db = handle.Context;
@@ -98,7 +99,24 @@ internal sealed class CreditDeductions(
             return replay;
         }
 
-        return await batcher!.DeductAsync(usage, CreditLedgerSql.For(db).DeductionLanes, cancellationToken).ConfigureAwait(false);
+        var lanes = CreditLedgerSql.For(db).DeductionLanes;
+        using (var turn = batcher!.TryTakeIdleLane(usage.UserId, lanes))
+        {
+            if (turn is not null)
+            {
+                // Nobody to share a transaction with: written here as a batch of one, exactly as the lane's writer would
+                // (once begun it completes), without handing it to the writer and back through the thread pool.
+                var outcome = await alone.DeductAsync([usage], CancellationToken.None).ConfigureAwait(false);
+                if (outcome.IsFailureOf(0))
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(outcome.Failure!);
+                }
+
+                return outcome.Results?[0];
+            }
+        }
+
+        return await batcher.DeductAsync(usage, lanes, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<CreditDeductionResult> DeductOnceAsync(CreditDeductionRequest usage, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
     private readonly IRelationalCommandDiagnosticsLogger logger;
     private readonly IConcurrencyDetector concurrency;
     private readonly LedgerAccountReader accounts;
+    private bool? commandsIntercepted;
 
     public RelationalCreditLedger(DbContext db)
     {
@@ -189,6 +190,23 @@ internal sealed class RelationalCreditLedger : CreditLedger
     private async Task ReadRowsAsync(SqlStatement statement, object?[] values, Action<DbDataReader> read, CancellationToken cancellationToken)
     {
         using var critical = concurrency.EnterCriticalSection();
+        if (await PreparedAsync(statement, values, cancellationToken).ConfigureAwait(false) is { } prepared)
+        {
+            await using (prepared.ConfigureAwait(false))
+            {
+                var rows = await prepared.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (rows.ConfigureAwait(false))
+                {
+                    while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        read(rows);
+                    }
+                }
+            }
+
+            return;
+        }
+
         var command = connection.RentCommand();
         try
         {
@@ -213,6 +231,16 @@ internal sealed class RelationalCreditLedger : CreditLedger
     private async Task ExecuteAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
         using var critical = concurrency.EnterCriticalSection();
+        if (await PreparedAsync(statement, values, cancellationToken).ConfigureAwait(false) is { } prepared)
+        {
+            await using (prepared.ConfigureAwait(false))
+            {
+                await prepared.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         var command = connection.RentCommand();
         try
         {
@@ -222,6 +250,52 @@ internal sealed class RelationalCreditLedger : CreditLedger
         finally
         {
             connection.ReturnCommand(command);
+        }
+    }
+
+    /// <summary>
+    /// The statement as a command of the provider (see <see cref="CreditLedgerSql.RunsCommandsDirectly"/>), prepared
+    /// where the ledger prepares its statements (<see cref="CreditLedgerSql.PreparesStatements"/>: preparing one already
+    /// prepared on the physical connection costs no round trip); only inside a transaction (the connection is open and
+    /// stays so) and when the context has no command interceptors (which would not see it). Otherwise
+    /// <see langword="null"/>: it runs through EF.
+    /// </summary>
+    private async Task<DbCommand?> PreparedAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
+    {
+        if (!sql.RunsCommandsDirectly || connection.CurrentTransaction is not { } transaction
+            || connection.DbConnection.State != System.Data.ConnectionState.Open
+            || (commandsIntercepted ??= db.GetService<IInterceptors>().Aggregate<IDbCommandInterceptor>() is not null))
+        {
+            return null;
+        }
+
+        var command = connection.DbConnection.CreateCommand();
+        try
+        {
+            command.Transaction = transaction.GetDbTransaction();
+            command.CommandText = statement.Text;
+            if (connection.CommandTimeout is { } timeout)
+            {
+                command.CommandTimeout = timeout;
+            }
+
+            var bound = statement.Values(values);
+            foreach (var parameter in statement.Command.Parameters)
+            {
+                parameter.AddDbParameter(command, bound);
+            }
+
+            if (sql.PreparesStatements)
+            {
+                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return command;
+        }
+        catch
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
