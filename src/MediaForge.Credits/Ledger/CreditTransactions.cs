@@ -1,4 +1,5 @@
 using System.Data.Common;
+using MediaForge.Credits.Storage;
 
 namespace MediaForge.Credits.Ledger;
 
@@ -34,7 +35,7 @@ internal static class CreditTransactions
         {
             try
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await db.Database.BeginCreditTransactionAsync(cancellationToken).ConfigureAwait(false);
                 var result = await operation(cancellationToken).ConfigureAwait(false);
                 await CreditCommitOutcomeUnknownException.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
                 return result;
