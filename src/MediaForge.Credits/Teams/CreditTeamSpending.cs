@@ -1,3 +1,7 @@
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
 namespace MediaForge.Credits.Teams;
 
 /// <summary>
@@ -33,6 +37,16 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// <returns><see cref="CreditDeductionError.None"/> when locked; <see cref="CreditDeductionError.NotTeamMember"/> or <see cref="CreditDeductionError.TeamFrozen"/>.</returns>
     public async Task<CreditDeductionError> LockMemberAsync(string teamId, string userId, CancellationToken cancellationToken)
     {
+        if (CreditLedgerSchema.IsMySqlProvider(db.Database.ProviderName))
+        {
+            // InnoDB takes a shared lock on the team row when a statement on the member's row reads it in a subquery (the
+            // limit check), which PostgreSQL does not: take it first, so a spend waits behind a removal's team lock
+            // instead of holding the member row it wants (a deadlock; decision 0042).
+            var teams = new LedgerTableNames(db.Model, typeof(CreditTeamRow), db.GetService<ISqlGenerationHelper>());
+            var share = $"SELECT 1 FROM {teams.Table} WHERE {teams.Column(nameof(CreditTeamRow.Id))} = {{0}} LOCK IN SHARE MODE";
+            await db.Database.ExecuteSqlRawAsync(share, [teamId], cancellationToken).ConfigureAwait(false);
+        }
+
         var locked = await Member(teamId, userId)
             .Where(m => db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);
