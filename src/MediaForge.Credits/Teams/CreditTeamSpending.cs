@@ -8,8 +8,9 @@ namespace MediaForge.Credits.Teams;
 /// The member's side of spending from a team's wallet, inside the spending transaction: the member's row locked first
 /// (only while the member is active and the team is active), the limit's headroom for the period, the count of what the
 /// wallet paid, and its return when a hold is released. The row order of every team spend: the member's row, then the
-/// balance rows in ordinal id order; a removal or freeze takes the team row and then the member row, so a spend racing
-/// a removal either commits first or finds the member removed.
+/// balance rows in ordinal id order (on MariaDB the team row's shared lock before all of them); a removal or freeze
+/// takes the team row and then the member row, so a spend racing a removal either commits first or finds the member
+/// removed.
 /// </summary>
 internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLedger ledger, CreditAccountReader accounts, IOptions<CreditsOptions> options,
     TimeProvider time)
