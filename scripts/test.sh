@@ -8,6 +8,10 @@
 #     string to a server you provide), starts a throwaway PostgreSQL cluster
 #     on a free 127.0.0.1 port, exports MEDIAFORGE_TEST_POSTGRES for the tests
 #     and always stops/deletes the cluster on exit.
+#   * Likewise for MariaDB (scripts/mariadb-server.sh): unless
+#     MEDIAFORGE_TEST_MARIADB is set, installs mariadb-server when root and
+#     missing, starts a throwaway server on a free 127.0.0.1 port and exports
+#     MEDIAFORGE_TEST_MARIADB (a MySQL connection string).
 #   * Runs `dotnet test MediaForge.Credits.sln -c Release` writing TRX files
 #     to artifacts/test-results, then prints on the final line:
 #       Tests: N passed, N failed, N skipped
@@ -44,6 +48,22 @@ apt_install() {
 source "$SCRIPT_DIR/postgres-cluster.sh"
 
 stop_postgres_on_exit
+
+# ---------------------------------------------------------------------------
+# MariaDB
+# ---------------------------------------------------------------------------
+# shellcheck source=scripts/mariadb-server.sh
+source "$SCRIPT_DIR/mariadb-server.sh"
+
+# Both servers stop whenever the script ends (stop_postgres_on_exit's trap, extended).
+_stop_databases_and_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_mariadb || true
+  stop_postgres || true
+  exit "$rc"
+}
+trap '_stop_databases_and_exit' EXIT
 
 # ---------------------------------------------------------------------------
 # Chromium (browser tests)
@@ -146,6 +166,7 @@ fi
 [[ -f "$SLN" ]] || die "MediaForge.Credits.sln not found in $REPO_ROOT."
 
 setup_postgres
+setup_mariadb
 
 if [[ -d "$REPO_ROOT/tests/MediaForge.Credits.Browser.Tests" ]]; then
   ensure_chromium
@@ -158,7 +179,8 @@ log "dotnet test $SLN -c Release $*"
 DOTNET_RC=0
 dotnet test "$SLN" -c Release --logger "trx;LogFilePrefix=results" --results-directory "$RESULTS" "$@" || DOTNET_RC=$?
 
-# Stop the cluster now so that nothing is printed after the totals line.
+# Stop the servers now so that nothing is printed after the totals line.
+stop_mariadb || true
 stop_postgres || true
 
 TOTAL=0 PASSED=0 FAILED=0 SKIPPED=0

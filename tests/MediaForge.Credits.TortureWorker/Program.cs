@@ -10,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 // One worker process of the torture tests: N concurrent workers moving credits through ICreditService, like one app
 // instance. Prints "progress <n>" lines as operations complete and, at the end, one JSON line with the counts.
 //
-//   --provider sqlite|postgres --connection <string> --workers 8 --mode <mode> ...
+//   --provider sqlite|postgres|mariadb --connection <string> --workers 8 --mode <mode> ...
 //   modes:
 //     deduct            deduct from --user until the balance refuses (no idempotency keys)
 //     deduct-keys       deduct from --user once per key <--key-prefix>0 .. <--key-prefix>(--keys - 1)
@@ -30,6 +30,10 @@ services.AddDbContextPool<CreditsDbContext>(o =>
     if (options.Provider == "sqlite")
     {
         o.UseSqlite(options.Connection);
+    }
+    else if (options.Provider == "mariadb")
+    {
+        o.UseMySQL(options.Connection);
     }
     else
     {

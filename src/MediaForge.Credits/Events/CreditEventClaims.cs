@@ -1,3 +1,7 @@
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
 namespace MediaForge.Credits.Events;
 
 /// <summary>
@@ -56,6 +60,15 @@ internal sealed class CreditEventClaims(DbContext db, CreditEventOptions options
     public Task<int> PurgeAsync(DateTime now, CancellationToken cancellationToken)
     {
         var before = now - options.Retention;
+        if (CreditLedgerSchema.IsMySqlProvider(db.Database.ProviderName))
+        {
+            // MariaDB before 11.6 rejects the DELETE with a table alias that ExecuteDelete writes for MySQL.
+            var events = new LedgerTableNames(db.Model, typeof(CreditEventRow), db.GetService<ISqlGenerationHelper>());
+            var dispatched = events.Column(nameof(CreditEventRow.DispatchedAt));
+            var delete = $"DELETE FROM {events.Table} WHERE {dispatched} IS NOT NULL AND {dispatched} < {{0}}"; // names from the model, the time a parameter
+            return db.Database.ExecuteSqlRawAsync(delete, [before], cancellationToken);
+        }
+
         return db.Set<CreditEventRow>().Where(e => e.DispatchedAt != null && e.DispatchedAt < before).ExecuteDeleteAsync(cancellationToken);
     }
 

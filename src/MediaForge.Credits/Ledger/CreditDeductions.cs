@@ -65,7 +65,7 @@ internal sealed class CreditDeductions(
             {
                 return await unknown.SettleAsync(ct => FindAppliedDeductionAsync(usage, ct), cancellationToken).ConfigureAwait(false);
             }
-            catch (DbException exception) when (CreditAttempts.CanRetry(db, attempt, cancellationToken))
+            catch (DbException exception) when (CreditAttempts.CanRetry(db, attempt, cancellationToken, exception))
             {
                 if (usage.IdempotencyKey is not null
                     && await replays.FindAsync(usage, includeGrants: true, cancellationToken).ConfigureAwait(false) is { } replay)

@@ -108,7 +108,7 @@ internal sealed class CreditGrants(
             {
                 return await unknown.SettleAsync(ct => FindAppliedGrantAsync(grant, ct), cancellationToken).ConfigureAwait(false);
             }
-            catch (DbException exception) when (CreditAttempts.CanRetry(db, attempt, cancellationToken))
+            catch (DbException exception) when (CreditAttempts.CanRetry(db, attempt, cancellationToken, exception))
             {
                 if (grant.IdempotencyKey is not null
                     && await FindGrantAsync(grant, cancellationToken).ConfigureAwait(false) is { } replay)

@@ -1,11 +1,12 @@
 using System.Data.Common;
+using MediaForge.Credits.Storage;
 
 namespace MediaForge.Credits.Ledger;
 
 /// <summary>Runs a multi-step credit operation in one database transaction.</summary>
 internal static class CreditTransactions
 {
-    private const int MaxAttempts = 3;
+    private const int MaxAttempts = CreditAttempts.Max;
 
     /// <summary>
     /// Runs <paramref name="operation"/> in a new transaction and commits it. When the database rejects a racing write
@@ -34,7 +35,7 @@ internal static class CreditTransactions
         {
             try
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await db.Database.BeginCreditTransactionAsync(cancellationToken).ConfigureAwait(false);
                 var result = await operation(cancellationToken).ConfigureAwait(false);
                 await CreditCommitOutcomeUnknownException.CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
                 return result;
@@ -50,10 +51,21 @@ internal static class CreditTransactions
                 return await unknown.SettleAsync(settle, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is DbException or DbUpdateException
-                && attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
+                && attempt < Attempts(exception) && !cancellationToken.IsCancellationRequested)
             {
                 db.ChangeTracker.Clear();
+                if (IsLockConflict(exception))
+                {
+                    // A deadlock's victim waits a little (more each time) so the transactions it crossed can finish first.
+                    await Task.Delay(Random.Shared.Next(5 * attempt, 25 * attempt), cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
+
+    // More attempts for a deadlock's victim or a lock wait timeout (the whole transaction is rolled back and run again).
+    private static int Attempts(Exception exception) => IsLockConflict(exception) ? CreditAttempts.MaxOnLockConflict : MaxAttempts;
+
+    private static bool IsLockConflict(Exception exception) =>
+        (exception as DbException ?? exception.InnerException as DbException) is { } failure && CreditAttempts.IsLockConflict(failure);
 }

@@ -16,7 +16,8 @@ internal sealed class CreditBalanceSql
             $"UPDATE {accounts.Table} SET {schema.DebitTake("{1}", "{2}")}"
             + schema.Output(balance)
             + schema.DebitWhere("{0}", "{1}", "{2}", "{3}")
-            + schema.Returning(balance),
+            + schema.Returning(balance)
+            + schema.ReadBack("{0}"),
             [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
              accounts.Property(nameof(CreditAccount.UpdatedAt)), users.Property(nameof(CreditUser.IsAdmin))]);
 
@@ -25,16 +26,17 @@ internal sealed class CreditBalanceSql
             $"UPDATE {accounts.Table} SET {balance} = {balance} + {{1}}, {granted} = {granted} + {{1}}, {updatedAt} = {{2}}"
             + schema.Output(balance)
             + $" WHERE {accountUser} = {{0}} AND {balance} <= {{3}}"
-            + schema.Returning(balance),
+            + schema.Returning(balance)
+            + schema.ReadBack("{0}"),
             [accounts.Property(nameof(CreditAccount.UserId)), accounts.Property(nameof(CreditAccount.Balance)),
              accounts.Property(nameof(CreditAccount.UpdatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 
         // {0} user id, {1} false, {2} now, {3} zero
         EnsureAccount = schema.Statement(
-            $"INSERT INTO {users.Table} ({userId}, {isAdmin}, {users.Column(nameof(CreditUser.CreatedAt))}, {users.Column(nameof(CreditUser.UpdatedAt))})"
-            + $" SELECT {{0}}, {{1}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}}){schema.OnConflictDoNothing};"
-            + $" INSERT INTO {accounts.Table} ({accountUser}, {balance}, {reserved}, {granted}, {schema.Consumed}, {schema.UsageCount}, {schema.UsageCredits}, {accounts.Column(nameof(CreditAccount.CreatedAt))}, {updatedAt})"
-            + $" SELECT {{0}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{2}}, {{2}} WHERE NOT EXISTS (SELECT 1 FROM {accounts.Table} WHERE {accountUser} = {{0}}){schema.OnConflictDoNothing}",
+            $"{schema.InsertOrIgnore} {users.Table} ({userId}, {isAdmin}, {users.Column(nameof(CreditUser.CreatedAt))}, {users.Column(nameof(CreditUser.UpdatedAt))})"
+            + $" SELECT {{0}}, {{1}}, {{2}}, {{2}}{schema.NoTable} WHERE NOT EXISTS (SELECT 1 FROM {users.Table} WHERE {userId} = {{0}}){schema.OnConflictDoNothing};"
+            + $" {schema.InsertOrIgnore} {accounts.Table} ({accountUser}, {balance}, {reserved}, {granted}, {schema.Consumed}, {schema.UsageCount}, {schema.UsageCredits}, {accounts.Column(nameof(CreditAccount.CreatedAt))}, {updatedAt})"
+            + $" SELECT {{0}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{3}}, {{2}}, {{2}}{schema.NoTable} WHERE NOT EXISTS (SELECT 1 FROM {accounts.Table} WHERE {accountUser} = {{0}}){schema.OnConflictDoNothing}",
             [users.Property(nameof(CreditUser.Id)), users.Property(nameof(CreditUser.IsAdmin)),
              users.Property(nameof(CreditUser.CreatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 

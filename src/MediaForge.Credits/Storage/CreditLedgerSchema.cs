@@ -21,6 +21,7 @@ internal sealed class CreditLedgerSchema
         IsSqlServer = provider?.EndsWith(".SqlServer", StringComparison.Ordinal) == true;
         IsSqlite = provider?.EndsWith(".Sqlite", StringComparison.Ordinal) == true;
         IsNpgsql = provider?.Contains("Npgsql", StringComparison.Ordinal) == true;
+        IsMySql = IsMySqlProvider(provider);
         Accounts = new LedgerTableNames(db.Model, typeof(CreditAccount), Helper);
         Users = new LedgerTableNames(db.Model, typeof(CreditUser), Helper);
         Usage = new LedgerTableNames(db.Model, typeof(UsageLog), Helper);
@@ -63,10 +64,27 @@ internal sealed class CreditLedgerSchema
     public bool IsNpgsql { get; }
 
     /// <summary>
+    /// MariaDB / MySQL through MySql.EntityFrameworkCore (chosen by provider name; the library references no MySQL
+    /// package): no <c>UPDATE ... RETURNING</c> (<see cref="ReadBack"/>), <c>INSERT IGNORE</c> and
+    /// <c>ON DUPLICATE KEY UPDATE</c> instead of <c>ON CONFLICT</c>, <c>FROM DUAL</c> before a <c>WHERE</c> without a table.
+    /// </summary>
+    public bool IsMySql { get; }
+
+    /// <summary>Whether the EF provider of that name speaks MySQL's dialect (MariaDB is tested, decision 0042).</summary>
+    public static bool IsMySqlProvider(string? provider) => provider?.StartsWith("MySql.", StringComparison.Ordinal) == true;
+
+    /// <summary>
     /// Ends an <c>INSERT ... SELECT ... WHERE NOT EXISTS</c> so that a racing insert of the same key waits and then does
-    /// nothing, instead of failing the transaction with a unique violation (PostgreSQL; SQLite writes one at a time).
+    /// nothing, instead of failing the transaction with a unique violation (PostgreSQL; SQLite writes one at a time;
+    /// MySQL starts the statement with <see cref="InsertOrIgnore"/> instead).
     /// </summary>
     public string OnConflictDoNothing => IsNpgsql ? " ON CONFLICT DO NOTHING" : "";
+
+    /// <summary>How such an insert starts: <c>INSERT IGNORE INTO</c> on MySQL (a duplicate key is a warning), else <c>INSERT INTO</c>.</summary>
+    public string InsertOrIgnore => IsMySql ? "INSERT IGNORE INTO" : "INSERT INTO";
+
+    /// <summary>What a <c>SELECT</c> of constants takes before its <c>WHERE</c>: MySQL wants a table (<c>FROM DUAL</c>).</summary>
+    public string NoTable => IsMySql ? " FROM DUAL" : "";
 
     public LedgerTableNames Accounts { get; }
 
@@ -135,8 +153,18 @@ internal sealed class CreditLedgerSchema
         SqlStatement.Create(text, parameters, Helper, commands, mappings);
 
     /// <summary>How a balance update returns the new balance and next expiry after the WHERE clause: <c>RETURNING</c> (not SQL Server).</summary>
-    public string Returning(string column) => IsSqlServer ? ""
+    public string Returning(string column) => IsSqlServer || IsMySql ? ""
         : $" RETURNING {column} AS {Helper.DelimitIdentifier(nameof(LedgerBalance.Balance))}, {NextExpiry} AS {Helper.DelimitIdentifier(nameof(LedgerBalance.NextExpiryAt))}";
+
+    /// <summary>
+    /// MySQL, which has no <c>UPDATE ... RETURNING</c>: after the balance update of {user}'s row, in the same command and
+    /// transaction and under the row lock the update took, the row read back, only when the update changed it
+    /// (<c>ROW_COUNT()</c>, the update's matched rows: the connector asks for found rows). Elsewhere nothing.
+    /// </summary>
+    public string ReadBack(string user) => IsMySql
+        ? $"; SELECT {Balance} AS {Helper.DelimitIdentifier(nameof(LedgerBalance.Balance))}, {NextExpiry} AS {Helper.DelimitIdentifier(nameof(LedgerBalance.NextExpiryAt))}"
+            + $" FROM {Accounts.Table} WHERE {AccountUser} = {user} AND ROW_COUNT() > 0"
+        : "";
 
     /// <summary>How a balance update returns them before the WHERE clause: <c>OUTPUT INSERTED</c> (SQL Server).</summary>
     public string Output(string column) => IsSqlServer
@@ -185,6 +213,14 @@ internal sealed class CreditLedgerSchema
     {
         string H(string name) => hours.Column(name);
         var key = $"{H(nameof(CreditUsageHour.HourStart))}, {H(nameof(CreditUsageHour.Feature))}, {H(nameof(CreditUsageHour.Model))}, {H(nameof(CreditUsageHour.IsUnlimited))}, {H(nameof(CreditUsageHour.Shard))}";
+        if (IsMySql)
+        {
+            // MySQL: the key's unique index decides; VALUES(c) is the value the insert would have written.
+            string AddNew(string name) => $"{H(name)} = {H(name)} + VALUES({H(name)})";
+            return $"INSERT INTO {hours.Table} ({key}, {H(nameof(CreditUsageHour.Uses))}, {H(nameof(CreditUsageHour.Credits))}, {H(nameof(CreditUsageHour.Value))})"
+                + $" {values} ON DUPLICATE KEY UPDATE {AddNew(nameof(CreditUsageHour.Uses))}, {AddNew(nameof(CreditUsageHour.Credits))}, {AddNew(nameof(CreditUsageHour.Value))}";
+        }
+
         string Add(string name) => $"{H(name)} = h.{H(name)} + excluded.{H(name)}";
         return $"INSERT INTO {hours.Table} AS h ({key}, {H(nameof(CreditUsageHour.Uses))}, {H(nameof(CreditUsageHour.Credits))}, {H(nameof(CreditUsageHour.Value))})"
             + $" {values} ON CONFLICT ({key}) DO UPDATE SET {Add(nameof(CreditUsageHour.Uses))}, {Add(nameof(CreditUsageHour.Credits))}, {Add(nameof(CreditUsageHour.Value))}";

@@ -69,6 +69,22 @@ public class CreditsDbContext : DbContext
     }
 
     /// <summary>
+    /// On MySQL / MariaDB, which keep no time zone with a <c>datetime</c>, every <see cref="DateTime"/> is read back as UTC
+    /// (<see cref="DateTimeKind.Utc"/>, as PostgreSQL returns a <c>timestamptz</c>); the library writes UTC only. Other
+    /// providers keep their conventions.
+    /// </summary>
+    /// <param name="configurationBuilder">The conventions of the model.</param>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        if (CreditLedgerSchema.IsMySqlProvider(Database.ProviderName))
+        {
+            configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+            configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        }
+    }
+
+    /// <summary>
     /// Sets the table prefix or schema. The default uses neither; override it in a derived context to change them (EF
     /// caches one model per context type, so each naming needs its own type).
     /// </summary>

@@ -36,7 +36,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
 
         // On SQLite this is BEGIN IMMEDIATE: the write lock is taken up front, so concurrent writers wait
         // (busy timeout) instead of failing with SQLITE_BUSY on lock upgrade.
-        return new CreditLedgerScope(await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
+        return new CreditLedgerScope(await db.Database.BeginCreditTransactionAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public override Task<LedgerBalance?> TryDebitAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>

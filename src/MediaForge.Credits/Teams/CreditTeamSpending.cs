@@ -1,11 +1,16 @@
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
 namespace MediaForge.Credits.Teams;
 
 /// <summary>
 /// The member's side of spending from a team's wallet, inside the spending transaction: the member's row locked first
 /// (only while the member is active and the team is active), the limit's headroom for the period, the count of what the
 /// wallet paid, and its return when a hold is released. The row order of every team spend: the member's row, then the
-/// balance rows in ordinal id order; a removal or freeze takes the team row and then the member row, so a spend racing
-/// a removal either commits first or finds the member removed.
+/// balance rows in ordinal id order (on MariaDB the team row's shared lock before all of them); a removal or freeze
+/// takes the team row and then the member row, so a spend racing a removal either commits first or finds the member
+/// removed.
 /// </summary>
 internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLedger ledger, CreditAccountReader accounts, IOptions<CreditsOptions> options,
     TimeProvider time)
@@ -33,6 +38,16 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// <returns><see cref="CreditDeductionError.None"/> when locked; <see cref="CreditDeductionError.NotTeamMember"/> or <see cref="CreditDeductionError.TeamFrozen"/>.</returns>
     public async Task<CreditDeductionError> LockMemberAsync(string teamId, string userId, CancellationToken cancellationToken)
     {
+        if (CreditLedgerSchema.IsMySqlProvider(db.Database.ProviderName))
+        {
+            // InnoDB takes a shared lock on the team row when a statement on the member's row reads it in a subquery (the
+            // limit check), which PostgreSQL does not: take it first, so a spend waits behind a removal's team lock
+            // instead of holding the member row it wants (a deadlock; decision 0042).
+            var teams = new LedgerTableNames(db.Model, typeof(CreditTeamRow), db.GetService<ISqlGenerationHelper>());
+            var share = $"SELECT 1 FROM {teams.Table} WHERE {teams.Column(nameof(CreditTeamRow.Id))} = {{0}} LOCK IN SHARE MODE";
+            await db.Database.ExecuteSqlRawAsync(share, [teamId], cancellationToken).ConfigureAwait(false);
+        }
+
         var locked = await Member(teamId, userId)
             .Where(m => db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);

@@ -209,3 +209,5 @@ public abstract class CreditAnalyticsTests<TDatabase>(TDatabase database) : ICla
 public sealed class SqliteCreditAnalyticsTests(SqliteCreditsDatabase database) : CreditAnalyticsTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresCreditAnalyticsTests(PostgresCreditsDatabase database) : CreditAnalyticsTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbCreditAnalyticsTests(MariaDbCreditsDatabase database) : CreditAnalyticsTests<MariaDbCreditsDatabase>(database);

@@ -231,3 +231,5 @@ public sealed class SettableClock(DateTimeOffset start) : TimeProvider
 public sealed class SqliteUsageRollUpTests(SqliteCreditsDatabase database) : UsageRollUpTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresUsageRollUpTests(PostgresCreditsDatabase database) : UsageRollUpTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbUsageRollUpTests(MariaDbCreditsDatabase database) : UsageRollUpTests<MariaDbCreditsDatabase>(database);

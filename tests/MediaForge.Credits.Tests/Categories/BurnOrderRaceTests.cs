@@ -98,3 +98,5 @@ public abstract class BurnOrderRaceTests<TDatabase>(TDatabase database) : BurnOr
 public sealed class SqliteBurnOrderRaceTests(SqliteCreditsDatabase database) : BurnOrderRaceTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresBurnOrderRaceTests(PostgresCreditsDatabase database) : BurnOrderRaceTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbBurnOrderRaceTests(MariaDbCreditsDatabase database) : BurnOrderRaceTests<MariaDbCreditsDatabase>(database);

@@ -146,3 +146,5 @@ public abstract class BurnOrderTests<TDatabase>(TDatabase database) : BurnOrderT
 public sealed class SqliteBurnOrderTests(SqliteCreditsDatabase database) : BurnOrderTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresBurnOrderTests(PostgresCreditsDatabase database) : BurnOrderTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbBurnOrderTests(MariaDbCreditsDatabase database) : BurnOrderTests<MariaDbCreditsDatabase>(database);

@@ -155,3 +155,5 @@ public abstract class GrantCategoryTests<TDatabase>(TDatabase database) : BurnOr
 public sealed class SqliteGrantCategoryTests(SqliteCreditsDatabase database) : GrantCategoryTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresGrantCategoryTests(PostgresCreditsDatabase database) : GrantCategoryTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGrantCategoryTests(MariaDbCreditsDatabase database) : GrantCategoryTests<MariaDbCreditsDatabase>(database);

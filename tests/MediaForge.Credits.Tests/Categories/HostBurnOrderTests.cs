@@ -40,3 +40,5 @@ public abstract class HostBurnOrderTests<TDatabase>(TDatabase database) : BurnOr
 public sealed class SqliteHostBurnOrderTests(SqliteCreditsDatabase database) : HostBurnOrderTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresHostBurnOrderTests(PostgresCreditsDatabase database) : HostBurnOrderTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbHostBurnOrderTests(MariaDbCreditsDatabase database) : HostBurnOrderTests<MariaDbCreditsDatabase>(database);

@@ -147,3 +147,5 @@ public abstract class BalanceAlertCoverageTests<TDatabase>(TDatabase database) :
 public sealed class SqliteBalanceAlertCoverageTests(SqliteCreditsDatabase database) : BalanceAlertCoverageTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresBalanceAlertCoverageTests(PostgresCreditsDatabase database) : BalanceAlertCoverageTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbBalanceAlertCoverageTests(MariaDbCreditsDatabase database) : BalanceAlertCoverageTests<MariaDbCreditsDatabase>(database);

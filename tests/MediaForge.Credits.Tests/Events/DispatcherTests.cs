@@ -211,3 +211,5 @@ public abstract class DispatcherTests<TDatabase>(TDatabase database) : IClassFix
 public sealed class SqliteDispatcherTests(SqliteCreditsDatabase database) : DispatcherTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresDispatcherTests(PostgresCreditsDatabase database) : DispatcherTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbDispatcherTests(MariaDbCreditsDatabase database) : DispatcherTests<MariaDbCreditsDatabase>(database);

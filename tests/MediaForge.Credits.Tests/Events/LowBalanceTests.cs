@@ -213,3 +213,5 @@ public abstract class LowBalanceTests<TDatabase>(TDatabase database) : IClassFix
 public sealed class SqliteLowBalanceTests(SqliteCreditsDatabase database) : LowBalanceTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresLowBalanceTests(PostgresCreditsDatabase database) : LowBalanceTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbLowBalanceTests(MariaDbCreditsDatabase database) : LowBalanceTests<MariaDbCreditsDatabase>(database);

@@ -128,3 +128,5 @@ public abstract class RaisedEventTests<TDatabase>(TDatabase database) : IClassFi
 public sealed class SqliteRaisedEventTests(SqliteCreditsDatabase database) : RaisedEventTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresRaisedEventTests(PostgresCreditsDatabase database) : RaisedEventTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbRaisedEventTests(MariaDbCreditsDatabase database) : RaisedEventTests<MariaDbCreditsDatabase>(database);

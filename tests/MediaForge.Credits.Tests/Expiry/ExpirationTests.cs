@@ -203,3 +203,5 @@ public abstract class ExpirationTests<TDatabase>(TDatabase database) : IClassFix
 public sealed class SqliteExpirationTests(SqliteCreditsDatabase database) : ExpirationTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresExpirationTests(PostgresCreditsDatabase database) : ExpirationTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbExpirationTests(MariaDbCreditsDatabase database) : ExpirationTests<MariaDbCreditsDatabase>(database);

@@ -147,3 +147,5 @@ public abstract class ExpirySweepTests<TDatabase>(TDatabase database) : IClassFi
 public sealed class SqliteExpirySweepTests(SqliteCreditsDatabase database) : ExpirySweepTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresExpirySweepTests(PostgresCreditsDatabase database) : ExpirySweepTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbExpirySweepTests(MariaDbCreditsDatabase database) : ExpirySweepTests<MariaDbCreditsDatabase>(database);

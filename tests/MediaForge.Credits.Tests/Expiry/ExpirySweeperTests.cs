@@ -211,3 +211,5 @@ public abstract class ExpirySweeperTests<TDatabase>(TDatabase database) : IClass
 public sealed class SqliteExpirySweeperTests(SqliteCreditsDatabase database) : ExpirySweeperTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresExpirySweeperTests(PostgresCreditsDatabase database) : ExpirySweeperTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbExpirySweeperTests(MariaDbCreditsDatabase database) : ExpirySweeperTests<MariaDbCreditsDatabase>(database);

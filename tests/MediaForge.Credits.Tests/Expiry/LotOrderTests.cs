@@ -174,3 +174,5 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
 public sealed class SqliteLotOrderTests(SqliteCreditsDatabase database) : LotOrderTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresLotOrderTests(PostgresCreditsDatabase database) : LotOrderTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbLotOrderTests(MariaDbCreditsDatabase database) : LotOrderTests<MariaDbCreditsDatabase>(database);

@@ -182,3 +182,5 @@ public abstract class GiftArgumentTests<TDatabase>(TDatabase database) : IClassF
 public sealed class SqliteGiftArgumentTests(SqliteCreditsDatabase database) : GiftArgumentTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresGiftArgumentTests(PostgresCreditsDatabase database) : GiftArgumentTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGiftArgumentTests(MariaDbCreditsDatabase database) : GiftArgumentTests<MariaDbCreditsDatabase>(database);

@@ -144,3 +144,5 @@ public abstract class GiftCommitFaultTests<TDatabase>(TDatabase database) : ICla
 public sealed class SqliteGiftCommitFaultTests(SqliteCreditsDatabase database) : GiftCommitFaultTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresGiftCommitFaultTests(PostgresCreditsDatabase database) : GiftCommitFaultTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGiftCommitFaultTests(MariaDbCreditsDatabase database) : GiftCommitFaultTests<MariaDbCreditsDatabase>(database);

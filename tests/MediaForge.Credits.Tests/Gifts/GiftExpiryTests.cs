@@ -99,3 +99,5 @@ public abstract class GiftExpiryTests<TDatabase>(TDatabase database) : IClassFix
 public sealed class SqliteGiftExpiryTests(SqliteCreditsDatabase database) : GiftExpiryTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresGiftExpiryTests(PostgresCreditsDatabase database) : GiftExpiryTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGiftExpiryTests(MariaDbCreditsDatabase database) : GiftExpiryTests<MariaDbCreditsDatabase>(database);

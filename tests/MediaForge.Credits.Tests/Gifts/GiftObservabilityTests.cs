@@ -238,3 +238,5 @@ public abstract class GiftObservabilityTests<TDatabase>(TDatabase database) : IC
 public sealed class SqliteGiftObservabilityTests(SqliteCreditsDatabase database) : GiftObservabilityTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresGiftObservabilityTests(PostgresCreditsDatabase database) : GiftObservabilityTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGiftObservabilityTests(MariaDbCreditsDatabase database) : GiftObservabilityTests<MariaDbCreditsDatabase>(database);

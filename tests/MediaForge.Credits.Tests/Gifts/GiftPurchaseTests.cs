@@ -199,3 +199,5 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
 public sealed class SqliteGiftPurchaseTests(SqliteCreditsDatabase database) : GiftPurchaseTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresGiftPurchaseTests(PostgresCreditsDatabase database) : GiftPurchaseTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGiftPurchaseTests(MariaDbCreditsDatabase database) : GiftPurchaseTests<MariaDbCreditsDatabase>(database);

@@ -124,3 +124,5 @@ internal sealed class SlowGiftReads : DbCommandInterceptor
 public sealed class SqliteGiftRaceTests(SqliteCreditsDatabase database) : GiftRaceTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresGiftRaceTests(PostgresCreditsDatabase database) : GiftRaceTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGiftRaceTests(MariaDbCreditsDatabase database) : GiftRaceTests<MariaDbCreditsDatabase>(database);

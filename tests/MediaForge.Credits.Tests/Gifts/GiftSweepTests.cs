@@ -143,3 +143,5 @@ internal sealed class GiftEndingFaults : DbCommandInterceptor
 public sealed class SqliteGiftSweepTests(SqliteCreditsDatabase database) : GiftSweepTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresGiftSweepTests(PostgresCreditsDatabase database) : GiftSweepTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGiftSweepTests(MariaDbCreditsDatabase database) : GiftSweepTests<MariaDbCreditsDatabase>(database);

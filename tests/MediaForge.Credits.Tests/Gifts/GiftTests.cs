@@ -356,3 +356,5 @@ internal static class CreditGiftCodesForTests
 public sealed class SqliteGiftTests(SqliteCreditsDatabase database) : GiftTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresGiftTests(PostgresCreditsDatabase database) : GiftTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGiftTests(MariaDbCreditsDatabase database) : GiftTests<MariaDbCreditsDatabase>(database);

@@ -344,3 +344,5 @@ public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : I
 public sealed class SqliteHeldCreditClawbackTests(SqliteCreditsDatabase database) : HeldCreditClawbackTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresHeldCreditClawbackTests(PostgresCreditsDatabase database) : HeldCreditClawbackTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbHeldCreditClawbackTests(MariaDbCreditsDatabase database) : HeldCreditClawbackTests<MariaDbCreditsDatabase>(database);

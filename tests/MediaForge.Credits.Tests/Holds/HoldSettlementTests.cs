@@ -274,3 +274,5 @@ public abstract class HoldSettlementTests<TDatabase>(TDatabase database)
 public sealed class SqliteHoldSettlementTests(SqliteCreditsDatabase database) : HoldSettlementTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresHoldSettlementTests(PostgresCreditsDatabase database) : HoldSettlementTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbHoldSettlementTests(MariaDbCreditsDatabase database) : HoldSettlementTests<MariaDbCreditsDatabase>(database);

@@ -399,3 +399,5 @@ public abstract class ReservationTests<TDatabase>(TDatabase database)
 public sealed class SqliteReservationTests(SqliteCreditsDatabase database) : ReservationTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresReservationTests(PostgresCreditsDatabase database) : ReservationTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbReservationTests(MariaDbCreditsDatabase database) : ReservationTests<MariaDbCreditsDatabase>(database);

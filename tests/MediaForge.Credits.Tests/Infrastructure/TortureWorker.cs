@@ -31,7 +31,7 @@ public sealed class TortureWorker : IDisposable
             UseShellExecute = false,
         };
         startInfo.ArgumentList.Add(WorkerPath);
-        foreach (var argument in (string[])["--provider", database is SqliteCreditsDatabase ? "sqlite" : "postgres", "--connection", connectionString, .. arguments])
+        foreach (var argument in (string[])["--provider", database switch { SqliteCreditsDatabase => "sqlite", MariaDbCreditsDatabase => "mariadb", _ => "postgres" }, "--connection", connectionString, .. arguments])
         {
             startInfo.ArgumentList.Add(argument);
         }

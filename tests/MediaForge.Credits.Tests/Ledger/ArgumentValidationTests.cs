@@ -144,3 +144,5 @@ public abstract class ArgumentValidationTests<TDatabase>(TDatabase database) : I
 public sealed class SqliteArgumentValidationTests(SqliteCreditsDatabase database) : ArgumentValidationTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresArgumentValidationTests(PostgresCreditsDatabase database) : ArgumentValidationTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbArgumentValidationTests(MariaDbCreditsDatabase database) : ArgumentValidationTests<MariaDbCreditsDatabase>(database);

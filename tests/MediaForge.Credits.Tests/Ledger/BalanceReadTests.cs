@@ -216,3 +216,5 @@ public sealed class SqliteBalanceReadTests(SqliteCreditsDatabase database) : Bal
 }
 
 public sealed class PostgresBalanceReadTests(PostgresCreditsDatabase database) : BalanceReadTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbBalanceReadTests(MariaDbCreditsDatabase database) : BalanceReadTests<MariaDbCreditsDatabase>(database);

@@ -83,3 +83,5 @@ public abstract class ConcurrentDeductionTests<TDatabase>(TDatabase database) : 
 public sealed class SqliteConcurrentDeductionTests(SqliteCreditsDatabase database) : ConcurrentDeductionTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresConcurrentDeductionTests(PostgresCreditsDatabase database) : ConcurrentDeductionTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbConcurrentDeductionTests(MariaDbCreditsDatabase database) : ConcurrentDeductionTests<MariaDbCreditsDatabase>(database);

@@ -115,3 +115,5 @@ public abstract class CreditLimitsTests<TDatabase>(TDatabase database) : IClassF
 public sealed class SqliteCreditLimitsTests(SqliteCreditsDatabase database) : CreditLimitsTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresCreditLimitsTests(PostgresCreditsDatabase database) : CreditLimitsTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbCreditLimitsTests(MariaDbCreditsDatabase database) : CreditLimitsTests<MariaDbCreditsDatabase>(database);

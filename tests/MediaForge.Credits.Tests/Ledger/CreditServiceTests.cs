@@ -360,3 +360,5 @@ public abstract class CreditServiceTests<TDatabase>(TDatabase database) : IClass
 public sealed class SqliteCreditServiceTests(SqliteCreditsDatabase database) : CreditServiceTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresCreditServiceTests(PostgresCreditsDatabase database) : CreditServiceTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbCreditServiceTests(MariaDbCreditsDatabase database) : CreditServiceTests<MariaDbCreditsDatabase>(database);

@@ -177,3 +177,5 @@ public abstract class IdempotencyKeyTests<TDatabase>(TDatabase database) : IClas
 public sealed class SqliteIdempotencyKeyTests(SqliteCreditsDatabase database) : IdempotencyKeyTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresIdempotencyKeyTests(PostgresCreditsDatabase database) : IdempotencyKeyTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbIdempotencyKeyTests(MariaDbCreditsDatabase database) : IdempotencyKeyTests<MariaDbCreditsDatabase>(database);

@@ -313,3 +313,5 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
 public sealed class SqliteLedgerModelTests(SqliteCreditsDatabase database) : LedgerModelTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresLedgerModelTests(PostgresCreditsDatabase database) : LedgerModelTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbLedgerModelTests(MariaDbCreditsDatabase database) : LedgerModelTests<MariaDbCreditsDatabase>(database);

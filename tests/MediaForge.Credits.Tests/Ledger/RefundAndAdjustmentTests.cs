@@ -123,3 +123,5 @@ public abstract class RefundAndAdjustmentTests<TDatabase>(TDatabase database) : 
 public sealed class SqliteRefundAndAdjustmentTests(SqliteCreditsDatabase database) : RefundAndAdjustmentTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresRefundAndAdjustmentTests(PostgresCreditsDatabase database) : RefundAndAdjustmentTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbRefundAndAdjustmentTests(MariaDbCreditsDatabase database) : RefundAndAdjustmentTests<MariaDbCreditsDatabase>(database);

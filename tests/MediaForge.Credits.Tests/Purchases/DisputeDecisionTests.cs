@@ -184,3 +184,5 @@ public abstract class DisputeDecisionTests<TDatabase>(TDatabase database) : ICla
 public sealed class SqliteDisputeDecisionTests(SqliteCreditsDatabase database) : DisputeDecisionTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresDisputeDecisionTests(PostgresCreditsDatabase database) : DisputeDecisionTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbDisputeDecisionTests(MariaDbCreditsDatabase database) : DisputeDecisionTests<MariaDbCreditsDatabase>(database);

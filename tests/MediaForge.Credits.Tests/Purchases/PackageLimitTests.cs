@@ -280,3 +280,5 @@ public abstract class PackageLimitTests<TDatabase>(TDatabase database) : IClassF
 public sealed class SqlitePackageLimitTests(SqliteCreditsDatabase database) : PackageLimitTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresPackageLimitTests(PostgresCreditsDatabase database) : PackageLimitTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbPackageLimitTests(MariaDbCreditsDatabase database) : PackageLimitTests<MariaDbCreditsDatabase>(database);

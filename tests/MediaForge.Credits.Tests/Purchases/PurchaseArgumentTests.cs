@@ -102,3 +102,5 @@ public abstract class PurchaseArgumentTests<TDatabase>(TDatabase database) : ICl
 public sealed class SqlitePurchaseArgumentTests(SqliteCreditsDatabase database) : PurchaseArgumentTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresPurchaseArgumentTests(PostgresCreditsDatabase database) : PurchaseArgumentTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbPurchaseArgumentTests(MariaDbCreditsDatabase database) : PurchaseArgumentTests<MariaDbCreditsDatabase>(database);

@@ -155,3 +155,5 @@ public abstract class PurchaseFulfilmentTests<TDatabase>(TDatabase database) : I
 public sealed class SqlitePurchaseFulfilmentTests(SqliteCreditsDatabase database) : PurchaseFulfilmentTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresPurchaseFulfilmentTests(PostgresCreditsDatabase database) : PurchaseFulfilmentTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbPurchaseFulfilmentTests(MariaDbCreditsDatabase database) : PurchaseFulfilmentTests<MariaDbCreditsDatabase>(database);

@@ -271,3 +271,5 @@ public abstract class PurchaseReversalTests<TDatabase>(TDatabase database) : ICl
 public sealed class SqlitePurchaseReversalTests(SqliteCreditsDatabase database) : PurchaseReversalTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresPurchaseReversalTests(PostgresCreditsDatabase database) : PurchaseReversalTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbPurchaseReversalTests(MariaDbCreditsDatabase database) : PurchaseReversalTests<MariaDbCreditsDatabase>(database);

@@ -123,3 +123,5 @@ public abstract class VolumePurchaseModelTests<TDatabase>(TDatabase database) : 
 public sealed class SqliteVolumePurchaseModelTests(SqliteCreditsDatabase database) : VolumePurchaseModelTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresVolumePurchaseModelTests(PostgresCreditsDatabase database) : VolumePurchaseModelTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbVolumePurchaseModelTests(MariaDbCreditsDatabase database) : VolumePurchaseModelTests<MariaDbCreditsDatabase>(database);

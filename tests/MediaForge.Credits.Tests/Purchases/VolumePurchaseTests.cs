@@ -200,3 +200,5 @@ public abstract class VolumePurchaseTests<TDatabase>(TDatabase database) : IClas
 public sealed class SqliteVolumePurchaseTests(SqliteCreditsDatabase database) : VolumePurchaseTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresVolumePurchaseTests(PostgresCreditsDatabase database) : VolumePurchaseTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbVolumePurchaseTests(MariaDbCreditsDatabase database) : VolumePurchaseTests<MariaDbCreditsDatabase>(database);

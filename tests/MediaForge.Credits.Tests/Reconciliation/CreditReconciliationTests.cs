@@ -144,3 +144,5 @@ public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) :
 public sealed class SqliteCreditReconciliationTests(SqliteCreditsDatabase database) : CreditReconciliationTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresCreditReconciliationTests(PostgresCreditsDatabase database) : CreditReconciliationTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbCreditReconciliationTests(MariaDbCreditsDatabase database) : CreditReconciliationTests<MariaDbCreditsDatabase>(database);

@@ -147,3 +147,5 @@ public abstract class ReferralArgumentTests<TDatabase>(TDatabase database) : ICl
 public sealed class SqliteReferralArgumentTests(SqliteCreditsDatabase database) : ReferralArgumentTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresReferralArgumentTests(PostgresCreditsDatabase database) : ReferralArgumentTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbReferralArgumentTests(MariaDbCreditsDatabase database) : ReferralArgumentTests<MariaDbCreditsDatabase>(database);

@@ -283,3 +283,5 @@ public abstract class ReferralAttachTests<TDatabase>(TDatabase database) : IClas
 public sealed class SqliteReferralAttachTests(SqliteCreditsDatabase database) : ReferralAttachTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresReferralAttachTests(PostgresCreditsDatabase database) : ReferralAttachTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbReferralAttachTests(MariaDbCreditsDatabase database) : ReferralAttachTests<MariaDbCreditsDatabase>(database);

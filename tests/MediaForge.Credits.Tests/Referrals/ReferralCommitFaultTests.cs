@@ -87,3 +87,5 @@ public abstract class ReferralCommitFaultTests<TDatabase>(TDatabase database) : 
 public sealed class SqliteReferralCommitFaultTests(SqliteCreditsDatabase database) : ReferralCommitFaultTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresReferralCommitFaultTests(PostgresCreditsDatabase database) : ReferralCommitFaultTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbReferralCommitFaultTests(MariaDbCreditsDatabase database) : ReferralCommitFaultTests<MariaDbCreditsDatabase>(database);

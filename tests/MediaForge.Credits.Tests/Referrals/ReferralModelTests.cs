@@ -159,3 +159,5 @@ public abstract class ReferralModelTests<TDatabase>(TDatabase database) : IClass
 public sealed class SqliteReferralModelTests(SqliteCreditsDatabase database) : ReferralModelTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresReferralModelTests(PostgresCreditsDatabase database) : ReferralModelTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbReferralModelTests(MariaDbCreditsDatabase database) : ReferralModelTests<MariaDbCreditsDatabase>(database);

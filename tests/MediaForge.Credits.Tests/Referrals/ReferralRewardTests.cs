@@ -334,3 +334,5 @@ public abstract class ReferralRewardTests<TDatabase>(TDatabase database) : IClas
 public sealed class SqliteReferralRewardTests(SqliteCreditsDatabase database) : ReferralRewardTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresReferralRewardTests(PostgresCreditsDatabase database) : ReferralRewardTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbReferralRewardTests(MariaDbCreditsDatabase database) : ReferralRewardTests<MariaDbCreditsDatabase>(database);

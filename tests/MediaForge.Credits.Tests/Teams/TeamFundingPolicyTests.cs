@@ -209,3 +209,5 @@ public abstract class TeamFundingPolicyTests<TDatabase>(TDatabase database) : IC
 public sealed class SqliteTeamFundingPolicyTests(SqliteCreditsDatabase database) : TeamFundingPolicyTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamFundingPolicyTests(PostgresCreditsDatabase database) : TeamFundingPolicyTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamFundingPolicyTests(MariaDbCreditsDatabase database) : TeamFundingPolicyTests<MariaDbCreditsDatabase>(database);

@@ -71,3 +71,5 @@ public abstract class TeamHistoryTests<TDatabase>(TDatabase database) : IClassFi
 public sealed class SqliteTeamHistoryTests(SqliteCreditsDatabase database) : TeamHistoryTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamHistoryTests(PostgresCreditsDatabase database) : TeamHistoryTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamHistoryTests(MariaDbCreditsDatabase database) : TeamHistoryTests<MariaDbCreditsDatabase>(database);

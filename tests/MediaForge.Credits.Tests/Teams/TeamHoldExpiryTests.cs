@@ -166,3 +166,5 @@ public abstract class TeamHoldExpiryTests<TDatabase>(TDatabase database) : IClas
 public sealed class SqliteTeamHoldExpiryTests(SqliteCreditsDatabase database) : TeamHoldExpiryTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamHoldExpiryTests(PostgresCreditsDatabase database) : TeamHoldExpiryTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamHoldExpiryTests(MariaDbCreditsDatabase database) : TeamHoldExpiryTests<MariaDbCreditsDatabase>(database);

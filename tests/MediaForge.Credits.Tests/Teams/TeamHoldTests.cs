@@ -146,3 +146,5 @@ public abstract class TeamHoldTests<TDatabase>(TDatabase database) : IClassFixtu
 public sealed class SqliteTeamHoldTests(SqliteCreditsDatabase database) : TeamHoldTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamHoldTests(PostgresCreditsDatabase database) : TeamHoldTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamHoldTests(MariaDbCreditsDatabase database) : TeamHoldTests<MariaDbCreditsDatabase>(database);

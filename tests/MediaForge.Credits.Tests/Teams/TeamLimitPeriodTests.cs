@@ -45,3 +45,5 @@ public abstract class TeamLimitPeriodTests<TDatabase>(TDatabase database) : ICla
 public sealed class SqliteTeamLimitPeriodTests(SqliteCreditsDatabase database) : TeamLimitPeriodTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamLimitPeriodTests(PostgresCreditsDatabase database) : TeamLimitPeriodTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamLimitPeriodTests(MariaDbCreditsDatabase database) : TeamLimitPeriodTests<MariaDbCreditsDatabase>(database);

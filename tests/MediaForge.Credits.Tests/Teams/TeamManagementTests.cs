@@ -421,3 +421,5 @@ public abstract class TeamManagementTests<TDatabase>(TDatabase database) : IClas
 public sealed class SqliteTeamManagementTests(SqliteCreditsDatabase database) : TeamManagementTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamManagementTests(PostgresCreditsDatabase database) : TeamManagementTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamManagementTests(MariaDbCreditsDatabase database) : TeamManagementTests<MariaDbCreditsDatabase>(database);

@@ -146,3 +146,5 @@ public abstract class TeamPurchaseTests<TDatabase>(TDatabase database) : IClassF
 public sealed class SqliteTeamPurchaseTests(SqliteCreditsDatabase database) : TeamPurchaseTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamPurchaseTests(PostgresCreditsDatabase database) : TeamPurchaseTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamPurchaseTests(MariaDbCreditsDatabase database) : TeamPurchaseTests<MariaDbCreditsDatabase>(database);

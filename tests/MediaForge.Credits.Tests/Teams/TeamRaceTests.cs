@@ -83,3 +83,5 @@ public abstract class TeamRaceTests<TDatabase>(TDatabase database) : IClassFixtu
 public sealed class SqliteTeamRaceTests(SqliteCreditsDatabase database) : TeamRaceTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamRaceTests(PostgresCreditsDatabase database) : TeamRaceTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamRaceTests(MariaDbCreditsDatabase database) : TeamRaceTests<MariaDbCreditsDatabase>(database);

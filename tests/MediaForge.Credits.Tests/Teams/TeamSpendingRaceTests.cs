@@ -76,3 +76,5 @@ public abstract class TeamSpendingRaceTests<TDatabase>(TDatabase database) : ICl
 public sealed class SqliteTeamSpendingRaceTests(SqliteCreditsDatabase database) : TeamSpendingRaceTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamSpendingRaceTests(PostgresCreditsDatabase database) : TeamSpendingRaceTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamSpendingRaceTests(MariaDbCreditsDatabase database) : TeamSpendingRaceTests<MariaDbCreditsDatabase>(database);

@@ -229,3 +229,5 @@ public abstract class TeamSpendingTests<TDatabase>(TDatabase database) : IClassF
 public sealed class SqliteTeamSpendingTests(SqliteCreditsDatabase database) : TeamSpendingTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamSpendingTests(PostgresCreditsDatabase database) : TeamSpendingTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamSpendingTests(MariaDbCreditsDatabase database) : TeamSpendingTests<MariaDbCreditsDatabase>(database);

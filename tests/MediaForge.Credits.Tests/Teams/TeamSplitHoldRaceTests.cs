@@ -54,3 +54,5 @@ public abstract class TeamSplitHoldRaceTests<TDatabase>(TDatabase database) : IC
 public sealed class SqliteTeamSplitHoldRaceTests(SqliteCreditsDatabase database) : TeamSplitHoldRaceTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamSplitHoldRaceTests(PostgresCreditsDatabase database) : TeamSplitHoldRaceTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamSplitHoldRaceTests(MariaDbCreditsDatabase database) : TeamSplitHoldRaceTests<MariaDbCreditsDatabase>(database);

@@ -255,3 +255,5 @@ public abstract class TeamSplitHoldTests<TDatabase>(TDatabase database) : IClass
 public sealed class SqliteTeamSplitHoldTests(SqliteCreditsDatabase database) : TeamSplitHoldTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamSplitHoldTests(PostgresCreditsDatabase database) : TeamSplitHoldTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamSplitHoldTests(MariaDbCreditsDatabase database) : TeamSplitHoldTests<MariaDbCreditsDatabase>(database);

@@ -89,3 +89,5 @@ public abstract class TeamUseRefundTests<TDatabase>(TDatabase database) : IClass
 public sealed class SqliteTeamUseRefundTests(SqliteCreditsDatabase database) : TeamUseRefundTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamUseRefundTests(PostgresCreditsDatabase database) : TeamUseRefundTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamUseRefundTests(MariaDbCreditsDatabase database) : TeamUseRefundTests<MariaDbCreditsDatabase>(database);

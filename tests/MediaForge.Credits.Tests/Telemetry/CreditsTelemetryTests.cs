@@ -192,3 +192,5 @@ public sealed class TestMeterFactory : IMeterFactory
 public sealed class SqliteCreditsTelemetryTests(SqliteCreditsDatabase database) : CreditsTelemetryTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresCreditsTelemetryTests(PostgresCreditsDatabase database) : CreditsTelemetryTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbCreditsTelemetryTests(MariaDbCreditsDatabase database) : CreditsTelemetryTests<MariaDbCreditsDatabase>(database);

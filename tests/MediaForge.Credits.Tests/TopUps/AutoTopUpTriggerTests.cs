@@ -200,3 +200,5 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
 public sealed class SqliteAutoTopUpTriggerTests(SqliteCreditsDatabase database) : AutoTopUpTriggerTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresAutoTopUpTriggerTests(PostgresCreditsDatabase database) : AutoTopUpTriggerTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbAutoTopUpTriggerTests(MariaDbCreditsDatabase database) : AutoTopUpTriggerTests<MariaDbCreditsDatabase>(database);

@@ -32,3 +32,5 @@ public abstract class TeamTopUpTests<TDatabase>(TDatabase database) : IClassFixt
 public sealed class SqliteTeamTopUpTests(SqliteCreditsDatabase database) : TeamTopUpTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamTopUpTests(PostgresCreditsDatabase database) : TeamTopUpTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamTopUpTests(MariaDbCreditsDatabase database) : TeamTopUpTests<MariaDbCreditsDatabase>(database);

@@ -147,3 +147,5 @@ public abstract class CommitAcknowledgementTests<TDatabase>(TDatabase database) 
 public sealed class SqliteCommitAcknowledgementTests(SqliteCreditsDatabase database) : CommitAcknowledgementTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresCommitAcknowledgementTests(PostgresCreditsDatabase database) : CommitAcknowledgementTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbCommitAcknowledgementTests(MariaDbCreditsDatabase database) : CommitAcknowledgementTests<MariaDbCreditsDatabase>(database);

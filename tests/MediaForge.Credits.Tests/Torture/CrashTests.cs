@@ -109,3 +109,5 @@ public abstract class CrashTests<TDatabase>(TDatabase database) : IClassFixture<
 public sealed class SqliteCrashTests(SqliteCreditsDatabase database) : CrashTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresCrashTests(PostgresCreditsDatabase database) : CrashTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbCrashTests(MariaDbCreditsDatabase database) : CrashTests<MariaDbCreditsDatabase>(database);

@@ -67,3 +67,5 @@ public abstract class EventCrashTests<TDatabase>(TDatabase database) : IClassFix
 public sealed class SqliteEventCrashTests(SqliteCreditsDatabase database) : EventCrashTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresEventCrashTests(PostgresCreditsDatabase database) : EventCrashTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbEventCrashTests(MariaDbCreditsDatabase database) : EventCrashTests<MariaDbCreditsDatabase>(database);

@@ -187,15 +187,17 @@ public abstract class FaultInjectionTests<TDatabase>(TDatabase database) : IClas
         private void Observe(DbCommand command)
         {
             var text = InterceptedCommand.Text(command);
+            // The ledger insert first: on MariaDB it leads the command that then updates the usage counters (UPDATE credits).
+            if (text.StartsWith("INSERT INTO credit_transactions ", StringComparison.Ordinal) && SawBalanceUpdate
+                && Interlocked.Exchange(ref armed, 0) == 1)
+            {
+                throw new InjectedFailureException("between the balance update and the ledger insert");
+            }
+
             // SQLite's debit starts with the deductions it takes (WITH deductions AS (VALUES ...) UPDATE credits ...).
             if (text.Contains("UPDATE credits ", StringComparison.Ordinal))
             {
                 SawBalanceUpdate = true;
-            }
-            else if (text.StartsWith("INSERT INTO credit_transactions ", StringComparison.Ordinal) && SawBalanceUpdate
-                     && Interlocked.Exchange(ref armed, 0) == 1)
-            {
-                throw new InjectedFailureException("between the balance update and the ledger insert");
             }
         }
     }
@@ -228,3 +230,5 @@ public sealed class InjectedFailureException(string where) : Exception("Injected
 public sealed class SqliteFaultInjectionTests(SqliteCreditsDatabase database) : FaultInjectionTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresFaultInjectionTests(PostgresCreditsDatabase database) : FaultInjectionTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbFaultInjectionTests(MariaDbCreditsDatabase database) : FaultInjectionTests<MariaDbCreditsDatabase>(database);

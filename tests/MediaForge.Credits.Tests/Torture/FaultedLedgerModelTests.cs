@@ -121,3 +121,5 @@ public sealed class FaultedLedgerCoverage
 public sealed class SqliteFaultedLedgerModelTests(SqliteCreditsDatabase database) : FaultedLedgerModelTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresFaultedLedgerModelTests(PostgresCreditsDatabase database) : FaultedLedgerModelTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbFaultedLedgerModelTests(MariaDbCreditsDatabase database) : FaultedLedgerModelTests<MariaDbCreditsDatabase>(database);

@@ -94,3 +94,5 @@ public abstract class MultiProcessTests<TDatabase>(TDatabase database) : IClassF
 public sealed class SqliteMultiProcessTests(SqliteCreditsDatabase database) : MultiProcessTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresMultiProcessTests(PostgresCreditsDatabase database) : MultiProcessTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbMultiProcessTests(MariaDbCreditsDatabase database) : MultiProcessTests<MariaDbCreditsDatabase>(database);

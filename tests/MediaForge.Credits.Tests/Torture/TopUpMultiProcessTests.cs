@@ -57,3 +57,5 @@ public abstract class TopUpMultiProcessTests<TDatabase>(TDatabase database) : IC
 public sealed class SqliteTopUpMultiProcessTests(SqliteCreditsDatabase database) : TopUpMultiProcessTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTopUpMultiProcessTests(PostgresCreditsDatabase database) : TopUpMultiProcessTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTopUpMultiProcessTests(MariaDbCreditsDatabase database) : TopUpMultiProcessTests<MariaDbCreditsDatabase>(database);

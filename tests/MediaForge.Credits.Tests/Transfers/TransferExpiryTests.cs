@@ -119,3 +119,5 @@ public abstract class TransferExpiryTests<TDatabase>(TDatabase database) : IClas
 public sealed class SqliteTransferExpiryTests(SqliteCreditsDatabase database) : TransferExpiryTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTransferExpiryTests(PostgresCreditsDatabase database) : TransferExpiryTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTransferExpiryTests(MariaDbCreditsDatabase database) : TransferExpiryTests<MariaDbCreditsDatabase>(database);

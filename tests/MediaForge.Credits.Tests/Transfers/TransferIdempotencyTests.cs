@@ -125,3 +125,5 @@ public abstract class TransferIdempotencyTests<TDatabase>(TDatabase database) : 
 public sealed class SqliteTransferIdempotencyTests(SqliteCreditsDatabase database) : TransferIdempotencyTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTransferIdempotencyTests(PostgresCreditsDatabase database) : TransferIdempotencyTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTransferIdempotencyTests(MariaDbCreditsDatabase database) : TransferIdempotencyTests<MariaDbCreditsDatabase>(database);

@@ -155,3 +155,5 @@ public abstract class TransferObservabilityTests<TDatabase>(TDatabase database) 
 public sealed class SqliteTransferObservabilityTests(SqliteCreditsDatabase database) : TransferObservabilityTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTransferObservabilityTests(PostgresCreditsDatabase database) : TransferObservabilityTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTransferObservabilityTests(MariaDbCreditsDatabase database) : TransferObservabilityTests<MariaDbCreditsDatabase>(database);

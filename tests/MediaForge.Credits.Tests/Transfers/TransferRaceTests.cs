@@ -54,3 +54,5 @@ public abstract class TransferRaceTests<TDatabase>(TDatabase database) : IClassF
 public sealed class SqliteTransferRaceTests(SqliteCreditsDatabase database) : TransferRaceTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTransferRaceTests(PostgresCreditsDatabase database) : TransferRaceTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTransferRaceTests(MariaDbCreditsDatabase database) : TransferRaceTests<MariaDbCreditsDatabase>(database);

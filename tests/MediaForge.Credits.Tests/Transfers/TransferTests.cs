@@ -302,3 +302,5 @@ public abstract class TransferTests<TDatabase>(TDatabase database) : IClassFixtu
 public sealed class SqliteTransferTests(SqliteCreditsDatabase database) : TransferTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTransferTests(PostgresCreditsDatabase database) : TransferTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTransferTests(MariaDbCreditsDatabase database) : TransferTests<MariaDbCreditsDatabase>(database);
