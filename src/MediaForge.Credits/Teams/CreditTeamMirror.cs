@@ -70,8 +70,9 @@ internal sealed class CreditTeamMirror(CreditTeamRows rows, CreditService credit
             .Where(m => m.TeamId == teamId && m.UserId == userId && (m.SourceVersion == null || m.SourceVersion <= version))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Role, role)
-                .SetProperty(m => m.RemovedAt, m => removed ? m.RemovedAt ?? now : null)
+                // CreatedAt before RemovedAt: MySQL evaluates SET assignments left to right, each seeing the ones before it.
                 .SetProperty(m => m.CreatedAt, m => !removed && m.RemovedAt != null ? now : m.CreatedAt)
+                .SetProperty(m => m.RemovedAt, m => removed ? m.RemovedAt ?? now : null)
                 .SetProperty(m => m.SourceVersion, version)
                 .SetProperty(m => m.UpdatedAt, now), cancellationToken).ConfigureAwait(false) == 0)
         {

@@ -80,9 +80,10 @@ internal sealed class CreditTopUpCharges(CreditsDbContextHandle handle, CreditGr
 
             var topUp = await db.Set<CreditTopUpRow>().AsNoTracking().SingleAsync(t => t.Id == id, ct).ConfigureAwait(false);
             var max = options.Value.AutoTopUp.MaxConsecutiveFailures;
+            // The pause first: MySQL evaluates SET assignments left to right, each seeing the ones before it.
             await db.Set<CreditAutoTopUpRow>().Where(s => s.WalletId == topUp.WalletId).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.ConsecutiveFailures, s => s.ConsecutiveFailures + 1)
                 .SetProperty(s => s.PausedAt, s => s.PausedAt ?? (s.ConsecutiveFailures + 1 >= max ? (DateTime?)at : null))
+                .SetProperty(s => s.ConsecutiveFailures, s => s.ConsecutiveFailures + 1)
                 .SetProperty(s => s.UpdatedAt, at), ct).ConfigureAwait(false);
             var paused = await db.Set<CreditAutoTopUpRow>().AnyAsync(s => s.WalletId == topUp.WalletId && s.PausedAt != null, ct).ConfigureAwait(false);
             if (paused)

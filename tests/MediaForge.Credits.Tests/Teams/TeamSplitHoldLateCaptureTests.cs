@@ -140,3 +140,5 @@ public abstract class TeamSplitHoldLateCaptureTests<TDatabase>(TDatabase databas
 public sealed class SqliteTeamSplitHoldLateCaptureTests(SqliteCreditsDatabase database) : TeamSplitHoldLateCaptureTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamSplitHoldLateCaptureTests(PostgresCreditsDatabase database) : TeamSplitHoldLateCaptureTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamSplitHoldLateCaptureTests(MariaDbCreditsDatabase database) : TeamSplitHoldLateCaptureTests<MariaDbCreditsDatabase>(database);

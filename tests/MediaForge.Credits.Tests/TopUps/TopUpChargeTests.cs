@@ -198,3 +198,5 @@ public abstract class TopUpChargeTests<TDatabase>(TDatabase database) : IClassFi
 public sealed class SqliteTopUpChargeTests(SqliteCreditsDatabase database) : TopUpChargeTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTopUpChargeTests(PostgresCreditsDatabase database) : TopUpChargeTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTopUpChargeTests(MariaDbCreditsDatabase database) : TopUpChargeTests<MariaDbCreditsDatabase>(database);

@@ -173,3 +173,5 @@ public abstract class TopUpReversalTests<TDatabase>(TDatabase database) : IClass
 public sealed class SqliteTopUpReversalTests(SqliteCreditsDatabase database) : TopUpReversalTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTopUpReversalTests(PostgresCreditsDatabase database) : TopUpReversalTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTopUpReversalTests(MariaDbCreditsDatabase database) : TopUpReversalTests<MariaDbCreditsDatabase>(database);
