@@ -113,3 +113,5 @@ public abstract class SubscriptionEventOrderTests<TDatabase>(TDatabase database)
 public sealed class SqliteSubscriptionEventOrderTests(SqliteCreditsDatabase database) : SubscriptionEventOrderTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresSubscriptionEventOrderTests(PostgresCreditsDatabase database) : SubscriptionEventOrderTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbSubscriptionEventOrderTests(MariaDbCreditsDatabase database) : SubscriptionEventOrderTests<MariaDbCreditsDatabase>(database);

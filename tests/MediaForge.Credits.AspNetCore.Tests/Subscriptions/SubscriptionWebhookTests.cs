@@ -243,3 +243,5 @@ public abstract class SubscriptionWebhookTests<TDatabase>(TDatabase database) : 
 public sealed class SqliteSubscriptionWebhookTests(SqliteCreditsDatabase database) : SubscriptionWebhookTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresSubscriptionWebhookTests(PostgresCreditsDatabase database) : SubscriptionWebhookTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbSubscriptionWebhookTests(MariaDbCreditsDatabase database) : SubscriptionWebhookTests<MariaDbCreditsDatabase>(database);

@@ -1,5 +1,7 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Storage;
+using MediaForge.Credits.Storage.Schema;
+using MediaForge.Credits.Tests.Storage.Schema;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +56,9 @@ public abstract class InitializeCreditsTests<TDatabase>(TDatabase database) : IC
             var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
             await db.FeaturePricing.Where(p => p.Feature == "video-generation" && p.Model == "veo2")
                 .ExecuteUpdateAsync(u => u.SetProperty(p => p.Credits, 20));
-            await db.Packages.Where(p => p.Id == "pro").ExecuteDeleteAsync();
+            // Tracked: MariaDB before 11.6 rejects the DELETE ... AS alias that ExecuteDeleteAsync writes.
+            db.Packages.Remove(await db.Packages.SingleAsync(p => p.Id == "pro"));
+            await db.SaveChangesAsync();
         }
 
         var second = await services.InitializeCreditsAsync(createSchema: true);
@@ -74,6 +78,8 @@ public abstract class InitializeCreditsTests<TDatabase>(TDatabase database) : IC
 
         var reports = await Task.WhenAll(instances.Select(s => Task.Run(() => s.InitializeCreditsAsync(createSchema: true))));
 
+        Assert.Single(reports, r => r.SchemaCreated);
+        Assert.Equal(CreditsSchema.CurrentVersion, await UpgradeHost.RecordedVersionAsync(database, connectionString));
         Assert.Equal(3, reports.Sum(r => r.PackagesInserted.Count));
         Assert.Equal(5, reports.Sum(r => r.PricesInserted.Count));
         Assert.All(reports, r => Assert.True(r.IsReady));
@@ -108,3 +114,28 @@ public abstract class InitializeCreditsTests<TDatabase>(TDatabase database) : IC
 public sealed class SqliteInitializeCreditsTests(SqliteCreditsDatabase database) : InitializeCreditsTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresInitializeCreditsTests(PostgresCreditsDatabase database) : InitializeCreditsTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbInitializeCreditsTests(MariaDbCreditsDatabase database) : InitializeCreditsTests<MariaDbCreditsDatabase>(database)
+{
+    private readonly MariaDbCreditsDatabase server = database;
+
+    [Fact]
+    public async Task InitializeCredits_CreationCutShortBeforeTheLastTables_CreatesThemInsteadOfAskingForAnUpgrade()
+    {
+        // MariaDB commits DDL statement by statement: a creator stopped part way leaves the tables it got to.
+        var connectionString = await server.CreateDatabaseAsync();
+        var services = server.BuildServices(connectionString);
+        await services.InitializeCreditsAsync(createSchema: true);
+        await using (var db = UpgradeHost.Context(server, connectionString))
+        {
+            await db.Database.ExecuteSqlRawAsync("DROP TABLE credit_top_ups");
+            await db.Database.ExecuteSqlRawAsync("DROP TABLE credit_auto_top_ups");
+        }
+
+        var report = await server.BuildServices(connectionString).InitializeCreditsAsync(createSchema: true);
+
+        Assert.True(report.SchemaCreated);
+        Assert.True(report.IsReady);
+        Assert.Empty(report.Problems);
+    }
+}

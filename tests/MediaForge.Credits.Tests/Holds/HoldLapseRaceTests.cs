@@ -10,10 +10,11 @@ namespace MediaForge.Credits.Tests.Holds;
 /// <summary>
 /// A debit refused because a lapsed hold still counted, while another transaction (the sweeper) writes that lapse
 /// between the refusal and the debit's second look: the debit is tried again against the written state, not refused.
-/// PostgreSQL only: there a refused conditional <c>UPDATE</c> takes no lock, so the sweeper can commit in between;
-/// SQLite runs one writer at a time.
+/// PostgreSQL and MariaDB: there a refused conditional <c>UPDATE</c> keeps no lock (InnoDB at READ COMMITTED releases
+/// the row once the condition fails), so the sweeper can commit in between; SQLite runs one writer at a time.
 /// </summary>
-public sealed class HoldLapseRaceTests(PostgresCreditsDatabase database) : IClassFixture<PostgresCreditsDatabase>
+public abstract class HoldLapseRaceTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
 {
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2027, 6, 1, 9, 0, 0, TimeSpan.Zero));
 
@@ -101,3 +102,7 @@ public sealed class HoldLapseRaceTests(PostgresCreditsDatabase database) : IClas
         }
     }
 }
+
+public sealed class PostgresHoldLapseRaceTests(PostgresCreditsDatabase database) : HoldLapseRaceTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbHoldLapseRaceTests(MariaDbCreditsDatabase database) : HoldLapseRaceTests<MariaDbCreditsDatabase>(database);

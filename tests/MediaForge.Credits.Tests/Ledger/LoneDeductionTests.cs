@@ -107,3 +107,5 @@ public sealed class PostgresLoneDeductionTests(PostgresCreditsDatabase database)
         Assert.Contains(prepared, s => s.Contains("debited", StringComparison.Ordinal) && s.Contains("UPDATE credits", StringComparison.Ordinal));
     }
 }
+
+public sealed class MariaDbLoneDeductionTests(MariaDbCreditsDatabase database) : LoneDeductionTests<MariaDbCreditsDatabase>(database);

@@ -31,29 +31,19 @@ internal sealed partial class CreditsSchemaSetup(DbContext db, ILogger logger)
         DbException? failure = null;
         if (createSchema && !gaps.IsComplete)
         {
-            try
+            // MySQL only (its DDL is not transactional): one instance at a time, each looking again once it holds the lock.
+            await using var held = await CreditsSchemaLock.AcquireAsync(db, cancellationToken).ConfigureAwait(false);
+            if (held is not null)
             {
-                if (gaps.OlderVersion is { } older)
-                {
-                    LogUpgrading(older, CreditsSchema.CurrentVersion);
-                    var upgrade = new MigrationBuilder(db.Database.ProviderName);
-                    upgrade.UpgradeCreditsSchema(older, CreditsSchema.CurrentVersion, ModelOptions());
-                    await schema.ExecuteAsync(upgrade.Operations, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await schema.CreateTablesAsync(gaps.MissingTables, cancellationToken).ConfigureAwait(false);
-                }
-
-                changed = true;
-            }
-            catch (DbException error)
-            {
-                // Another instance may have done it first (its transaction committed, this one rolled back): look again.
-                failure = error;
+                gaps = await schema.InspectAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            gaps = await schema.InspectAsync(cancellationToken).ConfigureAwait(false);
+            if (!gaps.IsComplete)
+            {
+                failure = await TryCreateOrUpgradeAsync(gaps, cancellationToken).ConfigureAwait(false);
+                changed = failure is null;
+                gaps = await schema.InspectAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (!gaps.IsComplete)
@@ -96,6 +86,37 @@ internal sealed partial class CreditsSchemaSetup(DbContext db, ILogger logger)
         }
 
         return result.Problems;
+    }
+
+    /// <summary>
+    /// Creates the missing tables or upgrades the older version; returns the database's error when that failed, as it
+    /// does when another instance did it first on PostgreSQL (its transaction committed, this one rolled back). MySQL
+    /// never had an older version: missing tables there are a creation cut short (its DDL commits statement by
+    /// statement), so they are created, never taken for an upgrade.
+    /// </summary>
+    private async Task<DbException?> TryCreateOrUpgradeAsync(CreditsSchemaGaps gaps, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var schema = new CreditsDatabaseSchema(db);
+            if (gaps.OlderVersion is { } older && !CreditLedgerSchema.IsMySqlProvider(db.Database.ProviderName))
+            {
+                LogUpgrading(older, CreditsSchema.CurrentVersion);
+                var upgrade = new MigrationBuilder(db.Database.ProviderName);
+                upgrade.UpgradeCreditsSchema(older, CreditsSchema.CurrentVersion, ModelOptions());
+                await schema.ExecuteAsync(upgrade.Operations, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await schema.CreateTablesAsync(gaps.MissingTables, cancellationToken).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+        catch (DbException error)
+        {
+            return error;
+        }
     }
 
     /// <summary>The prefix and schema the context's model gave the credit tables.</summary>

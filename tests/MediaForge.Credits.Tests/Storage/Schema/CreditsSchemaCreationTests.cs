@@ -79,7 +79,9 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
         var (services, connectionString) = await FreshWithAUseAsync();
         await using (var db = UpgradeHost.Context(database, connectionString))
         {
-            await db.Set<CreditUsageHour>().ExecuteDeleteAsync();
+            // Row by row: MariaDB before 11.6 rejects the DELETE ... AS alias that ExecuteDeleteAsync writes.
+            db.RemoveRange(await db.Set<CreditUsageHour>().ToListAsync());
+            await db.SaveChangesAsync();
         }
 
         var logs = new FakeLogCollector();
@@ -139,8 +141,10 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
         services.AddMediaForgeCredits().UseEntityFrameworkCore<HostDbContext>();
         var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
-        await HostDbContext.CreateJobsTableAsync(scope.ServiceProvider.GetRequiredService<HostDbContext>());
-        await scope.ServiceProvider.GetRequiredService<HostDbContext>().Database.ExecuteSqlRawAsync("INSERT INTO video_jobs (\"Prompt\") VALUES ('a fox')");
+        var db = scope.ServiceProvider.GetRequiredService<HostDbContext>();
+        await HostDbContext.CreateJobsTableAsync(db);
+        db.Jobs.Add(new VideoJob { Prompt = "a fox" });
+        await db.SaveChangesAsync();
         return (provider, connectionString);
     }
 }
@@ -148,3 +152,5 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
 public sealed class SqliteCreditsSchemaCreationTests(SqliteCreditsDatabase database) : CreditsSchemaCreationTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresCreditsSchemaCreationTests(PostgresCreditsDatabase database) : CreditsSchemaCreationTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbCreditsSchemaCreationTests(MariaDbCreditsDatabase database) : CreditsSchemaCreationTests<MariaDbCreditsDatabase>(database);

@@ -227,7 +227,10 @@ public sealed class UpgradeCreditsSchemaOperationsTests
         Assert.StartsWith("INSERT INTO \"mf_credit_schema_versions\" (version, applied_at) VALUES (11,", Assert.Single(migration.Operations.OfType<SqlOperation>()).Sql, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void UpgradeCreditsSchema_OtherProvider_IsRefused() =>
-        Assert.Throws<NotSupportedException>(() => new MigrationBuilder("Microsoft.EntityFrameworkCore.SqlServer").UpgradeCreditsSchema(1, 2));
+    /// <summary>SQL Server and MariaDB never had a credit schema older than the current one (decision 0042): no steps to run.</summary>
+    [Theory]
+    [InlineData("Microsoft.EntityFrameworkCore.SqlServer")]
+    [InlineData("MySql.EntityFrameworkCore")]
+    public void UpgradeCreditsSchema_OtherProvider_IsRefused(string provider) =>
+        Assert.Throws<NotSupportedException>(() => new MigrationBuilder(provider).UpgradeCreditsSchema(1, 2));
 }
