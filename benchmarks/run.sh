@@ -3,10 +3,11 @@
 #
 #   benchmarks/run.sh [extra harness arguments, e.g. --duration 5 --stores sqlite]
 #
-# Starts a throwaway PostgreSQL cluster the way scripts/test.sh does (scripts/postgres-cluster.sh), but durable:
-# fsync=on, synchronous_commit=on, full_page_writes=on. Builds Release, runs
-# benchmarks/MediaForge.Credits.Benchmarks once (SQLite and PostgreSQL side by side), then writes the tables, the
-# machine and the command into docs/benchmarks.md. Stops and deletes the cluster on exit.
+# Starts a throwaway PostgreSQL cluster and a throwaway MariaDB server the way scripts/test.sh does
+# (scripts/postgres-cluster.sh, scripts/mariadb-server.sh), but durable: PostgreSQL fsync=on, synchronous_commit=on,
+# full_page_writes=on; MariaDB innodb_flush_log_at_trx_commit=1 (the redo log flushed at every commit), binary log off.
+# Builds Release, runs benchmarks/MediaForge.Credits.Benchmarks once (SQLite, PostgreSQL and MariaDB side by side), then
+# writes the tables, the machine and the command into docs/benchmarks.md. Stops and deletes both servers on exit.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -16,18 +17,41 @@ cd "$REPO_ROOT"
 LOG_TAG=run.sh
 # shellcheck source=../scripts/script-env.sh
 source "$REPO_ROOT/scripts/script-env.sh"
-apt_install() { warn "not installing $* (install PostgreSQL 15 server binaries yourself)"; return 1; }
+apt_install() {
+  if [[ $IS_ROOT -eq 1 && "$*" == "mariadb-server" ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q mariadb-server >&2
+  else
+    warn "not installing $* (install it yourself)"; return 1
+  fi
+}
 
 # shellcheck source=../scripts/postgres-cluster.sh
 source "$REPO_ROOT/scripts/postgres-cluster.sh"
 PG_DURABILITY="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+# shellcheck source=../scripts/mariadb-server.sh
+source "$REPO_ROOT/scripts/mariadb-server.sh"
+# Every commit flushes InnoDB's redo log to disk (as fsync=on does for PostgreSQL); no binary log (no replica to feed),
+# so sync_binlog does not apply.
+MARIADB_DURABILITY="--innodb-flush-log-at-trx-commit=1 --sync-binlog=0 --skip-log-bin"
 
 stop_postgres_on_exit
+_stop_servers_and_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_mariadb || true
+  stop_postgres || true
+  exit "$rc"
+}
+trap '_stop_servers_and_exit' EXIT
 
 find_pg_bin || die "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin. Install PostgreSQL 15 (apt-get install postgresql-15)."
 unset MEDIAFORGE_TEST_POSTGRES
 start_postgres
 export MEDIAFORGE_BENCH_POSTGRES="$MEDIAFORGE_TEST_POSTGRES"
+unset MEDIAFORGE_TEST_MARIADB
+setup_mariadb
+[[ -n "${MEDIAFORGE_TEST_MARIADB:-}" ]] || die "MariaDB could not be started (see above); install mariadb-server."
+export MEDIAFORGE_BENCH_MARIADB="$MEDIAFORGE_TEST_MARIADB"
 
 PROJECT="benchmarks/MediaForge.Credits.Benchmarks/MediaForge.Credits.Benchmarks.csproj"
 log "dotnet build $PROJECT -c Release"
@@ -40,6 +64,7 @@ log "running the harness (about 14 minutes)"
 dotnet "benchmarks/MediaForge.Credits.Benchmarks/bin/Release/net10.0/MediaForge.Credits.Benchmarks.dll" --out "$RESULTS" "$@" >/dev/null
 
 PG_VERSION="$("$PG_BIN/postgres" --version)"
+MARIADB_VERSION="$("$(mariadbd_path)" --version)"
 CPU="$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n1)"
 MEMORY="$(free -h | awk '/^Mem:/ {print $2}')"
 KERNEL="$(uname -sr)"
@@ -63,8 +88,10 @@ same databases.
 bash benchmarks/run.sh$EXTRA
 \`\`\`
 
-It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durable (\`fsync=on\`,
-\`synchronous_commit=on\`, \`full_page_writes=on\`), builds Release, runs the harness and rewrites this file.
+It starts a throwaway PostgreSQL cluster and a throwaway MariaDB server as \`scripts/test.sh\` does, but durable
+(PostgreSQL \`fsync=on\`, \`synchronous_commit=on\`, \`full_page_writes=on\`; MariaDB
+\`innodb_flush_log_at_trx_commit=1\`, the redo log flushed at every commit, with the binary log off, so \`sync_binlog\`
+does not apply), builds Release, runs the harness and rewrites this file.
 
 ## Machine
 
@@ -76,6 +103,7 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
 | OS | $KERNEL |
 | .NET | SDK $DOTNET, runtime $RUNTIME |
 | PostgreSQL | $PG_VERSION (same machine, TCP on 127.0.0.1) |
+| MariaDB | $MARIADB_VERSION (same machine, TCP on 127.0.0.1) |
 
 ## What is compared
 

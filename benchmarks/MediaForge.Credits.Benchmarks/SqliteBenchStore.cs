@@ -50,7 +50,7 @@ internal sealed class SqliteBenchStore : BenchStore
         return connection;
     }
 
-    protected override object GuidValue(Guid id) => id.ToString().ToUpperInvariant();
+    public override object GuidValue(Guid id) => id.ToString().ToUpperInvariant();
 
     public override int UsageHourShards => 1;
 
