@@ -32,6 +32,13 @@ internal abstract partial class BenchStore : IAsyncDisposable
     public virtual bool HasHistory => true;
 
     /// <summary>
+    /// Locks the balance rows of <paramref name="users"/> (parameters) in user id order, so two transactions that move
+    /// credits between the same two users in opposite directions never deadlock; null where a write transaction already
+    /// holds the one write lock (SQLite's <c>BEGIN IMMEDIATE</c>).
+    /// </summary>
+    public virtual string? LockRowsSql(string users) => $"SELECT user_id FROM credits WHERE user_id IN ({users}) ORDER BY user_id FOR UPDATE";
+
+    /// <summary>
     /// One conditional <c>UPDATE</c> of a <c>credits</c> row that answers <paramref name="returning"/> of the updated row
     /// (no row when the condition refused it): <c>UPDATE ... RETURNING</c>, or on MariaDB the update then a read-back
     /// under its lock. <paramref name="user"/> is the parameter naming the row.

@@ -11,10 +11,10 @@ internal static class FlowCells
 {
     public static async Task RunAsync(BenchContext cx)
     {
-        // await RunAsync(cx, "transfers", TransferCells.RunAsync);
-        // await RunAsync(cx, "gifts", GiftCells.RunAsync);
-        // await RunAsync(cx, "top-ups", TopUpCells.RunAsync);
-        // await RunAsync(cx, "outbox", OutboxCells.RunAsync);
+        await RunAsync(cx, "transfers", TransferCells.RunAsync);
+        await RunAsync(cx, "gifts", GiftCells.RunAsync);
+        await RunAsync(cx, "top-ups", TopUpCells.RunAsync);
+        await RunAsync(cx, "outbox", OutboxCells.RunAsync);
     }
 
     private static Task RunAsync(BenchContext cx, string group, Func<BenchContext, Task> cells) =>

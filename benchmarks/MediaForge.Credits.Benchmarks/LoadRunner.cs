@@ -61,6 +61,9 @@ internal static class LoadRunner
         var ticket = 0;
         var total = warmupOperations + operations;
         long measureFrom = 0;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             var random = new Random(w * 7919 + 17);
@@ -79,7 +82,13 @@ internal static class LoadRunner
             return stats;
         })));
         var seconds = Stopwatch.GetElapsedTime(Interlocked.Read(ref measureFrom)).TotalSeconds;
-        return Merge(results, seconds);
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        process.Refresh();
+        return Merge(results, seconds) with
+        {
+            AllocatedPerOperation = allocated / (double)Math.Max(1, total),
+            CpuMicrosecondsPerOperation = (process.TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, total),
+        };
     }
 
     private static Measurement Merge(WorkerStats[] workers, double seconds)

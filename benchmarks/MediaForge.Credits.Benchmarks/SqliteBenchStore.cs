@@ -82,6 +82,8 @@ internal sealed class SqliteBenchStore : BenchStore
     /// <summary><c>ANALYZE</c>, then a checkpoint that copies the WAL into the database file and empties it.</summary>
     protected override string[] SettleStatements => ["ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"];
 
+    public override string? LockRowsSql(string users) => null;
+
     public override ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
