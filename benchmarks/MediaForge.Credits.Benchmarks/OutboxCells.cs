@@ -53,6 +53,13 @@ internal static class OutboxCells
         {
             if (cells[cell].Dispatch != dispatching)
             {
+                if (dispatching)
+                {
+                    // Stopped only once idle (every event delivered): a round cancelled mid-delivery would leave its
+                    // events leased (LeaseDuration) and delivered again later.
+                    await DrainAsync(store, "ob");
+                }
+
                 await (cells[cell].Dispatch ? dispatcher.StartAsync(CancellationToken.None) : dispatcher.StopAsync(CancellationToken.None));
                 dispatching = cells[cell].Dispatch;
             }
@@ -83,12 +90,7 @@ internal static class OutboxCells
             var audit = await store.AuditAsync(prefix + ".");
             var crossed = await RawFlows.ScalarAsync(store, "SELECT COUNT(*) FROM credits WHERE user_id LIKE @p AND balance < @t", prefix + ".", ("t", Threshold));
             var written = await RawFlows.ScalarAsync(store, "SELECT COUNT(*) FROM credit_events WHERE wallet_id LIKE @p", prefix + ".");
-            var undelivered = written;
-            for (var wait = 0; wait < 600 && undelivered > 0; wait++)
-            {
-                await Task.Delay(100);
-                undelivered = await RawFlows.ScalarAsync(store, "SELECT COUNT(*) FROM credit_events WHERE wallet_id LIKE @p AND dispatched_at IS NULL", prefix + ".");
-            }
+            var undelivered = await DrainAsync(store, prefix + ".");
 
             var (delivered, duplicates) = tally.Of(prefix + ".");
             var expected = prefix == "obo" ? 0 : crossed;
@@ -108,6 +110,20 @@ internal static class OutboxCells
         }
 
         await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Waits (up to a minute) until every event of the wallets with the prefix is delivered; returns those still not.</summary>
+    private static async Task<long> DrainAsync(BenchStore store, string prefix)
+    {
+        const string Sql = "SELECT COUNT(*) FROM credit_events WHERE wallet_id LIKE @p AND dispatched_at IS NULL";
+        var undelivered = await RawFlows.ScalarAsync(store, Sql, prefix);
+        for (var wait = 0; wait < 600 && undelivered > 0; wait++)
+        {
+            await Task.Delay(100);
+            undelivered = await RawFlows.ScalarAsync(store, Sql, prefix);
+        }
+
+        return undelivered;
     }
 
     /// <summary>Deliveries per event id, by wallet.</summary>
