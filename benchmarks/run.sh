@@ -145,14 +145,14 @@ does not apply), builds Release, runs the harness and rewrites this file.
   \`CHECKPOINT\` (idle pooled connections closed first, so the rows they wrote are counted before \`ANALYZE\` and
   autovacuum does not analyze the tables again mid-cell), SQLite \`ANALYZE\` then \`PRAGMA wal_checkpoint(TRUNCATE)\`.
 - "× raw" is ops/s divided by the raw baseline's ops/s in the same store and shape.
-- **New flows** (16 workers, every store but the Max Auto Prepare variant; each cell 3 s warm-up then 6 s measured
+- **New flows** (16 workers, every store but the Max Auto Prepare variant; each cell 3 s warm-up then 5 s measured
   unless \`--flow-duration\` says otherwise; KB/op as for deductions; after each cell its users are audited: balance
   against the sum of the ledger, credits created or destroyed, users overdrawn, and operations applied twice):
   - **transfers**: \`TransferCreditsAsync(from, to, 5, reason)\` between random pairs of 10,000 users, against a raw
     transfer in one transaction: both balance rows locked in id order (\`SELECT ... FOR UPDATE\`; SQLite's write lock
     is already held), the sender debited if it can pay (conditional \`UPDATE\`, balance read back), the recipient
     credited, the out and in ledger rows. Checks: Σ balances as seeded, one out row and one in row per transfer.
-  - **gift redemption**: 3,000 gifts of 10 credits created in the seeding with \`CreateGiftAsync\` (a hold on the
+  - **gift redemption**: 2,000 gifts of 10 credits created in the seeding with \`CreateGiftAsync\` (a hold on the
     sender), then all redeemed by 16 workers, each by a random recipient of 10,000 (the first tenth untimed):
     \`RedeemGiftAsync(code, recipient)\` against a raw redemption (the gift row from pending to redeemed by a
     conditional \`UPDATE\`, then as the raw transfer, the sender's hold released in the same debit). The redeem
