@@ -3,10 +3,11 @@
 #
 #   benchmarks/run.sh [extra harness arguments, e.g. --duration 5 --stores sqlite]
 #
-# Starts a throwaway PostgreSQL cluster the way scripts/test.sh does (scripts/postgres-cluster.sh), but durable:
-# fsync=on, synchronous_commit=on, full_page_writes=on. Builds Release, runs
-# benchmarks/MediaForge.Credits.Benchmarks once (SQLite and PostgreSQL side by side), then writes the tables, the
-# machine and the command into docs/benchmarks.md. Stops and deletes the cluster on exit.
+# Starts a throwaway PostgreSQL cluster and a throwaway MariaDB server the way scripts/test.sh does
+# (scripts/postgres-cluster.sh, scripts/mariadb-server.sh), but durable: PostgreSQL fsync=on, synchronous_commit=on,
+# full_page_writes=on; MariaDB innodb_flush_log_at_trx_commit=1 (the redo log flushed at every commit), binary log off.
+# Builds Release, runs benchmarks/MediaForge.Credits.Benchmarks once (SQLite, PostgreSQL and MariaDB side by side), then
+# writes the tables, the machine and the command into docs/benchmarks.md. Stops and deletes both servers on exit.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -16,18 +17,41 @@ cd "$REPO_ROOT"
 LOG_TAG=run.sh
 # shellcheck source=../scripts/script-env.sh
 source "$REPO_ROOT/scripts/script-env.sh"
-apt_install() { warn "not installing $* (install PostgreSQL 15 server binaries yourself)"; return 1; }
+apt_install() {
+  if [[ $IS_ROOT -eq 1 && "$*" == "mariadb-server" ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q mariadb-server >&2
+  else
+    warn "not installing $* (install it yourself)"; return 1
+  fi
+}
 
 # shellcheck source=../scripts/postgres-cluster.sh
 source "$REPO_ROOT/scripts/postgres-cluster.sh"
 PG_DURABILITY="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+# shellcheck source=../scripts/mariadb-server.sh
+source "$REPO_ROOT/scripts/mariadb-server.sh"
+# Every commit flushes InnoDB's redo log to disk (as fsync=on does for PostgreSQL); no binary log (no replica to feed),
+# so sync_binlog does not apply.
+MARIADB_DURABILITY="--innodb-flush-log-at-trx-commit=1 --sync-binlog=0 --skip-log-bin"
 
 stop_postgres_on_exit
+_stop_servers_and_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_mariadb || true
+  stop_postgres || true
+  exit "$rc"
+}
+trap '_stop_servers_and_exit' EXIT
 
 find_pg_bin || die "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin. Install PostgreSQL 15 (apt-get install postgresql-15)."
 unset MEDIAFORGE_TEST_POSTGRES
 start_postgres
 export MEDIAFORGE_BENCH_POSTGRES="$MEDIAFORGE_TEST_POSTGRES"
+unset MEDIAFORGE_TEST_MARIADB
+setup_mariadb
+[[ -n "${MEDIAFORGE_TEST_MARIADB:-}" ]] || die "MariaDB could not be started (see above); install mariadb-server."
+export MEDIAFORGE_BENCH_MARIADB="$MEDIAFORGE_TEST_MARIADB"
 
 PROJECT="benchmarks/MediaForge.Credits.Benchmarks/MediaForge.Credits.Benchmarks.csproj"
 log "dotnet build $PROJECT -c Release"
@@ -36,10 +60,11 @@ dotnet build "$PROJECT" -c Release --nologo -v quiet >&2
 OUT_DIR="$REPO_ROOT/artifacts/benchmarks"
 mkdir -p -- "$OUT_DIR"
 RESULTS="$OUT_DIR/results.md"
-log "running the harness (about 14 minutes)"
+log "running the harness (about 24 minutes)"
 dotnet "benchmarks/MediaForge.Credits.Benchmarks/bin/Release/net10.0/MediaForge.Credits.Benchmarks.dll" --out "$RESULTS" "$@" >/dev/null
 
 PG_VERSION="$("$PG_BIN/postgres" --version)"
+MARIADB_VERSION="$("$(mariadbd_path)" --version)"
 CPU="$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n1)"
 MEMORY="$(free -h | awk '/^Mem:/ {print $2}')"
 KERNEL="$(uname -sr)"
@@ -63,8 +88,10 @@ same databases.
 bash benchmarks/run.sh$EXTRA
 \`\`\`
 
-It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durable (\`fsync=on\`,
-\`synchronous_commit=on\`, \`full_page_writes=on\`), builds Release, runs the harness and rewrites this file.
+It starts a throwaway PostgreSQL cluster and a throwaway MariaDB server as \`scripts/test.sh\` does, but durable
+(PostgreSQL \`fsync=on\`, \`synchronous_commit=on\`, \`full_page_writes=on\`; MariaDB
+\`innodb_flush_log_at_trx_commit=1\`, the redo log flushed at every commit, with the binary log off, so \`sync_binlog\`
+does not apply), builds Release, runs the harness and rewrites this file.
 
 ## Machine
 
@@ -76,6 +103,7 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
 | OS | $KERNEL |
 | .NET | SDK $DOTNET, runtime $RUNTIME |
 | PostgreSQL | $PG_VERSION (same machine, TCP on 127.0.0.1) |
+| MariaDB | $MARIADB_VERSION (same machine, TCP on 127.0.0.1) |
 
 ## What is compared
 
@@ -87,8 +115,10 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
   and usage counters) plus one command appending the ledger rows, usage logs and roll-up with multi-row \`VALUES\`.
   **library + idempotency key** adds a unique key per call (the debit also checks that the user has no usage log
   with that key; one more query only for a deduction that was not debited, to find the earlier outcome).
-- **raw ADO.NET**: Microsoft.Data.Sqlite / Npgsql directly; one transaction (\`BEGIN IMMEDIATE\` on SQLite) with
-  \`UPDATE credits SET balance = balance - @cost WHERE user_id = @u AND balance >= @cost RETURNING balance\`, one
+- **raw ADO.NET**: Microsoft.Data.Sqlite / Npgsql / MySql.Data directly; one transaction (\`BEGIN IMMEDIATE\` on
+  SQLite) with \`UPDATE credits SET balance = balance - @cost WHERE user_id = @u AND balance >= @cost RETURNING balance\`
+  (on MariaDB, which has no \`UPDATE ... RETURNING\`, the same \`UPDATE\` then \`SELECT balance ... WHERE user_id = @u
+  AND ROW_COUNT() > 0\` in the same command: the row read back under the update's lock, as the library does there), one
   \`INSERT\` into \`credit_transactions\` and one into \`usage_logs\` (the three writes of issue 20). It writes no
   totals, counters or roll-up, so it does less than the library.
 - **naive EF**: load the \`CreditAccount\` entity, check, subtract, add a \`CreditTransaction\`, \`SaveChanges\` (no
@@ -97,6 +127,14 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
   (no \`Max Auto Prepare\`, as a host copies it from the README): the headline. The library prepares its own
   statements. **PostgreSQL, Max Auto Prepare=32** repeats the deduction cells and the probe on another database with
   \`Max Auto Prepare=32\` on every approach's connections, so the raw baselines' statements are prepared too.
+- **MariaDB**: one \`utf8mb4_bin\` database on the throwaway server, through MySql.EntityFrameworkCore 10.0.12 and its
+  MySql.Data driver (benchmark-only dependencies, as in the tests), every approach with the plain connection string a
+  host copies from the README's Databases section (\`Server=...;Port=...;User=...;Password=...;SslMode=Disabled\`,
+  the database; nothing else). The deduction cells (1 worker; 16 workers, hot user; 16 workers, 10,000 users), the raw
+  baseline, naive EF, the probe and the new flows run there; "the library's writes" baseline (its SQL is SQLite's and
+  PostgreSQL's), the history, reads, analytics and HTTP do not. The library runs MariaDB's generic deduction path (no
+  multi-user batch statement, decision 0042); the raw baseline runs at InnoDB's default REPEATABLE READ (its
+  \`UPDATE\` reads the current row and locks it either way).
 - **1 worker**: one caller in a loop, the latency every host pays on every call (group commit has nothing to share);
   raw, library and library + key only.
 - SQLite: one database file, WAL, \`synchronous=FULL\` on every connection (EF's through an interceptor), the
@@ -107,6 +145,32 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
   \`CHECKPOINT\` (idle pooled connections closed first, so the rows they wrote are counted before \`ANALYZE\` and
   autovacuum does not analyze the tables again mid-cell), SQLite \`ANALYZE\` then \`PRAGMA wal_checkpoint(TRUNCATE)\`.
 - "× raw" is ops/s divided by the raw baseline's ops/s in the same store and shape.
+- **New flows** (16 workers, every store but the Max Auto Prepare variant; each cell 3 s warm-up then 5 s measured
+  unless \`--flow-duration\` says otherwise; KB/op as for deductions; after each cell its users are audited: balance
+  against the sum of the ledger, credits created or destroyed, users overdrawn, and operations applied twice):
+  - **transfers**: \`TransferCreditsAsync(from, to, 5, reason)\` between random pairs of 10,000 users, against a raw
+    transfer in one transaction: both balance rows locked in id order (\`SELECT ... FOR UPDATE\`; SQLite's write lock
+    is already held), the sender debited if it can pay (conditional \`UPDATE\`, balance read back), the recipient
+    credited, the out and in ledger rows. Checks: Σ balances as seeded, one out row and one in row per transfer.
+  - **gift redemption**: 2,000 gifts of 10 credits created in the seeding with \`CreateGiftAsync\` (a hold on the
+    sender), then all redeemed by 16 workers, each by a random recipient of 10,000 (the first tenth untimed):
+    \`RedeemGiftAsync(code, recipient)\` against a raw redemption (the gift row from pending to redeemed by a
+    conditional \`UPDATE\`, then as the raw transfer, the sender's hold released in the same debit). The redeem
+    limiter is opened (\`RedeemAttemptsPerWindow\`): the cell measures redemption, not guessing. Checks: every gift
+    redeemed once (gift rows, in rows, successes), no hold left, Σ balances as seeded.
+  - **top-up triggers**: deductions by 16 workers over 2,000 wallets with auto top-up (threshold 100, the \`pro\` pack,
+    saved as the endpoints save it, with a payment method) whose balances start 2, 5 or 8 credits above the threshold,
+    so each wallet's first, second or third deduction crosses it and writes a pending top-up; an in-process charger
+    does what the Stripe worker and webhook do with a payment that always succeeds (claim, mark charging, grant in a
+    transaction of its own). Next to it, the library's plain deductions over 2,000 wallets without auto top-up (×
+    baseline). Checks: every top-up triggered is charged once (grants = charged top-ups, none left open).
+  - **outbox**: the 16-worker deduction cell over 10,000 users with host events off (the default), then on
+    (\`LowBalanceThreshold\` 1,000,000 and a handler of every event registered with \`AddEventHandler\`). Host-like: one
+    deduction in about a hundred crosses the threshold and writes a \`LowBalance\` row in its transaction, once with
+    the dispatcher stopped during the cell (the outbox written; delivered after the cell) and once with it running
+    (100 ms poll); events off and these two take turns, three each, so load from elsewhere hits all alike. Worst
+    case: every user's first deduction crosses (most deductions of the cell write an event). "× baseline" is against
+    events off; the 10% target is read on the host-like cells. Checks: one event per crossing, each delivered once.
 - **Reads and analytics** run on a bulk-loaded history of 1,000,000 ledger rows (with its usage logs and purchases):
   \`GetBalanceAsync\`/\`CheckCreditsAsync\` against a raw \`SELECT\` of the balance row, and every \`ICreditAnalytics\`
   query through DI (one scope per call, as the admin endpoints do). Each query runs twice untimed, then the harness
@@ -120,7 +184,11 @@ It starts a throwaway PostgreSQL cluster as \`scripts/test.sh\` does, but durabl
   write setting; the README's set-up has no interceptor): the library then reads the balance on a plain pooled
   connection of its own, as it does by default on SQLite outside a transaction when the context has no interceptors.
   The load comes from one \`HttpClient\` in the same process (16 workers), so client, server and database share the
-  two cores.
+  two cores. A second host, with the store's write settings (SQLite's \`synchronous=FULL\` on every connection, as
+  in the deduction cells), compares \`POST\` to an endpoint with \`.RequireCredits("image-generation", "default")\`
+  (the price held before the handler, a handler that does nothing, the hold captured after it) with a bare minimal-API
+  endpoint doing one raw deduction (the raw baseline's three writes), 16 concurrent clients over 10,000 users each;
+  then both sets of users are audited (balance against the ledger, no hold left).
 
 ## Results
 
@@ -150,6 +218,13 @@ DOC
 - The library writes more per deduction than the issue's raw baseline: the ledger row and the usage log (each with
   its indexes), the usage counters, running totals and the hourly roll-up that keep every analytics query fast;
   "raw ADO.NET, the library's writes" is the baseline for the same work.
+- The new flows' raw baselines do the balance and ledger writes only. The library's transfer also creates the
+  recipient's account when it has none, takes the credits by the burn order (lots and their expiry travel with them),
+  writes the ledger rows with their metadata and counterpart references, and checks the low-balance alerts on both
+  sides; a redemption also finds the gift by its code's hash and names the recipient on it. The top-up cell's
+  baseline is the library's own plain deduction, so its ratio is what the trigger and the charges cost.
+- MariaDB runs the library's generic deduction path (one deduction at a time per lane, no multi-user statement), with
+  \`innodb_flush_log_at_trx_commit=1\`: each commit waits for a redo log flush, as PostgreSQL's for its WAL.
 - Analytics: the usage report reads the hourly roll-up (plus raw logs for partial hours at the range's edges); top
   users, the free/paid split and active users read one index seek per user; every result is checked against a
   recomputation from the base rows. Exports (`Stream...Async`) read every row of the range, so they are reported

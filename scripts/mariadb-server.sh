@@ -7,7 +7,9 @@
 #                  on a free 127.0.0.1 port, create a test user, export MEDIAFORGE_TEST_MARIADB
 #   stop_mariadb   stops the server and deletes its directory (idempotent)
 #
-# The server runs without durability (tests need none) and with utf8mb4 as the default character set.
+# The server runs without durability by default (tests need none; MARIADB_DURABILITY holds the server's durability
+# options, which benchmarks/run.sh sets after sourcing) and with utf8mb4 as the default character set.
+MARIADB_DURABILITY="--innodb-flush-log-at-trx-commit=0 --sync-binlog=0 --skip-log-bin"
 MARIADB_TMP=""
 MARIADB_PID=""
 MARIADB_OS_USER=""
@@ -52,10 +54,11 @@ start_mariadb() {
   local port
   port="$(pick_free_port)" || die "could not find a free TCP port on 127.0.0.1 for MariaDB."
   log "starting MariaDB on 127.0.0.1:$port"
+  # shellcheck disable=SC2086 # MARIADB_DURABILITY is a list of options
   as_mariadb "$(mariadbd_path)" --no-defaults --user="$MARIADB_OS_USER" --datadir="$MARIADB_TMP/data" \
     --socket="$MARIADB_TMP/sock" --pid-file="$MARIADB_TMP/pid" --port="$port" --bind-address=127.0.0.1 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --max-connections=500 \
-    --innodb-flush-log-at-trx-commit=0 --sync-binlog=0 --skip-log-bin --innodb-buffer-pool-size=256M \
+    $MARIADB_DURABILITY --innodb-buffer-pool-size=256M \
     >"$MARIADB_TMP/server.log" 2>&1 &
   MARIADB_PID=$!
 

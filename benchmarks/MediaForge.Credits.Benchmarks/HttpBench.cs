@@ -20,12 +20,16 @@ namespace MediaForge.Credits.Benchmarks;
 /// A real host on Kestrel (127.0.0.1, random port) as the README shows it: <c>AddMediaForgeCredits(configuration)</c>,
 /// <c>MapCreditEndpoints()</c>, a trivial authentication that takes <c>sub</c> from the <c>X-User</c> header. Next to
 /// <c>GET /api/credits/balance</c> it maps <c>GET /bare/balance</c>: a minimal-API endpoint behind the same
-/// authentication and authorization that reads the one balance row with raw ADO.NET.
+/// authentication and authorization that reads the one balance row with raw ADO.NET. A host for writes
+/// (<c>writes: true</c>, the store's write settings) also maps <c>POST /library/job</c>, <c>.RequireCredits</c> on a
+/// handler that does nothing (reserve, handler, capture), and <c>POST /bare/job</c>, one raw deduction (the three writes).
 /// </summary>
 internal sealed class HttpBench : IAsyncDisposable
 {
     public const string LibraryPath = "/api/credits/balance";
     public const string BarePath = "/bare/balance";
+    public const string LibraryJobPath = "/library/job";
+    public const string BareJobPath = "/bare/job";
 
     private readonly WebApplication app;
     private readonly HttpClient client;
@@ -39,12 +43,12 @@ internal sealed class HttpBench : IAsyncDisposable
         };
     }
 
-    public static async Task<HttpBench> StartAsync(BenchStore store)
+    public static async Task<HttpBench> StartAsync(BenchStore store, bool writes = false)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddDbContextPool<CreditsDbContext>(store.UseReadProvider);
+        builder.Services.AddDbContextPool<CreditsDbContext>(writes ? store.UseProvider : store.UseReadProvider);
         builder.Services.AddMediaForgeCredits(builder.Configuration).UseEntityFrameworkCore<CreditsDbContext>();
         builder.Services.AddAuthentication(HeaderAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.SchemeName, null);
@@ -73,6 +77,14 @@ internal sealed class HttpBench : IAsyncDisposable
 
             return Results.Ok(new BareBalance(userId, balance, balance - reserved, false));
         }).RequireAuthorization();
+        if (writes)
+        {
+            app.MapPost(LibraryJobPath, () => Results.Ok()).RequireCredits("image-generation", "default");
+            app.MapPost(BareJobPath, async (ClaimsPrincipal principal) =>
+                await store.RawDeductAsync(principal.FindFirst("sub")!.Value, BenchContext.Cost) ? Results.Ok() : Results.StatusCode(StatusCodes.Status402PaymentRequired))
+                .RequireAuthorization();
+        }
+
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new HttpBench(app, new Uri(address));
@@ -90,6 +102,20 @@ internal sealed class HttpBench : IAsyncDisposable
         }
 
         return (await response.Content.ReadAsByteArrayAsync()).Length > 0;
+    }
+
+    /// <summary>One POST as the user: true when it answered 200, false for 402 (no credits).</summary>
+    public async Task<bool> PostAsync(string path, string userId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Add(HeaderAuthentication.Header, userId);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.OK => true,
+            HttpStatusCode.PaymentRequired => false,
+            _ => throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"),
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -12,6 +12,21 @@ internal sealed record Measurement(long Operations, double Seconds, double P50Ms
     public double CpuMicrosecondsPerOperation { get; init; }
 
     public double OpsPerSecond => Operations / Seconds;
+
+    /// <summary>
+    /// Turns of one cell taken in alternation with another's (so load from elsewhere on the machine hits both alike) as
+    /// one: operations / seconds over all turns, the medians of the turns' percentiles, the mean of the per-call figures.
+    /// </summary>
+    public static Measurement Combine(IReadOnlyList<Measurement> turns)
+    {
+        static double Median(IEnumerable<double> values) => values.Order().ElementAt((values.Count() - 1) / 2);
+        return new Measurement(turns.Sum(m => m.Operations), turns.Sum(m => m.Seconds), Median(turns.Select(m => m.P50Ms)), Median(turns.Select(m => m.P99Ms)),
+            turns.Sum(m => m.Succeeded), turns.Sum(m => m.Refused), turns.Sum(m => m.Errors), turns.Select(m => m.FirstError).FirstOrDefault(e => e is not null))
+        {
+            AllocatedPerOperation = turns.Average(m => m.AllocatedPerOperation),
+            CpuMicrosecondsPerOperation = turns.Average(m => m.CpuMicrosecondsPerOperation),
+        };
+    }
 }
 
 /// <summary>Runs an operation from many concurrent workers and times each call with <see cref="Stopwatch.GetTimestamp"/>.</summary>
@@ -61,6 +76,9 @@ internal static class LoadRunner
         var ticket = 0;
         var total = warmupOperations + operations;
         long measureFrom = 0;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var results = await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             var random = new Random(w * 7919 + 17);
@@ -79,7 +97,13 @@ internal static class LoadRunner
             return stats;
         })));
         var seconds = Stopwatch.GetElapsedTime(Interlocked.Read(ref measureFrom)).TotalSeconds;
-        return Merge(results, seconds);
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        process.Refresh();
+        return Merge(results, seconds) with
+        {
+            AllocatedPerOperation = allocated / (double)Math.Max(1, total),
+            CpuMicrosecondsPerOperation = (process.TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, total),
+        };
     }
 
     private static Measurement Merge(WorkerStats[] workers, double seconds)

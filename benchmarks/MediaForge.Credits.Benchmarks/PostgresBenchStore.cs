@@ -51,7 +51,7 @@ internal sealed class PostgresBenchStore : BenchStore
 
     public override async Task<DbConnection> OpenAsync() => await dataSource.OpenConnectionAsync();
 
-    protected override object GuidValue(Guid id) => id;
+    public override object GuidValue(Guid id) => id;
 
     public override int UsageHourShards => 64;
 

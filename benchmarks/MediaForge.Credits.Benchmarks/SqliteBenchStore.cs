@@ -50,7 +50,7 @@ internal sealed class SqliteBenchStore : BenchStore
         return connection;
     }
 
-    protected override object GuidValue(Guid id) => id.ToString().ToUpperInvariant();
+    public override object GuidValue(Guid id) => id.ToString().ToUpperInvariant();
 
     public override int UsageHourShards => 1;
 
@@ -81,6 +81,8 @@ internal sealed class SqliteBenchStore : BenchStore
 
     /// <summary><c>ANALYZE</c>, then a checkpoint that copies the WAL into the database file and empties it.</summary>
     protected override string[] SettleStatements => ["ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"];
+
+    public override string? LockRowsSql(string users) => null;
 
     public override ValueTask DisposeAsync()
     {

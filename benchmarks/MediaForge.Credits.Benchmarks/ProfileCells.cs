@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace MediaForge.Credits.Benchmarks;
+
+/// <summary><c>--profile</c>: EF events per call of each library operation, one caller, after a warm-up.</summary>
+internal static class ProfileCells
+{
+    public static async Task RunAsync(BenchContext cx)
+    {
+        var (store, provider) = (cx.Store, cx.Provider);
+        const long Cost = BenchContext.Cost;
+        await store.SeedAccountsAsync(["profile.user"], 1_000_000_000);
+        using var counter = new EfEventCounter();
+        foreach (var (name, call) in new (string, Func<Task>)[]
+                 {
+                     ("raw deduction", () => store.RawDeductAsync("profile.user", Cost)),
+                     ("raw deduction, the library's writes", () => store.RawDeductLikeLibraryAsync("profile.user", Cost)),
+                     ("DeductCreditsAsync", () => BenchContext.DeductAsync(provider, "profile.user")),
+                     ("DeductCreditsAsync + key", () => BenchContext.DeductAsync(provider, "profile.user", Guid.NewGuid().ToString("N"))),
+                     ("raw SELECT of the balance row", () => store.RawBalanceAsync("profile.user")),
+                     ("GetBalanceAsync", () => BenchContext.InScopeAsync<ICreditService, CreditBalance>(provider, c => c.GetBalanceAsync("profile.user"))),
+                     ("CheckCreditsAsync", () => BenchContext.InScopeAsync<ICreditService, CreditCheckResult>(provider, c => c.CheckCreditsAsync("profile.user", "image-generation", "default"))),
+                 })
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await call();
+            }
+
+            counter.TakeCounts();
+            const int Calls = 500;
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < Calls; i++)
+            {
+                await call();
+            }
+
+            var perCall = Stopwatch.GetElapsedTime(start).TotalMilliseconds / Calls;
+            var events = string.Join(", ", counter.TakeCounts().OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value / (double)Calls:0.##}"));
+            Console.WriteLine($"{store.Name} {name}: {perCall:0.000} ms/call; per call: {events}");
+        }
+    }
+}
