@@ -163,6 +163,8 @@ foreach (var storeName in settings.Stores)
         Log($"  succeeded {m.Succeeded}, errors {m.Errors} {m.FirstError}; audit {audit}");
     }
 
+    if (!settings.OneWorkerOnly && !settings.AnalyticsOnly) await TeamWalletCells.RunAsync(store, settings, rows, probes, Target, Log);
+
     if (settings.DeductionsOnly || variant)
     {
         continue;
