@@ -9,7 +9,8 @@ namespace MediaForge.Credits.Ledger;
 /// one order, then each team deduction in the batch's order, then the others; so the batch takes rows in the order of
 /// every team spend (member rows, then balance rows).
 /// </summary>
-internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionWriter writer, CreditTeamDeductionWriter teamWriter, ILogger<CreditService> logger)
+internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionWriter writer, CreditTeamDeductionWriter teamWriter, CreditTeamDeductionFold fold,
+    ILogger<CreditService> logger)
 {
     /// <summary>
     /// Runs the batch: a refused deduction writes nothing (or only the lapses it found). When one of them fails, the
@@ -38,7 +39,18 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
                 return new CreditDeductionBatchOutcome(null, -1, members.Failure);
             }
 
-            foreach (var round in Rounds(batch))
+            var folded = new HashSet<int>();
+            try
+            {
+                await FoldAsync(batch, members.Locked!, outcomes, folded, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                CreditLedgerLog.BatchRolledBack(logger, batch.Count, exception.Message);
+                return new CreditDeductionBatchOutcome(null, -1, exception);
+            }
+
+            foreach (var round in Rounds(batch, folded))
             {
                 try
                 {
@@ -122,15 +134,31 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
     }
 
     /// <summary>
+    /// Each wallet's team deductions: the prefix that would be charged one by one, folded into one debit
+    /// (<see cref="CreditTeamDeductionFold"/>); the indexes it charged go in <paramref name="folded"/>.
+    /// </summary>
+    private async Task FoldAsync(IReadOnlyList<CreditDeductionRequest> batch, Dictionary<(string Wallet, string Member), CreditDeductionError> locked,
+        CreditDeductionOutcome[] outcomes, HashSet<int> folded, CancellationToken cancellationToken)
+    {
+        var wallets = Enumerable.Range(0, batch.Count).Where(i => batch[i].MemberId is not null).GroupBy(i => batch[i].UserId, StringComparer.Ordinal);
+        foreach (var group in wallets)
+        {
+            var indexes = group.ToList();
+            var charged = await fold.TryFoldAsync(batch, indexes, locked, outcomes, cancellationToken).ConfigureAwait(false);
+            folded.UnionWith(indexes.Take(charged));
+        }
+    }
+
+    /// <summary>
     /// The batch's deductions in the order they run: team deductions first, one at a time in the batch's order; then,
     /// where the ledger takes deductions of many users in one statement, the others in rounds of different users (a
     /// user's n-th deduction in round n, so each user's keep their order); otherwise one at a time.
     /// </summary>
-    private IEnumerable<IReadOnlyList<int>> Rounds(IReadOnlyList<CreditDeductionRequest> batch)
+    private IEnumerable<IReadOnlyList<int>> Rounds(IReadOnlyList<CreditDeductionRequest> batch, HashSet<int> folded)
     {
         for (var i = 0; i < batch.Count; i++)
         {
-            if (batch[i].MemberId is not null)
+            if (batch[i].MemberId is not null && !folded.Contains(i))
             {
                 yield return [i];
             }

@@ -24,19 +24,74 @@ public abstract class TeamCoalescedDeductionTests<TDatabase>(TDatabase database)
     {
         var (team, members, probe) = await StartAsync(pool: 300);
 
-        var first = Spend(team.TeamId, members[0], "job-0");
+        var first = Spend(team.TeamId, members[0], null);
         await probe.HeldAsync();
-        var queued = Enumerable.Range(1, 10).Select(i => Spend(team.TeamId, members[i % members.Count], "job-" + i)).ToList();
+        var queued = Enumerable.Range(1, 10).Select(i => Spend(team.TeamId, members[i % members.Count], null)).ToList();
         await QueuedAsync(10);
         probe.Release();
         var results = await Task.WhenAll([first, .. queued]).WaitAsync(Patience);
 
         Assert.All(results, r => Assert.True(r.Success));
         Assert.Equal((2, 2), (probe.Starts, probe.Commits));
+        // The ten queued ones are folded into one debit of the wallet, each with its own ledger row and balance after it.
+        Assert.Equal(2, probe.WalletDebits);
         Assert.Equal(Enumerable.Range(1, 11).Select(i => 300L - (3 * i)).Order(), results.Select(r => r.RemainingBalance).Order());
+        Assert.Equal(Enumerable.Range(1, 11).Select(i => 300L - (3 * i)).Order(), await BalancesAfterAsync(team.TeamId));
         Assert.Equal((267L, 267L), await setup!.WalletAsync(team.TeamId));
         Assert.Equal(11, (await setup.UsageAsync(team.TeamId)).Count(u => u.Credits == 3));
         Assert.Equal(0, await setup.UnbalancedUsageAsync(team.TeamId));
+        var period = CreditTeamPeriods.StartOf(TimeProvider.System.GetUtcNow(), null);
+        for (var m = 0; m < members.Count; m++)
+        {
+            Assert.Equal(3L * Enumerable.Range(0, 11).Count(i => i % members.Count == m), await setup.SpentAsync(team.TeamId, members[m], period));
+        }
+    }
+
+    [Fact]
+    public async Task FoldedTeamDeductions_StopAtTheFirstThatDoesNotFit_AndTheRestAreRefusedAsOneByOne()
+    {
+        // Member 1 may spend 3 (one use); the pool covers five uses in all.
+        var (team, members, probe) = await StartAsync(pool: 15, limits: [null, 3, null, null, null, null]);
+
+        var first = Spend(team.TeamId, members[0], null);
+        await probe.HeldAsync();
+        var queued = new List<Task<CreditDeductionResult>>();
+        foreach (var m in new[] { 1, 2, 1, 3, 4, 5, 2 })
+        {
+            queued.Add(Spend(team.TeamId, members[m], null));
+            await QueuedAsync(queued.Count);
+        }
+
+        probe.Release();
+        var results = await Task.WhenAll([first, .. queued]).WaitAsync(Patience);
+
+        Assert.Equal([true, true, true, false, true, true, false, false], results.Select(r => r.Success));
+        Assert.Equal(CreditDeductionError.MemberLimitReached, results[3].Error);
+        Assert.Equal([CreditDeductionError.InsufficientCredits, CreditDeductionError.InsufficientCredits], results[6..].Select(r => r.Error));
+        Assert.Equal([12L, 9, 6, 3, 0], results.Where(r => r.Success).Select(r => r.RemainingBalance));
+        Assert.Equal((0L, 0L), await setup!.WalletAsync(team.TeamId));
+        Assert.Equal((2, 2), (probe.Starts, probe.Commits));
+    }
+
+    [Fact]
+    public async Task OneFailingDeductionInAFoldedBatch_FailsAlone_AndTheOthersAreCharged()
+    {
+        var (team, members, probe) = await StartAsync(pool: 300, failMember: 3);
+
+        var first = Spend(team.TeamId, members[0], null);
+        await probe.HeldAsync();
+        var queued = Enumerable.Range(1, 5).Select(i => Spend(team.TeamId, members[i], null)).ToList();
+        await QueuedAsync(5);
+        probe.Release();
+        await first.WaitAsync(Patience);
+
+        await Assert.ThrowsAsync<InjectedFailureException>(() => queued[2].WaitAsync(Patience));
+        var others = await Task.WhenAll(queued.Where((_, i) => i != 2)).WaitAsync(Patience);
+        Assert.All(others, r => Assert.True(r.Success));
+        Assert.Equal((285L, 285L), await setup!.WalletAsync(team.TeamId));
+        Assert.Equal(5, (await setup.UsageAsync(team.TeamId)).Count);
+        var period = CreditTeamPeriods.StartOf(TimeProvider.System.GetUtcNow(), null);
+        Assert.Equal(0L, await setup.SpentAsync(team.TeamId, members[3], period));
     }
 
     [Fact]
@@ -128,7 +183,7 @@ public abstract class TeamCoalescedDeductionTests<TDatabase>(TDatabase database)
     private TeamSetup? setup;
 
     private async Task<((string TeamId, string Owner) Team, List<string> Members, TeamTransactionProbe Probe)> StartAsync(long pool, int memberCount = 6,
-        long[]? limits = null, string? failKey = null, Action<CreditsOptions>? configure = null)
+        long?[]? limits = null, string? failKey = null, Action<CreditsOptions>? configure = null, int? failMember = null)
     {
         var probe = new TeamTransactionProbe(failKey);
         setup = new TeamSetup(database, configure: configure, configureContext: o => o.AddInterceptors(probe, probe.Commands));
@@ -138,6 +193,11 @@ public abstract class TeamCoalescedDeductionTests<TDatabase>(TDatabase database)
         {
             var member = await setup.MemberAsync(team.TeamId, team.Owner);
             members.Add(member);
+            if (i == failMember)
+            {
+                probe.FailMember = member;
+            }
+
             if (limits is not null)
             {
                 Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(team.TeamId, team.Owner, member, limits[i]))).Success);
@@ -149,8 +209,17 @@ public abstract class TeamCoalescedDeductionTests<TDatabase>(TDatabase database)
         return (team, members, probe);
     }
 
-    private Task<CreditDeductionResult> Spend(string teamId, string member, string key) =>
+    private Task<CreditDeductionResult> Spend(string teamId, string member, string? key) =>
         Task.Run(() => setup!.SpendAsync(teamId, member, key: key));
+
+    /// <summary>The balance after each usage row of the wallet's ledger, in order.</summary>
+    private async Task<List<long>> BalancesAfterAsync(string teamId)
+    {
+        await using var scope = setup!.Services.CreateAsyncScope();
+        var account = CreditWalletAccounts.TeamAccount(teamId);
+        return await scope.ServiceProvider.GetRequiredService<MediaForge.Credits.Storage.CreditsDbContext>().Transactions.AsNoTracking()
+            .Where(t => t.UserId == account && t.Type == CreditTransactionType.Usage).Select(t => t.BalanceAfter).OrderBy(b => b).ToListAsync();
+    }
 
     private async Task QueuedAsync(int count)
     {
@@ -173,13 +242,19 @@ public abstract class TeamCoalescedDeductionTests<TDatabase>(TDatabase database)
         private string? wallet;
 
         private string? FailKey { get; } = failKey;
-        private int commits, starts, holding = 1;
+        private int commits, starts, debits, holding = 1;
 
         public DbCommandInterceptor Commands => new CommandProbe(this);
 
         public int Commits => Volatile.Read(ref commits);
 
         public int Starts => Volatile.Read(ref starts);
+
+        /// <summary>Debits of the wallet's balance row once armed.</summary>
+        public int WalletDebits => Volatile.Read(ref debits);
+
+        /// <summary>A member whose usage log insert fails.</summary>
+        public string? FailMember { get; set; }
 
         public void Arm(string account) => Volatile.Write(ref wallet, account);
 
@@ -227,11 +302,20 @@ public abstract class TeamCoalescedDeductionTests<TDatabase>(TDatabase database)
             private async Task HoldAsync(DbCommand command, CancellationToken cancellationToken)
             {
                 var text = InterceptedCommand.Text(command);
-                if (Volatile.Read(ref probe.wallet) is { } account && text.Contains("UPDATE credits ", StringComparison.Ordinal)
-                    && InterceptedCommand.Carries(command, account) && Interlocked.Exchange(ref probe.holding, 0) == 1)
+                if (Volatile.Read(ref probe.wallet) is { } account && text.Contains("UPDATE credits ", StringComparison.Ordinal) && text.Contains("reserved >=", StringComparison.Ordinal)
+                    && InterceptedCommand.Carries(command, account))
                 {
-                    probe.held.TrySetResult();
-                    await probe.gate.WaitAsync(Patience, cancellationToken);
+                    Interlocked.Increment(ref probe.debits);
+                    if (Interlocked.Exchange(ref probe.holding, 0) == 1)
+                    {
+                        probe.held.TrySetResult();
+                        await probe.gate.WaitAsync(Patience, cancellationToken);
+                    }
+                }
+
+                if (probe.FailMember is { } member && text.Contains("INSERT INTO usage_logs ", StringComparison.Ordinal) && InterceptedCommand.Carries(command, member))
+                {
+                    throw new InjectedFailureException("in the usage log insert of " + member);
                 }
 
                 if (probe.FailKey is { } key && text.Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal) && InterceptedCommand.Carries(command, key))
