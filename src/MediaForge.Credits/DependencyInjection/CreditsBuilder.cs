@@ -41,6 +41,7 @@ public sealed class CreditsBuilder
         Services.TryAddScoped<CreditDeductionBatch>();
         Services.TryAddScoped<Teams.CreditTeamSpending>();
         Services.TryAddScoped<Teams.CreditTeamDeductionWriter>();
+        Services.TryAddScoped<Teams.CreditTeamDeductionFold>();
         Services.TryAddScoped<Teams.CreditTeamChecks>();
         Services.TryAddScoped<Teams.CreditTeamHolds>();
         Services.TryAddScoped<Teams.CreditTeamSplitCapture>();

@@ -1,10 +1,16 @@
+using MediaForge.Credits.Teams;
+
 namespace MediaForge.Credits.Ledger;
 
 /// <summary>
 /// Runs deductions of several callers in one transaction, in the given order (see <see cref="CreditDeductionBatcher"/>,
-/// which queues them). Each one is the same statements as a deduction on its own, so each keeps its own outcome.
+/// which queues them). Each one is the same statements as a deduction on its own, so each keeps its own outcome. Team
+/// deductions (a member spending from a team's wallet) run first: every member row of the batch is locked first, in
+/// one order, then each team deduction in the batch's order, then the others; so the batch takes rows in the order of
+/// every team spend (member rows, then balance rows).
 /// </summary>
-internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionWriter writer, ILogger<CreditService> logger)
+internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionWriter writer, CreditTeamDeductionWriter teamWriter, CreditTeamDeductionFold fold,
+    ILogger<CreditService> logger)
 {
     /// <summary>
     /// Runs the batch: a refused deduction writes nothing (or only the lapses it found). When one of them fails, the
@@ -26,11 +32,33 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
                 return new CreditDeductionBatchOutcome(null, 0, exception);
             }
 
-            foreach (var round in Rounds(batch))
+            var members = await LockMembersAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (members.Failure is not null)
+            {
+                CreditLedgerLog.BatchRolledBack(logger, batch.Count, members.Failure.Message);
+                return new CreditDeductionBatchOutcome(null, -1, members.Failure);
+            }
+
+            var folded = new HashSet<int>();
+            try
+            {
+                await FoldAsync(batch, members.Locked!, outcomes, folded, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                CreditLedgerLog.BatchRolledBack(logger, batch.Count, exception.Message);
+                return new CreditDeductionBatchOutcome(null, -1, exception);
+            }
+
+            foreach (var round in Rounds(batch, folded))
             {
                 try
                 {
-                    if (round.Count > 1)
+                    if (batch[round[0]] is { MemberId: { } member } team)
+                    {
+                        outcomes[round[0]] = await teamWriter.ApplyInBatchAsync(team, members.Locked![(team.UserId, member)], cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (round.Count > 1)
                     {
                         await writer.ApplyManyAsync(batch, round, outcomes, cancellationToken).ConfigureAwait(false);
                     }
@@ -63,7 +91,15 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
         var results = new CreditDeductionResult[outcomes.Length];
         for (var i = 0; i < outcomes.Length; i++)
         {
-            writer.Report(outcomes[i]);
+            if (outcomes[i].Request.MemberId is null)
+            {
+                writer.Report(outcomes[i]);
+            }
+            else
+            {
+                teamWriter.Report(outcomes[i]);
+            }
+
             results[i] = outcomes[i].Result;
         }
 
@@ -71,15 +107,67 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
     }
 
     /// <summary>
-    /// The batch's deductions in the order they run: where the ledger takes deductions of many users in one statement,
-    /// in rounds of different users (a user's n-th deduction in round n, so each user's keep their order); otherwise
-    /// one at a time.
+    /// Locks the member row of every team deduction of the batch, each once, ordered by wallet and member (ordinal), before
+    /// any balance row; what each lock answered (a refusal for a non-member or a frozen team), or the failure.
     /// </summary>
-    private IEnumerable<IReadOnlyList<int>> Rounds(IReadOnlyList<CreditDeductionRequest> batch)
+    private async Task<(Dictionary<(string Wallet, string Member), CreditDeductionError>? Locked, Exception? Failure)> LockMembersAsync(
+        IReadOnlyList<CreditDeductionRequest> batch, CancellationToken cancellationToken)
     {
-        if (!ledger.CanDebitAndAppendMany || batch.Count < 2)
+        var locked = new Dictionary<(string Wallet, string Member), CreditDeductionError>();
+        var team = batch.Where(b => b.MemberId is not null).OrderBy(b => b.UserId, StringComparer.Ordinal).ThenBy(b => b.MemberId, StringComparer.Ordinal);
+        try
         {
-            for (var i = 0; i < batch.Count; i++)
+            foreach (var usage in team)
+            {
+                if (!locked.ContainsKey((usage.UserId, usage.MemberId!)))
+                {
+                    locked[(usage.UserId, usage.MemberId!)] = await teamWriter.LockAsync(usage, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            return (null, exception);
+        }
+
+        return (locked, null);
+    }
+
+    /// <summary>
+    /// Each wallet's team deductions: the prefix that would be charged one by one, folded into one debit
+    /// (<see cref="CreditTeamDeductionFold"/>); the indexes it charged go in <paramref name="folded"/>.
+    /// </summary>
+    private async Task FoldAsync(IReadOnlyList<CreditDeductionRequest> batch, Dictionary<(string Wallet, string Member), CreditDeductionError> locked,
+        CreditDeductionOutcome[] outcomes, HashSet<int> folded, CancellationToken cancellationToken)
+    {
+        var wallets = Enumerable.Range(0, batch.Count).Where(i => batch[i].MemberId is not null).GroupBy(i => batch[i].UserId, StringComparer.Ordinal);
+        foreach (var group in wallets)
+        {
+            var indexes = group.ToList();
+            var charged = await fold.TryFoldAsync(batch, indexes, locked, outcomes, cancellationToken).ConfigureAwait(false);
+            folded.UnionWith(indexes.Take(charged));
+        }
+    }
+
+    /// <summary>
+    /// The batch's deductions in the order they run: team deductions first, one at a time in the batch's order; then,
+    /// where the ledger takes deductions of many users in one statement, the others in rounds of different users (a
+    /// user's n-th deduction in round n, so each user's keep their order); otherwise one at a time.
+    /// </summary>
+    private IEnumerable<IReadOnlyList<int>> Rounds(IReadOnlyList<CreditDeductionRequest> batch, HashSet<int> folded)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].MemberId is not null && !folded.Contains(i))
+            {
+                yield return [i];
+            }
+        }
+
+        var others = Enumerable.Range(0, batch.Count).Where(i => batch[i].MemberId is null).ToList();
+        if (!ledger.CanDebitAndAppendMany || others.Count < 2)
+        {
+            foreach (var i in others)
             {
                 yield return [i];
             }
@@ -89,7 +177,7 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
 
         var rounds = new List<List<int>>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < batch.Count; i++)
+        foreach (var i in others)
         {
             var round = seen.TryGetValue(batch[i].UserId, out var previous) ? previous + 1 : 0;
             seen[batch[i].UserId] = round;

@@ -53,7 +53,7 @@ internal sealed class CreditDeductions(
         {
             try
             {
-                if (attempt == 1 && usage.MemberId is null && CanCoalesce()
+                if (attempt == 1 && CanCoalesce(usage)
                     && await DeductCoalescedAsync(usage, cancellationToken).ConfigureAwait(false) is { } coalesced)
                 {
                     return coalesced;
@@ -80,10 +80,14 @@ internal sealed class CreditDeductions(
 
     /// <summary>
     /// Whether this deduction may share a transaction with other callers': on a relational database, when coalescing
-    /// is on and the caller has no transaction of its own open (a host's transaction is joined instead).
+    /// is on and the caller has no transaction of its own open (a host's transaction is joined instead). A team
+    /// deduction only under <see cref="CreditTeamFundingPolicy.TeamOnly"/>: it then touches the member's row and the
+    /// wallet's only, and a refusal writes nothing the batch must undo; a split use (two wallets, a part debited
+    /// before the other is refused) runs alone, where a refusal rolls back its own transaction.
     /// </summary>
-    private bool CanCoalesce() =>
-        batcher is not null && options.Value.CoalesceDeductions && db.Database.CurrentTransaction is null
+    private bool CanCoalesce(CreditDeductionRequest usage) =>
+        (usage.MemberId is null || options.Value.Teams.FundingPolicy == CreditTeamFundingPolicy.TeamOnly)
+        && batcher is not null && options.Value.CoalesceDeductions && db.Database.CurrentTransaction is null
         && System.Transactions.Transaction.Current is null && db.Database.IsRelational();
 
     /// <summary>
@@ -129,7 +133,7 @@ internal sealed class CreditDeductions(
             return replay;
         }
 
-        // A team's wallet runs alone (never batched): it locks the member's row first, then the balance rows.
+        // A team's wallet locks the member's row first, then the balance rows.
         await using var scope = await ledger.BeginAsync(cancellationToken).ConfigureAwait(false);
         var outcome = usage.MemberId is null
             ? await writer.ApplyAsync(usage, cancellationToken).ConfigureAwait(false)

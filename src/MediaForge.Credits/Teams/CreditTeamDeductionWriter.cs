@@ -17,6 +17,7 @@ internal sealed class CreditTeamDeductionWriter(
     CreditLedger ledger,
     CreditAccountReader accounts,
     CreditTeamSpending spending,
+    CreditDeductionReplays replays,
     IOptions<CreditsOptions> options,
     Categories.CreditBurnOrder burnOrder,
     TopUps.CreditTopUpTriggers topUps,
@@ -27,11 +28,37 @@ internal sealed class CreditTeamDeductionWriter(
     private readonly DbContext db = handle.Context;
 
     /// <summary>The statements of one team deduction (<see cref="CreditDeductionRequest.MemberId"/> set) inside an open transaction.</summary>
-    public async Task<CreditDeductionOutcome> ApplyAsync(CreditDeductionRequest usage, CancellationToken cancellationToken)
+    public async Task<CreditDeductionOutcome> ApplyAsync(CreditDeductionRequest usage, CancellationToken cancellationToken) =>
+        await ApplyLockedAsync(usage, await LockAsync(usage, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Locks the spending member's row (the first row of every team spend); <see cref="CreditDeductionError.None"/> when
+    /// locked, else why the member may not spend. A group-commit batch locks every member row of its team deductions
+    /// this way, in one order, before any balance row.
+    /// </summary>
+    public Task<CreditDeductionError> LockAsync(CreditDeductionRequest usage, CancellationToken cancellationToken) =>
+        spending.LockMemberAsync(CreditWalletAccounts.TeamOf(usage.UserId)!, usage.MemberId!, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ApplyAsync"/> inside a group-commit batch, after <see cref="LockAsync"/> answered
+    /// <paramref name="locked"/>: a key already used (committed, or earlier in this batch's transaction) replays its
+    /// outcome instead of failing the batch on the unique index.
+    /// </summary>
+    public async Task<CreditDeductionOutcome> ApplyInBatchAsync(CreditDeductionRequest usage, CreditDeductionError locked, CancellationToken cancellationToken)
+    {
+        if (locked == CreditDeductionError.None && usage.IdempotencyKey is not null
+            && await replays.FindAsync(usage, includeGrants: true, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return new CreditDeductionOutcome(usage, false, 0, earlier);
+        }
+
+        return await ApplyLockedAsync(usage, locked, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CreditDeductionOutcome> ApplyLockedAsync(CreditDeductionRequest usage, CreditDeductionError refusal, CancellationToken cancellationToken)
     {
         var (wallet, member) = (usage.UserId, usage.MemberId!);
         var teamId = CreditWalletAccounts.TeamOf(wallet)!;
-        var refusal = await spending.LockMemberAsync(teamId, member, cancellationToken).ConfigureAwait(false);
         if (refusal != CreditDeductionError.None)
         {
             return Refused(usage, refusal, 0, 0);

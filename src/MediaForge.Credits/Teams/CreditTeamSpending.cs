@@ -79,6 +79,26 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     }
 
     /// <summary>
+    /// <see cref="HeadroomAsync"/> of several members in one read (a member not active reads as 0; no limit as
+    /// <see cref="long.MaxValue"/>), for a batch that has locked their rows.
+    /// </summary>
+    public async Task<Dictionary<string, long>> HeadroomsAsync(string teamId, IReadOnlyList<string> userIds, DateTime period, CancellationToken cancellationToken)
+    {
+        var fallback = db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit);
+        var rows = await db.Set<CreditTeamMemberRow>().AsNoTracking()
+            .Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null)
+            .Select(m => new { m.UserId, Limit = m.SpendLimit ?? fallback.FirstOrDefault(), Spent = m.PeriodStart == period ? m.PeriodSpent : 0 })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var headroom = userIds.ToDictionary(u => u, _ => 0L, StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            headroom[row.UserId] = row.Limit is { } most ? Math.Max(0, most - row.Spent) : long.MaxValue;
+        }
+
+        return headroom;
+    }
+
+    /// <summary>
     /// Counts <paramref name="amount"/> paid by the wallet against the member's limit in <paramref name="period"/>, in
     /// one conditional update (the counter restarts from 0 in a new period).
     /// </summary>
@@ -142,6 +162,11 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     public async Task<bool> IsProductAdminAsync(string userId, CancellationToken cancellationToken) =>
         options.Value.AdminUserIds.Contains(userId)
         || await db.Set<CreditUser>().AnyAsync(u => u.Id == userId && u.IsAdmin, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Whether any of <paramref name="userIds"/> is a product admin (configured, or flagged on the user row).</summary>
+    public async Task<bool> AnyProductAdminAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        userIds.Any(options.Value.AdminUserIds.Contains)
+        || await db.Set<CreditUser>().AnyAsync(u => userIds.Contains(u.Id) && u.IsAdmin, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The member's effective limit per period, the one place it is spelled: the member's own, else the team's default; null: none.</summary>
     private IQueryable<long?> LimitOf(string teamId, string userId) =>

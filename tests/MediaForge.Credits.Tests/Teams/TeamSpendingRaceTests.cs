@@ -53,6 +53,42 @@ public abstract class TeamSpendingRaceTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task Deduct_ThirtyMembersManySpendsAndRepeatedKeysAtOnce_ExactPoolNoMemberOverLimitOneChargePerKey()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var members = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            members.Add(await setup.MemberAsync(teamId, owner));
+            Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, members[i], i % 3 == 0 ? 9 : 24))).Success);
+        }
+
+        // 30 × 8 keyless asks and each member's one key sent 3 times: 300 asks, at most 190 uses within the limits, 150 in the pool.
+        await setup.FundAsync(teamId, 450);
+        var period = CreditTeamPeriods.StartOf(TimeProvider.System.GetUtcNow(), null);
+        var asks = members.SelectMany(m => Enumerable.Range(0, 8).Select(_ => (Member: m, Key: (string?)null))
+            .Concat(Enumerable.Range(0, 3).Select(_ => (Member: m, Key: (string?)("job-" + m)))));
+        var results = await Task.WhenAll(asks.Select(a => Task.Run(async () => (a.Member, a.Key, Result: await setup.SpendAsync(teamId, a.Member, key: a.Key)))));
+
+        var charges = results.Where(r => r.Result.Success && !r.Result.IsReplay).ToList();
+        Assert.Equal(150, charges.Count);
+        Assert.Equal((0L, 0L), await setup.WalletAsync(teamId));
+        Assert.All(results.Where(r => !r.Result.Success),
+            r => Assert.Contains(r.Result.Error, new[] { CreditDeductionError.InsufficientCredits, CreditDeductionError.MemberLimitReached }));
+        Assert.All(results.Where(r => r.Key is not null).GroupBy(r => r.Key), g => Assert.True(g.Count(r => r.Result.Success && !r.Result.IsReplay) <= 1));
+        Assert.All(results.Where(r => r.Key is not null && r.Result.IsReplay), r => Assert.Contains(charges, c => c.Result.TransactionId == r.Result.TransactionId));
+        for (var i = 0; i < members.Count; i++)
+        {
+            var spent = charges.Count(r => r.Member == members[i]) * 3;
+            Assert.InRange(spent, 0, i % 3 == 0 ? 9 : 24);
+            Assert.Equal(spent, await setup.SpentAsync(teamId, members[i], period));
+        }
+
+        Assert.Equal(150, (await setup.UsageAsync(teamId)).Count);
+        Assert.Equal(0, await setup.UnbalancedUsageAsync(teamId));
+    }
+
+    [Fact]
     public async Task Deduct_MemberRemovedWhileSpendingRaces_EverySpendStartedAfterTheRemovalIsRefused()
     {
         var (teamId, owner) = await setup.TeamAsync();
