@@ -156,6 +156,27 @@ public abstract class AutoTopUpSettingsTests<TDatabase>(TDatabase database) : IC
     }
 
     [Fact]
+    public async Task Save_TwentyConcurrentFirstSavesAndPaymentMethods_AllLandOnOneRow()
+    {
+        var wallet = NewWallet();
+
+        var saves = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            if (i % 2 == 0)
+            {
+                return await SaveAsync(wallet, "pro");
+            }
+
+            await SettingsDo(Services, async s => { await s.SavePaymentMethodAsync(wallet, "cus_r", "pm_r", default); return 0; });
+            return CreditAutoTopUpError.None;
+        })));
+
+        Assert.All(saves, s => Assert.Equal(CreditAutoTopUpError.None, s));
+        var settings = await SettingsAsync(Services, wallet);
+        Assert.Equal((true, "pro", true), (settings.Enabled, settings.PackageId, settings.HasPaymentMethod));
+    }
+
+    [Fact]
     public async Task CheckTeam_OwnerAndAdmin_MayChangeTheWalletsSettings_AMemberMayNot()
     {
         var setup = new TeamSetup(database);
