@@ -151,9 +151,19 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
             await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SavePaymentMethodAsync(wallet, "cus_x", "pm_x", default);
         }
 
-        await DeductAsync(cached, wallet); // 999,999,998: below the new threshold
+        try
+        {
+            await DeductAsync(cached, wallet); // 999,999,998: below the new threshold
 
-        Assert.Single(await TopUpsAsync(cached, wallet));
+            Assert.Single(await TopUpsAsync(cached, wallet));
+        }
+        finally
+        {
+            // Off again: the other tests of this class share the database and expect no threshold above 10.
+            await using var scope = cached.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>()
+                .SaveAsync(wallet, new CreditAutoTopUpChange(false, CreditAutoTopUps.MaxThreshold, "pro", 5, 100_000), default);
+        }
     }
 
     [Fact]

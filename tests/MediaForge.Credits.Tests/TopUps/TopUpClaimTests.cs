@@ -35,7 +35,7 @@ public abstract class TopUpClaimTests<TDatabase>(TDatabase database) : IClassFix
         clock.SetUtcNow(Start);
         await using (var scope = Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditTopUpRow>().Where(t => t.NextAttemptAt < new DateTime(2010, 1, 1))
+            await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditTopUpRow>().Where(t => t.NextAttemptAt < new DateTime(2010, 1, 1, 0, 0, 0, DateTimeKind.Utc))
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, CreditTopUpStatus.Failed));
         }
 
