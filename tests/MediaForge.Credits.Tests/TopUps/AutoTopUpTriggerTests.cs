@@ -109,6 +109,64 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task Crossings_MoneyCapOfExactlyTwoPacks_TopsUpTwice()
+    {
+        var wallet = NewWallet();
+        await EnableAsync(Services, wallet, 1, maxPerMonth: 10, maxAmount: 2 * PackPrice);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await CrossAsync(Services, wallet);
+        }
+
+        Assert.Equal(2, (await TopUpsAsync(Services, wallet)).Count);
+    }
+
+    [Fact]
+    public async Task Crossing_InANewMonthWithACapOfExactlyOnePack_TopsUp()
+    {
+        var clock = new SettableClock(new DateTimeOffset(2026, 1, 20, 12, 0, 0, TimeSpan.Zero));
+        var timed = Build(database, clock);
+        var wallet = NewWallet();
+        await EnableAsync(timed, wallet, 1, maxPerMonth: 1, maxAmount: PackPrice);
+
+        clock.SetUtcNow(new DateTimeOffset(2026, 2, 3, 12, 0, 0, TimeSpan.Zero));
+        await CrossAsync(timed, wallet);
+
+        Assert.Equal([new DateTime(2026, 2, 1)], (await TopUpsAsync(timed, wallet)).Select(t => t.MonthStart));
+    }
+
+    [Fact]
+    public async Task Deduct_WalletSavedAboveTheCachedHighestThreshold_TopsUpWithoutWaitingForTheCache()
+    {
+        var cached = database.BuildServices(database.ConnectionString, o => o.AutoTopUp.SettingsCacheDuration = TimeSpan.FromHours(1));
+        var (primer, wallet) = (NewWallet(), NewWallet());
+        await database.WithCreditsAsync(c => c.AddCreditsAsync(primer, 300, CreditTransactionType.Purchase, "pack"), cached);
+        await DeductAsync(cached, primer); // reads and caches the highest threshold of the wallets with auto top-up on
+        await database.WithCreditsAsync(c => c.AddCreditsAsync(wallet, 1_000_000_001, CreditTransactionType.Purchase, "pack"), cached);
+        await using (var scope = cached.CreateAsyncScope())
+        {
+            var change = new CreditAutoTopUpChange(true, CreditAutoTopUps.MaxThreshold, "pro", 5, 100_000);
+            Assert.Equal(CreditAutoTopUpError.None, await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SaveAsync(wallet, change, default));
+            await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SavePaymentMethodAsync(wallet, "cus_x", "pm_x", default);
+        }
+
+        try
+        {
+            await DeductAsync(cached, wallet); // 999,999,998: below the new threshold
+
+            Assert.Single(await TopUpsAsync(cached, wallet));
+        }
+        finally
+        {
+            // Off again: the other tests of this class share the database and expect no threshold above 10.
+            await using var scope = cached.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>()
+                .SaveAsync(wallet, new CreditAutoTopUpChange(false, CreditAutoTopUps.MaxThreshold, "pro", 5, 100_000), default);
+        }
+    }
+
+    [Fact]
     public async Task Crossing_InTheNextCalendarMonth_CountsAgainstAFreshCap()
     {
         var clock = new SettableClock(new DateTimeOffset(2026, 1, 31, 23, 0, 0, TimeSpan.Zero));

@@ -1,7 +1,10 @@
+using MediaForge.Credits.Entities;
 using MediaForge.Credits.Events;
+using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Events;
 using MediaForge.Credits.Tests.Infrastructure;
 using MediaForge.Credits.TopUps;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static MediaForge.Credits.Tests.TopUps.TopUpScenario;
 
@@ -38,6 +41,19 @@ public abstract class TopUpChargeTests<TDatabase>(TDatabase database) : IClassFi
         Assert.Equal(CreditTopUpStatus.Succeeded, Assert.Single(await TopUpsAsync(Services, wallet)).Status);
         var raised = Assert.Single(await Outbox.EventsAsync<TopUpSucceeded>(Services, wallet));
         Assert.Equal((topUp, "pro", PackCredits, PackPrice, "usd"), (raised.TopUpId, raised.PackageId, raised.Credits, raised.AmountCents, raised.Currency));
+    }
+
+    [Fact]
+    public async Task Succeeded_WritesAPurchaseRowNamingThePackKeyedByThePaymentIntent()
+    {
+        var (wallet, topUp) = await CrossedAsync();
+
+        await SucceedAsync(topUp, "pi_row");
+
+        await using var scope = Services.CreateAsyncScope();
+        var row = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditTransaction>().AsNoTracking()
+            .SingleAsync(t => t.UserId == wallet && t.Amount == PackCredits);
+        Assert.Equal((CreditTransactionType.Purchase, "Auto top-up: pro", "mf:top-up:pi_row", "pi_row"), (row.Type, row.Description, row.IdempotencyKey, row.Reference));
     }
 
     [Fact]
@@ -114,6 +130,18 @@ public abstract class TopUpChargeTests<TDatabase>(TDatabase database) : IClassFi
         Assert.Equal((CreditTopUpStatus.Pending, 1), (row.Status, row.FailedAttempts));
         var failure = Assert.Single(await Outbox.EventsAsync<TopUpFailed>(Services, wallet));
         Assert.Equal((1, false, "requires_action"), (failure.Attempt, failure.Paused, failure.Reason));
+    }
+
+    [Fact]
+    public async Task Failed_RecordsThePaymentIntentThatFailed_AReportWithoutOneKeepsIt()
+    {
+        var (wallet, topUp) = await CrossedAsync();
+
+        await FailAsync(topUp, 1); // pi_1
+        var first = Assert.Single(await TopUpsAsync(Services, wallet)).PaymentIntentId;
+        await ChargesAsync(Services, c => c.FailedAsync(topUp, 2, "expired_card", null, default));
+
+        Assert.Equal(("pi_1", "pi_1"), (first, Assert.Single(await TopUpsAsync(Services, wallet)).PaymentIntentId));
     }
 
     [Fact]
