@@ -15,6 +15,7 @@ internal static class FlowCells
         await RunAsync(cx, "gifts", GiftCells.RunAsync);
         await RunAsync(cx, "top-ups", TopUpCells.RunAsync);
         await RunAsync(cx, "outbox", OutboxCells.RunAsync);
+        await RunAsync(cx, "team-wallet", TeamWalletCells.RunAsync);
     }
 
     private static Task RunAsync(BenchContext cx, string group, Func<BenchContext, Task> cells) =>

@@ -52,8 +52,6 @@ foreach (var storeName in settings.Stores)
         await DeductionCells.RunAsync(cx);
     }
 
-    if (!settings.OneWorkerOnly && !settings.AnalyticsOnly) await TeamWalletCells.RunAsync(store, settings, rows, probes, Target, Log);
-
     if (settings.DeductionsOnly || variant)
     {
         continue;
