@@ -133,8 +133,9 @@ internal abstract partial class BenchStore
     {
         await using var connection = await OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM usage_logs WHERE user_id LIKE 'raw.%' OR user_id LIKE 'naive.%';"
-            + " DELETE FROM credit_transactions WHERE type = 'Usage' AND (user_id LIKE 'raw.%' OR user_id LIKE 'naive.%')";
+        // The raw team-wallet baseline's wallets (TeamWalletCells: mf:team:bench_traw, and its probe's bench_trawp) too.
+        command.CommandText = "DELETE FROM usage_logs WHERE user_id LIKE 'raw.%' OR user_id LIKE 'naive.%' OR user_id LIKE 'mf:team:bench_traw%';"
+            + " DELETE FROM credit_transactions WHERE type = 'Usage' AND (user_id LIKE 'raw.%' OR user_id LIKE 'naive.%' OR user_id LIKE 'mf:team:bench_traw%')";
         command.CommandTimeout = 600;
         return await command.ExecuteNonQueryAsync();
     }
