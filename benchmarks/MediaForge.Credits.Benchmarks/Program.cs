@@ -67,7 +67,7 @@ foreach (var storeName in settings.Stores)
         continue;
     }
 
-    var readers = await HistoryCells.LoadAsync(cx, removeBaselineUsage: deductions);
+    var readers = await HistoryCells.LoadAsync(cx, removeBaselineUsage: deductions || settings.Runs("team-wallet"));
     if (settings.Runs("history"))
     {
         if (!settings.AnalyticsOnly)
