@@ -10,6 +10,8 @@ namespace MediaForge.Credits.Browser.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePageTests(chromium)
 {
+    private ILocator Purchase => Page.Locator("#buy credit-purchase");
+
     private ILocator ProCard => Page.Locator("#buy credit-purchase article.pack[data-package='pro']");
 
     [Fact]
@@ -48,18 +50,59 @@ public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePa
     }
 
     [Fact]
-    public async Task ProPack_NumberTyped_IsKeptWhenThePacksReload()
+    public async Task ProPack_FieldBeingTypedIn_KeepsItsFocusAndItsNumberWhenThePacksReload()
     {
-        await SignInAsync();
-        await Assertions.Expect(ProCard.Locator(".tiers li")).ToHaveCountAsync(2);
+        await SignInAndSettleAsync();
+        await ProCard.GetByLabel("Number of Pro packs").FillAsync("2");
+        await Assertions.Expect(ProCard.Locator(".quote")).ToContainTextAsync("400 credits");
+
+        await ReloadPacksAsync();
+        await Page.Keyboard.PressAsync("Backspace");
+        await Page.Keyboard.TypeAsync("0");
+
+        await Assertions.Expect(ProCard.GetByLabel("Number of Pro packs")).ToHaveValueAsync("0");
+        await ProCard.GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(Page.Locator("#buy credit-purchase .message")).ToContainTextAsync("Not a number of packs");
+        Assert.DoesNotContain("checkout", new Uri(Page.Url).AbsolutePath, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ProPack_ChangedOnTheServerWhileANumberIsTyped_IsDrawnAgainWithThatNumber()
+    {
+        await SignInAndSettleAsync();
         await ProCard.GetByLabel("Number of Pro packs").FillAsync("25");
         await Assertions.Expect(ProCard.Locator(".quote")).ToContainTextAsync("5,000 credits");
-        await ProCard.EvaluateAsync("card => card.dataset.before = 'reload'");
+        await Page.RouteAsync("**/api/credits/packages", async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = (await response.TextAsync()).Replace("200 credits for regular creators", "Now with priority queueing", StringComparison.Ordinal);
+            await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
+        });
 
-        await Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('credits-changed'))");
-        await Assertions.Expect(Page.Locator("#buy credit-purchase article.pack[data-before]")).ToHaveCountAsync(0);
+        await ReloadPacksAsync();
 
+        await Assertions.Expect(ProCard.Locator(".desc")).ToHaveTextAsync("Now with priority queueing");
         await Assertions.Expect(ProCard.GetByLabel("Number of Pro packs")).ToHaveValueAsync("25");
         await Assertions.Expect(ProCard.Locator(".quote")).ToContainTextAsync("5,000 credits");
+    }
+
+    /// <summary>Signs in and waits until &lt;credit-purchase&gt; has finished the reload the sign-in causes.</summary>
+    private async Task SignInAndSettleAsync()
+    {
+        await Page.GotoAsync("/");
+        await Assertions.Expect(Purchase).ToHaveAttributeAsync("data-state", "ready");
+        await Purchase.EvaluateAsync("element => element.dataset.state = 'reloading'");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as demo user" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#signed-in")).ToBeVisibleAsync();
+        await Assertions.Expect(Purchase).ToHaveAttributeAsync("data-state", "ready");
+        await Assertions.Expect(ProCard.Locator(".tiers li")).ToHaveCountAsync(2);
+    }
+
+    /// <summary>Fires <c>credits-changed</c> (as a sign-in or a purchase does) and waits until the packs are loaded again.</summary>
+    private async Task ReloadPacksAsync()
+    {
+        await Purchase.EvaluateAsync("element => element.dataset.state = 'reloading'");
+        await Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('credits-changed'))");
+        await Assertions.Expect(Purchase).ToHaveAttributeAsync("data-state", "ready");
     }
 }

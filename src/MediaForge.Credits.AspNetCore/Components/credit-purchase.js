@@ -74,17 +74,7 @@ export class CreditPurchase extends HTMLElement {
       const wallet = walletOf(this);
       if (wallet === undefined) throw new Error("wallet must be \"personal\" or \"team:{id}\"");
       const packages = await api("/credits/packages", { apiBase: this.#apiBase });
-      // A reload (a sign-in, a claim, any credits-changed) keeps the number of packs the buyer typed on each card.
-      const typed = new Map([...grid.querySelectorAll("article.pack")]
-        .map(card => [card.dataset.package, card.querySelector(".volume:not([hidden]) input")?.value]).filter(([, value]) => value !== undefined));
-      grid.replaceChildren(...packages.filter(p => !(wallet && p.isFree)).map(p => this.#card(p, wallet)));
-      grid.querySelectorAll("article.pack").forEach(card => {
-        const input = card.querySelector(".volume:not([hidden]) input");
-        if (input && typed.has(card.dataset.package) && input.value !== typed.get(card.dataset.package)) {
-          input.value = typed.get(card.dataset.package);
-          input.dispatchEvent(new Event("input"));
-        }
-      });
+      this.#render(grid, packages.filter(p => !(wallet && p.isFree)), wallet);
       loading.hidden = true;
       this.#autoTopUp ??= new AutoTopUpSection(this.shadowRoot.querySelector("section"), this.#apiBase, wallet);
       await this.#autoTopUp.load(packages);
@@ -94,6 +84,30 @@ export class CreditPurchase extends HTMLElement {
       this.dataset.state = "error";
       this.#message("error", "Couldn't load credit packs", error.message);
     }
+  }
+
+  /**
+   * Shows the packs. A card whose pack did not change is kept as it is (a reload must not take the field the buyer is
+   * typing in, its focus or its quote); a changed card is drawn again with the number of packs typed on the old one.
+   */
+  #render(grid, packages, wallet) {
+    const old = new Map([...grid.querySelectorAll("article.pack")].map(card => [card.dataset.package, card]));
+    const cards = packages.map(p => {
+      const shown = JSON.stringify([wallet, p]);
+      const kept = old.get(p.id);
+      if (kept?.dataset.shown === shown) return kept;
+      const card = this.#card(p, wallet);
+      card.dataset.shown = shown;
+      const typed = kept?.querySelector(".volume:not([hidden]) input")?.value;
+      const input = card.querySelector(".volume:not([hidden]) input");
+      if (input && typed !== undefined && input.value !== typed) {
+        input.value = typed;
+        input.dispatchEvent(new Event("input"));
+      }
+      return card;
+    });
+    const current = [...grid.children];
+    if (cards.length !== current.length || cards.some((card, i) => card !== current[i])) grid.replaceChildren(...cards);
   }
 
   #card(p, wallet) {
