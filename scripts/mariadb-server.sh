@@ -62,18 +62,7 @@ start_mariadb() {
     >"$MARIADB_TMP/server.log" 2>&1 &
   MARIADB_PID=$!
 
-  local i ready=0
-  for i in $(seq 1 60); do
-    if mariadb_root -e "SELECT 1" >/dev/null 2>&1; then
-      ready=1; break
-    fi
-    kill -0 "$MARIADB_PID" 2>/dev/null || break
-    sleep 0.5
-  done
-  if [[ $ready -ne 1 ]]; then
-    tail -n 30 "$MARIADB_TMP/server.log" 2>/dev/null | sed 's/^/    mariadbd: /' >&2 || true
-    die "MariaDB on 127.0.0.1:$port did not become ready within ~30 s (see log above)."
-  fi
+  wait_until_ready "MariaDB on 127.0.0.1:$port" "$MARIADB_TMP/server.log" "$MARIADB_PID" mariadb_root -e "SELECT 1"
 
   local password="mf_$RANDOM$RANDOM"
   mariadb_root -e "CREATE USER 'mediaforge'@'localhost' IDENTIFIED BY '$password';

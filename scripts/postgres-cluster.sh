@@ -128,6 +128,17 @@ pick_pg_os_user() {
   fi
 }
 
+# Whether the server on 127.0.0.1:PORT accepts connections (pg_isready, else a TCP connect).
+postgres_answers() {
+  local isready="$PG_BIN/pg_isready"
+  [[ -x "$isready" ]] || isready="$(command -v pg_isready 2>/dev/null || true)"
+  if [[ -n "$isready" ]]; then
+    "$isready" -q -h 127.0.0.1 -p "$1" -U postgres -d postgres -t 2
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1")
+  fi
+}
+
 start_postgres() {
   pick_pg_os_user
 
@@ -172,23 +183,7 @@ start_postgres() {
     die "could not start the throwaway PostgreSQL cluster (see log above). Fix the error, or set MEDIAFORGE_TEST_POSTGRES to an Npgsql connection string of a running PostgreSQL server."
   done
 
-  local isready="$PG_BIN/pg_isready"
-  [[ -x "$isready" ]] || isready="$(command -v pg_isready 2>/dev/null || true)"
-  local ready=0 i
-  for i in $(seq 1 60); do
-    if [[ -n "$isready" ]]; then
-      if "$isready" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -t 2 >/dev/null 2>&1; then
-        ready=1; break
-      fi
-    elif (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      ready=1; break
-    fi
-    sleep 0.5
-  done
-  if [[ $ready -ne 1 ]]; then
-    tail -n 30 "$PG_TMP/postgres.log" 2>/dev/null | sed 's/^/    postgres: /' >&2 || true
-    die "PostgreSQL on 127.0.0.1:$port did not become ready within ~30 s (see log above)."
-  fi
+  wait_until_ready "PostgreSQL on 127.0.0.1:$port" "$PG_TMP/postgres.log" "" postgres_answers "$port"
 
   export MEDIAFORGE_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=200"
   log "PostgreSQL ready: $MEDIAFORGE_TEST_POSTGRES"

@@ -71,11 +71,8 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// <summary>What the member may still spend from the wallet in <paramref name="period"/>; <see langword="null"/>: no limit.</summary>
     public async Task<long?> HeadroomAsync(string teamId, string userId, DateTime period, CancellationToken cancellationToken)
     {
-        var limit = LimitOf(teamId, userId);
-        var row = await Member(teamId, userId).AsNoTracking()
-            .Select(m => new { Limit = limit.FirstOrDefault(), Spent = m.PeriodStart == period ? m.PeriodSpent : 0 })
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return row is null ? 0 : row.Limit is { } most ? Math.Max(0, most - row.Spent) : null;
+        var headroom = (await HeadroomsAsync(teamId, [userId], period, cancellationToken).ConfigureAwait(false))[userId];
+        return headroom == long.MaxValue ? null : headroom;
     }
 
     /// <summary>
@@ -84,10 +81,10 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// </summary>
     public async Task<Dictionary<string, long>> HeadroomsAsync(string teamId, IReadOnlyList<string> userIds, DateTime period, CancellationToken cancellationToken)
     {
-        var fallback = db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit);
+        var teamDefault = DefaultLimitOf(teamId);
         var rows = await db.Set<CreditTeamMemberRow>().AsNoTracking()
             .Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null)
-            .Select(m => new { m.UserId, Limit = m.SpendLimit ?? fallback.FirstOrDefault(), Spent = m.PeriodStart == period ? m.PeriodSpent : 0 })
+            .Select(m => new { m.UserId, Limit = m.SpendLimit ?? teamDefault.FirstOrDefault(), Spent = m.PeriodStart == period ? m.PeriodSpent : 0 })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var headroom = userIds.ToDictionary(u => u, _ => 0L, StringComparer.Ordinal);
         foreach (var row in rows)
@@ -168,9 +165,17 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
         userIds.Any(options.Value.AdminUserIds.Contains)
         || await db.Set<CreditUser>().AnyAsync(u => userIds.Contains(u.Id) && u.IsAdmin, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The member's effective limit per period, the one place it is spelled: the member's own, else the team's default; null: none.</summary>
-    private IQueryable<long?> LimitOf(string teamId, string userId) =>
-        Member(teamId, userId).Select(m => m.SpendLimit ?? db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit).FirstOrDefault());
+    /// <summary>
+    /// The member's effective limit per period: the member's own, else the team's default; null: none. The reads
+    /// (<see cref="HeadroomsAsync"/>) spell the same rule over several members; both take the default from <see cref="DefaultLimitOf"/>.
+    /// </summary>
+    private IQueryable<long?> LimitOf(string teamId, string userId)
+    {
+        var teamDefault = DefaultLimitOf(teamId);
+        return Member(teamId, userId).Select(m => m.SpendLimit ?? teamDefault.FirstOrDefault());
+    }
+
+    private IQueryable<long?> DefaultLimitOf(string teamId) => db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit);
 
     private IQueryable<CreditTeamMemberRow> Member(string teamId, string userId) =>
         db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId && m.RemovedAt == null);
