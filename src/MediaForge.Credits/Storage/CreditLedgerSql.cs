@@ -55,7 +55,7 @@ internal sealed class CreditLedgerSql
 
     /// <summary>
     /// Lanes of the deduction batcher (<see cref="CreditDeductionBatcher"/>). One where deductions of many users run as
-    /// one statement (PostgreSQL; their debits as one command on MariaDB): the fewer the lanes, the larger the batches, and a batch costs little more than one
+    /// one statement (PostgreSQL; their debits as one command on MariaDB, 0046): the fewer the lanes, the larger the batches, and a batch costs little more than one
     /// deduction, so one writer with everything queued behind it does the most work per CPU second. One on SQLite (one
     /// writer at a time anyway). Elsewhere (no roll-up, one statement per deduction) one per roll-up shard, so concurrent
     /// callers for different users rarely share one. A lane writes only while it has deductions queued, so this bounds
