@@ -34,7 +34,8 @@ internal sealed class CreditDeductionWriter(
         }
 
         // The fewest statements the database allows: debit, ledger row and usage log in one (PostgreSQL), or as a batch
-        // of one (SQLite: the debit counts the use, so the append needs no lookups), unless lots must be consumed first.
+        // of one (SQLite: the debit counts the use, so the append needs no lookups; MariaDB: the debit skips a used key and
+        // the rows are appended as alone), unless lots must be consumed first.
         var appended = ledger.CanDebitAndAppend || ledger.CanDebitAndAppendMany;
         var debited = ledger.CanDebitAndAppend ? await ledger.TryDebitAndAppendAsync(charge, row, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
             : appended ? (await ledger.TryDebitAndAppendManyAsync([charge], [row], cancellationToken).ConfigureAwait(false))[0]

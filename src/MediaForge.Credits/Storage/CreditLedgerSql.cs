@@ -10,9 +10,9 @@ namespace MediaForge.Credits.Storage;
 /// the EF model (so table prefixes, schemas and column names always match) and run through EF's command pipeline
 /// (logging, interceptors). Standard SQL everywhere except how the new balance comes back: <c>RETURNING</c> on SQLite
 /// and PostgreSQL, <c>OUTPUT INSERTED</c> on SQL Server. Built once per model, one family of statements per operation:
-/// <see cref="Balances"/>, <see cref="Appends"/>, and the batched deductions of SQLite (<see cref="DebitBatches"/>) or
-/// the one-statement deductions of PostgreSQL (<see cref="Deductions"/>), all from the names and fragments of
-/// <see cref="CreditLedgerSchema"/>.
+/// <see cref="Balances"/>, <see cref="Appends"/>, and the batched deductions of SQLite (<see cref="DebitBatches"/>),
+/// the one-statement deductions of PostgreSQL (<see cref="Deductions"/>) or the batched debits of MariaDB
+/// (<see cref="MariaDbDebits"/>), all from the names and fragments of <see cref="CreditLedgerSchema"/>.
 /// </summary>
 internal sealed class CreditLedgerSql
 {
@@ -28,6 +28,7 @@ internal sealed class CreditLedgerSql
         Deductions = schema.Hours is not null && schema.IsNpgsql
             ? new PostgresDeductionSql(schema, db.GetService<IRelationalTypeMappingSource>())
             : null;
+        MariaDbDebits = schema.IsMySql ? new MariaDbDeductionBatchSql(schema) : null;
     }
 
     /// <summary>The debit, the credit, the account's creation and the balance read.</summary>
@@ -42,6 +43,9 @@ internal sealed class CreditLedgerSql
     /// <summary>PostgreSQL: a charged deduction, or many, as one statement; otherwise <see langword="null"/>.</summary>
     public PostgresDeductionSql? Deductions { get; }
 
+    /// <summary>MariaDB / MySQL: the debits of deductions of different users in one command; otherwise <see langword="null"/>.</summary>
+    public MariaDbDeductionBatchSql? MariaDbDebits { get; }
+
     /// <summary>
     /// The roll-up's shards per hour, feature and model: 64 on PostgreSQL (row locks), 1 on SQLite (one writer at a
     /// time anyway), 0 when the roll-up is not written (SQL Server, whose dialect has no upsert; its reports read the
@@ -51,7 +55,7 @@ internal sealed class CreditLedgerSql
 
     /// <summary>
     /// Lanes of the deduction batcher (<see cref="CreditDeductionBatcher"/>). One where deductions of many users run as
-    /// one statement (PostgreSQL): the fewer the lanes, the larger the batches, and a batch costs little more than one
+    /// one statement (PostgreSQL; their debits as one command on MariaDB, 0046): the fewer the lanes, the larger the batches, and a batch costs little more than one
     /// deduction, so one writer with everything queued behind it does the most work per CPU second. One on SQLite (one
     /// writer at a time anyway). Elsewhere (no roll-up, one statement per deduction) one per roll-up shard, so concurrent
     /// callers for different users rarely share one. A lane writes only while it has deductions queued, so this bounds
@@ -59,8 +63,11 @@ internal sealed class CreditLedgerSql
     /// </summary>
     public int DeductionLanes => DeductsMany ? 1 : CreditUsageHour.Shards;
 
-    /// <summary>Whether deductions of many users run as one statement (PostgreSQL, <see cref="Deductions"/>) or two (SQLite, <see cref="DebitBatches"/>).</summary>
-    public bool DeductsMany => Deductions is not null || DebitBatches is not null;
+    /// <summary>
+    /// Whether deductions of many users run as one statement (PostgreSQL, <see cref="Deductions"/>), two (SQLite,
+    /// <see cref="DebitBatches"/>), or their debits as one command (MariaDB, <see cref="MariaDbDebits"/>).
+    /// </summary>
+    public bool DeductsMany => Deductions is not null || DebitBatches is not null || MariaDbDebits is not null;
 
     /// <summary>
     /// The settings of a batch's transaction (PostgreSQL: <c>SET LOCAL</c>, so they end with it); null where there are
@@ -88,7 +95,7 @@ internal sealed class CreditLedgerSql
     /// per-command work measured as a large share of a lone deduction's CPU). Only when the context has no command
     /// interceptors, which would not see them.
     /// </summary>
-    public bool RunsCommandsDirectly => DeductsMany;
+    public bool RunsCommandsDirectly => Deductions is not null || DebitBatches is not null;
 
     public static CreditLedgerSql For(DbContext db) => Cache.GetValue(db.Model, _ => new CreditLedgerSql(db));
 }

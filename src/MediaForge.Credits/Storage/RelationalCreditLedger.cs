@@ -74,7 +74,29 @@ internal sealed class RelationalCreditLedger : CreditLedger
     public override bool CanDebitAndAppendMany => sql.DeductsMany;
 
     public override Task<LedgerBalance?[]> TryDebitAndAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken) =>
-        sql.Deductions is null ? DebitThenAppendManyAsync(charges, usages, cancellationToken) : DebitAndAppendManyAsync(charges, usages, cancellationToken);
+        sql.Deductions is not null ? DebitAndAppendManyAsync(charges, usages, cancellationToken)
+        : sql.MariaDbDebits is not null ? DebitManyAsync(charges, usages, cancellationToken)
+        : DebitThenAppendManyAsync(charges, usages, cancellationToken);
+
+    // MariaDB: the debits in one command, each read back under its row lock; the caller appends each debited one as alone.
+    private async Task<LedgerBalance?[]> DebitManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
+    {
+        var debit = sql.MariaDbDebits!.DebitMany(usages.Count);
+        var values = new object?[2 + 3 * usages.Count];
+        values[0] = usages[0].CreatedAt;
+        values[1] = true;
+        for (var i = 0; i < usages.Count; i++)
+        {
+            values[2 + 3 * i] = usages[i].UserId;
+            values[3 + 3 * i] = -charges[i].Amount;
+            values[4 + 3 * i] = usages[i].IdempotencyKey;
+        }
+
+        var debited = new Dictionary<string, LedgerBalance>(usages.Count, StringComparer.Ordinal);
+        await ReadRowsAsync(debit, values, row => debited[row.GetFieldValue<string>(0)] =
+            new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = ExpiryAt(row, 2), Appended = false }, cancellationToken, everyResult: true).ConfigureAwait(false);
+        return [.. usages.Select(u => debited.GetValueOrDefault(u.UserId))];
+    }
 
     // SQLite: the debits in one statement, then the counted uses' rows in one command.
     private async Task<LedgerBalance?[]> DebitThenAppendManyAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
@@ -187,7 +209,8 @@ internal sealed class RelationalCreditLedger : CreditLedger
 
     // The statement's command is a shared template; each execution runs on the connection's own rented command (as EF's
     // queries do), which owns the reader, so contexts on other threads never share one.
-    private async Task ReadRowsAsync(SqlStatement statement, object?[] values, Action<DbDataReader> read, CancellationToken cancellationToken)
+    // everyResult: the statement is several, each with its result (MariaDB's debits); otherwise the first result only.
+    private async Task ReadRowsAsync(SqlStatement statement, object?[] values, Action<DbDataReader> read, CancellationToken cancellationToken, bool everyResult = false)
     {
         using var critical = concurrency.EnterCriticalSection();
         if (await PreparedAsync(statement, values, cancellationToken).ConfigureAwait(false) is { } prepared)
@@ -197,10 +220,14 @@ internal sealed class RelationalCreditLedger : CreditLedger
                 var rows = await prepared.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (rows.ConfigureAwait(false))
                 {
-                    while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    do
                     {
-                        read(rows);
+                        while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            read(rows);
+                        }
                     }
+                    while (everyResult && await rows.NextResultAsync(cancellationToken).ConfigureAwait(false));
                 }
             }
 
@@ -214,10 +241,14 @@ internal sealed class RelationalCreditLedger : CreditLedger
             var reader = await command.ExecuteReaderAsync(Parameters(statement, values, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                do
                 {
-                    read(reader.DbDataReader);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        read(reader.DbDataReader);
+                    }
                 }
+                while (everyResult && await reader.DbDataReader.NextResultAsync(cancellationToken).ConfigureAwait(false));
             }
         }
         finally

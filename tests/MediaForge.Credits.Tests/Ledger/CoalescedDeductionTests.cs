@@ -474,3 +474,5 @@ public sealed class PostgresCoalescedDeductionTests(PostgresCreditsDatabase data
         }
     }
 }
+
+public sealed class MariaDbCoalescedDeductionTests(MariaDbCreditsDatabase database) : CoalescedDeductionTests<MariaDbCreditsDatabase>(database);

@@ -330,3 +330,5 @@ public abstract class TeamCoalescedDeductionTests<TDatabase>(TDatabase database)
 public sealed class SqliteTeamCoalescedDeductionTests(SqliteCreditsDatabase database) : TeamCoalescedDeductionTests<SqliteCreditsDatabase>(database);
 
 public sealed class PostgresTeamCoalescedDeductionTests(PostgresCreditsDatabase database) : TeamCoalescedDeductionTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamCoalescedDeductionTests(MariaDbCreditsDatabase database) : TeamCoalescedDeductionTests<MariaDbCreditsDatabase>(database);
