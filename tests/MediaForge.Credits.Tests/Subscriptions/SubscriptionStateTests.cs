@@ -1,0 +1,199 @@
+using MediaForge.Credits.Subscriptions;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using static MediaForge.Credits.Tests.Subscriptions.SubscriptionScenario;
+
+namespace MediaForge.Credits.Tests.Subscriptions;
+
+/// <summary>
+/// <c>customer.subscription.created/updated/deleted</c> as the core applies them: the newest state wins, a deletion is
+/// final, an upgrade raises what the current period is owed; and what the balance and the plan list show.
+/// </summary>
+public abstract class SubscriptionStateTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private readonly FakeTimeProvider clock = new(Now);
+    private ServiceProvider? services;
+
+    private async Task<ServiceProvider> ServicesAsync() => services ??= await BuildAsync(database, clock);
+
+    [Fact]
+    public async Task State_UnknownSubscriptionOfNoPlan_IsIgnoredAndRecordsNothing()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+
+        Assert.Equal("ignored_no_plan", await ApplyAsync(s, State(sub, user, 1, "price_unknown", CreditSubscriptionStatus.Active, March)));
+        Assert.Equal("ignored_no_plan", await ApplyAsync(s, State(sub, user, 2, null, CreditSubscriptionStatus.Active, March)));
+        Assert.Null(await RowAsync(s, sub));
+    }
+
+    [Fact]
+    public async Task State_UpgradeMidPeriodOfAPaidPeriod_GrantsTheDifferenceAtOnce()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March));
+
+        Assert.Equal("active, granted: 200", await ApplyAsync(s, State(sub, user, 2, Premium, CreditSubscriptionStatus.Active, March)));
+        Assert.Equal("sc-premium", (await RowAsync(s, sub))!.PlanId);
+        Assert.Equal(300, await BalanceAsync(s, user));
+    }
+
+    [Fact]
+    public async Task State_UpgradeUnderAtRenewal_ChangesThePlanAndGrantsNothing()
+    {
+        var s = await BuildAsync(database, clock, o => o.Subscriptions.UpgradePolicy = CreditPlanUpgradePolicy.AtRenewal);
+        var (user, sub) = (NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March));
+
+        Assert.Equal("active", await ApplyAsync(s, State(sub, user, 2, Premium, CreditSubscriptionStatus.Active, March)));
+        Assert.Equal(100, await BalanceAsync(s, user));
+    }
+
+    [Fact]
+    public async Task State_TrialingOfAPaidTrialPeriod_RaisesItToTheNewPlansTrialAllowance()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March, "subscription_create", amount: 0));
+
+        Assert.Equal("trialing, granted: 20", await ApplyAsync(s, State(sub, user, 2, Premium, CreditSubscriptionStatus.Trialing, March)));
+        Assert.Equal(40, await BalanceAsync(s, user));
+    }
+
+    [Fact]
+    public async Task State_UpgradeOfAPeriodNotPaidYet_GrantsNothingUntilItIsPaid()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+
+        Assert.Equal("active", await ApplyAsync(s, State(sub, user, 1, Premium, CreditSubscriptionStatus.Active, March)));
+        Assert.Equal("granted: 300", await PayAsync(s, Invoice(sub, user, 2, Basic, March)));
+    }
+
+    [Theory]
+    [InlineData(CreditSubscriptionStatus.PastDue)]
+    [InlineData(CreditSubscriptionStatus.Paused)]
+    public async Task State_NeitherActiveNorTrialing_GrantsNoDifference(CreditSubscriptionStatus status)
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March));
+
+        Assert.Equal(status.ToString().ToLowerInvariant(), await ApplyAsync(s, State(sub, user, 2, Premium, status, March)));
+        Assert.Equal(100, await BalanceAsync(s, user));
+    }
+
+    [Fact]
+    public async Task State_OlderThanTheStateApplied_IsStaleAndChangesNothing()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await ApplyAsync(s, State(sub, user, 5, Basic, CreditSubscriptionStatus.Active, March));
+
+        Assert.Equal("stale", await ApplyAsync(s, State(sub, user, 4, Basic, CreditSubscriptionStatus.Paused, April)));
+        var row = await RowAsync(s, sub);
+        Assert.Equal((CreditSubscriptionStatus.Active, April, 5L), (row!.Status, row.CurrentPeriodEnd, row.SourceVersion));
+    }
+
+    [Fact]
+    public async Task State_WithoutPriceOrPeriod_ChangesTheStatusAndKeepsPlanAndPeriod()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await ApplyAsync(s, State(sub, user, 1, Basic, CreditSubscriptionStatus.Active, March));
+
+        Assert.Equal("paused", await ApplyAsync(s, State(sub, user, 2, null, CreditSubscriptionStatus.Paused, null)));
+        var row = await RowAsync(s, sub);
+        Assert.Equal((CreditSubscriptionStatus.Paused, "sc-basic", March, April, (DateTime?)null), (row!.Status, row.PlanId, row.CurrentPeriodStart, row.CurrentPeriodEnd, row.EndedAt));
+    }
+
+    [Fact]
+    public async Task State_Deleted_EndsItAtTheGivenTimeOrNow()
+    {
+        var (s, user, sub, other) = (await ServicesAsync(), NewUser(), NewSubscription(), NewSubscription());
+        var at = March.AddDays(5);
+
+        Assert.Equal("canceled", await ApplyAsync(s, State(sub, user, 1, Basic, CreditSubscriptionStatus.Canceled, March, at)));
+        await ApplyAsync(s, State(other, user, 1, Basic, CreditSubscriptionStatus.Canceled, March));
+
+        Assert.Equal(at, (await RowAsync(s, sub))!.EndedAt);
+        Assert.Equal(Now.UtcDateTime, (await RowAsync(s, other))!.EndedAt);
+    }
+
+    [Fact]
+    public async Task State_AfterTheDeletion_IsStaleAndGrantsNothing()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March));
+        await ApplyAsync(s, State(sub, user, 2, Basic, CreditSubscriptionStatus.Canceled, March, March.AddDays(5)));
+
+        Assert.Equal("stale", await ApplyAsync(s, State(sub, user, 3, Premium, CreditSubscriptionStatus.Active, March)));
+        Assert.Equal((CreditSubscriptionStatus.Canceled, 100L), ((await RowAsync(s, sub))!.Status, await BalanceAsync(s, user)));
+    }
+
+    [Fact]
+    public async Task InvoicePaid_PeriodStartingAfterTheEnd_GrantsNothing_OneStartingBefore_IsGranted()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await ApplyAsync(s, State(sub, user, 1, Basic, CreditSubscriptionStatus.Canceled, March, March.AddDays(5)));
+
+        Assert.Equal("nothing_owed", await PayAsync(s, Invoice(sub, user, 2, Basic, April)));
+        Assert.Equal("granted: 100", await PayAsync(s, Invoice(sub, user, 3, Basic, March)));
+    }
+
+    [Fact]
+    public async Task Summary_NoSubscription_IsNull()
+    {
+        var s = await ServicesAsync();
+
+        Assert.Null(await DoAsync(s, x => x.GetSummaryAsync(NewUser(), default)));
+    }
+
+    [Fact]
+    public async Task Summary_Subscribed_ShowsThePlanThePeriodEndAndTheAllowanceLeft()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March));
+        await SpendAsync(s, user, 30);
+
+        var summary = await DoAsync(s, x => x.GetSummaryAsync(user, default));
+
+        Assert.Equal(new CreditSubscriptionSummary("sc-basic", "Basic", CreditSubscriptionStatus.Active, new DateTimeOffset(April, TimeSpan.Zero), 100, 70), summary);
+    }
+
+    [Fact]
+    public async Task Summary_ANewerCanceledSubscription_ShowsTheOneStillRunning()
+    {
+        var (s, user) = (await ServicesAsync(), NewUser());
+        var running = NewSubscription();
+        await PayAsync(s, Invoice(running, user, 1, Premium, March));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await ApplyAsync(s, State(NewSubscription(), user, 2, Basic, CreditSubscriptionStatus.Canceled, March));
+
+        var summary = await DoAsync(s, x => x.GetSummaryAsync(user, default));
+
+        Assert.Equal(("sc-premium", CreditSubscriptionStatus.Active, 300L), (summary!.PlanId, summary.Status, summary.AllowanceLeft));
+    }
+
+    [Fact]
+    public async Task Plans_ListsTheActivePlansInTheirOrder()
+    {
+        var s = await ServicesAsync();
+
+        var plans = await DoAsync(s, x => x.GetPlansAsync(default));
+
+        Assert.Equal(["sc-basic", "sc-lapse", "sc-premium"], plans.Select(p => p.Id));
+    }
+
+    [Fact]
+    public void KeyPrefix_IdOfTheLongestKeyedLength_AppearsAsItIs_ALongerOneByItsHash()
+    {
+        var longest = new string('a', CreditSubscriptionGrants.MaxKeyedIdLength);
+
+        Assert.Equal($"mf:subscription:{longest}:", CreditSubscriptionGrants.KeyPrefix(longest));
+        Assert.StartsWith("mf:subscription:sha256-", CreditSubscriptionGrants.KeyPrefix(longest + "a"), StringComparison.Ordinal);
+        Assert.NotEqual(CreditSubscriptionGrants.KeyPrefix(longest + "a"), CreditSubscriptionGrants.KeyPrefix(longest + "b"));
+    }
+}
+
+public sealed class SqliteSubscriptionStateTests(SqliteCreditsDatabase database) : SubscriptionStateTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresSubscriptionStateTests(PostgresCreditsDatabase database) : SubscriptionStateTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbSubscriptionStateTests(MariaDbCreditsDatabase database) : SubscriptionStateTests<MariaDbCreditsDatabase>(database);
