@@ -63,8 +63,7 @@ internal sealed class CreditCaptureCharge(DbContext db, Categories.CreditBurnOrd
         await CreditLedger.For(db).AppendAsync(ledgerRow, usage, ct).ConfigureAwait(false);
         if (ledgerRow is not null)
         {
-            await db.Set<CreditReservation>().Where(r => r.Id == hold.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.TransactionId, ledgerRow.Id), ct).ConfigureAwait(false);
+            await Storage.CreditHoldStatements.For(db).LinkAsync(hold.Id, ledgerRow.Id, ct).ConfigureAwait(false);
         }
 
         return ledgerRow?.Id;

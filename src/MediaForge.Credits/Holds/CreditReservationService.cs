@@ -107,7 +107,7 @@ internal sealed partial class CreditReservationService(
                 ExpiresAt = (now + lifetime).UtcDateTime,
                 CreatedAt = now.UtcDateTime,
             };
-            await db.InsertDetachedAsync(hold, ct).ConfigureAwait(false);
+            await Storage.CreditHoldStatements.For(db).InsertAsync(hold, ct).ConfigureAwait(false);
             if (personalPart > 0)
             {
                 // Split by the funding policy: the member's own part is a second hold on the member's account.
