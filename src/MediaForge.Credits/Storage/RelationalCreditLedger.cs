@@ -164,6 +164,9 @@ internal sealed class RelationalCreditLedger : CreditLedger
     public override Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken) =>
         accounts.ReadAsync(userId, cancellationToken);
 
+    public override Task<bool> HasSubscriptionAsync(string userId, CancellationToken cancellationToken) =>
+        accounts.HasSubscriptionAsync(userId, cancellationToken);
+
     /// <summary>The hold statements (<see cref="CreditHoldSql"/>) run by this ledger.</summary>
     internal CreditHoldStatements Holds => new(this, sql.Holds);
 
