@@ -55,8 +55,11 @@ internal static class CreditHolds
     /// or, when a clawback has taken the held credits meanwhile and <paramref name="allowDebt"/> is false, what is left
     /// of the balance.
     /// </summary>
-    /// <returns>The credits charged and the balance after, or <see langword="null"/> if the hold was no longer active.</returns>
-    public static async Task<(long Charged, long Balance)?> CaptureAsync(DbContext db, Guid id, string userId, long heldAmount, long charge,
+    /// <returns>
+    /// The credits charged, the balance after and whether the account has lots (a next expiry: the charge consumes
+    /// them), or <see langword="null"/> if the hold was no longer active.
+    /// </returns>
+    public static async Task<(long Charged, long Balance, bool HasLots)?> CaptureAsync(DbContext db, Guid id, string userId, long heldAmount, long charge,
         bool allowDebt, DateTime now, CancellationToken cancellationToken)
     {
         var holds = Storage.CreditHoldStatements.For(db);
@@ -67,8 +70,9 @@ internal static class CreditHolds
         }
 
         // The balance row, then the reservation row: the order of every operation on a hold. Freeing the hold returns the balance.
-        var balance = await holds.FreeAsync(userId, heldAmount, now, cancellationToken).ConfigureAwait(false)
+        var freed = await holds.FreeAsync(userId, heldAmount, now, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The balance row of {userId}, who holds credits, is missing.");
+        var balance = freed.Balance;
         var charged = allowDebt ? charge : Math.Min(charge, Math.Max(0, balance));
         if (charged != charge)
         {
@@ -81,7 +85,7 @@ internal static class CreditHolds
             await holds.ChargeAsync(userId, charged, cancellationToken).ConfigureAwait(false);
         }
 
-        return (charged, balance - charged);
+        return (charged, balance - charged, freed.NextExpiryAt is not null);
     }
 
     /// <summary>

@@ -23,11 +23,17 @@ internal sealed class CreditHoldStatements(RelationalCreditLedger ledger, Credit
     public Task<int> LockAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
         ledger.ExecuteAsync(sql.Lock, [userId, now], cancellationToken);
 
-    /// <summary>Frees <paramref name="heldAmount"/> held credits; the balance after, or <see langword="null"/> without a balance row.</summary>
-    public async Task<long?> FreeAsync(string userId, long heldAmount, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Frees <paramref name="heldAmount"/> held credits; the balance after and the next expiry (none: the account has no
+    /// lot), or <see langword="null"/> without a balance row.
+    /// </summary>
+    public async Task<LedgerBalance?> FreeAsync(string userId, long heldAmount, DateTime now, CancellationToken cancellationToken)
     {
-        long? balance = null;
-        await ledger.ReadRowsAsync(sql.Free, [userId, heldAmount, now], row => balance = row.GetFieldValue<long>(0), cancellationToken).ConfigureAwait(false);
+        LedgerBalance? balance = null;
+        await ledger.ReadRowsAsync(sql.Free, [userId, heldAmount, now], row => balance = new LedgerBalance
+        {
+            Balance = row.GetFieldValue<long>(0), NextExpiryAt = row.IsDBNull(1) ? null : row.GetFieldValue<DateTime>(1),
+        }, cancellationToken).ConfigureAwait(false);
         return balance;
     }
 
