@@ -45,7 +45,8 @@ public abstract class HoldRowTests<TDatabase>(TDatabase database)
         Assert.Equal((true, 12L, 38L), (capture.Success, capture.CreditsCharged, capture.Balance));
         Assert.Equal((ReservationStatus.Captured, (long?)12, capture.TransactionId, (DateTime?)Clock.GetUtcNow().UtcDateTime),
             (row.Status, row.CapturedAmount, row.TransactionId, row.SettledAt));
-        Assert.Equal((38L, 0L), await Db(db => db.Accounts.Where(a => a.UserId == user).Select(a => ValueTuple.Create(a.Balance, a.Reserved)).SingleAsync()));
+        var account = await Db(db => db.Accounts.AsNoTracking().SingleAsync(a => a.UserId == user));
+        Assert.Equal((38L, 0L), (account.Balance, account.Reserved));
     }
 
     [Fact]
