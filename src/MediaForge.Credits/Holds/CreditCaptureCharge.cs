@@ -29,12 +29,17 @@ internal sealed class CreditCaptureCharge(DbContext db, Categories.CreditBurnOrd
     /// After the balance moved: the lots the charge consumes, the usage ledger row and the usage log of a capture; for a
     /// split team hold also the member's own part (<paramref name="part"/>): its lots and its ledger row, referring to the
     /// hold as the wallet's does, under the one usage log. Returns the id of the ledger row the usage log names (the
-    /// wallet's, else the member's; none when nothing was charged).
+    /// wallet's, else the member's; none when nothing was charged). <paramref name="hasLots"/> false: the account's
+    /// balance row had no next expiry when the charge took its credits, so it has no lot to consume (as a deduction).
     /// </summary>
     public async Task<Guid?> RecordAsync(CreditReservationRow hold, long charge, long balance, DateTimeOffset now, CancellationToken ct,
-        CreditHeldPart? part = null)
+        CreditHeldPart? part = null, bool hasLots = true)
     {
-        await ConsumeAsync(hold.UserId, charge, now, ct).ConfigureAwait(false);
+        if (hasLots)
+        {
+            await ConsumeAsync(hold.UserId, charge, now, ct).ConfigureAwait(false);
+        }
+
         var partRow = part is { Charged: > 0 } charged ? Row(hold, charged.Account, charged.Charged, charged.Balance, now) : null;
         if (partRow is not null)
         {
@@ -63,8 +68,7 @@ internal sealed class CreditCaptureCharge(DbContext db, Categories.CreditBurnOrd
         await CreditLedger.For(db).AppendAsync(ledgerRow, usage, ct).ConfigureAwait(false);
         if (ledgerRow is not null)
         {
-            await db.Set<CreditReservation>().Where(r => r.Id == hold.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.TransactionId, ledgerRow.Id), ct).ConfigureAwait(false);
+            await Storage.CreditHoldStatements.For(db).LinkAsync(hold.Id, ledgerRow.Id, ct).ConfigureAwait(false);
         }
 
         return ledgerRow?.Id;

@@ -15,12 +15,8 @@ namespace MediaForge.Credits.Holds;
 internal static class CreditHolds
 {
     /// <summary>Takes a hold if the user's spendable credits cover it, none has lapsed unrecorded, and the user is not flagged admin.</summary>
-    public static async Task<bool> TryHoldAsync(DbContext db, string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
-        await db.Set<CreditAccount>()
-            .Where(a => a.UserId == userId && a.Balance - a.Reserved >= amount && (a.NextExpiryAt == null || a.NextExpiryAt > now)
-                && !db.Set<CreditUser>().Any(u => u.Id == userId && u.IsAdmin))
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved + amount).SetProperty(a => a.UpdatedAt, now), cancellationToken)
-            .ConfigureAwait(false) == 1;
+    public static Task<bool> TryHoldAsync(DbContext db, string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
+        Storage.CreditHoldStatements.For(db).TryHoldAsync(userId, amount, now, cancellationToken);
 
     /// <summary>Ends an active hold as released or expired if it is still active, and frees its credits.</summary>
     /// <returns>Whether this call made the change.</returns>
@@ -59,22 +55,24 @@ internal static class CreditHolds
     /// or, when a clawback has taken the held credits meanwhile and <paramref name="allowDebt"/> is false, what is left
     /// of the balance.
     /// </summary>
-    /// <returns>The credits charged and the balance after, or <see langword="null"/> if the hold was no longer active.</returns>
-    public static async Task<(long Charged, long Balance)?> CaptureAsync(DbContext db, Guid id, string userId, long heldAmount, long charge,
+    /// <returns>
+    /// The credits charged, the balance after and whether the account has lots (a next expiry: the charge consumes
+    /// them), or <see langword="null"/> if the hold was no longer active.
+    /// </returns>
+    public static async Task<(long Charged, long Balance, bool HasLots)?> CaptureAsync(DbContext db, Guid id, string userId, long heldAmount, long charge,
         bool allowDebt, DateTime now, CancellationToken cancellationToken)
     {
-        await LockBalanceRowAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
-        if (await db.Set<CreditReservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Active && r.ExpiresAt > now)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReservationStatus.Captured).SetProperty(r => r.SettledAt, now)
-                    .SetProperty(r => r.CapturedAmount, charge), cancellationToken).ConfigureAwait(false) == 0)
+        var holds = Storage.CreditHoldStatements.For(db);
+        await holds.LockAsync(userId, now, cancellationToken).ConfigureAwait(false);
+        if (!await holds.TryCaptureAsync(id, charge, now, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
 
-        // The balance row, then the reservation row: the order of every operation on a hold.
-        await FreeAsync(db, userId, heldAmount, now, cancellationToken).ConfigureAwait(false);
-        var balance = await db.Set<CreditAccount>().AsNoTracking().Where(a => a.UserId == userId)
-            .Select(a => a.Balance).FirstAsync(cancellationToken).ConfigureAwait(false);
+        // The balance row, then the reservation row: the order of every operation on a hold. Freeing the hold returns the balance.
+        var freed = await holds.FreeAsync(userId, heldAmount, now, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The balance row of {userId}, who holds credits, is missing.");
+        var balance = freed.Balance;
         var charged = allowDebt ? charge : Math.Min(charge, Math.Max(0, balance));
         if (charged != charge)
         {
@@ -84,14 +82,10 @@ internal static class CreditHolds
 
         if (charged > 0)
         {
-            await db.Set<CreditAccount>().Where(a => a.UserId == userId)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(a => a.Balance, a => a.Balance - charged)
-                    .SetProperty(a => a.TotalConsumed, a => a.TotalConsumed + charged), cancellationToken)
-                .ConfigureAwait(false);
+            await holds.ChargeAsync(userId, charged, cancellationToken).ConfigureAwait(false);
         }
 
-        return (charged, balance - charged);
+        return (charged, balance - charged, freed.NextExpiryAt is not null);
     }
 
     /// <summary>
@@ -142,9 +136,8 @@ internal static class CreditHolds
     }
 
     /// <summary>Frees <paramref name="heldAmount"/> held credits of the user (the caller won the hold's conditional status change).</summary>
-    public static Task<int> FreeAsync(DbContext db, string userId, long heldAmount, DateTime now, CancellationToken cancellationToken) =>
-        db.Set<CreditAccount>().Where(a => a.UserId == userId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved - heldAmount).SetProperty(a => a.UpdatedAt, now), cancellationToken);
+    public static async Task<int> FreeAsync(DbContext db, string userId, long heldAmount, DateTime now, CancellationToken cancellationToken) =>
+        await Storage.CreditHoldStatements.For(db).FreeAsync(userId, heldAmount, now, cancellationToken).ConfigureAwait(false) is null ? 0 : 1;
 
     /// <summary>
     /// Locks the user's balance row (a no-op update) until the transaction ends. Settlements lock it before the
@@ -154,8 +147,7 @@ internal static class CreditHolds
     /// </summary>
     /// <returns>1 when the row exists (and is now locked), 0 when the user has no balance row.</returns>
     public static Task<int> LockBalanceRowAsync(DbContext db, string userId, DateTime now, CancellationToken cancellationToken) =>
-        db.Set<CreditAccount>().Where(a => a.UserId == userId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.UpdatedAt, now), cancellationToken);
+        Storage.CreditHoldStatements.For(db).LockAsync(userId, now, cancellationToken);
 
     /// <summary>
     /// Locks two users' balance rows in ordinal user-id order, the one order of every multi-user move (transfers, gift

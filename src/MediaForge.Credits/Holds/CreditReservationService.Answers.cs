@@ -11,9 +11,7 @@ internal sealed partial class CreditReservationService
     }
 
     private Task<CreditReservationRow?> FindAsync(Guid id, CancellationToken cancellationToken) =>
-        db.Set<CreditReservation>().AsNoTracking().Where(r => r.Id == id)
-            .Select(CreditReservationRow.Of)
-            .FirstOrDefaultAsync(cancellationToken)!;
+        Storage.CreditHoldStatements.For(db).FindAsync(id, cancellationToken);
 
     private async Task<CreditReservationSettlement> SettledAsync(CreditReservationRow hold, bool success, bool replay, CancellationToken cancellationToken) => new()
     {

@@ -107,7 +107,7 @@ internal sealed partial class CreditReservationService(
                 ExpiresAt = (now + lifetime).UtcDateTime,
                 CreatedAt = now.UtcDateTime,
             };
-            await db.InsertDetachedAsync(hold, ct).ConfigureAwait(false);
+            await Storage.CreditHoldStatements.For(db).InsertAsync(hold, ct).ConfigureAwait(false);
             if (personalPart > 0)
             {
                 // Split by the funding policy: the member's own part is a second hold on the member's account.
@@ -163,7 +163,7 @@ internal sealed partial class CreditReservationService(
 
             await teamHolds.GiveBackAsync(hold, hold.Amount - captured.Charged, ct).ConfigureAwait(false);
 
-            return await ChargedAsync(hold, captured.Charged, captured.Balance, now, ct).ConfigureAwait(false);
+            return await ChargedAsync(hold, captured.Charged, captured.Balance, now, ct, captured.HasLots).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task<CreditReservationSettlement> CaptureExpiredReservationAsync(Guid reservationId, long? actualAmount = null, CancellationToken cancellationToken = default) =>
@@ -201,10 +201,14 @@ internal sealed partial class CreditReservationService(
             return await ChargedAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
         }, cancellationToken);
 
-    /// <summary>After the balance moved: the capture's rows (<see cref="CreditCaptureCharge.RecordAsync"/>) and its outcome.</summary>
-    private async Task<CreditReservationSettlement> ChargedAsync(CreditReservationRow hold, long charge, long balance, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// After the balance moved: the capture's rows (<see cref="CreditCaptureCharge.RecordAsync"/>; lots consumed only
+    /// when the account may have some, <paramref name="hasLots"/>) and its outcome.
+    /// </summary>
+    private async Task<CreditReservationSettlement> ChargedAsync(CreditReservationRow hold, long charge, long balance, DateTimeOffset now, CancellationToken ct,
+        bool hasLots = true)
     {
-        var transactionId = await captures.RecordAsync(hold, charge, balance, now, ct).ConfigureAwait(false);
+        var transactionId = await captures.RecordAsync(hold, charge, balance, now, ct, hasLots: hasLots).ConfigureAwait(false);
         await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, hold.UserId, balance, charge, now, ct).ConfigureAwait(false);
         await topUps.AfterDebitAsync(db, hold.UserId, balance, charge, now, ct).ConfigureAwait(false);
         LogSettled(hold.Id, ReservationStatus.Captured, charge);

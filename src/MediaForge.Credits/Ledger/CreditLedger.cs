@@ -31,6 +31,12 @@ internal abstract class CreditLedger
     /// <returns>The row, or <see langword="null"/> when the user does not exist.</returns>
     public abstract Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether the user has a subscription row, as the balance read reads (same connection rules): the balance endpoint
+    /// reads the plan summary only then.
+    /// </summary>
+    public virtual Task<bool> HasSubscriptionAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(true);
+
     /// <summary>Creates the user and balance rows when they are missing.</summary>
     public abstract Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken);
 

@@ -51,7 +51,17 @@ internal sealed class CreditBalanceSql
         ReadAccountColumns = [users.Property(nameof(CreditUser.IsAdmin)), accounts.Property(nameof(CreditAccount.Balance)),
             accounts.Property(nameof(CreditAccount.Reserved)), accounts.Property(nameof(CreditAccount.NextExpiryAt))];
         ReadsOnOwnConnection = schema.IsSqlite;
+
+        // {0} user id: 1 when the user has a subscription row (the balance's plan summary is read only then), else 0.
+        var subscriptions = new LedgerTableNames(accounts.EntityType.Model, typeof(CreditSubscriptionRow), schema.Helper);
+        var subscriber = subscriptions.Property(nameof(CreditSubscriptionRow.UserId));
+        HasSubscription = schema.Statement(
+            $"SELECT CASE WHEN EXISTS (SELECT 1 FROM {subscriptions.Table} WHERE {subscriptions.Column(subscriber.Name)} = {{0}}) THEN 1 ELSE 0 END",
+            [subscriber]);
     }
+
+    /// <summary>Whether the user has a subscription row (see <see cref="CreditLedger.HasSubscriptionAsync"/>).</summary>
+    public SqlStatement HasSubscription { get; }
 
     public SqlStatement Debit { get; }
 

@@ -226,7 +226,8 @@ internal sealed class CreditLedgerSchema
             + $" {values} ON CONFLICT ({key}) DO UPDATE SET {Add(nameof(CreditUsageHour.Uses))}, {Add(nameof(CreditUsageHour.Credits))}, {Add(nameof(CreditUsageHour.Value))}";
     }
 
-    private static (string Text, IProperty[] Columns) Insert(LedgerTableNames names)
+    /// <summary>An insert of every column of <paramref name="names"/>' entity (parameters from 0) and those columns, in order.</summary>
+    public static (string Text, IProperty[] Columns) Insert(LedgerTableNames names)
     {
         var properties = names.EntityType.GetProperties().ToArray();
         var columns = string.Join(", ", properties.Select(p => names.Column(p.Name)));

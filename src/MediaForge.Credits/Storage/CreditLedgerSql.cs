@@ -24,6 +24,7 @@ internal sealed class CreditLedgerSql
         UsageHourShards = schema.UsageHourShards;
         Balances = new CreditBalanceSql(schema);
         Appends = new CreditAppendSql(schema);
+        Holds = new CreditHoldSql(schema);
         DebitBatches = schema.UsageHourShards == 1 ? new SqliteDeductionBatchSql(schema) : null;
         Deductions = schema.Hours is not null && schema.IsNpgsql
             ? new PostgresDeductionSql(schema, db.GetService<IRelationalTypeMappingSource>())
@@ -36,6 +37,9 @@ internal sealed class CreditLedgerSql
 
     /// <summary>The ledger row and usage log appends (with running totals and roll-up).</summary>
     public CreditAppendSql Appends { get; }
+
+    /// <summary>The hold statements: reserve, lock, capture, free, charge, the reservation row's insert and read.</summary>
+    public CreditHoldSql Holds { get; }
 
     /// <summary>SQLite: deductions of different users in two commands; otherwise <see langword="null"/>.</summary>
     public SqliteDeductionBatchSql? DebitBatches { get; }

@@ -18,9 +18,17 @@ internal sealed class LedgerAccountReader(
     IConcurrencyDetector concurrency,
     IRelationalCommandDiagnosticsLogger logger)
 {
-    public async Task<LedgerAccount?> ReadAsync(string userId, CancellationToken cancellationToken)
+    public Task<LedgerAccount?> ReadAsync(string userId, CancellationToken cancellationToken) =>
+        ReadAsync(sql.ReadAccount, userId, AccountAsync, cancellationToken);
+
+    /// <summary>Whether the user has a subscription row: one statement, on the same connection as the balance read.</summary>
+    public Task<bool> HasSubscriptionAsync(string userId, CancellationToken cancellationToken) =>
+        ReadAsync(sql.HasSubscription, userId, async (row, ct) => await row.ReadAsync(ct).ConfigureAwait(false) && Convert.ToInt64(row.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) == 1,
+            cancellationToken);
+
+    /// <summary>Runs a read of one user's rows (see <see cref="ReadsOnOwnConnection"/>) and gives its reader to <paramref name="read"/>.</summary>
+    private async Task<T> ReadAsync<T>(SqlStatement statement, string userId, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        var statement = sql.ReadAccount;
         using var critical = concurrency.EnterCriticalSection();
         if (ReadsOnOwnConnection())
         {
@@ -30,20 +38,20 @@ internal sealed class LedgerAccountReader(
             {
                 own.ConnectionString = connection.ConnectionString ?? connection.DbConnection.ConnectionString;
                 await own.OpenAsync(cancellationToken).ConfigureAwait(false);
-                var read = own.CreateCommand();
-                await using (read.ConfigureAwait(false))
+                var query = own.CreateCommand();
+                await using (query.ConfigureAwait(false))
                 {
-                    read.CommandText = statement.Text;
+                    query.CommandText = statement.Text;
                     var bound = statement.Values([userId]);
                     foreach (var parameter in statement.Command.Parameters)
                     {
-                        parameter.AddDbParameter(read, bound);
+                        parameter.AddDbParameter(query, bound);
                     }
 
-                    var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     await using (reader.ConfigureAwait(false))
                     {
-                        return await AccountAsync(reader, cancellationToken).ConfigureAwait(false);
+                        return await read(reader, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -57,7 +65,7 @@ internal sealed class LedgerAccountReader(
                 new RelationalCommandParameterObject(connection, statement.Values([userId]), null, db, logger, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                return await AccountAsync(reader.DbDataReader, cancellationToken).ConfigureAwait(false);
+                return await read(reader.DbDataReader, cancellationToken).ConfigureAwait(false);
             }
         }
         finally

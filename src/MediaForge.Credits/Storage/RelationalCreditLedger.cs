@@ -186,6 +186,12 @@ internal sealed class RelationalCreditLedger : CreditLedger
     public override Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken) =>
         accounts.ReadAsync(userId, cancellationToken);
 
+    public override Task<bool> HasSubscriptionAsync(string userId, CancellationToken cancellationToken) =>
+        accounts.HasSubscriptionAsync(userId, cancellationToken);
+
+    /// <summary>The hold statements (<see cref="CreditHoldSql"/>) run by this ledger.</summary>
+    internal CreditHoldStatements Holds => new(this, sql.Holds);
+
     public override Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
         ExecuteAsync(sql.Balances.EnsureAccount, [userId, false, now, 0L], cancellationToken);
 
@@ -210,7 +216,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
     // The statement's command is a shared template; each execution runs on the connection's own rented command (as EF's
     // queries do), which owns the reader, so contexts on other threads never share one.
     // everyResult: the statement is several, each with its result (MariaDB's debits); otherwise the first result only.
-    private async Task ReadRowsAsync(SqlStatement statement, object?[] values, Action<DbDataReader> read, CancellationToken cancellationToken, bool everyResult = false)
+    internal async Task ReadRowsAsync(SqlStatement statement, object?[] values, Action<DbDataReader> read, CancellationToken cancellationToken, bool everyResult = false)
     {
         using var critical = concurrency.EnterCriticalSection();
         if (await PreparedAsync(statement, values, cancellationToken).ConfigureAwait(false) is { } prepared)
@@ -259,24 +265,23 @@ internal sealed class RelationalCreditLedger : CreditLedger
 
     private static DateTime? ExpiryAt(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetFieldValue<DateTime>(ordinal);
 
-    private async Task ExecuteAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
+    /// <summary>Runs a statement that returns no rows; the rows it changed (matched, on MySQL).</summary>
+    internal async Task<int> ExecuteAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
         using var critical = concurrency.EnterCriticalSection();
         if (await PreparedAsync(statement, values, cancellationToken).ConfigureAwait(false) is { } prepared)
         {
             await using (prepared.ConfigureAwait(false))
             {
-                await prepared.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return await prepared.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            return;
         }
 
         var command = connection.RentCommand();
         try
         {
             command.PopulateFrom(statement.Command);
-            await command.ExecuteNonQueryAsync(Parameters(statement, values, CommandSource.ExecuteSqlRaw), cancellationToken).ConfigureAwait(false);
+            return await command.ExecuteNonQueryAsync(Parameters(statement, values, CommandSource.ExecuteSqlRaw), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

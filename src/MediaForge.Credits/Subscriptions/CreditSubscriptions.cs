@@ -129,6 +129,12 @@ internal sealed partial class CreditSubscriptions(
     /// <summary>The user's current subscription (the newest not canceled one, else the newest), or <see langword="null"/>.</summary>
     public async Task<CreditSubscriptionSummary?> GetSummaryAsync(string userId, CancellationToken cancellationToken)
     {
+        // Most users have none: one built-once statement answers that (on SQLite on a plain connection, as the balance read).
+        if (!await CreditLedger.For(db).HasSubscriptionAsync(userId, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         var row = await db.Set<CreditSubscriptionRow>().AsNoTracking().Where(s => s.UserId == userId)
             .OrderBy(s => s.Status == CreditSubscriptionStatus.Canceled ? 1 : 0).ThenByDescending(s => s.UpdatedAt)
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);

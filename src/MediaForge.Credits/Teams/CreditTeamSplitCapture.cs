@@ -31,9 +31,9 @@ internal sealed class CreditTeamSplitCapture(CreditsDbContextHandle handle, Cred
 
         // Placed and ended with the hold, so active while it is; were it not, nothing of the member's would be charged.
         var personal = await CreditHolds.CaptureAsync(db, part.Id, part.UserId, part.Amount, personalShare, allowDebt, at, cancellationToken)
-            .ConfigureAwait(false) ?? (0, 0);
+            .ConfigureAwait(false) ?? (0, 0, true);
         await teamHolds.GiveBackAsync(hold, hold.Amount - team.Charged, cancellationToken).ConfigureAwait(false);
-        return await ChargedAsync(hold, part, team, personal, now, cancellationToken).ConfigureAwait(false);
+        return await ChargedAsync(hold, part, (team.Charged, team.Balance), (personal.Charged, personal.Balance), now, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,0 +1,92 @@
+using System.Data.Common;
+using MediaForge.Credits.Holds;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace MediaForge.Credits.Storage;
+
+/// <summary>
+/// The hold statements of <see cref="CreditHoldSql"/> run by the relational ledger, in the context's current
+/// transaction: what <see cref="CreditHolds"/> and the reservation service write and read on a hold's hot path.
+/// </summary>
+internal sealed class CreditHoldStatements(RelationalCreditLedger ledger, CreditHoldSql sql)
+{
+    /// <summary>The statements of the context's relational ledger (holds need a relational provider).</summary>
+    public static CreditHoldStatements For(DbContext db) =>
+        CreditLedger.For(db) is RelationalCreditLedger relational ? relational.Holds
+            : throw new NotSupportedException("Credit holds need a relational EF Core provider.");
+
+    /// <summary>Holds <paramref name="amount"/> if the user's spendable credits cover it, nothing lapsed unrecorded, and the user is not flagged admin.</summary>
+    public async Task<bool> TryHoldAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken) =>
+        await ledger.ExecuteAsync(sql.Hold, [userId, amount, now, true], cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <summary>Locks the user's balance row (a no-op update); 1 when it exists, 0 when not.</summary>
+    public Task<int> LockAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
+        ledger.ExecuteAsync(sql.Lock, [userId, now], cancellationToken);
+
+    /// <summary>
+    /// Frees <paramref name="heldAmount"/> held credits; the balance after and the next expiry (none: the account has no
+    /// lot), or <see langword="null"/> without a balance row.
+    /// </summary>
+    public async Task<LedgerBalance?> FreeAsync(string userId, long heldAmount, DateTime now, CancellationToken cancellationToken)
+    {
+        LedgerBalance? balance = null;
+        await ledger.ReadRowsAsync(sql.Free, [userId, heldAmount, now], row => balance = new LedgerBalance
+        {
+            Balance = row.GetFieldValue<long>(0), NextExpiryAt = row.IsDBNull(1) ? null : row.GetFieldValue<DateTime>(1),
+        }, cancellationToken).ConfigureAwait(false);
+        return balance;
+    }
+
+    /// <summary>Takes <paramref name="charged"/> credits from the balance (the caller holds the row and decided the amount).</summary>
+    public Task ChargeAsync(string userId, long charged, CancellationToken cancellationToken) =>
+        ledger.ExecuteAsync(sql.Charge, [userId, charged], cancellationToken);
+
+    /// <summary>Marks the hold captured for <paramref name="charge"/> if it is active and not lapsed; whether this call did.</summary>
+    public async Task<bool> TryCaptureAsync(Guid id, long charge, DateTime now, CancellationToken cancellationToken) =>
+        await ledger.ExecuteAsync(sql.Capture, [id, ReservationStatus.Captured, now, charge, ReservationStatus.Active], cancellationToken)
+            .ConfigureAwait(false) == 1;
+
+    /// <summary>Links the captured hold to the ledger row of its charge.</summary>
+    public Task LinkAsync(Guid id, Guid transactionId, CancellationToken cancellationToken) =>
+        ledger.ExecuteAsync(sql.Link, [id, transactionId], cancellationToken);
+
+    /// <summary>Inserts the reservation row.</summary>
+    public Task InsertAsync(CreditReservation hold, CancellationToken cancellationToken) =>
+        ledger.ExecuteAsync(sql.Insert, [.. sql.Insert.Parameters.Select(p => p.GetGetter().GetClrValueUsingContainingEntity(hold))], cancellationToken);
+
+    /// <summary>The reservation as read for settling it, or <see langword="null"/> when there is none with that id.</summary>
+    public async Task<CreditReservationRow?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        CreditReservationRow? found = null;
+        var c = sql.RowColumns;
+        await ledger.ReadRowsAsync(sql.Find, [id], row => found = new CreditReservationRow(
+            Value<Guid>(row, 0, c[0]), Value<string>(row, 1, c[1])!, Value<string>(row, 2, c[2])!, Value<string>(row, 3, c[3])!,
+            Value<long>(row, 4, c[4]), Value<bool>(row, 5, c[5]), Value<ReservationStatus>(row, 6, c[6]), Value<long?>(row, 7, c[7]),
+            Value<Guid?>(row, 8, c[8]), Value<DateTime>(row, 9, c[9]), Value<string>(row, 10, c[10]), Value<DateTime>(row, 11, c[11]),
+            Value<bool>(row, 12, c[12]), Value<string>(row, 13, c[13])), cancellationToken).ConfigureAwait(false);
+        return found;
+    }
+
+    /// <summary>
+    /// One column as the property's CLR type: read as the provider type of its mapping (the value converter's, if it
+    /// has one, e.g. the status as text), then converted.
+    /// </summary>
+    private static T Value<T>(DbDataReader row, int ordinal, IProperty property)
+    {
+        if (row.IsDBNull(ordinal))
+        {
+            return default!;
+        }
+
+        var mapping = property.GetTypeMapping();
+        var converter = mapping.Converter;
+        var type = Nullable.GetUnderlyingType(converter?.ProviderClrType ?? mapping.ClrType) ?? converter?.ProviderClrType ?? mapping.ClrType;
+        object stored = type == typeof(string) ? row.GetString(ordinal)
+            : type == typeof(long) ? row.GetInt64(ordinal)
+            : type == typeof(bool) ? row.GetBoolean(ordinal)
+            : type == typeof(Guid) ? row.GetFieldValue<Guid>(ordinal)
+            : type == typeof(DateTime) ? row.GetDateTime(ordinal)
+            : row.GetValue(ordinal);
+        return (T)(converter is null ? stored : converter.ConvertFromProvider(stored))!;
+    }
+}
