@@ -8,7 +8,7 @@ namespace MediaForge.Credits.Storage;
 /// The hold statements of <see cref="CreditHoldSql"/> run by the relational ledger, in the context's current
 /// transaction: what <see cref="CreditHolds"/> and the reservation service write and read on a hold's hot path.
 /// </summary>
-internal sealed class CreditHoldStatements(RelationalCreditLedger ledger, CreditHoldSql sql)
+internal sealed class CreditHoldStatements(CreditLedgerCommands ledger, CreditHoldSql sql)
 {
     /// <summary>The statements of the context's relational ledger (holds need a relational provider).</summary>
     public static CreditHoldStatements For(DbContext db) =>

@@ -11,20 +11,15 @@ internal sealed class RelationalCreditLedger : CreditLedger
 {
     private readonly DbContext db;
     private readonly CreditLedgerSql sql;
-    private readonly IRelationalConnection connection;
-    private readonly IRelationalCommandDiagnosticsLogger logger;
-    private readonly IConcurrencyDetector concurrency;
+    private readonly CreditLedgerCommands commands;
     private readonly LedgerAccountReader accounts;
-    private bool? commandsIntercepted;
 
     public RelationalCreditLedger(DbContext db)
     {
         this.db = db;
         sql = CreditLedgerSql.For(db);
-        connection = db.GetService<IRelationalConnection>();
-        logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
-        concurrency = db.GetService<IConcurrencyDetector>();
-        accounts = new LedgerAccountReader(db, sql.Balances, connection, concurrency, logger);
+        commands = new CreditLedgerCommands(db, sql);
+        accounts = new LedgerAccountReader(db, sql.Balances, commands.Connection, commands.Concurrency, commands.Logger);
     }
 
     public override async Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken)
@@ -69,7 +64,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
         : CreditUsageHour.ShardOf(usage!.UserId, sql.UsageHourShards);
 
     public override Task ApplyBatchSettingsAsync(CancellationToken cancellationToken) =>
-        sql.BatchSettings is { } statement ? ExecuteAsync(statement, [], cancellationToken) : Task.CompletedTask;
+        sql.BatchSettings is { } statement ? commands.ExecuteAsync(statement, [], cancellationToken) : Task.CompletedTask;
 
     public override bool CanDebitAndAppendMany => sql.DeductsMany;
 
@@ -93,7 +88,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
         }
 
         var debited = new Dictionary<string, LedgerBalance>(usages.Count, StringComparer.Ordinal);
-        await ReadRowsAsync(debit, values, row => debited[row.GetFieldValue<string>(0)] =
+        await commands.ReadRowsAsync(debit, values, row => debited[row.GetFieldValue<string>(0)] =
             new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = ExpiryAt(row, 2), Appended = false }, cancellationToken, everyResult: true).ConfigureAwait(false);
         return [.. usages.Select(u => debited.GetValueOrDefault(u.UserId))];
     }
@@ -114,7 +109,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
         }
 
         var debited = new Dictionary<string, (LedgerBalance Balance, long Uses, long Credits)>(usages.Count, StringComparer.Ordinal);
-        await ReadRowsAsync(debit, values, row => debited[row.GetFieldValue<string>(0)] = (
+        await commands.ReadRowsAsync(debit, values, row => debited[row.GetFieldValue<string>(0)] = (
             new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = ExpiryAt(row, 2), Appended = row.GetFieldValue<long>(5) == 1 },
             row.GetFieldValue<long>(3),
             row.GetFieldValue<long>(4)), cancellationToken).ConfigureAwait(false);
@@ -144,7 +139,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
         if (appended.Count > 0)
         {
             var append = batches.AppendMany(appended.Count / batches.AppendManyColumns.Length);
-            await ExecuteAsync(append, [.. appended], cancellationToken).ConfigureAwait(false);
+            await commands.ExecuteAsync(append, [.. appended], cancellationToken).ConfigureAwait(false);
         }
 
         return balances;
@@ -171,7 +166,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
 
         values[^1] = shards;
         var balances = new LedgerBalance?[usages.Count];
-        await ReadRowsAsync(statement, values, row =>
+        await commands.ReadRowsAsync(statement, values, row =>
         {
             var expiry = ExpiryAt(row, 2);
             balances[row.GetFieldValue<long>(0) - 1] = new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = expiry, Appended = expiry is null };
@@ -190,22 +185,22 @@ internal sealed class RelationalCreditLedger : CreditLedger
         accounts.HasSubscriptionAsync(userId, cancellationToken);
 
     /// <summary>The hold statements (<see cref="CreditHoldSql"/>) run by this ledger.</summary>
-    internal CreditHoldStatements Holds => new(this, sql.Holds);
+    internal CreditHoldStatements Holds => new(commands, sql.Holds);
 
     public override Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
-        ExecuteAsync(sql.Balances.EnsureAccount, [userId, false, now, 0L], cancellationToken);
+        commands.ExecuteAsync(sql.Balances.EnsureAccount, [userId, false, now, 0L], cancellationToken);
 
     public override Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken)
     {
         var statement = usage is null ? sql.Appends.InsertTransaction : sql.Appends.AppendUsage(transaction is not null, charged: !usage.IsUnlimited);
-        return ExecuteAsync(statement, [.. statement.Parameters.Select(column => ValueOf(column, transaction, usage))], cancellationToken);
+        return commands.ExecuteAsync(statement, [.. statement.Parameters.Select(column => ValueOf(column, transaction, usage))], cancellationToken);
     }
 
     private async Task<LedgerBalance?> QueryBalanceAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
         LedgerBalance? balance = null;
         // Meaningful for DebitAndAppend only: it appends unless the account has lots.
-        await ReadRowsAsync(statement, values, row =>
+        await commands.ReadRowsAsync(statement, values, row =>
         {
             var expiry = ExpiryAt(row, 1);
             balance = new LedgerBalance { Balance = row.GetFieldValue<long>(0), NextExpiryAt = expiry, Appended = expiry is null };
@@ -213,128 +208,5 @@ internal sealed class RelationalCreditLedger : CreditLedger
         return balance;
     }
 
-    // The statement's command is a shared template; each execution runs on the connection's own rented command (as EF's
-    // queries do), which owns the reader, so contexts on other threads never share one.
-    // everyResult: the statement is several, each with its result (MariaDB's debits); otherwise the first result only.
-    internal async Task ReadRowsAsync(SqlStatement statement, object?[] values, Action<DbDataReader> read, CancellationToken cancellationToken, bool everyResult = false)
-    {
-        using var critical = concurrency.EnterCriticalSection();
-        if (await PreparedAsync(statement, values, cancellationToken).ConfigureAwait(false) is { } prepared)
-        {
-            await using (prepared.ConfigureAwait(false))
-            {
-                var rows = await prepared.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (rows.ConfigureAwait(false))
-                {
-                    do
-                    {
-                        while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            read(rows);
-                        }
-                    }
-                    while (everyResult && await rows.NextResultAsync(cancellationToken).ConfigureAwait(false));
-                }
-            }
-
-            return;
-        }
-
-        var command = connection.RentCommand();
-        try
-        {
-            command.PopulateFrom(statement.Command);
-            var reader = await command.ExecuteReaderAsync(Parameters(statement, values, CommandSource.FromSqlQuery), cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                do
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        read(reader.DbDataReader);
-                    }
-                }
-                while (everyResult && await reader.DbDataReader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-            }
-        }
-        finally
-        {
-            connection.ReturnCommand(command);
-        }
-    }
-
     private static DateTime? ExpiryAt(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetFieldValue<DateTime>(ordinal);
-
-    /// <summary>Runs a statement that returns no rows; the rows it changed (matched, on MySQL).</summary>
-    internal async Task<int> ExecuteAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
-    {
-        using var critical = concurrency.EnterCriticalSection();
-        if (await PreparedAsync(statement, values, cancellationToken).ConfigureAwait(false) is { } prepared)
-        {
-            await using (prepared.ConfigureAwait(false))
-            {
-                return await prepared.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        var command = connection.RentCommand();
-        try
-        {
-            command.PopulateFrom(statement.Command);
-            return await command.ExecuteNonQueryAsync(Parameters(statement, values, CommandSource.ExecuteSqlRaw), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            connection.ReturnCommand(command);
-        }
-    }
-
-    /// <summary>
-    /// The statement as a command of the provider (see <see cref="CreditLedgerSql.RunsCommandsDirectly"/>), prepared
-    /// where the ledger prepares its statements (<see cref="CreditLedgerSql.PreparesStatements"/>: preparing one already
-    /// prepared on the physical connection costs no round trip); only inside a transaction (the connection is open and
-    /// stays so) and when the context has no command interceptors (which would not see it). Otherwise
-    /// <see langword="null"/>: it runs through EF.
-    /// </summary>
-    private async Task<DbCommand?> PreparedAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
-    {
-        if (!sql.RunsCommandsDirectly || connection.CurrentTransaction is not { } transaction
-            || connection.DbConnection.State != System.Data.ConnectionState.Open
-            || (commandsIntercepted ??= db.GetService<IInterceptors>().Aggregate<IDbCommandInterceptor>() is not null))
-        {
-            return null;
-        }
-
-        var command = connection.DbConnection.CreateCommand();
-        try
-        {
-            command.Transaction = transaction.GetDbTransaction();
-            command.CommandText = statement.Text;
-            if (connection.CommandTimeout is { } timeout)
-            {
-                command.CommandTimeout = timeout;
-            }
-
-            var bound = statement.Values(values);
-            foreach (var parameter in statement.Command.Parameters)
-            {
-                parameter.AddDbParameter(command, bound);
-            }
-
-            if (sql.PreparesStatements)
-            {
-                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return command;
-        }
-        catch
-        {
-            await command.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private RelationalCommandParameterObject Parameters(SqlStatement statement, object?[] values, CommandSource source) =>
-        new(connection, statement.Values(values), null, db, logger, source);
 }
