@@ -11,8 +11,9 @@ namespace MediaForge.Credits.Tests.Ledger;
 /// for every debit the ledger recorded since the last check (usage, captures, transfers and gifts out, negative
 /// adjustments), takes the debited credits itself: lots whose expiry has passed first (soonest first), then lowest
 /// priority, soonest expiry, oldest, lot id; the credits without a lot (balance − Σ lots) are paid ones with Paid's
-/// priority and no expiry, taken after the lots they tie with. Expiration rows take from the lot they name. After every
-/// check, each lot in the database must hold what the model says. A clawback (a negative refund row of a purchase's
+/// priority and no expiry, taken after the lots they tie with. Expiration rows take from the lot they name; one a renewal
+/// wrote (<c>endedBy: rollover</c>) also ends its lot at that instant. After every check, each lot in the database must
+/// hold and end as the model says, and the balance's split must be the model's (<see cref="Categories"/>). A clawback (a negative refund row of a purchase's
 /// payment) takes the purchase's own lot first, or the credits without a lot when it got none, then by the same rule.
 /// </summary>
 public sealed class BurnOrderModel(int paidPriority = 30)
