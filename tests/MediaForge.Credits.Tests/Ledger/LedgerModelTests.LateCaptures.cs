@@ -93,6 +93,7 @@ public abstract partial class LedgerModelTests<TDatabase>
             Assert.True(taken == 0 && (!settled.Success || settled.IsReplay), $"{where}: {hold.Status} hold: {settled.Status}, success {settled.Success}, took {taken}");
         }
 
-        return settled.Success && !settled.IsReplay ? settled : null;
+        // A capture that charged nothing (a clawback took what the hold kept) writes no ledger row.
+        return settled.Success && !settled.IsReplay && settled.CreditsCharged > 0 ? settled : null;
     }
 }
