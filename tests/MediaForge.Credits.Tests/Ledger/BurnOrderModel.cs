@@ -11,8 +11,9 @@ namespace MediaForge.Credits.Tests.Ledger;
 /// for every debit the ledger recorded since the last check (usage, captures, transfers and gifts out, negative
 /// adjustments), takes the debited credits itself: lots whose expiry has passed first (soonest first), then lowest
 /// priority, soonest expiry, oldest, lot id; the credits without a lot (balance − Σ lots) are paid ones with Paid's
-/// priority and no expiry, taken after the lots they tie with. Expiration rows take from the lot they name. After every
-/// check, each lot in the database must hold what the model says. A clawback (a negative refund row of a purchase's
+/// priority and no expiry, taken after the lots they tie with. Expiration rows take from the lot they name; one a renewal
+/// wrote (<c>endedBy: rollover</c>) also ends its lot at that instant. After every check, each lot in the database must
+/// hold and end as the model says, and the balance's split must be the model's (<see cref="Categories"/>). A clawback (a negative refund row of a purchase's
 /// payment) takes the purchase's own lot first, or the credits without a lot when it got none, then by the same rule.
 /// </summary>
 public sealed class BurnOrderModel(int paidPriority = 30)
@@ -21,14 +22,20 @@ public sealed class BurnOrderModel(int paidPriority = 30)
     private readonly HashSet<Guid> seen = [];
     private readonly Dictionary<Guid, Guid> grantLots = []; // a grant's ledger row → its lot
 
-    /// <summary>The model's credits per category of <paramref name="account"/> (without lapsed lots), the rest as paid.</summary>
-    public Dictionary<string, long> Categories(string account, long balance, DateTime now)
+    /// <summary>
+    /// The model's credits per category of <paramref name="account"/> whose balance row holds <paramref name="balance"/>:
+    /// each lot's remainder, less what of <paramref name="lapsing"/> (credits lapsed but not recorded yet) the lapse will
+    /// take from it (past-due lots, soonest first, then oldest), and the credits without a lot as paid ones.
+    /// </summary>
+    public Dictionary<string, long> Categories(string account, long balance, DateTime now, long lapsing = 0)
     {
         var own = lots.Values.Where(l => l.Account == account).ToList();
         var split = new Dictionary<string, long>(StringComparer.Ordinal) { ["paid"] = Math.Max(0, balance - own.Sum(l => l.Remaining)) };
-        foreach (var lot in own.Where(l => l.ExpiresAt > now))
+        foreach (var lot in own.OrderBy(l => l.ExpiresAt > now).ThenBy(l => l.ExpiresAt).ThenBy(l => l.CreatedAt).ThenBy(l => l.Id))
         {
-            split[lot.Category] = split.GetValueOrDefault(lot.Category) + lot.Remaining;
+            var lapsed = lot.ExpiresAt <= now ? Math.Min(lapsing, lot.Remaining) : 0;
+            lapsing -= lapsed;
+            split[lot.Category] = split.GetValueOrDefault(lot.Category) + lot.Remaining - lapsed;
         }
 
         return split;
@@ -58,18 +65,25 @@ public sealed class BurnOrderModel(int paidPriority = 30)
                 Assert.True(lots.TryGetValue(lot.Id, out var model), $"{where}: lot {lot.Id} of {account} unknown to the model");
                 Assert.True(model.Remaining == lot.Remaining,
                     $"{where}: lot {lot.Category}/{lot.Priority}/{lot.ExpiresAt:O} of {account} holds {lot.Remaining}, the burn rule leaves {model.Remaining}");
+                Assert.True(model.ExpiresAt == lot.ExpiresAt, $"{where}: lot {lot.Category}/{lot.Priority} of {account} ends {lot.ExpiresAt:O}, the model says {model.ExpiresAt:O}");
             }
 
-            // The balance's split: the parts add up to the balance, and are the model's while nothing has lapsed.
+            // The balance's split: the parts add up to the balance, and are the model's. Credits past their expiry but not
+            // lapsed yet are not in the balance as far as the spendable credits allow (holds past their expiry hold
+            // nothing); what holds still cover stays in its lot and category, as the lapse will leave it.
             var balance = await scope.ServiceProvider.GetRequiredService<MediaForge.Credits.Ledger.CreditService>().GetAccountBalanceAsync(account, default);
             Assert.True(balance.Categories.Values.Sum() == balance.Balance, $"{where}: the split of {account} sums to {balance.Categories.Values.Sum()}, not {balance.Balance}");
             var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-            if (!lots.Values.Any(l => l.Account == account && l.Remaining > 0 && l.ExpiresAt <= now))
-            {
-                var expected = Categories(account, balance.Balance, now).Where(c => c.Value != 0).OrderBy(c => c.Key, StringComparer.Ordinal);
-                var actual = balance.Categories.Where(c => c.Value != 0).OrderBy(c => c.Key, StringComparer.Ordinal);
-                Assert.True(expected.SequenceEqual(actual), $"{where}: split of {account} {string.Join(",", actual)} != model {string.Join(",", expected)}");
-            }
+            var stored = await db.Accounts.AsNoTracking().Where(a => a.UserId == account).Select(a => new { a.Balance, a.Reserved }).SingleOrDefaultAsync();
+            var heldPastExpiry = await db.Reservations.AsNoTracking().Where(r => r.UserId == account && r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
+                .SumAsync(r => r.Amount);
+            var pastDue = lots.Values.Where(l => l.Account == account && l.ExpiresAt <= now).Sum(l => l.Remaining);
+            var lapsing = stored is null ? 0 : Math.Min(pastDue, Math.Max(0, stored.Balance - (stored.Reserved - heldPastExpiry)));
+            Assert.True(stored is null || balance.Balance == stored.Balance - lapsing,
+                $"{where}: balance of {account} {balance.Balance}, the row holds {stored?.Balance} of which {lapsing} lapsed unrecorded");
+            var expected = Categories(account, stored?.Balance ?? 0, now, lapsing).Where(c => c.Value != 0).OrderBy(c => c.Key, StringComparer.Ordinal);
+            var actual = balance.Categories.Where(c => c.Value != 0).OrderBy(c => c.Key, StringComparer.Ordinal);
+            Assert.True(expected.SequenceEqual(actual), $"{where}: split of {account} {string.Join(",", actual)} != model {string.Join(",", expected)}");
         }
     }
 
@@ -104,6 +118,12 @@ public sealed class BurnOrderModel(int paidPriority = 30)
             var lapsed = lots[lotId];
             Assert.True(lapsed.ExpiresAt <= row.CreatedAt || (rolledOver && lapsed.Category == CreditCategory.Allowance.Name),
                 $"{where}: a {lapsed.Category} lot expiring {lapsed.ExpiresAt:O} lapsed at {row.CreatedAt:O}");
+            if (rolledOver && lapsed.ExpiresAt > row.CreatedAt)
+            {
+                // The renewal ended the lot now: what a hold kept in it is past due from here on, as in any lapse.
+                lapsed.ExpiresAt = row.CreatedAt;
+            }
+
             lapsed.Remaining += row.Amount;
             return;
         }
@@ -144,6 +164,9 @@ public sealed class BurnOrderModel(int paidPriority = 30)
 
     private sealed record ModelLot(Guid Id, string Account, string Category, int Priority, DateTime ExpiresAt, DateTime CreatedAt)
     {
+        /// <summary>When the lot ends: its expiry, or the instant a renewal ended it early.</summary>
+        public DateTime ExpiresAt { get; set; } = ExpiresAt;
+
         public long Remaining { get; set; }
     }
 }

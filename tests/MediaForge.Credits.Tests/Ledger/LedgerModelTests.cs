@@ -11,7 +11,7 @@ namespace MediaForge.Credits.Tests.Ledger;
 
 /// <summary>
 /// Model-based property test: random sequences of grant (of every category, the host's own included, expiring or not), deduct, reserve, capture, release, refund,
-/// gift (create, redeem by a second user, cancel), clock advance and expiry sweep (holds, credits, gifts), and a team
+/// late capture of a lapsed hold (<c>LedgerModelTests.LateCaptures.cs</c>), gift (create, redeem by a second user, cancel), clock advance and expiry sweep (holds, credits, gifts), and a team
 /// (the user owns it, the peer is a member) with its pool, spending, holds, members' limits over 6-hour periods and the
 /// peer's removal and return (<c>LedgerModelTests.Teams.cs</c>), and a subscription's invoices, plan changes, failures
 /// and end in any order (<c>LedgerModelTests.Subscriptions.cs</c>), on a real database with a fake clock. After every step, for both users: balance == Σ ledger, spendable credits ≥ 0,
@@ -48,6 +48,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         Gift,
         Redeem,
         CancelGift,
+        CaptureLate,
         TeamFund,
         TeamSpend,
         TeamHold,
@@ -82,6 +83,7 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
         (2, Gen.Select(Gen.Int[1, 40], Gen.Int[1, 90], (a, b) => new Op(OpKind.Gift, a, b))),
         (2, Gen.Int[0, 9].Select(a => new Op(OpKind.Redeem, a, 0))),
         (1, Gen.Int[0, 9].Select(a => new Op(OpKind.CancelGift, a, 0))),
+        (5, Gen.Select(Gen.Int[0, 9], Gen.Int[0, 5], (a, b) => new Op(OpKind.CaptureLate, a, b))),
         .. TeamOps,
         .. SubscriptionOps,
         .. TopUpOps,
@@ -226,6 +228,21 @@ public abstract partial class LedgerModelTests<TDatabase>(TDatabase database) : 
                     var cancel = await giftService.CancelGiftAsync(cancelled.Id, user);
                     Assert.True(cancel.Success == (cancelled.Pending && cancelled.ExpiresAt > clock.GetUtcNow()), $"step {step} {op}: {cancel.Error}");
                     cancelled.Pending &= false;
+                    break;
+                case OpKind.CaptureLate:
+                    // A: 0-4 an earlier hold, 5-9 a new one-minute hold of feature A - 5; even A: the job outlives its hold.
+                    // B: the part charged (B % 3: all, a half, a third); B >= 3: meanwhile a new hold takes every spendable credit.
+                    if ((op.A >= 5 || holds.Count == 0) && await ReserveBrieflyAsync(reservations, user, Features[op.A % 5], before.Available, $"step {step} {op}") is { } brief)
+                    {
+                        holds.Add(brief);
+                    }
+
+                    if (holds.Count > 0 && await CaptureLateAsync(services, clock, op.A >= 5 ? holds[^1] : holds[op.A % holds.Count], op.B % 3, outlive: op.A % 2 == 0, crowd: op.B >= 3 ? holds : null, $"step {step} {op}") is { } late)
+                    {
+                        charges.Add(late.TransactionId!.Value);
+                        topUps.AfterDebit(late.Balance!.Value, late.CreditsCharged, clock.GetUtcNow());
+                    }
+
                     break;
                 case >= OpKind.TopUpPaid:
                     await topUps.RunAsync(scope.ServiceProvider, op, $"step {step} {op}");
