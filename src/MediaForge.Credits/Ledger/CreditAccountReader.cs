@@ -49,14 +49,14 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
 
         var lots = await db.Set<CreditGrant>().AsNoTracking()
             .Where(g => g.UserId == userId && g.Remaining > 0)
-            .OrderBy(g => g.ExpiresAt)
+            .OrderBy(g => g.ExpiresAt).ThenBy(g => g.CreatedAt)
             .Select(g => new { g.Remaining, g.ExpiresAt, g.Category })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var expirable = Math.Min(lots.Where(l => l.ExpiresAt <= now).Sum(l => l.Remaining), Math.Max(0, headroom));
         var next = lots.Where(l => l.ExpiresAt > now && l.ExpiresAt != CreditGrant.NoExpiry).GroupBy(l => l.ExpiresAt)
             .Select(g => new CreditExpiration(g.Sum(l => l.Remaining), CreditAttempts.Utc(g.Key))).FirstOrDefault();
 
-        // The split: each lot's remainder, less what has lapsed unrecorded (soonest first, as the lapse will take it), and
+        // The split: each lot's remainder, less what has lapsed unrecorded (soonest first, then oldest: as the lapse will take it), and
         // the credits without a lot as paid ones.
         var categories = PaidOnly(Math.Max(0, balance - lots.Sum(l => l.Remaining)));
         var lapsing = expirable;

@@ -111,6 +111,43 @@ public abstract class BalanceReadTests<TDatabase>(TDatabase database) : IClassFi
         Assert.Equal(1, interceptor.Readers);
     }
 
+    [Fact]
+    public async Task GetBalance_PastDueLotsSharingAnExpiry_NamesTheCategoriesTheLapseWillTake()
+    {
+        // Two lots past due at the same instant, the older one inserted last; a hold keeps 5 of their 20 credits. The
+        // lapse takes the older lot first (expiry, then creation), so what is left is 5 of the newer lot's category.
+        var user = NewUser();
+        var now = DateTime.UtcNow;
+        var due = now.AddHours(-1);
+        await Database.WithContextAsync(async db =>
+        {
+            db.Users.Add(new CreditUser { Id = user, CreatedAt = now, UpdatedAt = now });
+            db.Accounts.Add(new CreditAccount { UserId = user, Balance = 20, Reserved = 5, TotalGranted = 20, NextExpiryAt = due, CreatedAt = now, UpdatedAt = now });
+            db.Grants.Add(Lot(user, CreditCategory.Promotional, created: now.AddMinutes(-90), due));
+            await db.SaveChangesAsync();
+            db.Grants.Add(Lot(user, CreditCategory.Allowance, created: now.AddMinutes(-120), due));
+            db.Reservations.Add(new CreditReservation
+            {
+                Id = Guid.CreateVersion7(), UserId = user, Feature = "video-generation", Model = "hailuo", Amount = 5, RequestedAmount = 5,
+                Status = ReservationStatus.Active, ExpiresAt = now.AddHours(1), CreatedAt = now,
+            });
+            await db.SaveChangesAsync();
+        });
+
+        var before = await WithCreditsAsync(c => c.GetBalanceAsync(user));
+        await WithCreditsAsync(c => c.ExpireCreditsAsync());
+        var after = await WithCreditsAsync(c => c.GetBalanceAsync(user));
+
+        Assert.Equal((5L, 5L, 0L), (before.Balance, before.Categories.GetValueOrDefault("promotional"), before.Categories.GetValueOrDefault("allowance")));
+        Assert.Equal(after.Categories.Where(c => c.Value != 0).OrderBy(c => c.Key), before.Categories.Where(c => c.Value != 0).OrderBy(c => c.Key));
+    }
+
+    private static CreditGrant Lot(string user, CreditCategory category, DateTime created, DateTime expires) => new()
+    {
+        Id = Guid.CreateVersion7(new DateTimeOffset(created, TimeSpan.Zero)), UserId = user, TransactionId = Guid.NewGuid(), Amount = 10, Remaining = 10,
+        ExpiresAt = expires, Category = category.Name, Priority = 10, CreatedAt = created,
+    };
+
     private sealed class ReaderCounter : DbCommandInterceptor
     {
         public int Readers { get; set; }
