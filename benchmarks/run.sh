@@ -8,7 +8,17 @@
 # full_page_writes=on; MariaDB innodb_flush_log_at_trx_commit=1 (the redo log flushed at every commit), binary log off.
 # Builds Release, runs benchmarks/MediaForge.Credits.Benchmarks once (SQLite, PostgreSQL and MariaDB side by side), then
 # writes the tables, the machine and the command into docs/benchmarks.md. Stops and deletes both servers on exit.
+#
+# Harness options (each has a default): --duration S, --flow-duration S, --http-duration S, --warmup S, --workers N,
+# --users N, --stores a,b (sqlite, postgres, postgres-prepared, mariadb), --cells a,b (deductions, transfers, gifts,
+# top-ups, outbox, team-wallet, history, http), --http-rounds N, --out FILE, and the switches --deductions-only,
+# --http-only, --reads-only, --one-worker-only, --analytics-only, --profile. An unknown option stops the run.
 set -euo pipefail
+
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
+  sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//'
+  exit 0
+fi
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd -- "$SCRIPT_DIR/.." && pwd -P)"

@@ -17,8 +17,29 @@ internal sealed record Settings(string[] Stores, string? Postgres, string? Maria
     /// <summary>Whether the group of cells named <paramref name="group"/> (one of <see cref="CellGroups"/>) runs.</summary>
     public bool Runs(string group) => Cells is null || Cells.Contains(group, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The options that take a value, and the switches: anything else on the command line is refused.</summary>
+    private static readonly string[] ValueOptions =
+    [
+        "--stores", "--postgres", "--mariadb", "--workers", "--warmup", "--duration", "--flow-duration", "--users", "--scarce-uses", "--gifts",
+        "--ledger-rows", "--reads", "--read-warmup", "--out", "--http-duration", "--analytics-budget", "--approaches", "--cells", "--http-rounds",
+    ];
+
+    private static readonly string[] Switches = ["--profile", "--deductions-only", "--http-only", "--reads-only", "--one-worker-only", "--analytics-only"];
+
     public static Settings Parse(string[] args)
     {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (ValueOptions.Contains(args[i], StringComparer.Ordinal) && i + 1 < args.Length)
+            {
+                i++;
+            }
+            else if (!Switches.Contains(args[i], StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"Unknown benchmark option '{args[i]}' (or an option without its value); benchmarks/run.sh --help lists them.");
+            }
+        }
+
         string? Get(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         string[]? List(string name) => Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
