@@ -12,7 +12,8 @@
 # Harness options (each has a default): --duration S, --flow-duration S, --http-duration S, --warmup S, --workers N,
 # --users N, --stores a,b (sqlite, postgres, postgres-prepared, mariadb), --cells a,b (deductions, transfers, gifts,
 # top-ups, outbox, team-wallet, history, http), --http-rounds N, --out FILE, and the switches --deductions-only,
-# --http-only, --reads-only, --one-worker-only, --analytics-only, --profile. An unknown option stops the run.
+# --http-only, --reads-only, --one-worker-only, --analytics-only, --profile (prints time, KB and EF events per call of
+# each operation, one caller; no report). An unknown option stops the run.
 set -euo pipefail
 
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
@@ -70,6 +71,12 @@ dotnet build "$PROJECT" -c Release --nologo -v quiet >&2
 OUT_DIR="$REPO_ROOT/artifacts/benchmarks"
 mkdir -p -- "$OUT_DIR"
 RESULTS="$OUT_DIR/results.md"
+if [[ " $* " == *" --profile "* ]]; then
+  # The profile prints its lines (time, allocations and EF events per call of each operation) and writes no report.
+  log "running the profile"
+  dotnet "benchmarks/MediaForge.Credits.Benchmarks/bin/Release/net10.0/MediaForge.Credits.Benchmarks.dll" "$@"
+  exit 0
+fi
 log "running the harness (about 24 minutes)"
 dotnet "benchmarks/MediaForge.Credits.Benchmarks/bin/Release/net10.0/MediaForge.Credits.Benchmarks.dll" --out "$RESULTS" "$@" >/dev/null
 
@@ -142,8 +149,8 @@ does not apply), builds Release, runs the harness and rewrites this file.
   host copies from the README's Databases section (\`Server=...;Port=...;User=...;Password=...;SslMode=Disabled\`,
   the database; nothing else). The deduction cells (1 worker; 16 workers, hot user; 16 workers, 10,000 users), the raw
   baseline, naive EF, the probe and the new flows run there; "the library's writes" baseline (its SQL is SQLite's and
-  PostgreSQL's), the history, reads, analytics and HTTP do not. The library runs MariaDB's generic deduction path (no
-  multi-user batch statement, decision 0042); the raw baseline runs at InnoDB's default REPEATABLE READ (its
+  PostgreSQL's), the history, reads, analytics and HTTP do not. The library runs group commit there too (decision 0046: a
+  round's debits in one command, each read back under its row lock, the rows appended as for a lone deduction); the raw baseline runs at InnoDB's default REPEATABLE READ (its
   \`UPDATE\` reads the current row and locks it either way).
 - **1 worker**: one caller in a loop, the latency every host pays on every call (group commit has nothing to share);
   raw, library and library + key only.
@@ -233,8 +240,9 @@ DOC
   writes the ledger rows with their metadata and counterpart references, and checks the low-balance alerts on both
   sides; a redemption also finds the gift by its code's hash and names the recipient on it. The top-up cell's
   baseline is the library's own plain deduction, so its ratio is what the trigger and the charges cost.
-- MariaDB runs the library's generic deduction path (one deduction at a time per lane, no multi-user statement), with
-  \`innodb_flush_log_at_trx_commit=1\`: each commit waits for a redo log flush, as PostgreSQL's for its WAL.
+- MariaDB runs group commit with one command for a round's debits, but appends each deduction's rows with the
+  statements of a lone deduction (decision 0046), with \`innodb_flush_log_at_trx_commit=1\`: each commit waits for a
+  redo log flush, as PostgreSQL's for its WAL.
 - Analytics: the usage report reads the hourly roll-up (plus raw logs for partial hours at the range's edges); top
   users, the free/paid split and active users read one index seek per user; every result is checked against a
   recomputation from the base rows. Exports (`Stream...Async`) read every row of the range, so they are reported

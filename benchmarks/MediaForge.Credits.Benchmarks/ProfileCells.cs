@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Benchmarks;
 
@@ -20,7 +21,8 @@ internal static class ProfileCells
                      ("raw SELECT of the balance row", () => store.RawBalanceAsync("profile.user")),
                      ("GetBalanceAsync", () => BenchContext.InScopeAsync<ICreditService, CreditBalance>(provider, c => c.GetBalanceAsync("profile.user"))),
                      ("CheckCreditsAsync", () => BenchContext.InScopeAsync<ICreditService, CreditCheckResult>(provider, c => c.CheckCreditsAsync("profile.user", "image-generation", "default"))),
-                 })
+                     ("ReserveCreditsAsync + CaptureReservationAsync (what .RequireCredits runs)", () => ReserveAndCaptureAsync(provider)),
+                 }.Where(cell => store.HasLibraryWritesBaseline || !cell.Item1.Contains("library's writes", StringComparison.Ordinal)))
         {
             for (var i = 0; i < 200; i++)
             {
@@ -29,6 +31,7 @@ internal static class ProfileCells
 
             counter.TakeCounts();
             const int Calls = 500;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < Calls; i++)
             {
@@ -36,8 +39,20 @@ internal static class ProfileCells
             }
 
             var perCall = Stopwatch.GetElapsedTime(start).TotalMilliseconds / Calls;
+            var kilobytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0 / Calls;
             var events = string.Join(", ", counter.TakeCounts().OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value / (double)Calls:0.##}"));
-            Console.WriteLine($"{store.Name} {name}: {perCall:0.000} ms/call; per call: {events}");
+            Console.WriteLine($"{store.Name} {name}: {perCall:0.000} ms/call, {kilobytes:0.0} KB/call; per call: {events}");
+        }
+    }
+
+    private static async Task ReserveAndCaptureAsync(IServiceProvider provider)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        var holds = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+        var hold = await holds.ReserveCreditsAsync("profile.user", "image-generation", "default");
+        if (hold.ReservationId is not { } id || !(await holds.CaptureReservationAsync(id)).Success)
+        {
+            throw new InvalidOperationException($"profile: the hold was not placed and captured ({hold.Error}).");
         }
     }
 }

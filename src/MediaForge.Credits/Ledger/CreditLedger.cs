@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MediaForge.Credits.Ledger;
 
 /// <summary>
@@ -7,8 +9,14 @@ namespace MediaForge.Credits.Ledger;
 /// </summary>
 internal abstract class CreditLedger
 {
+    private static readonly ConditionalWeakTable<DbContext, CreditLedger> Ledgers = new();
+
+    /// <summary>
+    /// The context's ledger, built once per context instance (a pooled context keeps it across leases: it holds only the
+    /// context's own services and the model's statements, no state of a lease).
+    /// </summary>
     public static CreditLedger For(DbContext db) =>
-        db.Database.IsRelational() ? new RelationalCreditLedger(db) : new TrackedCreditLedger(db);
+        Ledgers.GetValue(db, static db => db.Database.IsRelational() ? new RelationalCreditLedger(db) : new TrackedCreditLedger(db));
 
     /// <summary>Starts a transaction, or joins the host's current one (which the host then commits).</summary>
     public abstract Task<CreditLedgerScope> BeginAsync(CancellationToken cancellationToken);

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using MediaForge.Credits.Holds;
-using Microsoft.EntityFrameworkCore.Metadata;
+using static MediaForge.Credits.Storage.LedgerColumns;
 
 namespace MediaForge.Credits.Storage;
 
@@ -32,7 +32,7 @@ internal sealed class CreditHoldStatements(CreditLedgerCommands ledger, CreditHo
         LedgerBalance? balance = null;
         await ledger.ReadRowsAsync(sql.Free, [userId, heldAmount, now], row => balance = new LedgerBalance
         {
-            Balance = row.GetFieldValue<long>(0), NextExpiryAt = row.IsDBNull(1) ? null : row.GetFieldValue<DateTime>(1),
+            Balance = row.GetFieldValue<long>(0), NextExpiryAt = Timestamp(row, 1),
         }, cancellationToken).ConfigureAwait(false);
         return balance;
     }
@@ -60,33 +60,10 @@ internal sealed class CreditHoldStatements(CreditLedgerCommands ledger, CreditHo
         CreditReservationRow? found = null;
         var c = sql.RowColumns;
         await ledger.ReadRowsAsync(sql.Find, [id], row => found = new CreditReservationRow(
-            Value<Guid>(row, 0, c[0]), Value<string>(row, 1, c[1])!, Value<string>(row, 2, c[2])!, Value<string>(row, 3, c[3])!,
-            Value<long>(row, 4, c[4]), Value<bool>(row, 5, c[5]), Value<ReservationStatus>(row, 6, c[6]), Value<long?>(row, 7, c[7]),
-            Value<Guid?>(row, 8, c[8]), Value<DateTime>(row, 9, c[9]), Value<string>(row, 10, c[10]), Value<DateTime>(row, 11, c[11]),
-            Value<bool>(row, 12, c[12]), Value<string>(row, 13, c[13])), cancellationToken).ConfigureAwait(false);
+            Read<Guid>(row, 0, c[0]), Read<string>(row, 1, c[1])!, Read<string>(row, 2, c[2])!, Read<string>(row, 3, c[3])!,
+            Read<long>(row, 4, c[4]), Read<bool>(row, 5, c[5]), Read<ReservationStatus>(row, 6, c[6]), Read<long?>(row, 7, c[7]),
+            Read<Guid?>(row, 8, c[8]), Read<DateTime>(row, 9, c[9]), Read<string>(row, 10, c[10]), Read<DateTime>(row, 11, c[11]),
+            Read<bool>(row, 12, c[12]), Read<string>(row, 13, c[13])), cancellationToken).ConfigureAwait(false);
         return found;
-    }
-
-    /// <summary>
-    /// One column as the property's CLR type: read as the provider type of its mapping (the value converter's, if it
-    /// has one, e.g. the status as text), then converted.
-    /// </summary>
-    private static T Value<T>(DbDataReader row, int ordinal, IProperty property)
-    {
-        if (row.IsDBNull(ordinal))
-        {
-            return default!;
-        }
-
-        var mapping = property.GetTypeMapping();
-        var converter = mapping.Converter;
-        var type = Nullable.GetUnderlyingType(converter?.ProviderClrType ?? mapping.ClrType) ?? converter?.ProviderClrType ?? mapping.ClrType;
-        object stored = type == typeof(string) ? row.GetString(ordinal)
-            : type == typeof(long) ? row.GetInt64(ordinal)
-            : type == typeof(bool) ? row.GetBoolean(ordinal)
-            : type == typeof(Guid) ? row.GetFieldValue<Guid>(ordinal)
-            : type == typeof(DateTime) ? row.GetDateTime(ordinal)
-            : row.GetValue(ordinal);
-        return (T)(converter is null ? stored : converter.ConvertFromProvider(stored))!;
     }
 }

@@ -101,25 +101,11 @@ internal sealed class LedgerAccountReader(
         }
 
         var columns = sql.ReadAccountColumns;
-        var balance = Field<long>(row, 1, columns[1]);
+        var balance = LedgerColumns.Read<long?>(row, 1, columns[1]);
         return new LedgerAccount(
-            Field<bool>(row, 0, columns[0]) ?? false,
+            LedgerColumns.Read<bool>(row, 0, columns[0]),
             balance,
-            balance is null ? 0 : Field<long>(row, 2, columns[2]) ?? 0,
-            balance is null ? null : Field<DateTime>(row, 3, columns[3]));
-    }
-
-    /// <summary>One column of the current row as the property's CLR type (through its value converter, if it has one).</summary>
-    private static T? Field<T>(DbDataReader row, int ordinal, IProperty property)
-        where T : struct
-    {
-        if (row.IsDBNull(ordinal))
-        {
-            return null;
-        }
-
-        return property.GetTypeMapping().Converter is { } converter
-            ? (T)converter.ConvertFromProvider(row.GetValue(ordinal))!
-            : row.GetFieldValue<T>(ordinal);
+            balance is null ? 0 : LedgerColumns.Read<long>(row, 2, columns[2]),
+            balance is null ? null : LedgerColumns.Read<DateTime?>(row, 3, columns[3]));
     }
 }

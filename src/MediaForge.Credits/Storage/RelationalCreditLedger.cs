@@ -13,6 +13,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
     private readonly CreditLedgerSql sql;
     private readonly CreditLedgerCommands commands;
     private readonly LedgerAccountReader accounts;
+    private CreditHoldStatements? holds;
 
     public RelationalCreditLedger(DbContext db)
     {
@@ -89,7 +90,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
 
         var debited = new Dictionary<string, LedgerBalance>(usages.Count, StringComparer.Ordinal);
         await commands.ReadRowsAsync(debit, values, row => debited[row.GetFieldValue<string>(0)] =
-            new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = ExpiryAt(row, 2), Appended = false }, cancellationToken, everyResult: true).ConfigureAwait(false);
+            new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = LedgerColumns.Timestamp(row, 2), Appended = false }, cancellationToken, everyResult: true).ConfigureAwait(false);
         return [.. usages.Select(u => debited.GetValueOrDefault(u.UserId))];
     }
 
@@ -110,7 +111,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
 
         var debited = new Dictionary<string, (LedgerBalance Balance, long Uses, long Credits)>(usages.Count, StringComparer.Ordinal);
         await commands.ReadRowsAsync(debit, values, row => debited[row.GetFieldValue<string>(0)] = (
-            new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = ExpiryAt(row, 2), Appended = row.GetFieldValue<long>(5) == 1 },
+            new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = LedgerColumns.Timestamp(row, 2), Appended = row.GetFieldValue<long>(5) == 1 },
             row.GetFieldValue<long>(3),
             row.GetFieldValue<long>(4)), cancellationToken).ConfigureAwait(false);
 
@@ -168,7 +169,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
         var balances = new LedgerBalance?[usages.Count];
         await commands.ReadRowsAsync(statement, values, row =>
         {
-            var expiry = ExpiryAt(row, 2);
+            var expiry = LedgerColumns.Timestamp(row, 2);
             balances[row.GetFieldValue<long>(0) - 1] = new LedgerBalance { Balance = row.GetFieldValue<long>(1), NextExpiryAt = expiry, Appended = expiry is null };
         }, cancellationToken).ConfigureAwait(false);
 
@@ -185,7 +186,7 @@ internal sealed class RelationalCreditLedger : CreditLedger
         accounts.HasSubscriptionAsync(userId, cancellationToken);
 
     /// <summary>The hold statements (<see cref="CreditHoldSql"/>) run by this ledger.</summary>
-    internal CreditHoldStatements Holds => new(commands, sql.Holds);
+    internal CreditHoldStatements Holds => holds ??= new(commands, sql.Holds);
 
     public override Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken) =>
         commands.ExecuteAsync(sql.Balances.EnsureAccount, [userId, false, now, 0L], cancellationToken);
@@ -202,11 +203,10 @@ internal sealed class RelationalCreditLedger : CreditLedger
         // Meaningful for DebitAndAppend only: it appends unless the account has lots.
         await commands.ReadRowsAsync(statement, values, row =>
         {
-            var expiry = ExpiryAt(row, 1);
+            var expiry = LedgerColumns.Timestamp(row, 1);
             balance = new LedgerBalance { Balance = row.GetFieldValue<long>(0), NextExpiryAt = expiry, Appended = expiry is null };
         }, cancellationToken).ConfigureAwait(false);
         return balance;
     }
 
-    private static DateTime? ExpiryAt(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetFieldValue<DateTime>(ordinal);
 }
