@@ -1,13 +1,7 @@
 using System.Data.Common;
-using MediaForge.Credits.Entities;
-using MediaForge.Credits.Ledger;
-using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Torture;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Ledger;
 

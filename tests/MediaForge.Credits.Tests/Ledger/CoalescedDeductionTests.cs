@@ -1,4 +1,3 @@
-using System.Data.Common;
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Storage;
