@@ -58,9 +58,12 @@ public static class CreditsEndpointRouteBuilderExtensions
                 return CreditProblems.NoUserId();
             }
 
-            var balance = await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false);
+            // The library's service answers whether the user has a plan from the balance read; a host's own ICreditService does not.
+            (CreditBalance balance, bool? hasSubscription) = credits is MediaForge.Credits.Ledger.CreditService library
+                ? await library.GetBalanceAndPlanAsync(userId, ct).ConfigureAwait(false)
+                : (await credits.GetBalanceAsync(userId, ct).ConfigureAwait(false), null);
             var threshold = options.Value.Events.LowBalanceThreshold;
-            var subscription = await subscriptions.GetSummaryAsync(userId, ct).ConfigureAwait(false);
+            var subscription = await subscriptions.GetSummaryAsync(userId, ct, hasSubscription).ConfigureAwait(false);
             return TypedResults.Ok(new CreditBalanceResponse(userId, balance.Balance, balance.Available, balance.IsUnlimited, balance.NextExpiration,
                 balance.Categories, IsLowBalance: !balance.IsUnlimited && threshold > 0 && balance.Balance < threshold, Subscription: subscription));
         }).WithName("GetCreditBalance").WithSummary("The signed-in user's credit balance.");

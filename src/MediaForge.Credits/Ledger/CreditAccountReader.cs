@@ -26,6 +26,11 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
     public async Task<CreditAccountState> ReadAsync(string userId, CancellationToken cancellationToken)
     {
         var row = await ledger.ReadAccountAsync(userId, cancellationToken).ConfigureAwait(false);
+        return await StateAsync(userId, row, cancellationToken).ConfigureAwait(false) with { HasSubscription = row?.HasSubscription };
+    }
+
+    private async Task<CreditAccountState> StateAsync(string userId, LedgerAccount? row, CancellationToken cancellationToken)
+    {
         if (row is not { Balance: { } balance } account)
         {
             return new CreditAccountState(0, 0, row?.IsAdmin ?? false, 0, false, null, PaidOnly(0));
@@ -159,7 +164,11 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
 
 /// <summary>A user's account as read by <see cref="CreditAccountReader.ReadAsync"/>.</summary>
 internal readonly record struct CreditAccountState(long Balance, long Available, bool IsAdmin, long LapsedHolds, bool HasLapsedLots, CreditExpiration? NextExpiration,
-    IReadOnlyDictionary<string, long> Categories);
+    IReadOnlyDictionary<string, long> Categories)
+{
+    /// <summary>Whether the user has a subscription row, when the balance read said (see <see cref="LedgerAccount.HasSubscription"/>).</summary>
+    public bool? HasSubscription { get; init; }
+}
 
 /// <summary>What <see cref="CreditAccountReader.TryDebitAfterLapsesAsync"/> did.</summary>
 /// <param name="Debited">Whether the debit took the credits.</param>

@@ -89,4 +89,5 @@ internal abstract class CreditLedger
 /// <param name="Balance">The balance, or <see langword="null"/> when the user has no balance row.</param>
 /// <param name="Reserved">Credits held by reservations (zero without a balance row).</param>
 /// <param name="NextExpiryAt">The earliest expiry of the user's expiring credits, if any.</param>
-internal readonly record struct LedgerAccount(bool IsAdmin, long? Balance, long Reserved, DateTime? NextExpiryAt);
+/// <param name="HasSubscription">Whether the user has a subscription row; <see langword="null"/> when the read did not say.</param>
+internal readonly record struct LedgerAccount(bool IsAdmin, long? Balance, long Reserved, DateTime? NextExpiryAt, bool? HasSubscription = null);

@@ -26,10 +26,22 @@ internal sealed class CreditService(
         GetAccountBalanceAsync(CreditArguments.UserId(userId), cancellationToken);
 
     /// <summary>The balance of any account, a team wallet's (<c>mf:team:{id}</c>) included: for the library's own flows.</summary>
-    internal async Task<CreditBalance> GetAccountBalanceAsync(string userId, CancellationToken cancellationToken)
+    internal async Task<CreditBalance> GetAccountBalanceAsync(string userId, CancellationToken cancellationToken) =>
+        BalanceOf(userId, await accounts.ReadAsync(userId, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// <see cref="GetBalanceAsync"/> and whether the user has a subscription, from the same read (<see langword="null"/>:
+    /// the read did not say): the balance endpoint reads the plan summary only for subscribers.
+    /// </summary>
+    internal async Task<(CreditBalance Balance, bool? HasSubscription)> GetBalanceAndPlanAsync(string userId, CancellationToken cancellationToken)
     {
-        var account = await accounts.ReadAsync(userId, cancellationToken).ConfigureAwait(false);
-        return new CreditBalance
+        var id = CreditArguments.UserId(userId);
+        var account = await accounts.ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        return (BalanceOf(id, account), account.HasSubscription);
+    }
+
+    private CreditBalance BalanceOf(string userId, CreditAccountState account) =>
+        new CreditBalance
         {
             UserId = userId,
             Balance = account.Balance,
@@ -38,7 +50,6 @@ internal sealed class CreditService(
             NextExpiration = account.NextExpiration,
             Categories = account.Categories,
         };
-    }
 
     public async Task<CreditCheckResult> CheckCreditsAsync(string userId, string feature, string model, CancellationToken cancellationToken = default,
         CreditWallet wallet = default)

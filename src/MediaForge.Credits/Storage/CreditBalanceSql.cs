@@ -40,24 +40,25 @@ internal sealed class CreditBalanceSql
             [users.Property(nameof(CreditUser.Id)), users.Property(nameof(CreditUser.IsAdmin)),
              users.Property(nameof(CreditUser.CreatedAt)), accounts.Property(nameof(CreditAccount.Balance))]);
 
+        // {0} user id: 1 when the user has a subscription row (the balance's plan summary is read only then), else 0.
+        var subscriptions = new LedgerTableNames(accounts.EntityType.Model, typeof(CreditSubscriptionRow), schema.Helper);
+        var subscriber = subscriptions.Property(nameof(CreditSubscriptionRow.UserId));
+        var subscribed = $"CASE WHEN EXISTS (SELECT 1 FROM {subscriptions.Table} WHERE {subscriptions.Column(subscriber.Name)} = {{0}}) THEN 1 ELSE 0 END";
+        HasSubscription = schema.Statement($"SELECT {subscribed}", [subscriber]);
+
         // {0} user id. One row per user row: the admin flag and, when the balance row exists, balance, held credits and
-        // the next expiry (two primary-key lookups). No row: the user does not exist. Both lookups compare with the
-        // parameter (not a.user_id = u.id): the same rows, and PostgreSQL plans it as two independent key lookups,
-        // measurably cheaper per call for an unprepared statement.
+        // the next expiry (two primary-key lookups), then whether the user has a subscription row (an index lookup: the
+        // balance endpoint then needs no statement of its own to know). No row: the user does not exist. The lookups
+        // compare with the parameter (not a.user_id = u.id): the same rows, and PostgreSQL plans it as independent key
+        // lookups, measurably cheaper per call for an unprepared statement.
         ReadAccount = schema.Statement(
-            $"SELECT u.{isAdmin}, a.{balance}, a.{reserved}, a.{nextExpiry} FROM {users.Table} u"
+            $"SELECT u.{isAdmin}, a.{balance}, a.{reserved}, a.{nextExpiry}, {subscribed} FROM {users.Table} u"
             + $" LEFT JOIN {accounts.Table} a ON a.{accountUser} = {{0}} WHERE u.{userId} = {{0}}",
             [users.Property(nameof(CreditUser.Id))]);
         ReadAccountColumns = [users.Property(nameof(CreditUser.IsAdmin)), accounts.Property(nameof(CreditAccount.Balance)),
             accounts.Property(nameof(CreditAccount.Reserved)), accounts.Property(nameof(CreditAccount.NextExpiryAt))];
         ReadsOnOwnConnection = schema.IsSqlite;
 
-        // {0} user id: 1 when the user has a subscription row (the balance's plan summary is read only then), else 0.
-        var subscriptions = new LedgerTableNames(accounts.EntityType.Model, typeof(CreditSubscriptionRow), schema.Helper);
-        var subscriber = subscriptions.Property(nameof(CreditSubscriptionRow.UserId));
-        HasSubscription = schema.Statement(
-            $"SELECT CASE WHEN EXISTS (SELECT 1 FROM {subscriptions.Table} WHERE {subscriptions.Column(subscriber.Name)} = {{0}}) THEN 1 ELSE 0 END",
-            [subscriber]);
     }
 
     /// <summary>Whether the user has a subscription row (see <see cref="CreditLedger.HasSubscriptionAsync"/>).</summary>
@@ -69,7 +70,7 @@ internal sealed class CreditBalanceSql
 
     public SqlStatement EnsureAccount { get; }
 
-    /// <summary>The balance read (<see cref="CreditLedger.ReadAccountAsync"/>): admin flag, balance, reserved, next expiry.</summary>
+    /// <summary>The balance read (<see cref="CreditLedger.ReadAccountAsync"/>): admin flag, balance, reserved, next expiry, has a subscription.</summary>
     public SqlStatement ReadAccount { get; }
 
     /// <summary>

@@ -23,8 +23,11 @@ internal sealed class LedgerAccountReader(
 
     /// <summary>Whether the user has a subscription row: one statement, on the same connection as the balance read.</summary>
     public Task<bool> HasSubscriptionAsync(string userId, CancellationToken cancellationToken) =>
-        ReadAsync(sql.HasSubscription, userId, async (row, ct) => await row.ReadAsync(ct).ConfigureAwait(false) && Convert.ToInt64(row.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) == 1,
-            cancellationToken);
+        ReadAsync(sql.HasSubscription, userId, async (row, ct) => await row.ReadAsync(ct).ConfigureAwait(false) && Subscribed(row, 0), cancellationToken);
+
+    // The subscription column (1 or 0; its integer type differs by provider).
+    private static bool Subscribed(DbDataReader row, int ordinal) =>
+        Convert.ToInt64(row.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture) == 1;
 
     /// <summary>Runs a read of one user's rows (see <see cref="ReadsOnOwnConnection"/>) and gives its reader to <paramref name="read"/>.</summary>
     private async Task<T> ReadAsync<T>(SqlStatement statement, string userId, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
@@ -106,6 +109,7 @@ internal sealed class LedgerAccountReader(
             LedgerColumns.Read<bool>(row, 0, columns[0]),
             balance,
             balance is null ? 0 : LedgerColumns.Read<long>(row, 2, columns[2]),
-            balance is null ? null : LedgerColumns.Read<DateTime?>(row, 3, columns[3]));
+            balance is null ? null : LedgerColumns.Read<DateTime?>(row, 3, columns[3]),
+            Subscribed(row, 4));
     }
 }

@@ -127,10 +127,13 @@ internal sealed partial class CreditSubscriptions(
         }, cancellationToken);
 
     /// <summary>The user's current subscription (the newest not canceled one, else the newest), or <see langword="null"/>.</summary>
-    public async Task<CreditSubscriptionSummary?> GetSummaryAsync(string userId, CancellationToken cancellationToken)
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="hasSubscription">Whether the user has a subscription row, if a read of this request already said.</param>
+    public async Task<CreditSubscriptionSummary?> GetSummaryAsync(string userId, CancellationToken cancellationToken, bool? hasSubscription = null)
     {
-        // Most users have none: one built-once statement answers that (on SQLite on a plain connection, as the balance read).
-        if (!await CreditLedger.For(db).HasSubscriptionAsync(userId, cancellationToken).ConfigureAwait(false))
+        // Most users have none: the balance read says so, or one built-once statement (on SQLite on a plain connection, as the balance read).
+        if (!(hasSubscription ?? await CreditLedger.For(db).HasSubscriptionAsync(userId, cancellationToken).ConfigureAwait(false)))
         {
             return null;
         }
