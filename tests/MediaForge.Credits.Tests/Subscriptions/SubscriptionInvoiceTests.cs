@@ -142,6 +142,42 @@ public abstract class SubscriptionInvoiceTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task InvoicePaid_UnknownSubscriptionWithoutUser_RefusalMessageNamesTheSubscription()
+    {
+        var (s, sub) = (await ServicesAsync(), NewSubscription());
+
+        var refused = await Assert.ThrowsAsync<CreditSubscriptionUserUnknownException>(() => PayAsync(s, Invoice(sub, null, 1, Basic, March)));
+
+        Assert.Contains($"'{sub}'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvoicePaid_LinesOfTwoPeriods_ShowsTheLaterPeriod()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        var invoice = new CreditSubscriptionInvoice(sub, null, user, 1, "subscription_cycle",
+            [new CreditInvoiceLine(Basic, March, April, 1900), new CreditInvoiceLine(Basic, April, May, 1900)]);
+
+        await PayAsync(s, invoice);
+
+        var row = await RowAsync(s, sub);
+        Assert.Equal((April, May), (row!.CurrentPeriodStart, row.CurrentPeriodEnd));
+    }
+
+    [Fact]
+    public async Task InvoicePaid_ProrationOfTheShownPeriod_KeepsItsStart()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await ApplyAsync(s, State(sub, user, 1, Basic, CreditSubscriptionStatus.Active, March));
+        var proration = new CreditSubscriptionInvoice(sub, null, user, 2, "subscription_update", [new CreditInvoiceLine(Premium, March.AddDays(10), April, 1200)]);
+
+        await PayAsync(s, proration);
+
+        var row = await RowAsync(s, sub);
+        Assert.Equal((March, April), (row!.CurrentPeriodStart, row.CurrentPeriodEnd));
+    }
+
+    [Fact]
     public async Task InvoicePaid_NextPeriodBeforeTheUpdate_MovesTheShownPeriodOnAndAnOlderOneDoesNotMoveItBack()
     {
         var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
@@ -194,6 +230,18 @@ public abstract class SubscriptionInvoiceTests<TDatabase>(TDatabase database) : 
 
         Assert.Equal("granted: 100", await PayAsync(s, Invoice(sub, user, 4, Basic, April)));
         Assert.Equal(CreditSubscriptionStatus.PastDue, (await RowAsync(s, sub))!.Status);
+    }
+
+    [Fact]
+    public async Task InvoicePaid_SameSecondAsThePaymentFailure_MarksItActive()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March));
+        await DoAsync(s, x => x.ApplyPaymentFailedAsync(sub, 5, default));
+
+        await PayAsync(s, Invoice(sub, user, 5, Basic, April));
+
+        Assert.Equal(CreditSubscriptionStatus.Active, (await RowAsync(s, sub))!.Status);
     }
 
     [Fact]

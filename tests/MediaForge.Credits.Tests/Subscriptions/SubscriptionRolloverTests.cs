@@ -1,5 +1,6 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Events;
+using MediaForge.Credits.Subscriptions;
 using MediaForge.Credits.Tests.Events;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -98,6 +99,59 @@ public abstract class SubscriptionRolloverTests<TDatabase>(TDatabase database) :
 
         Assert.Equal(150, await BalanceAsync(s, user));
         Assert.Equal(50, await CarriedInAsync(s, sub, May));
+    }
+
+    [Fact]
+    public async Task Renewal_SeveralLotsLeftOfThePeriodBefore_CarriesThemAll()
+    {
+        var (s, clock, user, sub) = await SubscribedAsync(Basic, spent: 0);
+        await PayAsync(s, Invoice(sub, user, 2, Premium, March, "subscription_update"));
+        clock.SetUtcNow(Renewal);
+
+        await PayAsync(s, Invoice(sub, user, 3, Premium, April));
+
+        Assert.Equal((600L, 300L), (await BalanceAsync(s, user), await CarriedInAsync(s, sub, May)));
+    }
+
+    [Fact]
+    public async Task Renewal_CarriedCredits_AreKeyedByThePeriodEndAndTheFirstLotCarried()
+    {
+        var (s, clock, user, sub) = await SubscribedAsync(Basic, spent: 30);
+        var lot = await ReadAsync(s, db => db.Set<CreditGrant>().AsNoTracking().Where(g => g.UserId == user).Select(g => g.Id).SingleAsync());
+        clock.SetUtcNow(Renewal);
+
+        await PayAsync(s, Invoice(sub, user, 2, Basic, April));
+
+        var key = $"{CreditSubscriptionGrants.KeyPrefix(sub)}{new DateTimeOffset(May, TimeSpan.Zero).ToUnixTimeSeconds()}:carry:{lot:N}";
+        Assert.Equal(50, await ReadAsync(s, db => db.Transactions.AsNoTracking().Where(t => t.UserId == user && t.IdempotencyKey == key).Select(t => t.Amount).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task InvoicePaid_PeriodPaidAfterTheNextOneOfAnExpiringPlan_RollsOnlyItsOwnAllowance()
+    {
+        var clock = new FakeTimeProvider(Renewal);
+        var s = await BuildAsync(database, clock);
+        var (user, sub) = (NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Lapse, April));
+
+        Assert.Equal("granted: 100", await PayAsync(s, Invoice(sub, user, 2, Basic, March)));
+
+        Assert.Equal([(100L, May), (50L, May.AddDays(3))], await LotsAsync(s, user));
+    }
+
+    [Fact]
+    public async Task State_UpgradeOfALatePeriodThatAlreadyRolledOver_RollsOnlyWhatIsLeftOfTheCap()
+    {
+        var clock = new FakeTimeProvider(Renewal);
+        var s = await BuildAsync(database, clock);
+        var (user, sub) = (NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, April));
+        await PayAsync(s, Invoice(sub, user, 2, Basic, March, "subscription_create", amount: 0));
+        Assert.Equal(20, await CarriedInAsync(s, sub, May));
+
+        Assert.Equal("active, granted: 80", await ApplyAsync(s, State(sub, user, 3, Basic, CreditSubscriptionStatus.Active, March)));
+
+        Assert.Equal((150L, 50L), (await BalanceAsync(s, user), await CarriedInAsync(s, sub, May)));
     }
 
     [Fact]

@@ -93,6 +93,27 @@ public abstract class SubscriptionStateTests<TDatabase>(TDatabase database) : IC
     }
 
     [Fact]
+    public async Task State_SameSecondAsTheStateApplied_IsApplied()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await ApplyAsync(s, State(sub, user, 5, Basic, CreditSubscriptionStatus.Active, March));
+
+        Assert.Equal("paused", await ApplyAsync(s, State(sub, user, 5, Basic, CreditSubscriptionStatus.Paused, March)));
+    }
+
+    [Fact]
+    public async Task State_NewPeriod_BecomesTheShownPeriod()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await ApplyAsync(s, State(sub, user, 1, Basic, CreditSubscriptionStatus.Active, March));
+
+        await ApplyAsync(s, State(sub, user, 2, Basic, CreditSubscriptionStatus.Active, April));
+
+        var row = await RowAsync(s, sub);
+        Assert.Equal((April, May), (row!.CurrentPeriodStart, row.CurrentPeriodEnd));
+    }
+
+    [Fact]
     public async Task State_WithoutPriceOrPeriod_ChangesTheStatusAndKeepsPlanAndPeriod()
     {
         var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
@@ -125,6 +146,17 @@ public abstract class SubscriptionStateTests<TDatabase>(TDatabase database) : IC
 
         Assert.Equal("stale", await ApplyAsync(s, State(sub, user, 3, Premium, CreditSubscriptionStatus.Active, March)));
         Assert.Equal((CreditSubscriptionStatus.Canceled, 100L), ((await RowAsync(s, sub))!.Status, await BalanceAsync(s, user)));
+    }
+
+    [Fact]
+    public async Task State_SameSecondAsTheDeletion_IsStaleAndGrantsNothing()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March));
+        await ApplyAsync(s, State(sub, user, 2, Basic, CreditSubscriptionStatus.Canceled, March, March.AddDays(5)));
+
+        Assert.Equal("stale", await ApplyAsync(s, State(sub, user, 2, Premium, CreditSubscriptionStatus.Active, March)));
+        Assert.Equal(100, await BalanceAsync(s, user));
     }
 
     [Fact]
