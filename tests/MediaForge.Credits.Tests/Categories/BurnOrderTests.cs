@@ -114,6 +114,19 @@ public abstract class BurnOrderTests<TDatabase>(TDatabase database) : BurnOrderT
     }
 
     [Fact]
+    public async Task Transfer_PaidBurnedFirstButTheSenderHasNoPaidCredits_WritesNoRowForThem()
+    {
+        await using var paidFirst = Database.BuildServices(Database.ConnectionString, o => o.CategoryPriorities[CreditCategory.Paid.Name] = 1, time: Clock);
+        var (sender, recipient) = (NewUser(), NewUser());
+        await Credits(c => c.AddExpiringCreditsAsync(sender, 10, CreditTransactionType.Bonus, "promotional", Start.AddDays(10)), paidFirst);
+
+        Assert.True((await Credits(c => c.TransferCreditsAsync(sender, recipient, 4, "move"), paidFirst)).Success);
+
+        var rows = (await Credits(c => c.GetTransactionsAsync(recipient), paidFirst)).Items;
+        Assert.Equal([4L], rows.Select(r => r.Amount));
+    }
+
+    [Fact]
     public async Task NegativeAdjustment_EveryCategory_TakesByTheBurnRule()
     {
         var user = await AccountOfEveryCategoryAsync();

@@ -81,7 +81,8 @@ public sealed class CategoryRuleTests
     [InlineData("null")]
     public void Json_NotACategoryName_IsRefused(string json)
     {
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CreditCategory>(json));
+        var refused = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CreditCategory>(json));
+        Assert.Contains("credit category", refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]

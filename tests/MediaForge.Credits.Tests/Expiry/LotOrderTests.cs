@@ -127,6 +127,26 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
         Assert.Null((await Credits(c => c.GetBalanceAsync(user))).NextExpiration);
     }
 
+    [Fact]
+    public async Task RecordRefund_OfAPackWithACreditLifetime_TakesThePacksOwnLotNotASoonerExpiringOne()
+    {
+        await Db(db => db.Packages.Where(p => p.Id == "enterprise").ExecuteUpdateAsync(s => s.SetProperty(p => p.CreditLifetimeDays, 30)));
+        var user = NewUser();
+        var soon = await GrantAsync(user, 10, TimeSpan.FromHours(1));                                             // first in the burn order
+        var session = "cs_test_" + Guid.NewGuid().ToString("N");
+        var payment = "pi_test_" + Guid.NewGuid().ToString("N");
+        var purchase = await With<ICreditPurchaseService, CreditPurchaseEntry>(p => p.StartPurchaseAsync(user, "enterprise", "stripe"));
+        await With<ICreditPurchaseService, bool>(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
+        await With<ICreditPurchaseService, PurchaseFulfilmentResult>(p => p.CompletePurchaseAsync(session, 9999, "usd", "enterprise", payment));
+        Assert.Equal([10L, 1000L], await RemainingByExpiryAsync(user));                                        // the pack's lot expires in 30 days
+
+        await With<ICreditPurchaseService, PurchaseReversalResult>(p => p.RecordRefundAsync(payment, 9999));
+
+        Assert.Equal(10, await RemainingOfAsync(soon.TransactionId));
+        Assert.Equal([10L, 0L], await RemainingByExpiryAsync(user));
+        Assert.Equal(10, (await Credits(c => c.GetBalanceAsync(user))).Balance);
+    }
+
     private async Task<string> BuyProAsync(string user)
     {
         var session = "cs_test_" + Guid.NewGuid().ToString("N");
