@@ -12,14 +12,9 @@ namespace MediaForge.Credits.Tests.Subscriptions;
 /// The balance read says whether the user has a subscription, so the balance endpoint reads the plan summary only for
 /// subscribers, without a statement of its own to find out.
 /// </summary>
-public abstract class SubscriptionBalanceReadTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+public abstract class SubscriptionBalanceReadTests<TDatabase>(TDatabase database) : SubscriptionTestsBase<TDatabase>(database), IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    private readonly FakeTimeProvider clock = new(Now);
-    private ServiceProvider? services;
-
-    private async Task<ServiceProvider> ServicesAsync() => services ??= await BuildAsync(database, clock);
-
     [Fact]
     public async Task BalanceRead_OfASubscriber_SaysTheUserHasASubscription()
     {

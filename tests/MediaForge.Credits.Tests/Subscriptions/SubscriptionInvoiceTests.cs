@@ -12,14 +12,9 @@ namespace MediaForge.Credits.Tests.Subscriptions;
 /// <c>invoice.paid</c> and <c>invoice.payment_failed</c> as the core applies them (the add-on's webhook tests reach the
 /// same code through Stripe's payloads): what a paid period is owed, when its allowance expires, and the status.
 /// </summary>
-public abstract class SubscriptionInvoiceTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+public abstract class SubscriptionInvoiceTests<TDatabase>(TDatabase database) : SubscriptionTestsBase<TDatabase>(database), IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    private readonly FakeTimeProvider clock = new(Now);
-    private ServiceProvider? services;
-
-    private async Task<ServiceProvider> ServicesAsync() => services ??= await BuildAsync(database, clock);
-
     [Fact]
     public async Task InvoicePaid_FirstPeriod_GrantsTheAllowanceLastingTheGracePastThePeriod()
     {
@@ -84,7 +79,7 @@ public abstract class SubscriptionInvoiceTests<TDatabase>(TDatabase database) : 
     [Fact]
     public async Task InvoicePaid_PlanChangeUnderAtRenewal_GrantsNothingUntilTheRenewal()
     {
-        var s = await BuildAsync(database, clock, o => o.Subscriptions.UpgradePolicy = CreditPlanUpgradePolicy.AtRenewal);
+        var s = await BuildAsync(Database, Clock, o => o.Subscriptions.UpgradePolicy = CreditPlanUpgradePolicy.AtRenewal);
         var (user, sub) = (NewUser(), NewSubscription());
         await PayAsync(s, Invoice(sub, user, 1, Basic, March));
 

@@ -14,14 +14,9 @@ namespace MediaForge.Credits.Tests.Subscriptions;
 /// gave (which decides whether it started before the subscription ended), and an allowance expiring at this very
 /// instant is not granted.
 /// </summary>
-public abstract class SubscriptionPeriodTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+public abstract class SubscriptionPeriodTests<TDatabase>(TDatabase database) : SubscriptionTestsBase<TDatabase>(database), IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    private readonly FakeTimeProvider clock = new(Now);
-    private ServiceProvider? services;
-
-    private async Task<ServiceProvider> ServicesAsync() => services ??= await BuildAsync(database, clock);
-
     private static async Task<string> RenewedPlanAsync(IServiceProvider services, string user) =>
         Assert.Single(await Outbox.EventsAsync<SubscriptionRenewed>(services, user)).PlanId;
 
@@ -79,7 +74,7 @@ public abstract class SubscriptionPeriodTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task InvoicePaid_AllowanceExpiringAtThisInstant_GrantsNothing()
     {
-        var s = await BuildAsync(database, new FakeTimeProvider(new DateTimeOffset(April, TimeSpan.Zero)));
+        var s = await BuildAsync(Database, new FakeTimeProvider(new DateTimeOffset(April, TimeSpan.Zero)));
         var (user, sub) = (NewUser(), NewSubscription());
 
         Assert.Equal("nothing_owed", await PayAsync(s, Invoice(sub, user, 1, Lapse, March)));

@@ -10,14 +10,9 @@ namespace MediaForge.Credits.Tests.Subscriptions;
 /// <c>customer.subscription.created/updated/deleted</c> as the core applies them: the newest state wins, a deletion is
 /// final, an upgrade raises what the current period is owed; and what the balance and the plan list show.
 /// </summary>
-public abstract class SubscriptionStateTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+public abstract class SubscriptionStateTests<TDatabase>(TDatabase database) : SubscriptionTestsBase<TDatabase>(database), IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    private readonly FakeTimeProvider clock = new(Now);
-    private ServiceProvider? services;
-
-    private async Task<ServiceProvider> ServicesAsync() => services ??= await BuildAsync(database, clock);
-
     [Fact]
     public async Task State_UnknownSubscriptionOfNoPlan_IsIgnoredAndRecordsNothing()
     {
@@ -42,7 +37,7 @@ public abstract class SubscriptionStateTests<TDatabase>(TDatabase database) : IC
     [Fact]
     public async Task State_UpgradeUnderAtRenewal_ChangesThePlanAndGrantsNothing()
     {
-        var s = await BuildAsync(database, clock, o => o.Subscriptions.UpgradePolicy = CreditPlanUpgradePolicy.AtRenewal);
+        var s = await BuildAsync(Database, Clock, o => o.Subscriptions.UpgradePolicy = CreditPlanUpgradePolicy.AtRenewal);
         var (user, sub) = (NewUser(), NewSubscription());
         await PayAsync(s, Invoice(sub, user, 1, Basic, March));
 
@@ -195,7 +190,7 @@ public abstract class SubscriptionStateTests<TDatabase>(TDatabase database) : IC
         var (s, user) = (await ServicesAsync(), NewUser());
         var running = NewSubscription();
         await PayAsync(s, Invoice(running, user, 1, Premium, March));
-        clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
         await ApplyAsync(s, State(NewSubscription(), user, 2, Basic, CreditSubscriptionStatus.Canceled, March));
 
         var summary = await DoAsync(s, x => x.GetSummaryAsync(user, default));
