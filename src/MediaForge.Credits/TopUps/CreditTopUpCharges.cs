@@ -13,44 +13,53 @@ internal sealed class CreditTopUpCharges(CreditsDbContextHandle handle, CreditGr
 
     private readonly DbContext db = handle.Context;
 
-    /// <summary>Claims up to <paramref name="count"/> due top-ups for <paramref name="owner"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<CreditTopUpRow>> ClaimAsync(Guid owner, int count, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var due = await Due(now).OrderBy(t => t.NextAttemptAt).Select(t => t.Id).Take(count).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (due.Count == 0)
+    /// <summary>
+    /// Claims up to <paramref name="count"/> due top-ups for <paramref name="owner"/>, oldest first. Outside a
+    /// transaction of the host (as the worker calls it) the claim is a credit transaction of its own: when it meets the
+    /// locks of deductions writing new top-ups (a deadlock's victim, a lock wait timeout) it is run again, not thrown.
+    /// </summary>
+    public Task<IReadOnlyList<CreditTopUpRow>> ClaimAsync(Guid owner, int count, CancellationToken cancellationToken) =>
+        CreditTransactions.RunAsync(db, async ct =>
         {
-            return [];
-        }
+            var now = time.GetUtcNow().UtcDateTime;
+            var due = await Due(now).OrderBy(t => t.NextAttemptAt).Select(t => t.Id).Take(count).ToListAsync(ct).ConfigureAwait(false);
+            if (due.Count == 0)
+            {
+                return (IReadOnlyList<CreditTopUpRow>)[];
+            }
 
-        var until = now + options.Value.AutoTopUp.LeaseDuration;
-        await Due(now).Where(t => due.Contains(t.Id))
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.LeaseOwner, owner).SetProperty(t => t.LeasedUntil, until), cancellationToken).ConfigureAwait(false);
-        return await db.Set<CreditTopUpRow>().AsNoTracking()
-            .Where(t => due.Contains(t.Id) && t.LeaseOwner == owner && t.Status == CreditTopUpStatus.Pending)
-            .OrderBy(t => t.CreatedAt).ToListAsync(cancellationToken).ConfigureAwait(false);
-    }
+            var until = now + options.Value.AutoTopUp.LeaseDuration;
+            await Due(now).Where(t => due.Contains(t.Id))
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.LeaseOwner, owner).SetProperty(t => t.LeasedUntil, until), ct).ConfigureAwait(false);
+            return await db.Set<CreditTopUpRow>().AsNoTracking()
+                .Where(t => due.Contains(t.Id) && t.LeaseOwner == owner && t.Status == CreditTopUpStatus.Pending)
+                .OrderBy(t => t.CreatedAt).ToListAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
 
-    /// <summary>The payment intent of a claimed top-up's attempt was created: the credits now wait for its success.</summary>
+    /// <summary>
+    /// The payment intent of a claimed top-up's attempt was created: the credits now wait for its success. Like the
+    /// claim, run again when it meets another transaction's lock.
+    /// </summary>
     public Task<int> ChargingAsync(Guid id, Guid owner, string paymentIntentId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return db.Set<CreditTopUpRow>().Where(t => t.Id == id && t.LeaseOwner == owner && t.Status == CreditTopUpStatus.Pending)
+        return CreditTransactions.RunAsync(db, ct => db.Set<CreditTopUpRow>().Where(t => t.Id == id && t.LeaseOwner == owner && t.Status == CreditTopUpStatus.Pending)
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, CreditTopUpStatus.Charging).SetProperty(t => t.PaymentIntentId, paymentIntentId)
-                .SetProperty(t => t.LeaseOwner, (Guid?)null).SetProperty(t => t.LeasedUntil, (DateTime?)null).SetProperty(t => t.UpdatedAt, now), cancellationToken);
+                .SetProperty(t => t.LeaseOwner, (Guid?)null).SetProperty(t => t.LeasedUntil, (DateTime?)null).SetProperty(t => t.UpdatedAt, now), ct), cancellationToken);
     }
 
     /// <summary>
     /// Gives a claimed top-up back without counting anything (the provider failed or could not be reached): due again
-    /// after <see cref="CreditAutoTopUpOptions.RetryDelay"/>, with the same attempt, so the same idempotency key.
+    /// after <see cref="CreditAutoTopUpOptions.RetryDelay"/>, with the same attempt, so the same idempotency key. Like the
+    /// claim, run again when it meets another transaction's lock.
     /// </summary>
     public Task ReleaseAsync(Guid id, Guid owner, string error, CancellationToken cancellationToken)
     {
         var next = time.GetUtcNow().UtcDateTime + options.Value.AutoTopUp.RetryDelay;
         var message = Bounded(error);
-        return db.Set<CreditTopUpRow>().Where(t => t.Id == id && t.LeaseOwner == owner && t.Status == CreditTopUpStatus.Pending)
+        return CreditTransactions.RunAsync(db, ct => db.Set<CreditTopUpRow>().Where(t => t.Id == id && t.LeaseOwner == owner && t.Status == CreditTopUpStatus.Pending)
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.NextAttemptAt, next).SetProperty(t => t.LastError, message)
-                .SetProperty(t => t.LeaseOwner, (Guid?)null).SetProperty(t => t.LeasedUntil, (DateTime?)null), cancellationToken);
+                .SetProperty(t => t.LeaseOwner, (Guid?)null).SetProperty(t => t.LeasedUntil, (DateTime?)null), ct), cancellationToken);
     }
 
     /// <summary>
