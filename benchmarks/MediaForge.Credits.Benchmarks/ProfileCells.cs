@@ -11,6 +11,11 @@ internal static class ProfileCells
         var (store, provider) = (cx.Store, cx.Provider);
         const long Cost = BenchContext.Cost;
         await store.SeedAccountsAsync(["profile.user"], 1_000_000_000);
+        // A user the events-on services keep crossing their low-balance threshold: each call grants 3 (back to the
+        // threshold, which arms the alert again) and deducts 3 (below it: the alert state and a LowBalance outbox row).
+        const long Threshold = 1_000_000;
+        await using var alerting = cx.Services(o => o.Events.LowBalanceThreshold = Threshold);
+        await store.SeedAccountsAsync(["profile.alerted"], Threshold - Cost);
         using var counter = new EfEventCounter();
         foreach (var (name, call) in new (string, Func<Task>)[]
                  {
@@ -22,6 +27,8 @@ internal static class ProfileCells
                      ("GetBalanceAsync", () => BenchContext.InScopeAsync<ICreditService, CreditBalance>(provider, c => c.GetBalanceAsync("profile.user"))),
                      ("CheckCreditsAsync", () => BenchContext.InScopeAsync<ICreditService, CreditCheckResult>(provider, c => c.CheckCreditsAsync("profile.user", "image-generation", "default"))),
                      ("ReserveCreditsAsync + CaptureReservationAsync (what .RequireCredits runs)", () => ReserveAndCaptureAsync(provider)),
+                     ("AddCreditsAsync + DeductCreditsAsync, host events off", () => GrantAndDeductAsync(provider, "profile.user")),
+                     ("AddCreditsAsync + DeductCreditsAsync, host events on, each pair crossing the low-balance threshold", () => GrantAndDeductAsync(alerting, "profile.alerted")),
                  }.Where(cell => store.HasLibraryWritesBaseline || !cell.Item1.Contains("library's writes", StringComparison.Ordinal)))
         {
             for (var i = 0; i < 200; i++)
@@ -44,6 +51,18 @@ internal static class ProfileCells
             Console.WriteLine($"{store.Name} {name}: {perCall:0.000} ms/call, {kilobytes:0.0} KB/call; per call: {events}");
         }
     }
+
+    private static async Task GrantAndDeductAsync(IServiceProvider provider, string user)
+    {
+        await InScopeGrantAsync(provider, user);
+        if (!await BenchContext.DeductAsync(provider, user))
+        {
+            throw new InvalidOperationException($"profile: {user} was refused.");
+        }
+    }
+
+    private static Task<CreditTransactionResult> InScopeGrantAsync(IServiceProvider provider, string user) =>
+        BenchContext.InScopeAsync<ICreditService, CreditTransactionResult>(provider, c => c.AddCreditsAsync(user, BenchContext.Cost, CreditTransactionType.Bonus, "profile"));
 
     private static async Task ReserveAndCaptureAsync(IServiceProvider provider)
     {
