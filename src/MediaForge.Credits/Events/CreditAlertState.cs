@@ -7,6 +7,7 @@ namespace MediaForge.Credits.Events;
 internal sealed class CreditAlertState
 {
     /// <summary>The wallet (account id).</summary>
+    // Stryker disable once String : equivalent: the only writer (CreditBalanceAlerts.DisarmAsync) sets it; a read fills it from its non-null column
     public string WalletId { get; set; } = "";
 
     /// <summary>Whether <see cref="LowBalance"/> was raised and the balance has not come back to the threshold since.</summary>

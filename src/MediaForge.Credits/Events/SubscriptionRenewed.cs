@@ -10,9 +10,11 @@ public sealed class SubscriptionRenewed : CreditEvent
     public override string Type => TypeName;
 
     /// <summary>The subscription at the payment provider.</summary>
+    // Stryker disable once String : equivalent: the only raiser (CreditSubscriptionGrants) sets it, and every payload carries it (Serialize writes every property; it is as old as the event)
     public string SubscriptionId { get; init; } = "";
 
     /// <summary>The plan.</summary>
+    // Stryker disable once String : equivalent: the only raiser (CreditSubscriptionGrants) sets it, and every payload carries it (Serialize writes every property; it is as old as the event)
     public string PlanId { get; init; } = "";
 
     /// <summary>The credits of the period's allowance.</summary>

@@ -18,6 +18,9 @@ internal sealed class EventRecorder : ICreditEventHandler<CreditEvent>
     /// <summary>The wallet whose events fail (<see cref="FailuresLeft"/> times).</summary>
     public string? FailWallet { get; set; }
 
+    /// <summary>The message of each refusal.</summary>
+    public string FailMessage { get; set; } = "handler down";
+
     /// <summary>Held in every delivery while set (the test releases it).</summary>
     public TaskCompletionSource? Gate { get; set; }
 
@@ -30,7 +33,7 @@ internal sealed class EventRecorder : ICreditEventHandler<CreditEvent>
 
         if (creditEvent.WalletId == FailWallet && Interlocked.Decrement(ref FailuresLeft) >= 0)
         {
-            throw new InvalidOperationException("handler down");
+            throw new InvalidOperationException(FailMessage);
         }
 
         Received.Enqueue(creditEvent);

@@ -1,0 +1,92 @@
+using MediaForge.Credits.Events;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MediaForge.Credits.Tests.Events;
+
+/// <summary>
+/// The dispatcher's background loop: a round that claimed events is followed at once by the next (on a fake clock that
+/// never moves, so a wait for the poll interval would never end), and a round that throws does not stop the loop. Nothing
+/// here measures time; the waits only bound how long a broken loop is given before the test fails.
+/// </summary>
+public abstract class DispatcherLoopTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+    private readonly EventRecorder recorder = new();
+
+    private ServiceProvider Build(Action<CreditsOptions> configure) => Outbox.Build(database, threshold: 0, clock, recorder, configure);
+
+    private static async Task<string> GrantAsync(CreditsDatabase database, IServiceProvider services)
+    {
+        var user = Outbox.NewUser();
+        await database.WithCreditsAsync(c => c.AddCreditsAsync(user, 5, CreditTransactionType.Bonus, "bonus"), services);
+        return user;
+    }
+
+    /// <summary>Runs the dispatcher's loop until <paramref name="done"/> holds, the loop ends, or <see cref="Patience"/> runs out.</summary>
+    private static async Task RunUntilAsync(CreditEventDispatcher dispatcher, Func<bool> done)
+    {
+        await dispatcher.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow + Patience;
+        while (!done() && dispatcher.ExecuteTask is { IsCompleted: false } && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    private bool Received(string user) => recorder.Received.Any(e => e.WalletId == user);
+
+    [Fact]
+    public async Task ExecuteAsync_AfterARoundThatClaimedEvents_ClaimsAgainWithoutWaitingForThePollInterval()
+    {
+        var services = Build(o => (o.Events.BatchSize, o.Events.PollInterval) = (1, TimeSpan.FromHours(1)));
+        var (first, second) = (await GrantAsync(database, services), await GrantAsync(database, services));
+        var dispatcher = new CreditEventDispatcher(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<IOptions<CreditsOptions>>(),
+            clock, NullLogger<CreditEventDispatcher>.Instance);
+
+        await RunUntilAsync(dispatcher, () => Received(first) && Received(second)); // one event a round; the clock never moves
+
+        Assert.True(Received(first) && Received(second));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ARoundThatThrows_IsFollowedByTheNextRound()
+    {
+        var services = Build(o => o.Events.PollInterval = TimeSpan.FromMilliseconds(1));
+        var user = await GrantAsync(database, services);
+        var dispatcher = new CreditEventDispatcher(new FailingOnceScopes(services.GetRequiredService<IServiceScopeFactory>()),
+            services.GetRequiredService<IOptions<CreditsOptions>>(), new RealTimers(clock), NullLogger<CreditEventDispatcher>.Instance);
+
+        await RunUntilAsync(dispatcher, () => Received(user));
+
+        Assert.True(Received(user));
+    }
+
+    /// <summary>The fake clock's time with real timers: the poll interval's wait ends without the test moving the clock.</summary>
+    private sealed class RealTimers(TimeProvider clock) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+    }
+
+    /// <summary>Scopes whose first creation throws, as a round fails when the database cannot be reached.</summary>
+    private sealed class FailingOnceScopes(IServiceScopeFactory inner) : IServiceScopeFactory
+    {
+        private int created;
+
+        public IServiceScope CreateScope() =>
+            Interlocked.Increment(ref created) == 1 ? throw new InvalidOperationException("database unreachable") : inner.CreateScope();
+    }
+}
+
+public sealed class SqliteDispatcherLoopTests(SqliteCreditsDatabase database) : DispatcherLoopTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresDispatcherLoopTests(PostgresCreditsDatabase database) : DispatcherLoopTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbDispatcherLoopTests(MariaDbCreditsDatabase database) : DispatcherLoopTests<MariaDbCreditsDatabase>(database);
