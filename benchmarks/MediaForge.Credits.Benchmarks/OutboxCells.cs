@@ -33,6 +33,10 @@ internal static class OutboxCells
             o.Events.PollInterval = TimeSpan.FromMilliseconds(100);
         }, b => b.AddEventHandler<TallyingHandler>(), s => s.AddSingleton(tally));
         await using var control = cx.Services(null);
+        // As a host starts them (and as the baseline's services were): services that skipped InitializeCreditsAsync ran
+        // this cell 11–18% faster than the baseline on PostgreSQL in three runs (1.02–1.05× when initialized; not explained).
+        await control.InitializeCreditsAsync();
+        await provider.InitializeCreditsAsync();
         var users = settings.Users;
         foreach (var (prefix, spread) in new[] { ("obo", 100), ("obc", 100), ("obh", 100), ("obd", 100), ("obw", 1) })
         {
