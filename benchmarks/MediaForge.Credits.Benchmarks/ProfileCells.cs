@@ -20,6 +20,7 @@ internal static class ProfileCells
         foreach (var (name, call) in new (string, Func<Task>)[]
                  {
                      ("raw deduction", () => store.RawDeductAsync("profile.user", Cost)),
+                     ("a DI scope with ICreditService and its context resolved, no call (what every library call starts with)", () => ScopeOnlyAsync(provider)),
                      ("raw deduction, the library's writes", () => store.RawDeductLikeLibraryAsync("profile.user", Cost)),
                      ("DeductCreditsAsync", () => BenchContext.DeductAsync(provider, "profile.user")),
                      ("DeductCreditsAsync + key", () => BenchContext.DeductAsync(provider, "profile.user", Guid.NewGuid().ToString("N"))),
@@ -50,6 +51,13 @@ internal static class ProfileCells
             var events = string.Join(", ", counter.TakeCounts().OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value / (double)Calls:0.##}"));
             Console.WriteLine($"{store.Name} {name}: {perCall:0.000} ms/call, {kilobytes:0.0} KB/call; per call: {events}");
         }
+    }
+
+    private static async Task ScopeOnlyAsync(IServiceProvider provider)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        _ = scope.ServiceProvider.GetRequiredService<ICreditService>();
+        _ = scope.ServiceProvider.GetRequiredService<Storage.CreditsDbContext>();
     }
 
     private static async Task GrantAndDeductAsync(IServiceProvider provider, string user)
