@@ -39,7 +39,15 @@ public sealed class PostgresCreditsDatabase : CreditsDatabase
 
     protected override async Task DropDatabasesAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        // Only this fixture's pools: clearing every pool dropped the idle connections of tests still running in other
+        // classes (a test that reads what is prepared on its pooled connection then found a new, empty one). The drop's
+        // FORCE ends any connection of these databases still open in another pool.
+        foreach (var name in databases)
+        {
+            using var pooled = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString);
+            NpgsqlConnection.ClearPool(pooled);
+        }
+
         await using var connection = new NpgsqlConnection(ServerConnectionString);
         await connection.OpenAsync();
         foreach (var name in databases)
