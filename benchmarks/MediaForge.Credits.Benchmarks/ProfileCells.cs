@@ -15,6 +15,7 @@ internal static class ProfileCells
         // threshold, which arms the alert again) and deducts 3 (below it: the alert state and a LowBalance outbox row).
         const long Threshold = 1_000_000;
         await using var alerting = cx.Services(o => o.Events.LowBalanceThreshold = Threshold);
+        await alerting.InitializeCreditsAsync(); // as the baseline's services were (see OutboxCells)
         await store.SeedAccountsAsync(["profile.alerted"], Threshold - Cost);
         using var counter = new EfEventCounter();
         foreach (var (name, call) in new (string, Func<Task>)[]
