@@ -1,5 +1,7 @@
+using MediaForge.Credits.Entities;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -42,6 +44,20 @@ public abstract class HoldTestsBase<TDatabase>(TDatabase database, DateTimeOffse
 
     /// <summary>Runs <paramref name="action"/> on a database context of its own.</summary>
     protected Task<T> Db<T>(Func<CreditsDbContext, Task<T>> action) => With(action);
+
+    /// <summary>balance == Σ ledger, and reserved == Σ active holds: the invariants after any sequence.</summary>
+    protected async Task AssertConsistentAsync(string user, long expectedBalance)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        var account = await db.Accounts.SingleAsync(a => a.UserId == user);
+        var ledger = (await db.Transactions.Where(t => t.UserId == user).Select(t => t.Amount).ToListAsync()).Sum();
+        var active = (await db.Reservations.Where(r => r.UserId == user && r.Status == ReservationStatus.Active).Select(r => r.Amount).ToListAsync()).Sum();
+        Assert.Equal(expectedBalance, account.Balance);
+        Assert.Equal(account.Balance, ledger);
+        Assert.Equal(active, account.Reserved);
+        Assert.True(account.Balance - account.Reserved >= 0);
+    }
 
     private async Task<T> With<TService, T>(Func<TService, Task<T>> action)
         where TService : notnull

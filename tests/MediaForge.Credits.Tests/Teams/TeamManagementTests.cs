@@ -1,7 +1,6 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Teams;
 
@@ -12,69 +11,6 @@ public abstract class TeamManagementTests<TDatabase>(TDatabase database) : IClas
     private readonly TeamSetup setup = new(database);
 
     private Task<CreditTeamResult> Teams(Func<ICreditTeamService, Task<CreditTeamResult>> action) => setup.Teams(action);
-
-    [Fact]
-    public async Task CreateTeam_NewId_TheCreatorIsTheOnlyMemberAsOwnerAndTheWalletIsEmpty()
-    {
-        var (teamId, owner) = (TeamSetup.NewTeamId(), TeamSetup.NewUser("owner"));
-
-        var result = await Teams(t => t.CreateTeamAsync(teamId, "  Render crew ", owner));
-
-        Assert.Equal((CreditTeamError.None, "Render crew", CreditTeamStatus.Active), (result.Error, result.Team!.Name, result.Team.Status));
-        Assert.Equal([(owner, CreditTeamRole.Owner)], await setup.RolesAsync(teamId));
-        var balance = await setup.Teams(t => t.GetBalanceAsync(teamId));
-        Assert.Equal(("mf:team:" + teamId, 0L, false), (balance!.UserId, balance.Balance, balance.IsUnlimited));
-    }
-
-    [Fact]
-    public async Task CreateTeam_ExistingId_RefusedAsTeamExistsAndTheFirstOwnerStays()
-    {
-        var (teamId, owner) = await setup.TeamAsync();
-
-        var result = await Teams(t => t.CreateTeamAsync(teamId, "Takeover", TeamSetup.NewUser("other")));
-
-        Assert.Equal((CreditTeamError.TeamExists, "Render crew"), (result.Error, result.Team!.Name));
-        Assert.Equal([(owner, CreditTeamRole.Owner)], await setup.RolesAsync(teamId));
-    }
-
-    [Fact]
-    public async Task CreateTeam_TeamsOff_RefusedAsTeamsDisabledAndNothingWritten()
-    {
-        var off = database.BuildServices(database.ConnectionString);
-        var teamId = TeamSetup.NewTeamId();
-
-        await using (var scope = off.CreateAsyncScope())
-        {
-            var result = await scope.ServiceProvider.GetRequiredService<ICreditTeamService>().CreateTeamAsync(teamId, "Off", TeamSetup.NewUser("owner"));
-            Assert.Equal(CreditTeamError.TeamsDisabled, result.Error);
-        }
-
-        Assert.Null(await setup.Teams(t => t.GetTeamAsync(teamId)));
-    }
-
-    [Fact]
-    public async Task GetTeam_TeamsOff_Throws()
-    {
-        await using var scope = database.BuildServices(database.ConnectionString).CreateAsyncScope();
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<ICreditTeamService>().GetTeamAsync("org_1"));
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("org 1")]
-    [InlineData("org\n1")]
-    [InlineData("o12345678901234567890123456789012345678901234567890123456789012345")]
-    public async Task CreateTeam_MalformedTeamId_Throws(string teamId) =>
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => Teams(t => t.CreateTeamAsync(teamId, "x", TeamSetup.NewUser("owner"))));
-
-    [Fact]
-    public async Task CreateTeam_NameOver200Characters_Throws() =>
-        await Assert.ThrowsAsync<ArgumentException>(() => Teams(t => t.CreateTeamAsync(TeamSetup.NewTeamId(), new string('n', 201), TeamSetup.NewUser("owner"))));
-
-    [Fact]
-    public async Task CreateTeam_OwnerIdInTheReservedSpace_Throws() =>
-        await Assert.ThrowsAsync<ArgumentException>(() => Teams(t => t.CreateTeamAsync(TeamSetup.NewTeamId(), "x", "mf:team:other")));
 
     [Fact]
     public async Task AddMember_ByOwner_AddsTheUserWithTheRole()
@@ -365,56 +301,6 @@ public abstract class TeamManagementTests<TDatabase>(TDatabase database) : IClas
         var result = await Teams(t => t.AddMemberAsync(teamId, owner, TeamSetup.NewUser("late")));
 
         Assert.Equal((CreditTeamError.TeamFrozen, CreditTeamStatus.Frozen), (result.Error, result.Team!.Status));
-    }
-
-    [Fact]
-    public async Task GetTeams_OfAUser_ListsTheTeamsTheyBelongToWithTheirRoles()
-    {
-        var (first, owner) = await setup.TeamAsync();
-        var (second, otherOwner) = await setup.TeamAsync();
-        var (third, thirdOwner) = await setup.TeamAsync();
-        await setup.Teams(t => t.AddMemberAsync(second, otherOwner, owner, CreditTeamRole.Admin));
-        await setup.Teams(t => t.AddMemberAsync(third, thirdOwner, owner));
-        await setup.Teams(t => t.RemoveMemberAsync(third, owner, owner));
-
-        var teams = await setup.Teams(t => t.GetTeamsAsync(owner));
-
-        Assert.Equal(new[] { (first, CreditTeamRole.Owner), (second, CreditTeamRole.Admin) }.OrderBy(x => x.Item1, StringComparer.Ordinal),
-            teams.Select(m => (m.Team.Id, m.Role)));
-    }
-
-    [Fact]
-    public async Task GetMembers_AsAMember_SeesOnlyThemselves()
-    {
-        var (teamId, owner) = await setup.TeamAsync();
-        var member = await setup.MemberAsync(teamId, owner);
-        await setup.MemberAsync(teamId, owner);
-
-        var list = await setup.Teams(t => t.GetMembersAsync(teamId, member));
-
-        Assert.Equal([member], list.Members.Select(m => m.UserId));
-    }
-
-    [Fact]
-    public async Task GetMembers_AsAnAdmin_SeesEveryMember()
-    {
-        var (teamId, owner) = await setup.TeamAsync();
-        var admin = await setup.MemberAsync(teamId, owner, CreditTeamRole.Admin);
-        var member = await setup.MemberAsync(teamId, owner);
-
-        var list = await setup.Teams(t => t.GetMembersAsync(teamId, admin));
-
-        Assert.Equal(new[] { owner, admin, member }.Order(StringComparer.Ordinal), list.Members.Select(m => m.UserId));
-    }
-
-    [Fact]
-    public async Task GetMembers_AsANonMember_RefusedAsNotMember()
-    {
-        var (teamId, _) = await setup.TeamAsync();
-
-        var list = await setup.Teams(t => t.GetMembersAsync(teamId, TeamSetup.NewUser("stranger")));
-
-        Assert.Equal((CreditTeamError.NotMember, 0), (list.Error, list.Members.Count));
     }
 }
 
