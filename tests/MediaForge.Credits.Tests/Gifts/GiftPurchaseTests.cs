@@ -126,6 +126,25 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task Refund_InTwoPartsOfAGiftRedeemedShort_TakesNoMoreFromTheRecipientThanWasRedeemed()
+    {
+        var (buyer, payment, giftId, code) = await BoughtGiftAsync();
+        var (_, ownPayment, _) = await Setup.BuyProAsync(buyer, gift: false);
+        await Setup.Credits(c => c.AdjustCreditsAsync(buyer, -130, "spent", "test"));
+        await Setup.RefundAsync(ownPayment);
+        var recipient = GiftSetup.NewUser("recipient");
+        await Setup.Credits(c => c.AddCreditsAsync(recipient, 500, CreditTransactionType.Purchase, "recipient's own pack"));
+        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
+        var redeemed = (await Setup.RowAsync(giftId)).RedeemedAmount;
+
+        var half = await Setup.RefundAsync(payment, 1500);
+        var rest = await Setup.RefundAsync(payment, 2999);
+
+        Assert.Equal((70L, 70L, 0L), (redeemed, half.CreditsRemoved, rest.CreditsRemoved));
+        Assert.Equal((500L, 0L, 500L), await Setup.AccountAsync(recipient));
+    }
+
+    [Fact]
     public async Task Refund_GiftCancelledBefore_ClawsBackFromTheBuyer()
     {
         var (buyer, payment, giftId, _) = await BoughtGiftAsync();

@@ -89,6 +89,23 @@ public abstract class GiftRaceTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Redeem_CodeReissuedBetweenTheReadAndTheClaim_RefusedAsInvalidCodeAndNothingMoves()
+    {
+        var reissue = new CodeReissuedBeforeTheClaim();
+        var setup = new GiftSetup(database, configureContext: o => o.AddInterceptors(reissue));
+        var (sender, created) = await setup.GiftAsync(100, 60);
+        var recipient = GiftSetup.NewUser("recipient");
+        reissue.Armed = true;
+
+        var redeemed = await setup.Gifts(g => g.RedeemGiftAsync(created.Code, recipient));
+
+        Assert.Equal((false, CreditGiftError.InvalidCode, false), (redeemed.Success, redeemed.Error, reissue.Armed));
+        Assert.Equal((100L, 60L, 100L), await setup.AccountAsync(sender));
+        Assert.Equal((0L, 0L, 0L), await setup.AccountAsync(recipient));
+        Assert.Equal(CreditGiftStatus.Pending, (await setup.RowAsync(created.Gift!.Id)).Status);
+    }
+
+    [Fact]
     public async Task CreateGift_TwoCreatesWithOneKeyRacing_OneGiftIsHeld()
     {
         var setup = new GiftSetup(database);
@@ -115,6 +132,40 @@ internal sealed class SlowGiftReads : DbCommandInterceptor
             && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
         {
             await Task.Delay(300, cancellationToken);
+        }
+
+        return result;
+    }
+}
+
+/// <summary>
+/// Once armed, gives the gift a new code just before a redemption claims it, on the redemption's own connection: what a
+/// <see cref="ICreditGiftService.ReissueCodeAsync"/> committed between the redemption's read and its claim leaves.
+/// </summary>
+internal sealed class CodeReissuedBeforeTheClaim : DbCommandInterceptor
+{
+    public bool Armed { get; set; }
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        var text = command.CommandText;
+        var where = text.IndexOf("WHERE", StringComparison.Ordinal);
+        if (Armed && text.TrimStart().StartsWith("UPDATE", StringComparison.Ordinal) && text.Contains("credit_gifts", StringComparison.Ordinal)
+            && where > 0 && text.IndexOf("code_hash", where, StringComparison.Ordinal) > 0)
+        {
+            Armed = false;
+            await using var reissue = command.Connection!.CreateCommand();
+            reissue.Transaction = command.Transaction;
+            reissue.CommandText = $"{text[..text.IndexOf("SET", StringComparison.Ordinal)]}SET code_hash = 'reissued{Guid.NewGuid():N}' {text[where..]}";
+            foreach (DbParameter parameter in command.Parameters)
+            {
+                var copy = reissue.CreateParameter();
+                (copy.ParameterName, copy.Value, copy.DbType) = (parameter.ParameterName, parameter.Value, parameter.DbType);
+                reissue.Parameters.Add(copy);
+            }
+
+            Assert.Equal(1, await reissue.ExecuteNonQueryAsync(cancellationToken));
         }
 
         return result;
