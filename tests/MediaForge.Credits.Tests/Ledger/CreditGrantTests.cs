@@ -3,26 +3,9 @@ using MediaForge.Credits.Tests.Infrastructure;
 namespace MediaForge.Credits.Tests.Ledger;
 
 /// <summary>Grants through <see cref="ICreditService.AddCreditsAsync"/>: bounds, the first grant of a new user, key replays and conflicts, races; on each real database.</summary>
-public abstract class CreditGrantTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+public abstract class CreditGrantTests<TDatabase>(TDatabase database) : LedgerTestsBase<TDatabase>(database)
     where TDatabase : CreditsDatabase
 {
-    protected TDatabase Database { get; } = database;
-
-    private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
-
-    private Task<T> WithCreditsAsync<T>(Func<ICreditService, Task<T>> action, IServiceProvider? services = null) =>
-        Database.WithCreditsAsync(action, services);
-
-    private Task<CreditTransactionResult> GrantAsync(string userId, long amount, string? key = null) =>
-        WithCreditsAsync(c => c.AddCreditsAsync(userId, amount, CreditTransactionType.Purchase, "test grant", idempotencyKey: key));
-
-    private async Task AssertLedgerMatchesBalanceAsync(string userId, long expectedBalance)
-    {
-        var (balance, sum, _) = await Database.ReadLedgerAsync(userId);
-        Assert.Equal(expectedBalance, balance);
-        Assert.Equal(balance, sum);
-    }
-
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]

@@ -4,26 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MediaForge.Credits.Tests.Ledger;
 
 /// <summary>The ledger's behaviour, run against each real database (see the subclasses at the end of the file).</summary>
-public abstract class CreditServiceTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+public abstract class CreditServiceTests<TDatabase>(TDatabase database) : LedgerTestsBase<TDatabase>(database)
     where TDatabase : CreditsDatabase
 {
-    protected TDatabase Database { get; } = database;
-
-    private static string NewUser() => "user_" + Guid.NewGuid().ToString("N");
-
-    private Task<T> WithCreditsAsync<T>(Func<ICreditService, Task<T>> action, IServiceProvider? services = null) =>
-        Database.WithCreditsAsync(action, services);
-
-    private Task<CreditTransactionResult> GrantAsync(string userId, long amount, string? key = null) =>
-        WithCreditsAsync(c => c.AddCreditsAsync(userId, amount, CreditTransactionType.Purchase, "test grant", idempotencyKey: key));
-
-    private async Task AssertLedgerMatchesBalanceAsync(string userId, long expectedBalance)
-    {
-        var (balance, sum, _) = await Database.ReadLedgerAsync(userId);
-        Assert.Equal(expectedBalance, balance);
-        Assert.Equal(balance, sum);
-    }
-
     [Fact]
     public async Task DeductCredits_ThousandConcurrentDeductionsAgainstBalanceForFiveHundred_ExactlyFiveHundredSucceed()
     {
