@@ -171,6 +171,7 @@ internal sealed class CreditTeamCommands(CreditTeamRows rows, CreditService cred
         CreditTransactions.RunAsync(Db, async ct =>
         {
             var team = await rows.LockAsync(teamId, ct).ConfigureAwait(false);
+            // Stryker disable once Conditional : saves a query; with no team the answer is TeamNotFound whatever the member read finds (and a member row needs its team)
             var actor = team is null ? null : await rows.FindMemberAsync(teamId, actorId, ct).ConfigureAwait(false);
             var error = team is null ? CreditTeamError.TeamNotFound
                 : team.Status == CreditTeamStatus.Frozen ? CreditTeamError.TeamFrozen
@@ -182,6 +183,7 @@ internal sealed class CreditTeamCommands(CreditTeamRows rows, CreditService cred
             }
 
             team = await rows.FindAsync(teamId, ct).ConfigureAwait(false);
+            // Stryker disable once Conditional : saves a query; no member row has a null user id, so the read would find none: Member stays null
             var row = member is null ? null : await rows.FindMemberAsync(teamId, member, ct).ConfigureAwait(false);
             return Done(team!, row is { RemovedAt: null } ? row : null, change, member ?? actorId, actorId);
         }, cancellationToken);

@@ -29,6 +29,15 @@ public sealed class CreditWalletTests
     public void Team_SixtyFourCharacters_Accepted() => Assert.Equal(64, CreditWallet.Team(new string('o', 64)).TeamId!.Length);
 
     [Fact]
+    public void Team_SixtyFiveCharacters_ThrowsSayingTheRuleAndTheLength()
+    {
+        var error = Assert.Throws<ArgumentException>(() => CreditWallet.Team(new string('o', 65)));
+
+        Assert.Equal("teamId", error.ParamName);
+        Assert.StartsWith("A team id has 1 to 64 characters and no spaces or control characters (was 65 characters long).", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Accounts_PersonalWallet_IsTheUsersOwnAccount() => Assert.Equal("user_1", CreditWalletAccounts.For("user_1", CreditWallet.Personal));
 
     [Fact]
