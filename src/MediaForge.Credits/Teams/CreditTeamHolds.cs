@@ -41,6 +41,7 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
         var split = await spending.SplitAsync(teamId, member, amount, now, cancellationToken).ConfigureAwait(false);
         if (split.OverLimit)
         {
+            // Stryker disable once Boolean : equivalent: the only caller (CreditReservationService.ReserveCreditsAsync) returns the refusal before it reads Unlimited
             return (CreditDeductionError.MemberLimitReached, false, 0);
         }
 
@@ -60,6 +61,7 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
         if (split.TeamPart > 0 && !await spending.TryCountAsync(teamId, member, split.TeamPart, split.Period, cancellationToken).ConfigureAwait(false))
         {
             // The headroom was read under the member's row lock: this cannot happen; roll back rather than overshoot.
+            // Stryker disable once Statement,String : unreachable: SplitAsync read the headroom under the member's row lock, held until this count; no test can make the count fail here
             throw new InvalidOperationException($"The limit of member '{member}' of team '{teamId}' changed under its row lock.");
         }
 
@@ -102,6 +104,7 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
             return false;
         }
 
+        // Stryker disable once Equality : equivalent: giving back 0 leaves the count as it is (PeriodSpent > 0 ? PeriodSpent - 0 : 0); only a write saved
         if (unused > 0)
         {
             await spending.GiveBackAsync(teamId, member, unused, spending.PeriodOf(hold.CreatedAt), cancellationToken).ConfigureAwait(false);
@@ -129,6 +132,7 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
 
         if (!await spending.TryCountAsync(teamId, member, charge, spending.CurrentPeriod(), cancellationToken).ConfigureAwait(false))
         {
+            // Stryker disable once String : unreachable: FitsLateCaptureAsync checked the headroom under the member's row lock, held until this count
             throw new InvalidOperationException($"The limit of member '{member}' of team '{teamId}' changed under its row lock.");
         }
     }
@@ -154,6 +158,7 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
                     return await GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false))
             {
+                // Stryker disable once Statement,Update : equivalent: the only caller (CreditReservationService.ExpireReservationsAsync) discards the count
                 given++;
             }
         }

@@ -30,6 +30,7 @@ internal sealed class CreditTeamSplitCapture(CreditsDbContextHandle handle, Cred
         }
 
         // Placed and ended with the hold, so active while it is; were it not, nothing of the member's would be charged.
+        // Stryker disable once Boolean : equivalent: HasLots of the fallback is never read (only Charged and Balance are); the part is active while the hold is, so the fallback is unreachable anyway
         var personal = await CreditHolds.CaptureAsync(db, part.Id, part.UserId, part.Amount, personalShare, allowDebt, at, cancellationToken)
             .ConfigureAwait(false) ?? (0, 0, true);
         await teamHolds.GiveBackAsync(hold, hold.Amount - team.Charged, cancellationToken).ConfigureAwait(false);
@@ -65,8 +66,10 @@ internal sealed class CreditTeamSplitCapture(CreditsDbContextHandle handle, Cred
 
         var teamBalance = await CreditHolds.CaptureExpiredAsync(db, hold.Id, hold.UserId, poolShare, at, cancellationToken).ConfigureAwait(false);
         var personalBalance = await CreditHolds.CaptureExpiredAsync(db, part.Id, part.UserId, personalShare, at, cancellationToken).ConfigureAwait(false);
+        // Stryker disable once Logical : unreachable under both balance rows' locks (spendable checked above); were one null, .Value below would throw InvalidOperationException as well
         if (teamBalance is null || personalBalance is null)
         {
+            // Stryker disable once Statement,String : unreachable: both balance rows are locked since each wallet's spendable credits were checked above
             throw new InvalidOperationException($"Hold {hold.Id}: a wallet's spendable credits changed under its balance row lock.");
         }
 

@@ -130,6 +130,39 @@ public abstract class TeamSplitHoldLateCaptureTests<TDatabase>(TDatabase databas
         Assert.Equal(5L, await setup.SpentAsync(teamId, member, Period));
     }
 
+    [Fact]
+    public async Task CaptureLate_PoolCanSpendExactlyItsShare_ChargesBothWallets()
+    {
+        var setup = Setup();
+        var (teamId, member) = await setup.SplitTeamAsync(pool: 5, own: 10);
+        var hold = await setup.TeamHoldAsync(teamId, member);
+        clock.Advance(TimeSpan.FromMinutes(6));
+
+        var late = await CaptureLateAsync(setup, hold.ReservationId!.Value);
+
+        Assert.Equal((true, 15L), (late.Success, late.CreditsCharged));
+        Assert.Equal((0L, 0L, 0L, 0L), await setup.RowsAsync(teamId, member));
+    }
+
+    [Fact]
+    public async Task CaptureLate_PoolsOtherHoldsLeaveLessThanItsShare_ChargesNothing()
+    {
+        var setup = Setup();
+        var (teamId, member) = await setup.SplitTeamAsync(pool: 10, own: 10);
+        var hold = await setup.TeamHoldAsync(teamId, member);
+        clock.Advance(TimeSpan.FromMinutes(6));
+        // The owner's hold of 6 finds 5 of the pool's 10 held: it expires the lapsed hold in passing and holds 6, leaving 4.
+        var owner = (await setup.RolesAsync(teamId)).Single(r => r.Role == CreditTeamRole.Owner).UserId;
+        Assert.True((await setup.Holds(h => h.ReserveCreditsAsync(owner, "video-generation", "veo2", TimeSpan.FromHours(1), amount: 6,
+            wallet: CreditWallet.Team(teamId)))).Success);
+
+        var late = await CaptureLateAsync(setup, hold.ReservationId!.Value);
+
+        Assert.Equal((false, ReservationStatus.Expired), (late.Success, late.Status));
+        Assert.Equal((10L, 0L, 10L, 6L), await setup.RowsAsync(teamId, member));
+        Assert.Empty(await setup.UsageAsync(teamId));
+    }
+
     private static async Task LowerLimitAsync(TeamSetup setup, string teamId, string member, long limit)
     {
         var owner = (await setup.RolesAsync(teamId)).Single(r => r.Role == CreditTeamRole.Owner).UserId;
