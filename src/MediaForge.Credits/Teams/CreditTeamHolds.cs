@@ -120,12 +120,13 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
 
     /// <summary>
     /// After a late capture charged <paramref name="charge"/>: a hold still counted keeps the charge counted and gives the
-    /// rest back; one whose count was given back counts the charge again (checked by <see cref="FitsLateCaptureAsync"/>).
+    /// rest back (all of it for a capture of nothing, as an on-time capture of nothing does); one whose count was given
+    /// back counts the charge again (checked by <see cref="FitsLateCaptureAsync"/>).
     /// </summary>
     public async Task CountLateCaptureAsync(CreditReservationRow hold, long charge, CancellationToken cancellationToken)
     {
-        if (hold.IsUnlimited || charge == 0 || hold.MemberId is not { } member || CreditWalletAccounts.TeamOf(hold.UserId) is not { } teamId
-            || await GiveBackAsync(hold, hold.Amount - charge, cancellationToken).ConfigureAwait(false))
+        if (hold.IsUnlimited || hold.MemberId is not { } member || CreditWalletAccounts.TeamOf(hold.UserId) is not { } teamId
+            || await GiveBackAsync(hold, hold.Amount - charge, cancellationToken).ConfigureAwait(false) || charge == 0)
         {
             return;
         }
