@@ -185,11 +185,12 @@ internal sealed class CreditTeamService(
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void Arguments(string teamId, string actorId, string userId)
+    private static void Arguments(string teamId, string actorId, string userId,
+        [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(userId))] string? userParameter = null)
     {
         CreditWallet.ValidTeamId(teamId);
         CreditArguments.UserId(actorId);
-        CreditArguments.UserId(userId);
+        CreditArguments.UserId(userId, userParameter);
     }
 
     private static Task<CreditTeamResult> Disabled() => Task.FromResult(new CreditTeamResult { Error = CreditTeamError.TeamsDisabled });

@@ -57,6 +57,14 @@ public abstract class TeamArgumentTests<TDatabase>(TDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task TransferOwnership_BlankNewOwnerId_ThrowsForTheNewOwnerId()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+
+        Assert.Equal("newOwnerId", (await ThrowsAsync(t => t.TransferOwnershipAsync(teamId, owner, " "))).ParamName);
+    }
+
+    [Fact]
     public async Task AddMember_ReservedUserId_ThrowsForTheUserIdAndAddsNoOne()
     {
         var (teamId, owner) = await setup.TeamAsync();
