@@ -32,6 +32,7 @@ internal sealed class CreditTeamDeductionFold(
     public async Task<int> TryFoldAsync(IReadOnlyList<CreditDeductionRequest> batch, IReadOnlyList<int> group,
         IReadOnlyDictionary<(string Wallet, string Member), CreditDeductionError> locked, CreditDeductionOutcome[] outcomes, CancellationToken cancellationToken)
     {
+        // Stryker disable once Logical,Block : a group of one goes on to the check of candidates below (at most one) and returns 0 there; a group under another policy never forms (CanCoalesce batches team deductions only under TeamOnly)
         if (group.Count < 2 || options.Value.Teams.FundingPolicy != CreditTeamFundingPolicy.TeamOnly)
         {
             return 0;

@@ -49,6 +49,7 @@ internal sealed class CreditTeamDeductionWriter(
         if (locked == CreditDeductionError.None && usage.IdempotencyKey is not null
             && await replays.FindAsync(usage, includeGrants: true, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
+            // Stryker disable once Boolean : Wrote is read only by a deduction run alone (DeductOnceAsync); this is the batch path, whose transaction commits whatever its outcomes say
             return new CreditDeductionOutcome(usage, false, 0, earlier);
         }
 

@@ -51,6 +51,7 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
         var locked = await Member(teamId, userId)
             .Where(m => db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);
+        // Stryker disable once Conditional : when the row was locked, RefusalAsync (same transaction) finds the member active in an active team and answers None as well; only a read more
         return locked == 1 ? CreditDeductionError.None : await RefusalAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -72,6 +73,7 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     public async Task<long?> HeadroomAsync(string teamId, string userId, DateTime period, CancellationToken cancellationToken)
     {
         var headroom = (await HeadroomsAsync(teamId, [userId], period, cancellationToken).ConfigureAwait(false))[userId];
+        // Stryker disable once Conditional : every caller reads null as long.MaxValue (`?? long.MaxValue`), so returning long.MaxValue itself is the same
         return headroom == long.MaxValue ? null : headroom;
     }
 
@@ -118,6 +120,7 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// </summary>
     public Task<int> GiveBackAsync(string teamId, string userId, long amount, DateTime period, CancellationToken cancellationToken) =>
         db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId && m.PeriodStart == period)
+            // Stryker disable once Equality,Conditional : at PeriodSpent == amount both branches give 0; and a give-back never exceeds what was counted in its period (a hold gives back once, turning limit_counted off; a refund its counted part), so the 0 branch is an unreachable guard against a negative count
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent > amount ? m.PeriodSpent - amount : 0), cancellationToken);
 
     /// <summary>
@@ -172,6 +175,7 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     private IQueryable<long?> LimitOf(string teamId, string userId)
     {
         var teamDefault = DefaultLimitOf(teamId);
+        // Stryker disable once NullCoalescing,Linq : every count follows a headroom check under the member's row lock that applies the team's default (HeadroomsAsync), so a count ignoring the default cannot pass where it would not; the team row exists whenever a member row does (First = FirstOrDefault). Ignoring the member's own limit is killed by TeamSpendingPartsTests
         return Member(teamId, userId).Select(m => m.SpendLimit ?? teamDefault.FirstOrDefault());
     }
 

@@ -10,13 +10,13 @@ namespace MediaForge.Credits.Tests.Teams;
 
 /// <summary>Teams on one test database: services with teams on, a team with its owner, members, reads straight from the tables.</summary>
 public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = null, Action<CreditsOptions>? configure = null,
-    Action<DbContextOptionsBuilder>? configureContext = null)
+    Action<DbContextOptionsBuilder>? configureContext = null, Action<IServiceCollection>? configureServices = null)
 {
     public ServiceProvider Services { get; } = database.BuildServices(database.ConnectionString, o =>
     {
         o.Teams.Enabled = true;
         configure?.Invoke(o);
-    }, time, configureContext);
+    }, time, configureContext, configureServices);
 
     public CreditsDatabase Database => database;
 

@@ -1,0 +1,108 @@
+using System.Data.Common;
+using MediaForge.Credits.Ledger;
+using MediaForge.Credits.Teams;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace MediaForge.Credits.Tests.Teams;
+
+/// <summary>
+/// The guard after a team deduction's debit: the member's count is raised by a conditional update that cannot fail
+/// (its headroom was read under the member's row lock). Should it fail all the same (here the member's limit is set to
+/// 0 in the deduction's own transaction just before that update), the deduction throws and rolls back rather than
+/// charge past the limit, folded or alone. Image generation costs 3 credits.
+/// </summary>
+public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private const int BatchRolledBackEvent = 1006;
+    private readonly FakeLogCollector logs = new();
+    private TeamSetup? setup;
+
+    [Fact]
+    public async Task Deduct_CountRefusedAfterTheDebit_ThrowsNamingTheMemberAndChargesNothing()
+    {
+        var (teamId, members, probe) = await StartAsync(memberCount: 1);
+        probe.Release();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => setup!.SpendAsync(teamId, members[0]));
+
+        Assert.Equal($"The limit of member '{members[0]}' of team '{teamId}' changed under its row lock.", error.Message);
+        Assert.Equal((100L, 100L), await setup!.WalletAsync(teamId));
+    }
+
+    [Fact]
+    public async Task FoldedDeductions_CountRefusedAfterTheDebit_RollBackTheBatchNamingTheMember_AndChargeNothing()
+    {
+        var (teamId, members, probe) = await StartAsync(memberCount: 3, guarded: 1);
+
+        var first = Task.Run(() => setup!.SpendAsync(teamId, members[0]));
+        await probe.HeldAsync();
+        var batcher = setup!.Services.GetRequiredService<CreditDeductionBatcher>();
+        var queued = new List<Task<CreditDeductionResult>>();
+        foreach (var member in members.Skip(1))
+        {
+            queued.Add(Task.Run(() => setup.SpendAsync(teamId, member)));
+            using var deadline = new CancellationTokenSource(Patience);
+            while (batcher.Queued < queued.Count)
+            {
+                await Task.Delay(5, deadline.Token);
+            }
+        }
+
+        probe.Release();
+        Assert.True((await first.WaitAsync(Patience)).Success);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queued[0].WaitAsync(Patience));
+        Assert.True((await queued[1].WaitAsync(Patience)).Success);
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == BatchRolledBackEvent
+            && r.Message.EndsWith($"The limit of member '{members[1]}' of team '{teamId}' changed under its row lock.", StringComparison.Ordinal));
+        Assert.Equal((94L, 94L), await setup.WalletAsync(teamId));
+    }
+
+    /// <summary>A team with a pool of 100 and its members; the count update of the guarded ones (from index <paramref name="guarded"/>) finds their limit set to 0.</summary>
+    private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(int memberCount, int guarded = 0)
+    {
+        var probe = new TeamTransactionProbe();
+        setup = new TeamSetup(database, configureContext: o => o.AddInterceptors(probe, probe.Commands),
+            configureServices: s => s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs))));
+        var (teamId, owner) = await setup.TeamAsync();
+        var members = new List<string>();
+        for (var i = 0; i < memberCount; i++)
+        {
+            members.Add(await setup.MemberAsync(teamId, owner));
+        }
+
+        await setup.FundAsync(teamId, 100);
+        var watched = members.Skip(guarded).Take(1).ToList();
+        probe.BeforeCommand = command => LowerLimitBeforeCountAsync(command, teamId, watched);
+        probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
+        return (teamId, members, probe);
+    }
+
+    /// <summary>Before the count update of a watched member (the only statement on the member rows that reads the limit), sets that limit to 0 in the same transaction.</summary>
+    private static async Task LowerLimitBeforeCountAsync(DbCommand command, string teamId, IReadOnlyList<string> watched)
+    {
+        var text = InterceptedCommand.Text(command);
+        if (!text.Contains("UPDATE credit_team_members", StringComparison.Ordinal) || !text.Contains("spend_limit", StringComparison.Ordinal)
+            || watched.FirstOrDefault(m => InterceptedCommand.Carries(command, m)) is not { } member)
+        {
+            return;
+        }
+
+        await using var lower = command.Connection!.CreateCommand();
+        lower.Transaction = command.Transaction;
+        lower.CommandText = $"UPDATE credit_team_members SET spend_limit = 0 WHERE team_id = '{teamId}' AND user_id = '{member}'";
+        await lower.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed class SqliteTeamCountGuardTests(SqliteCreditsDatabase database) : TeamCountGuardTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresTeamCountGuardTests(PostgresCreditsDatabase database) : TeamCountGuardTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamCountGuardTests(MariaDbCreditsDatabase database) : TeamCountGuardTests<MariaDbCreditsDatabase>(database);
