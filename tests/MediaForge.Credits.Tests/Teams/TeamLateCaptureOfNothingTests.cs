@@ -12,8 +12,8 @@ public abstract class TeamLateCaptureOfNothingTests<TDatabase>(TDatabase databas
 
     private DateTime Period => CreditTeamPeriods.StartOf(clock.GetUtcNow(), null);
 
-    [Fact]
-    public async Task CaptureLate_OfNothing_GivesTheWholeCountBack()
+    /// <summary>A team with 100 credits and a held use of its member, whose limit (15) the hold fills.</summary>
+    private async Task<(TeamSetup Setup, string TeamId, string Member, CreditReservationResult Hold)> HoldOfAMemberLimitedTo15Async()
     {
         var setup = new TeamSetup(database, clock);
         var (teamId, owner) = await setup.TeamAsync();
@@ -21,6 +21,13 @@ public abstract class TeamLateCaptureOfNothingTests<TDatabase>(TDatabase databas
         Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 15))).Success);
         await setup.FundAsync(teamId, 100);
         var hold = await setup.TeamHoldAsync(teamId, member);
+        return (setup, teamId, member, hold);
+    }
+
+    [Fact]
+    public async Task CaptureLate_OfNothing_GivesTheWholeCountBack()
+    {
+        var (setup, teamId, member, hold) = await HoldOfAMemberLimitedTo15Async();
         Assert.Equal(15L, await setup.SpentAsync(teamId, member, Period));
         clock.Advance(TimeSpan.FromMinutes(6));
 
@@ -35,12 +42,7 @@ public abstract class TeamLateCaptureOfNothingTests<TDatabase>(TDatabase databas
     [Fact]
     public async Task Capture_OfNothing_GivesTheWholeCountBack()
     {
-        var setup = new TeamSetup(database, clock);
-        var (teamId, owner) = await setup.TeamAsync();
-        var member = await setup.MemberAsync(teamId, owner);
-        Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 15))).Success);
-        await setup.FundAsync(teamId, 100);
-        var hold = await setup.TeamHoldAsync(teamId, member);
+        var (setup, teamId, member, hold) = await HoldOfAMemberLimitedTo15Async();
 
         var capture = await setup.Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value, 0));
 
