@@ -95,7 +95,7 @@ public abstract class ExpirySweepTests<TDatabase>(TDatabase database) : IClassFi
     private async Task<IServiceProvider> LapsingServicesAsync(FailCommandsOf fault, params string[] users)
     {
         var services = database.BuildServices(database.ConnectionString, time: clock, configureContext: o => o.AddInterceptors(fault),
-            configureServices: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+            configureServices: s => s.AddLogsTo(logs, LogLevel.Information));
         foreach (var user in users)
         {
             await database.WithCreditsAsync(c => c.AddExpiringCreditsAsync(user, 20, CreditTransactionType.Bonus, "promo", clock.GetUtcNow().AddDays(1)), services);

@@ -19,7 +19,7 @@ public abstract class GiftObservabilityTests<TDatabase>(TDatabase database) : IC
     private GiftSetup Setup(Action<CreditsOptions>? configure = null) => new(database, configure, clock, configureServices: s =>
     {
         s.AddSingleton<IMeterFactory, TestMeterFactory>();
-        s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs)));
+        s.AddLogsTo(logs);
     });
 
     private static MetricCollector<long> Credits(GiftSetup setup) =>

@@ -24,7 +24,7 @@ public abstract class GiftSweepTests<TDatabase>(TDatabase database) : IClassFixt
     private readonly GiftEndingFaults faults = new();
 
     private GiftSetup Setup() => new(database, time: clock, configureContext: o => o.AddInterceptors(faults),
-        configureServices: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+        configureServices: s => s.AddLogsTo(logs, LogLevel.Information));
 
     /// <summary>
     /// A sender with <paramref name="count"/> gifts of 1 credit lapsing one second apart, then the clock past them all; the

@@ -100,7 +100,7 @@ public abstract class ReferralArgumentTests<TDatabase>(TDatabase database) : ICl
     {
         var logs = new FakeLogCollector();
         var noReward = new ReferralSetup(database, o => o.ReferrerReward = 0,
-            services: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs))));
+            services: s => s.AddLogsTo(logs, LogLevel.Information));
         var (referrer, referee) = await noReward.ReferredPairAsync();
         var bought = await noReward.BuyProAsync(referee);
         Assert.Equal(CreditReferralStatus.Rewarded, (await noReward.ReferralOfAsync(referee))!.Status);

@@ -69,7 +69,7 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
     {
         var probe = new TeamTransactionProbe();
         setup = new TeamSetup(database, configureContext: o => o.AddInterceptors(probe, probe.Commands),
-            configureServices: s => s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs))));
+            configureServices: s => s.AddLogsTo(logs));
         var (teamId, owner) = await setup.TeamAsync();
         var members = new List<string>();
         for (var i = 0; i < memberCount; i++)

@@ -15,7 +15,7 @@ public abstract class TeamMirrorObservabilityTests<TDatabase>(TDatabase database
     private ServiceProvider? services;
 
     private ServiceProvider Services => services ??= database.BuildServices(database.ConnectionString, o => o.Teams.Enabled = true,
-        configureServices: s => s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs))));
+        configureServices: s => s.AddLogsTo(logs));
 
     private async Task<string> MirrorAsync(Func<CreditTeamMirror, Task<string>> apply)
     {

@@ -14,7 +14,7 @@ public abstract class TeamObservabilityTests<TDatabase>(TDatabase database) : IC
     private ServiceProvider? services;
 
     private ServiceProvider Services => services ??= database.BuildServices(database.ConnectionString, o => o.Teams.Enabled = true,
-        configureServices: s => s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs))));
+        configureServices: s => s.AddLogsTo(logs));
 
     private async Task<T> Teams<T>(Func<ICreditTeamService, Task<T>> action)
     {

@@ -24,7 +24,7 @@ public abstract class TeamSpendingObservabilityTests<TDatabase>(TDatabase databa
     private TeamSetup Setup() => new(database, configureServices: s =>
     {
         s.AddSingleton<IMeterFactory, TestMeterFactory>();
-        s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs)));
+        s.AddLogsTo(logs);
     });
 
     private static MetricCollector<long> Counter(TeamSetup setup, string name) =>

@@ -21,7 +21,7 @@ public abstract class TransferObservabilityTests<TDatabase>(TDatabase database) 
         configureServices: s =>
         {
             s.AddSingleton<IMeterFactory, TestMeterFactory>();
-            s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs)));
+            s.AddLogsTo(logs);
         });
 
     private static MetricCollector<long> Refusals(IServiceProvider services) =>

@@ -85,7 +85,7 @@ public abstract class CreditsSchemaCreationTests<TDatabase>(TDatabase database) 
         }
 
         var logs = new FakeLogCollector();
-        var logged = new ServiceCollection().AddLogging(b => b.AddProvider(new FakeLoggerProvider(logs)));
+        var logged = new ServiceCollection().AddLogsTo(logs, LogLevel.Information);
         logged.AddDbContextPool<CreditsDbContext>(o => database.UseProvider(o, connectionString));
         logged.AddMediaForgeCredits().UseEntityFrameworkCore<CreditsDbContext>();
         await using var provider = logged.BuildServiceProvider();
