@@ -14,7 +14,6 @@ namespace MediaForge.Credits.Tests.Holds;
 public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : HeldCreditClawbackTestsBase<TDatabase>(database)
     where TDatabase : CreditsDatabase
 {
-
     public static TheoryData<bool, string, long, long> EveryOrder()
     {
         // H = hold, P = refund of 1000 cents (67 credits), R = refund of the cumulative figure, C = capture, X = release.

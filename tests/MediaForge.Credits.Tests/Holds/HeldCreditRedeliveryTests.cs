@@ -1,9 +1,5 @@
 using MediaForge.Credits.Entities;
-using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Holds;
 

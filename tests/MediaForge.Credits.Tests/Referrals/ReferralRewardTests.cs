@@ -1,6 +1,5 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Referrals;
