@@ -12,15 +12,18 @@ namespace MediaForge.Credits.Tests.Ledger;
 /// adjustments), takes the debited credits itself: lots whose expiry has passed first (soonest first), then lowest
 /// priority, soonest expiry, oldest, lot id; the credits without a lot (balance − Σ lots) are paid ones with Paid's
 /// priority and no expiry, taken after the lots they tie with. Expiration rows take from the lot they name; one a renewal
-/// wrote (<c>endedBy: rollover</c>) also ends its lot at that instant. After every check, each lot in the database must
-/// hold and end as the model says, and the balance's split must be the model's (<see cref="Categories"/>). A clawback (a negative refund row of a purchase's
-/// payment) takes the purchase's own lot first, or the credits without a lot when it got none, then by the same rule.
+/// wrote (<c>endedBy: rollover</c>) also ends its lot at that instant, and a period's allowance grant ends the earlier
+/// periods' allowance lots that still hold credits (<see cref="EndEarlierAllowance"/>), even those holds cover whole, of
+/// which nothing lapses and no row speaks. After every check, each lot in the database must hold and end as the model
+/// says, and the balance's split must be the model's (<see cref="Categories"/>). A clawback (a negative refund row of a
+/// purchase's payment) takes the purchase's own lot first, or the credits without a lot when it got none, then by the same rule.
 /// </summary>
 public sealed class BurnOrderModel(int paidPriority = 30)
 {
     private readonly Dictionary<Guid, ModelLot> lots = [];
     private readonly HashSet<Guid> seen = [];
     private readonly Dictionary<Guid, Guid> grantLots = []; // a grant's ledger row → its lot
+    private readonly Dictionary<string, long> latestPeriods = []; // a subscription → the latest period end granted
 
     /// <summary>
     /// The model's credits per category of <paramref name="account"/> whose balance row holds <paramref name="balance"/>:
@@ -96,7 +99,11 @@ public sealed class BurnOrderModel(int paidPriority = 30)
             {
                 Assert.True(lot.Amount == row.Amount, $"{where}: lot of {lot.Amount} for a grant of {row.Amount}");
                 grantLots[row.Id] = lot.Id;
-                lots[lot.Id] = new ModelLot(lot.Id, account, lot.Category, lot.Priority, lot.ExpiresAt, lot.CreatedAt) { Remaining = lot.Amount };
+                lots[lot.Id] = new ModelLot(lot.Id, account, lot.Category, lot.Priority, lot.ExpiresAt, lot.CreatedAt) { Remaining = lot.Amount, Period = AllowancePeriod(row) };
+                if (lots[lot.Id].Period is { } period && !row.IdempotencyKey!.Contains(":carry:", StringComparison.Ordinal))
+                {
+                    EndEarlierAllowance(account, period, row.CreatedAt);
+                }
             }
 
             return;
@@ -139,6 +146,27 @@ public sealed class BurnOrderModel(int paidPriority = 30)
         Take(account, -row.Amount, row.BalanceAfter - row.Amount, row.CreatedAt, clawedBackGrant);
     }
 
+    /// <summary>The subscription and period end (the key's stamp) of a subscription allowance grant; null for any other row.</summary>
+    private static (string Subscription, long End)? AllowancePeriod(CreditTransaction row) =>
+        row.Type == CreditTransactionType.Subscription && row.IdempotencyKey?.Split(':') is ["mf", "subscription", var subscription, var end, ..]
+            ? (subscription, long.Parse(end, System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+
+    /// <summary>
+    /// A period's allowance granted at <paramref name="now"/> renews the subscription: the allowance lots of every period
+    /// before the latest one granted so far that still hold credits end now, as the renewal rolls them over. What of them
+    /// lapses is in the expiration rows; a lot that holds cover whole lapses nothing and ends all the same.
+    /// </summary>
+    private void EndEarlierAllowance(string account, (string Subscription, long End) granted, DateTime now)
+    {
+        var latest = latestPeriods[granted.Subscription] = Math.Max(latestPeriods.GetValueOrDefault(granted.Subscription), granted.End);
+        foreach (var lot in lots.Values.Where(l => l.Account == account && l.Period is { } p && p.Subscription == granted.Subscription && p.End < latest
+                     && l.Remaining > 0 && l.ExpiresAt > now))
+        {
+            lot.ExpiresAt = now;
+        }
+    }
+
     /// <summary>Takes <paramref name="amount"/> by the burn rule; a clawback of grant <paramref name="clawedBackGrant"/> takes its own credits first.</summary>
     private void Take(string account, long amount, long balanceBefore, DateTime now, Guid clawedBackGrant = default)
     {
@@ -168,5 +196,8 @@ public sealed class BurnOrderModel(int paidPriority = 30)
         public DateTime ExpiresAt { get; set; } = ExpiresAt;
 
         public long Remaining { get; set; }
+
+        /// <summary>The subscription and period end of an allowance lot a period's grant made; null for any other lot.</summary>
+        public (string Subscription, long End)? Period { get; init; }
     }
 }
