@@ -1,6 +1,4 @@
 using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MediaForge.Credits.Teams;
 
@@ -38,21 +36,42 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// <returns><see cref="CreditDeductionError.None"/> when locked; <see cref="CreditDeductionError.NotTeamMember"/> or <see cref="CreditDeductionError.TeamFrozen"/>.</returns>
     public async Task<CreditDeductionError> LockMemberAsync(string teamId, string userId, CancellationToken cancellationToken)
     {
-        if (CreditLedgerSchema.IsMySqlProvider(db.Database.ProviderName))
+        await CreditTeamMemberLocks.ShareTeamRowAsync(db, teamId, cancellationToken).ConfigureAwait(false);
+        return await LockSharedMemberAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="LockMemberAsync"/> of several members of one team (a group-commit batch's, ordered by user id, ordinal),
+    /// in one statement while all of them may spend (decision 0048): on PostgreSQL their rows locked in user id order,
+    /// whatever the plan; on MariaDB the team row's shared lock first, once, then their rows in the primary key's order;
+    /// on SQLite (one writer) in any order. Each member's answer is the one <see cref="LockMemberAsync"/> gives.
+    /// </summary>
+    public async Task<Dictionary<string, CreditDeductionError>> LockMembersAsync(string teamId, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    {
+        await CreditTeamMemberLocks.ShareTeamRowAsync(db, teamId, cancellationToken).ConfigureAwait(false);
+        // Whose rows are locked, or null when some are not and which is not known: then each is locked (or refused) on its
+        // own, as one by one, the rows the statement locked already held.
+        IReadOnlySet<string>? locked;
+        if (CreditLedgerSchema.IsNpgsqlProvider(db.Database.ProviderName))
         {
-            // InnoDB takes a shared lock on the team row when a statement on the member's row reads it in a subquery (the
-            // limit check), which PostgreSQL does not: take it first, so a spend waits behind a removal's team lock
-            // instead of holding the member row it wants (a deadlock; decision 0042).
-            var teams = new LedgerTableNames(db.Model, typeof(CreditTeamRow), db.GetService<ISqlGenerationHelper>());
-            var share = $"SELECT 1 FROM {teams.Table} WHERE {teams.Column(nameof(CreditTeamRow.Id))} = {{0}} LOCK IN SHARE MODE";
-            await db.Database.ExecuteSqlRawAsync(share, [teamId], cancellationToken).ConfigureAwait(false);
+            locked = await CreditTeamMemberLocks.LockInOrderAsync(db, teamId, userIds, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var count = await ActiveMembers(teamId, userIds)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);
+            locked = count == userIds.Count ? userIds.ToHashSet(StringComparer.Ordinal) : null;
         }
 
-        var locked = await Member(teamId, userId)
-            .Where(m => db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);
-        // Stryker disable once Conditional : when the row was locked, RefusalAsync (same transaction) finds the member active in an active team and answers None as well; only a read more
-        return locked == 1 ? CreditDeductionError.None : await RefusalAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
+        var answers = new Dictionary<string, CreditDeductionError>(StringComparer.Ordinal);
+        foreach (var userId in userIds)
+        {
+            answers[userId] = locked is null ? await LockSharedMemberAsync(teamId, userId, cancellationToken).ConfigureAwait(false)
+                : locked.Contains(userId) ? CreditDeductionError.None
+                : await RefusalAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return answers;
     }
 
     /// <summary>Why the member may not spend from the team's wallet now, read without locks; <see cref="CreditDeductionError.None"/> when they may.</summary>
@@ -178,6 +197,21 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
         // Stryker disable once NullCoalescing,Linq : every count follows a headroom check under the member's row lock that applies the team's default (HeadroomsAsync), so a count ignoring the default cannot pass where it would not; the team row exists whenever a member row does (First = FirstOrDefault). Ignoring the member's own limit is killed by TeamSpendingPartsTests
         return Member(teamId, userId).Select(m => m.SpendLimit ?? teamDefault.FirstOrDefault());
     }
+
+    /// <summary><see cref="LockMemberAsync"/> after the team row's shared lock (MariaDB) is taken.</summary>
+    private async Task<CreditDeductionError> LockSharedMemberAsync(string teamId, string userId, CancellationToken cancellationToken)
+    {
+        var locked = await Member(teamId, userId)
+            .Where(m => db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);
+        // Stryker disable once Conditional : when the row was locked, RefusalAsync (same transaction) finds the member active in an active team and answers None as well; only a read more
+        return locked == 1 ? CreditDeductionError.None : await RefusalAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The rows of those of <paramref name="userIds"/> who are active members of the team, while the team is active.</summary>
+    private IQueryable<CreditTeamMemberRow> ActiveMembers(string teamId, IReadOnlyList<string> userIds) =>
+        db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null
+            && db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active));
 
     private IQueryable<long?> DefaultLimitOf(string teamId) => db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit);
 
