@@ -91,29 +91,31 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// <summary>What the member may still spend from the wallet in <paramref name="period"/>; <see langword="null"/>: no limit.</summary>
     public async Task<long?> HeadroomAsync(string teamId, string userId, DateTime period, CancellationToken cancellationToken)
     {
-        var headroom = (await HeadroomsAsync(teamId, [userId], period, cancellationToken).ConfigureAwait(false))[userId];
+        var headroom = (await CountsAsync(teamId, [userId], period, cancellationToken).ConfigureAwait(false))[userId].Headroom;
         // Stryker disable once Conditional : every caller reads null as long.MaxValue (`?? long.MaxValue`), so returning long.MaxValue itself is the same
         return headroom == long.MaxValue ? null : headroom;
     }
 
     /// <summary>
-    /// <see cref="HeadroomAsync"/> of several members in one read (a member not active reads as 0; no limit as
+    /// For each of several members in one read: what is counted against the limit in <paramref name="period"/> and
+    /// <see cref="HeadroomAsync"/> (a member not active reads as 0 and 0; no limit as a headroom of
     /// <see cref="long.MaxValue"/>), for a batch that has locked their rows.
     /// </summary>
-    public async Task<Dictionary<string, long>> HeadroomsAsync(string teamId, IReadOnlyList<string> userIds, DateTime period, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, (long Spent, long Headroom)>> CountsAsync(string teamId, IReadOnlyList<string> userIds, DateTime period,
+        CancellationToken cancellationToken)
     {
         var teamDefault = DefaultLimitOf(teamId);
         var rows = await db.Set<CreditTeamMemberRow>().AsNoTracking()
             .Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null)
             .Select(m => new { m.UserId, Limit = m.SpendLimit ?? teamDefault.FirstOrDefault(), Spent = m.PeriodStart == period ? m.PeriodSpent : 0 })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var headroom = userIds.ToDictionary(u => u, _ => 0L, StringComparer.Ordinal);
+        var counts = userIds.ToDictionary(u => u, _ => (0L, 0L), StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            headroom[row.UserId] = row.Limit is { } most ? Math.Max(0, most - row.Spent) : long.MaxValue;
+            counts[row.UserId] = (row.Spent, row.Limit is { } most ? Math.Max(0, most - row.Spent) : long.MaxValue);
         }
 
-        return headroom;
+        return counts;
     }
 
     /// <summary>
@@ -130,6 +132,23 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.PeriodSpent, m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount)
                 .SetProperty(m => m.PeriodStart, period), cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// <see cref="TryCountAsync"/> of the same <paramref name="amount"/> for several members (distinct) in one
+    /// conditional update (a folded batch's members who spent the same, decision 0048): each row is counted exactly
+    /// when <see cref="TryCountAsync"/> would count it, the counter restarting from 0 in a new period the same way.
+    /// </summary>
+    /// <returns>Whether every one of them was counted.</returns>
+    public async Task<bool> TryCountManyAsync(string teamId, IReadOnlyList<string> userIds, long amount, DateTime period, CancellationToken cancellationToken)
+    {
+        var teamDefault = DefaultLimitOf(teamId);
+        return await db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null)
+            // Stryker disable once NullCoalescing : as in LimitOf: every count follows a headroom check under the members' row locks that applies the team's default (CountsAsync)
+            .Where(m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount <= (m.SpendLimit ?? teamDefault.FirstOrDefault() ?? long.MaxValue))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.PeriodSpent, m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount)
+                .SetProperty(m => m.PeriodStart, period), cancellationToken).ConfigureAwait(false) == userIds.Count;
     }
 
     /// <summary>
@@ -189,12 +208,12 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
 
     /// <summary>
     /// The member's effective limit per period: the member's own, else the team's default; null: none. The reads
-    /// (<see cref="HeadroomsAsync"/>) spell the same rule over several members; both take the default from <see cref="DefaultLimitOf"/>.
+    /// (<see cref="CountsAsync"/>) and <see cref="TryCountManyAsync"/> spell the same rule over several members; both take the default from <see cref="DefaultLimitOf"/>.
     /// </summary>
     private IQueryable<long?> LimitOf(string teamId, string userId)
     {
         var teamDefault = DefaultLimitOf(teamId);
-        // Stryker disable once NullCoalescing,Linq : every count follows a headroom check under the member's row lock that applies the team's default (HeadroomsAsync), so a count ignoring the default cannot pass where it would not; the team row exists whenever a member row does (First = FirstOrDefault). Ignoring the member's own limit is killed by TeamSpendingPartsTests
+        // Stryker disable once NullCoalescing,Linq : every count follows a headroom check under the member's row lock that applies the team's default (CountsAsync), so a count ignoring the default cannot pass where it would not; the team row exists whenever a member row does (First = FirstOrDefault). Ignoring the member's own limit is killed by TeamSpendingPartsTests
         return Member(teamId, userId).Select(m => m.SpendLimit ?? teamDefault.FirstOrDefault());
     }
 

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using MediaForge.Credits.Entities;
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Teams;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Teams;
@@ -9,7 +11,7 @@ namespace MediaForge.Credits.Tests.Teams;
 /// <summary>
 /// The member rows of a group-commit batch's team deductions (decision 0048): one wallet's members locked by one
 /// statement, each deduction still answered as one by one (removed members, strangers and a frozen team refused among
-/// folded spends). The first spend is held at its wallet debit until the others have queued, so the batch and its
+/// folded spends); the folded members counted by one statement per amount, each by its own sum. The first spend is held at its wallet debit until the others have queued, so the batch and its
 /// order are known. Image generation costs 3 credits.
 /// </summary>
 public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
@@ -52,14 +54,42 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
     }
 
     [Fact]
-    public async Task FoldedBatchOfFourMembers_LocksTheirRowsInOneStatement()
+    public async Task FoldedMembersSpendingDifferentAmounts_AreEachCountedTheirOwnSum()
+    {
+        var (teamId, members, probe) = await StartAsync(pool: 300, memberCount: 5);
+
+        var results = await RunAsync(teamId, probe, members[0], [.. new[] { 1, 2, 1, 3, 2, 4, 1, 4 }.Select(i => members[i])]);
+
+        Assert.All(results, r => Assert.True(r.Success));
+        Assert.Equal(2, probe.WalletDebits);
+        Assert.Equal(new long[] { 3, 9, 6, 3, 6 }, await SpentAsync(teamId, members));
+    }
+
+    [Fact]
+    public async Task FoldedMembersWhoseCountsAreOfAnEarlierPeriod_StartCountingAgainFromZero()
+    {
+        // Both may spend 10 a period and spent 9 in the last one: this period's count restarts at 0 (no rollback, no rerun).
+        var (teamId, members, probe) = await StartAsync(pool: 100, memberCount: 3, limit: 10);
+        var period = CreditTeamPeriods.StartOf(TimeProvider.System.GetUtcNow(), null);
+        await setup!.WithContextAsync(db => db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId != members[0])
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, 9L).SetProperty(m => m.PeriodStart, period.AddMonths(-1))));
+
+        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2]]);
+
+        Assert.All(results, r => Assert.True(r.Success));
+        Assert.Equal((2, 2, 2), (probe.Starts, probe.Commits, probe.WalletDebits));
+        Assert.Equal(new long[] { 3, 3, 3 }, await SpentAsync(teamId, members));
+    }
+
+    [Fact]
+    public async Task FoldedBatchOfFourMembers_LocksTheirRowsInOneStatement_AndCountsThemInOnePerAmount()
     {
         var (teamId, members, probe) = await StartAsync(pool: 300, memberCount: 5);
 
         await RunAsync(teamId, probe, members[0], [.. new[] { 1, 2, 1, 3, 2, 4, 1, 4 }.Select(i => members[i])]);
 
-        // The first alone: its lock, headroom read and count. The batch: one lock, one read, one count per member.
-        Assert.Equal(3 + 1 + 1 + 4, probe.MemberStatements);
+        // The first alone: its lock, headroom read and count. The batch: one lock, one read, one count per amount (9, 6, 3).
+        Assert.Equal(3 + 1 + 1 + 3, probe.MemberStatements);
     }
 
     private static async Task FreezeAsync(DbCommand command, string teamId)
@@ -82,8 +112,9 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
         return [.. spent];
     }
 
-    /// <summary>A funded team and its members (the one at <paramref name="removed"/>, if any, removed again), the probe armed.</summary>
-    private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(long pool, int memberCount, int? removed = null)
+    /// <summary>A funded team and its members (under <paramref name="limit"/>; the one at <paramref name="removed"/>, if any, removed again), the probe armed.</summary>
+    private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(long pool, int memberCount, int? removed = null,
+        long? limit = null)
     {
         var probe = new TeamTransactionProbe();
         setup = new TeamSetup(database, configureContext: o => o.AddInterceptors(probe, probe.Commands));
@@ -92,6 +123,10 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
         for (var i = 0; i < memberCount; i++)
         {
             members.Add(await setup.MemberAsync(teamId, owner));
+            if (limit is not null)
+            {
+                Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, members[i], limit))).Success);
+            }
         }
 
         if (removed is { } index)
