@@ -197,6 +197,19 @@ internal sealed class RelationalCreditLedger : CreditLedger
         return commands.ExecuteAsync(statement, [.. statement.Parameters.Select(column => ValueOf(column, transaction, usage))], cancellationToken);
     }
 
+    public override Task AppendUsesAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
+    {
+        var statement = sql.Appends.AppendUsages(usages.Count);
+        var values = new object?[statement.Parameters.Count];
+        var each = values.Length / usages.Count;
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = ValueOf(statement.Parameters[i], charges[i / each], usages[i / each]);
+        }
+
+        return commands.ExecuteAsync(statement, values, cancellationToken);
+    }
+
     private async Task<LedgerBalance?> QueryBalanceAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
         LedgerBalance? balance = null;

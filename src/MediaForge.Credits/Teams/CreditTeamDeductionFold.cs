@@ -100,18 +100,24 @@ internal sealed class CreditTeamDeductionFold(
             }
         }
 
-        var after = debited.Balance + sum;
-        foreach (var i in candidates.Take(taken))
+        // Each deduction's ledger row (with the balance after it) and usage log, in the batch's order, in one command.
+        var (charges, rows, after) = (new CreditTransaction[taken], new UsageLog[taken], debited.Balance + sum);
+        for (var k = 0; k < taken; k++)
         {
-            var (row, charge) = CreditDeductionWriter.UsageRows(batch[i], now);
-            after -= batch[i].Price;
-            charge.BalanceAfter = after;
-            await ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
+            (rows[k], charges[k]) = CreditDeductionWriter.UsageRows(batch[candidates[k]], now);
+            after -= batch[candidates[k]].Price;
+            charges[k].BalanceAfter = after;
+        }
+
+        await ledger.AppendUsesAsync(charges, rows, cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < taken; k++)
+        {
+            var i = candidates[k];
             // Each deduction's own before and after, as one by one: the one that crosses a line raises its alert or top-up
             // (nothing is read or written for the others).
-            await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, wallet, after, batch[i].Price, now, cancellationToken).ConfigureAwait(false);
-            await topUps.AfterDebitAsync(db, wallet, after, batch[i].Price, now, cancellationToken).ConfigureAwait(false);
-            outcomes[i] = CreditDeductionWriter.Charged(batch[i], row, charge);
+            await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, wallet, charges[k].BalanceAfter, batch[i].Price, now, cancellationToken).ConfigureAwait(false);
+            await topUps.AfterDebitAsync(db, wallet, charges[k].BalanceAfter, batch[i].Price, now, cancellationToken).ConfigureAwait(false);
+            outcomes[i] = CreditDeductionWriter.Charged(batch[i], rows[k], charges[k]);
         }
 
         return taken;
