@@ -197,7 +197,13 @@ internal sealed class RelationalCreditLedger : CreditLedger
         return commands.ExecuteAsync(statement, [.. statement.Parameters.Select(column => ValueOf(column, transaction, usage))], cancellationToken);
     }
 
-    public override Task AppendUsesAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
+    // One command on PostgreSQL and MariaDB (one round trip). SQLite runs in the process (no round trip to save) and its
+    // ADO.NET provider binds all of a command's parameters to each statement of it, by name: n uses in one command cost
+    // n² bindings (measured: 96 KB allocated per folded spend, against 44 KB one by one), so there they go one by one.
+    public override Task AppendUsesAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken) =>
+        sql.DebitBatches is not null ? base.AppendUsesAsync(charges, usages, cancellationToken) : AppendUsesInOneCommandAsync(charges, usages, cancellationToken);
+
+    private Task AppendUsesInOneCommandAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
     {
         var statement = sql.Appends.AppendUsages(usages.Count);
         var values = new object?[statement.Parameters.Count];

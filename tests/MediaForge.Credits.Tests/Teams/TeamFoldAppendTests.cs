@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MediaForge.Credits.Tests.Teams;
 
 /// <summary>
-/// The appends of a folded batch (decision 0048): every folded spend's ledger row and usage log in one command, with
-/// the running totals one-by-one appends give, also when the wallet already has a use timed after them. The first spend is held at its wallet debit until the others have queued, so the batch is known; the
+/// The appends of a folded batch (decision 0048): every folded spend's ledger row and usage log (in one command on
+/// PostgreSQL and MariaDB, one by one on SQLite), with the running totals one-by-one appends give, also when the wallet
+/// already has a use timed after them. The first spend is held at its wallet debit until the others have queued, so the batch is known; the
 /// clock stands still at a time of the test's own. Image generation costs 3 credits.
 /// </summary>
 public abstract class TeamFoldAppendTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
