@@ -11,66 +11,9 @@ namespace MediaForge.Credits.Tests.Holds;
 /// Refunds and disputes of a purchase whose credits are held: the clawback reaches held credits, and the end of the
 /// hold (release or capture) settles against what is left, whatever the order of hold, refund and end.
 /// </summary>
-public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : HeldCreditClawbackTestsBase<TDatabase>(database)
     where TDatabase : CreditsDatabase
 {
-    private ServiceProvider? debtServices;
-    private ServiceProvider? freezeServices;
-
-    private ServiceProvider DebtServices => debtServices ??= database.BuildServices(database.ConnectionString, o => o.ClawbackPolicy = CreditClawbackPolicy.AllowNegativeBalance);
-
-    private ServiceProvider FreezeServices => freezeServices ??= database.BuildServices(database.ConnectionString, o => o.DisputePolicy = CreditDisputePolicy.FreezeOnOpen);
-
-    private static async Task<T> With<T, TService>(IServiceProvider services, Func<TService, Task<T>> action)
-        where TService : notnull
-    {
-        await using var scope = services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<TService>());
-    }
-
-    private Task<T> Purchases<T>(Func<ICreditPurchaseService, Task<T>> action, IServiceProvider? services = null) => With(services ?? database.Services, action);
-
-    private Task<T> Holds<T>(Func<ICreditReservationService, Task<T>> action, IServiceProvider? services = null) => With(services ?? database.Services, action);
-
-    private Task<T> Credits<T>(Func<ICreditService, Task<T>> action) => With(database.Services, action);
-
-    /// <summary>A new user who bought the Pro pack (200 credits, 2999 cents): its user, checkout session and payment.</summary>
-    private async Task<(string User, string Session, string Payment)> BuyProAsync(string? user = null)
-    {
-        user ??= "user_" + Guid.NewGuid().ToString("N");
-        var session = "cs_test_" + Guid.NewGuid().ToString("N");
-        var payment = "pi_test_" + Guid.NewGuid().ToString("N");
-        var purchase = await Purchases(p => p.StartPurchaseAsync(user, "pro", "stripe"));
-        await Purchases(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
-        await Purchases(p => p.CompletePurchaseAsync(session, 2999, "usd", "pro", payment));
-        return (user, session, payment);
-    }
-
-    private Task<CreditReservationResult> HoldAsync(string user, long amount, IServiceProvider? services = null) =>
-        Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", amount: amount), services);
-
-    /// <summary>Balance, Σ ledger, reserved, Σ active holds, spendable, and the purchase's clawed back + shortfall.</summary>
-    private async Task<(long Balance, long Ledger, long Reserved, long Held, long Available, long Reversed)> StateAsync(string user)
-    {
-        await using var scope = database.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
-        var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.UserId == user);
-        var ledger = (await db.Transactions.Where(t => t.UserId == user).Select(t => t.Amount).ToListAsync()).Sum();
-        var held = (await db.Reservations.Where(r => r.UserId == user && r.Status == ReservationStatus.Active).Select(r => r.Amount).ToListAsync()).Sum();
-        var reversed = (await db.Purchases.Where(p => p.UserId == user).Select(p => p.CreditsClawedBack + p.ClawbackShortfall).ToListAsync()).Sum();
-        var available = (await scope.ServiceProvider.GetRequiredService<ICreditService>().GetBalanceAsync(user)).Available;
-        return (account.Balance, ledger, account.Reserved, held, available, reversed);
-    }
-
-    private async Task AssertInvariantsAsync(string user)
-    {
-        var state = await StateAsync(user);
-        Assert.Equal(state.Balance, state.Ledger);
-        Assert.Equal(state.Held, state.Reserved);
-    }
-
-    private static long Credits(long refundedCents) => ((200 * refundedCents * 2) + 2999) / (2 * 2999);
-
     public static TheoryData<bool, string, long, long> EveryOrder()
     {
         // H = hold, P = refund of 1000 cents (67 credits), R = refund of the cumulative figure, C = capture, X = release.
@@ -100,7 +43,7 @@ public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : I
     [MemberData(nameof(EveryOrder))]
     public async Task RefundOfHeldCredits_InEveryOrder_EndsTheSame(bool debt, string order, long hold, long fullRefundCents)
     {
-        var services = debt ? DebtServices : database.Services;
+        var services = debt ? DebtServices : Database.Services;
         var (user, _, payment) = await BuyProAsync();
         long refundedCents = 0;
         Guid? reservation = null;
@@ -160,7 +103,7 @@ public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : I
     public async Task CaptureExpired_OfNothingAfterAClawbackLeftTheBalanceUnderItsHolds_Succeeds()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var timed = database.BuildServices(database.ConnectionString, time: clock);
+        await using var timed = Database.BuildServices(Database.ConnectionString, time: clock);
         var (user, _, payment) = await BuyProAsync();
         var lapsing = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)), timed);
         await HoldAsync(user, 185, timed);
@@ -220,7 +163,7 @@ public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task RecordDispute_WonForAnExpiringPack_RestoresTheCreditsWithTheirExpiry()
     {
-        await using (var scope = database.Services.CreateAsyncScope())
+        await using (var scope = Database.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
             await db.Packages.Where(p => p.Id == "enterprise").ExecuteUpdateAsync(s => s.SetProperty(p => p.CreditLifetimeDays, 30));
@@ -279,66 +222,6 @@ public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : I
         }
     }
 
-    [Fact]
-    public async Task RecordRefund_DeliveredTwiceAtOnceWhileHeld_RemovesThePackOnce()
-    {
-        var (user, _, payment) = await BuyProAsync();
-        await Credits(c => c.AddCreditsAsync(user, 100, CreditTransactionType.Purchase, "other credits"));
-        var hold = await HoldAsync(user, 250);
-
-        var refunds = await Task.WhenAll(
-            Task.Run(() => Purchases(p => p.RecordRefundAsync(payment, 2999))),
-            Task.Run(() => Purchases(p => p.RecordRefundAsync(payment, 2999))));
-        await Holds(h => h.ReleaseReservationAsync(hold.ReservationId!.Value));
-
-        Assert.Equal(200, refunds.Sum(r => r.CreditsRemoved));
-        var state = await StateAsync(user);
-        Assert.Equal((100L, 100L, 0L, 100L, 200L), (state.Balance, state.Ledger, state.Reserved, state.Available, state.Reversed));
-    }
-
-    [Fact]
-    public async Task RecordDispute_OpenRedeliveredWithASmallerAmount_RestoresNothing()
-    {
-        var (user, _, payment) = await BuyProAsync();
-        await HoldAsync(user, 200);
-
-        await Purchases(p => p.RecordDisputeAsync(payment, "dp_again", 2999, PaymentDisputeState.Open));
-        var older = await Purchases(p => p.RecordDisputeAsync(payment, "dp_again", 1500, PaymentDisputeState.Open));
-
-        Assert.Equal((0L, 0L), (older.CreditsRemoved, older.CreditsRestored));
-        var state = await StateAsync(user);
-        Assert.Equal((0L, 0L, 200L), (state.Balance, state.Ledger, state.Reversed));
-    }
-
-    [Fact]
-    public async Task RecordDispute_FreezePolicyDeliveredTwiceAtOnceWhileHeld_FreezesOnce()
-    {
-        var (user, _, payment) = await BuyProAsync();
-        var hold = await HoldAsync(user, 150, FreezeServices);
-
-        await Task.WhenAll(
-            Task.Run(() => Purchases(p => p.RecordDisputeAsync(payment, "dp_twice", 2999, PaymentDisputeState.Open), FreezeServices)),
-            Task.Run(() => Purchases(p => p.RecordDisputeAsync(payment, "dp_twice", 2999, PaymentDisputeState.Open), FreezeServices)));
-        await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value), FreezeServices);
-        await Purchases(p => p.RecordDisputeAsync(payment, "dp_twice", 2999, PaymentDisputeState.Won), FreezeServices);
-
-        var state = await StateAsync(user);
-        Assert.Equal((50L, 50L, 0L, 50L, 0L), (state.Balance, state.Ledger, state.Reserved, state.Available, state.Reversed));
-    }
-
-    [Fact]
-    public async Task RecordRefund_RedeliveredWithAnOlderSmallerFigure_RemovesNothingMore()
-    {
-        var (user, _, payment) = await BuyProAsync();
-        await HoldAsync(user, 200);
-
-        await Purchases(p => p.RecordRefundAsync(payment, 2999));
-        var older = await Purchases(p => p.RecordRefundAsync(payment, 1500));
-
-        Assert.Equal((0L, 0L), (older.CreditsRemoved, older.CreditsRestored));
-        var state = await StateAsync(user);
-        Assert.Equal((0L, 200L, 200L), (state.Balance, state.Reserved, state.Reversed));
-    }
 }
 
 public sealed class SqliteHeldCreditClawbackTests(SqliteCreditsDatabase database) : HeldCreditClawbackTests<SqliteCreditsDatabase>(database);
