@@ -107,21 +107,24 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
     }
 
     /// <summary>
-    /// Locks the member row of every team deduction of the batch, each once, ordered by wallet and member (ordinal), before
-    /// any balance row; what each lock answered (a refusal for a non-member or a frozen team), or the failure.
+    /// Locks the member row of every team deduction of the batch, each once, wallet after wallet (ordinal), each wallet's
+    /// members in one statement in user id order (<see cref="CreditTeamDeductionWriter.LockManyAsync"/>, decision 0048),
+    /// before any balance row; what each lock answered (a refusal for a non-member or a frozen team), or the failure.
     /// </summary>
     private async Task<(Dictionary<(string Wallet, string Member), CreditDeductionError>? Locked, Exception? Failure)> LockMembersAsync(
         IReadOnlyList<CreditDeductionRequest> batch, CancellationToken cancellationToken)
     {
         var locked = new Dictionary<(string Wallet, string Member), CreditDeductionError>();
-        var team = batch.Where(b => b.MemberId is not null).OrderBy(b => b.UserId, StringComparer.Ordinal).ThenBy(b => b.MemberId, StringComparer.Ordinal);
+        var wallets = batch.Where(b => b.MemberId is not null).GroupBy(b => b.UserId, b => b.MemberId!, StringComparer.Ordinal)
+            .OrderBy(w => w.Key, StringComparer.Ordinal);
         try
         {
-            foreach (var usage in team)
+            foreach (var wallet in wallets)
             {
-                if (!locked.ContainsKey((usage.UserId, usage.MemberId!)))
+                var members = wallet.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                foreach (var (member, answer) in await teamWriter.LockManyAsync(wallet.Key, members, cancellationToken).ConfigureAwait(false))
                 {
-                    locked[(usage.UserId, usage.MemberId!)] = await teamWriter.LockAsync(usage, cancellationToken).ConfigureAwait(false);
+                    locked[(wallet.Key, member)] = answer;
                 }
             }
         }

@@ -82,6 +82,18 @@ internal abstract class CreditLedger
 
     /// <summary>Appends a ledger row and, if given, its usage log.</summary>
     public abstract Task AppendAsync(CreditTransaction? transaction, UsageLog? usage, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends charged uses, each its ledger row and usage log, in the given order, with the rows and running totals of
+    /// <see cref="AppendAsync"/> called for each in turn (a relational ledger sends them as one command).
+    /// </summary>
+    public virtual async Task AppendUsesAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < usages.Count; i++)
+        {
+            await AppendAsync(charges[i], usages[i], cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
 
 /// <summary>A user as the balance read returns it: the admin flag and, if the user has a balance row, its figures.</summary>

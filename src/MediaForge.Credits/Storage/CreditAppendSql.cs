@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace MediaForge.Credits.Storage;
 
@@ -11,6 +14,9 @@ internal sealed class CreditAppendSql
 {
     private readonly CreditLedgerSchema schema;
     private readonly SqlStatement[] usageStatements;
+    private readonly ConcurrentDictionary<int, SqlStatement> chargedUses = new();
+    private readonly string chargedText;
+    private readonly IProperty[] chargedColumns;
 
     public CreditAppendSql(CreditLedgerSchema schema)
     {
@@ -21,6 +27,7 @@ internal sealed class CreditAppendSql
             ? schema.Statement(schema.TransactionText + "; " + UsageText(schema.TransactionColumns.Length, charged), [.. schema.TransactionColumns, .. schema.UsageColumns, .. schema.HourColumns])
             : schema.Statement(UsageText(0, charged), [.. schema.UsageColumns, .. schema.HourColumns]);
         usageStatements = [UsageStatement(false, false), UsageStatement(false, true), UsageStatement(true, false), UsageStatement(true, true)];
+        (chargedText, chargedColumns) = (schema.TransactionText + "; " + UsageText(schema.TransactionColumns.Length, true), [.. schema.TransactionColumns, .. schema.UsageColumns, .. schema.HourColumns]);
     }
 
     public SqlStatement InsertTransaction { get; }
@@ -31,6 +38,19 @@ internal sealed class CreditAppendSql
     /// (when <see cref="CreditLedgerSchema.UsageHourShards"/> &gt; 0) the hour start and the shard.
     /// </summary>
     public SqlStatement AppendUsage(bool withTransaction, bool charged) => usageStatements[(withTransaction ? 2 : 0) + (charged ? 1 : 0)];
+
+    /// <summary>
+    /// <see cref="AppendUsage"/>(true, true) of <paramref name="count"/> charged uses, as one command: the statements
+    /// of each use in turn, as if each were sent on its own (every use's running totals are computed after the ones
+    /// before it, from the counters they raised). Parameters: <see cref="AppendUsage"/>'s for each use in turn.
+    /// </summary>
+    public SqlStatement AppendUsages(int count) => chargedUses.GetOrAdd(count, n => schema.Statement(
+        string.Join("; ", Enumerable.Range(0, n).Select(i => Shift(chargedText, i * chargedColumns.Length))),
+        [.. Enumerable.Range(0, n).SelectMany(_ => chargedColumns)]));
+
+    // The text with each {n} placeholder moved by `by`: the parameters of the use at that offset.
+    private static string Shift(string text, int by) => Regex.Replace(text, @"\{(\d+)\}",
+        m => "{" + (int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) + by).ToString(CultureInfo.InvariantCulture) + "}");
 
     private string UsageText(int first, bool charged)
     {

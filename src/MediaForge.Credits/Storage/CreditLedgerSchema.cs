@@ -20,7 +20,7 @@ internal sealed class CreditLedgerSchema
         var provider = db.Database.ProviderName;
         IsSqlServer = provider?.EndsWith(".SqlServer", StringComparison.Ordinal) == true;
         IsSqlite = provider?.EndsWith(".Sqlite", StringComparison.Ordinal) == true;
-        IsNpgsql = provider?.Contains("Npgsql", StringComparison.Ordinal) == true;
+        IsNpgsql = IsNpgsqlProvider(provider);
         IsMySql = IsMySqlProvider(provider);
         Accounts = new LedgerTableNames(db.Model, typeof(CreditAccount), Helper);
         Users = new LedgerTableNames(db.Model, typeof(CreditUser), Helper);
@@ -69,6 +69,9 @@ internal sealed class CreditLedgerSchema
     /// <c>ON DUPLICATE KEY UPDATE</c> instead of <c>ON CONFLICT</c>, <c>FROM DUAL</c> before a <c>WHERE</c> without a table.
     /// </summary>
     public bool IsMySql { get; }
+
+    /// <summary>Whether the EF provider of that name is PostgreSQL's (Npgsql).</summary>
+    public static bool IsNpgsqlProvider(string? provider) => provider?.Contains("Npgsql", StringComparison.Ordinal) == true;
 
     /// <summary>Whether the EF provider of that name speaks MySQL's dialect (MariaDB is tested, decision 0042).</summary>
     public static bool IsMySqlProvider(string? provider) => provider?.StartsWith("MySql.", StringComparison.Ordinal) == true;

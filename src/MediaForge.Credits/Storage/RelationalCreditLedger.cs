@@ -197,6 +197,25 @@ internal sealed class RelationalCreditLedger : CreditLedger
         return commands.ExecuteAsync(statement, [.. statement.Parameters.Select(column => ValueOf(column, transaction, usage))], cancellationToken);
     }
 
+    // One command on PostgreSQL and MariaDB (one round trip). SQLite runs in the process (no round trip to save) and its
+    // ADO.NET provider binds all of a command's parameters to each statement of it, by name: n uses in one command cost
+    // n² bindings (measured: 96 KB allocated per folded spend, against 44 KB one by one), so there they go one by one.
+    public override Task AppendUsesAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken) =>
+        sql.DebitBatches is not null ? base.AppendUsesAsync(charges, usages, cancellationToken) : AppendUsesInOneCommandAsync(charges, usages, cancellationToken);
+
+    private Task AppendUsesInOneCommandAsync(IReadOnlyList<CreditTransaction> charges, IReadOnlyList<UsageLog> usages, CancellationToken cancellationToken)
+    {
+        var statement = sql.Appends.AppendUsages(usages.Count);
+        var values = new object?[statement.Parameters.Count];
+        var each = values.Length / usages.Count;
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = ValueOf(statement.Parameters[i], charges[i / each], usages[i / each]);
+        }
+
+        return commands.ExecuteAsync(statement, values, cancellationToken);
+    }
+
     private async Task<LedgerBalance?> QueryBalanceAsync(SqlStatement statement, object?[] values, CancellationToken cancellationToken)
     {
         LedgerBalance? balance = null;

@@ -7,10 +7,11 @@ namespace MediaForge.Credits.Teams;
 /// of the batch is locked, the longest prefix of the wallet's deductions (in the batch's order) that would each be
 /// charged if run one by one (an active member who is not an admin, no key, within the member's headroom as it stands
 /// after the earlier ones, within the wallet's spendable credits) is debited by one conditional statement for its sum,
-/// its lots consumed once, each member's count raised once by that member's part; each deduction still gets its own
-/// ledger row (with the balance after it, as if run alone), usage log and outcome. Everything from the first deduction
-/// that does not qualify runs one by one as before, so refusals are exactly those of one-by-one. Only under
-/// <see cref="CreditTeamFundingPolicy.TeamOnly"/> (the only team deductions batched): one wallet pays each in full.
+/// its lots consumed once, each member's count raised once by that member's part (one statement for the members whose
+/// parts are equal); each deduction still gets its own ledger row (with the balance after it, as if run alone), usage
+/// log and outcome. Everything from the first deduction that does not qualify runs one by one as before, so refusals
+/// are exactly those of one-by-one. Only under <see cref="CreditTeamFundingPolicy.TeamOnly"/> (the only team
+/// deductions batched): one wallet pays each in full.
 /// </summary>
 internal sealed class CreditTeamDeductionFold(
     CreditsDbContextHandle handle,
@@ -49,7 +50,7 @@ internal sealed class CreditTeamDeductionFold(
             return 0;
         }
 
-        var headroom = await spending.HeadroomsAsync(teamId, members, period, cancellationToken).ConfigureAwait(false);
+        var counts = await spending.CountsAsync(teamId, members, period, cancellationToken).ConfigureAwait(false);
         var available = (await accounts.ReadAsync(wallet, cancellationToken).ConfigureAwait(false)).Available;
         var (taken, sum) = (0, 0L);
         var counted = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -57,7 +58,7 @@ internal sealed class CreditTeamDeductionFold(
         {
             var (member, price) = (batch[i].MemberId!, batch[i].Price);
             var spent = counted.GetValueOrDefault(member);
-            if (spent + price > headroom[member] || sum + price > available)
+            if (spent + price > counts[member].Headroom || sum + price > available)
             {
                 break;
             }
@@ -85,27 +86,38 @@ internal sealed class CreditTeamDeductionFold(
             await Categories.CreditBurn.ConsumeAsync(db, wallet, sum, burnOrder.RestPriority, at, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var (member, amount) in counted)
+        // One conditional update per amount counted (in a busy batch most members spend the same price once or twice).
+        foreach (var same in counted.GroupBy(c => c.Value, c => c.Key))
         {
-            if (!await spending.TryCountAsync(teamId, member, amount, period, cancellationToken).ConfigureAwait(false))
+            var (amount, sharing) = (same.Key, same.ToList());
+            if (!await spending.TryCountManyAsync(teamId, sharing, amount, period, cancellationToken).ConfigureAwait(false))
             {
-                // The headroom was read under the member's row lock: this cannot happen; roll back rather than overshoot.
-                throw new InvalidOperationException($"The limit of member '{member}' of team '{teamId}' changed under its row lock.");
+                // The headroom was read under the members' row locks: this cannot happen; roll back rather than overshoot,
+                // naming the members whose count did not move (read again, in this transaction).
+                var recounted = await spending.CountsAsync(teamId, sharing, period, cancellationToken).ConfigureAwait(false);
+                var uncounted = string.Join("', '", sharing.Where(m => recounted[m].Spent != counts[m].Spent + amount));
+                throw new InvalidOperationException($"The limit of member '{uncounted}' of team '{teamId}' changed under its row lock.");
             }
         }
 
-        var after = debited.Balance + sum;
-        foreach (var i in candidates.Take(taken))
+        // Each deduction's ledger row (with the balance after it) and usage log, in the batch's order, in one command.
+        var (charges, rows, after) = (new CreditTransaction[taken], new UsageLog[taken], debited.Balance + sum);
+        for (var k = 0; k < taken; k++)
         {
-            var (row, charge) = CreditDeductionWriter.UsageRows(batch[i], now);
-            after -= batch[i].Price;
-            charge.BalanceAfter = after;
-            await ledger.AppendAsync(charge, row, cancellationToken).ConfigureAwait(false);
+            (rows[k], charges[k]) = CreditDeductionWriter.UsageRows(batch[candidates[k]], now);
+            after -= batch[candidates[k]].Price;
+            charges[k].BalanceAfter = after;
+        }
+
+        await ledger.AppendUsesAsync(charges, rows, cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < taken; k++)
+        {
+            var i = candidates[k];
             // Each deduction's own before and after, as one by one: the one that crosses a line raises its alert or top-up
             // (nothing is read or written for the others).
-            await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, wallet, after, batch[i].Price, now, cancellationToken).ConfigureAwait(false);
-            await topUps.AfterDebitAsync(db, wallet, after, batch[i].Price, now, cancellationToken).ConfigureAwait(false);
-            outcomes[i] = CreditDeductionWriter.Charged(batch[i], row, charge);
+            await CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, wallet, charges[k].BalanceAfter, batch[i].Price, now, cancellationToken).ConfigureAwait(false);
+            await topUps.AfterDebitAsync(db, wallet, charges[k].BalanceAfter, batch[i].Price, now, cancellationToken).ConfigureAwait(false);
+            outcomes[i] = CreditDeductionWriter.Charged(batch[i], rows[k], charges[k]);
         }
 
         return taken;

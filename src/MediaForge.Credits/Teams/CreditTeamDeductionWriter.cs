@@ -34,10 +34,17 @@ internal sealed class CreditTeamDeductionWriter(
     /// <summary>
     /// Locks the spending member's row (the first row of every team spend); <see cref="CreditDeductionError.None"/> when
     /// locked, else why the member may not spend. A group-commit batch locks every member row of its team deductions
-    /// this way, in one order, before any balance row.
+    /// (<see cref="LockManyAsync"/>), in one order, before any balance row.
     /// </summary>
     public Task<CreditDeductionError> LockAsync(CreditDeductionRequest usage, CancellationToken cancellationToken) =>
         spending.LockMemberAsync(CreditWalletAccounts.TeamOf(usage.UserId)!, usage.MemberId!, cancellationToken);
+
+    /// <summary>
+    /// <see cref="LockAsync"/> for several members spending from one team's <paramref name="wallet"/> (distinct, in
+    /// ordinal order), in one statement where all may spend: each member's answer as <see cref="LockAsync"/> gives it.
+    /// </summary>
+    public Task<Dictionary<string, CreditDeductionError>> LockManyAsync(string wallet, IReadOnlyList<string> members, CancellationToken cancellationToken) =>
+        spending.LockMembersAsync(CreditWalletAccounts.TeamOf(wallet)!, members, cancellationToken);
 
     /// <summary>
     /// <see cref="ApplyAsync"/> inside a group-commit batch, after <see cref="LockAsync"/> answered

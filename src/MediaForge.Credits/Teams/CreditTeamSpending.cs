@@ -1,6 +1,4 @@
 using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MediaForge.Credits.Teams;
 
@@ -38,21 +36,42 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// <returns><see cref="CreditDeductionError.None"/> when locked; <see cref="CreditDeductionError.NotTeamMember"/> or <see cref="CreditDeductionError.TeamFrozen"/>.</returns>
     public async Task<CreditDeductionError> LockMemberAsync(string teamId, string userId, CancellationToken cancellationToken)
     {
-        if (CreditLedgerSchema.IsMySqlProvider(db.Database.ProviderName))
+        await CreditTeamMemberLocks.ShareTeamRowAsync(db, teamId, cancellationToken).ConfigureAwait(false);
+        return await LockSharedMemberAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="LockMemberAsync"/> of several members of one team (a group-commit batch's, ordered by user id, ordinal),
+    /// in one statement while all of them may spend (decision 0048): on PostgreSQL their rows locked in user id order,
+    /// whatever the plan; on MariaDB the team row's shared lock first, once, then their rows in the primary key's order;
+    /// on SQLite (one writer) in any order. Each member's answer is the one <see cref="LockMemberAsync"/> gives.
+    /// </summary>
+    public async Task<Dictionary<string, CreditDeductionError>> LockMembersAsync(string teamId, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    {
+        await CreditTeamMemberLocks.ShareTeamRowAsync(db, teamId, cancellationToken).ConfigureAwait(false);
+        // Whose rows are locked, or null when some are not and which is not known: then each is locked (or refused) on its
+        // own, as one by one, the rows the statement locked already held.
+        IReadOnlySet<string>? locked;
+        if (CreditLedgerSchema.IsNpgsqlProvider(db.Database.ProviderName))
         {
-            // InnoDB takes a shared lock on the team row when a statement on the member's row reads it in a subquery (the
-            // limit check), which PostgreSQL does not: take it first, so a spend waits behind a removal's team lock
-            // instead of holding the member row it wants (a deadlock; decision 0042).
-            var teams = new LedgerTableNames(db.Model, typeof(CreditTeamRow), db.GetService<ISqlGenerationHelper>());
-            var share = $"SELECT 1 FROM {teams.Table} WHERE {teams.Column(nameof(CreditTeamRow.Id))} = {{0}} LOCK IN SHARE MODE";
-            await db.Database.ExecuteSqlRawAsync(share, [teamId], cancellationToken).ConfigureAwait(false);
+            locked = await CreditTeamMemberLocks.LockInOrderAsync(db, teamId, userIds, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var count = await ActiveMembers(teamId, userIds)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);
+            locked = count == userIds.Count ? userIds.ToHashSet(StringComparer.Ordinal) : null;
         }
 
-        var locked = await Member(teamId, userId)
-            .Where(m => db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);
-        // Stryker disable once Conditional : when the row was locked, RefusalAsync (same transaction) finds the member active in an active team and answers None as well; only a read more
-        return locked == 1 ? CreditDeductionError.None : await RefusalAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
+        var answers = new Dictionary<string, CreditDeductionError>(StringComparer.Ordinal);
+        foreach (var userId in userIds)
+        {
+            answers[userId] = locked is null ? await LockSharedMemberAsync(teamId, userId, cancellationToken).ConfigureAwait(false)
+                : locked.Contains(userId) ? CreditDeductionError.None
+                : await RefusalAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return answers;
     }
 
     /// <summary>Why the member may not spend from the team's wallet now, read without locks; <see cref="CreditDeductionError.None"/> when they may.</summary>
@@ -72,29 +91,31 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// <summary>What the member may still spend from the wallet in <paramref name="period"/>; <see langword="null"/>: no limit.</summary>
     public async Task<long?> HeadroomAsync(string teamId, string userId, DateTime period, CancellationToken cancellationToken)
     {
-        var headroom = (await HeadroomsAsync(teamId, [userId], period, cancellationToken).ConfigureAwait(false))[userId];
+        var headroom = (await CountsAsync(teamId, [userId], period, cancellationToken).ConfigureAwait(false))[userId].Headroom;
         // Stryker disable once Conditional : every caller reads null as long.MaxValue (`?? long.MaxValue`), so returning long.MaxValue itself is the same
         return headroom == long.MaxValue ? null : headroom;
     }
 
     /// <summary>
-    /// <see cref="HeadroomAsync"/> of several members in one read (a member not active reads as 0; no limit as
+    /// For each of several members in one read: what is counted against the limit in <paramref name="period"/> and
+    /// <see cref="HeadroomAsync"/> (a member not active reads as 0 and 0; no limit as a headroom of
     /// <see cref="long.MaxValue"/>), for a batch that has locked their rows.
     /// </summary>
-    public async Task<Dictionary<string, long>> HeadroomsAsync(string teamId, IReadOnlyList<string> userIds, DateTime period, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, (long Spent, long Headroom)>> CountsAsync(string teamId, IReadOnlyList<string> userIds, DateTime period,
+        CancellationToken cancellationToken)
     {
         var teamDefault = DefaultLimitOf(teamId);
         var rows = await db.Set<CreditTeamMemberRow>().AsNoTracking()
             .Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null)
             .Select(m => new { m.UserId, Limit = m.SpendLimit ?? teamDefault.FirstOrDefault(), Spent = m.PeriodStart == period ? m.PeriodSpent : 0 })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var headroom = userIds.ToDictionary(u => u, _ => 0L, StringComparer.Ordinal);
+        var counts = userIds.ToDictionary(u => u, _ => (0L, 0L), StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            headroom[row.UserId] = row.Limit is { } most ? Math.Max(0, most - row.Spent) : long.MaxValue;
+            counts[row.UserId] = (row.Spent, row.Limit is { } most ? Math.Max(0, most - row.Spent) : long.MaxValue);
         }
 
-        return headroom;
+        return counts;
     }
 
     /// <summary>
@@ -111,6 +132,23 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.PeriodSpent, m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount)
                 .SetProperty(m => m.PeriodStart, period), cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// <see cref="TryCountAsync"/> of the same <paramref name="amount"/> for several members (distinct) in one
+    /// conditional update (a folded batch's members who spent the same, decision 0048): each row is counted exactly
+    /// when <see cref="TryCountAsync"/> would count it, the counter restarting from 0 in a new period the same way.
+    /// </summary>
+    /// <returns>Whether every one of them was counted.</returns>
+    public async Task<bool> TryCountManyAsync(string teamId, IReadOnlyList<string> userIds, long amount, DateTime period, CancellationToken cancellationToken)
+    {
+        var teamDefault = DefaultLimitOf(teamId);
+        return await db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null)
+            // Stryker disable once NullCoalescing : as in LimitOf: every count follows a headroom check under the members' row locks that applies the team's default (CountsAsync)
+            .Where(m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount <= (m.SpendLimit ?? teamDefault.FirstOrDefault() ?? long.MaxValue))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.PeriodSpent, m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount)
+                .SetProperty(m => m.PeriodStart, period), cancellationToken).ConfigureAwait(false) == userIds.Count;
     }
 
     /// <summary>
@@ -170,14 +208,29 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
 
     /// <summary>
     /// The member's effective limit per period: the member's own, else the team's default; null: none. The reads
-    /// (<see cref="HeadroomsAsync"/>) spell the same rule over several members; both take the default from <see cref="DefaultLimitOf"/>.
+    /// (<see cref="CountsAsync"/>) and <see cref="TryCountManyAsync"/> spell the same rule over several members; both take the default from <see cref="DefaultLimitOf"/>.
     /// </summary>
     private IQueryable<long?> LimitOf(string teamId, string userId)
     {
         var teamDefault = DefaultLimitOf(teamId);
-        // Stryker disable once NullCoalescing,Linq : every count follows a headroom check under the member's row lock that applies the team's default (HeadroomsAsync), so a count ignoring the default cannot pass where it would not; the team row exists whenever a member row does (First = FirstOrDefault). Ignoring the member's own limit is killed by TeamSpendingPartsTests
+        // Stryker disable once NullCoalescing,Linq : every count follows a headroom check under the member's row lock that applies the team's default (CountsAsync), so a count ignoring the default cannot pass where it would not; the team row exists whenever a member row does (First = FirstOrDefault). Ignoring the member's own limit is killed by TeamSpendingPartsTests
         return Member(teamId, userId).Select(m => m.SpendLimit ?? teamDefault.FirstOrDefault());
     }
+
+    /// <summary><see cref="LockMemberAsync"/> after the team row's shared lock (MariaDB) is taken.</summary>
+    private async Task<CreditDeductionError> LockSharedMemberAsync(string teamId, string userId, CancellationToken cancellationToken)
+    {
+        var locked = await Member(teamId, userId)
+            .Where(m => db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent), cancellationToken).ConfigureAwait(false);
+        // Stryker disable once Conditional : when the row was locked, RefusalAsync (same transaction) finds the member active in an active team and answers None as well; only a read more
+        return locked == 1 ? CreditDeductionError.None : await RefusalAsync(teamId, userId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The rows of those of <paramref name="userIds"/> who are active members of the team, while the team is active.</summary>
+    private IQueryable<CreditTeamMemberRow> ActiveMembers(string teamId, IReadOnlyList<string> userIds) =>
+        db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null
+            && db.Set<CreditTeamRow>().Any(t => t.Id == teamId && t.Status == CreditTeamStatus.Active));
 
     private IQueryable<long?> DefaultLimitOf(string teamId) => db.Set<CreditTeamRow>().Where(t => t.Id == teamId).Select(t => t.DefaultMemberLimit);
 

@@ -14,4 +14,11 @@ internal static class InterceptedCommand
 
     /// <summary>Whether one of the command's parameters has <paramref name="value"/>.</summary>
     public static bool Carries(DbCommand command, object value) => command.Parameters.Cast<DbParameter>().Any(p => Equals(p.Value, value));
+
+    /// <summary>
+    /// Whether one of the command's parameters has <paramref name="value"/> or is an array holding it (PostgreSQL binds
+    /// a list the query tests membership in, <c>= ANY (@ids)</c>, as one array; the other databases one value each).
+    /// </summary>
+    public static bool CarriesAmong(DbCommand command, string value) =>
+        command.Parameters.Cast<DbParameter>().Any(p => Equals(p.Value, value) || (p.Value is string[] values && values.Contains(value)));
 }

@@ -89,7 +89,7 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
     {
         var text = InterceptedCommand.Text(command);
         if (!text.Contains("UPDATE credit_team_members", StringComparison.Ordinal) || !text.Contains("spend_limit", StringComparison.Ordinal)
-            || watched.FirstOrDefault(m => InterceptedCommand.Carries(command, m)) is not { } member)
+            || watched.FirstOrDefault(m => InterceptedCommand.CarriesAmong(command, m)) is not { } member)
         {
             return;
         }

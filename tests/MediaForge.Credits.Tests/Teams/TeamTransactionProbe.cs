@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace MediaForge.Credits.Tests.Teams;
 
 /// <summary>
-/// Once armed with a wallet: counts transactions begun and committed, holds the first debit of the wallet until
-/// released, and fails the ledger insert that carries <c>failKey</c>.
+/// Once armed with a wallet: counts transactions begun and committed and statements on the member rows, holds the
+/// first debit of the wallet until released, and fails the ledger insert that carries <c>failKey</c>.
 /// </summary>
 internal sealed class TeamTransactionProbe(string? failKey = null) : DbTransactionInterceptor
 {
@@ -18,7 +18,7 @@ internal sealed class TeamTransactionProbe(string? failKey = null) : DbTransacti
     private string? wallet;
 
     private string? FailKey { get; } = failKey;
-    private int commits, starts, debits, holding = 1;
+    private int commits, starts, debits, memberStatements, holding = 1;
 
     public DbCommandInterceptor Commands => new CommandProbe(this);
 
@@ -28,6 +28,9 @@ internal sealed class TeamTransactionProbe(string? failKey = null) : DbTransacti
 
     /// <summary>Debits of the wallet's balance row once armed.</summary>
     public int WalletDebits => Volatile.Read(ref debits);
+
+    /// <summary>Statements naming the team members' table once armed (member locks, limit reads, counts).</summary>
+    public int MemberStatements => Volatile.Read(ref memberStatements);
 
     /// <summary>Runs before every command once armed (a test's own statement in the command's transaction, say).</summary>
     public Func<DbCommand, Task>? BeforeCommand { get; set; }
@@ -84,6 +87,11 @@ internal sealed class TeamTransactionProbe(string? failKey = null) : DbTransacti
             if (Volatile.Read(ref probe.wallet) is not null && probe.BeforeCommand is { } before)
             {
                 await before(command);
+            }
+
+            if (Volatile.Read(ref probe.wallet) is not null && text.Contains("credit_team_members", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref probe.memberStatements);
             }
 
             if (Volatile.Read(ref probe.wallet) is { } account && text.Contains("UPDATE credits ", StringComparison.Ordinal) && text.Contains("reserved >=", StringComparison.Ordinal)

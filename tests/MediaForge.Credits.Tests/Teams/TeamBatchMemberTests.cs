@@ -1,0 +1,170 @@
+using System.Data.Common;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Ledger;
+using MediaForge.Credits.Teams;
+using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediaForge.Credits.Tests.Teams;
+
+/// <summary>
+/// The member rows of a group-commit batch's team deductions (decision 0048): one wallet's members locked by one
+/// statement, each deduction still answered as one by one (removed members, strangers and a frozen team refused among
+/// folded spends); the folded members counted by one statement per amount, each by its own sum. The first spend is held at its wallet debit until the others have queued, so the batch and its
+/// order are known. Image generation costs 3 credits.
+/// </summary>
+public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private TeamSetup? setup;
+
+    [Fact]
+    public async Task BatchWithARemovedMemberAndAStranger_RefusesThemAsNotMembers_AndChargesTheOthers()
+    {
+        var (teamId, members, probe) = await StartAsync(pool: 100, memberCount: 5, removed: 3);
+        var stranger = TeamSetup.NewUser("stranger");
+
+        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2], members[3], stranger, members[4]]);
+
+        Assert.Equal([CreditDeductionError.None, CreditDeductionError.None, CreditDeductionError.None, CreditDeductionError.NotTeamMember,
+            CreditDeductionError.NotTeamMember, CreditDeductionError.None], results.Select(r => r.Error));
+        // The first alone, members 1 and 2 folded into one debit, member 4 (after the refusals) on its own.
+        Assert.Equal(3, probe.WalletDebits);
+        Assert.Equal((88L, 88L), await setup!.WalletAsync(teamId));
+        Assert.Equal(new long[] { 3, 3, 3, 0, 3 }, await SpentAsync(teamId, members));
+    }
+
+    [Fact]
+    public async Task BatchOfATeamFrozenUnderIt_RefusesEveryMemberAsFrozen()
+    {
+        var (teamId, members, probe) = await StartAsync(pool: 100, memberCount: 3);
+        // The batch's first statement on a queued member's row finds the team frozen (in the batch's own transaction).
+        var frozen = 0;
+        probe.BeforeCommand = command => InterceptedCommand.Carries(command, members[1]) && Interlocked.Exchange(ref frozen, 1) == 0
+            ? FreezeAsync(command, teamId) : Task.CompletedTask;
+
+        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2], members[1]]);
+
+        Assert.Equal([CreditDeductionError.None, CreditDeductionError.TeamFrozen, CreditDeductionError.TeamFrozen, CreditDeductionError.TeamFrozen],
+            results.Select(r => r.Error));
+        Assert.Equal((97L, 97L), await setup!.WalletAsync(teamId));
+    }
+
+    [Fact]
+    public async Task FoldedMembersSpendingDifferentAmounts_AreEachCountedTheirOwnSum()
+    {
+        var (teamId, members, probe) = await StartAsync(pool: 300, memberCount: 5);
+
+        var results = await RunAsync(teamId, probe, members[0], [.. new[] { 1, 2, 1, 3, 2, 4, 1, 4 }.Select(i => members[i])]);
+
+        Assert.All(results, r => Assert.True(r.Success));
+        Assert.Equal(2, probe.WalletDebits);
+        Assert.Equal(new long[] { 3, 9, 6, 3, 6 }, await SpentAsync(teamId, members));
+    }
+
+    [Fact]
+    public async Task FoldedMembersWhoseCountsAreOfAnEarlierPeriod_StartCountingAgainFromZero()
+    {
+        // Both may spend 10 a period and spent 9 in the last one: this period's count restarts at 0 (no rollback, no rerun).
+        var (teamId, members, probe) = await StartAsync(pool: 100, memberCount: 3, limit: 10);
+        var period = CreditTeamPeriods.StartOf(TimeProvider.System.GetUtcNow(), null);
+        await setup!.WithContextAsync(db => db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId != members[0])
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, 9L).SetProperty(m => m.PeriodStart, period.AddMonths(-1))));
+
+        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2]]);
+
+        Assert.All(results, r => Assert.True(r.Success));
+        Assert.Equal((2, 2, 2), (probe.Starts, probe.Commits, probe.WalletDebits));
+        Assert.Equal(new long[] { 3, 3, 3 }, await SpentAsync(teamId, members));
+    }
+
+    [Fact]
+    public async Task FoldedBatchOfFourMembers_LocksTheirRowsInOneStatement_AndCountsThemInOnePerAmount()
+    {
+        var (teamId, members, probe) = await StartAsync(pool: 300, memberCount: 5);
+
+        await RunAsync(teamId, probe, members[0], [.. new[] { 1, 2, 1, 3, 2, 4, 1, 4 }.Select(i => members[i])]);
+
+        // The first alone: its lock, headroom read and count. The batch: one lock, one read, one count per amount (9, 6, 3).
+        Assert.Equal(3 + 1 + 1 + 3, probe.MemberStatements);
+    }
+
+    private static async Task FreezeAsync(DbCommand command, string teamId)
+    {
+        await using var freeze = command.Connection!.CreateCommand();
+        freeze.Transaction = command.Transaction;
+        freeze.CommandText = $"UPDATE credit_teams SET status = 'Frozen' WHERE id = '{teamId}'";
+        await freeze.ExecuteNonQueryAsync();
+    }
+
+    private async Task<long[]> SpentAsync(string teamId, IEnumerable<string> members)
+    {
+        var period = CreditTeamPeriods.StartOf(TimeProvider.System.GetUtcNow(), null);
+        var spent = new List<long>();
+        foreach (var member in members)
+        {
+            spent.Add(await setup!.SpentAsync(teamId, member, period));
+        }
+
+        return [.. spent];
+    }
+
+    /// <summary>A funded team and its members (under <paramref name="limit"/>; the one at <paramref name="removed"/>, if any, removed again), the probe armed.</summary>
+    private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(long pool, int memberCount, int? removed = null,
+        long? limit = null)
+    {
+        var probe = new TeamTransactionProbe();
+        setup = new TeamSetup(database, configureContext: o => o.AddInterceptors(probe, probe.Commands));
+        var (teamId, owner) = await setup.TeamAsync();
+        var members = new List<string>();
+        for (var i = 0; i < memberCount; i++)
+        {
+            members.Add(await setup.MemberAsync(teamId, owner));
+            if (limit is not null)
+            {
+                Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, members[i], limit))).Success);
+            }
+        }
+
+        if (removed is { } index)
+        {
+            Assert.True((await setup.Teams(t => t.RemoveMemberAsync(teamId, owner, members[index]))).Success);
+        }
+
+        await setup.FundAsync(teamId, pool);
+        probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
+        return (teamId, members, probe);
+    }
+
+    /// <summary>
+    /// <paramref name="first"/>'s spend, held at its wallet debit while the others queue one after the other (so the
+    /// batch's order is theirs), then released: the results in that order.
+    /// </summary>
+    private async Task<CreditDeductionResult[]> RunAsync(string teamId, TeamTransactionProbe probe, string first, IReadOnlyList<string> queued)
+    {
+        var tasks = new List<Task<CreditDeductionResult>> { Task.Run(() => setup!.SpendAsync(teamId, first)) };
+        await probe.HeldAsync();
+        var batcher = setup!.Services.GetRequiredService<CreditDeductionBatcher>();
+        foreach (var member in queued)
+        {
+            tasks.Add(Task.Run(() => setup.SpendAsync(teamId, member)));
+            using var deadline = new CancellationTokenSource(Patience);
+            while (batcher.Queued < tasks.Count - 1)
+            {
+                await Task.Delay(5, deadline.Token);
+            }
+        }
+
+        probe.Release();
+        return await Task.WhenAll(tasks).WaitAsync(Patience);
+    }
+}
+
+public sealed class SqliteTeamBatchMemberTests(SqliteCreditsDatabase database) : TeamBatchMemberTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresTeamBatchMemberTests(PostgresCreditsDatabase database) : TeamBatchMemberTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamBatchMemberTests(MariaDbCreditsDatabase database) : TeamBatchMemberTests<MariaDbCreditsDatabase>(database);
