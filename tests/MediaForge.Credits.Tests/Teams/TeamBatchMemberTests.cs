@@ -17,8 +17,6 @@ namespace MediaForge.Credits.Tests.Teams;
 public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     private TeamSetup? setup;
 
     [Fact]
@@ -27,7 +25,7 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
         var (teamId, members, probe) = await StartAsync(pool: 100, memberCount: 5, removed: 3);
         var stranger = TeamSetup.NewUser("stranger");
 
-        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2], members[3], stranger, members[4]]);
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [members[1], members[2], members[3], stranger, members[4]]);
 
         Assert.Equal([CreditDeductionError.None, CreditDeductionError.None, CreditDeductionError.None, CreditDeductionError.NotTeamMember,
             CreditDeductionError.NotTeamMember, CreditDeductionError.None], results.Select(r => r.Error));
@@ -46,7 +44,7 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
         probe.BeforeCommand = command => InterceptedCommand.Carries(command, members[1]) && Interlocked.Exchange(ref frozen, 1) == 0
             ? FreezeAsync(command, teamId) : Task.CompletedTask;
 
-        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2], members[1]]);
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [members[1], members[2], members[1]]);
 
         Assert.Equal([CreditDeductionError.None, CreditDeductionError.TeamFrozen, CreditDeductionError.TeamFrozen, CreditDeductionError.TeamFrozen],
             results.Select(r => r.Error));
@@ -58,7 +56,7 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
     {
         var (teamId, members, probe) = await StartAsync(pool: 300, memberCount: 5);
 
-        var results = await RunAsync(teamId, probe, members[0], [.. new[] { 1, 2, 1, 3, 2, 4, 1, 4 }.Select(i => members[i])]);
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [.. new[] { 1, 2, 1, 3, 2, 4, 1, 4 }.Select(i => members[i])]);
 
         Assert.All(results, r => Assert.True(r.Success));
         Assert.Equal(2, probe.WalletDebits);
@@ -74,7 +72,7 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
         await setup!.WithContextAsync(db => db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId != members[0])
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, 9L).SetProperty(m => m.PeriodStart, period.AddMonths(-1))));
 
-        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2]]);
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [members[1], members[2]]);
 
         Assert.All(results, r => Assert.True(r.Success));
         Assert.Equal((2, 2, 2), (probe.Starts, probe.Commits, probe.WalletDebits));
@@ -86,7 +84,7 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
     {
         var (teamId, members, probe) = await StartAsync(pool: 300, memberCount: 5);
 
-        await RunAsync(teamId, probe, members[0], [.. new[] { 1, 2, 1, 3, 2, 4, 1, 4 }.Select(i => members[i])]);
+        await setup!.RunBatchAsync(teamId, probe, members[0], [.. new[] { 1, 2, 1, 3, 2, 4, 1, 4 }.Select(i => members[i])]);
 
         // The first alone: its lock, headroom read and count. The batch: one lock, one read, one count per amount (9, 6, 3).
         Assert.Equal(3 + 1 + 1 + 3, probe.MemberStatements);
@@ -137,29 +135,6 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
         await setup.FundAsync(teamId, pool);
         probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
         return (teamId, members, probe);
-    }
-
-    /// <summary>
-    /// <paramref name="first"/>'s spend, held at its wallet debit while the others queue one after the other (so the
-    /// batch's order is theirs), then released: the results in that order.
-    /// </summary>
-    private async Task<CreditDeductionResult[]> RunAsync(string teamId, TeamTransactionProbe probe, string first, IReadOnlyList<string> queued)
-    {
-        var tasks = new List<Task<CreditDeductionResult>> { Task.Run(() => setup!.SpendAsync(teamId, first)) };
-        await probe.HeldAsync();
-        var batcher = setup!.Services.GetRequiredService<CreditDeductionBatcher>();
-        foreach (var member in queued)
-        {
-            tasks.Add(Task.Run(() => setup.SpendAsync(teamId, member)));
-            using var deadline = new CancellationTokenSource(Patience);
-            while (batcher.Queued < tasks.Count - 1)
-            {
-                await Task.Delay(5, deadline.Token);
-            }
-        }
-
-        probe.Release();
-        return await Task.WhenAll(tasks).WaitAsync(Patience);
     }
 }
 

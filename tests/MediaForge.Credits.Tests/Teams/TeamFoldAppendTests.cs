@@ -15,8 +15,6 @@ namespace MediaForge.Credits.Tests.Teams;
 public abstract class TeamFoldAppendTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     private TeamSetup? setup;
 
     [Fact]
@@ -24,7 +22,7 @@ public abstract class TeamFoldAppendTests<TDatabase>(TDatabase database) : IClas
     {
         var (teamId, members, probe) = await StartAsync(new DateTimeOffset(2031, 3, 4, 10, 0, 0, TimeSpan.Zero), laterUse: true);
 
-        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2], members[3], members[1]]);
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [members[1], members[2], members[3], members[1]]);
 
         Assert.All(results, r => Assert.True(r.Success));
         Assert.Equal((2, 2, 2), (probe.Starts, probe.Commits, probe.WalletDebits));
@@ -57,29 +55,6 @@ public abstract class TeamFoldAppendTests<TDatabase>(TDatabase database) : IClas
 
         probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
         return (teamId, members, probe);
-    }
-
-    /// <summary>
-    /// <paramref name="first"/>'s spend, held at its wallet debit while the others queue one after the other (so the
-    /// batch's order is theirs), then released: the results in that order.
-    /// </summary>
-    private async Task<CreditDeductionResult[]> RunAsync(string teamId, TeamTransactionProbe probe, string first, IReadOnlyList<string> queued)
-    {
-        var tasks = new List<Task<CreditDeductionResult>> { Task.Run(() => setup!.SpendAsync(teamId, first)) };
-        await probe.HeldAsync();
-        var batcher = setup!.Services.GetRequiredService<CreditDeductionBatcher>();
-        foreach (var member in queued)
-        {
-            tasks.Add(Task.Run(() => setup.SpendAsync(teamId, member)));
-            using var deadline = new CancellationTokenSource(Patience);
-            while (batcher.Queued < tasks.Count - 1)
-            {
-                await Task.Delay(5, deadline.Token);
-            }
-        }
-
-        probe.Release();
-        return await Task.WhenAll(tasks).WaitAsync(Patience);
     }
 }
 

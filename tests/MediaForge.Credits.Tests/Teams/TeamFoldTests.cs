@@ -15,8 +15,6 @@ namespace MediaForge.Credits.Tests.Teams;
 public abstract class TeamFoldTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     private TeamSetup? setup;
 
     [Fact]
@@ -24,7 +22,7 @@ public abstract class TeamFoldTests<TDatabase>(TDatabase database) : IClassFixtu
     {
         var (teamId, members, probe) = await StartAsync(pool: 9, memberCount: 3);
 
-        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2]]);
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [members[1], members[2]]);
 
         Assert.All(results, r => Assert.True(r.Success));
         Assert.Equal(2, probe.WalletDebits);
@@ -38,7 +36,7 @@ public abstract class TeamFoldTests<TDatabase>(TDatabase database) : IClassFixtu
         // tried twice: before and after writing the wallet's lapses).
         var (teamId, members, probe) = await StartAsync(pool: 10, memberCount: 4);
 
-        var results = await RunAsync(teamId, probe, members[0], [members[1], members[2], members[3]]);
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [members[1], members[2], members[3]]);
 
         Assert.Equal([true, true, true, false], results.Select(r => r.Success));
         Assert.Equal(CreditDeductionError.InsufficientCredits, results[3].Error);
@@ -52,7 +50,7 @@ public abstract class TeamFoldTests<TDatabase>(TDatabase database) : IClassFixtu
         // Member 0 may spend 3 (one use): the first queued deduction does not fit, so no fold and no debit for one.
         var (teamId, members, probe) = await StartAsync(pool: 100, memberCount: 2, limits: [3, null]);
 
-        var results = await RunAsync(teamId, probe, members[0], [members[0], members[1]]);
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [members[0], members[1]]);
 
         Assert.Equal([CreditDeductionError.None, CreditDeductionError.MemberLimitReached, CreditDeductionError.None], results.Select(r => r.Error));
         Assert.Equal(2, probe.WalletDebits);
@@ -65,7 +63,7 @@ public abstract class TeamFoldTests<TDatabase>(TDatabase database) : IClassFixtu
         var admin = TeamSetup.NewUser("admin");
         var (teamId, members, probe) = await StartAsync(pool: 100, memberCount: 2, configure: o => o.AdminUserIds.Add(admin), extra: admin);
 
-        var results = await RunAsync(teamId, probe, members[0], [admin, members[1]]);
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [admin, members[1]]);
 
         Assert.All(results, r => Assert.True(r.Success));
         Assert.Equal(0L, results[1].CreditsDeducted);
@@ -97,29 +95,6 @@ public abstract class TeamFoldTests<TDatabase>(TDatabase database) : IClassFixtu
         await setup.FundAsync(teamId, pool);
         probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
         return (teamId, members, probe);
-    }
-
-    /// <summary>
-    /// <paramref name="first"/>'s spend, held at its wallet debit while the others queue one after the other (so the
-    /// batch's order is theirs), then released: the results in that order.
-    /// </summary>
-    private async Task<CreditDeductionResult[]> RunAsync(string teamId, TeamTransactionProbe probe, string first, IReadOnlyList<string> queued)
-    {
-        var tasks = new List<Task<CreditDeductionResult>> { Task.Run(() => setup!.SpendAsync(teamId, first)) };
-        await probe.HeldAsync();
-        var batcher = setup!.Services.GetRequiredService<CreditDeductionBatcher>();
-        foreach (var member in queued)
-        {
-            tasks.Add(Task.Run(() => setup.SpendAsync(teamId, member)));
-            using var deadline = new CancellationTokenSource(Patience);
-            while (batcher.Queued < tasks.Count - 1)
-            {
-                await Task.Delay(5, deadline.Token);
-            }
-        }
-
-        probe.Release();
-        return await Task.WhenAll(tasks).WaitAsync(Patience);
     }
 }
 

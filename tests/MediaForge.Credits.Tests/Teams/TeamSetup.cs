@@ -75,6 +75,30 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
     public Task<CreditDeductionResult> SpendAsync(string teamId, string member, string feature = "image-generation", string model = "default", string? key = null) =>
         Credits(c => c.DeductCreditsAsync(member, feature, model, idempotencyKey: key, wallet: CreditWallet.Team(teamId)));
 
+    /// <summary>
+    /// <paramref name="first"/>'s spend, held at its wallet debit by <paramref name="probe"/> while the others queue one
+    /// after the other (so the batch's order is theirs), then released: the results in that order.
+    /// </summary>
+    internal async Task<CreditDeductionResult[]> RunBatchAsync(string teamId, TeamTransactionProbe probe, string first, IReadOnlyList<string> queued)
+    {
+        var patience = TimeSpan.FromSeconds(30);
+        var tasks = new List<Task<CreditDeductionResult>> { Task.Run(() => SpendAsync(teamId, first)) };
+        await probe.HeldAsync();
+        var batcher = Services.GetRequiredService<CreditDeductionBatcher>();
+        foreach (var member in queued)
+        {
+            tasks.Add(Task.Run(() => SpendAsync(teamId, member)));
+            using var deadline = new CancellationTokenSource(patience);
+            while (batcher.Queued < tasks.Count - 1)
+            {
+                await Task.Delay(5, deadline.Token);
+            }
+        }
+
+        probe.Release();
+        return await Task.WhenAll(tasks).WaitAsync(patience);
+    }
+
     /// <summary>Grants <paramref name="amount"/> credits to the team's wallet (as a fulfilled team purchase would).</summary>
     public Task FundAsync(string teamId, long amount) =>
         With<CreditTransactionResult, CreditService>(c => c.GrantAsync(CreditWalletAccounts.TeamAccount(teamId), amount, CreditTransactionType.Purchase,
