@@ -124,7 +124,6 @@ internal sealed class CreditGrants(
     private static void GrantArguments(string userId, long amount, CreditTransactionType type, string description)
     {
         CreditArguments.UserId(userId);
-        CreditArguments.Amount(amount);
         ArgumentNullException.ThrowIfNull(description);
         if (type is CreditTransactionType.Usage or CreditTransactionType.Expiration or CreditTransactionType.TransferOut or CreditTransactionType.TransferIn
             || !Enum.IsDefined(type))

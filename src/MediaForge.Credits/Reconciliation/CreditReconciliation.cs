@@ -13,10 +13,6 @@ internal sealed partial class CreditReconciliation(
     TimeProvider time,
     ILogger<CreditReconciliation> logger) : ICreditReconciliation
 {
-    /// <summary>Stripe event types that mean "paid"; the add-on records them with these outcomes when fulfilled.</summary>
-    private static readonly string[] PaidEventTypes = ["checkout.session.completed", "checkout.session.async_payment_succeeded"];
-    private static readonly string[] FulfilledOutcomes = ["completed", "already_completed", "awaiting_payment"];
-
     private readonly DbContext db = handle.Context;
 
     public async Task<CreditReconciliationReport> ReconcileAsync(bool repairMissingGrants = false, CancellationToken cancellationToken = default)
@@ -38,8 +34,12 @@ internal sealed partial class CreditReconciliation(
             .OrderBy(p => p.CreatedAt)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 
+        // Stripe event types that mean "paid"; the add-on records them with these outcomes when fulfilled. (Locals, not
+        // static fields: a static field's mutants are invisible to a test host that initialised it before.)
+        string[] paidEventTypes = ["checkout.session.completed", "checkout.session.async_payment_succeeded"];
+        string[] fulfilledOutcomes = ["completed", "already_completed", "awaiting_payment"];
         var events = await db.Set<WebhookEvent>().AsNoTracking()
-            .Where(e => e.Provider == "stripe" && PaidEventTypes.Contains(e.Type) && !FulfilledOutcomes.Contains(e.Outcome))
+            .Where(e => e.Provider == "stripe" && paidEventTypes.Contains(e.Type) && !fulfilledOutcomes.Contains(e.Outcome))
             .OrderBy(e => e.ProcessedAt)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
 

@@ -55,7 +55,8 @@ public abstract class CreditLimitsTests<TDatabase>(TDatabase database) : IClassF
         await database.WithContextAsync(db => db.Accounts.Where(a => a.UserId == user)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, CreditLimits.MaxBalance - 5)));
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => database.WithCreditsAsync(c => c.AddCreditsAsync(user, 6, CreditTransactionType.Bonus, "one too many")));
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => database.WithCreditsAsync(c => c.AddCreditsAsync(user, 6, CreditTransactionType.Bonus, "one too many")));
+        Assert.Contains($"over {CreditLimits.MaxBalance}", error.Message, StringComparison.Ordinal);
         var upToTheMaximum = await database.WithCreditsAsync(c => c.AddCreditsAsync(user, 5, CreditTransactionType.Bonus, "exactly enough"));
 
         Assert.Equal(CreditLimits.MaxBalance, upToTheMaximum.Balance);

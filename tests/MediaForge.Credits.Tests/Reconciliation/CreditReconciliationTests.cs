@@ -44,7 +44,7 @@ public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) :
     });
 
     /// <summary>A purchase row marked completed whose grant never reached the ledger (the broken row).</summary>
-    private Task<Guid> InsertCompletedPurchaseWithoutGrantAsync(string user, string session) => WithAsync(async s =>
+    private Task<Guid> InsertCompletedPurchaseWithoutGrantAsync(string user, string? session) => WithAsync(async s =>
     {
         await s.GetRequiredService<ICreditService>().AddCreditsAsync(user, 1, CreditTransactionType.Adjustment, "account");
         var db = s.GetRequiredService<CreditsDbContext>();
@@ -123,6 +123,44 @@ public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) :
         Assert.Equal(200, await BalanceAsync("carol"));
         Assert.True((await ReconcileAsync()).IsConsistent);
     }
+
+    [Fact]
+    public async Task Reconcile_RepairMissingFreeClaim_GrantsWithThePackageKeyAsABonus()
+    {
+        await InsertCompletedPurchaseWithoutGrantAsync("dave", session: null);
+
+        var report = await ReconcileAsync(repair: true);
+
+        Assert.True(Assert.Single(report.MissingGrants).Repaired);
+        Assert.Equal(1, await DbAsync(db => db.Transactions.CountAsync(t => t.UserId == "dave" && t.IdempotencyKey == "mf:package:pro" && t.Type == CreditTransactionType.Bonus)));
+    }
+
+    [Fact]
+    public async Task Reconcile_PaidEventsFulfilledInAnyWay_AreNotReported()
+    {
+        await AddEventsAsync(("checkout.session.completed", "already_completed"), ("checkout.session.completed", "awaiting_payment"),
+            ("checkout.session.async_payment_succeeded", "completed"));
+
+        Assert.Empty((await ReconcileAsync()).UnfulfilledPayments);
+    }
+
+    [Fact]
+    public async Task Reconcile_AsyncPaymentEventNotFulfilled_ReportsEvent()
+    {
+        await AddEventsAsync(("checkout.session.async_payment_succeeded", "unknown_session"));
+
+        Assert.Equal("checkout.session.async_payment_succeeded", Assert.Single((await ReconcileAsync()).UnfulfilledPayments).Type);
+    }
+
+    private Task<int> AddEventsAsync(params (string Type, string Outcome)[] events) => DbAsync(db =>
+    {
+        foreach (var (type, outcome) in events)
+        {
+            db.WebhookEvents.Add(new WebhookEvent { Id = Guid.CreateVersion7(), Provider = "stripe", EventId = "evt_" + Guid.NewGuid().ToString("N"), Type = type, Outcome = outcome, ProcessedAt = DateTime.UtcNow });
+        }
+
+        return db.SaveChangesAsync();
+    });
 
     [Fact]
     public async Task Reconcile_PaidCheckoutEventNotFulfilled_ReportsEvent()
