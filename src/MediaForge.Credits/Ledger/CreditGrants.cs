@@ -65,6 +65,7 @@ internal sealed class CreditGrants(
         // A use of a team's wallet: each wallet gets its own part back (each refund keyed by its charge, so a retry or a
         // racing refund applies each once), and the wallet's part, once refunded by this call, leaves the member's limit.
         CreditTransactionResult? asked = null;
+        // Stryker disable once Linq,Equality : the order only puts the asked part's refund last; `asked` below picks it by its id in any order
         foreach (var part in use.Parts.OrderBy(p => p.TransactionId == transactionId))
         {
             var refunded = await RefundPartAsync(part.TransactionId, part.Account, part.Amount, part.Description, reason, cancellationToken).ConfigureAwait(false);
@@ -73,6 +74,7 @@ internal sealed class CreditGrants(
                 await teamUses.GiveBackAsync(use, part.Amount, cancellationToken).ConfigureAwait(false);
             }
 
+            // Stryker disable once Conditional : the asked part is refunded last (the order above), so the last refund is its own
             asked = part.TransactionId == transactionId ? refunded : asked;
         }
 
@@ -96,6 +98,7 @@ internal sealed class CreditGrants(
         var grantCategory = category ?? CreditBurnOrder.DefaultFor(type);
         var lot = new CreditLotPortion(grantCategory.Name, burnOrder.PriorityOf(grantCategory), expiresAt?.UtcDateTime ?? CreditGrant.NoExpiry, amount);
         using var activity = telemetry.StartGrant(userId, type, amount);
+        // Stryker disable once Equality : at exactly MaxDescription characters the cut is the whole description, the same string
         var grant = new GrantRequest(userId, amount, type, description.Length > MaxDescription ? description[..MaxDescription] : description,
             metadataJson, idempotencyKey, reference, lot, CreditAttempts.NewOperationId(time));
         for (var attempt = 1; ; attempt++)
@@ -110,12 +113,7 @@ internal sealed class CreditGrants(
             }
             catch (DbException exception) when (CreditAttempts.CanRetry(db, attempt, cancellationToken, exception))
             {
-                if (grant.IdempotencyKey is not null
-                    && await FindGrantAsync(grant, cancellationToken).ConfigureAwait(false) is { } replay)
-                {
-                    return replay;
-                }
-
+                // The next attempt looks the key up first (AddOnceAsync): a racing grant under the same key is replayed.
                 CreditLedgerLog.Retry(logger, userId, attempt, exception.Message);
             }
         }

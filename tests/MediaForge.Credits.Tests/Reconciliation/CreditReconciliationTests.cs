@@ -125,6 +125,19 @@ public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) :
     }
 
     [Fact]
+    public async Task Reconcile_RepairWhereThePurchaseKeyHoldsAnotherGrant_LeavesItUnrepaired_AndGrantsNothing()
+    {
+        var purchaseId = await BuyProAsync("erin", "cs_clash");
+        await DbAsync(db => db.Purchases.Where(p => p.Id == purchaseId)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.TransactionId, (Guid?)null).SetProperty(p => p.Credits, 300)));
+
+        var report = await ReconcileAsync(repair: true);
+
+        Assert.False(Assert.Single(report.MissingGrants).Repaired);
+        Assert.Equal(200, await BalanceAsync("erin"));
+    }
+
+    [Fact]
     public async Task Reconcile_RepairMissingFreeClaim_GrantsWithThePackageKeyAsABonus()
     {
         await InsertCompletedPurchaseWithoutGrantAsync("dave", session: null);
