@@ -111,6 +111,7 @@ internal sealed partial class CreditReconciliation(
                 return (Guid?)grant.TransactionId;
             }, cancellationToken).ConfigureAwait(false);
         }
+        // Stryker disable once Block : the block logs and returns null; removed, the method returns null (default) all the same
         catch (IdempotencyKeyConflictException error)
         {
             LogRepairConflict(purchase.Id, error.Message);
