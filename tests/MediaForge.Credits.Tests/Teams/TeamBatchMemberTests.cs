@@ -4,15 +4,15 @@ using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Teams;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Teams;
 
 /// <summary>
 /// The member rows of a group-commit batch's team deductions (decision 0048): one wallet's members locked by one
 /// statement, each deduction still answered as one by one (removed members, strangers and a frozen team refused among
-/// folded spends); the folded members counted by one statement per amount, each by its own sum. The first spend is held at its wallet debit until the others have queued, so the batch and its
-/// order are known. Image generation costs 3 credits.
+/// folded spends); the folded members counted by one statement per amount, each by its own sum. The first spend is
+/// held at its wallet debit until the others have queued, so the batch and its order are known. Image generation costs
+/// 3 credits.
 /// </summary>
 public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase

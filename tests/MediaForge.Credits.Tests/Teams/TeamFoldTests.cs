@@ -1,8 +1,6 @@
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Teams;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Teams;
 
