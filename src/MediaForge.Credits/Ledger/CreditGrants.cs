@@ -28,7 +28,7 @@ internal sealed class CreditGrants(
     public Task<CreditTransactionResult> AddCreditsAsync(string userId, long amount, CreditTransactionType type,
         string description, object? metadata, string? idempotencyKey, CreditCategory? category, CancellationToken cancellationToken)
     {
-        GrantArguments(userId, amount, type, description);
+        GrantArguments(userId, type, description);
         var expiresAt = type == CreditTransactionType.Bonus && options.Value.BonusCreditLifetime is { } lifetime
             ? time.GetUtcNow() + lifetime
             : (DateTimeOffset?)null;
@@ -39,7 +39,7 @@ internal sealed class CreditGrants(
     public Task<CreditTransactionResult> AddExpiringCreditsAsync(string userId, long amount, CreditTransactionType type, string description,
         DateTimeOffset expiresAt, object? metadata, string? idempotencyKey, CreditCategory? category, CancellationToken cancellationToken)
     {
-        GrantArguments(userId, amount, type, description);
+        GrantArguments(userId, type, description);
         if (expiresAt <= time.GetUtcNow())
         {
             throw new ArgumentOutOfRangeException(nameof(expiresAt), expiresAt, "Expiring credits need an expiry in the future.");
@@ -119,7 +119,7 @@ internal sealed class CreditGrants(
         }
     }
 
-    private static void GrantArguments(string userId, long amount, CreditTransactionType type, string description)
+    private static void GrantArguments(string userId, CreditTransactionType type, string description)
     {
         CreditArguments.UserId(userId);
         ArgumentNullException.ThrowIfNull(description);
