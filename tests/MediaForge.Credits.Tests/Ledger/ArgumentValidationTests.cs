@@ -19,6 +19,8 @@ public abstract class ArgumentValidationTests<TDatabase>(TDatabase database) : I
         Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.AddCreditsAsync(user, 5, CreditTransactionType.Bonus, "bonus")))).ParamName);
         Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.GetBalanceAsync(user)))).ParamName);
         Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.GetTransactionsAsync(user)))).ParamName);
+        Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.GetUsageAsync(user)))).ParamName);
+        Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.GetPurchasesAsync(user)))).ParamName);
     }
 
     [Fact]

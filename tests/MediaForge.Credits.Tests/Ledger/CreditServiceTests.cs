@@ -160,6 +160,20 @@ public abstract class CreditServiceTests<TDatabase>(TDatabase database) : Ledger
     }
 
     [Fact]
+    public async Task GetPurchases_ListsOnlyTheUsersOwnPurchases()
+    {
+        var (user, other) = (NewUser(), NewUser());
+        await using var scope = Database.Services.CreateAsyncScope();
+        var purchases = scope.ServiceProvider.GetRequiredService<ICreditPurchaseService>();
+        var own = await purchases.StartPurchaseAsync(user, "pro", "stripe");
+        await purchases.StartPurchaseAsync(other, "pro", "stripe");
+
+        var listed = await WithCreditsAsync(c => c.GetPurchasesAsync(user));
+
+        Assert.Equal([own.Id], listed.Items.Select(p => p.Id));
+    }
+
+    [Fact]
     public async Task DeductCredits_MetadataAnonymousObject_StoredAsJson()
     {
         var user = NewUser();
