@@ -1,8 +1,6 @@
-using System.Data.Common;
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace MediaForge.Credits.Tests.Ledger;
 
@@ -46,51 +44,6 @@ public abstract class GrantRetryTests<TDatabase>(TDatabase database) : LedgerTes
         var user = NewUser();
         await WithCreditsAsync(c => c.AddCreditsAsync(user, 100, CreditTransactionType.Purchase, "credits"), services);
         return (user, failing, services);
-    }
-
-    /// <summary>Fails the next <see cref="Arm"/>ed number of balance updates after they ran, before the next statement.</summary>
-    private sealed class FailingBalanceUpdates : DbCommandInterceptor
-    {
-        private int left;
-        private int struck;
-
-        public int Struck => Volatile.Read(ref struck);
-
-        public void Arm(int failures) => Volatile.Write(ref left, failures);
-
-        public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
-            CancellationToken cancellationToken = default)
-        {
-            if (IsBalanceUpdate(command) && Volatile.Read(ref left) > 0)
-            {
-                await result.DisposeAsync();
-                Strike();
-            }
-
-            return result;
-        }
-
-        public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
-            CancellationToken cancellationToken = default)
-        {
-            if (IsBalanceUpdate(command))
-            {
-                Strike();
-            }
-
-            return ValueTask.FromResult(result);
-        }
-
-        private void Strike()
-        {
-            if (Interlocked.Decrement(ref left) >= 0)
-            {
-                Interlocked.Increment(ref struck);
-                throw new SimulatedDbException("Simulated failure after the balance update");
-            }
-        }
-
-        private static bool IsBalanceUpdate(DbCommand command) => InterceptedCommand.Text(command).Contains("UPDATE credits ", StringComparison.Ordinal);
     }
 }
 
