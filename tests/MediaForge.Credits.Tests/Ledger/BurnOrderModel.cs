@@ -23,7 +23,6 @@ public sealed class BurnOrderModel(int paidPriority = 30)
     private readonly Dictionary<Guid, ModelLot> lots = [];
     private readonly HashSet<Guid> seen = [];
     private readonly Dictionary<Guid, Guid> grantLots = []; // a grant's ledger row → its lot
-    private readonly Dictionary<string, long> latestPeriods = []; // a subscription → the latest period end granted
 
     /// <summary>
     /// The model's credits per category of <paramref name="account"/> whose balance row holds <paramref name="balance"/>:
@@ -159,7 +158,8 @@ public sealed class BurnOrderModel(int paidPriority = 30)
     /// </summary>
     private void EndEarlierAllowance(string account, (string Subscription, long End) granted, DateTime now)
     {
-        var latest = latestPeriods[granted.Subscription] = Math.Max(latestPeriods.GetValueOrDefault(granted.Subscription), granted.End);
+        // The latest period granted: the latest period end among the subscription's lots (a carried lot's is a granted period's).
+        var latest = lots.Values.Where(l => l.Period?.Subscription == granted.Subscription).Max(l => l.Period!.Value.End);
         foreach (var lot in lots.Values.Where(l => l.Account == account && l.Period is { } p && p.Subscription == granted.Subscription && p.End < latest
                      && l.Remaining > 0 && l.ExpiresAt > now))
         {
