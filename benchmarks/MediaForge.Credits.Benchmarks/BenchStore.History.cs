@@ -196,3 +196,7 @@ internal abstract partial class BenchStore
         return (int)(hash % (uint)shards);
     }
 }
+
+/// <summary>Analytics figures recomputed from the base rows (see <see cref="BenchStore.RawAnalyticsAsync"/>).</summary>
+internal sealed record RawAnalytics(long Uses, long Credits, long ActiveUsers, long UnlimitedUses, long TopTenCredits,
+    long SplitConsumed, long SplitFree, long SplitUsers, long CheckoutsStarted, long Completed, long PaidRevenueCents);
