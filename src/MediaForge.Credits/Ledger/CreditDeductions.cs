@@ -97,6 +97,7 @@ internal sealed class CreditDeductions(
     /// </summary>
     private async Task<CreditDeductionResult?> DeductCoalescedAsync(CreditDeductionRequest usage, CancellationToken cancellationToken)
     {
+        // Stryker disable once Equality : runs only on a relational provider without the library's SQL (not SQLite, PostgreSQL or MariaDB), which no test database is
         if (usage.IdempotencyKey is not null && !ledger.CanDebitAndAppendMany
             && await replays.FindAsync(usage, includeGrants: false, cancellationToken).ConfigureAwait(false) is { } replay)
         {
@@ -161,6 +162,7 @@ internal sealed class CreditDeductions(
         }
 
         CreditLedgerLog.CommitSettled(logger, usage.UserId, id);
+        // Stryker disable once Boolean : equivalent: Report reads the request and the result only
         Report(new CreditDeductionOutcome(usage, true, 0, result));
         return result;
     }
@@ -180,6 +182,7 @@ internal sealed class CreditDeductions(
     private string? Truncate(string? prompt)
     {
         var max = options.Value.MaxPromptLength;
+        // Stryker disable once Equality : equivalent: a prompt of exactly the maximum cut to the maximum is the same prompt
         return prompt is not null && prompt.Length > max ? prompt[..max] : prompt;
     }
 }

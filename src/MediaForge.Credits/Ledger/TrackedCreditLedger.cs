@@ -2,7 +2,9 @@ namespace MediaForge.Credits.Ledger;
 
 /// <summary>
 /// Moves credits through tracked entities, for providers that run no SQL (EF InMemory in hosts' unit tests). Same
-/// results as the relational ledger when used from one thread; no concurrency guarantees.
+/// results as the relational ledger when used from one thread; no concurrency guarantees. Holds and expiring lots need
+/// SQL (they refuse this provider with <see cref="NotSupportedException"/>), so here nothing is reserved and nothing
+/// expires: the balance is what may be spent.
 /// </summary>
 internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
 {
@@ -13,7 +15,7 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
     {
         var flaggedAdmin = await db.Set<CreditUser>().AnyAsync(u => u.Id == userId && u.IsAdmin, cancellationToken).ConfigureAwait(false);
         var account = await db.Set<CreditAccount>().FindAsync([userId], cancellationToken).ConfigureAwait(false);
-        if (flaggedAdmin || account is null || account.Balance - account.Reserved < amount || account.NextExpiryAt <= now)
+        if (flaggedAdmin || account is null || account.Balance < amount)
         {
             if (account is not null)
             {
@@ -27,7 +29,7 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         account.TotalConsumed += amount;
         account.UpdatedAt = now;
         await SaveAsync(cancellationToken, account).ConfigureAwait(false);
-        return new LedgerBalance { Balance = account.Balance, NextExpiryAt = account.NextExpiryAt };
+        return new LedgerBalance { Balance = account.Balance };
     }
 
     public override async Task<LedgerBalance?> TryCreditAsync(string userId, long amount, DateTime now, CancellationToken cancellationToken)
@@ -42,7 +44,7 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         account.TotalGranted += amount;
         account.UpdatedAt = now;
         await SaveAsync(cancellationToken, account).ConfigureAwait(false);
-        return new LedgerBalance { Balance = account.Balance, NextExpiryAt = account.NextExpiryAt };
+        return new LedgerBalance { Balance = account.Balance };
     }
 
     public override async Task<LedgerAccount?> ReadAccountAsync(string userId, CancellationToken cancellationToken)
@@ -52,9 +54,9 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
                 where u.Id == userId
                 join a in db.Set<CreditAccount>().AsNoTracking() on u.Id equals a.UserId into accounts
                 from a in accounts.DefaultIfEmpty()
-                select new { u.IsAdmin, Balance = (long?)a.Balance, Reserved = (long?)a.Reserved, NextExpiryAt = (DateTime?)a.NextExpiryAt })
+                select new { u.IsAdmin, Balance = (long?)a.Balance })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return row is null ? null : new LedgerAccount(row.IsAdmin, row.Balance, row.Reserved ?? 0, row.NextExpiryAt);
+        return row is null ? null : new LedgerAccount(row.IsAdmin, row.Balance, 0, null);
     }
 
     public override async Task EnsureAccountAsync(string userId, DateTime now, CancellationToken cancellationToken)
@@ -79,11 +81,13 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         var rows = new List<object>(3);
         if (transaction is not null)
         {
+            db.Add(transaction);
             rows.Add(transaction);
         }
 
         if (usage is not null)
         {
+            db.Add(usage);
             rows.Add(usage);
             if (!usage.IsUnlimited)
             {
@@ -114,7 +118,6 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
             }
         }
 
-        db.AddRange(rows.Where(r => r is CreditTransaction or UsageLog && db.Entry(r).State == EntityState.Detached));
         await SaveAsync(cancellationToken, [.. rows]).ConfigureAwait(false);
     }
 

@@ -83,7 +83,7 @@ public abstract partial class CoalescedDeductionTests<TDatabase>
             private void FailLedgerInsert(DbCommand command)
             {
                 if (probe.FailKey is not null && InterceptedCommand.Text(command).Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal)
-                    && InterceptedCommand.Carries(command, probe.FailKey))
+                    && InterceptedCommand.CarriesAmong(command, probe.FailKey))
                 {
                     throw new InjectedFailureException("in the ledger insert of " + probe.FailKey);
                 }

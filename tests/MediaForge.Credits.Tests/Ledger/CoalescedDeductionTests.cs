@@ -253,7 +253,7 @@ public abstract partial class CoalescedDeductionTests<TDatabase>(TDatabase datab
 
     private protected async Task<(string User, TransactionProbe Probe, ServiceProvider Services)> StartAsync(long credits, bool coalesce = true,
         string? failKey = null, bool hold = true, TimeProvider? time = null, Func<ICreditService, string, Task>? seed = null,
-        Action<CreditsOptions>? configure = null, IInterceptor? observer = null)
+        Action<CreditsOptions>? configure = null, IInterceptor? observer = null, Action<IServiceCollection>? configureServices = null)
     {
         var user = "batch_" + Guid.NewGuid().ToString("N");
         var probe = new TransactionProbe(user, failKey, hold);
@@ -262,7 +262,7 @@ public abstract partial class CoalescedDeductionTests<TDatabase>(TDatabase datab
             o.CoalesceDeductions = coalesce;
             configure?.Invoke(o);
         }, time,
-            configureContext: o => o.AddInterceptors([probe, probe.Commands, .. observer is null ? [] : new[] { observer }]));
+            configureContext: o => o.AddInterceptors([probe, probe.Commands, .. observer is null ? [] : new[] { observer }]), configureServices);
         await using (var scope = services.CreateAsyncScope())
         {
             var service = scope.ServiceProvider.GetRequiredService<ICreditService>();

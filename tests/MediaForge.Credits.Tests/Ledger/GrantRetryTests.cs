@@ -1,6 +1,5 @@
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Tests.Ledger;
 
@@ -16,7 +15,7 @@ public abstract class GrantRetryTests<TDatabase>(TDatabase database) : LedgerTes
     [InlineData(2)]
     public async Task AddCredits_BalanceUpdateFailingFewerTimesThanTheAttempts_IsRetried_AndGrantsOnce(int failures)
     {
-        var (user, failing, services) = await StartAsync();
+        var (user, failing, services) = await WithFailingBalanceUpdatesAsync(new FailingBalanceUpdates());
 
         failing.Arm(failures);
         var grant = await WithCreditsAsync(c => c.AddCreditsAsync(user, 10, CreditTransactionType.Bonus, "bonus", idempotencyKey: "bonus-1"), services);
@@ -28,22 +27,13 @@ public abstract class GrantRetryTests<TDatabase>(TDatabase database) : LedgerTes
     [Fact]
     public async Task AddCredits_BalanceUpdateFailingEveryAttempt_GivesUpAfterTheLastAttempt_AndGrantsNothing()
     {
-        var (user, failing, services) = await StartAsync();
+        var (user, failing, services) = await WithFailingBalanceUpdatesAsync(new FailingBalanceUpdates());
 
         failing.Arm(int.MaxValue);
         await Assert.ThrowsAsync<SimulatedDbException>(() => WithCreditsAsync(c => c.AddCreditsAsync(user, 10, CreditTransactionType.Bonus, "bonus"), services));
 
         Assert.Equal(CreditAttempts.Max, failing.Struck);
         await AssertLedgerMatchesBalanceAsync(user, 100);
-    }
-
-    private async Task<(string User, FailingBalanceUpdates Failing, IServiceProvider Services)> StartAsync()
-    {
-        var failing = new FailingBalanceUpdates();
-        var services = Database.BuildServices(Database.ConnectionString, configureContext: o => o.AddInterceptors(failing));
-        var user = NewUser();
-        await WithCreditsAsync(c => c.AddCreditsAsync(user, 100, CreditTransactionType.Purchase, "credits"), services);
-        return (user, failing, services);
     }
 }
 

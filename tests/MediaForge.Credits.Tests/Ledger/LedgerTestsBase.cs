@@ -1,4 +1,5 @@
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Tests.Ledger;
 
@@ -19,6 +20,18 @@ public abstract class LedgerTestsBase<TDatabase>(TDatabase database) : IClassFix
     /// <summary>Grants <paramref name="amount"/> purchased credits to <paramref name="userId"/>, under <paramref name="key"/> when given.</summary>
     protected Task<CreditTransactionResult> GrantAsync(string userId, long amount, string? key = null) =>
         WithCreditsAsync(c => c.AddCreditsAsync(userId, amount, CreditTransactionType.Purchase, "test grant", idempotencyKey: key));
+
+    /// <summary>
+    /// A user with 100 purchased credits, on services whose contexts fail the balance updates <paramref name="failing"/>
+    /// is armed for (<see cref="FailingBalanceUpdates.Arm"/>).
+    /// </summary>
+    protected async Task<(string User, FailingBalanceUpdates Failing, IServiceProvider Services)> WithFailingBalanceUpdatesAsync(FailingBalanceUpdates failing)
+    {
+        var services = Database.BuildServices(Database.ConnectionString, configureContext: o => o.AddInterceptors(failing));
+        var user = NewUser();
+        await WithCreditsAsync(c => c.AddCreditsAsync(user, 100, CreditTransactionType.Purchase, "credits"), services);
+        return (user, failing, services);
+    }
 
     /// <summary>The balance is <paramref name="expectedBalance"/> and equals the sum of the user's ledger rows.</summary>
     protected async Task AssertLedgerMatchesBalanceAsync(string userId, long expectedBalance)

@@ -29,7 +29,7 @@ public abstract class LoneDeductionTests<TDatabase>(TDatabase database) : IClass
             await seed.ServiceProvider.GetRequiredService<ICreditService>().AddCreditsAsync(user, 30, CreditTransactionType.Purchase, "credits");
         }
 
-        commits.Seen.Clear();
+        commits.Clear();
         await using var scope = services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
         var result = await scope.ServiceProvider.GetRequiredService<ICreditService>().DeductCreditsAsync(user, "image-generation", "default");
@@ -41,7 +41,7 @@ public abstract class LoneDeductionTests<TDatabase>(TDatabase database) : IClass
     }
 
     [Fact]
-    public async Task LoneDeductions_OneAfterAnother_EachCommitsItsOwnTransaction_AndTheLedgerBalances()
+    public async Task LoneDeductions_OneAfterAnother_EachCommitsItsOwnTransactionInItsCallersContext_AndTheLedgerBalances()
     {
         var commits = new CommitContexts();
         var services = Database.BuildServices(Database.ConnectionString, configureContext: o => o.AddInterceptors(commits));
@@ -51,34 +51,20 @@ public abstract class LoneDeductionTests<TDatabase>(TDatabase database) : IClass
             await seed.ServiceProvider.GetRequiredService<ICreditService>().AddCreditsAsync(user, 10, CreditTransactionType.Purchase, "credits");
         }
 
-        commits.Seen.Clear();
+        commits.Clear();
         var results = new List<CreditDeductionResult>();
+        var callers = new List<DbContext>();
         for (var i = 0; i < 4; i++)
         {
             await using var scope = services.CreateAsyncScope();
+            callers.Add(scope.ServiceProvider.GetRequiredService<CreditsDbContext>());
             results.Add(await scope.ServiceProvider.GetRequiredService<ICreditService>().DeductCreditsAsync(user, "image-generation", "default", idempotencyKey: "job-" + i));
         }
 
         Assert.Equal([true, true, true, false], results.Select(r => r.Success));
-        // The refused one too commits its (empty) transaction, as a batch does.
-        Assert.Equal(4, commits.Seen.Count);
+        // The refused one too commits its (empty) transaction, as a batch does; each in its own caller's context (the lane stays idle).
+        Assert.Equal(callers, commits.Seen);
         Assert.Equal((1L, 1L, 4), await Database.ReadLedgerAsync(user, services));
-    }
-
-    /// <summary>The context of every committed transaction.</summary>
-    private sealed class CommitContexts : DbTransactionInterceptor
-    {
-        public List<DbContext?> Seen { get; } = [];
-
-        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-        {
-            lock (Seen)
-            {
-                Seen.Add(eventData.Context);
-            }
-
-            return Task.CompletedTask;
-        }
     }
 }
 

@@ -46,19 +46,13 @@ public abstract class TransactionRetryTests<TDatabase>(TDatabase database) : Led
         await AssertLedgerMatchesBalanceAsync(user, 100);
     }
 
-    private async Task<(string User, FailingBalanceUpdates Failing, IServiceProvider Services)> StartAsync(string failure)
-    {
-        var failing = new FailingBalanceUpdates(failure switch
+    private Task<(string User, FailingBalanceUpdates Failing, IServiceProvider Services)> StartAsync(string failure) =>
+        WithFailingBalanceUpdatesAsync(new FailingBalanceUpdates(failure switch
         {
             "plain" => null,
             "wrapped 40001" => () => new DbUpdateException("wrapped", new SimulatedSqlStateException("40001")),
             _ => () => new SimulatedSqlStateException(failure),
-        });
-        var services = Database.BuildServices(Database.ConnectionString, configureContext: o => o.AddInterceptors(failing));
-        var user = NewUser();
-        await GrantAsync(user, 100);
-        return (user, failing, services);
-    }
+        }));
 }
 
 public sealed class SqliteTransactionRetryTests(SqliteCreditsDatabase database) : TransactionRetryTests<SqliteCreditsDatabase>(database);
