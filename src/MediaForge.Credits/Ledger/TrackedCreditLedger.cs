@@ -98,7 +98,9 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
                 {
                     account.UsageCount++;
                     account.UsageCredits += usage.CreditsUsed;
+                    // Stryker disable once Equality : at equal instants either side is the same value (the reversed comparison is what InMemoryLedgerRowsTests catches)
                     account.LastUsageAt = account.LastUsageAt is { } last && last >= usage.CreatedAt ? last : usage.CreatedAt;
+                    // Stryker disable once Equality : as above
                     account.FirstUsageAt = account.FirstUsageAt is { } first && first <= usage.CreatedAt ? first : usage.CreatedAt;
                     rows.Add(account);
                 }
