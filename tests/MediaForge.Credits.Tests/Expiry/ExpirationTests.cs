@@ -198,6 +198,22 @@ public abstract class ExpirationTests<TDatabase>(TDatabase database) : IClassFix
 
         Assert.Equal("expiresAt", error.ParamName);
     }
+
+    [Fact]
+    public async Task DeductCredits_RightAfterTheLastLotLapsed_WritesItsLedgerRowAndUsageLog()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 10);
+        await GrantAsync(user, 5, TimeSpan.FromHours(1));
+        clock.Advance(TimeSpan.FromHours(2));
+
+        // The first debit is refused (a lot lapsed unrecorded); the lapse is written and the debit runs again, with no lot left.
+        var charged = await Credits(c => c.DeductCreditsAsync(user, "image-generation", "default"));
+
+        Assert.Equal((true, 7L), (charged.Success, charged.RemainingBalance));
+        Assert.Equal((7L, 7L, -5L), await LedgerAsync(user));
+        Assert.Equal(1, await database.CountUsageAsync(user));
+    }
 }
 
 public sealed class SqliteExpirationTests(SqliteCreditsDatabase database) : ExpirationTests<SqliteCreditsDatabase>(database);

@@ -21,7 +21,7 @@ public abstract class TeamSpendingObservabilityTests<TDatabase>(TDatabase databa
     private const int SpentEvent = 1705, RefusedEvent = 1706;
     private readonly FakeLogCollector logs = new();
 
-    private TeamSetup Setup() => new(database, configureServices: s =>
+    private TeamSetup Setup(bool coalesce = true) => new(database, configure: o => o.CoalesceDeductions = coalesce, configureServices: s =>
     {
         s.AddSingleton<IMeterFactory, TestMeterFactory>();
         s.AddLogsTo(logs);
@@ -78,10 +78,12 @@ public abstract class TeamSpendingObservabilityTests<TDatabase>(TDatabase databa
         Assert.Empty(consumed.GetMeasurementSnapshot());
     }
 
-    [Fact]
-    public async Task Deduct_NotAMember_LogsAndCountsTheRefusalAsNotTeamMember()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Deduct_NotAMember_LogsAndCountsTheRefusalAsNotTeamMember_WithOrWithoutGroupCommit(bool coalesce)
     {
-        var setup = Setup();
+        var setup = Setup(coalesce);
         var (teamId, _, _) = await FundedAsync(setup);
         var stranger = TeamSetup.NewUser("stranger");
         using var rejected = Counter(setup, "mediaforge.credits.deductions.rejected");
