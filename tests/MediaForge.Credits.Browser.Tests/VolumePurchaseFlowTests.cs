@@ -67,6 +67,27 @@ public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePa
     }
 
     [Fact]
+    public async Task ProPack_FieldBeingTypedInWhileAnotherPackChanges_KeepsItsFocusAndItsNumber()
+    {
+        await SignInAndSettleAsync();
+        await ProCard.GetByLabel("Number of Pro packs").FillAsync("2");
+        await Assertions.Expect(ProCard.Locator(".quote")).ToContainTextAsync("400 credits");
+        await Page.RouteAsync("**/api/credits/packages", async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = (await response.TextAsync()).Replace("50 free credits to try every feature", "Now with a tour", StringComparison.Ordinal);
+            await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
+        });
+
+        await ReloadPacksAsync();
+        await Assertions.Expect(Purchase.Locator("article.pack[data-package='starter'] .desc")).ToHaveTextAsync("Now with a tour");
+        await Page.Keyboard.TypeAsync("5");
+
+        await Assertions.Expect(ProCard.GetByLabel("Number of Pro packs")).ToHaveValueAsync("25");
+        await Assertions.Expect(ProCard.Locator(".quote")).ToContainTextAsync("5,000 credits");
+    }
+
+    [Fact]
     public async Task ProPack_ChangedOnTheServerWhileANumberIsTyped_IsDrawnAgainWithThatNumber()
     {
         await SignInAndSettleAsync();

@@ -87,8 +87,9 @@ export class CreditPurchase extends HTMLElement {
   }
 
   /**
-   * Shows the packs. A card whose pack did not change is kept as it is (a reload must not take the field the buyer is
-   * typing in, its focus or its quote); a changed card is drawn again with the number of packs typed on the old one.
+   * Shows the packs. A card whose pack did not change is kept as it is, in place (a reload must not take the field the
+   * buyer is typing in, its focus or its quote, even when another card changes); a changed card is drawn again with the
+   * number of packs typed on the old one.
    */
   #render(grid, packages, wallet) {
     const old = new Map([...grid.querySelectorAll("article.pack")].map(card => [card.dataset.package, card]));
@@ -106,8 +107,10 @@ export class CreditPurchase extends HTMLElement {
       }
       return card;
     });
-    const current = [...grid.children];
-    if (cards.length !== current.length || cards.some((card, i) => card !== current[i])) grid.replaceChildren(...cards);
+    // Only what changed is taken out or put in: a kept card never leaves the grid (a detached field loses its focus).
+    const wanted = new Set(cards);
+    [...grid.children].filter(child => !wanted.has(child)).forEach(child => child.remove());
+    cards.forEach((card, i) => { if (grid.children[i] !== card) grid.insertBefore(card, grid.children[i] ?? null); });
   }
 
   #card(p, wallet) {
