@@ -75,6 +75,24 @@ public sealed class AutoTopUpFlowTests(ChromiumFixture chromium) : SamplePageTes
         await ScreenshotAsync("17-auto-top-up-declined");
     }
 
+    [Fact]
+    public async Task AutoTopUp_SettingsBeingEdited_AreKeptWhenThePurchaseReloads()
+    {
+        await SignInAndSettleAsync();
+        await Section.Locator("summary").ClickAsync();
+        await Section.Locator("[name=enabled]").CheckAsync();
+        await Section.Locator("[name=threshold]").FillAsync("120");
+        await Section.Locator("[name=packageId]").SelectOptionAsync("enterprise");
+        await Section.Locator("[name=maxTopUpsPerMonth]").FillAsync("4");
+
+        await ReloadPurchaseAsync();
+
+        await Assertions.Expect(Section.Locator("[name=enabled]")).ToBeCheckedAsync();
+        await Assertions.Expect(Section.Locator("[name=threshold]")).ToHaveValueAsync("120");
+        await Assertions.Expect(Section.Locator("[name=packageId]")).ToHaveValueAsync("enterprise");
+        await Assertions.Expect(Section.Locator("[name=maxTopUpsPerMonth]")).ToHaveValueAsync("4");
+    }
+
     private async Task WaitForStatusAsync(string fragment)
     {
         for (var i = 0; i < 40 && !((await Section.Locator(".status").TextContentAsync()) ?? "").Contains(fragment, StringComparison.Ordinal); i++)

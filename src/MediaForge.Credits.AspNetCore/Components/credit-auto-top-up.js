@@ -22,6 +22,7 @@ export class AutoTopUpSection {
   #root;
   #apiBase;
   #wallet;
+  #edited = false;
 
   constructor(root, apiBase, wallet) {
     this.#root = root;
@@ -44,7 +45,12 @@ export class AutoTopUpSection {
         </form>
         <p class="status" role="status"></p>
       </details>`;
-    root.querySelector("form").addEventListener("submit", event => { event.preventDefault(); this.#save(); });
+    const form = root.querySelector("form");
+    form.addEventListener("submit", event => { event.preventDefault(); this.#save(); });
+    // Settings typed but not saved are the user's: a reload (on `credits-changed`) must not put the saved ones back.
+    const edit = event => { if (event.target.name !== "keepCard") this.#edited = true; };
+    form.addEventListener("input", edit);
+    form.addEventListener("change", edit);
   }
 
   /** Whether the next checkout should keep its card. */
@@ -54,12 +60,14 @@ export class AutoTopUpSection {
   async load(packages) {
     const select = this.#root.querySelector("select");
     const paid = packages.filter(p => !p.isFree);
+    const chosen = select.value;
     select.replaceChildren(...paid.map(p => {
       const option = document.createElement("option");
       option.value = p.id;
       option.textContent = `${p.name}: ${number.format(p.credits)} credits for ${money(p.priceCents, p.currency)}`;
       return option;
     }));
+    if (paid.some(p => p.id === chosen)) select.value = chosen;
     try {
       this.#show(await api(this.#path(), { apiBase: this.#apiBase }));
       this.#root.hidden = paid.length === 0;
@@ -72,11 +80,13 @@ export class AutoTopUpSection {
 
   #show(s) {
     const form = this.#root.querySelector("form");
-    form.enabled.checked = s.enabled;
-    if (s.threshold > 0) form.threshold.value = s.threshold;
-    if (s.packageId) form.packageId.value = s.packageId;
-    if (s.maxTopUpsPerMonth > 0) form.maxTopUpsPerMonth.value = s.maxTopUpsPerMonth;
-    if (s.maxAmountPerMonthCents > 0) form.maxAmount.value = (s.maxAmountPerMonthCents / 100).toFixed(2);
+    if (!this.#edited) {
+      form.enabled.checked = s.enabled;
+      if (s.threshold > 0) form.threshold.value = s.threshold;
+      if (s.packageId) form.packageId.value = s.packageId;
+      if (s.maxTopUpsPerMonth > 0) form.maxTopUpsPerMonth.value = s.maxTopUpsPerMonth;
+      if (s.maxAmountPerMonthCents > 0) form.maxAmount.value = (s.maxAmountPerMonthCents / 100).toFixed(2);
+    }
     this.#root.dataset.enabled = String(s.enabled);
     this.#root.dataset.paused = String(s.paused);
     const status = this.#root.querySelector(".status");
@@ -100,7 +110,9 @@ export class AutoTopUpSection {
       teamId: this.#wallet?.teamId ?? null,
     };
     try {
-      this.#show(await api("/credits/auto-top-up", { method: "PUT", body, apiBase: this.#apiBase }));
+      const saved = await api("/credits/auto-top-up", { method: "PUT", body, apiBase: this.#apiBase });
+      this.#edited = false;
+      this.#show(saved);
       this.#root.dataset.saved = "true";
     } catch (error) {
       status.className = "status error";

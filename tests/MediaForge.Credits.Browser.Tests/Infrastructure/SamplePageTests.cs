@@ -42,6 +42,28 @@ public abstract class SamplePageTests(ChromiumFixture chromium) : IAsyncLifetime
         await Assertions.Expect(Page.Locator("#signed-in")).ToBeVisibleAsync();
     }
 
+    /// <summary>The personal &lt;credit-purchase&gt; of the sample (its packs and its auto top-up section).</summary>
+    protected ILocator Purchase => Page.Locator("#buy credit-purchase");
+
+    /// <summary>Signs in and waits until &lt;credit-purchase&gt; has finished the reload the sign-in causes.</summary>
+    protected async Task SignInAndSettleAsync()
+    {
+        await Page.GotoAsync("/");
+        await Assertions.Expect(Purchase).ToHaveAttributeAsync("data-state", "ready");
+        await Purchase.EvaluateAsync("element => element.dataset.state = 'reloading'");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as demo user" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#signed-in")).ToBeVisibleAsync();
+        await Assertions.Expect(Purchase).ToHaveAttributeAsync("data-state", "ready");
+    }
+
+    /// <summary>Fires <c>credits-changed</c> (as a sign-in or a purchase does) and waits until &lt;credit-purchase&gt; has loaded again.</summary>
+    protected async Task ReloadPurchaseAsync()
+    {
+        await Purchase.EvaluateAsync("element => element.dataset.state = 'reloading'");
+        await Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('credits-changed'))");
+        await Assertions.Expect(Purchase).ToHaveAttributeAsync("data-state", "ready");
+    }
+
     /// <summary>Clicks Generate on a feature card and waits for the job's notice.</summary>
     protected async Task UseFeatureAsync(string feature, string model)
     {
