@@ -88,6 +88,43 @@ public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePa
     }
 
     [Fact]
+    public async Task Packs_AnOlderReloadAnsweredLast_DoNotDrawOverTheNewerOne()
+    {
+        await SignInAndSettleAsync();
+        var holding = true;
+        var release = new TaskCompletionSource();
+        var held = new List<Task>();
+        await Page.RouteAsync("**/api/credits/packages", route =>
+        {
+            var older = holding;
+            var answered = AnswerAsync(route, older ? "Older answer" : "Newer answer", older ? release.Task : Task.CompletedTask);
+            if (older) lock (held) held.Add(answered);
+            return answered;
+        });
+        await Page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('credits-changed'))");
+        await Page.WaitForTimeoutAsync(500); // the older reload's requests are out and held
+
+        holding = false;
+        await ReloadPurchaseAsync();
+        await Assertions.Expect(ProCard.Locator(".desc")).ToHaveTextAsync("Newer answer");
+        release.SetResult();
+        Task[] olderAnswers;
+        lock (held) olderAnswers = [.. held];
+        await Task.WhenAll(olderAnswers);
+        await Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 300))");
+
+        Assert.Equal("Newer answer", await ProCard.Locator(".desc").TextContentAsync());
+    }
+
+    private static async Task AnswerAsync(IRoute route, string description, Task answerAfter)
+    {
+        var response = await route.FetchAsync();
+        var body = (await response.TextAsync()).Replace("200 credits for regular creators", description, StringComparison.Ordinal);
+        await answerAfter;
+        await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
+    }
+
+    [Fact]
     public async Task ProPack_ChangedOnTheServerWhileANumberIsTyped_IsDrawnAgainWithThatNumber()
     {
         await SignInAndSettleAsync();

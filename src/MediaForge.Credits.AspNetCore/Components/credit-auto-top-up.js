@@ -56,8 +56,11 @@ export class AutoTopUpSection {
   /** Whether the next checkout should keep its card. */
   keepCard() { return this.#root.querySelector("[name=keepCard]").checked; }
 
-  /** Fills the packs and reads the wallet's settings (hidden if the user is not signed in or may not see them). */
-  async load(packages) {
+  /**
+   * Fills the packs and reads the wallet's settings (hidden if the user is not signed in or may not see them); `current`
+   * tells whether this load is still the latest when the settings arrive (an older answer is not shown).
+   */
+  async load(packages, current = () => true) {
     const select = this.#root.querySelector("select");
     const paid = packages.filter(p => !p.isFree);
     const chosen = select.value;
@@ -69,10 +72,12 @@ export class AutoTopUpSection {
     }));
     if (paid.some(p => p.id === chosen)) select.value = chosen;
     try {
-      this.#show(await api(this.#path(), { apiBase: this.#apiBase }));
+      const settings = await api(this.#path(), { apiBase: this.#apiBase });
+      if (!current()) return;
+      this.#show(settings);
       this.#root.hidden = paid.length === 0;
     } catch {
-      this.#root.hidden = true;
+      if (current()) this.#root.hidden = true;
     }
   }
 

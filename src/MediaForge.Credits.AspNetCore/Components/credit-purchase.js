@@ -14,6 +14,7 @@ import { AutoTopUpSection, autoTopUpStyle } from "./credit-auto-top-up.js";
 export class CreditPurchase extends HTMLElement {
   #onChanged = () => this.load();
   #autoTopUp = null;
+  #loads = 0;
 
   constructor() {
     super();
@@ -66,20 +67,26 @@ export class CreditPurchase extends HTMLElement {
     document.removeEventListener("credits-changed", this.#onChanged);
   }
 
-  /** Loads (or reloads) the packages (again on `credits-changed`: a sign-in or a claim changes "claimed"). */
+  /**
+   * Loads (or reloads) the packages (again on `credits-changed`: a sign-in or a claim changes "claimed"). Only the
+   * latest load draws: an older one answered after it would put back what the newer one replaced.
+   */
   async load() {
     const grid = this.shadowRoot.querySelector(".grid");
     const loading = this.shadowRoot.querySelector(".loading");
+    const mine = ++this.#loads;
     try {
       const wallet = walletOf(this);
       if (wallet === undefined) throw new Error("wallet must be \"personal\" or \"team:{id}\"");
       const packages = await api("/credits/packages", { apiBase: this.#apiBase });
+      if (mine !== this.#loads) return;
       this.#render(grid, packages.filter(p => !(wallet && p.isFree)), wallet);
       loading.hidden = true;
       this.#autoTopUp ??= new AutoTopUpSection(this.shadowRoot.querySelector("section"), this.#apiBase, wallet);
-      await this.#autoTopUp.load(packages);
-      this.dataset.state = "ready";
+      await this.#autoTopUp.load(packages, () => mine === this.#loads);
+      if (mine === this.#loads) this.dataset.state = "ready";
     } catch (error) {
+      if (mine !== this.#loads) return;
       loading.hidden = true;
       this.dataset.state = "error";
       this.#message("error", "Couldn't load credit packs", error.message);
