@@ -1,5 +1,4 @@
-using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
+using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Gifts;
@@ -11,11 +10,7 @@ public sealed class GiftInMemoryProviderTests
 
     private static async Task<T> Gifts<T>(Func<ICreditGiftService, Task<T>> action)
     {
-        var services = new ServiceCollection();
-        var name = Guid.NewGuid().ToString();
-        services.AddDbContext<CreditsDbContext>(o => o.UseInMemoryDatabase(name));
-        services.AddMediaForgeCredits(o => o.Gifts.Enabled = true).UseEntityFrameworkCore<CreditsDbContext>();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = InMemoryCredits.Services(o => o.Gifts.Enabled = true);
         await using var scope = provider.CreateAsyncScope();
         return await action(scope.ServiceProvider.GetRequiredService<ICreditGiftService>());
     }

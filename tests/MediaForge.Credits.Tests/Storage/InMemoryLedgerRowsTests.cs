@@ -16,19 +16,7 @@ public sealed class InMemoryLedgerRowsTests(SqliteCreditsDatabase sqlite) : ICla
 {
     private static readonly DateTimeOffset Start = new(2030, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static ServiceProvider InMemoryServices(TimeProvider? time = null)
-    {
-        var services = new ServiceCollection();
-        var name = Guid.NewGuid().ToString();
-        if (time is not null)
-        {
-            services.AddSingleton(time);
-        }
-
-        services.AddDbContext<CreditsDbContext>(o => o.UseInMemoryDatabase(name));
-        services.AddMediaForgeCredits(o => o.AdminUserIds.Add("boss")).UseEntityFrameworkCore<CreditsDbContext>();
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider InMemoryServices(TimeProvider? time = null) => InMemoryCredits.Services(o => o.AdminUserIds.Add("boss"), time);
 
     private static async Task<T> CreditsAsync<T>(IServiceProvider services, Func<ICreditService, Task<T>> action)
     {

@@ -1,6 +1,4 @@
-using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Storage;
@@ -73,12 +71,5 @@ public sealed class InMemoryProviderTests(SqliteCreditsDatabase sqlite) : IClass
         Assert.Contains("relational", error.Message, StringComparison.Ordinal);
     }
 
-    private static ServiceProvider InMemoryServices()
-    {
-        var services = new ServiceCollection();
-        var name = Guid.NewGuid().ToString();
-        services.AddDbContext<CreditsDbContext>(o => o.UseInMemoryDatabase(name));
-        services.AddMediaForgeCredits().UseEntityFrameworkCore<CreditsDbContext>();
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider InMemoryServices() => InMemoryCredits.Services();
 }

@@ -1,5 +1,4 @@
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -96,10 +95,7 @@ public abstract class TransferArgumentTests<TDatabase>(TDatabase database) : ICl
     [Fact]
     public async Task TransferCredits_OnInMemoryProvider_NotSupported()
     {
-        var services = new ServiceCollection();
-        services.AddDbContext<MediaForge.Credits.Storage.CreditsDbContext>(o => o.UseInMemoryDatabase(Guid.NewGuid().ToString()));
-        services.AddMediaForgeCredits().UseEntityFrameworkCore<MediaForge.Credits.Storage.CreditsDbContext>();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = InMemoryCredits.Services();
 
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => database.WithCreditsAsync(c => c.TransferCreditsAsync("a", "b", 1, "x"), provider));
 
