@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing (Stryker.NET) of the money paths, against tests/MediaForge.Credits.Tests on SQLite and a
-# throwaway PostgreSQL started as scripts/test.sh starts it. Not part of the README test command: on 2 cores a run
+# throwaway PostgreSQL and MariaDB started as scripts/test.sh starts them. Not part of the README test command: on 2 cores a run
 # of every money path takes hours.
 #
 #   scripts/mutation.sh [glob...]         e.g. scripts/mutation.sh '**/Expiry/CreditLots.cs'
@@ -19,12 +19,23 @@ cd "$REPO_ROOT"
 LOG_TAG=mutation.sh
 # shellcheck source=scripts/script-env.sh
 source "$REPO_ROOT/scripts/script-env.sh"
-apt_install() { warn "not installing $* (install PostgreSQL 15 server binaries yourself)"; return 1; }
+apt_install() { warn "not installing $* (install PostgreSQL 15 server binaries and mariadb-server yourself)"; return 1; }
 
 # shellcheck source=scripts/postgres-cluster.sh
 source "$SCRIPT_DIR/postgres-cluster.sh"
+# shellcheck source=scripts/mariadb-server.sh
+source "$SCRIPT_DIR/mariadb-server.sh"
 stop_postgres_on_exit
+_stop_databases_and_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_mariadb || true
+  stop_postgres || true
+  exit "$rc"
+}
+trap '_stop_databases_and_exit' EXIT
 setup_postgres
+setup_mariadb
 
 dotnet tool restore >&2
 
