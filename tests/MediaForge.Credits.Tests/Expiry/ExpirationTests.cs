@@ -55,6 +55,18 @@ public abstract class ExpirationTests<TDatabase>(TDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task GetBalance_TwoLotsExpiringAtOneInstant_ShowsTheirSumExpiringNext()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 7, TimeSpan.FromHours(1));
+        await GrantAsync(user, 5, TimeSpan.FromHours(1));
+
+        var balance = await Credits(c => c.GetBalanceAsync(user));
+
+        Assert.Equal(new CreditExpiration(12, clock.GetUtcNow().AddHours(1)), balance.NextExpiration);
+    }
+
+    [Fact]
     public async Task ExpiredCredits_BeforeTheSweeper_AreNotCountedOrSpendable()
     {
         var user = NewUser();
@@ -213,6 +225,23 @@ public abstract class ExpirationTests<TDatabase>(TDatabase database) : IClassFix
         Assert.Equal((true, 7L), (charged.Success, charged.RemainingBalance));
         Assert.Equal((7L, 7L, -5L), await LedgerAsync(user));
         Assert.Equal(1, await database.CountUsageAsync(user));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DeductCredits_RefusedOnceTheLotLapsed_KeepsTheLapseItWrote(bool groupCommit)
+    {
+        var user = NewUser();
+        await GrantAsync(user, 10, TimeSpan.FromHours(1));
+        clock.Advance(TimeSpan.FromHours(2));
+        await using var host = database.BuildServices(database.ConnectionString, o => o.CoalesceDeductions = groupCommit, clock);
+        await using var scope = host.CreateAsyncScope();
+
+        var refused = await scope.ServiceProvider.GetRequiredService<ICreditService>().DeductCreditsAsync(user, "image-generation", "default");
+
+        Assert.Equal((false, CreditDeductionError.InsufficientCredits), (refused.Success, refused.Error));
+        Assert.Equal((0L, 0L, -10L), await LedgerAsync(user));
     }
 }
 

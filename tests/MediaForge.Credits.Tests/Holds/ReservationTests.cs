@@ -147,6 +147,20 @@ public abstract class ReservationTests<TDatabase>(TDatabase database)
     }
 
     [Fact]
+    public async Task Reserve_CreditsOfAHoldLapsedBeforeTheSweeper_IsAccepted()
+    {
+        var user = await UserWithAsync(20);
+        await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        Clock.Advance(TimeSpan.FromMinutes(6));
+
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+
+        Assert.True(hold.Success);
+        Assert.Equal((15L, 5L), (hold.Amount, hold.Available));
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
     public async Task ExpireReservations_LapsedHolds_AreExpiredAndFreed()
     {
         var user = await UserWithAsync(30);

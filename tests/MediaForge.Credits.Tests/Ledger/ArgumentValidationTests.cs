@@ -23,6 +23,16 @@ public abstract class ArgumentValidationTests<TDatabase>(TDatabase database) : I
         Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.GetPurchasesAsync(user)))).ParamName);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task CheckCredits_EmptyOrWhitespaceUserId_IsRefusedForEitherWallet(string user)
+    {
+        Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(() => database.WithCreditsAsync(c => c.CheckCreditsAsync(user, "image-generation", "default")))).ParamName);
+        Assert.Equal("userId", (await Assert.ThrowsAnyAsync<ArgumentException>(
+            () => database.WithCreditsAsync(c => c.CheckCreditsAsync(user, "image-generation", "default", wallet: CreditWallet.Team("studio"))))).ParamName);
+    }
+
     [Fact]
     public async Task Credits_UserIdOfTheMaximumLength_IsAccepted()
     {

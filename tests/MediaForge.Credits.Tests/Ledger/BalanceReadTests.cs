@@ -30,6 +30,18 @@ public abstract class BalanceReadTests<TDatabase>(TDatabase database) : IClassFi
     });
 
     [Fact]
+    public async Task GetBalance_UserNeverSeen_IsZeroAndLimited()
+    {
+        var user = NewUser();
+
+        var balance = await WithCreditsAsync(c => c.GetBalanceAsync(user));
+        var check = await WithCreditsAsync(c => c.CheckCreditsAsync(user, "image-generation", "default"));
+
+        Assert.Equal(new CreditBalance { UserId = user, Balance = 0, Available = 0, IsUnlimited = false, Categories = balance.Categories }, balance);
+        Assert.Equal((false, false), (check.HasCredits, check.IsUnlimited));
+    }
+
+    [Fact]
     public async Task GetBalance_UserRowWithoutBalanceRow_IsZeroAndLimited()
     {
         var user = NewUser();

@@ -35,6 +35,36 @@ public abstract class IdempotencyKeyTests<TDatabase>(TDatabase database) : IClas
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task DeductCredits_AdminSameKeyAndRequest_IsAReplay_AndLogsTheUseOnce(bool coalesce)
+    {
+        var admin = "key_" + Guid.NewGuid().ToString("N");
+        await database.FlagAdminAsync(admin);
+        var first = await DeductAsync(admin, "job-1", "a cat on a boat", null, coalesce);
+
+        var again = await DeductAsync(admin, "job-1", "a cat on a boat", null, coalesce);
+
+        Assert.Equal(first with { IsReplay = true }, again);
+        Assert.Equal(1, await database.CountUsageAsync(admin));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeductCredits_AdminWithTheKeyOfAGrant_IsAConflict_AndLogsNothing(bool coalesce)
+    {
+        var admin = "key_" + Guid.NewGuid().ToString("N");
+        await database.FlagAdminAsync(admin);
+        await database.WithCreditsAsync(c => c.AddCreditsAsync(admin, 5, CreditTransactionType.Bonus, "welcome", idempotencyKey: "job-1"));
+
+        var use = await DeductAsync(admin, "job-1", "a cat on a boat", null, coalesce);
+
+        Assert.Equal((false, CreditDeductionError.IdempotencyKeyConflict), (use.Success, use.Error));
+        Assert.Equal(0, await database.CountUsageAsync(admin));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task DeductCredits_SameKeyAnotherPrompt_IsAConflict_AndChargesNothing(bool coalesce)
     {
         var user = await UserWithAsync(100);
