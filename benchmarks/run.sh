@@ -46,15 +46,7 @@ source "$REPO_ROOT/scripts/mariadb-server.sh"
 # so sync_binlog does not apply.
 MARIADB_DURABILITY="--innodb-flush-log-at-trx-commit=1 --sync-binlog=0 --skip-log-bin"
 
-stop_postgres_on_exit
-_stop_servers_and_exit() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_mariadb || true
-  stop_postgres || true
-  exit "$rc"
-}
-trap '_stop_servers_and_exit' EXIT
+stop_databases_on_exit
 
 find_pg_bin || die "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin. Install PostgreSQL 15 (apt-get install postgresql-15)."
 unset MEDIAFORGE_TEST_POSTGRES

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Throwaway MariaDB server helpers, sourced by scripts/test.sh after postgres-cluster.sh (whose pick_free_port it uses).
 #
-# The sourcing script sources scripts/script-env.sh (log, warn, die, IS_CI, IS_ROOT) and defines apt_install; its EXIT
-# trap calls stop_mariadb (stop_postgres_on_exit does). Functions:
+# The sourcing script sources scripts/script-env.sh (log, warn, die, IS_CI, IS_ROOT) and defines apt_install, and
+# calls stop_databases_on_exit. Functions:
 #   setup_mariadb  unless MEDIAFORGE_TEST_MARIADB is set: install mariadb-server when root and missing, start a server
 #                  on a free 127.0.0.1 port, create a test user, export MEDIAFORGE_TEST_MARIADB
 #   stop_mariadb   stops the server and deletes its directory (idempotent)
+#   stop_databases_on_exit  stops MariaDB and PostgreSQL (postgres-cluster.sh) whenever the script ends, keeping its
+#                  exit code (in place of stop_postgres_on_exit)
 #
 # The server runs without durability by default (tests need none; MARIADB_DURABILITY holds the server's durability
 # options, which benchmarks/run.sh sets after sourcing) and with utf8mb4 as the default character set.
@@ -112,4 +114,19 @@ stop_mariadb() {
     rm -rf -- "$MARIADB_TMP" || warn "could not delete $MARIADB_TMP"
     MARIADB_TMP=""
   fi
+}
+
+# Stops both servers whenever the calling script ends (normally, on error, Ctrl-C or TERM), keeping its exit code.
+stop_databases_on_exit() {
+  trap '_stop_databases_and_exit' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+_stop_databases_and_exit() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_mariadb || true
+  stop_postgres || true
+  exit "$rc"
 }

@@ -25,15 +25,7 @@ apt_install() { warn "not installing $* (install PostgreSQL 15 server binaries a
 source "$SCRIPT_DIR/postgres-cluster.sh"
 # shellcheck source=scripts/mariadb-server.sh
 source "$SCRIPT_DIR/mariadb-server.sh"
-stop_postgres_on_exit
-_stop_databases_and_exit() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_mariadb || true
-  stop_postgres || true
-  exit "$rc"
-}
-trap '_stop_databases_and_exit' EXIT
+stop_databases_on_exit
 setup_postgres
 setup_mariadb
 

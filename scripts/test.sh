@@ -47,23 +47,14 @@ apt_install() {
 # shellcheck source=scripts/postgres-cluster.sh
 source "$SCRIPT_DIR/postgres-cluster.sh"
 
-stop_postgres_on_exit
-
 # ---------------------------------------------------------------------------
 # MariaDB
 # ---------------------------------------------------------------------------
 # shellcheck source=scripts/mariadb-server.sh
 source "$SCRIPT_DIR/mariadb-server.sh"
 
-# Both servers stop whenever the script ends (stop_postgres_on_exit's trap, extended).
-_stop_databases_and_exit() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_mariadb || true
-  stop_postgres || true
-  exit "$rc"
-}
-trap '_stop_databases_and_exit' EXIT
+# Both servers stop whenever the script ends.
+stop_databases_on_exit
 
 # ---------------------------------------------------------------------------
 # Chromium (browser tests)

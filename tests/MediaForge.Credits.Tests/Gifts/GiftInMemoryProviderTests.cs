@@ -1,4 +1,4 @@
-using MediaForge.Credits.Tests.Infrastructure;
+using MediaForge.Credits.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Gifts;

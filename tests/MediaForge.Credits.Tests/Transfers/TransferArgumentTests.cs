@@ -1,4 +1,5 @@
 using MediaForge.Credits.Tests.Infrastructure;
+using MediaForge.Credits.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

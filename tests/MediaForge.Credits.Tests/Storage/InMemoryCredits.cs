@@ -2,9 +2,9 @@ using MediaForge.Credits.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MediaForge.Credits.Tests.Infrastructure;
+namespace MediaForge.Credits.Tests.Storage;
 
-/// <summary>The library on EF Core's in-memory provider, each call with a database of its own.</summary>
+/// <summary>The library on EF Core's in-memory provider, each call with a database of its own (not in Infrastructure/: the add-on's tests compile that folder without the provider).</summary>
 public static class InMemoryCredits
 {
     /// <summary>The services of a host on the in-memory provider, with its options and, when given, its clock.</summary>
