@@ -10,6 +10,8 @@ namespace MediaForge.Credits.Browser.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePageTests(chromium)
 {
+    private const string ProDescription = "200 credits for regular creators";
+
     private ILocator ProCard => Page.Locator("#buy credit-purchase article.pack[data-package='pro']");
 
     [Fact]
@@ -72,12 +74,7 @@ public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePa
         await Assertions.Expect(ProCard.Locator(".tiers li")).ToHaveCountAsync(2);
         await ProCard.GetByLabel("Number of Pro packs").FillAsync("2");
         await Assertions.Expect(ProCard.Locator(".quote")).ToContainTextAsync("400 credits");
-        await Page.RouteAsync("**/api/credits/packages", async route =>
-        {
-            var response = await route.FetchAsync();
-            var body = (await response.TextAsync()).Replace("50 free credits to try every feature", "Now with a tour", StringComparison.Ordinal);
-            await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
-        });
+        await RewritePacksAsync("50 free credits to try every feature", "Now with a tour");
 
         await ReloadPurchaseAsync();
         await Assertions.Expect(Purchase.Locator("article.pack[data-package='starter'] .desc")).ToHaveTextAsync("Now with a tour");
@@ -97,7 +94,7 @@ public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePa
         await Page.RouteAsync("**/api/credits/packages", route =>
         {
             var older = holding;
-            var answered = AnswerAsync(route, older ? "Older answer" : "Newer answer", older ? release.Task : Task.CompletedTask);
+            var answered = AnswerAsync(route, ProDescription, older ? "Older answer" : "Newer answer", older ? release.Task : Task.CompletedTask);
             if (older) lock (held) held.Add(answered);
             return answered;
         });
@@ -116,10 +113,15 @@ public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePa
         Assert.Equal("Newer answer", await ProCard.Locator(".desc").TextContentAsync());
     }
 
-    private static async Task AnswerAsync(IRoute route, string description, Task answerAfter)
+    /// <summary>Answers every request for the packages with the server's answer, <paramref name="from"/> replaced by <paramref name="to"/>.</summary>
+    private Task RewritePacksAsync(string from, string to) =>
+        Page.RouteAsync("**/api/credits/packages", route => AnswerAsync(route, from, to, Task.CompletedTask));
+
+    /// <summary>Fetches the server's answer, replaces <paramref name="from"/> by <paramref name="to"/> and answers once <paramref name="answerAfter"/> is done.</summary>
+    private static async Task AnswerAsync(IRoute route, string from, string to, Task answerAfter)
     {
         var response = await route.FetchAsync();
-        var body = (await response.TextAsync()).Replace("200 credits for regular creators", description, StringComparison.Ordinal);
+        var body = (await response.TextAsync()).Replace(from, to, StringComparison.Ordinal);
         await answerAfter;
         await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
     }
@@ -131,12 +133,7 @@ public sealed class VolumePurchaseFlowTests(ChromiumFixture chromium) : SamplePa
         await Assertions.Expect(ProCard.Locator(".tiers li")).ToHaveCountAsync(2);
         await ProCard.GetByLabel("Number of Pro packs").FillAsync("25");
         await Assertions.Expect(ProCard.Locator(".quote")).ToContainTextAsync("5,000 credits");
-        await Page.RouteAsync("**/api/credits/packages", async route =>
-        {
-            var response = await route.FetchAsync();
-            var body = (await response.TextAsync()).Replace("200 credits for regular creators", "Now with priority queueing", StringComparison.Ordinal);
-            await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
-        });
+        await RewritePacksAsync(ProDescription, "Now with priority queueing");
 
         await ReloadPurchaseAsync();
 
