@@ -61,6 +61,7 @@ internal sealed record ClerkOrganizationEvent(string Type, string TeamId, string
             var teamId = ReadTeamId(data, "data.id");
             if (type == OrganizationDeleted)
             {
+                // Stryker disable once NullCoalescing : equivalent: a deletion freezes its team for good whatever its version (CreditTeamMirror.FreezeAsync takes none)
                 return new ClerkOrganizationEvent(type, teamId, null, null, null, CreditTeamRole.Member, timestamp ?? 0);
             }
 
@@ -104,6 +105,7 @@ internal sealed record ClerkOrganizationEvent(string Type, string TeamId, string
     {
         var name = ClerkEvent.OptionalString(organization, "name", 4096)?.Trim();
         name = name is null ? null : new string(name.Where(c => !char.IsControl(c)).ToArray());
+        // Stryker disable once Equality : equivalent: a name of exactly the column's length cut to that length is the same name
         return string.IsNullOrEmpty(name) ? ReadTeamId(organization, "id")
             : name.Length > CreditsModelLimits.TeamName ? name[..CreditsModelLimits.TeamName] : name;
     }

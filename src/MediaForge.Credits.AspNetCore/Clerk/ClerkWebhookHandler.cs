@@ -183,7 +183,7 @@ internal sealed partial class ClerkWebhookHandler(
     }
 
     /// <summary>The attach outcome in the webhook's snake_case outcome words (<c>attached</c>, <c>unknown_code</c>...).</summary>
-    private static string ReferralOutcome(CreditReferralAttachOutcome outcome) => outcome switch
+    internal static string ReferralOutcome(CreditReferralAttachOutcome outcome) => outcome switch
     {
         CreditReferralAttachOutcome.Attached => "attached",
         CreditReferralAttachOutcome.AlreadyAttached => "already_attached",
