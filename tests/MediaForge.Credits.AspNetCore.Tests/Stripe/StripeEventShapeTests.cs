@@ -30,6 +30,13 @@ public sealed class StripeEventShapeTests
         return charge;
     }
 
+    private static PaymentIntent Intent(Action<PaymentIntent>? change = null)
+    {
+        var intent = new PaymentIntent { Id = "pi_1", Amount = 2999, Currency = "usd", CustomerId = "cus_1", PaymentMethodId = "pm_1" };
+        change?.Invoke(intent);
+        return intent;
+    }
+
     private static Dispute Dispute(Action<Dispute>? change = null)
     {
         var dispute = new Dispute { Id = "dp_1", Amount = 2999, PaymentIntentId = "pi_1", Status = "needs_response" };
@@ -59,6 +66,12 @@ public sealed class StripeEventShapeTests
         { "paid session currency with a digit", Of("checkout.session.completed", PaidSession(s => s.Currency = "us1")), "The paid checkout session has no ISO currency." },
         { "session payment intent of 256", Of("checkout.session.completed", PaidSession(s => s.PaymentIntentId = Long256)), "The payment_intent is longer than 255 characters." },
         { "payment failed, a session", Of("payment_intent.payment_failed", PaidSession()), "The event's data.object is not a payment_intent." },
+        { "payment intent without id", Of("payment_intent.succeeded", Intent(i => i.Id = null)), "The payment intent has no id, or one longer than 255 characters." },
+        { "payment intent id of 256", Of("payment_intent.payment_failed", Intent(i => i.Id = Long256)), "The payment intent has no id, or one longer than 255 characters." },
+        { "payment intent amount -1", Of("payment_intent.succeeded", Intent(i => i.Amount = -1)), "The payment intent has a negative amount." },
+        { "payment intent customer of 256", Of("payment_intent.succeeded", Intent(i => i.CustomerId = Long256)), "The customer is longer than 255 characters." },
+        { "payment intent payment method of 256", Of("payment_intent.succeeded", Intent(i => i.PaymentMethodId = Long256)), "The payment_method is longer than 255 characters." },
+        { "payment intent customer and payment method of 256", Of("payment_intent.succeeded", Intent(i => { i.CustomerId = Long256; i.PaymentMethodId = Long256; })), "The customer is longer than 255 characters." },
         { "refunded, a session", Of("charge.refunded", PaidSession()), "The event's data.object is not a charge." },
         { "charge amount -1", Of("charge.refunded", Charge(c => c.Amount = -1)), "The charge has a negative amount." },
         { "charge refunded -1", Of("charge.refunded", Charge(c => c.AmountRefunded = -1)), "The charge has a negative amount." },
@@ -90,6 +103,7 @@ public sealed class StripeEventShapeTests
         { "failed session without currency", Of("checkout.session.async_payment_failed", PaidSession(s => s.Currency = null)) },
         { "expired session with no ISO currency", Of("checkout.session.expired", PaidSession(s => s.Currency = "x")) },
         { "payment intent", Of("payment_intent.payment_failed", new PaymentIntent { Id = "pi_1" }) },
+        { "payment intent of 0 with customer and payment method of 255", Of("payment_intent.succeeded", Intent(i => { i.Amount = 0; i.CustomerId = Long255; i.PaymentMethodId = Long255; })) },
         { "charge of 0 refunded 0", Of("charge.refunded", Charge(c => { c.Amount = 0; c.AmountRefunded = 0; })) },
         { "charge with payment intent of 255", Of("charge.refunded", Charge(c => c.PaymentIntentId = Long255)) },
         { "charge without payment intent", Of("charge.refunded", Charge(c => c.PaymentIntentId = null)) },

@@ -65,7 +65,21 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
         var response = await SendAsync("{\"id\": \"evt_1\", \"type\": ");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("malformed_payload", (await ProblemOf(response)).Code);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(("malformed_payload", "The webhook body is not a Stripe event."), (problem!["code"]!.GetValue<string>(), problem["title"]!.GetValue<string>()));
+        Assert.StartsWith("malformed JSON: ", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Webhook_WrongSecret_CountsRejectedAsInvalidSignature()
+    {
+        using var rejected = App.Collect("mediaforge.credits.webhooks.rejected");
+
+        var response = await SendAsync(WebhookPayloads.StripeOtherEvent("customer.created"), secret: "whsec_" + new string('w', 32));
+
+        Assert.Equal("invalid_signature", (await ProblemOf(response)).Code);
+        Assert.True(Assert.Single(rejected.GetMeasurementSnapshot()).MatchesTags(
+            new KeyValuePair<string, object?>("credits.provider", "stripe"), new KeyValuePair<string, object?>("credits.reason", "invalid_signature")));
     }
 
     [Fact]
@@ -77,6 +91,7 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(("malformed_event", "The charge has a negative amount."), await ProblemOf(response));
+        Assert.Equal("The Stripe event cannot be applied.", (await response.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
         var eventId = JsonNode.Parse(json)!["id"]!.GetValue<string>();
         Assert.False(await App.DbAsync(db => db.WebhookEvents.AnyAsync(e => e.EventId == eventId)));
     }
@@ -101,7 +116,8 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
         await SendAsync(WebhookPayloads.StripeSessionEvent("checkout.session.expired", sessionId, 2999, "usd", "unpaid", metadata));
 
         Assert.True(Assert.Single(processed.GetMeasurementSnapshot()).ContainsTags(
-            new KeyValuePair<string, object?>("credits.event_type", "checkout.session.expired"), new KeyValuePair<string, object?>("credits.outcome", "expired")));
+            new KeyValuePair<string, object?>("credits.provider", "stripe"), new KeyValuePair<string, object?>("credits.event_type", "checkout.session.expired"),
+            new KeyValuePair<string, object?>("credits.outcome", "expired")));
     }
 
     [Fact]

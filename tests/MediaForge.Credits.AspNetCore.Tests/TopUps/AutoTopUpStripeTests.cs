@@ -186,6 +186,32 @@ public abstract class AutoTopUpStripeTests<TDatabase>(TDatabase database) : Auto
         Assert.Equal("do_not_honor", Assert.Single(await EventsAsync<TopUpFailed>(user)).Reason);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public async Task PaymentFailedWebhook_AttemptOutsideOneToAThousand_IsIgnoredAndCountsNothing(int attempt)
+    {
+        var (user, topUp) = await CrossedAsync();
+        await ChargeAsync();
+
+        var receipt = await ReceiptAsync(TopUpPayloads.Failed("pi_attempt_" + user, PackPrice, TopUpPayloads.TopUp(topUp.Id, attempt, user)));
+
+        Assert.Equal("ignored_no_attempt", receipt.Outcome);
+        Assert.Equal(0, (await SettingsAsync(user)).ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task PaymentIntentSucceeded_SetUpForOffSessionWithAnEmptyCustomer_SavesNoCard()
+    {
+        var user = NewUser();
+
+        var receipt = await ReceiptAsync(TopUpPayloads.Succeeded("pi_nocustomer_" + user, PackPrice, "usd",
+            new Dictionary<string, string> { ["save_for_wallet"] = user }, customer: "", setupFutureUsage: "off_session"));
+
+        Assert.Equal("ignored", receipt.Outcome);
+        Assert.False((await SettingsAsync(user)).HasPaymentMethod);
+    }
+
     [Fact]
     public async Task StripeDown_CountsNoFailureAndTriesAgainWithTheSameKey()
     {
