@@ -106,6 +106,19 @@ public abstract class SubscriptionWebhookTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task InvoicePaid_UnknownSubscriptionWithoutUser_AnswersUserUnknownAndCountsTheRejection()
+    {
+        using var rejected = App.Collect("mediaforge.credits.webhooks.rejected");
+
+        var response = await SendAsync(Paid(NewSubscription(), null, Basic, P1Start, P1End));
+
+        var problem = (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
+        Assert.Equal(("subscription_user_unknown", "The subscription's user is not known yet."), (problem["code"]!.GetValue<string>(), problem["title"]!.GetValue<string>()));
+        Assert.True(Assert.Single(rejected.GetMeasurementSnapshot()).MatchesTags(
+            new KeyValuePair<string, object?>("credits.provider", "stripe"), new KeyValuePair<string, object?>("credits.reason", "subscription_user_unknown")));
+    }
+
+    [Fact]
     public async Task Upgrade_MidPeriod_GrantsTheDifferenceAtOnceAndNeverAgain()
     {
         var (user, sub) = (NewUser(), NewSubscription());

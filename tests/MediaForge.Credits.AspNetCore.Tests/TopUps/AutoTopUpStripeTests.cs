@@ -201,6 +201,41 @@ public abstract class AutoTopUpStripeTests<TDatabase>(TDatabase database) : Auto
     }
 
     [Fact]
+    public async Task PaymentIntentSucceeded_SetUpForOffSession_AnswersThatTheCardIsSaved()
+    {
+        var user = NewUser();
+
+        var receipt = await ReceiptAsync(TopUpPayloads.Succeeded("pi_saved_" + user, PackPrice, "usd",
+            new Dictionary<string, string> { ["save_for_wallet"] = user }, setupFutureUsage: "off_session"));
+
+        Assert.Equal("payment_method_saved", receipt.Outcome);
+        Assert.True((await SettingsAsync(user)).HasPaymentMethod);
+    }
+
+    [Fact]
+    public async Task PaymentIntentSucceeded_WhoseIntentIsStillProcessing_IsIgnoredAndGrantsNothing()
+    {
+        var (user, topUp) = await CrossedAsync();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(SucceededFor(topUp, "pi_processing_" + user))!;
+        json["data"]!["object"]!["status"] = "processing";
+
+        var receipt = await ReceiptAsync(json.ToJsonString());
+
+        Assert.Equal("ignored_not_succeeded", receipt.Outcome);
+        Assert.Equal(9, await App.BalanceAsync(user));
+    }
+
+    [Fact]
+    public async Task PaymentIntentSucceeded_OfAnUnknownTopUp_AnswersUnknownTopUp()
+    {
+        var user = NewUser();
+
+        var receipt = await ReceiptAsync(TopUpPayloads.Succeeded("pi_unknown_" + user, PackPrice, "usd", TopUpPayloads.TopUp(Guid.NewGuid(), 1, user)));
+
+        Assert.Equal("unknown_top_up", receipt.Outcome);
+    }
+
+    [Fact]
     public async Task PaymentIntentSucceeded_SetUpForOffSessionWithAnEmptyCustomer_SavesNoCard()
     {
         var user = NewUser();
