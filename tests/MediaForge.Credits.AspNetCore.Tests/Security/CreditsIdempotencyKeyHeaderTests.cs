@@ -24,6 +24,13 @@ public sealed class CreditsIdempotencyKeyHeaderTests
     [Fact]
     public void TryRead_OrdinaryKey_ReturnsIt() => Assert.Equal("job-2026-11-30_7", Read("job-2026-11-30_7").Key);
 
+    [Fact]
+    public void TryRead_OrdinaryKey_IsValid() => Assert.True(Read("job-2026-11-30_7").Valid);
+
+    [Fact]
+    public void TryRead_NoRequest_IsAnArgumentError() =>
+        Assert.Equal("request", Assert.Throws<ArgumentNullException>(() => CreditsIdempotencyKeyHeader.TryRead(null!, out _, out _)).ParamName);
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
