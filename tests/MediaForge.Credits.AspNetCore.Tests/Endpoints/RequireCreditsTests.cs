@@ -115,11 +115,17 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         Assert.Contains("insufficient_credits", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Insufficient credits.", await TitleOf(response));
         Assert.Equal(5, await app.BalanceAsync(user));
     }
 
-    private static async Task<string?> DetailOf(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>())!.Detail;
+    // From the buffered text, so a test may read the answer more than once.
+    private static async Task<Microsoft.AspNetCore.Mvc.ProblemDetails> ProblemOf(HttpResponseMessage response) =>
+        System.Text.Json.JsonSerializer.Deserialize<Microsoft.AspNetCore.Mvc.ProblemDetails>(await response.Content.ReadAsStringAsync(), System.Text.Json.JsonSerializerOptions.Web)!;
+
+    private static async Task<string?> TitleOf(HttpResponseMessage response) => (await ProblemOf(response)).Title;
+
+    private static async Task<string?> DetailOf(HttpResponseMessage response) => (await ProblemOf(response)).Detail;
 
     [Fact]
     public async Task RequireCredits_NotEnoughCredits_SaysWhatIsAvailable()
@@ -153,6 +159,8 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
         var again = await client.PostAsync("/generate-job", null);
 
         Assert.Contains("duplicate_request", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(("This request was already made.", "A request with this idempotency key already holds or has spent its credits; the work is not run twice."),
+            (await TitleOf(again), await DetailOf(again)));
         Assert.Equal("A request with this idempotency key already holds or has spent its credits; the work is not run twice.", await DetailOf(again));
         Assert.Equal(92, await app.BalanceAsync(user));
     }
@@ -194,6 +202,7 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         Assert.Contains("hold_expired", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("The credit hold expired before the work was done.", await TitleOf(response));
         Assert.Equal("video-generation with hailuo took longer than its credit hold, and its price is no longer available; nothing was charged.",
             await DetailOf(response));
         Assert.Equal(0, await app.BalanceAsync(user));
@@ -224,6 +233,7 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
         var response = await client.PostAsync("/generate-job", null);
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("The idempotency key was used for another request.", await TitleOf(response));
         Assert.Contains("idempotency_key_conflict", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("The key was already used to hold credits for another feature, model or amount than video-generation with hailuo.",
             await DetailOf(response));
@@ -258,6 +268,7 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("invalid_idempotency_key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("The idempotency key is not valid.", await TitleOf(response));
         Assert.Equal(100, await app.BalanceAsync(user));
     }
 
