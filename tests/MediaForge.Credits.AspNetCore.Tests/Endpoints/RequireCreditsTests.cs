@@ -119,13 +119,9 @@ public abstract class RequireCreditsTests<TDatabase>(TDatabase database) : IClas
         Assert.Equal(5, await app.BalanceAsync(user));
     }
 
-    // From the buffered text, so a test may read the answer more than once.
-    private static async Task<Microsoft.AspNetCore.Mvc.ProblemDetails> ProblemOf(HttpResponseMessage response) =>
-        System.Text.Json.JsonSerializer.Deserialize<Microsoft.AspNetCore.Mvc.ProblemDetails>(await response.Content.ReadAsStringAsync(), System.Text.Json.JsonSerializerOptions.Web)!;
+    private static async Task<string?> TitleOf(HttpResponseMessage response) => (await ProblemAnswer.ReadTextsAsync(response)).Title;
 
-    private static async Task<string?> TitleOf(HttpResponseMessage response) => (await ProblemOf(response)).Title;
-
-    private static async Task<string?> DetailOf(HttpResponseMessage response) => (await ProblemOf(response)).Detail;
+    private static async Task<string?> DetailOf(HttpResponseMessage response) => (await ProblemAnswer.ReadTextsAsync(response)).Detail;
 
     [Fact]
     public async Task RequireCredits_NotEnoughCredits_SaysWhatIsAvailable()

@@ -72,7 +72,7 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
         var response = await PostAsync("user_" + Guid.NewGuid().ToString("N"), teamId);
 
         Assert.Equal((403, "not_team_member"), await StatusAndCodeAsync(response));
-        Assert.Equal(("Not a member of the team.", "Only active members of the team spend from its wallet."), await TitleAndDetailAsync(response));
+        Assert.Equal(("Not a member of the team.", "Only active members of the team spend from its wallet."), await ProblemAnswer.ReadTextsAsync(response));
         Assert.Equal(20L, await PoolAsync(teamId));
     }
 
@@ -85,7 +85,7 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
         var response = await PostAsync(owner, teamId);
 
         Assert.Equal((402, "member_limit_reached"), await StatusAndCodeAsync(response));
-        Assert.Equal(("Your spending limit in this team is reached.", "The team's wallet pays no more for you in this period."), await TitleAndDetailAsync(response));
+        Assert.Equal(("Your spending limit in this team is reached.", "The team's wallet pays no more for you in this period."), await ProblemAnswer.ReadTextsAsync(response));
         Assert.Equal(20L, await PoolAsync(teamId));
     }
 
@@ -99,7 +99,7 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
         var response = await PostAsync(owner, teamId);
 
         Assert.Equal((403, "team_frozen"), await StatusAndCodeAsync(response));
-        Assert.Equal(("The team's wallet is frozen.", "The team was closed; nobody spends from its wallet."), await TitleAndDetailAsync(response));
+        Assert.Equal(("The team's wallet is frozen.", "The team was closed; nobody spends from its wallet."), await ProblemAnswer.ReadTextsAsync(response));
     }
 
     [Theory]
@@ -112,13 +112,7 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
         var response = await PostAsync(owner, team);
 
         Assert.Equal((400, "invalid_wallet"), await StatusAndCodeAsync(response));
-        Assert.Equal("The wallet is not valid.", (await TitleAndDetailAsync(response)).Title);
-    }
-
-    private static async Task<(string? Title, string? Detail)> TitleAndDetailAsync(HttpResponseMessage response)
-    {
-        var problem = System.Text.Json.JsonSerializer.Deserialize<Microsoft.AspNetCore.Mvc.ProblemDetails>(await response.Content.ReadAsStringAsync(), System.Text.Json.JsonSerializerOptions.Web)!;
-        return (problem.Title, problem.Detail);
+        Assert.Equal("The wallet is not valid.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
     }
 
     private static async Task<(int, string?)> StatusAndCodeAsync(HttpResponseMessage response)

@@ -12,4 +12,12 @@ public static class ProblemAnswer
         return ((int)response.StatusCode, problem.RootElement.GetProperty("code").GetString(),
             problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null);
     }
+
+    /// <summary>The answer's <c>title</c> and <c>detail</c> (null when absent); read from the buffered text, so the answer may be read again.</summary>
+    public static async Task<(string? Title, string? Detail)> ReadTextsAsync(HttpResponseMessage response)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (problem.RootElement.TryGetProperty("title", out var title) ? title.GetString() : null,
+            problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null);
+    }
 }

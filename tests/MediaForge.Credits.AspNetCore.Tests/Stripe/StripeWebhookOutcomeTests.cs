@@ -65,9 +65,9 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
         var response = await SendAsync("{\"id\": \"evt_1\", \"type\": ");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
-        Assert.Equal(("malformed_payload", "The webhook body is not a Stripe event."), (problem!["code"]!.GetValue<string>(), problem["title"]!.GetValue<string>()));
-        Assert.StartsWith("malformed JSON: ", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (title, detail) = await ProblemAnswer.ReadTextsAsync(response);
+        Assert.Equal(("malformed_payload", "The webhook body is not a Stripe event."), ((await ProblemOf(response)).Code, title));
+        Assert.StartsWith("malformed JSON: ", detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(("malformed_event", "The charge has a negative amount."), await ProblemOf(response));
-        Assert.Equal("The Stripe event cannot be applied.", (await response.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
+        Assert.Equal("The Stripe event cannot be applied.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
         var eventId = JsonNode.Parse(json)!["id"]!.GetValue<string>();
         Assert.False(await App.DbAsync(db => db.WebhookEvents.AnyAsync(e => e.EventId == eventId)));
     }

@@ -112,8 +112,8 @@ public abstract class SubscriptionWebhookTests<TDatabase>(TDatabase database) : 
 
         var response = await SendAsync(Paid(NewSubscription(), null, Basic, P1Start, P1End));
 
-        var problem = (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!;
-        Assert.Equal(("subscription_user_unknown", "The subscription's user is not known yet."), (problem["code"]!.GetValue<string>(), problem["title"]!.GetValue<string>()));
+        Assert.Equal(("subscription_user_unknown", "The subscription's user is not known yet."),
+            ((await ProblemAnswer.ReadAsync(response)).Code, (await ProblemAnswer.ReadTextsAsync(response)).Title));
         Assert.True(Assert.Single(rejected.GetMeasurementSnapshot()).MatchesTags(
             new KeyValuePair<string, object?>("credits.provider", "stripe"), new KeyValuePair<string, object?>("credits.reason", "subscription_user_unknown")));
     }
