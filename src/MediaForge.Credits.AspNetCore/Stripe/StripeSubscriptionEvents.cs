@@ -26,6 +26,7 @@ internal static class StripeSubscriptionEvents
         if (!document.RootElement.TryGetProperty("data", out var data) || !data.TryGetProperty("object", out var target)
             || target.ValueKind != JsonValueKind.Object)
         {
+            // Stryker disable once String : not reachable: StripeEventShape refuses an event without data.object first, and Stripe.net reads the same strict, case-sensitive JSON
             throw new FormatException("The event has no data.object.");
         }
 

@@ -12,8 +12,8 @@ public sealed class GiftsDisabledEndpointTests(SqliteCreditsDatabase database) :
         { "GET", "/api/credits/gifts" },
         { "POST", "/api/credits/gifts" },
         { "POST", "/api/credits/gifts/redeem" },
-        { "DELETE", $"/api/credits/gifts/{Guid.NewGuid()}" },
-        { "POST", $"/api/credits/gifts/{Guid.NewGuid()}/code" },
+        { "DELETE", "/api/credits/gifts/7f3e625f-44d4-4a6b-ba51-403cd52a8c11" },
+        { "POST", "/api/credits/gifts/11790832-3053-4182-b08f-88d33e6f0a42/code" },
     };
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -244,13 +245,21 @@ public abstract class SubscriptionWebhookTests<TDatabase>(TDatabase database) : 
         Assert.Equal(0, await App.DbAsync(db => db.Set<Entities.CreditSubscriptionRow>().CountAsync(s => s.Id == sub)));
     }
 
-    [Fact]
-    public async Task Subscription_IdLongerThan255_IsRefusedWith400()
+    [Theory]
+    [InlineData("invoice.paid")]
+    [InlineData("invoice.payment_failed")]
+    public async Task Invoice_OfAOneOffPaymentWithoutSubscription_IsIgnoredAsNotASubscriptionInvoice(string type)
     {
-        var response = await SendAsync(Updated(new string('s', 300), NewUser(), Basic));
+        var user = NewUser();
+        var json = JsonNode.Parse(SubscriptionPayloads.Invoice(NewSubscription(), user, Basic, P1Start, P1End, Next(), type: type))!;
+        json["data"]!["object"]!["parent"] = null; // a one-off invoice has no subscription_details
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var receipt = await ReceiptAsync(json.ToJsonString());
+
+        Assert.Equal("ignored_not_subscription", receipt.Outcome);
+        Assert.Equal(0, await App.BalanceAsync(user));
     }
+
 }
 
 public sealed class SqliteSubscriptionWebhookTests(SqliteCreditsDatabase database) : SubscriptionWebhookTests<SqliteCreditsDatabase>(database);

@@ -186,20 +186,6 @@ public abstract class AutoTopUpStripeTests<TDatabase>(TDatabase database) : Auto
         Assert.Equal("do_not_honor", Assert.Single(await EventsAsync<TopUpFailed>(user)).Reason);
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(1001)]
-    public async Task PaymentFailedWebhook_AttemptOutsideOneToAThousand_IsIgnoredAndCountsNothing(int attempt)
-    {
-        var (user, topUp) = await CrossedAsync();
-        await ChargeAsync();
-
-        var receipt = await ReceiptAsync(TopUpPayloads.Failed("pi_attempt_" + user, PackPrice, TopUpPayloads.TopUp(topUp.Id, attempt, user)));
-
-        Assert.Equal("ignored_no_attempt", receipt.Outcome);
-        Assert.Equal(0, (await SettingsAsync(user)).ConsecutiveFailures);
-    }
-
     [Fact]
     public async Task PaymentIntentSucceeded_SetUpForOffSession_AnswersThatTheCardIsSaved()
     {
