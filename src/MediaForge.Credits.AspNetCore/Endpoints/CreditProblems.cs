@@ -19,6 +19,9 @@ internal static class CreditProblems
     public static ProblemHttpResult NoUserId() =>
         Create(StatusCodes.Status401Unauthorized, "no_user_id", "The signed-in user has no user id claim.");
 
+    public static ProblemHttpResult InvalidUserId(CreditUserIdRefusedException error) =>
+        Create(StatusCodes.Status400BadRequest, "invalid_user_id", "The signed-in user's id is not accepted.", error.Message);
+
     public static ProblemHttpResult UnknownFeature(UnknownFeaturePricingException error) =>
         Create(StatusCodes.Status400BadRequest, error.ErrorCode, "Unknown feature or model.", error.Message);
 

@@ -17,7 +17,17 @@ internal sealed partial class CreditRequirementFilter(string feature, string mod
     {
         var http = context.HttpContext;
         var services = http.RequestServices;
-        if (services.GetRequiredService<CreditUserAccessor>().GetUserId(http.User) is not { } userId)
+        string? userId;
+        try
+        {
+            userId = services.GetRequiredService<CreditUserAccessor>().GetUserId(http.User);
+        }
+        catch (CreditUserIdRefusedException error)
+        {
+            return CreditProblems.InvalidUserId(error);
+        }
+
+        if (userId is null)
         {
             return CreditProblems.NoUserId();
         }

@@ -27,6 +27,10 @@ internal sealed class CreditsJsonEndpoint
         {
             return CreditProblems.UnknownFeature(error);
         }
+        catch (CreditUserIdRefusedException error)
+        {
+            return CreditProblems.InvalidUserId(error);
+        }
         catch (ArgumentException error)
         {
             return CreditProblems.Create(StatusCodes.Status400BadRequest, "invalid_argument", "A value in the request is not accepted.", error.Message);
