@@ -115,6 +115,7 @@ internal sealed class CreditAutoTopUps(CreditsDbContextHandle handle, CreditTopU
         if (db.Database.CurrentTransaction is not null)
         {
             await db.InsertDetachedAsync(row, cancellationToken).ConfigureAwait(false);
+            // Stryker disable once Statement : equivalent: without it the row is inserted again, fails on its key, EF rolls back to its savepoint and the retry updates the same row
             return;
         }
 

@@ -144,6 +144,23 @@ public abstract class AutoTopUpSettingsTests<TDatabase>(TDatabase database) : IC
     }
 
     [Fact]
+    public async Task SavePaymentMethod_InTheCallersTransaction_InsertsOnceAndTheTransactionCommits()
+    {
+        var wallet = NewWallet();
+
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SavePaymentMethodAsync(wallet, "cus_1", "pm_1", default);
+            await transaction.CommitAsync();
+        }
+
+        var settings = await SettingsAsync(Services, wallet);
+        Assert.Equal((true, false), (settings.HasPaymentMethod, settings.Enabled));
+    }
+
+    [Fact]
     public async Task SavePaymentMethod_AfterTheSettings_KeepsThem()
     {
         var wallet = NewWallet();
