@@ -87,6 +87,40 @@ public abstract partial class CoalescedDeductionTests<TDatabase>
     }
 
     [Fact]
+    public async Task Deduction_AfterTheBatcherShutDownWhileTheClosedLanesTurnIsTaken_RunsAlone_AndLeavesTheLaneFree()
+    {
+        var (user, _, services) = await StartAsync(credits: 300, hold: false);
+        var batcher = services.GetRequiredService<CreditDeductionBatcher>();
+        await batcher.DisposeAsync();
+
+        CreditDeductionResult result;
+        using (await TakeClosedLaneAsync(batcher, user)) // another caller writing on the closed lane: this one cannot take it
+        {
+            result = await Deduct(services, user, "job-0").WaitAsync(Patience);
+        }
+
+        Assert.Equal((true, 297L), (result.Success, result.RemainingBalance));
+        Assert.Equal(0, batcher.Queued);
+        using var again = await TakeClosedLaneAsync(batcher, user); // nothing counted as waiting on it: free for the next caller
+    }
+
+    /// <summary>
+    /// The turn of the lane every shut-down batcher shares; waits while a test of another database class holds it for
+    /// the moment its own deduction takes.
+    /// </summary>
+    private static async Task<IDisposable> TakeClosedLaneAsync(CreditDeductionBatcher batcher, string user)
+    {
+        using var patience = new CancellationTokenSource(Patience);
+        IDisposable? turn;
+        while ((turn = batcher.TryTakeIdleLane(user, 1)) is null)
+        {
+            await Task.Delay(10, patience.Token);
+        }
+
+        return turn;
+    }
+
+    [Fact]
     public async Task OneFailingDeductionInARoundOfSeveralUsers_FailsAlone_AndTheOthersOfItsRoundAreCharged()
     {
         string[] names = ["a", "b", "c"];
