@@ -18,12 +18,12 @@ public sealed partial class SignedInUserIdTests(SqliteHostileCatalogueFixture fi
     public static TheoryData<string, string> RefusedUserIds => new()
     {
         { "longer than the limit", "user_" + new string('u', CreditLimits.MaxUserIdLength) },
-        { "in the reserved space", "mf:team:" + "org_shared" },
+        { "in the reserved space", "mf:team:org_shared" },
     };
 
     [Theory]
     [MemberData(nameof(RefusedUserIds))]
-    public async Task EveryRoute_SignedInAsAUserIdTheLedgerRefuses_AnswersAClientErrorAndChangesNothing(string _, string userId)
+    public async Task EveryRoute_SignedInAsAUserIdTheLedgerRefuses_AnswersWithoutAServerErrorAndChangesNothing(string _, string userId)
     {
         var before = await fixture.SnapshotAsync();
         var answers = new List<string>();
