@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Infrastructure;
 
@@ -60,24 +58,11 @@ public abstract class StripeWebhookTelemetryTests<TDatabase>(TDatabase database)
     public async Task Webhook_Processed_EmitsAWebhookSpanTaggedWithTheProviderTypeAndOutcome()
     {
         var type = "customer.span_" + Guid.NewGuid().ToString("N"); // no other test's event has this type
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "MediaForge.Credits",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.GetTagItem("credits.event_type") as string == type)
-                {
-                    spans.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var collected = new CollectedSpans(activity => activity.GetTagItem("credits.event_type") as string == type);
 
         await SendAsync(WebhookPayloads.StripeOtherEvent(type));
 
-        var span = Assert.Single(spans);
+        var span = Assert.Single(collected.Spans);
         Assert.Equal(("credits.webhook", "stripe", "ignored"),
             (span.OperationName, span.GetTagItem("credits.provider") as string, span.GetTagItem("credits.outcome") as string));
     }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
@@ -150,27 +148,14 @@ public abstract class CreditsTelemetryTests<TDatabase>(TDatabase database) : ICl
     public async Task DeductCredits_WithListener_EmitsDeductSpanTaggedWithUserAndOutcome()
     {
         var user = NewUser();
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "MediaForge.Credits",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.GetTagItem("credits.user_id") as string == user)
-                {
-                    spans.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var collected = new CollectedSpans(activity => activity.GetTagItem("credits.user_id") as string == user);
         await using var services = BuildServices();
         await CreditsAsync(services, c => c.AddCreditsAsync(user, 10, CreditTransactionType.Purchase, "grant"));
 
         await CreditsAsync(services, c => c.DeductCreditsAsync(user, "image-generation", "default"));
 
-        Assert.Equal(["credits.grant", "credits.deduct"], spans.Select(s => s.OperationName));
-        Assert.Equal("deducted", spans.Last().GetTagItem("credits.outcome"));
+        Assert.Equal(["credits.grant", "credits.deduct"], collected.Spans.Select(s => s.OperationName));
+        Assert.Equal("deducted", collected.Spans[^1].GetTagItem("credits.outcome"));
     }
 }
 
