@@ -19,13 +19,19 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
     [InlineData("   ")]
     public async Task CreateCheckoutSession_NoPackageId_Returns400PackageRequired(string? packageId)
     {
-        Assert.Equal((400, "package_required", null), await ProblemAnswer.ReadAsync(await CreateAsync(NewUser(), packageId)));
+        var response = await CreateAsync(NewUser(), packageId);
+
+        Assert.Equal((400, "package_required", null), await ProblemAnswer.ReadAsync(response));
+        Assert.Equal("A packageId is required.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
     }
 
     [Fact]
     public async Task CreateCheckoutSession_PackageIdOf65Characters_Returns400()
     {
-        Assert.Equal((400, "invalid_package_id", "Package ids have at most 64 characters."), await ProblemAnswer.ReadAsync(await CreateAsync(NewUser(), new string('p', 65))));
+        var response = await CreateAsync(NewUser(), new string('p', 65));
+
+        Assert.Equal((400, "invalid_package_id", "Package ids have at most 64 characters."), await ProblemAnswer.ReadAsync(response));
+        Assert.Equal("The packageId is too long.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
     }
 
     [Fact]
@@ -33,7 +39,10 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
     {
         var id = new string('p', 64);
 
-        Assert.Equal((404, "unknown_package", $"No active package '{id}'."), await ProblemAnswer.ReadAsync(await CreateAsync(NewUser(), id)));
+        var response = await CreateAsync(NewUser(), id);
+
+        Assert.Equal((404, "unknown_package", $"No active package '{id}'."), await ProblemAnswer.ReadAsync(response));
+        Assert.Equal("No such package.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
     }
 
     [Fact]
@@ -75,12 +84,34 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
     }
 
     [Fact]
+    public async Task CreateCheckoutSession_Starter_ClaimsItWithoutStripeAndAnswersClaimedWithTheBalance()
+    {
+        var body = await (await CreateAsync(NewUser(), "starter")).Content.ReadFromJsonAsync<CheckoutSessionResponse>();
+
+        Assert.Equal(new CheckoutSessionResponse(null, null, true, 50, 50), body);
+        Assert.Empty(App.Stripe.CreateRequests);
+    }
+
+    [Fact]
+    public async Task CreateCheckoutSession_Pro_IsAPaymentWhosePaymentIntentCarriesThePurchasesMetadata()
+    {
+        await CreateAsync(NewUser(), "pro");
+
+        var sent = App.Stripe.CreateRequests.Single();
+        Assert.Equal(("payment", sent["metadata[purchase_id]"], sent["metadata[user_id]"]),
+            (sent["mode"], sent["payment_intent_data[metadata][purchase_id]"], sent["payment_intent_data[metadata][user_id]"]));
+    }
+
+    [Fact]
     public async Task CreateCheckoutSession_StarterTwice_SaysItIsOncePerUser()
     {
         var user = NewUser();
         await CreateAsync(user, "starter");
 
-        Assert.Equal((409, "already_claimed", "Package 'starter' can be claimed once per user."), await ProblemAnswer.ReadAsync(await CreateAsync(user, "starter")));
+        var response = await CreateAsync(user, "starter");
+
+        Assert.Equal((409, "already_claimed", "Package 'starter' can be claimed once per user."), await ProblemAnswer.ReadAsync(response));
+        Assert.Equal("This free package was already claimed.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
     }
 
     [Fact]
@@ -92,6 +123,7 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
         var response = await CreateAsync(user, "pro");
 
         Assert.Equal((502, "payment_provider_error", "Stripe is down"), await ProblemAnswer.ReadAsync(response));
+        Assert.Equal("Stripe could not start the checkout.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
         Assert.Equal("Checkout session could not be created: Stripe is down",
             await App.DbAsync(db => db.Purchases.Where(p => p.UserId == user).Select(p => p.FailureReason).SingleAsync()));
     }
@@ -99,15 +131,19 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
     [Fact]
     public async Task CheckoutSession_IdOf256Characters_Returns400()
     {
-        Assert.Equal((400, "invalid_session_id", "Checkout session ids have at most 255 characters."),
-            await ProblemAnswer.ReadAsync(await App.Client(NewUser()).GetAsync("/api/stripe/checkout-session/" + new string('c', 256))));
+        var response = await App.Client(NewUser()).GetAsync("/api/stripe/checkout-session/" + new string('c', 256));
+
+        Assert.Equal((400, "invalid_session_id", "Checkout session ids have at most 255 characters."), await ProblemAnswer.ReadAsync(response));
+        Assert.Equal("The checkout session id is too long.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
     }
 
     [Fact]
     public async Task CheckoutSession_UnknownIdOf255Characters_Returns404()
     {
-        Assert.Equal((404, "unknown_checkout_session", null),
-            await ProblemAnswer.ReadAsync(await App.Client(NewUser()).GetAsync("/api/stripe/checkout-session/" + new string('c', 255))));
+        var response = await App.Client(NewUser()).GetAsync("/api/stripe/checkout-session/" + new string('c', 255));
+
+        Assert.Equal((404, "unknown_checkout_session", null), await ProblemAnswer.ReadAsync(response));
+        Assert.Equal("No such checkout session for this user.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
     }
 
     [Fact]
@@ -133,6 +169,7 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
         var response = await App.Client(user).GetAsync($"/api/stripe/checkout-session/{sessionId}");
 
         Assert.Equal((502, "payment_provider_error", "Stripe is down"), await ProblemAnswer.ReadAsync(response));
+        Assert.Equal("Stripe could not be asked about the checkout.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
         Assert.Equal(0, await App.BalanceAsync(user));
     }
 }
