@@ -150,6 +150,36 @@ public abstract class VolumeCheckoutTests<TDatabase>(TDatabase database) : Strip
     }
 
     [Theory]
+    [InlineData("""{"packageId":"nope","quantity":0}""", "invalid_quantity", "The quantity must be at least 1 pack.")]
+    [InlineData("""{"packageId":"nope","credits":0}""", "invalid_credits", "A custom credit amount must be at least 1 credit.")]
+    public async Task CreateCheckoutSession_FigureBelowOne_IsRefusedBeforeThePackageIsLookedUp(string json, string code, string detail)
+    {
+        var response = await App.Client(NewUser()).PostAsync("/api/stripe/create-checkout-session", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal((400, code, detail), await ProblemAnswer.ReadAsync(response));
+        Assert.Equal("The volume of the purchase is not accepted.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
+    }
+
+    [Theory]
+    [InlineData("""{"packageId":"nope","quantity":1}""")]
+    [InlineData("""{"packageId":"nope","credits":1}""")]
+    public async Task CreateCheckoutSession_FigureOfOne_PassesTheFirstCheckToThePackageLookup(string json)
+    {
+        var response = await App.Client(NewUser()).PostAsync("/api/stripe/create-checkout-session", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal("unknown_package", (await ProblemAnswer.ReadAsync(response)).Code);
+    }
+
+    [Fact]
+    public async Task CreateCheckoutSession_VolumeOfAPackNotSoldInVolume_SaysSo()
+    {
+        var response = await App.Client(NewUser()).PostAsync("/api/stripe/create-checkout-session",
+            new StringContent("""{"packageId":"starter","quantity":2}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal("This package is not sold in volume.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
+    }
+
+    [Theory]
     [InlineData("""{"packageId":"pro","quantity":2147483648}""")]
     [InlineData("""{"packageId":"pro","quantity":"five"}""")]
     [InlineData("""{"packageId":"pro","quantity":2.5}""")]
