@@ -50,6 +50,8 @@ public abstract class GiftCheckoutTests<TDatabase>(TDatabase database) : GiftApp
         var response = await App.Client(buyer).PostAsJsonAsync("/api/stripe/create-checkout-session", new { packageId = "starter", gift = true });
 
         Assert.Equal((422, "free_package_not_giftable"), ((int)response.StatusCode, (await ProblemAnswer.ReadAsync(response)).Code));
+        Assert.Equal(("A free package cannot be bought as a gift.", "Package 'starter' is free: choose a paid package to give."),
+            await ProblemAnswer.ReadTextsAsync(response));
         Assert.Equal(0, await App.BalanceAsync(buyer));
         Assert.Empty(App.Stripe.CreateRequests);
     }

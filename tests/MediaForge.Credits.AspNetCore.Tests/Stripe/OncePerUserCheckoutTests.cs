@@ -36,6 +36,8 @@ public abstract class OncePerUserCheckoutTests<TDatabase>(TDatabase database) : 
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("already_purchased", problem.RootElement.GetProperty("code").GetString());
+        Assert.Equal(("This package can be bought once per user.", $"Package '{package}' was already bought."),
+            (problem.RootElement.GetProperty("title").GetString(), problem.RootElement.GetProperty("detail").GetString()));
         Assert.Equal(1, await App.DbAsync(db => db.Purchases.CountAsync(p => p.UserId == user)));
         Assert.Equal(10, await App.BalanceAsync(user));
     }

@@ -45,13 +45,16 @@ public abstract class SubscriptionCheckoutTests<TDatabase>(TDatabase database) :
     public async Task Subscribe_Plan_ReturnsToTheConfiguredPagesWithAKeyOfTheUserPlanAndMinute()
     {
         var user = NewUser();
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
 
         (await SubscribeAsync(user, "basic")).EnsureSuccessStatusCode();
 
+        var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
         var sent = SentFor(user);
         Assert.Equal(("http://localhost/?checkout=success&session_id={CHECKOUT_SESSION_ID}", "http://localhost/?checkout=cancelled"),
             (sent["success_url"], sent["cancel_url"]));
-        Assert.Contains(App.Stripe.IdempotencyKeys, key => key.StartsWith($"mediaforge-subscribe-{user}-basic-", StringComparison.Ordinal));
+        var key = Assert.Single(App.Stripe.IdempotencyKeys, key => key.StartsWith($"mediaforge-subscribe-{user}-basic-", StringComparison.Ordinal));
+        Assert.Contains(key, new[] { $"mediaforge-subscribe-{user}-basic-{before}", $"mediaforge-subscribe-{user}-basic-{after}" });
     }
 
     [Fact]
