@@ -36,6 +36,7 @@ public abstract class AutoTopUpStripeTests<TDatabase>(TDatabase database) : Auto
 
         var form = App.Stripe.CreateRequests.Single(r => r.GetValueOrDefault("client_reference_id") == user);
         Assert.False(form.ContainsKey("payment_intent_data[setup_future_usage]"));
+        Assert.False(form.ContainsKey("customer_creation"));
     }
 
     [Fact]
