@@ -101,6 +101,8 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
         var response = await CheckoutAsync(team.Owner, new { packageId = "starter", teamId = team.TeamId });
 
         Assert.Equal((422, "free_package_not_for_teams"), await ProblemOf(response));
+        Assert.Equal(("A free package cannot be claimed for a team.", "Package 'starter' is free: choose a paid package for the team."),
+            await ProblemAnswer.ReadTextsAsync(response));
         Assert.Equal((0L, 0L), (await WalletAsync(team.TeamId), await App.BalanceAsync(team.Owner)));
     }
 
@@ -112,6 +114,8 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
         var response = await CheckoutAsync(team.Owner, new { packageId = "pro", teamId = team.TeamId, gift = true });
 
         Assert.Equal((422, "team_gift_not_supported"), await ProblemOf(response));
+        Assert.Equal(("A package for a team cannot be bought as a gift.", "Buy it for the team, or as a gift from your own checkout."),
+            await ProblemAnswer.ReadTextsAsync(response));
         Assert.Empty(App.Stripe.CreateRequests);
     }
 
