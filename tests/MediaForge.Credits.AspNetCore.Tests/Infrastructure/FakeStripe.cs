@@ -38,8 +38,8 @@ public sealed class FakeStripe : IAsyncDisposable
     public ConcurrentQueue<(Dictionary<string, string> Form, string IdempotencyKey)> PaymentIntentRequests { get; } = new();
 
     /// <summary>
-    /// How the next off-session payment intents end: <c>succeeded</c> (default), <c>requires_action</c> (3-D Secure
-    /// wanted: 200 with that status), a decline code (402 <c>card_error</c> <c>card_declined</c> with it), or
+    /// How the next off-session payment intents end: <c>succeeded</c> (default), <c>processing</c> (a bank debit not
+    /// settled yet) or <c>requires_action</c> (3-D Secure wanted: 200 with that status), a decline code (402 <c>card_error</c> <c>card_declined</c> with it), or
     /// <c>api_error</c> (500, Stripe down). A repeated idempotency key gets the first answer again, as Stripe does.
     /// </summary>
     public string PaymentIntentOutcome { get; set; } = "succeeded";
@@ -116,12 +116,12 @@ public sealed class FakeStripe : IAsyncDisposable
             ["currency"] = form["currency"],
             ["customer"] = form.GetValueOrDefault("customer"),
             ["payment_method"] = form.GetValueOrDefault("payment_method"),
-            ["status"] = outcome is "succeeded" or "requires_action" ? outcome : "requires_payment_method",
+            ["status"] = outcome is "succeeded" or "processing" or "requires_action" ? outcome : "requires_payment_method",
             ["metadata"] = form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal)).ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value),
         };
         return outcome switch
         {
-            "succeeded" or "requires_action" => Results.Json(intent),
+            "succeeded" or "processing" or "requires_action" => Results.Json(intent),
             "api_error" => Results.Json(new { error = new { type = "api_error", message = "Stripe is down" } }, statusCode: 500),
             _ => Results.Json(new
             {

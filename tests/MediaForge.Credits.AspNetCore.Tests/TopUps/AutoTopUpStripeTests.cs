@@ -71,8 +71,22 @@ public abstract class AutoTopUpStripeTests<TDatabase>(TDatabase database) : Auto
             (form["amount"], form["currency"], form["customer"], form["payment_method"], form["off_session"], form["confirm"],
                 form["metadata[top_up_id]"], form["metadata[top_up_attempt]"]));
         Assert.Equal($"mf-top-up-{topUp.Id}-1", key);
+        Assert.Equal(("Auto top-up: pro", "pro", user), (form["description"], form["metadata[package_id]"], form["metadata[wallet_id]"]));
         Assert.Equal(9, await App.BalanceAsync(user));
         Assert.Equal(CreditTopUpStatus.Charging, Assert.Single(await TopUpsAsync(user)).Status);
+    }
+
+    [Fact]
+    public async Task Worker_PaymentIntentStillProcessing_IsChargingNotFailed()
+    {
+        var (user, _) = await CrossedAsync();
+        App.Stripe.PaymentIntentOutcome = "processing";
+
+        await ChargeAsync();
+
+        var topUp = Assert.Single(await TopUpsAsync(user));
+        Assert.Equal((CreditTopUpStatus.Charging, 0), (topUp.Status, topUp.FailedAttempts));
+        Assert.Equal(0, (await SettingsAsync(user)).ConsecutiveFailures);
     }
 
     [Fact]
