@@ -30,7 +30,7 @@ public static class CreditTeamEndpointRouteBuilderExtensions
             ClaimsPrincipal principal, [FromServices] CreditUserAccessor users, [FromServices] ICreditTeamService teams,
             [FromServices] IOptions<CreditsOptions> options, CancellationToken ct) =>
         {
-            if (CallerId(users, principal) is not { } userId)
+            if (users.GetUserId(principal) is not { } userId)
             {
                 return CreditProblems.NoUserId();
             }
@@ -140,7 +140,7 @@ public static class CreditTeamEndpointRouteBuilderExtensions
         ICreditTeamService teams, IOptions<CreditsOptions> options, Func<CreditTeamMembership, string, Task<Results<Ok<T>, ProblemHttpResult>>> operation,
         CancellationToken cancellationToken)
     {
-        if (CallerId(users, principal) is not { } userId)
+        if (users.GetUserId(principal) is not { } userId)
         {
             return CreditProblems.NoUserId();
         }
@@ -160,8 +160,4 @@ public static class CreditTeamEndpointRouteBuilderExtensions
             ? await operation(membership, userId).ConfigureAwait(false)
             : CreditTeamProblems.NotFound();
     }
-
-    /// <summary>The signed-in user's id, or <see langword="null"/> (401) when it is missing or could not be a user's (too long, or in the library's reserved space).</summary>
-    private static string? CallerId(CreditUserAccessor users, ClaimsPrincipal principal) =>
-        users.GetUserId(principal) is { } userId && CreditTeamProblems.IsUserId(userId) ? userId : null;
 }
