@@ -1,5 +1,8 @@
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Teams;
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
+using Microsoft.EntityFrameworkCore;
 using Stripe.Checkout;
 using Stripe;
 
@@ -14,9 +17,8 @@ internal sealed partial class StripeCheckoutHandler(
     StripeClientAccessor stripe,
     ICreditPurchaseService purchases,
     ICreditCatalog catalog,
-    ICreditService credits,
-    ICreditGiftService gifts,
     ICreditTeamService teams,
+    CreditsDbContextHandle handle,
     CreditAccountReader accounts,
     TopUps.CreditAutoTopUps autoTopUps,
     IOptions<CreditsStripeOptions> options,
@@ -236,11 +238,12 @@ internal sealed partial class StripeCheckoutHandler(
             }
         }
 
-        var balance = team is null
-            ? (await credits.GetBalanceAsync(userId, cancellationToken).ConfigureAwait(false)).Balance
-            : (await accounts.ReadAsync(purchase.UserId, cancellationToken).ConfigureAwait(false)).Balance;
+        var balance = (await accounts.ReadAsync(purchase.UserId, cancellationToken).ConfigureAwait(false)).Balance;
+        // By the purchase, not from the buyer's gift list, which holds only the newest gifts.
+        // Stryker disable once Conditional : saves a read: only a completed or refunded gift purchase has a gift row
         var giftId = purchase is { IsGift: true, Status: PurchaseStatus.Completed or PurchaseStatus.Refunded }
-            ? (await gifts.GetGiftsAsync(userId, cancellationToken).ConfigureAwait(false)).Sent.FirstOrDefault(g => g.PurchaseId == purchase.Id)?.Id
+            ? await handle.Context.Set<CreditGiftRow>().AsNoTracking().Where(g => g.PurchaseId == purchase.Id).Select(g => (Guid?)g.Id)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             : null;
         return TypedResults.Ok(new CheckoutStatusResponse(sessionId, purchase.PackageId, purchase.Credits,
             purchase.Status.ToString().ToLowerInvariant(), paymentStatus, balance, purchase.IsGift, giftId, team));
@@ -265,7 +268,8 @@ internal sealed partial class StripeCheckoutHandler(
                 "Only a paid package bought for your own or your team's wallet can save its card.");
         }
 
-        return teamId is null || !CreditTeamProblems.IsTeamId(teamId) ? null
+        // A team id here is well-formed: TeamRefusal answered any other before.
+        return teamId is null ? null
             : await autoTopUps.CheckTeamAsync(userId, teamId, cancellationToken).ConfigureAwait(false) switch
             {
                 TopUps.CreditAutoTopUpError.None => null,

@@ -20,6 +20,17 @@ public sealed class ClerkEventParseTests
     }
 
     [Fact]
+    public void EventTypeOf100Characters_IsRead_101_IsMalformedSayingSo()
+    {
+        var longest = "session." + new string('x', 92);
+
+        var error = Assert.Throws<FormatException>(() => ClerkEvent.Parse(UserEvent(longest + "x", "{}")));
+
+        Assert.Equal(longest, ClerkEvent.Parse(UserEvent(longest, "{}")).Type);
+        Assert.Equal("'type' is longer than 100 characters.", error.Message);
+    }
+
+    [Fact]
     public void UserDeleted_WithoutTimestamp_IsReadAsTheDeletion()
     {
         var deleted = ClerkEvent.Parse(UserEvent("user.deleted", """{"id":"user_1","object":"user","deleted":true}""", timestamp: null));

@@ -115,6 +115,24 @@ public abstract class GiftCheckoutTests<TDatabase>(TDatabase database) : GiftApp
     }
 
     [Fact]
+    public async Task CheckoutSession_GiftBoughtBeforeAHundredOtherGifts_StillNamesItsGift()
+    {
+        var (buyer, sessionId, sent) = await GiftCheckoutAsync();
+        (await DeliverPaidAsync(sessionId, sent)).EnsureSuccessStatusCode();
+        var bought = (await StatusAsync(buyer, sessionId))!.GiftId;
+        await App.WithServiceAsync<CreditTransactionResult, ICreditService>(c => c.AddCreditsAsync(buyer, 100, CreditTransactionType.Bonus, "seed"));
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True((await App.WithServiceAsync<CreditGiftResult, ICreditGiftService>(g => g.CreateGiftAsync(buyer, 1))).Success);
+        }
+
+        var status = (await StatusAsync(buyer, sessionId))!;
+
+        Assert.NotNull(bought);
+        Assert.Equal(bought, status.GiftId);
+    }
+
+    [Fact]
     public async Task CheckoutSession_GiftPurchaseNotYetPaid_NoGiftId()
     {
         var (buyer, sessionId, _) = await GiftCheckoutAsync();

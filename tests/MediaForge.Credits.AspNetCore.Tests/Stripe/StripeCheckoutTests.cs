@@ -159,6 +159,19 @@ public abstract class StripeCheckoutTests<TDatabase>(TDatabase database) : Strip
     }
 
     [Fact]
+    public async Task CheckoutSession_PaidSessionNamingAnotherPackage_CompletesNothing()
+    {
+        var user = NewUser();
+        var sessionId = await App.StartCheckoutAsync(user);
+        App.Stripe.MarkPaid(sessionId);
+        ((Dictionary<string, string>)App.Stripe.Sessions[sessionId]["metadata"]!)["package_id"] = "enterprise";
+
+        var status = (await App.Client(user).GetFromJsonAsync<CheckoutStatusResponse>($"/api/stripe/checkout-session/{sessionId}"))!;
+
+        Assert.Equal(("pending", "paid", 0L), (status.Status, status.PaymentStatus, status.Balance));
+    }
+
+    [Fact]
     public async Task CheckoutSession_StripeFails_Returns502AndGrantsNothing()
     {
         var user = NewUser();

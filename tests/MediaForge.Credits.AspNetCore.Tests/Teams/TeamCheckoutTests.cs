@@ -65,6 +65,7 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
         var response = await CheckoutAsync(team.Member, new { packageId = "pro", teamId = team.TeamId });
 
         Assert.Equal((403, "team_role_not_allowed"), await ProblemOf(response));
+        Assert.Equal("Your role in this team does not allow buying for the team.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
         Assert.Equal(0, await PurchasesOfAsync(team.TeamId));
         Assert.Empty(App.Stripe.CreateRequests);
     }

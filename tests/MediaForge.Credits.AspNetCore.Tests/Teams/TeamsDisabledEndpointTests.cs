@@ -36,6 +36,17 @@ public sealed class TeamsDisabledEndpointTests(SqliteCreditsDatabase database) :
         Assert.Empty(App.Stripe.CreateRequests);
     }
 
+    [Theory]
+    [InlineData(true, null)]
+    [InlineData(false, 2)]
+    public async Task CreateCheckoutSession_ATeamsGiftOrVolumeWhileTeamsOff_404TeamsDisabledBeforeTheirOwnRefusal(bool gift, int? quantity)
+    {
+        var response = await App.Client(NewUser()).PostAsJsonAsync("/api/stripe/create-checkout-session", new { packageId = "pro", teamId = "org_1", gift, quantity });
+
+        Assert.Equal((404, "teams_disabled"), ((int)response.StatusCode, (await ProblemAnswer.ReadAsync(response)).Code));
+        Assert.Empty(App.Stripe.CreateRequests);
+    }
+
     [Fact]
     public async Task AdminTeamActivity_TeamsOff_404TeamsDisabled()
     {

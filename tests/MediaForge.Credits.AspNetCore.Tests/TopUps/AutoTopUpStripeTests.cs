@@ -15,31 +15,6 @@ public abstract class AutoTopUpStripeTests<TDatabase>(TDatabase database) : Auto
     where TDatabase : CreditsDatabase
 {
     [Fact]
-    public async Task Checkout_SaveForAutoTopUp_AsksStripeToKeepTheCardForOffSessionCharges()
-    {
-        var user = NewUser();
-
-        var response = await App.Client(user).PostAsJsonAsync("/api/stripe/create-checkout-session", new { packageId = "pro", saveForAutoTopUp = true });
-
-        response.EnsureSuccessStatusCode();
-        var form = App.Stripe.CreateRequests.Single(r => r.GetValueOrDefault("client_reference_id") == user);
-        Assert.Equal(("off_session", "always", user), (form["payment_intent_data[setup_future_usage]"], form["customer_creation"],
-            form["payment_intent_data[metadata][save_for_wallet]"]));
-    }
-
-    [Fact]
-    public async Task Checkout_WithoutSaveForAutoTopUp_KeepsNoCard()
-    {
-        var user = NewUser();
-
-        (await App.Client(user).PostAsJsonAsync("/api/stripe/create-checkout-session", new { packageId = "pro" })).EnsureSuccessStatusCode();
-
-        var form = App.Stripe.CreateRequests.Single(r => r.GetValueOrDefault("client_reference_id") == user);
-        Assert.False(form.ContainsKey("payment_intent_data[setup_future_usage]"));
-        Assert.False(form.ContainsKey("customer_creation"));
-    }
-
-    [Fact]
     public async Task PaymentIntentSucceeded_OfACheckoutThatKeepsItsCard_SavesTheWalletsPaymentMethod()
     {
         var user = await EnabledUserAsync();
