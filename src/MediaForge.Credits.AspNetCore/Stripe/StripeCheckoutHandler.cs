@@ -239,12 +239,10 @@ internal sealed partial class StripeCheckoutHandler(
         }
 
         var balance = (await accounts.ReadAsync(purchase.UserId, cancellationToken).ConfigureAwait(false)).Balance;
-        // By the purchase, not from the buyer's gift list, which holds only the newest gifts.
-        // Stryker disable once Conditional : saves a read: only a completed or refunded gift purchase has a gift row
-        var giftId = purchase is { IsGift: true, Status: PurchaseStatus.Completed or PurchaseStatus.Refunded }
-            ? await handle.Context.Set<CreditGiftRow>().AsNoTracking().Where(g => g.PurchaseId == purchase.Id).Select(g => (Guid?)g.Id)
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-            : null;
+        // By the purchase (a unique index; only a paid gift purchase has a row), not from the buyer's gift list, which
+        // holds only the newest gifts.
+        var giftId = await handle.Context.Set<CreditGiftRow>().AsNoTracking().Where(g => g.PurchaseId == purchase.Id).Select(g => (Guid?)g.Id)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new CheckoutStatusResponse(sessionId, purchase.PackageId, purchase.Credits,
             purchase.Status.ToString().ToLowerInvariant(), paymentStatus, balance, purchase.IsGift, giftId, team));
     }

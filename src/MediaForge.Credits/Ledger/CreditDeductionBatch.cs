@@ -29,7 +29,8 @@ internal sealed class CreditDeductionBatch(CreditLedger ledger, CreditDeductionW
             }
             catch (Exception exception)
             {
-                return new CreditDeductionBatchOutcome(null, 0, exception);
+                // The batch's own statement: no deduction of it failed, so none is blamed; each runs alone.
+                return new CreditDeductionBatchOutcome(null, -1, exception);
             }
 
             var members = await LockMembersAsync(batch, cancellationToken).ConfigureAwait(false);

@@ -90,6 +90,31 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
         Assert.Equal(3 + 1 + 1 + 3, probe.MemberStatements);
     }
 
+    [Fact]
+    public async Task FoldWhoseDebitFindsTheWalletLowered_FoldsNothing_AndChargesEachAsTheCreditsLeftAllow()
+    {
+        var (teamId, members, probe) = await StartAsync(pool: 100, memberCount: 3);
+        var wallet = CreditWalletAccounts.TeamAccount(teamId);
+        // The fold read 97 available; its debit of the two spends' sum (the wallet's second debit) finds 4, as after a lapse.
+        var debits = 0;
+        probe.BeforeCommand = command => InterceptedCommand.Text(command).Contains("UPDATE credits ", StringComparison.Ordinal)
+            && InterceptedCommand.Text(command).Contains("reserved >=", StringComparison.Ordinal) && InterceptedCommand.Carries(command, wallet)
+            && Interlocked.Increment(ref debits) == 2 ? LowerAsync(command, wallet, 4) : Task.CompletedTask;
+
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [members[1], members[2]]);
+
+        Assert.Equal([CreditDeductionError.None, CreditDeductionError.None, CreditDeductionError.InsufficientCredits], results.Select(r => r.Error));
+        Assert.Equal(1L, (await setup!.WalletAsync(teamId)).Balance);
+    }
+
+    private static async Task LowerAsync(DbCommand command, string wallet, long balance)
+    {
+        await using var lower = command.Connection!.CreateCommand();
+        lower.Transaction = command.Transaction;
+        lower.CommandText = $"UPDATE credits SET balance = {balance} WHERE user_id = '{wallet}'";
+        await lower.ExecuteNonQueryAsync();
+    }
+
     private static async Task FreezeAsync(DbCommand command, string teamId)
     {
         await using var freeze = command.Connection!.CreateCommand();

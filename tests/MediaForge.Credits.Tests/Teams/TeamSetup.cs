@@ -77,9 +77,11 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
 
     /// <summary>
     /// <paramref name="first"/>'s spend, held at its wallet debit by <paramref name="probe"/> while the others queue one
-    /// after the other (so the batch's order is theirs), then released: the results in that order.
+    /// after the other (so the batch's order is theirs), each with its own idempotency key when <paramref name="keyed"/>,
+    /// then released: the results in that order.
     /// </summary>
-    internal async Task<CreditDeductionResult[]> RunBatchAsync(string teamId, TeamTransactionProbe probe, string first, IReadOnlyList<string> queued)
+    internal async Task<CreditDeductionResult[]> RunBatchAsync(string teamId, TeamTransactionProbe probe, string first, IReadOnlyList<string> queued,
+        bool keyed = false)
     {
         var patience = TimeSpan.FromSeconds(30);
         var tasks = new List<Task<CreditDeductionResult>> { Task.Run(() => SpendAsync(teamId, first)) };
@@ -87,7 +89,7 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         var batcher = Services.GetRequiredService<CreditDeductionBatcher>();
         foreach (var member in queued)
         {
-            tasks.Add(Task.Run(() => SpendAsync(teamId, member)));
+            tasks.Add(Task.Run(() => SpendAsync(teamId, member, key: keyed ? "spend-" + Guid.NewGuid().ToString("N") : null)));
             using var deadline = new CancellationTokenSource(patience);
             while (batcher.Queued < tasks.Count - 1)
             {

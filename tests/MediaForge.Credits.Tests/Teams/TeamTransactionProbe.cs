@@ -18,7 +18,7 @@ internal sealed class TeamTransactionProbe(string? failKey = null) : DbTransacti
     private string? wallet;
 
     private string? FailKey { get; } = failKey;
-    private int commits, starts, debits, memberStatements, holding = 1;
+    private int commits, committing, starts, debits, memberStatements, holding = 1;
 
     public DbCommandInterceptor Commands => new CommandProbe(this);
 
@@ -48,6 +48,20 @@ internal sealed class TeamTransactionProbe(string? failKey = null) : DbTransacti
         CancellationToken cancellationToken = default)
     {
         Count(ref starts);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>The commit, counted from 1 once armed, that fails before it reaches the database (0: none).</summary>
+    public int FailCommit { get; set; }
+
+    public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result,
+        CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref wallet) is not null && Interlocked.Increment(ref committing) == FailCommit)
+        {
+            throw new InjectedFailureException("in commit " + FailCommit);
+        }
+
         return ValueTask.FromResult(result);
     }
 
