@@ -71,7 +71,7 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
 
         var response = await PostAsync("user_" + Guid.NewGuid().ToString("N"), teamId);
 
-        Assert.Equal((403, "not_team_member"), await StatusAndCodeAsync(response));
+        Assert.Equal((403, "not_team_member"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Equal(("Not a member of the team.", "Only active members of the team spend from its wallet."), await ProblemAnswer.ReadTextsAsync(response));
         Assert.Equal(20L, await PoolAsync(teamId));
     }
@@ -84,7 +84,7 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
 
         var response = await PostAsync(owner, teamId);
 
-        Assert.Equal((402, "member_limit_reached"), await StatusAndCodeAsync(response));
+        Assert.Equal((402, "member_limit_reached"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Equal(("Your spending limit in this team is reached.", "The team's wallet pays no more for you in this period."), await ProblemAnswer.ReadTextsAsync(response));
         Assert.Equal(20L, await PoolAsync(teamId));
     }
@@ -98,7 +98,7 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
 
         var response = await PostAsync(owner, teamId);
 
-        Assert.Equal((403, "team_frozen"), await StatusAndCodeAsync(response));
+        Assert.Equal((403, "team_frozen"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Equal(("The team's wallet is frozen.", "The team was closed; nobody spends from its wallet."), await ProblemAnswer.ReadTextsAsync(response));
     }
 
@@ -111,14 +111,8 @@ public abstract class TeamRequireCreditsTests<TDatabase>(TDatabase database) : I
 
         var response = await PostAsync(owner, team);
 
-        Assert.Equal((400, "invalid_wallet"), await StatusAndCodeAsync(response));
+        Assert.Equal((400, "invalid_wallet"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Equal("The wallet is not valid.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
-    }
-
-    private static async Task<(int, string?)> StatusAndCodeAsync(HttpResponseMessage response)
-    {
-        var (status, code, _) = await ProblemAnswer.ReadAsync(response);
-        return (status, code);
     }
 }
 

@@ -13,6 +13,13 @@ public static class ProblemAnswer
             problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null);
     }
 
+    /// <summary>The answer's HTTP status and its <c>code</c> extension.</summary>
+    public static async Task<(int Status, string? Code)> ReadCodeAsync(HttpResponseMessage response)
+    {
+        var (status, code, _) = await ReadAsync(response);
+        return (status, code);
+    }
+
     /// <summary>The answer's <c>title</c> and <c>detail</c> (null when absent); read from the buffered text, so the answer may be read again.</summary>
     public static async Task<(string? Title, string? Detail)> ReadTextsAsync(HttpResponseMessage response)
     {

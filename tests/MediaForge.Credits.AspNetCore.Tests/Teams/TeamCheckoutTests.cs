@@ -35,12 +35,6 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
 
     private Task<int> PurchasesOfAsync(string teamId) => App.DbAsync(db => db.Purchases.CountAsync(p => p.UserId == CreditWalletAccounts.TeamAccount(teamId)));
 
-    private static async Task<(int, string?)> ProblemOf(HttpResponseMessage response)
-    {
-        var (status, code, _) = await ProblemAnswer.ReadAsync(response);
-        return (status, code);
-    }
-
     [Theory]
     [InlineData("owner")]
     [InlineData("admin")]
@@ -64,7 +58,7 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
 
         var response = await CheckoutAsync(team.Member, new { packageId = "pro", teamId = team.TeamId });
 
-        Assert.Equal((403, "team_role_not_allowed"), await ProblemOf(response));
+        Assert.Equal((403, "team_role_not_allowed"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Equal("Your role in this team does not allow buying for the team.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
         Assert.Equal(0, await PurchasesOfAsync(team.TeamId));
         Assert.Empty(App.Stripe.CreateRequests);
@@ -77,7 +71,7 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
 
         var response = await CheckoutAsync(team.Outsider, new { packageId = "pro", teamId = team.TeamId });
 
-        Assert.Equal((404, "team_not_found"), await ProblemOf(response));
+        Assert.Equal((404, "team_not_found"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Equal(0, await PurchasesOfAsync(team.TeamId));
         Assert.Empty(App.Stripe.CreateRequests);
     }
@@ -90,7 +84,7 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
 
         var response = await CheckoutAsync(team.Owner, new { packageId = "pro", teamId = team.TeamId });
 
-        Assert.Equal((403, "team_frozen"), await ProblemOf(response));
+        Assert.Equal((403, "team_frozen"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Empty(App.Stripe.CreateRequests);
     }
 
@@ -101,7 +95,7 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
 
         var response = await CheckoutAsync(team.Owner, new { packageId = "starter", teamId = team.TeamId });
 
-        Assert.Equal((422, "free_package_not_for_teams"), await ProblemOf(response));
+        Assert.Equal((422, "free_package_not_for_teams"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Equal(("A free package cannot be claimed for a team.", "Package 'starter' is free: choose a paid package for the team."),
             await ProblemAnswer.ReadTextsAsync(response));
         Assert.Equal((0L, 0L), (await WalletAsync(team.TeamId), await App.BalanceAsync(team.Owner)));
@@ -114,7 +108,7 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
 
         var response = await CheckoutAsync(team.Owner, new { packageId = "pro", teamId = team.TeamId, gift = true });
 
-        Assert.Equal((422, "team_gift_not_supported"), await ProblemOf(response));
+        Assert.Equal((422, "team_gift_not_supported"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Equal(("A package for a team cannot be bought as a gift.", "Buy it for the team, or as a gift from your own checkout."),
             await ProblemAnswer.ReadTextsAsync(response));
         Assert.Empty(App.Stripe.CreateRequests);
@@ -128,7 +122,7 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
     {
         var response = await CheckoutAsync(NewUser("buyer"), new { packageId = "pro", teamId });
 
-        Assert.Equal((404, "team_not_found"), await ProblemOf(response));
+        Assert.Equal((404, "team_not_found"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Empty(App.Stripe.CreateRequests);
     }
 
@@ -191,7 +185,7 @@ public abstract class TeamCheckoutTests<TDatabase>(TDatabase database) : TeamApp
         var other = await App.Client(team.Owner).GetAsync($"/api/stripe/checkout-session/{sessionId}");
         var buyer = (await App.Client(team.Admin).GetFromJsonAsync<CheckoutStatusResponse>($"/api/stripe/checkout-session/{sessionId}"))!;
 
-        Assert.Equal((404, "unknown_checkout_session"), await ProblemOf(other));
+        Assert.Equal((404, "unknown_checkout_session"), await ProblemAnswer.ReadCodeAsync(other));
         Assert.Equal(("pending", team.TeamId), (buyer.Status, buyer.TeamId));
     }
 

@@ -15,12 +15,6 @@ public abstract class TeamLimitEndpointTests<TDatabase>(TDatabase database) : Te
     private async Task<long?> LimitOfAsync(TeamCast team, string userId) =>
         (await TeamsAsync(t => t.GetMembersAsync(team.TeamId, team.Owner))).Members.Single(m => m.UserId == userId).Limit;
 
-    private static async Task<(int, string?)> ProblemOf(HttpResponseMessage response)
-    {
-        var (status, code, _) = await ProblemAnswer.ReadAsync(response);
-        return (status, code);
-    }
-
     [Theory]
     [InlineData("owner", "member")]
     [InlineData("owner", "admin")]
@@ -48,7 +42,7 @@ public abstract class TeamLimitEndpointTests<TDatabase>(TDatabase database) : Te
 
         var response = await PutAsync(team.Of(actor), team.TeamId, team.Of(target), "{\"limit\":1}");
 
-        Assert.Equal((403, "team_role_not_allowed"), await ProblemOf(response));
+        Assert.Equal((403, "team_role_not_allowed"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Null(await LimitOfAsync(team, team.Of(target)));
     }
 
@@ -59,7 +53,7 @@ public abstract class TeamLimitEndpointTests<TDatabase>(TDatabase database) : Te
 
         var response = await PutAsync(team.Member, team.TeamId, team.Outsider, "{\"limit\":1}");
 
-        Assert.Equal((403, "team_role_not_allowed"), await ProblemOf(response));
+        Assert.Equal((403, "team_role_not_allowed"), await ProblemAnswer.ReadCodeAsync(response));
     }
 
     [Fact]
@@ -69,7 +63,7 @@ public abstract class TeamLimitEndpointTests<TDatabase>(TDatabase database) : Te
 
         var response = await PutAsync(team.Outsider, team.TeamId, team.Member, "{\"limit\":1}");
 
-        Assert.Equal((404, "team_not_found"), await ProblemOf(response));
+        Assert.Equal((404, "team_not_found"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Null(await LimitOfAsync(team, team.Member));
     }
 
@@ -90,7 +84,7 @@ public abstract class TeamLimitEndpointTests<TDatabase>(TDatabase database) : Te
 
         var response = await PutAsync(team.Owner, team.TeamId, team.Outsider, "{\"limit\":1}");
 
-        Assert.Equal((404, "team_member_not_found"), await ProblemOf(response));
+        Assert.Equal((404, "team_member_not_found"), await ProblemAnswer.ReadCodeAsync(response));
     }
 
     [Fact]
@@ -132,7 +126,7 @@ public abstract class TeamLimitEndpointTests<TDatabase>(TDatabase database) : Te
 
         var response = await PutAsync(team.Owner, team.TeamId, team.Member, json);
 
-        Assert.Equal((status, code), await ProblemOf(response));
+        Assert.Equal((status, code), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Null(await LimitOfAsync(team, team.Member));
     }
 
@@ -144,7 +138,7 @@ public abstract class TeamLimitEndpointTests<TDatabase>(TDatabase database) : Te
 
         var response = await PutAsync(team.Owner, team.TeamId, team.Member, "{\"limit\":3}");
 
-        Assert.Equal((403, "team_frozen"), await ProblemOf(response));
+        Assert.Equal((403, "team_frozen"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Null(await LimitOfAsync(team, team.Member));
     }
 }

@@ -40,7 +40,7 @@ public abstract class TeamVolumeCheckoutTests<TDatabase>(TDatabase database) : T
 
         var response = await CheckoutAsync(team.Owner, new { packageId = "pro", teamId = team.TeamId, quantity = 101 });
 
-        Assert.Equal((400, "invalid_quantity"), await CodeOf(response));
+        Assert.Equal((400, "invalid_quantity"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Empty(App.Stripe.CreateRequests);
     }
 
@@ -53,12 +53,6 @@ public abstract class TeamVolumeCheckoutTests<TDatabase>(TDatabase database) : T
 
         response.EnsureSuccessStatusCode();
         Assert.Equal(1, await PurchasesAsync(CreditWalletAccounts.TeamAccount(team.TeamId)));
-    }
-
-    private static async Task<(int, string?)> CodeOf(HttpResponseMessage response)
-    {
-        var (status, code, _) = await ProblemAnswer.ReadAsync(response);
-        return (status, code);
     }
 }
 

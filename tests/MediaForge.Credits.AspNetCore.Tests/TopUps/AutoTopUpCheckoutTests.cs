@@ -71,7 +71,7 @@ public abstract class AutoTopUpCheckoutTests<TDatabase>(TDatabase database) : Au
 
         var response = await CheckoutAsync(member, new { packageId = "pro", teamId, saveForAutoTopUp = true });
 
-        Assert.Equal((403, "team_role_not_allowed"), await CodeOf(response));
+        Assert.Equal((403, "team_role_not_allowed"), await ProblemAnswer.ReadCodeAsync(response));
         Assert.Equal("Your role in this team does not allow saving a card for the team's auto top-up.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
         Assert.Equal(0, await PurchasesAsync(member, CreditWalletAccounts.TeamAccount(teamId)));
         Assert.Empty(App.Stripe.CreateRequests);
@@ -91,12 +91,6 @@ public abstract class AutoTopUpCheckoutTests<TDatabase>(TDatabase database) : Au
         Assert.Equal("This checkout cannot keep its card for auto top-up.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
         Assert.Equal((0, 0L), (await PurchasesAsync(user), await App.BalanceAsync(user)));
         Assert.Empty(App.Stripe.CreateRequests);
-    }
-
-    private static async Task<(int, string?)> CodeOf(HttpResponseMessage response)
-    {
-        var (status, code, _) = await ProblemAnswer.ReadAsync(response);
-        return (status, code);
     }
 }
 
