@@ -108,6 +108,25 @@ public abstract class CreditsTelemetryTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task ExpireCredits_Sweep_CountsTheCreditsItEnded()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = BuildServices(clock);
+        using var expired = Collect<long>(services, "mediaforge.credits.expired");
+        foreach (var credits in new long[] { 12, 5 })
+        {
+            await CreditsAsync(services, c => c.AddExpiringCreditsAsync(NewUser(), credits, CreditTransactionType.Bonus, "promo", clock.GetUtcNow().AddHours(1)));
+        }
+
+        clock.Advance(TimeSpan.FromHours(2));
+        var removed = await CreditsAsync(services, c => c.ExpireCreditsAsync());
+
+        // At least these two users' 17 (the class's database may hold other lapsed lots the sweep also ends).
+        Assert.InRange(removed, 17, long.MaxValue);
+        Assert.Equal(removed, expired.GetMeasurementSnapshot().Sum(m => m.Value));
+    }
+
+    [Fact]
     public async Task DeductCredits_AnyOutcome_RecordsOneDuration()
     {
         await using var services = BuildServices();
