@@ -72,8 +72,12 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
     public IDisposable? TryTakeIdleLane(string userId, int laneCount)
     {
         var lane = LaneFor(userId, laneCount);
-        // Stryker disable once Logical : not forceable by a test: (Idle || nothing waiting) differs only in the instant between a lane's writer being woken and it taking the turn, where a caller would write alone ahead of deductions queued just before; each is still charged or refused on the credits it finds
-        return lane.Idle && Volatile.Read(ref lane.Waiting) == 0 && lane.Turn.Wait(0) ? new LaneTurn(lane) : null;
+        if (!lane.Idle || Volatile.Read(ref lane.Waiting) != 0)
+        {
+            return null;
+        }
+
+        return lane.Turn.Wait(0) ? new LaneTurn(lane) : null;
     }
 
     /// <summary>Closes the lanes and waits for the batches already taken.</summary>
