@@ -280,6 +280,7 @@ internal sealed partial class StripeCheckoutHandler(
     private static string GiftReturn(string successUrl)
     {
         var fragment = successUrl.IndexOf('#', StringComparison.Ordinal);
+        // Stryker disable once Equality : the success URL is absolute here (CreditsPublicAddress), so a '#' is never its first character
         var (url, tail) = fragment < 0 ? (successUrl, "") : (successUrl[..fragment], successUrl[fragment..]);
         return url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "gift_checkout=1" + tail;
     }
