@@ -110,6 +110,20 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task ExpireCredits_LapsedLot_RowNamesTheLotItsGrantAndWhenItExpired_NotARenewal()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 6, TimeSpan.FromHours(1));
+        clock.Advance(TimeSpan.FromHours(2));
+
+        await Credits(c => c.ExpireCreditsAsync());
+
+        var metadata = await Db(db => db.Transactions.Where(t => t.UserId == user && t.Type == CreditTransactionType.Expiration).Select(t => t.Metadata).SingleAsync());
+        using var json = JsonDocument.Parse(metadata!);
+        Assert.Equal(["lotId", "grantedBy", "expiredAt"], json.RootElement.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task RecordRefund_PurchaseCreditsSpentBeforeAnExpiringGrant_TakesTheRestFromThatLot()
     {
         var user = NewUser();

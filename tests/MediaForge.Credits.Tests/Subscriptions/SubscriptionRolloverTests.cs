@@ -53,6 +53,21 @@ public abstract class SubscriptionRolloverTests<TDatabase>(TDatabase database) :
     }
 
     [Fact]
+    public async Task Renewal_UnusedAllowance_EndsAsAnExpirationSayingItEndedAtRenewal()
+    {
+        var (s, clock, user, sub) = await SubscribedAsync(Basic, spent: 30);
+        clock.SetUtcNow(Renewal);
+
+        await PayAsync(s, Invoice(sub, user, 2, Basic, April));
+
+        var ended = await ReadAsync(s, db => db.Transactions.AsNoTracking().Where(t => t.UserId == user && t.Type == CreditTransactionType.Expiration).SingleAsync());
+        Assert.Equal((-70L, "70 allowance credits ended at renewal"), (ended.Amount, ended.Description));
+        using var metadata = System.Text.Json.JsonDocument.Parse(ended.Metadata!);
+        Assert.Equal(["lotId", "grantedBy", "expiredAt", "endedBy"], metadata.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("rollover", metadata.RootElement.GetProperty("endedBy").GetString());
+    }
+
+    [Fact]
     public async Task Renewal_PlanWithoutCap_CarriesAllTheUnusedAllowance()
     {
         var (s, clock, user, sub) = await SubscribedAsync(Premium, spent: 100);
