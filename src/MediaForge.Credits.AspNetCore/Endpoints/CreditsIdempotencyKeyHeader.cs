@@ -30,6 +30,7 @@ public static class CreditsIdempotencyKeyHeader
             return true;
         }
 
+        // Stryker disable once Conditional,String : equivalent: the next check refuses any count but one, and a null or empty value (or the mutant's text, which has spaces) is refused too
         var value = values.Count == 1 ? values[0] ?? "" : "";
         if (values.Count != 1 || value.Length is 0 or > MaxLength || !value.All(c => c is > ' ' and <= '~')
             || value.StartsWith("mf:", StringComparison.OrdinalIgnoreCase))
