@@ -1,8 +1,6 @@
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Teams;
-using MediaForge.Credits.Entities;
 using MediaForge.Credits.Storage;
-using Microsoft.EntityFrameworkCore;
 using Stripe.Checkout;
 using Stripe;
 
@@ -241,8 +239,7 @@ internal sealed partial class StripeCheckoutHandler(
         var balance = (await accounts.ReadAsync(purchase.UserId, cancellationToken).ConfigureAwait(false)).Balance;
         // By the purchase (a unique index; only a paid gift purchase has a row), not from the buyer's gift list, which
         // holds only the newest gifts.
-        var giftId = await handle.Context.Set<CreditGiftRow>().AsNoTracking().Where(g => g.PurchaseId == purchase.Id).Select(g => (Guid?)g.Id)
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var giftId = await Gifts.CreditGiftRows.IdOfPurchaseAsync(handle.Context, purchase.Id, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new CheckoutStatusResponse(sessionId, purchase.PackageId, purchase.Credits,
             purchase.Status.ToString().ToLowerInvariant(), paymentStatus, balance, purchase.IsGift, giftId, team));
     }

@@ -6,6 +6,10 @@ internal static class CreditGiftRows
     public static Task<CreditGiftRow?> FindAsync(DbContext db, Guid giftId, CancellationToken cancellationToken) =>
         db.Set<CreditGiftRow>().AsNoTracking().FirstOrDefaultAsync(g => g.Id == giftId, cancellationToken);
 
+    /// <summary>The id of the gift a paid gift purchase made (one at most: a unique index), or <see langword="null"/>.</summary>
+    public static Task<Guid?> IdOfPurchaseAsync(DbContext db, Guid purchaseId, CancellationToken cancellationToken) =>
+        db.Set<CreditGiftRow>().AsNoTracking().Where(g => g.PurchaseId == purchaseId).Select(g => (Guid?)g.Id).FirstOrDefaultAsync(cancellationToken);
+
     /// <summary>The caller's view of a stored row (never its code hash or key).</summary>
     public static CreditGift ToGift(CreditGiftRow row) => new()
     {

@@ -243,8 +243,7 @@ internal sealed partial class CreditPurchaseService(
 
     /// <summary>The gift that holds a gift purchase's credits, if it was fulfilled.</summary>
     private async Task<Guid?> GiftOfAsync(CreditPurchase purchase, CancellationToken cancellationToken) => purchase.IsGift
-        ? await db.Set<CreditGiftRow>().AsNoTracking().Where(g => g.PurchaseId == purchase.Id).Select(g => (Guid?)g.Id)
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+        ? await CreditGiftRows.IdOfPurchaseAsync(db, purchase.Id, cancellationToken).ConfigureAwait(false)
         : null;
 
     public async Task<CreditPurchaseEntry?> FindBySessionAsync(string providerSessionId, CancellationToken cancellationToken = default)

@@ -107,20 +107,19 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
         Assert.Equal(1L, (await setup!.WalletAsync(teamId)).Balance);
     }
 
-    private static async Task LowerAsync(DbCommand command, string wallet, long balance)
-    {
-        await using var lower = command.Connection!.CreateCommand();
-        lower.Transaction = command.Transaction;
-        lower.CommandText = $"UPDATE credits SET balance = {balance} WHERE user_id = '{wallet}'";
-        await lower.ExecuteNonQueryAsync();
-    }
+    private static Task LowerAsync(DbCommand command, string wallet, long balance) =>
+        AlsoRunAsync(command, $"UPDATE credits SET balance = {balance} WHERE user_id = '{wallet}'");
 
-    private static async Task FreezeAsync(DbCommand command, string teamId)
+    private static Task FreezeAsync(DbCommand command, string teamId) =>
+        AlsoRunAsync(command, $"UPDATE credit_teams SET status = 'Frozen' WHERE id = '{teamId}'");
+
+    /// <summary>Runs <paramref name="sql"/> in the intercepted <paramref name="command"/>'s transaction, before it.</summary>
+    private static async Task AlsoRunAsync(DbCommand command, string sql)
     {
-        await using var freeze = command.Connection!.CreateCommand();
-        freeze.Transaction = command.Transaction;
-        freeze.CommandText = $"UPDATE credit_teams SET status = 'Frozen' WHERE id = '{teamId}'";
-        await freeze.ExecuteNonQueryAsync();
+        await using var also = command.Connection!.CreateCommand();
+        also.Transaction = command.Transaction;
+        also.CommandText = sql;
+        await also.ExecuteNonQueryAsync();
     }
 
     private async Task<long[]> SpentAsync(string teamId, IEnumerable<string> members)
