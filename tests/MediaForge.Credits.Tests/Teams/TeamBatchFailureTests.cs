@@ -1,4 +1,3 @@
-using MediaForge.Credits.Teams;
 using MediaForge.Credits.Tests.Infrastructure;
 using MediaForge.Credits.Tests.Torture;
 
@@ -50,17 +49,7 @@ public abstract class TeamBatchFailureTests<TDatabase>(TDatabase database) : ICl
     /// <summary>A team funded with 100 and three members, the probe armed.</summary>
     private protected async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync()
     {
-        var probe = new TeamTransactionProbe();
-        Setup = new TeamSetup(database, configureContext: o => o.AddInterceptors(probe, probe.Commands));
-        var (teamId, owner) = await Setup.TeamAsync();
-        var members = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            members.Add(await Setup.MemberAsync(teamId, owner));
-        }
-
-        await Setup.FundAsync(teamId, 100);
-        probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
+        (Setup, var teamId, var members, var probe) = await TeamSetup.ProbedAsync(database, pool: 100, memberCount: 3);
         return (teamId, members, probe);
     }
 }

@@ -138,26 +138,18 @@ public abstract class TeamBatchMemberTests<TDatabase>(TDatabase database) : ICla
     private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(long pool, int memberCount, int? removed = null,
         long? limit = null)
     {
-        var probe = new TeamTransactionProbe();
-        setup = new TeamSetup(database, configureContext: o => o.AddInterceptors(probe, probe.Commands));
-        var (teamId, owner) = await setup.TeamAsync();
-        var members = new List<string>();
-        for (var i = 0; i < memberCount; i++)
+        (setup, var teamId, var members, var probe) = await TeamSetup.ProbedAsync(database, pool, memberCount, async (team, id, owner, added) =>
         {
-            members.Add(await setup.MemberAsync(teamId, owner));
-            if (limit is not null)
+            foreach (var member in limit is null ? [] : added)
             {
-                Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, members[i], limit))).Success);
+                Assert.True((await team.Teams(t => t.SetMemberLimitAsync(id, owner, member, limit))).Success);
             }
-        }
 
-        if (removed is { } index)
-        {
-            Assert.True((await setup.Teams(t => t.RemoveMemberAsync(teamId, owner, members[index]))).Success);
-        }
-
-        await setup.FundAsync(teamId, pool);
-        probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
+            if (removed is { } index)
+            {
+                Assert.True((await team.Teams(t => t.RemoveMemberAsync(id, owner, added[index]))).Success);
+            }
+        });
         return (teamId, members, probe);
     }
 }

@@ -101,6 +101,33 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         return await Task.WhenAll(tasks).WaitAsync(patience);
     }
 
+    /// <summary>
+    /// Services whose every command and transaction a new probe sees, a team with <paramref name="memberCount"/> members
+    /// (shaped by <paramref name="shape"/>, if given, before the team is funded), funded with <paramref name="pool"/>,
+    /// the probe armed on the team's wallet.
+    /// </summary>
+    internal static async Task<(TeamSetup Setup, string TeamId, List<string> Members, TeamTransactionProbe Probe)> ProbedAsync(
+        CreditsDatabase database, long pool, int memberCount, Func<TeamSetup, string, string, List<string>, Task>? shape = null)
+    {
+        var probe = new TeamTransactionProbe();
+        var setup = new TeamSetup(database, configureContext: o => o.AddInterceptors(probe, probe.Commands));
+        var (teamId, owner) = await setup.TeamAsync();
+        var members = new List<string>();
+        for (var i = 0; i < memberCount; i++)
+        {
+            members.Add(await setup.MemberAsync(teamId, owner));
+        }
+
+        if (shape is not null)
+        {
+            await shape(setup, teamId, owner, members);
+        }
+
+        await setup.FundAsync(teamId, pool);
+        probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
+        return (setup, teamId, members, probe);
+    }
+
     /// <summary>Grants <paramref name="amount"/> credits to the team's wallet (as a fulfilled team purchase would).</summary>
     public Task FundAsync(string teamId, long amount) =>
         With<CreditTransactionResult, CreditService>(c => c.GrantAsync(CreditWalletAccounts.TeamAccount(teamId), amount, CreditTransactionType.Purchase,
