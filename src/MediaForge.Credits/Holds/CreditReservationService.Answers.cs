@@ -17,6 +17,7 @@ internal sealed partial class CreditReservationService
     {
         Success = success,
         Status = hold.Status,
+        // Stryker disable once Conditional : equivalent: a captured amount is written with the Captured status and cleared with it (a late capture's undo)
         CreditsCharged = hold.Status == ReservationStatus.Captured ? hold.CapturedAmount ?? 0 : 0,
         TransactionId = hold.TransactionId,
         Balance = (await credits.GetAccountBalanceAsync(hold.UserId, cancellationToken).ConfigureAwait(false)).Balance,

@@ -21,7 +21,7 @@ internal sealed partial class CreditReservationService
                     // The member's part of a split hold is expired with its team hold, as one.
                     var team = CreditTeamHoldParts.HoldOf(hold.IdempotencyKey) is { } of ? await FindAsync(of, ct).ConfigureAwait(false) ?? hold : hold;
                     var part = team == hold ? await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false) : hold;
-                    return await ExpireAsync(team, part, now, ct, lockFirst: true).ConfigureAwait(false);
+                    return await ExpireAsync(team, part, now, ct).ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false))
             {
                 expired++;
@@ -35,15 +35,12 @@ internal sealed partial class CreditReservationService
 
     /// <summary>
     /// Ends a lapsed hold and its member's part (if split) as expired if still active, and gives a team hold's count back
-    /// if it has not gone back yet; with <paramref name="lockFirst"/>, takes the member's and balance rows first.
+    /// if it has not gone back yet; takes the member's and balance rows first (again, for a capture that holds them).
     /// </summary>
     /// <returns>Whether this call ended either.</returns>
-    private async Task<bool> ExpireAsync(CreditReservationRow hold, CreditReservationRow? part, DateTime now, CancellationToken ct, bool lockFirst = false)
+    private async Task<bool> ExpireAsync(CreditReservationRow hold, CreditReservationRow? part, DateTime now, CancellationToken ct)
     {
-        if (lockFirst)
-        {
-            await teamHolds.LockAsync(hold, ct, part).ConfigureAwait(false);
-        }
+        await teamHolds.LockAsync(hold, ct, part).ConfigureAwait(false);
 
         var ended = await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, ct, onlyIfExpired: true).ConfigureAwait(false);
         ended |= await CreditTeamHoldParts.EndAsync(db, part, ReservationStatus.Expired, now, ct).ConfigureAwait(false);

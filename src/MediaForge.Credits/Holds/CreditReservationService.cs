@@ -96,6 +96,7 @@ internal sealed partial class CreditReservationService(
                 Id = Guid.CreateVersion7(now),
                 UserId = account,
                 MemberId = member,
+                // Stryker disable once Equality : equivalent: a hold whose member's own part is all of it counts 0 (its pool part), so nothing is given back or counted again either way
                 LimitCounted = member is not null && !unlimited && price > personalPart,
                 Feature = normalizedFeature,
                 Model = normalizedModel,
@@ -245,10 +246,11 @@ internal sealed partial class CreditReservationService(
 
                 hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
             }
+            // Stryker disable once Logical : equivalent: for a personal hold, or a team hold captured or released, the expiry changes nothing (no active row, no count left to give back)
             else if (hold.Status == ReservationStatus.Expired && hold.MemberId is not null)
             {
                 // Expired in passing by a debit: its count (once: the marker decides) and its member's part go back now.
-                await ExpireAsync(hold, await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false), now, ct, lockFirst: true).ConfigureAwait(false);
+                await ExpireAsync(hold, await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false), now, ct).ConfigureAwait(false);
             }
 
             return await SettledAsync(hold, success: hold.Status == ReservationStatus.Released, replay: true, ct).ConfigureAwait(false);

@@ -100,6 +100,20 @@ public abstract class HeldCreditClawbackTests<TDatabase>(TDatabase database) : H
     }
 
     [Fact]
+    public async Task Capture_OfHeldCreditsARefundTookPartOf_IsReadBackAsWhatItCharged()
+    {
+        var (user, _, payment) = await BuyProAsync();
+        var hold = await HoldAsync(user, 150);
+        await Purchases(p => p.RecordRefundAsync(payment, 1500));
+
+        var captured = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+        var again = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((100L, 100L), (captured.CreditsCharged, again.CreditsCharged));
+        Assert.True(again.IsReplay);
+    }
+
+    [Fact]
     public async Task CaptureExpired_OfNothingAfterAClawbackLeftTheBalanceUnderItsHolds_Succeeds()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -10,7 +10,8 @@ namespace MediaForge.Credits.Tests.Holds;
 /// <summary>
 /// The hold row as the ledger's built-once statements write and read it (decision 0047): every column the reserve
 /// inserts, the capture's status, amount, settlement time and link, read back through the value converters; and the
-/// balance's plan summary, read only when the "has a subscription" statement finds a row.
+/// balance's plan summary, read only when the "has a subscription" statement finds a row. A capture that finds the
+/// balance row gone (a row deleted by hand) refuses and changes nothing.
 /// </summary>
 public abstract class HoldRowTests<TDatabase>(TDatabase database)
     : HoldTestsBase<TDatabase>(database, new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero))
@@ -60,6 +61,23 @@ public abstract class HoldRowTests<TDatabase>(TDatabase database)
 
         Assert.Equal((true, true, ReservationStatus.Captured, 12L, first.TransactionId, 38L),
             (again.Success, again.IsReplay, again.Status, again.CreditsCharged, again.TransactionId, again.Balance));
+    }
+
+    [Fact]
+    public async Task Capture_BalanceRowGone_ThrowsNamingTheUserAndLeavesTheHoldActive()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+        await Db(async db =>
+        {
+            db.Accounts.Remove(await db.Accounts.SingleAsync(a => a.UserId == user));
+            return await db.SaveChangesAsync();
+        });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value)));
+
+        Assert.Equal($"The balance row of {user}, who holds credits, is missing.", error.Message);
+        Assert.Equal(ReservationStatus.Active, (await Db(db => db.Reservations.AsNoTracking().SingleAsync(r => r.Id == hold.ReservationId))).Status);
     }
 
     [Fact]

@@ -264,21 +264,6 @@ public abstract class ReservationTests<TDatabase>(TDatabase database)
         await AssertConsistentAsync(user, 5);
     }
 
-    [Fact]
-    public async Task Reserve_ConfiguredAdmin_HoldsNothingAndCaptureChargesNothing()
-    {
-        var admin = NewUser();
-        var adminServices = Database.BuildServices(Database.ConnectionString, o => o.AdminUserIds.Add(admin), Clock);
-        await using var scope = adminServices.CreateAsyncScope();
-        var reservations = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
-
-        var hold = await reservations.ReserveCreditsAsync(admin, "video-generation", "veo2");
-        var capture = await reservations.CaptureReservationAsync(hold.ReservationId!.Value);
-
-        Assert.True(hold.Success);
-        Assert.Equal(0, hold.Amount);
-        Assert.Equal((true, 0L), (capture.Success, capture.CreditsCharged));
-    }
 }
 
 public sealed class SqliteReservationTests(SqliteCreditsDatabase database) : ReservationTests<SqliteCreditsDatabase>(database);

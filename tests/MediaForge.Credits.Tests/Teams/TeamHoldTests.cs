@@ -58,6 +58,17 @@ public abstract class TeamHoldTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Reserve_MoreThanTheWalletHas_IsRefusedShowingTheMemberWhatItHas()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        await setup.FundAsync(teamId, 10);
+
+        var hold = await HoldAsync(teamId, owner, amount: 11);
+
+        Assert.Equal((false, CreditDeductionError.InsufficientCredits, 10L), (hold.Success, hold.Error, hold.Available));
+    }
+
+    [Fact]
     public async Task Release_TeamHold_GivesTheLimitBack()
     {
         var (teamId, owner) = await setup.TeamAsync();

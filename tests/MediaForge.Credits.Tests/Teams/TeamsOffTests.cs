@@ -78,6 +78,21 @@ public abstract class TeamsOffTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task ReserveFromATeamWallet_TeamsOff_ThrowsNamingTheSettingAndHoldsNothing()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        await setup.FundAsync(teamId, 10);
+        await using var scope = database.BuildServices(database.ConnectionString).CreateAsyncScope();
+        var holds = scope.ServiceProvider.GetRequiredService<ICreditReservationService>();
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => holds.ReserveCreditsAsync(owner, "image-generation", "default", wallet: CreditWallet.Team(teamId)));
+
+        Assert.Equal("Teams are off: set MediaForge:Credits:Teams:Enabled (CreditsOptions.Teams.Enabled) to true to spend from a team's wallet.", thrown.Message);
+        Assert.Equal(10L, (await setup.Teams(t => t.GetBalanceAsync(teamId)))!.Available);
+    }
+
+    [Fact]
     public async Task GetTeams_TeamsOff_ThrowsNamingTheSetting()
     {
         var (_, owner) = await setup.TeamAsync();
