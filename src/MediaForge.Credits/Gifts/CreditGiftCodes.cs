@@ -25,6 +25,14 @@ internal static class CreditGiftCodes
     {
         Span<byte> random = stackalloc byte[Length * 5 / 8];
         RandomNumberGenerator.Fill(random);
+        var code = Canonical(random);
+        var shown = string.Join('-', Enumerable.Range(0, Length / GroupLength).Select(i => code.Substring(i * GroupLength, GroupLength)));
+        return (shown, Hash(code));
+    }
+
+    /// <summary>The canonical form of 20 bytes: their base32 letters (RFC 4648), the most significant bits first.</summary>
+    internal static string Canonical(ReadOnlySpan<byte> random)
+    {
         var canonical = new StringBuilder(Length);
         var (buffer, bits) = (0, 0);
         foreach (var b in random)
@@ -38,9 +46,7 @@ internal static class CreditGiftCodes
             }
         }
 
-        var code = canonical.ToString();
-        var shown = string.Join('-', Enumerable.Range(0, Length / GroupLength).Select(i => code.Substring(i * GroupLength, GroupLength)));
-        return (shown, Hash(code));
+        return canonical.ToString();
     }
 
     /// <summary>The stored hash of <paramref name="input"/>, or <see langword="null"/> when it is no well-formed code.</summary>

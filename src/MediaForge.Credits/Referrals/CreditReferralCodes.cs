@@ -27,7 +27,7 @@ internal static class CreditReferralCodes
         }
 
         var code = input.Trim().ToUpperInvariant();
-        // Stryker disable once Conditional : a code outside the alphabet matches no stored code (all are made from it); the check saves the lookup
+        // Stryker disable once Conditional,Logical,Linq : a code of another length or outside the alphabet matches no stored code (all are made so); the check saves the lookup
         return code.Length == Length && code.All(c => Alphabet.Contains(c, StringComparison.Ordinal)) ? code : null;
     }
 

@@ -59,6 +59,18 @@ public abstract class GiftArgumentTests<TDatabase>(TDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task CreateGift_ExpiryAtExactlyTheMaximumLifetime_IsAccepted()
+    {
+        var setup = Setup();
+        var sender = await setup.FundedAsync(10);
+        var at = clock.GetUtcNow().AddDays(365);
+
+        var gift = await setup.Gifts(g => g.CreateGiftAsync(sender, 1, at));
+
+        Assert.Equal((true, at), (gift.Success, gift.Gift!.ExpiresAt));
+    }
+
+    [Fact]
     public async Task CreateGift_ExpiryWithAFractionOfASecond_KeepsTheWholeSecondBeforeIt()
     {
         var setup = Setup();
@@ -85,6 +97,15 @@ public abstract class GiftArgumentTests<TDatabase>(TDatabase database) : IClassF
         var (_, gift) = await setup.GiftAsync(10, 4);
 
         await Assert.ThrowsAnyAsync<ArgumentException>(() => setup.Gifts(g => g.ReissueCodeAsync(gift.Gift!.Id, "  ")));
+    }
+
+    [Fact]
+    public async Task CancelGift_BlankSender_Throws()
+    {
+        var setup = Setup();
+        var (_, gift) = await setup.GiftAsync(10, 4);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => setup.Gifts(g => g.CancelGiftAsync(gift.Gift!.Id, "  ")));
     }
 
     [Fact]

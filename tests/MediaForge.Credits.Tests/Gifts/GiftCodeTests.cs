@@ -17,6 +17,12 @@ public sealed class GiftCodeTests
         Assert.All(codes, c => Assert.Equal(c.Hash, CreditGiftCodes.TryHash(c.Code)));
     }
 
+    [Theory]
+    [InlineData("000a141e28323c46505a646e78828c96a0aab4be", "AAFBIHRIGI6EMUC2MRXHRAUMS2QKVNF6")]
+    [InlineData("ffffffffffffffffffffffffffffffffffffffff", "77777777777777777777777777777777")]
+    public void Canonical_TwentyRandomBytes_AreTheirRfc4648Base32Letters(string bytes, string letters) =>
+        Assert.Equal(letters, CreditGiftCodes.Canonical(Convert.FromHexString(bytes)));
+
     [Fact]
     public void TryHash_SpacesLowerCaseMissingDashesAndLookAlikeDigits_SameHash()
     {

@@ -1,17 +1,26 @@
+using System.Diagnostics.Metrics;
 using MediaForge.Credits.Tests.Infrastructure;
+using MediaForge.Credits.Tests.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace MediaForge.Credits.Tests.Gifts;
 
 /// <summary>
 /// A gift operation whose COMMIT was applied but whose acknowledgement was lost: the operation is settled by looking it
-/// up, never applied again, and the caller's retry finds it done. One behaviour per test.
+/// up, never applied again (nor counted again), and the caller's retry finds it done. One behaviour per test.
 /// </summary>
 public abstract class GiftCommitFaultTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
     private readonly CommitFault fault = new();
 
-    private GiftSetup Setup => field ??= new GiftSetup(database, configureContext: o => o.AddInterceptors(fault, fault.Commands));
+    private GiftSetup Setup => field ??= new GiftSetup(database, configureContext: o => o.AddInterceptors(fault, fault.Commands),
+        configureServices: s => s.AddSingleton<IMeterFactory, TestMeterFactory>());
+
+    /// <summary>The gift credits counter (<c>mediaforge.credits.gifts</c>) of <see cref="Setup"/>, from now on.</summary>
+    private MetricCollector<long> GiftCredits() =>
+        new(Setup.Services.GetRequiredService<IMeterFactory>(), "MediaForge.Credits", "mediaforge.credits.gifts");
 
     [Fact]
     public async Task CreateGift_CommitAcknowledgementLost_RetryWithSameKeyHoldsOnce()
@@ -107,8 +116,50 @@ public abstract class GiftCommitFaultTests<TDatabase>(TDatabase database) : ICla
         var cancelled = await Setup.Gifts(g => g.CancelGiftAsync(created.Gift!.Id, sender));
 
         Assert.Equal(1, fault.Struck);
-        Assert.Equal((true, CreditGiftStatus.Cancelled), (cancelled.Success, cancelled.Gift!.Status));
+        Assert.Equal((true, CreditGiftError.None, CreditGiftStatus.Cancelled), (cancelled.Success, cancelled.Error, cancelled.Gift!.Status));
         Assert.Equal((100L, 0L, 100L), await Setup.AccountAsync(sender));
+    }
+
+    [Fact]
+    public async Task CancelGift_CommitAcknowledgementLost_CountsTheCreditsReturnedOnce()
+    {
+        var (sender, created) = await Setup.GiftAsync(100, 30);
+        using var credits = GiftCredits();
+
+        fault.Arm(CommitFaultKind.AcknowledgementLost);
+        await Setup.Gifts(g => g.CancelGiftAsync(created.Gift!.Id, sender));
+
+        var returned = Assert.Single(credits.GetMeasurementSnapshot());
+        Assert.Equal(30, returned.Value);
+        Assert.True(returned.ContainsTags(new KeyValuePair<string, object?>("credits.outcome", "returned")));
+    }
+
+    [Fact]
+    public async Task CancelGift_AlreadyCancelledCommitAcknowledgementLost_CountsNothingReturned()
+    {
+        var (sender, created) = await Setup.GiftAsync(100, 30);
+        Assert.True((await Setup.Gifts(g => g.CancelGiftAsync(created.Gift!.Id, sender))).Success);
+        using var credits = GiftCredits();
+
+        fault.Arm(CommitFaultKind.AcknowledgementLost);
+        await Setup.Gifts(g => g.CancelGiftAsync(created.Gift!.Id, sender));
+
+        Assert.Equal(1, fault.Struck);
+        Assert.Empty(credits.GetMeasurementSnapshot());
+    }
+
+    [Fact]
+    public async Task CancelGift_SomeoneElsesEndedGiftCommitAcknowledgementLost_ThrowsRatherThanShowTheGift_TheRetryIsNotFound()
+    {
+        var (sender, created) = await Setup.GiftAsync(100, 30);
+        Assert.True((await Setup.Gifts(g => g.CancelGiftAsync(created.Gift!.Id, sender))).Success);
+        var stranger = GiftSetup.NewUser("stranger");
+
+        fault.Arm(CommitFaultKind.AcknowledgementLost);
+        await Assert.ThrowsAsync<SimulatedDbException>(() => Setup.Gifts(g => g.CancelGiftAsync(created.Gift!.Id, stranger)));
+        var retry = await Setup.Gifts(g => g.CancelGiftAsync(created.Gift!.Id, stranger));
+
+        Assert.Equal((false, CreditGiftError.NotFound, (CreditGift?)null), (retry.Success, retry.Error, retry.Gift));
     }
 
     [Fact]

@@ -222,16 +222,30 @@ public abstract class GiftObservabilityTests<TDatabase>(TDatabase database) : IC
     }
 
     [Fact]
-    public async Task CancelGift_AlreadyCancelled_CountedAsNotPending()
+    public async Task CancelGift_AlreadyCancelled_CountedAsNotPendingWithNothingReturned()
     {
         var setup = Setup();
         var (sender, gift) = await setup.GiftAsync(10, 4);
         await setup.Gifts(g => g.CancelGiftAsync(gift.Gift!.Id, sender));
         using var refusals = Refusals(setup);
+        using var credits = Credits(setup);
 
         await setup.Gifts(g => g.CancelGiftAsync(gift.Gift!.Id, sender));
 
         AssertRefusedAs(refusals, "not_pending");
+        Assert.Empty(credits.GetMeasurementSnapshot());
+    }
+
+    [Fact]
+    public async Task CreateGift_MoreThanTheSenderCanSpend_CountedAsInsufficientCredits()
+    {
+        var setup = Setup();
+        var sender = await setup.FundedAsync(3);
+        using var refusals = Refusals(setup);
+
+        await setup.Gifts(g => g.CreateGiftAsync(sender, 4));
+
+        AssertRefusedAs(refusals, "insufficient_credits");
     }
 }
 

@@ -157,6 +157,22 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task Redeem_GiftWhoseCreditsARefundTookAll_RedeemsNothingAndWritesNoTransferRows()
+    {
+        var sender = GiftSetup.NewUser("sender");
+        var (_, payment, _) = await Setup.BuyProAsync(sender, gift: false);
+        var created = await Setup.Gifts(g => g.CreateGiftAsync(sender, 200));
+        await Setup.RefundAsync(payment);
+        var recipient = GiftSetup.NewUser("recipient");
+
+        var result = await Setup.Gifts(g => g.RedeemGiftAsync(created.Code, recipient));
+
+        Assert.Equal((true, 0L), (result.Success, result.Gift!.RedeemedAmount));
+        Assert.DoesNotContain(await Setup.RowsAsync(sender), r => r.Type == CreditTransactionType.TransferOut);
+        Assert.Empty(await Setup.RowsAsync(recipient));
+    }
+
+    [Fact]
     public async Task LostDispute_GiftStillPending_RevokesIt()
     {
         var (buyer, payment, giftId, _) = await BoughtGiftAsync();

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging.Testing;
 namespace MediaForge.Credits.Tests.Referrals;
 
 /// <summary>
-/// The edges of referrals that the flows do not reach: the manual qualification's arguments and switches, the
-/// qualifying amount's boundary, rewards summed in the summary, and the messages a host reads when it misconfigures.
+/// The edges of referrals that the flows do not reach: the arguments and switches of the code, the attach and the
+/// manual qualification, a code padded to the longest input looked at, the qualifying amount's boundary, rewards summed in the summary, and the messages a host reads when it misconfigures.
 /// </summary>
 public abstract class ReferralArgumentTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -35,6 +35,35 @@ public abstract class ReferralArgumentTests<TDatabase>(TDatabase database) : ICl
 
         Assert.Null(await manual.Referrals(r => r.QualifyReferralAsync(ReferralSetup.NewUser("referee"), new string('r', limit))));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => manual.Referrals(r => r.QualifyReferralAsync(ReferralSetup.NewUser("referee"), new string('r', limit + 1))));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task GetOrCreateCode_BlankUser_Throws(string user) =>
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => new ReferralSetup(database).CodeOf(user));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task AttachReferral_BlankReferee_Throws(string referee)
+    {
+        var setup = new ReferralSetup(database);
+        var code = await setup.CodeOf(await setup.SignUpAsync("referrer"));
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => setup.AttachAsync(referee, code));
+    }
+
+    [Fact]
+    public async Task AttachReferral_CodePaddedWithSpacesToTheLongestInput_Attaches()
+    {
+        var setup = new ReferralSetup(database);
+        var code = await setup.CodeOf(await setup.SignUpAsync("referrer"));
+        var padded = code.PadLeft(MediaForge.Credits.Referrals.CreditReferralCodes.MaxInputLength);
+
+        var result = await setup.AttachAsync(await setup.SignUpAsync("referee"), padded);
+
+        Assert.Equal(CreditReferralAttachOutcome.Attached, result.Outcome);
     }
 
     [Fact]
