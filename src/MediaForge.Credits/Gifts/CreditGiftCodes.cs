@@ -42,6 +42,7 @@ internal static class CreditGiftCodes
             while (bits >= 5)
             {
                 bits -= 5;
+                // Stryker disable once Bitwise : equivalent: >>> differs from >> only in the sign bits, which the & 31 drops (bits stays under 13)
                 canonical.Append(Alphabet[(buffer >> bits) & 31]);
             }
         }
