@@ -48,10 +48,12 @@ internal static class CreditBurn
         await TakeAsync(db, userId, [.. own, .. ordered.Except(own)], amount, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The burn order of <paramref name="sources"/>.</summary>
+    /// <summary>
+    /// The burn order of <paramref name="sources"/>. A lapsed lot sorts as priority 0, the lowest a category may have; on
+    /// a tie the expiry puts it before any live lot, since it expired before now and a live lot expires after.
+    /// </summary>
     public static List<BurnSource> Order(IEnumerable<BurnSource> sources, DateTime now) =>
-        [.. sources.OrderBy(l => l.ExpiresAt <= now ? 0 : 1)
-            .ThenBy(l => l.ExpiresAt <= now ? 0 : l.Priority)
+        [.. sources.OrderBy(l => l.ExpiresAt <= now ? 0 : l.Priority)
             .ThenBy(l => l.ExpiresAt)
             .ThenBy(l => l.CreatedAt)
             .ThenBy(l => l.Id)];
@@ -59,12 +61,14 @@ internal static class CreditBurn
     private static BurnSource Rest(long balance, List<BurnSource> lots, int restPriority) =>
         new(Guid.Empty, null, Math.Max(0, balance - lots.Sum(l => l.Remaining)), CreditCategory.Paid.Name, restPriority, CreditGrant.NoExpiry, DateTime.MaxValue);
 
-    private static Task<List<BurnSource>> LotsAsync(DbContext db, string userId, CancellationToken cancellationToken) =>
-        db.Set<CreditGrant>().AsNoTracking()
-            // Stryker disable once Equality : a lot with nothing left gives nothing (TakeAsync skips a take of 0); the filter saves rows
-            .Where(g => g.UserId == userId && g.Remaining > 0)
-            .Select(g => new BurnSource(g.Id, g.TransactionId, g.Remaining, g.Category, g.Priority, g.ExpiresAt, g.CreatedAt))
+    private static Task<List<BurnSource>> LotsAsync(DbContext db, string userId, CancellationToken cancellationToken)
+    {
+        var lots = db.Set<CreditGrant>().AsNoTracking().Where(g => g.UserId == userId);
+        // Stryker disable once Equality : a lot with nothing left gives nothing (TakeAsync skips a take of 0); the filter saves rows
+        lots = lots.Where(g => g.Remaining > 0);
+        return lots.Select(g => new BurnSource(g.Id, g.TransactionId, g.Remaining, g.Category, g.Priority, g.ExpiresAt, g.CreatedAt))
             .ToListAsync(cancellationToken);
+    }
 
     private static async Task<IReadOnlyList<CreditLotPortion>> TakeAsync(DbContext db, string userId, IReadOnlyList<BurnSource> sources, long amount,
         CancellationToken cancellationToken)
@@ -74,12 +78,6 @@ internal static class CreditBurn
         var lotsChanged = false;
         foreach (var source in sources)
         {
-            if (amount <= 0)
-            {
-                // Stryker disable once Statement : without it every source left gives a take of 0, which is skipped
-                break;
-            }
-
             var take = Math.Min(source.Remaining, amount);
             if (take <= 0)
             {
