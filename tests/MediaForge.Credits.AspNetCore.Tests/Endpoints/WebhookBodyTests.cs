@@ -42,6 +42,16 @@ public sealed class WebhookBodyTests
     }
 
     [Fact]
+    public async Task ReadAsync_DeclaredLengthOverTheLimit_RefusesWithoutReadingTheBody()
+    {
+        var request = Request(new string('a', Limit + 1));
+
+        await WebhookBody.ReadAsync(request, Limit, CancellationToken.None);
+
+        Assert.Equal(0, request.Body.Position);
+    }
+
+    [Fact]
     public async Task ReadAsync_UndeclaredBodyOverTheLimit_ReturnsNull()
     {
         Assert.Null(await WebhookBody.ReadAsync(Request(new string('a', Limit + 1), declareLength: false), Limit, CancellationToken.None));
