@@ -109,16 +109,13 @@ internal sealed class CreditAutoTopUps(CreditsDbContextHandle handle, CreditTopU
         }
     }
 
-    /// <summary>Inserts the wallet's first row; when a racing save inserted it first, applies the change to that row instead.</summary>
+    /// <summary>
+    /// Inserts the wallet's first row; when a racing save inserted it first, applies the change to that row instead. In
+    /// the caller's transaction (the webhook saves a card inside its event's) the failed insert is undone by rolling back
+    /// to the savepoint EF Core takes for it, and the transaction goes on.
+    /// </summary>
     private async Task InsertOrRetryAsync(CreditAutoTopUpRow row, Func<Task> again, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            await db.InsertDetachedAsync(row, cancellationToken).ConfigureAwait(false);
-            // Stryker disable once Statement : equivalent: without it the row is inserted again, fails on its key, EF rolls back to its savepoint and the retry updates the same row
-            return;
-        }
-
         try
         {
             await db.InsertDetachedAsync(row, cancellationToken).ConfigureAwait(false);

@@ -144,6 +144,17 @@ public abstract class AutoTopUpSettingsTests<TDatabase>(TDatabase database) : IC
     }
 
     [Fact]
+    public async Task SavePaymentMethod_BeforeAnySettings_ReadsAsAWalletWithoutSettingsThatHasACard()
+    {
+        var wallet = NewWallet();
+
+        await SettingsDo(Services, async s => { await s.SavePaymentMethodAsync(wallet, "cus_1", "pm_1", default); return 0; });
+
+        var none = await SettingsAsync(Services, NewWallet());
+        Assert.Equal(none with { WalletId = wallet, HasPaymentMethod = true }, await SettingsAsync(Services, wallet));
+    }
+
+    [Fact]
     public async Task SavePaymentMethod_InTheCallersTransaction_InsertsOnceAndTheTransactionCommits()
     {
         var wallet = NewWallet();
@@ -158,6 +169,29 @@ public abstract class AutoTopUpSettingsTests<TDatabase>(TDatabase database) : IC
 
         var settings = await SettingsAsync(Services, wallet);
         Assert.Equal((true, false), (settings.HasPaymentMethod, settings.Enabled));
+    }
+
+    [Fact]
+    public async Task SavePaymentMethod_TwoCallersTransactionsRacingForTheFirstRow_BothCommit()
+    {
+        var wallet = NewWallet();
+        await using var first = Services.CreateAsyncScope();
+        var firstDb = first.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        await using var firstTransaction = await firstDb.Database.BeginTransactionAsync();
+        await first.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SavePaymentMethodAsync(wallet, "cus_1", "pm_1", default);
+
+        var second = Task.Run(async () =>
+        {
+            await using var scope = Services.CreateAsyncScope();
+            await using var transaction = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Database.BeginTransactionAsync();
+            await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SavePaymentMethodAsync(wallet, "cus_2", "pm_2", default);
+            await transaction.CommitAsync();
+        });
+        await Task.Delay(200); // lets the second reach the first's uncommitted row where it can (PostgreSQL: its insert waits on the key)
+        await firstTransaction.CommitAsync();
+        await second;
+
+        Assert.True((await SettingsAsync(Services, wallet)).HasPaymentMethod);
     }
 
     [Fact]

@@ -118,6 +118,19 @@ public abstract class TopUpClaimTests<TDatabase>(TDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task Charging_ByAWorkerNotHoldingTheLease_ChangesNothing()
+    {
+        var topUp = Assert.Single(await CrossedAsync(1));
+        var owner = Guid.NewGuid();
+        await ClaimAsync(owner, 10);
+
+        Assert.Equal(0, await ChargesAsync(Services, c => c.ChargingAsync(topUp, Guid.NewGuid(), "pi_not_mine", default)));
+
+        var row = await RowAsync(topUp);
+        Assert.Equal((CreditTopUpStatus.Pending, owner, (string?)null), (row.Status, row.LeaseOwner!.Value, row.PaymentIntentId));
+    }
+
+    [Fact]
     public async Task Release_AfterItsPaymentIntentWasCreated_ChangesNothing()
     {
         var topUp = Assert.Single(await CrossedAsync(1));
