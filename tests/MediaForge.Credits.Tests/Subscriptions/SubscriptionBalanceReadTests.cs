@@ -1,7 +1,9 @@
+using System.Data.Common;
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Subscriptions;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static MediaForge.Credits.Tests.Subscriptions.SubscriptionScenario;
@@ -76,10 +78,35 @@ public abstract class SubscriptionBalanceReadTests<TDatabase>(TDatabase database
         Assert.Equal(100, told.AllowanceLeft);
     }
 
+    [Fact]
+    public async Task PlanSummary_TheBalanceReadSaidNone_IsNullWithoutAStatement()
+    {
+        var readers = new ReaderCounter();
+        await using var s = Database.BuildServices(Database.ConnectionString, configureContext: o => o.AddInterceptors(readers));
+        var user = NewUser();
+
+        var summary = await DoAsync(s, p => p.GetSummaryAsync(user, default, hasSubscription: false));
+
+        Assert.Null(summary);
+        Assert.Equal(0, readers.Readers);
+    }
+
     private static async Task<(CreditBalance Balance, bool? HasSubscription)> BalanceAndPlanAsync(IServiceProvider s, string user)
     {
         await using var scope = s.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CreditService>().GetBalanceAndPlanAsync(user, default);
+    }
+
+    private sealed class ReaderCounter : DbCommandInterceptor
+    {
+        public int Readers { get; private set; }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Readers++;
+            return ValueTask.FromResult(result);
+        }
     }
 }
 
