@@ -44,6 +44,7 @@ internal static class CreditTransactions
             {
                 // Stryker disable once Statement : equivalent: InsertDetachedAsync detaches every row it inserts, even when the insert fails, so nothing is left tracked
                 db.ChangeTracker.Clear();
+                // Stryker disable once Block : equivalent: SettleAsync with no look-up throws inside it, which counts as not applied and rethrows the same failure
                 if (settle is null)
                 {
                     // Stryker disable once Statement : equivalent: SettleAsync with no look-up throws inside it, which counts as not applied and rethrows the same failure

@@ -64,6 +64,32 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task GetBalance_AtTheInstantALotExpires_TheNextExpirationIsTheLotAfterIt()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 5, TimeSpan.FromHours(1));
+        await GrantAsync(user, 7, TimeSpan.FromHours(2));
+        clock.Advance(TimeSpan.FromHours(1));
+
+        var balance = await Credits(c => c.GetBalanceAsync(user));
+
+        Assert.Equal(new CreditExpiration(7, clock.GetUtcNow().AddHours(1)), balance.NextExpiration);
+    }
+
+    [Fact]
+    public async Task GetBalance_AtTheInstantALotExpires_TheSplitLeavesItsCreditsOut()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 5, TimeSpan.FromHours(1));
+        await GrantAsync(user, 7, TimeSpan.FromHours(2));
+        clock.Advance(TimeSpan.FromHours(1));
+
+        var balance = await Credits(c => c.GetBalanceAsync(user));
+
+        Assert.Equal((7L, 7L), (balance.Balance, balance.Categories[CreditCategory.Paid.Name]));
+    }
+
+    [Fact]
     public async Task ExpireCredits_SeveralLapsedLots_RemovesEachOnce_WithTheBalanceAfterEach()
     {
         var user = NewUser();

@@ -25,6 +25,7 @@ public sealed class InMemoryProviderTests(SqliteCreditsDatabase sqlite) : IClass
         Record((await credits.DeductCreditsAsync("u1", "image-generation", "default")) with { TransactionId = null, UsageLogId = null });
         Record(await credits.GetBalanceAsync("u1"));
         Record((await credits.DeductCreditsAsync("u2", "image-generation", "default")) with { TransactionId = null, UsageLogId = null });
+        Record(await credits.GetBalanceAsync("never-seen"));
         Record((await credits.GetTransactionsAsync("u1")).Items.Select(t => $"{t.Amount}:{t.BalanceAfter}:{t.Type}").Aggregate((a, b) => a + "|" + b));
         Record((await credits.GetUsageAsync("u1")).TotalCount);
         return outcomes;
