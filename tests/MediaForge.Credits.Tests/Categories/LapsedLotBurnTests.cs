@@ -11,23 +11,13 @@ namespace MediaForge.Credits.Tests.Categories;
 public abstract class LapsedLotBurnTests<TDatabase>(TDatabase database) : BurnOrderTestsBase<TDatabase>(database), IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    [Fact]
-    public async Task Capture_AfterThePackLapsed_TakesThePacksKeptCreditsBeforeTheAllowance()
+    [Theory]
+    [InlineData(2)] // the instant the pack lapses
+    [InlineData(3)]
+    public async Task Capture_OnceThePackLapsed_TakesThePacksKeptCreditsBeforeTheAllowance(int hoursLater)
     {
         var (user, _, smaller) = await AccountWithTwoHoldsAsync();
-        Clock.Advance(TimeSpan.FromHours(3));
-        await Credits(c => c.ExpireCreditsAsync());
-
-        await CaptureAsync(smaller);
-
-        Assert.Equal(Lots(allowance: 10, pack: 0), await RemainingAsync(user));
-    }
-
-    [Fact]
-    public async Task Capture_AtTheInstantThePackLapses_TakesThePacksKeptCreditsBeforeTheAllowance()
-    {
-        var (user, _, smaller) = await AccountWithTwoHoldsAsync();
-        Clock.Advance(TimeSpan.FromHours(2));
+        Clock.Advance(TimeSpan.FromHours(hoursLater));
         await Credits(c => c.ExpireCreditsAsync());
 
         await CaptureAsync(smaller);

@@ -66,12 +66,7 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
     [Fact]
     public async Task GetBalance_AtTheInstantALotExpires_TheNextExpirationIsTheLotAfterIt()
     {
-        var user = NewUser();
-        await GrantAsync(user, 5, TimeSpan.FromHours(1));
-        await GrantAsync(user, 7, TimeSpan.FromHours(2));
-        clock.Advance(TimeSpan.FromHours(1));
-
-        var balance = await Credits(c => c.GetBalanceAsync(user));
+        var balance = await BalanceAtTheInstantTheFirstOfTwoLotsExpiresAsync();
 
         Assert.Equal(new CreditExpiration(7, clock.GetUtcNow().AddHours(1)), balance.NextExpiration);
     }
@@ -79,12 +74,7 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
     [Fact]
     public async Task GetBalance_AtTheInstantALotExpires_TheSplitLeavesItsCreditsOut()
     {
-        var user = NewUser();
-        await GrantAsync(user, 5, TimeSpan.FromHours(1));
-        await GrantAsync(user, 7, TimeSpan.FromHours(2));
-        clock.Advance(TimeSpan.FromHours(1));
-
-        var balance = await Credits(c => c.GetBalanceAsync(user));
+        var balance = await BalanceAtTheInstantTheFirstOfTwoLotsExpiresAsync();
 
         Assert.Equal((7L, 7L), (balance.Balance, balance.Categories[CreditCategory.Paid.Name]));
     }
@@ -200,6 +190,16 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
     private static string NewUser() => "lots_" + Guid.NewGuid().ToString("N");
 
     private static (long, long) Trim((long Balance, long Sum, int Rows) ledger) => (ledger.Balance, ledger.Sum);
+
+    /// <summary>The balance of a user with lots of 5 and 7 expiring in 1 and 2 hours, read 1 hour later.</summary>
+    private async Task<CreditBalance> BalanceAtTheInstantTheFirstOfTwoLotsExpiresAsync()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 5, TimeSpan.FromHours(1));
+        await GrantAsync(user, 7, TimeSpan.FromHours(2));
+        clock.Advance(TimeSpan.FromHours(1));
+        return await Credits(c => c.GetBalanceAsync(user));
+    }
 
     private Task<CreditTransactionResult> GrantAsync(string user, long amount, TimeSpan? expiresIn = null) => expiresIn is { } span
         ? Credits(c => c.AddExpiringCreditsAsync(user, amount, CreditTransactionType.Purchase, "expiring", clock.GetUtcNow() + span))
