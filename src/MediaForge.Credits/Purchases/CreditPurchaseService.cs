@@ -184,7 +184,7 @@ internal sealed partial class CreditPurchaseService(
     {
         ArgumentNullException.ThrowIfNull(reason);
         var now = time.GetUtcNow().UtcDateTime;
-        var trimmed = reason.Length > 500 ? reason[..500] : reason;
+        var trimmed = reason[..Math.Min(reason.Length, 500)];
         var changed = await db.Set<CreditPurchase>()
             .Where(p => p.Id == purchaseId && p.Status == PurchaseStatus.Pending)
             .ExecuteUpdateAsync(s => s

@@ -24,6 +24,25 @@ public abstract class PurchaseArgumentTests<TDatabase>(TDatabase database) : ICl
         Assert.Equal("userId", await ParamNameAsync<ArgumentException>(p => p.StartPurchaseAsync(" ", "no-such-pack", "stripe")));
 
     [Fact]
+    public async Task StartGiftPurchase_BlankBuyerAndUnknownPackage_ThrowsForTheBuyerFirst() =>
+        Assert.Equal("buyerId", await ParamNameAsync<ArgumentException>(p => p.StartGiftPurchaseAsync(" ", "no-such-pack", "stripe")));
+
+    [Fact]
+    public async Task StartVolumePurchase_BlankUserIdAndUnknownPackage_ThrowsForTheUserIdFirst() =>
+        Assert.Equal("userId", await ParamNameAsync<ArgumentException>(p => p.StartVolumePurchaseAsync(" ", "no-such-pack", 2, null, "stripe")));
+
+    [Fact]
+    public async Task StartGiftPurchase_GiftsTurnedOff_SaysWhichOptionTurnsThemOn()
+    {
+        await using var scope = database.Services.CreateAsyncScope();
+        var purchases = scope.ServiceProvider.GetRequiredService<ICreditPurchaseService>();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => purchases.StartGiftPurchaseAsync("user_args", "pro", "stripe"));
+
+        Assert.Equal("Gifts are turned off (CreditsOptions.Gifts.Enabled); a pack cannot be bought as a gift.", error.Message);
+    }
+
+    [Fact]
     public async Task StartPurchase_BlankProviderAndUnknownPackage_ThrowsForTheProviderFirst() =>
         Assert.Equal("provider", await ParamNameAsync<ArgumentException>(p => p.StartPurchaseAsync("user_args", "no-such-pack", " ")));
 
