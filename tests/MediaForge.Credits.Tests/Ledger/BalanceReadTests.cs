@@ -159,18 +159,6 @@ public abstract class BalanceReadTests<TDatabase>(TDatabase database) : IClassFi
         Id = Guid.CreateVersion7(new DateTimeOffset(created, TimeSpan.Zero)), UserId = user, TransactionId = Guid.NewGuid(), Amount = 10, Remaining = 10,
         ExpiresAt = expires, Category = category.Name, Priority = 10, CreatedAt = created,
     };
-
-    private sealed class ReaderCounter : DbCommandInterceptor
-    {
-        public int Readers { get; set; }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Readers++;
-            return ValueTask.FromResult(result);
-        }
-    }
 }
 
 public sealed class SqliteBalanceReadTests(SqliteCreditsDatabase database) : BalanceReadTests<SqliteCreditsDatabase>(database)

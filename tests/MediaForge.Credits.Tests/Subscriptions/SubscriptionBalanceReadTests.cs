@@ -1,9 +1,7 @@
-using System.Data.Common;
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Subscriptions;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static MediaForge.Credits.Tests.Subscriptions.SubscriptionScenario;
@@ -95,18 +93,6 @@ public abstract class SubscriptionBalanceReadTests<TDatabase>(TDatabase database
     {
         await using var scope = s.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CreditService>().GetBalanceAndPlanAsync(user, default);
-    }
-
-    private sealed class ReaderCounter : DbCommandInterceptor
-    {
-        public int Readers { get; private set; }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Readers++;
-            return ValueTask.FromResult(result);
-        }
     }
 }
 
