@@ -56,7 +56,7 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, CreditAccoun
     /// buyer has seen: the buyer gets one from <see cref="ICreditGiftService.ReissueCodeAsync"/>. The hold is not
     /// conditional: the credits were minted for the gift.
     /// </summary>
-    public async Task<Guid> HoldPurchaseAsync(CreditPurchase purchase, TimeSpan lifetime, DateTime now, CancellationToken cancellationToken)
+    public async Task HoldPurchaseAsync(CreditPurchase purchase, TimeSpan lifetime, DateTime now, CancellationToken cancellationToken)
     {
         var row = new CreditGiftRow
         {
@@ -74,7 +74,6 @@ internal sealed class CreditGiftHold(CreditsDbContextHandle handle, CreditAccoun
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Reserved, a => a.Reserved + purchase.Credits).SetProperty(a => a.UpdatedAt, now), cancellationToken)
             .ConfigureAwait(false);
         await db.InsertDetachedAsync(row, cancellationToken).ConfigureAwait(false);
-        return row.Id;
     }
 
     /// <summary>

@@ -15,7 +15,6 @@ internal sealed class CreditGiftReversals(CreditsDbContextHandle handle, CreditG
     {
         var now = time.GetUtcNow().UtcDateTime;
         var gifts = db.Set<CreditGiftRow>().Where(g => g.PurchaseId == purchaseId);
-        // Stryker disable once Block : only a completed gift purchase is locked, and its completion created the gift row in the same transaction
         if (await gifts.ExecuteUpdateAsync(s => s.SetProperty(g => g.UpdatedAt, now), cancellationToken).ConfigureAwait(false) == 0)
         {
             return null;
@@ -35,7 +34,7 @@ internal sealed class CreditGiftReversals(CreditsDbContextHandle handle, CreditG
         return new CreditGiftHolding(gift, recipient, received);
     }
 
-    /// <summary>Revokes the gift if it is still pending (its hold freed), so the buyer's credits can be clawed back.</summary>
+    /// <summary>Revokes the gift if it is still pending (its hold freed), so the buyer's credits can be clawed back or frozen.</summary>
     public async Task RevokeAsync(CreditGiftHolding holding, CancellationToken cancellationToken)
     {
         var gift = holding.Gift;

@@ -23,7 +23,8 @@ internal static class CreditEmailFingerprint
         var trimmed = email?.Trim().ToLower(CultureInfo.InvariantCulture);
         // Stryker disable once Unary : the fallback is only taken when trimmed is null, which the next line rejects first
         var at = trimmed?.LastIndexOf('@') ?? -1;
-        if (trimmed is null || trimmed.Length > MaxEmailLength || at <= 0 || at == trimmed.Length - 1)
+        // at < 1: no '@', or nothing before it.
+        if (trimmed is null || trimmed.Length > MaxEmailLength || at < 1 || at == trimmed.Length - 1)
         {
             return null;
         }

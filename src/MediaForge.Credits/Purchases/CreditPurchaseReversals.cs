@@ -69,7 +69,7 @@ internal sealed partial class CreditPurchaseReversals(
         {
             var found = await db.Set<CreditPurchase>().AsNoTracking()
                 .Where(p => p.ProviderPaymentId == providerPaymentId && (p.Status == PurchaseStatus.Completed || p.Status == PurchaseStatus.Refunded))
-                .Select(p => new { p.Id, p.UserId, p.IsGift }).FirstOrDefaultAsync(ct).ConfigureAwait(false);
+                .Select(p => new { p.Id, p.UserId }).FirstOrDefaultAsync(ct).ConfigureAwait(false);
             if (found is null)
             {
                 LogUnknownPayment(logger, providerPaymentId, cause);
@@ -78,7 +78,7 @@ internal sealed partial class CreditPurchaseReversals(
 
             var now = time.GetUtcNow().UtcDateTime;
             // A bought gift's row first (the order of redemptions), then the balance rows in user id order.
-            var gift = found.IsGift ? await gifts.LockAsync(found.Id, ct).ConfigureAwait(false) : null;
+            var gift = await gifts.LockAsync(found.Id, ct).ConfigureAwait(false);
             var holder = gift?.Recipient ?? found.UserId;
             await CreditHolds.LockBalanceRowsAsync(db, found.UserId, holder, now, ct).ConfigureAwait(false);
             var purchase = await db.Set<CreditPurchase>().AsNoTracking().FirstAsync(p => p.Id == found.Id, ct).ConfigureAwait(false);
@@ -87,7 +87,16 @@ internal sealed partial class CreditPurchaseReversals(
             var before = ClawbackTarget(purchase, freeze);
             var refundedBefore = purchase.RefundedAmountCents;
             change(purchase);
-            if (freeze && cause == "dispute" && purchase.DisputeId is { } disputeId)
+            var after = ClawbackTarget(purchase, freeze);
+            var frozenDispute = freeze && cause == "dispute" ? purchase.DisputeId : null;
+            if (gift is not null && (after > before || (frozenDispute is not null && purchase.DisputeState == PaymentDisputeState.Open)))
+            {
+                // A pending gift is revoked, its credits back with the buyer: a redemption would hand on credits that
+                // this reversal takes back or freezes. A redeemed one stays with its recipient.
+                await gifts.RevokeAsync(gift, ct).ConfigureAwait(false);
+            }
+
+            if (frozenDispute is { } disputeId)
             {
                 // Frozen credits are a hold that never lapses: released when the dispute is decided (then, if lost,
                 // the clawback below removes them like any other).
@@ -101,18 +110,12 @@ internal sealed partial class CreditPurchaseReversals(
                 await referrals.ClawBackAsync(purchase, cause, now, ct).ConfigureAwait(false);
             }
 
-            var after = ClawbackTarget(purchase, freeze);
             long removed = 0, restored = 0, shortfall = 0;
             var lot = gift?.ReceivedTransactionId ?? purchase.TransactionId;
             if (after > before)
             {
-                if (gift is not null)
-                {
-                    await gifts.RevokeAsync(gift, ct).ConfigureAwait(false);
-                }
-
                 var take = gift?.Recipient is null ? after - before : Math.Min(after - before, gift.RecipientCap(purchase.CreditsClawedBack));
-                removed = take <= 0 ? 0 : await RemoveAsync(purchase, holder, lot, take, cause, now, ct).ConfigureAwait(false);
+                removed = await RemoveAsync(purchase, holder, lot, take, cause, now, ct).ConfigureAwait(false);
                 shortfall = after - before - removed;
                 purchase.CreditsClawedBack += removed;
                 purchase.ClawbackShortfall += shortfall;

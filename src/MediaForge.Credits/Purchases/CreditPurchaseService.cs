@@ -124,7 +124,7 @@ internal sealed partial class CreditPurchaseService(
                 var balance = await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == purchase.TransactionId)
                     .Select(t => (long?)t.BalanceAfter).FirstOrDefaultAsync(ct).ConfigureAwait(false);
                 return Result(PurchaseFulfilmentOutcome.AlreadyCompleted, purchase, purchase.TransactionId, balance)
-                    with { GiftId = await GiftOfAsync(purchase, ct).ConfigureAwait(false) };
+                    with { GiftId = await CreditGiftRows.IdOfPurchaseAsync(db, purchase.Id, ct).ConfigureAwait(false) };
             }
 
             var mismatch = CreditPurchaseChecks.Mismatch(purchase, amountPaidCents, currency, packageId, creditsPaidFor, quantityPaidFor);
@@ -161,7 +161,6 @@ internal sealed partial class CreditPurchaseService(
                 .ConfigureAwait(false);
             purchase.Status = PurchaseStatus.Completed;
             purchase.CompletedAt = now;
-            Guid? giftId = null;
             if (!grant.IsReplay)
             {
                 await CreditEventOutbox.RaiseAsync(db, new PurchaseCompleted
@@ -170,13 +169,16 @@ internal sealed partial class CreditPurchaseService(
                     PackageId = purchase.PackageId, Credits = purchase.Credits, AmountCents = purchase.AmountCents, Currency = purchase.Currency,
                 }, ct).ConfigureAwait(false);
                 await referrals.QualifyPurchaseAsync(purchase, providerPaymentId ?? providerSessionId, ct).ConfigureAwait(false);
-                // Bought as a gift: the credits just granted are held under a gift, in this transaction, once.
-                giftId = purchase.IsGift ? await gifts.HoldPurchaseAsync(purchase, options.Value.Gifts.DefaultLifetime, now, ct).ConfigureAwait(false) : null;
+                if (purchase.IsGift)
+                {
+                    // Bought as a gift: the credits just granted are held under a gift, in this transaction, once.
+                    await gifts.HoldPurchaseAsync(purchase, options.Value.Gifts.DefaultLifetime, now, ct).ConfigureAwait(false);
+                }
             }
 
             LogCompleted(providerSessionId, purchase.UserId, purchase.Credits, grant.IsReplay);
             return Result(grant.IsReplay ? PurchaseFulfilmentOutcome.AlreadyCompleted : PurchaseFulfilmentOutcome.Completed,
-                purchase, grant.TransactionId, grant.Balance) with { GiftId = giftId ?? await GiftOfAsync(purchase, ct).ConfigureAwait(false) };
+                purchase, grant.TransactionId, grant.Balance) with { GiftId = await CreditGiftRows.IdOfPurchaseAsync(db, purchase.Id, ct).ConfigureAwait(false) };
         }, cancellationToken);
     }
 
@@ -240,11 +242,6 @@ internal sealed partial class CreditPurchaseService(
             ? $"package '{purchase.PackageId}' can be bought once per user and this user already has it: nothing granted, refund this payment"
             : null;
     }
-
-    /// <summary>The gift that holds a gift purchase's credits, if it was fulfilled.</summary>
-    private async Task<Guid?> GiftOfAsync(CreditPurchase purchase, CancellationToken cancellationToken) => purchase.IsGift
-        ? await CreditGiftRows.IdOfPurchaseAsync(db, purchase.Id, cancellationToken).ConfigureAwait(false)
-        : null;
 
     public async Task<CreditPurchaseEntry?> FindBySessionAsync(string providerSessionId, CancellationToken cancellationToken = default)
     {

@@ -145,6 +145,39 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task Refund_SecondPartAfterTheRecipientRanShort_TakesOnlyTheSecondShare()
+    {
+        var (_, payment, _, code) = await BoughtGiftAsync();
+        var recipient = GiftSetup.NewUser("recipient");
+        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
+        await Setup.Credits(c => c.AdjustCreditsAsync(recipient, -180, "spent", "test"));
+        var half = await Setup.RefundAsync(payment, 1500);
+        await Setup.Credits(c => c.AddCreditsAsync(recipient, 500, CreditTransactionType.Purchase, "recipient's own pack"));
+
+        var rest = await Setup.RefundAsync(payment);
+
+        Assert.Equal(((20L, 80L), (100L, 0L)), ((half.CreditsRemoved, half.Shortfall), (rest.CreditsRemoved, rest.Shortfall)));
+        Assert.Equal((400L, 0L, 400L), await Setup.AccountAsync(recipient));
+    }
+
+    [Fact]
+    public async Task Refund_GiftOfAPackWithALifetimeRedeemedByAHolderOfSoonerExpiringCredits_TakesTheGiftsLotFirst()
+    {
+        var buyer = GiftSetup.NewUser("buyer");
+        var (payment, bought) = await Setup.BuyAsync(buyer, await Setup.PackageWithLifetimeAsync(30), gift: true);
+        var code = (await Setup.Gifts(g => g.ReissueCodeAsync(bought.GiftId!.Value, buyer))).Code!;
+        var recipient = GiftSetup.NewUser("recipient");
+        var soon = DateTimeOffset.UtcNow.AddDays(1);
+        await Setup.Credits(c => c.AddExpiringCreditsAsync(recipient, 100, CreditTransactionType.Purchase, "recipient's own pack", soon));
+        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
+
+        await Setup.RefundAsync(payment, 1500);
+
+        Assert.Equal(100L, (await Setup.LotsAsync(recipient)).Single(l => l.ExpiresAt < soon.UtcDateTime.AddHours(1)).Remaining);
+        Assert.Equal((200L, 0L, 200L), await Setup.AccountAsync(recipient));
+    }
+
+    [Fact]
     public async Task Refund_GiftCancelledBefore_ClawsBackFromTheBuyer()
     {
         var (buyer, payment, giftId, _) = await BoughtGiftAsync();

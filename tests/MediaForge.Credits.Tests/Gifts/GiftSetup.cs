@@ -52,10 +52,12 @@ public sealed class GiftSetup(CreditsDatabase database, Action<CreditsOptions>? 
     }
 
     /// <summary>Starts a paid Pro purchase (200 credits, 2999 cents), as a gift or not; returns its session and payment ids.</summary>
-    public async Task<(string Session, string Payment)> StartProAsync(string userId, bool gift)
+    public Task<(string Session, string Payment)> StartProAsync(string userId, bool gift) => StartAsync(userId, "pro", gift);
+
+    private async Task<(string Session, string Payment)> StartAsync(string userId, string package, bool gift)
     {
         var session = "cs_test_" + Guid.NewGuid().ToString("N");
-        var purchase = await With<CreditPurchaseEntry, ICreditPurchaseService>(p => gift ? p.StartGiftPurchaseAsync(userId, "pro", "stripe") : p.StartPurchaseAsync(userId, "pro", "stripe"));
+        var purchase = await With<CreditPurchaseEntry, ICreditPurchaseService>(p => gift ? p.StartGiftPurchaseAsync(userId, package, "stripe") : p.StartPurchaseAsync(userId, package, "stripe"));
         await With<bool, ICreditPurchaseService>(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
         return (session, "pi_test_" + Guid.NewGuid().ToString("N"));
     }
@@ -70,6 +72,30 @@ public sealed class GiftSetup(CreditsDatabase database, Action<CreditsOptions>? 
         var result = await CompleteAsync(purchase);
         Assert.Equal(PurchaseFulfilmentOutcome.Completed, result.Outcome);
         return (purchase.Session, purchase.Payment, result);
+    }
+
+    /// <summary>A new paid pack of 200 credits for 2999 cents whose credits live <paramref name="lifetimeDays"/> days.</summary>
+    public async Task<string> PackageWithLifetimeAsync(int lifetimeDays)
+    {
+        var package = "lifetime-" + Guid.NewGuid().ToString("N")[..12];
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        db.Packages.Add(new CreditPackage
+        {
+            Id = package, Name = "Lifetime", Credits = 200, PriceCents = 2999, Currency = "usd", CreditLifetimeDays = lifetimeDays,
+            CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return package;
+    }
+
+    /// <summary>A completed purchase of a <see cref="PackageWithLifetimeAsync"/> pack, as a gift or not; returns its payment id.</summary>
+    public async Task<(string Payment, PurchaseFulfilmentResult Result)> BuyAsync(string userId, string package, bool gift)
+    {
+        var (session, payment) = await StartAsync(userId, package, gift);
+        var result = await With<PurchaseFulfilmentResult, ICreditPurchaseService>(p => p.CompletePurchaseAsync(session, 2999, "usd", package, payment));
+        Assert.Equal(PurchaseFulfilmentOutcome.Completed, result.Outcome);
+        return (payment, result);
     }
 
     public Task<PurchaseReversalResult> RefundAsync(string payment, long cents = 2999) =>

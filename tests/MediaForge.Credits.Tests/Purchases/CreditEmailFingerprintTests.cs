@@ -29,6 +29,10 @@ public sealed class CreditEmailFingerprintTests
         Assert.NotNull(CreditEmailFingerprint.Normalize(new string('a', 308) + "@example.com", CreditEmailNormalization.TrimAndLowerCase));
 
     [Fact]
+    public void Normalize_OneCharacterLocalPart_IsKept() =>
+        Assert.Equal("j@example.com", CreditEmailFingerprint.Normalize("J@example.com", CreditEmailNormalization.TrimAndLowerCase));
+
+    [Fact]
     public void Normalize_GmailLocalPartOfOnlyDots_IsNull() =>
         Assert.Null(CreditEmailFingerprint.Normalize("...@gmail.com", CreditEmailNormalization.IgnoreSubaddressAndGmailDots));
 

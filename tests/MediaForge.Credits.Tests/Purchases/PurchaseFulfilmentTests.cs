@@ -45,6 +45,18 @@ public abstract class PurchaseFulfilmentTests<TDatabase>(TDatabase database) : I
         Assert.Equal((PurchaseFulfilmentOutcome.NotFound, null), (result.Outcome, result.Purchase));
     }
 
+    [Fact]
+    public async Task CompletePurchase_OnePack_DescribesTheGrantAsThatPacksPurchase()
+    {
+        var (_, _, session) = await StartProAsync();
+
+        var result = await Purchases(p => p.CompletePurchaseAsync(session, 2999, "usd", "pro"));
+
+        await using var scope = database.Services.CreateAsyncScope();
+        var row = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Transactions.AsNoTracking().SingleAsync(t => t.Id == result.TransactionId);
+        Assert.Equal("pro pack purchase", row.Description);
+    }
+
     [Theory]
     [InlineData(1000, "usd", "pro", "amount 1000 paid, 2999 expected")]
     [InlineData(2999, "eur", "pro", "currency 'eur' paid, 'usd' expected")]

@@ -1,0 +1,137 @@
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Tests.Infrastructure;
+
+namespace MediaForge.Credits.Tests.Gifts;
+
+/// <summary>
+/// A dispute of a pack bought as a gift under <see cref="CreditDisputePolicy.FreezeOnOpen"/>: opened while the gift is
+/// pending, it revokes the gift and freezes the pack with the buyer (a redemption would hand frozen credits on); opened
+/// once redeemed, it freezes the recipient's; decided, it releases the freeze wherever it is, and a lost one takes the pack
+/// from that holder. A won dispute never revokes a pending gift.
+/// </summary>
+public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : CreditsDatabase
+{
+    private const long Pro = 200;
+
+    private GiftSetup Setup => field ??= new GiftSetup(database, o => o.DisputePolicy = CreditDisputePolicy.FreezeOnOpen);
+
+    private async Task<(string Buyer, string Payment, Guid GiftId, string Code)> BoughtGiftAsync()
+    {
+        var buyer = GiftSetup.NewUser("buyer");
+        var (_, payment, result) = await Setup.BuyProAsync(buyer, gift: true);
+        var code = await Setup.Gifts(g => g.ReissueCodeAsync(result.GiftId!.Value, buyer));
+        return (buyer, payment, result.GiftId!.Value, code.Code!);
+    }
+
+    private Task<PurchaseReversalResult> DisputeAsync(string payment, PaymentDisputeState state, string dispute = "dp_freeze") =>
+        Setup.With<PurchaseReversalResult, ICreditPurchaseService>(p => p.RecordDisputeAsync(payment, dispute, 2999, state));
+
+    [Fact]
+    public async Task DisputeOpened_GiftPending_RevokesItAndFreezesThePackWithTheBuyer()
+    {
+        var (buyer, payment, giftId, code) = await BoughtGiftAsync();
+
+        var opened = await DisputeAsync(payment, PaymentDisputeState.Open);
+        var redeemed = await Setup.Gifts(g => g.RedeemGiftAsync(code, GiftSetup.NewUser("recipient")));
+
+        Assert.Equal((0L, 0L), (opened.CreditsRemoved, opened.Shortfall));
+        Assert.Equal(CreditGiftStatus.Revoked, (await Setup.RowAsync(giftId)).Status);
+        Assert.Equal(CreditGiftError.InvalidCode, redeemed.Error);
+        Assert.Equal((Pro, Pro, Pro), await Setup.AccountAsync(buyer));
+    }
+
+    [Fact]
+    public async Task DisputeWon_AfterItOpenedOnAPendingGift_LeavesTheBuyerThePackAndNothingFrozen()
+    {
+        var (buyer, payment, _, code) = await BoughtGiftAsync();
+        var recipient = GiftSetup.NewUser("recipient");
+        await DisputeAsync(payment, PaymentDisputeState.Open);
+        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
+
+        var won = await DisputeAsync(payment, PaymentDisputeState.Won);
+
+        Assert.Equal((0L, 0L), (won.CreditsRemoved, won.CreditsRestored));
+        Assert.Equal((Pro, 0L, Pro), await Setup.AccountAsync(buyer));
+        Assert.Equal((0L, 0L, 0L), await Setup.AccountAsync(recipient));
+    }
+
+    [Fact]
+    public async Task DisputeLost_AfterItOpenedOnAPendingGift_TakesThePackFromTheBuyer()
+    {
+        var (buyer, payment, _, _) = await BoughtGiftAsync();
+        await DisputeAsync(payment, PaymentDisputeState.Open);
+
+        var lost = await DisputeAsync(payment, PaymentDisputeState.Lost);
+
+        Assert.Equal((Pro, 0L), (lost.CreditsRemoved, lost.Shortfall));
+        Assert.Equal((0L, 0L, 0L), await Setup.AccountAsync(buyer));
+    }
+
+    [Fact]
+    public async Task DisputeOpened_DeliveredTwiceOnAPendingGift_FreezesThePackOnce()
+    {
+        var (buyer, payment, _, _) = await BoughtGiftAsync();
+
+        await DisputeAsync(payment, PaymentDisputeState.Open);
+        await DisputeAsync(payment, PaymentDisputeState.Open);
+
+        Assert.Equal((Pro, Pro, Pro), await Setup.AccountAsync(buyer));
+    }
+
+    [Fact]
+    public async Task DisputeWon_WithoutAnOpenedDelivery_LeavesTheGiftPending()
+    {
+        var (buyer, payment, giftId, _) = await BoughtGiftAsync();
+
+        await DisputeAsync(payment, PaymentDisputeState.Won);
+
+        Assert.Equal(CreditGiftStatus.Pending, (await Setup.RowAsync(giftId)).Status);
+        Assert.Equal((Pro, Pro, Pro), await Setup.AccountAsync(buyer));
+    }
+
+    [Fact]
+    public async Task DisputeOpened_GiftRedeemed_FreezesTheRecipientsCreditsUntilWon()
+    {
+        var (buyer, payment, giftId, code) = await BoughtGiftAsync();
+        var recipient = GiftSetup.NewUser("recipient");
+        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
+
+        await DisputeAsync(payment, PaymentDisputeState.Open);
+        var frozen = await Setup.AccountAsync(recipient);
+        await DisputeAsync(payment, PaymentDisputeState.Won);
+
+        Assert.Equal(CreditGiftStatus.Redeemed, (await Setup.RowAsync(giftId)).Status);
+        Assert.Equal((Pro, Pro, Pro), frozen);
+        Assert.Equal((Pro, 0L, Pro), await Setup.AccountAsync(recipient));
+        Assert.Equal((0L, 0L, 0L), await Setup.AccountAsync(buyer));
+    }
+
+    [Fact]
+    public async Task DisputeOpenedRacingRedemption_ThePackIsFrozenWithOneHolderAndAWonDisputeFreesIt()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            var (buyer, payment, _, code) = await BoughtGiftAsync();
+            var recipient = GiftSetup.NewUser("recipient");
+
+            var redeem = Task.Run(() => Setup.Gifts(g => g.RedeemGiftAsync(code, recipient)));
+            var open = Task.Run(() => DisputeAsync(payment, PaymentDisputeState.Open, $"dp_race_{round}"));
+            var redeemed = (await redeem).Success;
+            await open;
+            var (holder, other) = redeemed ? (recipient, buyer) : (buyer, recipient);
+            var frozen = (await Setup.AccountAsync(holder), await Setup.AccountAsync(other));
+            await DisputeAsync(payment, PaymentDisputeState.Won, $"dp_race_{round}");
+
+            Assert.Equal(((Pro, Pro, Pro), (0L, 0L, 0L)), frozen);
+            Assert.Equal((Pro, 0L, Pro), await Setup.AccountAsync(holder));
+            Assert.Equal((0L, 0L, 0L), await Setup.AccountAsync(other));
+        }
+    }
+}
+
+public sealed class SqliteGiftPurchaseFreezeTests(SqliteCreditsDatabase database) : GiftPurchaseFreezeTests<SqliteCreditsDatabase>(database);
+
+public sealed class PostgresGiftPurchaseFreezeTests(PostgresCreditsDatabase database) : GiftPurchaseFreezeTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbGiftPurchaseFreezeTests(MariaDbCreditsDatabase database) : GiftPurchaseFreezeTests<MariaDbCreditsDatabase>(database);
