@@ -16,21 +16,13 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
 
     private GiftSetup Setup => field ??= new GiftSetup(database, o => o.DisputePolicy = CreditDisputePolicy.FreezeOnOpen);
 
-    private async Task<(string Buyer, string Payment, Guid GiftId, string Code)> BoughtGiftAsync()
-    {
-        var buyer = GiftSetup.NewUser("buyer");
-        var (_, payment, result) = await Setup.BuyProAsync(buyer, gift: true);
-        var code = await Setup.Gifts(g => g.ReissueCodeAsync(result.GiftId!.Value, buyer));
-        return (buyer, payment, result.GiftId!.Value, code.Code!);
-    }
-
     private Task<PurchaseReversalResult> DisputeAsync(string payment, PaymentDisputeState state, string dispute = "dp_freeze") =>
         Setup.With<PurchaseReversalResult, ICreditPurchaseService>(p => p.RecordDisputeAsync(payment, dispute, 2999, state));
 
     [Fact]
     public async Task DisputeOpened_GiftPending_RevokesItAndFreezesThePackWithTheBuyer()
     {
-        var (buyer, payment, giftId, code) = await BoughtGiftAsync();
+        var (buyer, payment, giftId, code) = await Setup.BoughtGiftAsync();
 
         var opened = await DisputeAsync(payment, PaymentDisputeState.Open);
         var redeemed = await Setup.Gifts(g => g.RedeemGiftAsync(code, GiftSetup.NewUser("recipient")));
@@ -44,7 +36,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task DisputeWon_AfterItOpenedOnAPendingGift_LeavesTheBuyerThePackAndNothingFrozen()
     {
-        var (buyer, payment, _, code) = await BoughtGiftAsync();
+        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
         var recipient = GiftSetup.NewUser("recipient");
         await DisputeAsync(payment, PaymentDisputeState.Open);
         await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
@@ -59,7 +51,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task DisputeLost_AfterItOpenedOnAPendingGift_TakesThePackFromTheBuyer()
     {
-        var (buyer, payment, _, _) = await BoughtGiftAsync();
+        var (buyer, payment, _, _) = await Setup.BoughtGiftAsync();
         await DisputeAsync(payment, PaymentDisputeState.Open);
 
         var lost = await DisputeAsync(payment, PaymentDisputeState.Lost);
@@ -71,7 +63,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task DisputeOpened_DeliveredTwiceOnAPendingGift_FreezesThePackOnce()
     {
-        var (buyer, payment, _, _) = await BoughtGiftAsync();
+        var (buyer, payment, _, _) = await Setup.BoughtGiftAsync();
 
         await DisputeAsync(payment, PaymentDisputeState.Open);
         await DisputeAsync(payment, PaymentDisputeState.Open);
@@ -82,7 +74,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task DisputeWon_WithoutAnOpenedDelivery_LeavesTheGiftPending()
     {
-        var (buyer, payment, giftId, _) = await BoughtGiftAsync();
+        var (buyer, payment, giftId, _) = await Setup.BoughtGiftAsync();
 
         await DisputeAsync(payment, PaymentDisputeState.Won);
 
@@ -93,7 +85,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task DisputeOpened_GiftRedeemed_FreezesTheRecipientsCreditsUntilWon()
     {
-        var (buyer, payment, giftId, code) = await BoughtGiftAsync();
+        var (buyer, payment, giftId, code) = await Setup.BoughtGiftAsync();
         var recipient = GiftSetup.NewUser("recipient");
         await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
 
@@ -112,7 +104,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     {
         for (var round = 0; round < 10; round++)
         {
-            var (buyer, payment, _, code) = await BoughtGiftAsync();
+            var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
             var recipient = GiftSetup.NewUser("recipient");
 
             var redeem = Task.Run(() => Setup.Gifts(g => g.RedeemGiftAsync(code, recipient)));

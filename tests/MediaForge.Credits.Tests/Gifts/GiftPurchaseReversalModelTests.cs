@@ -62,10 +62,8 @@ public abstract class GiftPurchaseReversalModelTests<TDatabase>(TDatabase databa
 
     private static async Task RunAsync(GiftSetup setup, bool freeze, Step[] steps)
     {
-        var (buyer, recipient) = (GiftSetup.NewUser("buyer"), GiftSetup.NewUser("recipient"));
-        var (_, payment, bought) = await setup.BuyProAsync(buyer, gift: true);
-        var giftId = bought.GiftId!.Value;
-        var code = (await setup.Gifts(g => g.ReissueCodeAsync(giftId, buyer))).Code!;
+        var (buyer, payment, giftId, code) = await setup.BoughtGiftAsync();
+        var recipient = GiftSetup.NewUser("recipient");
         var model = new Model();
         long expectedTotal = Credits;
         Step? last = null;

@@ -15,15 +15,6 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
 
     private GiftSetup Setup => field ??= new GiftSetup(database);
 
-    /// <summary>A bought gift with a code the buyer got by reissuing it.</summary>
-    private async Task<(string Buyer, string Payment, Guid GiftId, string Code)> BoughtGiftAsync()
-    {
-        var buyer = GiftSetup.NewUser("buyer");
-        var (_, payment, result) = await Setup.BuyProAsync(buyer, gift: true);
-        var code = await Setup.Gifts(g => g.ReissueCodeAsync(result.GiftId!.Value, buyer));
-        return (buyer, payment, result.GiftId!.Value, code.Code!);
-    }
-
     [Fact]
     public async Task CompletePurchase_BoughtAsGift_HoldsThePackUnderAPendingGift()
     {
@@ -73,7 +64,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task BoughtGift_Redeemed_RecipientGetsThePack()
     {
-        var (buyer, _, _, code) = await BoughtGiftAsync();
+        var (buyer, _, _, code) = await Setup.BoughtGiftAsync();
         var recipient = GiftSetup.NewUser("recipient");
 
         Assert.True((await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient))).Success);
@@ -85,7 +76,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task Refund_GiftStillPending_RevokesItAndClawsBackFromTheBuyer()
     {
-        var (buyer, payment, giftId, code) = await BoughtGiftAsync();
+        var (buyer, payment, giftId, code) = await Setup.BoughtGiftAsync();
 
         var reversal = await Setup.RefundAsync(payment);
 
@@ -98,7 +89,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task Refund_GiftRedeemed_ClawsBackFromTheRecipientNotTheBuyer()
     {
-        var (buyer, payment, giftId, code) = await BoughtGiftAsync();
+        var (buyer, payment, giftId, code) = await Setup.BoughtGiftAsync();
         await Setup.Credits(c => c.AddCreditsAsync(buyer, 70, CreditTransactionType.Purchase, "buyer's own pack"));
         var recipient = GiftSetup.NewUser("recipient");
         await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
@@ -114,7 +105,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task Refund_GiftRedeemedAndPartlySpent_ClampsAtTheRecipientsBalance()
     {
-        var (_, payment, _, code) = await BoughtGiftAsync();
+        var (_, payment, _, code) = await Setup.BoughtGiftAsync();
         var recipient = GiftSetup.NewUser("recipient");
         await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
         await Setup.Credits(c => c.AdjustCreditsAsync(recipient, -150, "spent", "test"));
@@ -128,7 +119,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task Refund_InTwoPartsOfAGiftRedeemedShort_TakesNoMoreFromTheRecipientThanWasRedeemed()
     {
-        var (buyer, payment, giftId, code) = await BoughtGiftAsync();
+        var (buyer, payment, giftId, code) = await Setup.BoughtGiftAsync();
         var (_, ownPayment, _) = await Setup.BuyProAsync(buyer, gift: false);
         await Setup.Credits(c => c.AdjustCreditsAsync(buyer, -130, "spent", "test"));
         await Setup.RefundAsync(ownPayment);
@@ -147,7 +138,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task Refund_SecondPartAfterTheRecipientRanShort_TakesOnlyTheSecondShare()
     {
-        var (_, payment, _, code) = await BoughtGiftAsync();
+        var (_, payment, _, code) = await Setup.BoughtGiftAsync();
         var recipient = GiftSetup.NewUser("recipient");
         await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
         await Setup.Credits(c => c.AdjustCreditsAsync(recipient, -180, "spent", "test"));
@@ -180,7 +171,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task Refund_GiftCancelledBefore_ClawsBackFromTheBuyer()
     {
-        var (buyer, payment, giftId, _) = await BoughtGiftAsync();
+        var (buyer, payment, giftId, _) = await Setup.BoughtGiftAsync();
         await Setup.Gifts(g => g.CancelGiftAsync(giftId, buyer));
 
         await Setup.RefundAsync(payment);
@@ -208,7 +199,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task LostDispute_GiftStillPending_RevokesIt()
     {
-        var (buyer, payment, giftId, _) = await BoughtGiftAsync();
+        var (buyer, payment, giftId, _) = await Setup.BoughtGiftAsync();
 
         await Setup.With<PurchaseReversalResult, ICreditPurchaseService>(p => p.RecordDisputeAsync(payment, "dp_1", 2999, PaymentDisputeState.Lost));
 
@@ -219,7 +210,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task RedeemThenRefund_CreditsLeaveTheRecipientOnce()
     {
-        var (buyer, payment, _, code) = await BoughtGiftAsync();
+        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
         var recipient = GiftSetup.NewUser("recipient");
 
         await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
@@ -233,7 +224,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Fact]
     public async Task RefundThenRedeem_RedemptionRefusedAndNothingMoves()
     {
-        var (buyer, payment, _, code) = await BoughtGiftAsync();
+        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
         var recipient = GiftSetup.NewUser("recipient");
 
         await Setup.RefundAsync(payment);
@@ -249,7 +240,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     {
         for (var round = 0; round < 10; round++)
         {
-            var (buyer, payment, _, code) = await BoughtGiftAsync();
+            var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
             var recipient = GiftSetup.NewUser("recipient");
 
             var redeem = Task.Run(() => Setup.Gifts(g => g.RedeemGiftAsync(code, recipient)));

@@ -74,6 +74,15 @@ public sealed class GiftSetup(CreditsDatabase database, Action<CreditsOptions>? 
         return (purchase.Session, purchase.Payment, result);
     }
 
+    /// <summary>A completed Pro purchase bought as a gift, with a code the buyer got by reissuing it.</summary>
+    public async Task<(string Buyer, string Payment, Guid GiftId, string Code)> BoughtGiftAsync()
+    {
+        var buyer = NewUser("buyer");
+        var (_, payment, result) = await BuyProAsync(buyer, gift: true);
+        var code = await Gifts(g => g.ReissueCodeAsync(result.GiftId!.Value, buyer));
+        return (buyer, payment, result.GiftId!.Value, code.Code!);
+    }
+
     /// <summary>A new paid pack of 200 credits for 2999 cents whose credits live <paramref name="lifetimeDays"/> days.</summary>
     public async Task<string> PackageWithLifetimeAsync(int lifetimeDays)
     {
