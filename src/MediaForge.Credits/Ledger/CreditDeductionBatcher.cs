@@ -210,6 +210,7 @@ internal sealed partial class CreditDeductionBatcher(IServiceScopeFactory scopes
     {
         public static readonly Lane Closed = new();
 
+        // Stryker disable once Block : runs in Closed's static initialiser, before Stryker switches any mutant on (see the statement below)
         private Lane()
         {
             Queue = Channel.CreateUnbounded<PendingDeduction>();

@@ -137,7 +137,8 @@ public sealed class InMemoryLedgerRowsTests(SqliteCreditsDatabase sqlite) : ICla
         await credits.DeductCreditsAsync("u1", "image-generation", "default");
         clock.SetUtcNow(Start.AddHours(1));
         await credits.DeductCreditsAsync("u1", "image-generation", "default");
-        clock.SetUtcNow(Start.AddMinutes(90));
+        // Earlier than both of this scope's uses: it raises their running totals, which this scope must not overwrite.
+        clock.SetUtcNow(Start.AddMinutes(50));
         await CreditsAsync(services, c => c.DeductCreditsAsync("u1", "image-generation", "default"));
         clock.SetUtcNow(Start.AddMinutes(30));
         await credits.DeductCreditsAsync("u1", "image-generation", "default");

@@ -82,6 +82,7 @@ public abstract class DeductionTelemetryTests<TDatabase>(TDatabase database) : I
     {
         await using var services = Services(coalesce);
         using var consumed = Collect(services, "mediaforge.credits.consumed");
+        using var unlimited = Collect(services, "mediaforge.credits.unlimited_uses");
         using var rejected = Collect(services, "mediaforge.credits.deductions.rejected");
         var user = await UserWithAsync(services, 2);
 
@@ -90,6 +91,7 @@ public abstract class DeductionTelemetryTests<TDatabase>(TDatabase database) : I
         Assert.False(refused.Success);
         Assert.Single(rejected.GetMeasurementSnapshot());
         Assert.Empty(consumed.GetMeasurementSnapshot());
+        Assert.Empty(unlimited.GetMeasurementSnapshot());
     }
 
     [Theory]

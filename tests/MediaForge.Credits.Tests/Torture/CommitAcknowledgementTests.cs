@@ -1,5 +1,6 @@
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace MediaForge.Credits.Tests.Torture;
 
@@ -34,13 +35,16 @@ public abstract class CommitAcknowledgementTests<TDatabase>(TDatabase database) 
     [InlineData(true)]
     public async Task DeductCredits_CommitNeverArrived_IsNotRetried_ChargesNothing(bool coalesce)
     {
-        var (user, fault, services) = await StartAsync(100, coalesce);
+        var logs = new FakeLogCollector();
+        var (user, fault, services) = await StartAsync(100, coalesce, logs);
 
         fault.Arm(CommitFaultKind.CommitNeverArrived);
         await Assert.ThrowsAsync<SimulatedDbException>(() => DeductAsync(services, user, null));
 
         Assert.Equal((100L, 100L, 1), await database.ReadLedgerAsync(user));
         Assert.Equal(0, await database.CountUsageAsync(user));
+        // Not applied: nothing is said to be settled.
+        Assert.DoesNotContain(logs.GetSnapshot(), l => l.Id.Id == 1009);
     }
 
     [Fact]
@@ -126,12 +130,12 @@ public abstract class CommitAcknowledgementTests<TDatabase>(TDatabase database) 
         Assert.Equal((92L, 92L, 2), await database.ReadLedgerAsync(user));
     }
 
-    private async Task<(string User, CommitFault Fault, IServiceProvider Services)> StartAsync(long credits, bool coalesce)
+    private async Task<(string User, CommitFault Fault, IServiceProvider Services)> StartAsync(long credits, bool coalesce, FakeLogCollector? logs = null)
     {
         var user = "ack_" + Guid.NewGuid().ToString("N");
         var fault = new CommitFault();
         var services = database.BuildServices(database.ConnectionString, o => o.CoalesceDeductions = coalesce,
-            configureContext: o => o.AddInterceptors(fault, fault.Commands));
+            configureContext: o => o.AddInterceptors(fault, fault.Commands), configureServices: s => s.AddLogsTo(logs ?? new FakeLogCollector()));
         await database.WithCreditsAsync(c => c.AddCreditsAsync(user, credits, CreditTransactionType.Purchase, "credits"), services);
         return (user, fault, services);
     }
