@@ -125,9 +125,7 @@ internal sealed record ClerkEvent(string Type, string UserId, string? Email, str
     {
         var parts = new[] { OptionalString(data, "first_name", MaxDisplayNameLength), OptionalString(data, "last_name", MaxDisplayNameLength) };
         var name = string.Join(' ', parts.Where(p => !string.IsNullOrWhiteSpace(p)));
-        return name.Length > MaxDisplayNameLength ? name[..MaxDisplayNameLength]
-            : name.Length > 0 ? name
-            : OptionalString(data, "username", MaxDisplayNameLength);
+        return name.Length > 0 ? name[..Math.Min(name.Length, MaxDisplayNameLength)] : OptionalString(data, "username", MaxDisplayNameLength);
     }
 
     /// <summary>The role is the host's own metadata: anything but a short string is simply not a role.</summary>

@@ -49,6 +49,7 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
         var response = await App.Client().SendAsync(request);
 
         Assert.Equal(("invalid_message_id", "A svix-id has at most 255 characters and no spaces or control characters."), await ProblemOf(response));
+        Assert.Equal("The svix-id header is not a message id.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
     }
 
     [Fact]
@@ -91,7 +92,9 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
         var response = await SendAsync("{\"type\": \"user.created\", \"data\": ");
 
         Assert.Equal("malformed_payload", (await ProblemOf(response)).Code);
-        Assert.True(Assert.Single(rejected.GetMeasurementSnapshot()).ContainsTags(new KeyValuePair<string, object?>("credits.reason", "malformed_payload")));
+        Assert.Equal("The webhook body is not a Clerk event.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
+        Assert.True(Assert.Single(rejected.GetMeasurementSnapshot()).ContainsTags(
+            new KeyValuePair<string, object?>("credits.provider", "clerk"), new KeyValuePair<string, object?>("credits.reason", "malformed_payload")));
     }
 
     [Fact]
@@ -101,8 +104,25 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
 
         await SendAsync(WebhookPayloads.ClerkUserEvent("user.created", NewUser()));
 
-        Assert.True(Assert.Single(processed.GetMeasurementSnapshot()).ContainsTags(
+        Assert.True(Assert.Single(processed.GetMeasurementSnapshot()).ContainsTags(new KeyValuePair<string, object?>("credits.provider", "clerk"),
             new KeyValuePair<string, object?>("credits.event_type", "user.created"), new KeyValuePair<string, object?>("credits.outcome", "granted")));
+    }
+
+    [Fact]
+    public async Task Delivery_IsTracedAsAWebhookOfClerk()
+    {
+        var providers = new System.Collections.Concurrent.ConcurrentBag<object?>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "MediaForge.Credits",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllData,
+            ActivityStopped = activity => providers.Add(activity.OperationName == "credits.webhook" ? activity.GetTagItem("credits.provider") : null),
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        await SendAsync(WebhookPayloads.ClerkUserEvent("user.created", NewUser()));
+
+        Assert.Contains("clerk", providers);
     }
 
     [Fact]
