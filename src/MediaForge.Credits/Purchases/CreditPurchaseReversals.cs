@@ -102,7 +102,7 @@ internal sealed partial class CreditPurchaseReversals(
                 // the clawback below removes them like any other).
                 await (purchase.DisputeState == PaymentDisputeState.Open
                     ? FreezeAsync(purchase, holder, disputeId, now, ct)
-                    : UnfreezeAsync(holder, disputeId, now, ct)).ConfigureAwait(false);
+                    : UnfreezeAsync(purchase.UserId, holder, disputeId, now, ct)).ConfigureAwait(false);
             }
 
             if (purchase.RefundedAmountCents > 0 || purchase.DisputeState == PaymentDisputeState.Lost)
@@ -213,12 +213,17 @@ internal sealed partial class CreditPurchaseReversals(
         await db.InsertDetachedAsync(hold, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task UnfreezeAsync(string userId, string disputeId, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Releases the dispute's freeze, on the holder or on the buyer (both balance rows are locked): the freeze is with
+    /// one of them, and versions before decision 0029 could leave it on the buyer of a gift redeemed after it.
+    /// </summary>
+    private async Task UnfreezeAsync(string buyer, string holder, string disputeId, DateTime now, CancellationToken cancellationToken)
     {
         var key = CreditOperationKeys.For("dispute", disputeId);
-        var hold = await db.Set<CreditReservation>().AsNoTracking()
-            .FirstOrDefaultAsync(r => r.UserId == userId && r.IdempotencyKey == key && r.Status == ReservationStatus.Active, cancellationToken).ConfigureAwait(false);
-        if (hold is not null)
+        var holds = await db.Set<CreditReservation>().AsNoTracking()
+            .Where(r => (r.UserId == holder || r.UserId == buyer) && r.IdempotencyKey == key && r.Status == ReservationStatus.Active)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var hold in holds)
         {
             await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Released, now, cancellationToken).ConfigureAwait(false);
         }

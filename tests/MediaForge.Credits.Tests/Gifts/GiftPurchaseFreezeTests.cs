@@ -1,5 +1,8 @@
 using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Gifts;
 
@@ -100,6 +103,50 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     }
 
     [Fact]
+    public async Task DisputeWon_ReleasesAFreezeAnOlderVersionLeftOnTheBuyerOfARedeemedGift()
+    {
+        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
+        var recipient = GiftSetup.NewUser("recipient");
+        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
+        await FreezeAsAnOlderVersionDidAsync(buyer, payment);
+
+        await DisputeAsync(payment, PaymentDisputeState.Won);
+
+        Assert.Equal((0L, 0L, 0L), await Setup.AccountAsync(buyer));
+        Assert.Equal((Pro, 0L, Pro), await Setup.AccountAsync(recipient));
+    }
+
+    [Fact]
+    public async Task DisputeLost_ReleasesAFreezeAnOlderVersionLeftOnTheBuyerAndTakesThePackFromTheRecipient()
+    {
+        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
+        var recipient = GiftSetup.NewUser("recipient");
+        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
+        await FreezeAsAnOlderVersionDidAsync(buyer, payment);
+
+        var lost = await DisputeAsync(payment, PaymentDisputeState.Lost);
+
+        Assert.Equal(Pro, lost.CreditsRemoved);
+        Assert.Equal((0L, 0L, 0L), await Setup.AccountAsync(buyer));
+        Assert.Equal((0L, 0L, 0L), await Setup.AccountAsync(recipient));
+    }
+
+    [Fact]
+    public async Task DisputeWon_DeliveredAgain_ReleasesAFreezeAnOlderVersionLeftOnTheBuyerAfterDecidingIt()
+    {
+        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
+        var recipient = GiftSetup.NewUser("recipient");
+        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
+        await FreezeAsAnOlderVersionDidAsync(buyer, payment, PaymentDisputeState.Won);
+
+        var again = await DisputeAsync(payment, PaymentDisputeState.Won);
+
+        Assert.Equal((0L, 0L), (again.CreditsRemoved, again.CreditsRestored));
+        Assert.Equal((0L, 0L, 0L), await Setup.AccountAsync(buyer));
+        Assert.Equal((Pro, 0L, Pro), await Setup.AccountAsync(recipient));
+    }
+
+    [Fact]
     public async Task DisputeOpenedRacingRedemption_ThePackIsFrozenWithOneHolderAndAWonDisputeFreesIt()
     {
         for (var round = 0; round < 10; round++)
@@ -119,6 +166,28 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
             Assert.Equal((Pro, 0L, Pro), await Setup.AccountAsync(holder));
             Assert.Equal((0L, 0L, 0L), await Setup.AccountAsync(other));
         }
+    }
+
+    /// <summary>
+    /// The rows versions before 0029's fix wrote when a dispute opened on a pending bought gift that was redeemed
+    /// after: the purchase disputed, the pack frozen with the buyer (a hold on credits the buyer no longer has).
+    /// </summary>
+    private async Task FreezeAsAnOlderVersionDidAsync(string buyer, string payment, PaymentDisputeState state = PaymentDisputeState.Open,
+        string dispute = "dp_freeze")
+    {
+        await using var scope = Setup.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        await db.Set<CreditPurchase>().Where(p => p.ProviderPaymentId == payment).ExecuteUpdateAsync(u => u
+            .SetProperty(p => p.DisputeId, dispute).SetProperty(p => p.DisputeState, state)
+            .SetProperty(p => p.DisputedAmountCents, state == PaymentDisputeState.Won ? 0 : 2999));
+        await db.Accounts.Where(a => a.UserId == buyer).ExecuteUpdateAsync(u => u.SetProperty(a => a.Reserved, a => a.Reserved + Pro));
+        db.Add(new CreditReservation
+        {
+            Id = Guid.CreateVersion7(), UserId = buyer, Feature = "dispute", Model = "frozen", Amount = Pro, RequestedAmount = Pro,
+            Status = ReservationStatus.Active, IdempotencyKey = $"mf:dispute:{dispute}", CreatedAt = DateTime.UtcNow,
+            ExpiresAt = DateTime.SpecifyKind(new DateTime(9999, 1, 1), DateTimeKind.Utc),
+        });
+        await db.SaveChangesAsync();
     }
 }
 
