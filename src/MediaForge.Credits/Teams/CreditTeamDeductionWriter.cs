@@ -69,7 +69,7 @@ internal sealed class CreditTeamDeductionWriter(
         var teamId = CreditWalletAccounts.TeamOf(wallet)!;
         if (refusal != CreditDeductionError.None)
         {
-            return Refused(usage, refusal, 0, 0);
+            return Refused(usage, refusal, 0);
         }
 
         var now = time.GetUtcNow();
@@ -85,10 +85,10 @@ internal sealed class CreditTeamDeductionWriter(
         }
 
         var split = await spending.SplitAsync(teamId, member, usage.Price, at, cancellationToken).ConfigureAwait(false);
-        var (policy, period, headroom, teamPart) = (split.Policy, split.Period, split.Headroom, split.TeamPart);
+        var (period, teamPart) = (split.Period, split.TeamPart);
         if (split.OverLimit)
         {
-            return Refused(usage, CreditDeductionError.MemberLimitReached, 0, headroom);
+            return Refused(usage, CreditDeductionError.MemberLimitReached, 0);
         }
 
         var personalPart = usage.Price - teamPart;
@@ -96,10 +96,7 @@ internal sealed class CreditTeamDeductionWriter(
         if ((personalPart > 0 && (personal = await DebitAsync(member, personalPart, at, cancellationToken).ConfigureAwait(false)) is null)
             || (teamPart > 0 && (team = await DebitAsync(wallet, teamPart, at, cancellationToken).ConfigureAwait(false)) is null))
         {
-            var read = await accounts.ReadAsync(wallet, cancellationToken).ConfigureAwait(false);
-            var available = Math.Max(0, read.Available);
-            return Refused(usage, CreditDeductionError.InsufficientCredits, read.Balance,
-                policy == CreditTeamFundingPolicy.TeamOnly ? Math.Min(available, headroom) : available);
+            return Refused(usage, CreditDeductionError.InsufficientCredits, (await accounts.ReadAsync(wallet, cancellationToken).ConfigureAwait(false)).Balance);
         }
 
         if (teamPart > 0 && !await spending.TryCountAsync(teamId, member, teamPart, period, cancellationToken).ConfigureAwait(false))
@@ -190,6 +187,7 @@ internal sealed class CreditTeamDeductionWriter(
         CreatedAt = template.CreatedAt,
     };
 
-    private static CreditDeductionOutcome Refused(CreditDeductionRequest usage, CreditDeductionError error, long balance, long available) =>
-        new(usage, false, available, new CreditDeductionResult { Success = false, CreditsDeducted = 0, RemainingBalance = balance, Error = error });
+    /// <summary>A refusal; its outcome's <c>Available</c> is 0: a team's refusal is reported by its error alone (<see cref="Report"/>).</summary>
+    private static CreditDeductionOutcome Refused(CreditDeductionRequest usage, CreditDeductionError error, long balance) =>
+        new(usage, false, 0, new CreditDeductionResult { Success = false, CreditsDeducted = 0, RemainingBalance = balance, Error = error });
 }

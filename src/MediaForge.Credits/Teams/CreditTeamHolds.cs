@@ -29,7 +29,7 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
         var refusal = await spending.LockMemberAsync(teamId, member, cancellationToken).ConfigureAwait(false);
         if (refusal != CreditDeductionError.None)
         {
-            return (refusal, false, 0);
+            return Refused(refusal);
         }
 
         if (await spending.IsProductAdminAsync(member, cancellationToken).ConfigureAwait(false))
@@ -41,32 +41,33 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
         var split = await spending.SplitAsync(teamId, member, amount, now, cancellationToken).ConfigureAwait(false);
         if (split.OverLimit)
         {
-            // Stryker disable once Boolean : equivalent: the only caller (CreditReservationService.ReserveCreditsAsync) returns the refusal before it reads Unlimited
-            return (CreditDeductionError.MemberLimitReached, false, 0);
+            return Refused(CreditDeductionError.MemberLimitReached);
         }
 
         var wallet = CreditWalletAccounts.TeamAccount(teamId);
         if (!await TryHoldAsync(wallet, split.TeamPart, now, cancellationToken).ConfigureAwait(false))
         {
-            return (CreditDeductionError.InsufficientCredits, false, 0);
+            return Refused(CreditDeductionError.InsufficientCredits);
         }
 
         if (!await TryHoldAsync(member, split.PersonalPart, now, cancellationToken).ConfigureAwait(false))
         {
             // The wallet's part is given back in this transaction: a refused split hold holds nothing.
             await CreditHolds.FreeAsync(db, wallet, split.TeamPart, now, cancellationToken).ConfigureAwait(false);
-            return (CreditDeductionError.InsufficientCredits, false, 0);
+            return Refused(CreditDeductionError.InsufficientCredits);
         }
 
         if (split.TeamPart > 0 && !await spending.TryCountAsync(teamId, member, split.TeamPart, split.Period, cancellationToken).ConfigureAwait(false))
         {
             // The headroom was read under the member's row lock: this cannot happen; roll back rather than overshoot.
-            // Stryker disable once Statement,String : unreachable: SplitAsync read the headroom under the member's row lock, held until this count; no test can make the count fail here
             throw new InvalidOperationException($"The limit of member '{member}' of team '{teamId}' changed under its row lock.");
         }
 
         return (CreditDeductionError.None, false, split.PersonalPart);
     }
+
+    // Stryker disable once Boolean : equivalent: the only caller (CreditReservationService.ReserveCreditsAsync) returns a refusal before it reads Unlimited
+    private static (CreditDeductionError Error, bool Unlimited, long PersonalPart) Refused(CreditDeductionError error) => (error, false, 0);
 
     /// <summary>
     /// Before settling a member's hold on a team's wallet: locks the member's row (the member's row before the balance
@@ -142,28 +143,20 @@ internal sealed class CreditTeamHolds(CreditsDbContextHandle handle, CreditTeamS
     /// The sweeper's second pass: gives back the counts of expired team holds still counted (expired in passing by a
     /// debit, which does not lock member rows), each in its own transaction, the member's row first.
     /// </summary>
-    /// <returns>How many counts were given back.</returns>
-    public async Task<int> GiveBackLapsedAsync(CancellationToken cancellationToken)
+    public async Task GiveBackLapsedAsync(CancellationToken cancellationToken)
     {
         var lapsed = await db.Set<CreditReservation>().AsNoTracking()
             .Where(r => r.Status == ReservationStatus.Expired && r.LimitCounted)
             .OrderBy(r => r.ExpiresAt).Take(500)
             .Select(CreditReservationRow.Of)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var given = 0;
         foreach (var hold in lapsed)
         {
-            if (await CreditTransactions.RunAsync(db, async ct =>
-                {
-                    await LockAsync(hold, ct).ConfigureAwait(false);
-                    return await GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false))
+            await CreditTransactions.RunAsync(db, async ct =>
             {
-                // Stryker disable once Statement,Update : equivalent: the only caller (CreditReservationService.ExpireReservationsAsync) discards the count
-                given++;
-            }
+                await LockAsync(hold, ct).ConfigureAwait(false);
+                return await GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         }
-
-        return given;
     }
 }

@@ -39,11 +39,12 @@ internal static class CreditTeamMemberLocks
         var active = status.GetTypeMapping().Converter!.ConvertToProvider(CreditTeamStatus.Active)!;
         var (userId, value) = ($"m.{members.Column(nameof(CreditTeamMemberRow.UserId))}", helper.DelimitIdentifier("Value"));
         var ids = string.Join(", ", userIds.Select((_, i) => $"{{{i + 2}}}"));
+        // Stryker disable once String : the lock and its order are what decision 0048 argues against deadlocks with other batches and team changes; tests do not provoke races (no timing in tests)
+        var inOrder = $" ORDER BY {userId} COLLATE \"C\" FOR NO KEY UPDATE OF m";
         var sql = $"SELECT {userId} AS {value} FROM {members.Table} AS m WHERE m.{members.Column(nameof(CreditTeamMemberRow.TeamId))} = {{0}} AND {userId} IN ({ids})"
             + $" AND m.{members.Column(nameof(CreditTeamMemberRow.RemovedAt))} IS NULL"
             + $" AND EXISTS (SELECT 1 FROM {teams.Table} AS t WHERE t.{teams.Column(nameof(CreditTeamRow.Id))} = {{0}} AND t.{teams.Column(nameof(CreditTeamRow.Status))} = {{1}})"
-            // Stryker disable once String : the lock and its order are what decision 0048 argues against deadlocks with other batches and team changes; tests do not provoke races (no timing in tests)
-            + $" ORDER BY {userId} COLLATE \"C\" FOR NO KEY UPDATE OF m";
+            + inOrder;
         var locked = await db.Database.SqlQueryRaw<string>(sql, [teamId, active, .. userIds]).ToListAsync(cancellationToken).ConfigureAwait(false);
         return locked.ToHashSet(StringComparer.Ordinal);
     }

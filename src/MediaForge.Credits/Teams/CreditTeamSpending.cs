@@ -156,10 +156,12 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     /// that period is still the one counted: a hold placed last period gives nothing back to this one. Removed members
     /// included (their count is kept for attribution).
     /// </summary>
-    public Task<int> GiveBackAsync(string teamId, string userId, long amount, DateTime period, CancellationToken cancellationToken) =>
-        db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId && m.PeriodStart == period)
-            // Stryker disable once Equality,Conditional : at PeriodSpent == amount both branches give 0; and a give-back never exceeds what was counted in its period (a hold gives back once, turning limit_counted off; a refund its counted part), so the 0 branch is an unreachable guard against a negative count
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent > amount ? m.PeriodSpent - amount : 0), cancellationToken);
+    public Task<int> GiveBackAsync(string teamId, string userId, long amount, DateTime period, CancellationToken cancellationToken)
+    {
+        var row = db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && m.UserId == userId && m.PeriodStart == period);
+        // Stryker disable once Equality,Conditional : at PeriodSpent == amount both branches give 0; and a give-back never exceeds what was counted in its period (a hold gives back once, turning limit_counted off; a refund its counted part), so the 0 branch is an unreachable guard against a negative count
+        return row.ExecuteUpdateAsync(s => s.SetProperty(m => m.PeriodSpent, m => m.PeriodSpent > amount ? m.PeriodSpent - amount : 0), cancellationToken);
+    }
 
     /// <summary>
     /// After the member's row is locked: how the funding policy splits <paramref name="price"/> between the wallet and the

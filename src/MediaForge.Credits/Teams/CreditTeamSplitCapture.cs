@@ -66,7 +66,7 @@ internal sealed class CreditTeamSplitCapture(CreditsDbContextHandle handle, Cred
 
         var teamBalance = await CreditHolds.CaptureExpiredAsync(db, hold.Id, hold.UserId, poolShare, at, cancellationToken).ConfigureAwait(false);
         var personalBalance = await CreditHolds.CaptureExpiredAsync(db, part.Id, part.UserId, personalShare, at, cancellationToken).ConfigureAwait(false);
-        // Stryker disable once Logical : unreachable under both balance rows' locks (spendable checked above); were one null, .Value below would throw InvalidOperationException as well
+        // Stryker disable once Logical,Block : unreachable under both balance rows' locks (spendable checked above); were one null, .Value below would throw InvalidOperationException as well
         if (teamBalance is null || personalBalance is null)
         {
             // Stryker disable once Statement,String : unreachable: both balance rows are locked since each wallet's spendable credits were checked above

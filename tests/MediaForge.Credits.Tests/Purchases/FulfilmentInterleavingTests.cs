@@ -1,9 +1,7 @@
-using System.Data.Common;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Gifts;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Purchases;
@@ -74,24 +72,6 @@ public abstract class FulfilmentInterleavingTests<TDatabase>(TDatabase database)
         var late = await setup.CompleteAsync(purchase);
 
         return (Assert.IsType<PurchaseFulfilmentResult>(other), late, buyer, setup);
-    }
-}
-
-/// <summary>Once given a call, runs it (on its own connection, to its commit) right after the next read of <paramref name="table"/>.</summary>
-internal sealed class AnotherCallAfterTheNextRead(string table) : DbCommandInterceptor
-{
-    public Func<Task>? Call { get; set; }
-
-    public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
-        CancellationToken cancellationToken = default)
-    {
-        if (Call is { } call && command.CommandText.Contains(table, StringComparison.Ordinal))
-        {
-            Call = null;
-            await call();
-        }
-
-        return result;
     }
 }
 

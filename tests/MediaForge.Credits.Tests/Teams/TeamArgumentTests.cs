@@ -29,6 +29,7 @@ public abstract class TeamArgumentTests<TDatabase>(TDatabase database) : IClassF
     [InlineData("purchase")]
     [InlineData("team")]
     [InlineData("transactions")]
+    [InlineData("balance")]
     public async Task TeamOperation_MalformedTeamId_ThrowsForTheTeamId(string operation)
     {
         var thrown = await ThrowsAsync(t => operation switch
@@ -42,6 +43,7 @@ public abstract class TeamArgumentTests<TDatabase>(TDatabase database) : IClassF
             "members" => t.GetMembersAsync(MalformedTeamId, User),
             "purchase" => t.StartPurchaseAsync(MalformedTeamId, User, "pro", "stripe"),
             "team" => t.GetTeamAsync(MalformedTeamId),
+            "balance" => t.GetBalanceAsync(MalformedTeamId),
             _ => t.GetTransactionsAsync(MalformedTeamId),
         });
 

@@ -13,7 +13,7 @@ namespace MediaForge.Credits.Tests.Teams;
 /// The guard after a team deduction's debit: the member's count is raised by a conditional update that cannot fail
 /// (its headroom was read under the member's row lock). Should it fail all the same (here the member's limit is set to
 /// 0 in the deduction's own transaction just before that update), the deduction throws and rolls back rather than
-/// charge past the limit, folded or alone. Image generation costs 3 credits.
+/// charge past the limit, folded or alone; a team hold likewise holds nothing. Image generation costs 3 credits.
 /// </summary>
 public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -36,15 +36,64 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
+    public async Task Reserve_CountRefusedAfterTheHold_ThrowsNamingTheMemberAndHoldsNothing()
+    {
+        var (teamId, members, probe) = await StartAsync(memberCount: 1);
+        probe.Release();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => setup!.Holds(h => h.ReserveCreditsAsync(
+            members[0], "image-generation", "default", TimeSpan.FromMinutes(5), wallet: CreditWallet.Team(teamId))));
+
+        Assert.Equal($"The limit of member '{members[0]}' of team '{teamId}' changed under its row lock.", error.Message);
+        var wallet = await setup!.Teams(t => t.GetBalanceAsync(teamId));
+        Assert.Equal((100L, 100L), (wallet!.Balance, wallet.Available));
+    }
+
+    [Fact]
     public async Task FoldedDeductions_CountRefusedAfterTheDebit_RollBackTheBatchNamingTheMember_AndChargeNothing()
     {
         var (teamId, members, probe) = await StartAsync(memberCount: 3, guarded: 1);
 
         var first = Task.Run(() => setup!.SpendAsync(teamId, members[0]));
         await probe.HeldAsync();
+        var queued = await QueueAsync(teamId, members.Skip(1));
+        probe.Release();
+        Assert.True((await first.WaitAsync(Patience)).Success);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queued[0].WaitAsync(Patience));
+        Assert.True((await queued[1].WaitAsync(Patience)).Success);
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == BatchRolledBackEvent
+            && r.Message.EndsWith($"The limit of member '{members[1]}' of team '{teamId}' changed under its row lock.", StringComparison.Ordinal));
+        Assert.Equal((94L, 94L), await setup!.WalletAsync(teamId));
+    }
+
+    [Fact]
+    public async Task FoldedDeductions_CountRefusedForTwoMembers_RollBackNamingBoth()
+    {
+        var (teamId, members, probe) = await StartAsync(memberCount: 3, guarded: 1, watchedCount: 2);
+
+        var first = Task.Run(() => setup!.SpendAsync(teamId, members[0]));
+        await probe.HeldAsync();
+        var queued = await QueueAsync(teamId, members.Skip(1));
+        probe.Release();
+        Assert.True((await first.WaitAsync(Patience)).Success);
+
+        foreach (var spend in queued)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => spend.WaitAsync(Patience));
+        }
+
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == BatchRolledBackEvent
+            && r.Message.EndsWith($"The limit of member '{members[1]}', '{members[2]}' of team '{teamId}' changed under its row lock.", StringComparison.Ordinal));
+        Assert.Equal((97L, 97L), await setup!.WalletAsync(teamId));
+    }
+
+    /// <summary>Spends of <paramref name="members"/> queued one after the other behind a held batch.</summary>
+    private async Task<List<Task<CreditDeductionResult>>> QueueAsync(string teamId, IEnumerable<string> members)
+    {
         var batcher = setup!.Services.GetRequiredService<CreditDeductionBatcher>();
         var queued = new List<Task<CreditDeductionResult>>();
-        foreach (var member in members.Skip(1))
+        foreach (var member in members)
         {
             queued.Add(Task.Run(() => setup.SpendAsync(teamId, member)));
             using var deadline = new CancellationTokenSource(Patience);
@@ -54,18 +103,11 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
             }
         }
 
-        probe.Release();
-        Assert.True((await first.WaitAsync(Patience)).Success);
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => queued[0].WaitAsync(Patience));
-        Assert.True((await queued[1].WaitAsync(Patience)).Success);
-        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == BatchRolledBackEvent
-            && r.Message.EndsWith($"The limit of member '{members[1]}' of team '{teamId}' changed under its row lock.", StringComparison.Ordinal));
-        Assert.Equal((94L, 94L), await setup.WalletAsync(teamId));
+        return queued;
     }
 
-    /// <summary>A team with a pool of 100 and its members; the count update of the guarded ones (from index <paramref name="guarded"/>) finds their limit set to 0.</summary>
-    private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(int memberCount, int guarded = 0)
+    /// <summary>A team with a pool of 100 and its members; the count update of the watched ones (<paramref name="watchedCount"/> from index <paramref name="guarded"/>) finds their limit set to 0.</summary>
+    private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(int memberCount, int guarded = 0, int watchedCount = 1)
     {
         var probe = new TeamTransactionProbe();
         setup = new TeamSetup(database, configureContext: o => o.AddInterceptors(probe, probe.Commands),
@@ -78,26 +120,28 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
         }
 
         await setup.FundAsync(teamId, 100);
-        var watched = members.Skip(guarded).Take(1).ToList();
+        var watched = members.Skip(guarded).Take(watchedCount).ToList();
         probe.BeforeCommand = command => LowerLimitBeforeCountAsync(command, teamId, watched);
         probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
         return (teamId, members, probe);
     }
 
-    /// <summary>Before the count update of a watched member (the only statement on the member rows that reads the limit), sets that limit to 0 in the same transaction.</summary>
+    /// <summary>Before a count update of watched members (the only statement on the member rows that reads the limit), sets their limits to 0 in the same transaction.</summary>
     private static async Task LowerLimitBeforeCountAsync(DbCommand command, string teamId, IReadOnlyList<string> watched)
     {
         var text = InterceptedCommand.Text(command);
-        if (!text.Contains("UPDATE credit_team_members", StringComparison.Ordinal) || !text.Contains("spend_limit", StringComparison.Ordinal)
-            || watched.FirstOrDefault(m => InterceptedCommand.CarriesAmong(command, m)) is not { } member)
+        if (!text.Contains("UPDATE credit_team_members", StringComparison.Ordinal) || !text.Contains("spend_limit", StringComparison.Ordinal))
         {
             return;
         }
 
-        await using var lower = command.Connection!.CreateCommand();
-        lower.Transaction = command.Transaction;
-        lower.CommandText = $"UPDATE credit_team_members SET spend_limit = 0 WHERE team_id = '{teamId}' AND user_id = '{member}'";
-        await lower.ExecuteNonQueryAsync();
+        foreach (var member in watched.Where(m => InterceptedCommand.CarriesAmong(command, m)))
+        {
+            await using var lower = command.Connection!.CreateCommand();
+            lower.Transaction = command.Transaction;
+            lower.CommandText = $"UPDATE credit_team_members SET spend_limit = 0 WHERE team_id = '{teamId}' AND user_id = '{member}'";
+            await lower.ExecuteNonQueryAsync();
+        }
     }
 }
 

@@ -28,6 +28,30 @@ public abstract class TeamFoldTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task QueuedDeductionsOfOneMemberUpToItsLimitExactly_AreFoldedIntoOneDebit()
+    {
+        var (teamId, members, probe) = await StartAsync(pool: 100, memberCount: 2, limits: [null, 6]);
+
+        var results = await setup!.RunBatchAsync(teamId, probe, members[0], [members[1], members[1]]);
+
+        Assert.All(results, r => Assert.True(r.Success));
+        Assert.Equal(2, probe.WalletDebits);
+        Assert.Equal((91L, 91L), await setup!.WalletAsync(teamId));
+    }
+
+    [Fact]
+    public async Task FoldedDeductions_TakeTheSumFromTheWalletsExpiringLot()
+    {
+        var (teamId, members, probe) = await StartAsync(pool: 9, memberCount: 3, expiresAt: DateTimeOffset.UtcNow.AddDays(30));
+
+        await setup!.RunBatchAsync(teamId, probe, members[0], [members[1], members[2]]);
+
+        Assert.Equal(2, probe.WalletDebits);
+        var lots = await setup.LotsAsync(CreditWalletAccounts.TeamAccount(teamId));
+        Assert.Equal(0L, lots.Sum(l => l.Remaining));
+    }
+
+    [Fact]
     public async Task QueuedDeductionsOverThePool_FoldThoseThatFit_AndTryTheRestAlone()
     {
         // After the first, the pool holds 7: two uses are folded (one debit), the third is refused on its own (its debit
@@ -70,7 +94,7 @@ public abstract class TeamFoldTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(long pool, int memberCount,
-        long?[]? limits = null, Action<CreditsOptions>? configure = null, string? extra = null)
+        long?[]? limits = null, Action<CreditsOptions>? configure = null, string? extra = null, DateTimeOffset? expiresAt = null)
     {
         var probe = new TeamTransactionProbe();
         setup = new TeamSetup(database, configure: configure, configureContext: o => o.AddInterceptors(probe, probe.Commands));
@@ -90,7 +114,7 @@ public abstract class TeamFoldTests<TDatabase>(TDatabase database) : IClassFixtu
             Assert.Equal(CreditTeamError.None, (await setup.Teams(t => t.AddMemberAsync(teamId, owner, extra, CreditTeamRole.Member))).Error);
         }
 
-        await setup.FundAsync(teamId, pool);
+        await setup.FundAsync(teamId, pool, expiresAt);
         probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
         return (teamId, members, probe);
     }

@@ -164,6 +164,23 @@ public abstract class TeamHoldExpiryTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
+    public async Task CaptureLate_NotSweptYetWithTheWholeLimitCountedForIt_ChargesIt()
+    {
+        var (teamId, owner) = await Setup.TeamAsync();
+        var member = await Setup.MemberAsync(teamId, owner);
+        Assert.True((await Setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 6))).Success);
+        await Setup.FundAsync(teamId, 20);
+        var hold = await HoldAsync(teamId, member, amount: 6);
+        Lapse();
+
+        var late = await Setup.Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value, 6));
+
+        Assert.Equal((true, 6L), (late.Success, late.CreditsCharged));
+        Assert.Equal(6L, await Setup.SpentAsync(teamId, member, Period));
+        Assert.Equal((14L, 14L), await Setup.WalletAsync(teamId));
+    }
+
+    [Fact]
     public async Task CaptureLate_CountGivenBackAndTheLimitSpentSince_IsRefused()
     {
         var (teamId, owner) = await Setup.TeamAsync();

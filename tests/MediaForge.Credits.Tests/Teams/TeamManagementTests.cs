@@ -183,6 +183,18 @@ public abstract class TeamManagementTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
+    public async Task ChangeRole_TheOnlyOwnerMakesAMemberAnAdmin_TheMemberIsAnAdmin()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var member = await setup.MemberAsync(teamId, owner);
+
+        var result = await Teams(t => t.ChangeRoleAsync(teamId, owner, member, CreditTeamRole.Admin));
+
+        Assert.Equal(CreditTeamError.None, result.Error);
+        Assert.Contains((member, CreditTeamRole.Admin), await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
     public async Task ChangeRole_OwnerMakesACoOwner_ThenMayStepDown()
     {
         var (teamId, owner) = await setup.TeamAsync();

@@ -86,6 +86,28 @@ public abstract class TeamObservabilityTests<TDatabase>(TDatabase database) : IC
     }
 
     [Fact]
+    public async Task RemoveMember_Removed_LogsTheRemovalAndTheActor()
+    {
+        var (teamId, owner) = await TeamAsync();
+        var member = await MemberAsync(teamId, owner);
+
+        await Teams(t => t.RemoveMemberAsync(teamId, owner, member));
+
+        Assert.Equal($"Team {teamId}: remove of {member} by {owner}", Logged(1701));
+    }
+
+    [Fact]
+    public async Task ChangeRole_Changed_LogsTheNewRoleOfTheMember()
+    {
+        var (teamId, owner) = await TeamAsync();
+        var member = await MemberAsync(teamId, owner);
+
+        await Teams(t => t.ChangeRoleAsync(teamId, owner, member, CreditTeamRole.Admin));
+
+        Assert.Equal($"Team {teamId}: role Admin of {member} by {owner}", Logged(1701));
+    }
+
+    [Fact]
     public async Task SetMemberLimit_Set_LogsTheLimitOfTheMember()
     {
         var (teamId, owner) = await TeamAsync();

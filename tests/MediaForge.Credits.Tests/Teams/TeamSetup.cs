@@ -128,10 +128,10 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         return (setup, teamId, members, probe);
     }
 
-    /// <summary>Grants <paramref name="amount"/> credits to the team's wallet (as a fulfilled team purchase would).</summary>
-    public Task FundAsync(string teamId, long amount) =>
+    /// <summary>Grants <paramref name="amount"/> credits to the team's wallet (as a fulfilled team purchase would), expiring at <paramref name="expiresAt"/> if given.</summary>
+    public Task FundAsync(string teamId, long amount, DateTimeOffset? expiresAt = null) =>
         With<CreditTransactionResult, CreditService>(c => c.GrantAsync(CreditWalletAccounts.TeamAccount(teamId), amount, CreditTransactionType.Purchase,
-            "Team pack", null, null, null, CancellationToken.None));
+            "Team pack", null, null, null, CancellationToken.None, expiresAt));
 
     /// <summary>Grants <paramref name="amount"/> credits to a user's own wallet.</summary>
     public Task GrantAsync(string userId, long amount) =>
@@ -158,6 +158,14 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         var row = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditTeamMemberRow>().AsNoTracking()
             .FirstAsync(m => m.TeamId == teamId && m.UserId == member);
         return CreditTeamPeriods.SpentIn(row, period);
+    }
+
+    /// <summary>An account's lots (credit grants) with credits left.</summary>
+    public async Task<List<CreditGrant>> LotsAsync(string account)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Grants.AsNoTracking()
+            .Where(g => g.UserId == account && g.Remaining > 0).ToListAsync();
     }
 
     /// <summary>The team wallet's usage logs as (member, credits used, unlimited).</summary>

@@ -122,6 +122,20 @@ public abstract class TeamSpendingObservabilityTests<TDatabase>(TDatabase databa
         Assert.EndsWith(": MemberLimitReached", Logged(RefusedEvent), StringComparison.Ordinal);
         AssertRefusedAs(rejected, "member_limit_reached");
     }
+
+    [Fact]
+    public async Task Deduct_PoolTooLow_LogsAndCountsTheRefusalAsInsufficientCredits()
+    {
+        var setup = Setup();
+        var (teamId, owner) = await setup.TeamAsync();
+        await setup.FundAsync(teamId, 2);
+        using var rejected = Counter(setup, "mediaforge.credits.deductions.rejected");
+
+        await setup.SpendAsync(teamId, owner);
+
+        Assert.EndsWith(": InsufficientCredits", Logged(RefusedEvent), StringComparison.Ordinal);
+        AssertRefusedAs(rejected, "insufficient_credits");
+    }
 }
 
 public sealed class SqliteTeamSpendingObservabilityTests(SqliteCreditsDatabase database) : TeamSpendingObservabilityTests<SqliteCreditsDatabase>(database);

@@ -30,6 +30,18 @@ public abstract class TeamsOffTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task RemoveMember_TeamsOff_RefusedAsTeamsDisabledAndTheMemberKept()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+        var member = await setup.MemberAsync(teamId, owner);
+
+        var result = await Off(t => t.RemoveMemberAsync(teamId, owner, member));
+
+        Assert.Equal(CreditTeamError.TeamsDisabled, result.Error);
+        Assert.Contains((member, CreditTeamRole.Member), await setup.RolesAsync(teamId));
+    }
+
+    [Fact]
     public async Task ChangeRole_TeamsOff_RefusedAsTeamsDisabledAndTheRoleKept()
     {
         var (teamId, owner) = await setup.TeamAsync();
@@ -52,6 +64,17 @@ public abstract class TeamsOffTests<TDatabase>(TDatabase database) : IClassFixtu
         Assert.Equal(CreditTeamError.TeamsDisabled, result.Error);
         var members = (await setup.Teams(t => t.GetMembersAsync(teamId, owner))).Members;
         Assert.Null(Assert.Single(members, m => m.UserId == member).Limit);
+    }
+
+    [Fact]
+    public async Task SetDefaultMemberLimit_TeamsOff_RefusedAsTeamsDisabledAndNoDefaultSet()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+
+        var result = await Off(t => t.SetDefaultMemberLimitAsync(teamId, owner, 5));
+
+        Assert.Equal(CreditTeamError.TeamsDisabled, result.Error);
+        Assert.Null((await setup.Teams(t => t.GetTeamAsync(teamId)))!.DefaultMemberLimit);
     }
 
     [Fact]
@@ -100,6 +123,22 @@ public abstract class TeamsOffTests<TDatabase>(TDatabase database) : IClassFixtu
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Off(t => t.GetTeamsAsync(owner)));
 
         Assert.Equal("Teams are off: set MediaForge:Credits:Teams:Enabled (CreditsOptions.Teams.Enabled) to true.", thrown.Message);
+    }
+
+    [Fact]
+    public async Task GetMembers_TeamsOff_Throws()
+    {
+        var (teamId, owner) = await setup.TeamAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Off(t => t.GetMembersAsync(teamId, owner)));
+    }
+
+    [Fact]
+    public async Task GetBalance_TeamsOff_Throws()
+    {
+        var (teamId, _) = await setup.TeamAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Off(t => t.GetBalanceAsync(teamId)));
     }
 
     [Fact]
