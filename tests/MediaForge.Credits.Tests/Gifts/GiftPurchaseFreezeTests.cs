@@ -105,10 +105,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task DisputeWon_ReleasesAFreezeAnOlderVersionLeftOnTheBuyerOfARedeemedGift()
     {
-        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
-        var recipient = GiftSetup.NewUser("recipient");
-        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
-        await FreezeAsAnOlderVersionDidAsync(buyer, payment);
+        var (buyer, recipient, payment) = await RedeemedGiftFrozenOnItsBuyerAsync();
 
         await DisputeAsync(payment, PaymentDisputeState.Won);
 
@@ -119,10 +116,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task DisputeLost_ReleasesAFreezeAnOlderVersionLeftOnTheBuyerAndTakesThePackFromTheRecipient()
     {
-        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
-        var recipient = GiftSetup.NewUser("recipient");
-        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
-        await FreezeAsAnOlderVersionDidAsync(buyer, payment);
+        var (buyer, recipient, payment) = await RedeemedGiftFrozenOnItsBuyerAsync();
 
         var lost = await DisputeAsync(payment, PaymentDisputeState.Lost);
 
@@ -134,10 +128,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task DisputeWon_DeliveredAgain_ReleasesAFreezeAnOlderVersionLeftOnTheBuyerAfterDecidingIt()
     {
-        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
-        var recipient = GiftSetup.NewUser("recipient");
-        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
-        await FreezeAsAnOlderVersionDidAsync(buyer, payment, PaymentDisputeState.Won);
+        var (buyer, recipient, payment) = await RedeemedGiftFrozenOnItsBuyerAsync(PaymentDisputeState.Won);
 
         var again = await DisputeAsync(payment, PaymentDisputeState.Won);
 
@@ -169,12 +160,16 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
     }
 
     /// <summary>
-    /// The rows versions before 0029's fix wrote when a dispute opened on a pending bought gift that was redeemed
-    /// after: the purchase disputed, the pack frozen with the buyer (a hold on credits the buyer no longer has).
+    /// A bought gift redeemed, with the rows versions before 0029's fix wrote when a dispute opened on it while it was
+    /// pending: the purchase disputed (in <paramref name="state"/>), the pack frozen with the buyer (a hold on credits
+    /// the buyer no longer has).
     /// </summary>
-    private async Task FreezeAsAnOlderVersionDidAsync(string buyer, string payment, PaymentDisputeState state = PaymentDisputeState.Open,
-        string dispute = "dp_freeze")
+    private async Task<(string Buyer, string Recipient, string Payment)> RedeemedGiftFrozenOnItsBuyerAsync(
+        PaymentDisputeState state = PaymentDisputeState.Open, string dispute = "dp_freeze")
     {
+        var (buyer, payment, _, code) = await Setup.BoughtGiftAsync();
+        var recipient = GiftSetup.NewUser("recipient");
+        await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
         await using var scope = Setup.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
         await db.Set<CreditPurchase>().Where(p => p.ProviderPaymentId == payment).ExecuteUpdateAsync(u => u
@@ -188,6 +183,7 @@ public abstract class GiftPurchaseFreezeTests<TDatabase>(TDatabase database) : I
             ExpiresAt = DateTime.SpecifyKind(new DateTime(9999, 1, 1), DateTimeKind.Utc),
         });
         await db.SaveChangesAsync();
+        return (buyer, recipient, payment);
     }
 }
 
