@@ -154,7 +154,7 @@ internal sealed partial class CreditPurchaseService(
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(p => p.Status, PurchaseStatus.Completed)
                     .SetProperty(p => p.TransactionId, grant.TransactionId)
-                    .SetProperty(p => p.CompletedAt, p => p.CompletedAt ?? now)
+                    .SetProperty(p => p.CompletedAt, now)
                     .SetProperty(p => p.UpdatedAt, now)
                     .SetProperty(p => p.FailureReason, (string?)null)
                     .SetProperty(p => p.ProviderPaymentId, p => providerPaymentId ?? p.ProviderPaymentId), ct)
@@ -193,7 +193,7 @@ internal sealed partial class CreditPurchaseService(
                 .SetProperty(p => p.Status, PurchaseStatus.Failed)
                 .SetProperty(p => p.FailureReason, trimmed)
                 .SetProperty(p => p.UpdatedAt, now)
-                .SetProperty(p => p.ProviderPaymentId, p => providerPaymentId ?? p.ProviderPaymentId), cancellationToken)
+                .SetProperty(p => p.ProviderPaymentId, providerPaymentId), cancellationToken) // a pending purchase has no payment id yet
             .ConfigureAwait(false);
         return changed > 0;
     }
@@ -236,8 +236,7 @@ internal sealed partial class CreditPurchaseService(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        await db.Set<CreditAccount>().Where(a => a.UserId == purchase.UserId)
-            .ExecuteUpdateAsync(u => u.SetProperty(a => a.UpdatedAt, now), cancellationToken).ConfigureAwait(false);
+        await Holds.CreditHolds.LockBalanceRowAsync(db, purchase.UserId, now, cancellationToken).ConfigureAwait(false);
         return await CreditPackageRows.BoughtAsync(db, purchase.UserId, purchase.PackageId, purchase.Id, cancellationToken).ConfigureAwait(false)
             ? $"package '{purchase.PackageId}' can be bought once per user and this user already has it: nothing granted, refund this payment"
             : null;

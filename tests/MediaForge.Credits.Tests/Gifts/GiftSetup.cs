@@ -1,6 +1,7 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
+using MediaForge.Credits.Tests.Purchases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -84,19 +85,7 @@ public sealed class GiftSetup(CreditsDatabase database, Action<CreditsOptions>? 
     }
 
     /// <summary>A new paid pack of 200 credits for 2999 cents whose credits live <paramref name="lifetimeDays"/> days.</summary>
-    public async Task<string> PackageWithLifetimeAsync(int lifetimeDays)
-    {
-        var package = "lifetime-" + Guid.NewGuid().ToString("N")[..12];
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
-        db.Packages.Add(new CreditPackage
-        {
-            Id = package, Name = "Lifetime", Credits = 200, PriceCents = 2999, Currency = "usd", CreditLifetimeDays = lifetimeDays,
-            CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
-        });
-        await db.SaveChangesAsync();
-        return package;
-    }
+    public Task<string> PackageWithLifetimeAsync(int lifetimeDays) => database.PackageWithLifetimeAsync(lifetimeDays);
 
     /// <summary>A completed purchase of a <see cref="PackageWithLifetimeAsync"/> pack, as a gift or not; returns its payment id.</summary>
     public async Task<(string Payment, PurchaseFulfilmentResult Result)> BuyAsync(string userId, string package, bool gift)

@@ -143,6 +143,20 @@ public abstract class PackageLimitTests<TDatabase>(TDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task ClaimFreePackage_EmailLearnedAfterTheClaim_RecordsItOnThatUsersClaimOnly()
+    {
+        var (first, other) = (await UserWithEmailAsync(null), await UserWithEmailAsync(null));
+        await Purchases(p => p.ClaimFreePackageAsync(first, "starter"));
+        await Purchases(p => p.ClaimFreePackageAsync(other, "starter"));
+        await Db(db => db.Users.Where(u => u.Id == first).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, "mine@example.com")));
+
+        await Purchases(p => p.ClaimFreePackageAsync(first, "starter"));
+
+        var claims = await Db(db => db.Purchases.Where(p => p.UserId == first || p.UserId == other).ToDictionaryAsync(p => p.UserId, p => p.ProviderSessionId));
+        Assert.Equal((true, (string?)null), (claims[first] is not null, claims[other]));
+    }
+
+    [Fact]
     public async Task ClaimFreePackage_SameEmailFromTwoAccountsAtOnce_GrantsOnce()
     {
         var users = new List<string>();

@@ -1,3 +1,5 @@
+using MediaForge.Credits.Entities;
+using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,14 +15,30 @@ internal static class PurchaseScenario
     }
 
     /// <summary>A new user who bought <paramref name="package"/> (the Pro pack: 200 credits, 2999 cents) with payment <c>pi_...</c>.</summary>
-    public static async Task<(string User, string Payment)> BuyAsync(this CreditsDatabase database, string package = "pro", long amountCents = 2999)
+    public static async Task<(string User, string Payment)> BuyAsync(this CreditsDatabase database, string package = "pro", long amountCents = 2999,
+        IServiceProvider? services = null, string? user = null)
     {
-        var user = "user_" + Guid.NewGuid().ToString("N");
+        user ??= "user_" + Guid.NewGuid().ToString("N");
         var session = "cs_test_" + Guid.NewGuid().ToString("N");
         var payment = "pi_test_" + Guid.NewGuid().ToString("N");
-        var purchase = await database.WithPurchasesAsync(p => p.StartPurchaseAsync(user, package, "stripe"));
-        await database.WithPurchasesAsync(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
-        await database.WithPurchasesAsync(p => p.CompletePurchaseAsync(session, amountCents, "usd", package, payment));
+        var purchase = await database.WithPurchasesAsync(p => p.StartPurchaseAsync(user, package, "stripe"), services);
+        await database.WithPurchasesAsync(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; }, services);
+        await database.WithPurchasesAsync(p => p.CompletePurchaseAsync(session, amountCents, "usd", package, payment), services);
         return (user, payment);
+    }
+
+    /// <summary>A package like Pro (200 credits, 2999 cents) whose credits expire <paramref name="lifetimeDays"/> days after the purchase.</summary>
+    public static async Task<string> PackageWithLifetimeAsync(this CreditsDatabase database, int lifetimeDays)
+    {
+        var id = "lifetime-" + Guid.NewGuid().ToString("N")[..12];
+        await using var scope = database.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        db.Packages.Add(new CreditPackage
+        {
+            Id = id, Name = "Lifetime", Credits = 200, PriceCents = 2999, Currency = "usd", CreditLifetimeDays = lifetimeDays,
+            CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return id;
     }
 }

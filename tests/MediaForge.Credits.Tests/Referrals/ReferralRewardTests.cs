@@ -31,6 +31,17 @@ public abstract class ReferralRewardTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
+    public async Task CompletePurchase_RefereesFirstPaidPurchase_RecordsItsPaymentAsTheQualifyingReference()
+    {
+        var (_, referee) = await Setup.ReferredPairAsync();
+        var purchase = await Setup.StartProAsync(referee);
+
+        await Setup.CompleteAsync(purchase);
+
+        Assert.Equal(purchase.Payment, (await Setup.ReferralOfAsync(referee))!.QualifyingReference);
+    }
+
+    [Fact]
     public async Task CompletePurchase_WebhookDeliveredFiveTimes_RewardedOnce()
     {
         var (referrer, referee) = await Setup.ReferredPairAsync();
