@@ -25,6 +25,19 @@ public abstract class ExpiredHoldCaptureTests<TDatabase>(TDatabase database)
     }
 
     [Fact]
+    public async Task Capture_AfterTheHoldLapsed_IsRefusedAsExpiredAndChargesNothing()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        Clock.Advance(TimeSpan.FromMinutes(6));
+
+        var capture = await Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, ReservationStatus.Expired, 0L), (capture.Success, capture.Status, capture.CreditsCharged));
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
     public async Task CaptureExpired_CreditsSpentMeanwhile_IsRefusedAndChargesNothing()
     {
         var user = await UserWithAsync(20);

@@ -22,6 +22,19 @@ public abstract class ReservationReplayTests<TDatabase>(TDatabase database)
     }
 
     [Fact]
+    public async Task Reserve_KeyAnotherUserUsed_HoldsTheCallersOwnCredits()
+    {
+        var (user, other) = (await UserWithAsync(20), await UserWithAsync(20));
+        var others = await Holds(h => h.ReserveCreditsAsync(other, "image-generation", "default", idempotencyKey: "job-shared"));
+
+        var mine = await Holds(h => h.ReserveCreditsAsync(user, "image-generation", "default", idempotencyKey: "job-shared"));
+
+        Assert.Equal((true, false), (mine.Success, mine.IsReplay));
+        Assert.NotEqual(others.ReservationId, mine.ReservationId);
+        Assert.Equal(17, (await Credits(c => c.GetBalanceAsync(user))).Available);
+    }
+
+    [Fact]
     public async Task Reserve_SameKeyOtherAmount_IsAConflict()
     {
         var user = await UserWithAsync(100);
