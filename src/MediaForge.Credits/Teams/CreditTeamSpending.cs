@@ -186,7 +186,7 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
             CreditTeamFundingPolicy.TeamFirst => Math.Min(price, Math.Min(headroom, await AvailableAsync(wallet, cancellationToken).ConfigureAwait(false))),
             _ => price,
         };
-        return new CreditTeamSplit(policy, period, headroom, teamPart, price - teamPart);
+        return new CreditTeamSplit(period, headroom, teamPart, price - teamPart);
     }
 
     /// <summary>An account's spendable credits now (lapses counted as gone), at least 0.</summary>
@@ -241,12 +241,11 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
 }
 
 /// <summary>How a funding policy splits one use or hold: the wallet's part (counted against the limit) and the member's own.</summary>
-/// <param name="Policy">The policy that split it.</param>
 /// <param name="Period">The limit period the wallet's part counts in.</param>
 /// <param name="Headroom">What the member may still take from the wallet in the period (<see cref="long.MaxValue"/>: no limit).</param>
 /// <param name="TeamPart">The wallet's part.</param>
 /// <param name="PersonalPart">The member's own part.</param>
-internal readonly record struct CreditTeamSplit(CreditTeamFundingPolicy Policy, DateTime Period, long Headroom, long TeamPart, long PersonalPart)
+internal readonly record struct CreditTeamSplit(DateTime Period, long Headroom, long TeamPart, long PersonalPart)
 {
     /// <summary>Whether the wallet's part is over the member's headroom (then nothing may be charged or held).</summary>
     public bool OverLimit => TeamPart > Headroom;

@@ -14,16 +14,6 @@ namespace MediaForge.Credits.Tests.Purchases;
 public abstract class PurchaseCompletionTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
-    private static string NewSession() => "cs_test_" + Guid.NewGuid().ToString("N");
-
-    private async Task<(string User, Guid Id, string Session)> StartedAsync()
-    {
-        var (user, session) = ("user_" + Guid.NewGuid().ToString("N"), NewSession());
-        var purchase = await database.WithPurchasesAsync(p => p.StartPurchaseAsync(user, "pro", "stripe"));
-        await database.WithPurchasesAsync(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; });
-        return (user, purchase.Id, session);
-    }
-
     private Task<PurchaseFulfilmentResult> CompleteAsync(string session, string? payment) =>
         database.WithPurchasesAsync(p => p.CompletePurchaseAsync(session, 2999, "usd", "pro", payment));
 
@@ -36,7 +26,7 @@ public abstract class PurchaseCompletionTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task CompletePurchase_AfterItFailed_CompletesItWithThePaymentThatPaid()
     {
-        var (_, id, session) = await StartedAsync();
+        var (_, id, session) = await database.StartAsync();
         await database.WithPurchasesAsync(p => p.FailPurchaseAsync(id, "card_declined", "pi_declined"));
 
         var result = await CompleteAsync(session, "pi_paid");
@@ -49,7 +39,7 @@ public abstract class PurchaseCompletionTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task CompletePurchase_AfterItFailed_WithoutAPaymentId_KeepsTheFailedPaymentsId()
     {
-        var (_, id, session) = await StartedAsync();
+        var (_, id, session) = await database.StartAsync();
         await database.WithPurchasesAsync(p => p.FailPurchaseAsync(id, "processing_error", "pi_retried"));
 
         await CompleteAsync(session, null);
@@ -60,7 +50,7 @@ public abstract class PurchaseCompletionTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task CompletePurchase_AfterItsSessionExpired_CompletesIt()
     {
-        var (_, id, session) = await StartedAsync();
+        var (_, id, session) = await database.StartAsync();
         Assert.True(await database.WithPurchasesAsync(p => p.ExpirePurchaseAsync(session)));
 
         var result = await CompleteAsync(session, "pi_late");
@@ -71,7 +61,7 @@ public abstract class PurchaseCompletionTests<TDatabase>(TDatabase database) : I
     [Fact]
     public async Task CompletePurchase_DeliveredAgainAfterSpending_AnswersTheBalanceRightAfterItsGrant()
     {
-        var (user, _, session) = await StartedAsync();
+        var (user, _, session) = await database.StartAsync();
         await database.WithCreditsAsync(c => c.AddCreditsAsync(user, 7, CreditTransactionType.Bonus, "welcome"));
         await CompleteAsync(session, "pi_paid");
         await database.WithCreditsAsync(c => c.DeductCreditsAsync(user, "video-generation", "veo2"));

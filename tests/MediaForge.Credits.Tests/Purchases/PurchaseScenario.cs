@@ -18,13 +18,21 @@ internal static class PurchaseScenario
     public static async Task<(string User, string Payment)> BuyAsync(this CreditsDatabase database, string package = "pro", long amountCents = 2999,
         IServiceProvider? services = null, string? user = null)
     {
+        var (buyer, _, session) = await database.StartAsync(package, services, user);
+        var payment = "pi_test_" + Guid.NewGuid().ToString("N");
+        await database.WithPurchasesAsync(p => p.CompletePurchaseAsync(session, amountCents, "usd", package, payment), services);
+        return (buyer, payment);
+    }
+
+    /// <summary>A purchase of <paramref name="package"/> started by a new user (or <paramref name="user"/>) with a checkout session attached, not paid yet.</summary>
+    public static async Task<(string User, Guid Id, string Session)> StartAsync(this CreditsDatabase database, string package = "pro",
+        IServiceProvider? services = null, string? user = null)
+    {
         user ??= "user_" + Guid.NewGuid().ToString("N");
         var session = "cs_test_" + Guid.NewGuid().ToString("N");
-        var payment = "pi_test_" + Guid.NewGuid().ToString("N");
         var purchase = await database.WithPurchasesAsync(p => p.StartPurchaseAsync(user, package, "stripe"), services);
         await database.WithPurchasesAsync(async p => { await p.AttachSessionAsync(purchase.Id, session); return true; }, services);
-        await database.WithPurchasesAsync(p => p.CompletePurchaseAsync(session, amountCents, "usd", package, payment), services);
-        return (user, payment);
+        return (user, purchase.Id, session);
     }
 
     /// <summary>A package like Pro (200 credits, 2999 cents) whose credits expire <paramref name="lifetimeDays"/> days after the purchase.</summary>

@@ -56,7 +56,7 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
 
         var first = Task.Run(() => setup!.SpendAsync(teamId, members[0]));
         await probe.HeldAsync();
-        var queued = await QueueAsync(teamId, members.Skip(1));
+        var queued = await setup!.QueueSpendsAsync(teamId, members.Skip(1));
         probe.Release();
         Assert.True((await first.WaitAsync(Patience)).Success);
 
@@ -74,7 +74,7 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
 
         var first = Task.Run(() => setup!.SpendAsync(teamId, members[0]));
         await probe.HeldAsync();
-        var queued = await QueueAsync(teamId, members.Skip(1));
+        var queued = await setup!.QueueSpendsAsync(teamId, members.Skip(1));
         probe.Release();
         Assert.True((await first.WaitAsync(Patience)).Success);
 
@@ -86,24 +86,6 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
         Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == BatchRolledBackEvent
             && r.Message.EndsWith($"The limit of member '{members[1]}', '{members[2]}' of team '{teamId}' changed under its row lock.", StringComparison.Ordinal));
         Assert.Equal((97L, 97L), await setup!.WalletAsync(teamId));
-    }
-
-    /// <summary>Spends of <paramref name="members"/> queued one after the other behind a held batch.</summary>
-    private async Task<List<Task<CreditDeductionResult>>> QueueAsync(string teamId, IEnumerable<string> members)
-    {
-        var batcher = setup!.Services.GetRequiredService<CreditDeductionBatcher>();
-        var queued = new List<Task<CreditDeductionResult>>();
-        foreach (var member in members)
-        {
-            queued.Add(Task.Run(() => setup.SpendAsync(teamId, member)));
-            using var deadline = new CancellationTokenSource(Patience);
-            while (batcher.Queued < queued.Count)
-            {
-                await Task.Delay(5, deadline.Token);
-            }
-        }
-
-        return queued;
     }
 
     /// <summary>A team with a pool of 100 and its members; the count update of the watched ones (<paramref name="watchedCount"/> from index <paramref name="guarded"/>) finds their limit set to 0.</summary>

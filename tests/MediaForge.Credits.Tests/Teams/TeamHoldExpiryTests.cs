@@ -28,6 +28,18 @@ public abstract class TeamHoldExpiryTests<TDatabase>(TDatabase database) : IClas
 
     private void Lapse() => clock.Advance(TimeSpan.FromMinutes(6));
 
+    /// <summary>A member whose limit is 6, of a pool of 20, with a hold of those 6 that has lapsed (not swept yet).</summary>
+    private async Task<(string TeamId, string Member, CreditReservationResult Hold)> LapsedHoldOfTheWholeLimitAsync()
+    {
+        var (teamId, owner) = await Setup.TeamAsync();
+        var member = await Setup.MemberAsync(teamId, owner);
+        Assert.True((await Setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 6))).Success);
+        await Setup.FundAsync(teamId, 20);
+        var hold = await HoldAsync(teamId, member, amount: 6);
+        Lapse();
+        return (teamId, member, hold);
+    }
+
     [Fact]
     public async Task Sweep_LapsedTeamHold_GivesTheLimitBack()
     {
@@ -166,12 +178,7 @@ public abstract class TeamHoldExpiryTests<TDatabase>(TDatabase database) : IClas
     [Fact]
     public async Task CaptureLate_NotSweptYetWithTheWholeLimitCountedForIt_ChargesIt()
     {
-        var (teamId, owner) = await Setup.TeamAsync();
-        var member = await Setup.MemberAsync(teamId, owner);
-        Assert.True((await Setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 6))).Success);
-        await Setup.FundAsync(teamId, 20);
-        var hold = await HoldAsync(teamId, member, amount: 6);
-        Lapse();
+        var (teamId, member, hold) = await LapsedHoldOfTheWholeLimitAsync();
 
         var late = await Setup.Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value, 6));
 
@@ -183,12 +190,7 @@ public abstract class TeamHoldExpiryTests<TDatabase>(TDatabase database) : IClas
     [Fact]
     public async Task CaptureLate_CountGivenBackAndTheLimitSpentSince_IsRefused()
     {
-        var (teamId, owner) = await Setup.TeamAsync();
-        var member = await Setup.MemberAsync(teamId, owner);
-        Assert.True((await Setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 6))).Success);
-        await Setup.FundAsync(teamId, 20);
-        var hold = await HoldAsync(teamId, member, amount: 6);
-        Lapse();
+        var (teamId, member, hold) = await LapsedHoldOfTheWholeLimitAsync();
         await SweepAsync();
         Assert.True((await Setup.SpendAsync(teamId, member)).Success);
 

@@ -86,19 +86,30 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         var patience = TimeSpan.FromSeconds(30);
         var tasks = new List<Task<CreditDeductionResult>> { Task.Run(() => SpendAsync(teamId, first)) };
         await probe.HeldAsync();
+        tasks.AddRange(await QueueSpendsAsync(teamId, queued, keyed));
+        probe.Release();
+        return await Task.WhenAll(tasks).WaitAsync(patience);
+    }
+
+    /// <summary>
+    /// Spends of <paramref name="members"/> started one after the other behind a held batch, each once the one before has
+    /// queued (so the batch's order is theirs), each with its own idempotency key when <paramref name="keyed"/>.
+    /// </summary>
+    internal async Task<List<Task<CreditDeductionResult>>> QueueSpendsAsync(string teamId, IEnumerable<string> members, bool keyed = false)
+    {
         var batcher = Services.GetRequiredService<CreditDeductionBatcher>();
-        foreach (var member in queued)
+        var (queued, before) = (new List<Task<CreditDeductionResult>>(), batcher.Queued);
+        foreach (var member in members)
         {
-            tasks.Add(Task.Run(() => SpendAsync(teamId, member, key: keyed ? "spend-" + Guid.NewGuid().ToString("N") : null)));
-            using var deadline = new CancellationTokenSource(patience);
-            while (batcher.Queued < tasks.Count - 1)
+            queued.Add(Task.Run(() => SpendAsync(teamId, member, key: keyed ? "spend-" + Guid.NewGuid().ToString("N") : null)));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (batcher.Queued < before + queued.Count)
             {
                 await Task.Delay(5, deadline.Token);
             }
         }
 
-        probe.Release();
-        return await Task.WhenAll(tasks).WaitAsync(patience);
+        return queued;
     }
 
     /// <summary>
