@@ -98,6 +98,7 @@ internal static class CreditHolds
     {
         // The balance row first (a late capture is a new debit; racing late captures of the hold wait here), then the
         // reservation row, then the conditional debit, undone on the reservation row if the credits are not there.
+        // Stryker disable once Statement : equivalent: both callers locked this row earlier in the transaction (the hold's expiry and the lapse writes)
         await LockBalanceRowAsync(db, userId, now, cancellationToken).ConfigureAwait(false);
         var hold = db.Set<CreditReservation>().Where(r => r.Id == id);
         if (await hold.Where(r => r.Status == ReservationStatus.Expired)
@@ -131,6 +132,7 @@ internal static class CreditHolds
         foreach (var hold in lapsed)
         {
             // The member's part of a split team hold raises no event of its own: the team hold's does.
+            // Stryker disable once Boolean : equivalent: onlyIfExpired; these holds were read with ExpiresAt <= now at the same now, and a hold's expiry never moves
             await SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, cancellationToken, onlyIfExpired: true,
                 raiseExpired: Teams.CreditTeamHoldParts.HoldOf(hold.IdempotencyKey) is null).ConfigureAwait(false);
         }

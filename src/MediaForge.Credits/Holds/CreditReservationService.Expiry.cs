@@ -42,6 +42,7 @@ internal sealed partial class CreditReservationService
     {
         await teamHolds.LockAsync(hold, ct, part).ConfigureAwait(false);
 
+        // Stryker disable once Boolean : equivalent: onlyIfExpired; every caller passes a hold read as past its expiry, or one already ended (which no settlement changes)
         var ended = await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now, ct, onlyIfExpired: true).ConfigureAwait(false);
         ended |= await CreditTeamHoldParts.EndAsync(db, part, ReservationStatus.Expired, now, ct).ConfigureAwait(false);
         await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);

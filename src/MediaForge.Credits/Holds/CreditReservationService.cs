@@ -188,6 +188,7 @@ internal sealed partial class CreditReservationService(
                     .ConfigureAwait(false) ?? await EndedAsync(reservationId, ct).ConfigureAwait(false);
             }
 
+            // Stryker disable once Boolean : equivalent: onlyIfExpired; the hold was read expired, or active past its expiry (which never moves)
             await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, now.UtcDateTime, ct, onlyIfExpired: true).ConfigureAwait(false);
             await CreditLots.ExpireLapsedAsync(db, hold.UserId, now.UtcDateTime, options.Value.Events.LowBalanceThreshold, ct).ConfigureAwait(false);
             hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;

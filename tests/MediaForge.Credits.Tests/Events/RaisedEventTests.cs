@@ -100,6 +100,22 @@ public abstract class RaisedEventTests<TDatabase>(TDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task DeductCredits_OverALapsedHold_RaisesItsHoldExpired()
+    {
+        var user = Outbox.NewUser();
+        await Credits(c => c.AddCreditsAsync(user, 10, CreditTransactionType.Purchase, "pack"));
+        await using var scope = Services.CreateAsyncScope();
+        var hold = await scope.ServiceProvider.GetRequiredService<ICreditReservationService>()
+            .ReserveCreditsAsync(user, "video-generation", "hailuo", TimeSpan.FromMinutes(1));
+        clock.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.True((await Credits(c => c.DeductCreditsAsync(user, "video-generation", "hailuo"))).Success);
+
+        var expired = Assert.Single(await Outbox.EventsAsync<HoldExpired>(Services, user));
+        Assert.Equal((hold.ReservationId, 8L), (expired.ReservationId, expired.Amount));
+    }
+
+    [Fact]
     public async Task ReleaseReservation_BeforeItsExpiry_RaisesNoHoldExpired()
     {
         var user = Outbox.NewUser();

@@ -1,5 +1,6 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Tests.Holds;
 
@@ -49,6 +50,46 @@ public abstract class ExpiredHoldCaptureTests<TDatabase>(TDatabase database)
 
         Assert.Equal((false, ReservationStatus.Expired, 0L), (capture.Success, capture.Status, capture.CreditsCharged));
         await AssertConsistentAsync(user, 10);
+    }
+
+    [Fact]
+    public async Task CaptureExpired_CreditsHeldByAnotherHoldMeanwhile_IsRefusedAndChargesNothing()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        Clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.True((await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "hailuo"))).Success);
+
+        var capture = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((false, ReservationStatus.Expired, 0L), (capture.Success, capture.Status, capture.CreditsCharged));
+        await AssertConsistentAsync(user, 20);
+    }
+
+    [Fact]
+    public async Task CaptureExpired_LotLapsedMeanwhile_WritesItsLapseAndChargesTheCreditsLeft()
+    {
+        var user = await UserWithAsync(20);
+        await Credits(c => c.AddExpiringCreditsAsync(user, 10, CreditTransactionType.Bonus, "promotion", Clock.GetUtcNow().AddMinutes(10)));
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        Clock.Advance(TimeSpan.FromMinutes(11));
+
+        var capture = await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
+
+        Assert.Equal((true, 15L, 5L), (capture.Success, capture.CreditsCharged, capture.Balance));
+        await AssertConsistentAsync(user, 5);
+    }
+
+    [Fact]
+    public async Task CaptureExpired_CountsTheChargeInTheAccountsConsumedTotal()
+    {
+        var user = await UserWithAsync(20);
+        var hold = await Holds(h => h.ReserveCreditsAsync(user, "video-generation", "veo2", ttl: TimeSpan.FromMinutes(5)));
+        Clock.Advance(TimeSpan.FromMinutes(6));
+
+        Assert.True((await Holds(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value))).Success);
+
+        Assert.Equal(15L, await Db(db => db.Accounts.Where(a => a.UserId == user).Select(a => a.TotalConsumed).SingleAsync()));
     }
 
     [Fact]

@@ -42,6 +42,12 @@ public abstract class CreditsDatabase : IAsyncLifetime
 
     public abstract void UseProvider(DbContextOptionsBuilder options, string connectionString);
 
+    /// <summary>
+    /// How many sessions on this fixture's database wait on a lock right now: read on PostgreSQL only. (MariaDB's
+    /// <c>information_schema.INNODB_TRX</c> was tried and did not reliably list a session waiting on a row lock.)
+    /// </summary>
+    public virtual Task<int> LockWaitsAsync() => throw new NotSupportedException($"Lock waits are read on PostgreSQL only, not on {Name}.");
+
     protected abstract Task DropDatabasesAsync();
 
     /// <summary>Services on the given database with the bundled context, pooled like a production host.</summary>

@@ -37,6 +37,15 @@ public sealed class PostgresCreditsDatabase : CreditsDatabase
 
     public override void UseProvider(DbContextOptionsBuilder options, string connectionString) => options.UseNpgsql(connectionString);
 
+    public override async Task<int> LockWaitsAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+
     protected override async Task DropDatabasesAsync()
     {
         // Only this fixture's pools: clearing every pool dropped the idle connections of tests still running in other

@@ -189,8 +189,11 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         return [.. rows.Select(r => (r.MemberId, r.CreditsUsed, r.IsUnlimited))];
     }
 
-    /// <summary>A team whose pool has <paramref name="pool"/> credits and a member with <paramref name="own"/> of their own (and a limit, if given).</summary>
-    public async Task<(string TeamId, string Member)> SplitTeamAsync(long pool, long own, long? limit = null)
+    /// <summary>
+    /// A team whose pool has <paramref name="pool"/> credits and a member with <paramref name="own"/> of their own (and a
+    /// limit, if given; the member's own credits expire at <paramref name="ownExpiresAt"/>, if given).
+    /// </summary>
+    public async Task<(string TeamId, string Member)> SplitTeamAsync(long pool, long own, long? limit = null, DateTimeOffset? ownExpiresAt = null)
     {
         var (teamId, owner) = await TeamAsync();
         var member = await MemberAsync(teamId, owner);
@@ -200,7 +203,15 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         }
 
         await FundAsync(teamId, pool);
-        await GrantAsync(member, own);
+        if (ownExpiresAt is { } expiresAt)
+        {
+            await Credits(c => c.AddExpiringCreditsAsync(member, own, CreditTransactionType.Bonus, "Own credits", expiresAt));
+        }
+        else
+        {
+            await GrantAsync(member, own);
+        }
+
         return (teamId, member);
     }
 

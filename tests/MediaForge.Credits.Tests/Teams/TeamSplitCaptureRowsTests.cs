@@ -44,6 +44,18 @@ public abstract class TeamSplitCaptureRowsTests<TDatabase>(TDatabase database) :
         Assert.Equal(captured.TransactionId, (await UsageOfAsync(teamId)).TransactionId);
     }
 
+    [Fact]
+    public async Task Capture_SplitHold_TakesTheMembersPartFromTheirExpiringCredits()
+    {
+        var (teamId, member) = await setup.SplitTeamAsync(pool: 100, own: 10, ownExpiresAt: DateTimeOffset.UtcNow.AddDays(30));
+        var hold = await setup.TeamHoldAsync(teamId, member);
+
+        Assert.True((await setup.Holds(h => h.CaptureReservationAsync(hold.ReservationId!.Value))).Success);
+
+        var own = await setup.Credits(c => c.GetBalanceAsync(member));
+        Assert.Equal((0L, (CreditExpiration?)null), (own.Balance, own.NextExpiration));
+    }
+
     private async Task<UsageLog> UsageOfAsync(string teamId)
     {
         var pool = CreditWalletAccounts.TeamAccount(teamId);

@@ -45,6 +45,20 @@ public abstract class TransferExpiryTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
+    public async Task TransferCredits_AtTheInstantTheSendersLotLapses_CountsItsCreditsAsLapsed()
+    {
+        var sender = NewUser();
+        await Credits(c => c.AddCreditsAsync(sender, 10, CreditTransactionType.Purchase, "forever"));
+        await Credits(c => c.AddExpiringCreditsAsync(sender, 10, CreditTransactionType.Bonus, "lapsing", Start.AddDays(10)));
+        clock.SetUtcNow(Start.AddDays(10));
+
+        var transfer = await Credits(c => c.TransferCreditsAsync(sender, NewUser(), 15, "more than is left"));
+
+        Assert.Equal((false, CreditTransferError.InsufficientCredits), (transfer.Success, transfer.Error));
+        Assert.Equal((10L, 10L, 3), await database.ReadLedgerAsync(sender, Services));
+    }
+
+    [Fact]
     public async Task TransferCredits_SomeExpiring_TakesTheSoonestExpiringFirstFromTheSender()
     {
         var (sender, recipient) = (await SenderWithLotsAsync(), NewUser());

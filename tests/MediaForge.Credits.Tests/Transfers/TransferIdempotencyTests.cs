@@ -1,4 +1,5 @@
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Transfers;
 
@@ -28,6 +29,19 @@ public abstract class TransferIdempotencyTests<TDatabase>(TDatabase database) : 
         Assert.Equal(first with { IsReplay = true }, second);
         Assert.Equal((12L, 12L, 2), await database.ReadLedgerAsync(sender));
         Assert.Equal((8L, 8L, 1), await database.ReadLedgerAsync(recipient));
+    }
+
+    [Fact]
+    public async Task TransferCredits_ReplayAfterAnotherTransferToTheRecipientAtTheSameInstant_AnswersTheFirstOutcome()
+    {
+        var services = database.BuildServices(database.ConnectionString, time: new FakeTimeProvider(new DateTimeOffset(2027, 2, 1, 9, 0, 0, TimeSpan.Zero)));
+        var ((sender, recipient), (other, _)) = (await PairAsync(20), await PairAsync(20));
+        var first = await Credits(c => c.TransferCreditsAsync(sender, recipient, 8, "gift", "transfer-1"), services);
+        Assert.True((await Credits(c => c.TransferCreditsAsync(other, recipient, 5, "gift", "transfer-2"), services)).Success);
+
+        var replay = await Credits(c => c.TransferCreditsAsync(sender, recipient, 8, "gift", "transfer-1"), services);
+
+        Assert.Equal(first with { IsReplay = true }, replay);
     }
 
     [Fact]

@@ -70,15 +70,31 @@ public abstract class TransferTests<TDatabase>(TDatabase database) : IClassFixtu
         await AssertUnchangedAsync(sender, 20, recipient);
     }
 
-    [Fact]
-    public async Task TransferCredits_SenderWithoutAccount_Refused()
+    [Theory]
+    [InlineData("a_", "z_")]
+    [InlineData("z_", "a_")]
+    public async Task TransferCredits_SenderWithoutAccount_RefusedWhicheverIdSortsFirst(string senderPrefix, string recipientPrefix)
     {
-        var (sender, recipient) = (NewUser(), NewUser());
+        var (sender, recipient) = (senderPrefix + NewUser(), recipientPrefix + NewUser());
 
         var result = await Credits(c => c.TransferCreditsAsync(sender, recipient, 1, "nothing there"));
 
         Assert.Equal((false, CreditTransferError.InsufficientCredits), (result.Success, result.Error));
         Assert.Equal((0L, 0L, 0), await database.ReadLedgerAsync(recipient));
+    }
+
+    [Theory]
+    [InlineData("a_", "z_")]
+    [InlineData("z_", "a_")]
+    public async Task TransferCredits_ToANewRecipient_MovesTheCreditsWhicheverIdSortsFirst(string senderPrefix, string recipientPrefix)
+    {
+        var (sender, recipient) = (senderPrefix + NewUser(), recipientPrefix + NewUser());
+        await Credits(c => c.AddCreditsAsync(sender, 20, CreditTransactionType.Purchase, "pack"));
+
+        var result = await Credits(c => c.TransferCreditsAsync(sender, recipient, 15, "welcome"));
+
+        Assert.True(result.Success);
+        Assert.Equal((15L, 15L, 1), await database.ReadLedgerAsync(recipient));
     }
 
     [Fact]
