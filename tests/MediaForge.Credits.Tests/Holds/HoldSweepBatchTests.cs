@@ -1,6 +1,5 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Tests.Holds;
 
@@ -71,9 +70,6 @@ public abstract class HoldSweepBatchTests<TDatabase>(TDatabase database)
         Assert.All(holds, h => Assert.True(h.Success));
         return holds;
     }
-
-    private Task<ReservationStatus> StatusAsync(CreditReservationResult hold) =>
-        Db(db => db.Reservations.Where(r => r.Id == hold.ReservationId).Select(r => r.Status).SingleAsync());
 }
 
 public sealed class SqliteHoldSweepBatchTests(SqliteCreditsDatabase database) : HoldSweepBatchTests<SqliteCreditsDatabase>(database);

@@ -45,6 +45,10 @@ public abstract class HoldTestsBase<TDatabase>(TDatabase database, DateTimeOffse
     /// <summary>Runs <paramref name="action"/> on a database context of its own.</summary>
     protected Task<T> Db<T>(Func<CreditsDbContext, Task<T>> action) => With(action);
 
+    /// <summary>The hold's status, read from its row.</summary>
+    protected Task<ReservationStatus> StatusAsync(CreditReservationResult hold) =>
+        Db(db => db.Reservations.Where(r => r.Id == hold.ReservationId).Select(r => r.Status).SingleAsync());
+
     /// <summary>balance == Σ ledger, and reserved == Σ active holds: the invariants after any sequence.</summary>
     protected async Task AssertConsistentAsync(string user, long expectedBalance)
     {

@@ -1,6 +1,5 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.Tests.Holds;
 
@@ -41,9 +40,6 @@ public abstract class LapsedHoldInPassingTests<TDatabase>(TDatabase database)
         Assert.Equal(ReservationStatus.Active, await StatusAsync(othersHold));
         await AssertConsistentAsync(other, 20);
     }
-
-    private Task<ReservationStatus> StatusAsync(CreditReservationResult hold) =>
-        Db(db => db.Reservations.Where(r => r.Id == hold.ReservationId).Select(r => r.Status).SingleAsync());
 }
 
 public sealed class SqliteLapsedHoldInPassingTests(SqliteCreditsDatabase database) : LapsedHoldInPassingTests<SqliteCreditsDatabase>(database);
