@@ -95,6 +95,36 @@ public abstract class ReferralRewardClawbackTests<TDatabase>(TDatabase database)
     }
 
     [Fact]
+    public async Task RecordRefund_AfterTheReward_TheReferrersRowsSayRewardedThenRemovedForTheRefund()
+    {
+        var (referrer, referee) = await Setup.ReferredPairAsync();
+        var purchase = await Setup.BuyProAsync(referee);
+
+        await Setup.RefundAsync(purchase.Payment);
+
+        Assert.Equal(["Referral reward removed: the referred purchase was refunded", "Referral reward"], await Setup.DescriptionsAsync(referrer));
+    }
+
+    [Fact]
+    public async Task RecordDispute_Lost_TheReferrersRowSaysRemovedForTheDispute()
+    {
+        var (referrer, referee) = await Setup.ReferredPairAsync();
+        var purchase = await Setup.BuyProAsync(referee);
+
+        await Setup.With<PurchaseReversalResult, ICreditPurchaseService>(p => p.RecordDisputeAsync(purchase.Payment, "dp_rows", 2999, PaymentDisputeState.Lost));
+
+        Assert.Equal("Referral reward removed: the referred purchase was disputed", (await Setup.DescriptionsAsync(referrer))[0]);
+    }
+
+    [Fact]
+    public async Task AttachReferral_TheRefereesBonusRowSaysWhatItIs()
+    {
+        var (_, referee) = await Setup.ReferredPairAsync();
+
+        Assert.Equal(["Referral sign-up bonus"], await Setup.DescriptionsAsync(referee));
+    }
+
+    [Fact]
     public async Task CompletePurchase_RacingItsRefund_RewardStandsExactlyWhenThePurchaseCreditsStand()
     {
         for (var round = 0; round < 8; round++)

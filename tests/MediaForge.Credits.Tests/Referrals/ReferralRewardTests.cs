@@ -224,6 +224,31 @@ public abstract class ReferralRewardTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
+    public async Task GetSummary_TwoRewards_EarnedIsTheirSum()
+    {
+        var (referrer, first) = await Setup.ReferredPairAsync();
+        var second = await Setup.SignUpAsync("referee", $"{Guid.NewGuid():N}@example.com");
+        Assert.Equal(CreditReferralAttachOutcome.Attached, (await Setup.AttachAsync(second, await Setup.CodeOf(referrer))).Outcome);
+        await Setup.BuyProAsync(first);
+        await Setup.BuyProAsync(second);
+
+        Assert.Equal(2 * ReferralSetup.Reward, (await Setup.Referrals(r => r.GetSummaryAsync(referrer))).RewardsEarned);
+    }
+
+    [Fact]
+    public async Task BonusAndReward_WithABonusCreditLifetime_ExpireThatLongAfterTheirGrant()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2033, 6, 1, 9, 0, 0, TimeSpan.Zero));
+        var timed = new ReferralSetup(database, time: time, credits: o => o.BonusCreditLifetime = TimeSpan.FromDays(30));
+        var (referrer, referee) = await timed.ReferredPairAsync();
+        await timed.BuyProAsync(referee);
+
+        var expected = new CreditExpiration(ReferralSetup.Bonus, time.GetUtcNow().AddDays(30));
+        Assert.Equal(expected, (await timed.With<CreditBalance, ICreditService>(c => c.GetBalanceAsync(referee))).NextExpiration);
+        Assert.Equal(expected with { Amount = ReferralSetup.Reward }, (await timed.With<CreditBalance, ICreditService>(c => c.GetBalanceAsync(referrer))).NextExpiration);
+    }
+
+    [Fact]
     public async Task GetFunnel_Range_CountsEachStepInIt()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2032, 3, 1, 0, 0, 0, TimeSpan.Zero));

@@ -106,6 +106,10 @@ public sealed class ReferralSetup(CreditsDatabase database, Action<CreditReferra
         await action(scope.ServiceProvider.GetRequiredService<CreditsDbContext>());
     }
 
+    /// <summary>The descriptions of the user's ledger rows, newest first.</summary>
+    public async Task<List<string>> DescriptionsAsync(string userId) =>
+        [.. (await With<CreditPage<CreditLedgerEntry>, ICreditService>(c => c.GetTransactionsAsync(userId))).Items.Select(t => t.Description)];
+
     /// <summary>Balance == Σ ledger for every given user.</summary>
     public async Task AssertLedgersAsync(params string[] users)
     {
