@@ -51,6 +51,14 @@ public abstract class ReferralAttachTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
+    public async Task AttachReferral_TheRefereesBonusRowSaysWhatItIs()
+    {
+        var (_, referee) = await Setup.ReferredPairAsync();
+
+        Assert.Equal(["Referral sign-up bonus"], await Setup.DescriptionsAsync(referee));
+    }
+
+    [Fact]
     public async Task AttachReferral_ValidCodeAnyCaseAndSpaces_AttachesAndGrantsTheRefereeBonus()
     {
         var referrer = await Setup.SignUpAsync("referrer");

@@ -117,14 +117,6 @@ public abstract class ReferralRewardClawbackTests<TDatabase>(TDatabase database)
     }
 
     [Fact]
-    public async Task AttachReferral_TheRefereesBonusRowSaysWhatItIs()
-    {
-        var (_, referee) = await Setup.ReferredPairAsync();
-
-        Assert.Equal(["Referral sign-up bonus"], await Setup.DescriptionsAsync(referee));
-    }
-
-    [Fact]
     public async Task CompletePurchase_RacingItsRefund_RewardStandsExactlyWhenThePurchaseCreditsStand()
     {
         for (var round = 0; round < 8; round++)
