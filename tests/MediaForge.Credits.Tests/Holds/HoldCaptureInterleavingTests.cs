@@ -1,7 +1,6 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Holds;
 
@@ -21,21 +20,15 @@ public abstract class HoldCaptureInterleavingTests<TDatabase>(TDatabase database
         var services = database.BuildServices(database.ConnectionString, configureContext: o => o.AddInterceptors(next));
         var user = "interleave_" + Guid.NewGuid().ToString("N");
         await database.WithCreditsAsync(c => c.AddCreditsAsync(user, 20, CreditTransactionType.Purchase, "pack"), services);
-        var hold = await HoldsAsync(services, h => h.ReserveCreditsAsync(user, "video-generation", "veo2"));
+        var hold = await database.WithHoldsAsync(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"), services);
         CreditReservationSettlement? release = null;
-        next.Call = async () => release = await HoldsAsync(services, h => h.ReleaseReservationAsync(hold.ReservationId!.Value));
+        next.Call = async () => release = await database.WithHoldsAsync(h => h.ReleaseReservationAsync(hold.ReservationId!.Value), services);
 
-        var capture = await HoldsAsync(services, h => h.CaptureReservationAsync(hold.ReservationId!.Value));
+        var capture = await database.WithHoldsAsync(h => h.CaptureReservationAsync(hold.ReservationId!.Value), services);
 
         Assert.True(release!.Success);
         Assert.Equal((false, ReservationStatus.Released, 0L, false), (capture.Success, capture.Status, capture.CreditsCharged, capture.IsReplay));
         Assert.Equal((20L, 20L, 1), await database.ReadLedgerAsync(user, services));
-    }
-
-    private static async Task<T> HoldsAsync<T>(IServiceProvider services, Func<ICreditReservationService, Task<T>> action)
-    {
-        await using var scope = services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<ICreditReservationService>());
     }
 }
 

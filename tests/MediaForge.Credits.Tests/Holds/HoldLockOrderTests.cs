@@ -62,11 +62,7 @@ public abstract class HoldLockOrderTests<TDatabase> : IClassFixture<TDatabase>
         return (await HoldsAsync(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"))).ReservationId!.Value;
     }
 
-    private async Task<T> HoldsAsync<T>(Func<ICreditReservationService, Task<T>> action)
-    {
-        await using var scope = services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<ICreditReservationService>());
-    }
+    private Task<T> HoldsAsync<T>(Func<ICreditReservationService, Task<T>> action) => database.WithHoldsAsync(action, services);
 }
 
 public sealed class PostgresHoldLockOrderTests(PostgresCreditsDatabase database) : HoldLockOrderTests<PostgresCreditsDatabase>(database);

@@ -1,7 +1,6 @@
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Holds;
@@ -23,22 +22,16 @@ public abstract class HoldSweepInterleavingTests<TDatabase>(TDatabase database) 
         var services = database.BuildServices(database.ConnectionString, time: clock, configureContext: o => o.AddInterceptors(next));
         var user = "sweep_" + Guid.NewGuid().ToString("N");
         await database.WithCreditsAsync(c => c.AddCreditsAsync(user, 10, CreditTransactionType.Purchase, "pack"), services);
-        var hold = await HoldsAsync(services, h => h.ReserveCreditsAsync(user, "video-generation", "hailuo", ttl: TimeSpan.FromMinutes(1)));
+        var hold = await database.WithHoldsAsync(h => h.ReserveCreditsAsync(user, "video-generation", "hailuo", ttl: TimeSpan.FromMinutes(1)), services);
         clock.Advance(TimeSpan.FromMinutes(2));
         CreditReservationSettlement? late = null;
-        next.Call = async () => late = await HoldsAsync(services, h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value));
+        next.Call = async () => late = await database.WithHoldsAsync(h => h.CaptureExpiredReservationAsync(hold.ReservationId!.Value), services);
 
-        var expired = await HoldsAsync(services, h => h.ExpireReservationsAsync());
+        var expired = await database.WithHoldsAsync(h => h.ExpireReservationsAsync(), services);
 
         Assert.Equal(0, expired);
         Assert.Equal((true, ReservationStatus.Captured), (late!.Success, late.Status));
         Assert.Equal((2L, 2L, 2), await database.ReadLedgerAsync(user, services));
-    }
-
-    private static async Task<T> HoldsAsync<T>(IServiceProvider services, Func<ICreditReservationService, Task<T>> action)
-    {
-        await using var scope = services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<ICreditReservationService>());
     }
 }
 

@@ -119,6 +119,13 @@ public abstract class CreditsDatabase : IAsyncLifetime
         return await action(scope.ServiceProvider.GetRequiredService<ICreditService>());
     }
 
+    /// <summary>Runs <paramref name="action"/> with the <see cref="ICreditReservationService"/> of a new scope (of <paramref name="services"/>, or the fixture's).</summary>
+    public async Task<T> WithHoldsAsync<T>(Func<ICreditReservationService, Task<T>> action, IServiceProvider? services = null)
+    {
+        await using var scope = (services ?? Services).CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ICreditReservationService>());
+    }
+
     public async Task WithContextAsync(Func<CreditsDbContext, Task> action)
     {
         await using var scope = Services.CreateAsyncScope();

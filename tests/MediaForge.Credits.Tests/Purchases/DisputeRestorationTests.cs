@@ -76,10 +76,7 @@ public abstract class DisputeRestorationTests<TDatabase>(TDatabase database) : I
     {
         var services = Services(CreditDisputePolicy.FreezeOnOpen);
         var (user, payment) = await database.BuyAsync(services: services);
-        await using (var scope = services.CreateAsyncScope())
-        {
-            Assert.True((await scope.ServiceProvider.GetRequiredService<ICreditReservationService>().ReserveCreditsAsync(user, "video-generation", "veo2")).Success);
-        }
+        Assert.True((await database.WithHoldsAsync(h => h.ReserveCreditsAsync(user, "video-generation", "veo2"), services)).Success);
 
         await DisputeAsync(services, payment, PaymentDisputeState.Open);
         await DisputeAsync(services, payment, PaymentDisputeState.Won);

@@ -44,7 +44,8 @@ public abstract class PurchaseCompletionTests<TDatabase>(TDatabase database) : I
 
         await CompleteAsync(session, null);
 
-        Assert.Equal((PurchaseStatus.Completed, "pi_retried"), ((await RowAsync(id)).Status, (await RowAsync(id)).ProviderPaymentId));
+        var row = await RowAsync(id);
+        Assert.Equal((PurchaseStatus.Completed, "pi_retried"), (row.Status, row.ProviderPaymentId));
     }
 
     [Fact]

@@ -31,10 +31,7 @@ public abstract class TeamHoldExpiryTests<TDatabase>(TDatabase database) : IClas
     /// <summary>A member whose limit is 6, of a pool of 20, with a hold of those 6 that has lapsed (not swept yet).</summary>
     private async Task<(string TeamId, string Member, CreditReservationResult Hold)> LapsedHoldOfTheWholeLimitAsync()
     {
-        var (teamId, owner) = await Setup.TeamAsync();
-        var member = await Setup.MemberAsync(teamId, owner);
-        Assert.True((await Setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 6))).Success);
-        await Setup.FundAsync(teamId, 20);
+        var (teamId, member) = await Setup.FundedMemberAsync(pool: 20, limit: 6);
         var hold = await HoldAsync(teamId, member, amount: 6);
         Lapse();
         return (teamId, member, hold);

@@ -31,7 +31,7 @@ public abstract class TeamHoldLockOrderTests<TDatabase> : IClassFixture<TDatabas
     [InlineData("late capture")]
     public async Task SettlingAMembersHold_TheMembersSpendArrivingMeanwhile_WaitsWithoutADeadlock(string settlement)
     {
-        var (teamId, member) = await LimitedMemberAsync();
+        var (teamId, member) = await setup.FundedMemberAsync(pool: 100, limit: 100);
         var hold = (await setup.TeamHoldAsync(teamId, member)).ReservationId!.Value;
         Task<CreditDeductionResult>? spend = null;
         next.Call = () => spend = setup.SpendAsync(teamId, member);
@@ -51,15 +51,6 @@ public abstract class TeamHoldLockOrderTests<TDatabase> : IClassFixture<TDatabas
 
         Assert.Empty(failed.Errors);
         Assert.True((await spend!).Success);
-    }
-
-    private async Task<(string TeamId, string Member)> LimitedMemberAsync()
-    {
-        var (teamId, owner) = await setup.TeamAsync();
-        var member = await setup.MemberAsync(teamId, owner);
-        Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 100))).Success);
-        await setup.FundAsync(teamId, 100);
-        return (teamId, member);
     }
 }
 

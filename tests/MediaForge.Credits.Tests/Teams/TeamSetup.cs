@@ -189,11 +189,8 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         return [.. rows.Select(r => (r.MemberId, r.CreditsUsed, r.IsUnlimited))];
     }
 
-    /// <summary>
-    /// A team whose pool has <paramref name="pool"/> credits and a member with <paramref name="own"/> of their own (and a
-    /// limit, if given; the member's own credits expire at <paramref name="ownExpiresAt"/>, if given).
-    /// </summary>
-    public async Task<(string TeamId, string Member)> SplitTeamAsync(long pool, long own, long? limit = null, DateTimeOffset? ownExpiresAt = null)
+    /// <summary>A team whose pool has <paramref name="pool"/> credits and a member (with a limit, if given) who has none of their own.</summary>
+    public async Task<(string TeamId, string Member)> FundedMemberAsync(long pool, long? limit = null)
     {
         var (teamId, owner) = await TeamAsync();
         var member = await MemberAsync(teamId, owner);
@@ -203,6 +200,16 @@ public sealed class TeamSetup(CreditsDatabase database, TimeProvider? time = nul
         }
 
         await FundAsync(teamId, pool);
+        return (teamId, member);
+    }
+
+    /// <summary>
+    /// A team whose pool has <paramref name="pool"/> credits and a member with <paramref name="own"/> of their own (and a
+    /// limit, if given; the member's own credits expire at <paramref name="ownExpiresAt"/>, if given).
+    /// </summary>
+    public async Task<(string TeamId, string Member)> SplitTeamAsync(long pool, long own, long? limit = null, DateTimeOffset? ownExpiresAt = null)
+    {
+        var (teamId, member) = await FundedMemberAsync(pool, limit);
         if (ownExpiresAt is { } expiresAt)
         {
             await Credits(c => c.AddExpiringCreditsAsync(member, own, CreditTransactionType.Bonus, "Own credits", expiresAt));
