@@ -155,8 +155,7 @@ public abstract class GiftPurchaseTests<TDatabase>(TDatabase database) : IClassF
     public async Task Refund_GiftOfAPackWithALifetimeRedeemedByAHolderOfSoonerExpiringCredits_TakesTheGiftsLotFirst()
     {
         var buyer = GiftSetup.NewUser("buyer");
-        var (payment, bought) = await Setup.BuyAsync(buyer, await Setup.PackageWithLifetimeAsync(30), gift: true);
-        var code = (await Setup.Gifts(g => g.ReissueCodeAsync(bought.GiftId!.Value, buyer))).Code!;
+        var (payment, code) = await Setup.BoughtGiftWithLifetimeAsync(buyer, 30);
         var recipient = GiftSetup.NewUser("recipient");
         var soon = DateTimeOffset.UtcNow.AddDays(1);
         await Setup.Credits(c => c.AddExpiringCreditsAsync(recipient, 100, CreditTransactionType.Purchase, "recipient's own pack", soon));

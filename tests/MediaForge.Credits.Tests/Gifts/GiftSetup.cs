@@ -96,6 +96,13 @@ public sealed class GiftSetup(CreditsDatabase database, Action<CreditsOptions>? 
         return (payment, result);
     }
 
+    /// <summary>A <see cref="PackageWithLifetimeAsync"/> pack bought as a gift by <paramref name="buyer"/>, with a code the buyer got by reissuing it.</summary>
+    public async Task<(string Payment, string Code)> BoughtGiftWithLifetimeAsync(string buyer, int lifetimeDays)
+    {
+        var (payment, bought) = await BuyAsync(buyer, await PackageWithLifetimeAsync(lifetimeDays), gift: true);
+        return (payment, (await Gifts(g => g.ReissueCodeAsync(bought.GiftId!.Value, buyer))).Code!);
+    }
+
     public Task<PurchaseReversalResult> RefundAsync(string payment, long cents = 2999) =>
         With<PurchaseReversalResult, ICreditPurchaseService>(p => p.RecordRefundAsync(payment, cents));
 

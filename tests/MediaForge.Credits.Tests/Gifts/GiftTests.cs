@@ -170,8 +170,8 @@ public abstract class GiftTests<TDatabase>(TDatabase database) : IClassFixture<T
         Assert.Equal((40L, 0L, 40L), await Setup.AccountAsync(recipient));
         var sent = (await Setup.RowsAsync(sender)).Single(t => t.Type == CreditTransactionType.TransferOut);
         var received = Assert.Single(await Setup.RowsAsync(recipient));
-        Assert.Equal((gift.Id, -40L, received.Id.ToString()), (sent.Id, sent.Amount, sent.Reference));
-        Assert.Equal((CreditTransactionType.TransferIn, 40L, gift.Id.ToString()), (received.Type, received.Amount, received.Reference));
+        Assert.Equal((gift.Id, -40L, 60L, received.Id.ToString()), (sent.Id, sent.Amount, sent.BalanceAfter, sent.Reference));
+        Assert.Equal((CreditTransactionType.TransferIn, 40L, 40L, gift.Id.ToString()), (received.Type, received.Amount, received.BalanceAfter, received.Reference));
         Assert.Contains(gift.Id.ToString(), received.Metadata, StringComparison.Ordinal);
     }
 

@@ -120,11 +120,7 @@ public abstract class ReferralRewardTests<TDatabase>(TDatabase database) : IClas
     public async Task CompletePurchase_RefereeNowHasTheReferrersEmail_DisqualifiedWithoutReward()
     {
         var (referrer, referee) = await Setup.ReferredPairAsync();
-        await Setup.WithContextAsync(async db =>
-        {
-            var email = db.Users.Where(u => u.Id == referrer).Select(u => u.Email).Single();
-            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(db.Users.Where(u => u.Id == referee), s => s.SetProperty(u => u.Email, email));
-        });
+        await Setup.TakeEmailOfAsync(referee, referrer);
 
         await Setup.BuyProAsync(referee);
 

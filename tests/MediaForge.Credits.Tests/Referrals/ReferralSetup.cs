@@ -51,6 +51,13 @@ public sealed class ReferralSetup(CreditsDatabase database, Action<CreditReferra
         return user;
     }
 
+    /// <summary>Gives <paramref name="userId"/> the e-mail <paramref name="of"/> has (an account changed its address since).</summary>
+    public Task TakeEmailOfAsync(string userId, string of) => WithContextAsync(async db =>
+    {
+        var email = await db.Users.Where(u => u.Id == of).Select(u => u.Email).SingleAsync();
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, email));
+    });
+
     /// <summary>A referrer with a code and a referee attached to it.</summary>
     public async Task<(string Referrer, string Referee)> ReferredPairAsync()
     {
