@@ -27,6 +27,21 @@ public abstract class TeamListingTests<TDatabase>(TDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task GetTeamsPage_SecondPageOfTwo_ListsTheTeamsPastTheFirstPageAndCountsThemAll()
+    {
+        var (first, owner) = await setup.TeamAsync();
+        var (second, secondOwner) = await setup.TeamAsync();
+        var (third, thirdOwner) = await setup.TeamAsync();
+        await setup.Teams(t => t.AddMemberAsync(second, secondOwner, owner));
+        await setup.Teams(t => t.AddMemberAsync(third, thirdOwner, owner));
+
+        var page = await setup.Teams(t => t.GetTeamsPageAsync(owner, 2, 2));
+
+        Assert.Equal([new[] { first, second, third }.Order(StringComparer.Ordinal).Last()], page.Items.Select(m => m.Team.Id));
+        Assert.Equal((2, 2, 3L), (page.Page, page.PageSize, page.TotalCount));
+    }
+
+    [Fact]
     public async Task GetMembers_AsAMember_SeesOnlyThemselves()
     {
         var (teamId, owner) = await setup.TeamAsync();
