@@ -28,15 +28,15 @@ public abstract class TeamPurchaseTests<TDatabase>(TDatabase database) : IClassF
     [Theory]
     [InlineData(CreditTeamRole.Owner)]
     [InlineData(CreditTeamRole.Admin)]
-    public async Task StartPurchase_ByAnOwnerOrAdmin_PendingForTheWalletWithTheBuyerRecorded(CreditTeamRole role)
+    public async Task StartPurchase_ByAnOwnerOrAdmin_PendingForTheWalletNotAsAGiftWithTheBuyerRecorded(CreditTeamRole role)
     {
         var (teamId, owner) = await setup.TeamAsync();
         var buyer = role == CreditTeamRole.Owner ? owner : await setup.MemberAsync(teamId, owner, role);
 
         var result = await setup.Teams(t => t.StartPurchaseAsync(teamId, buyer, "pro", "stripe"));
 
-        Assert.Equal((CreditTeamError.None, Wallet(teamId), buyer, PurchaseStatus.Pending),
-            (result.Error, result.Purchase!.UserId, result.Purchase.PurchasedBy, result.Purchase.Status));
+        Assert.Equal((CreditTeamError.None, Wallet(teamId), buyer, PurchaseStatus.Pending, false),
+            (result.Error, result.Purchase!.UserId, result.Purchase.PurchasedBy, result.Purchase.Status, result.Purchase.IsGift));
     }
 
     [Fact]
