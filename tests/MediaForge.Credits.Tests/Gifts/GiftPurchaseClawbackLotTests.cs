@@ -4,23 +4,33 @@ namespace MediaForge.Credits.Tests.Gifts;
 
 /// <summary>
 /// Which of the recipient's credits a refund of a redeemed bought gift takes first: the lot of the redemption's first
-/// <see cref="CreditTransactionType.TransferIn"/> row, never a lot the recipient got by another transfer, so their other
-/// credits keep their expiry.
+/// <see cref="CreditTransactionType.TransferIn"/> row, never the recipient's own lot nor one they got by another transfer,
+/// so their other credits keep their expiry.
 /// </summary>
 public abstract class GiftPurchaseClawbackLotTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
 {
     private GiftSetup Setup => field ??= new GiftSetup(database);
 
-    [Fact]
-    public async Task Refund_GiftRedeemedByAHolderOfSoonerExpiringTransferredCredits_TakesTheGiftsLotFirst()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Refund_GiftOfAPackWithALifetimeRedeemedByAHolderOfSoonerExpiringCredits_TakesTheGiftsLotFirst(bool transferredToThem)
     {
         var buyer = GiftSetup.NewUser("buyer");
         var (payment, code) = await Setup.BoughtGiftWithLifetimeAsync(buyer, 30);
         var recipient = GiftSetup.NewUser("recipient");
         var soon = DateTimeOffset.UtcNow.AddDays(1);
-        var friend = await Setup.FundedAsync(100, soon, "friend");
-        Assert.True((await Setup.Credits(c => c.TransferCreditsAsync(friend, recipient, 100, "a friend's credits"))).Success);
+        if (transferredToThem)
+        {
+            var friend = await Setup.FundedAsync(100, soon, "friend");
+            Assert.True((await Setup.Credits(c => c.TransferCreditsAsync(friend, recipient, 100, "a friend's credits"))).Success);
+        }
+        else
+        {
+            await Setup.Credits(c => c.AddExpiringCreditsAsync(recipient, 100, CreditTransactionType.Purchase, "recipient's own pack", soon));
+        }
+
         await Setup.Gifts(g => g.RedeemGiftAsync(code, recipient));
 
         await Setup.RefundAsync(payment, 1500);
