@@ -23,7 +23,7 @@ public abstract class ReferralMonthBoundsTests<TDatabase>(TDatabase database) : 
     public async Task CompletePurchase_RewardAtTheFirstInstantOfTheMonth_CountsTowardsThatMonthsCap()
     {
         var (first, later) = (RewardCapOfOne(February), RewardCapOfOne(February.AddDays(1)));
-        var (referrer, referees) = await ReferrerWithRefereesAsync(first, 2);
+        var (referrer, referees) = await first.ReferrerWithRefereesAsync(2);
 
         await first.BuyProAsync(referees[0]);
         await later.BuyProAsync(referees[1]);
@@ -37,7 +37,7 @@ public abstract class ReferralMonthBoundsTests<TDatabase>(TDatabase database) : 
     public async Task CompletePurchase_RewardAtTheFirstInstantOfNextMonth_NotCountedInThisMonthsCap()
     {
         var (february, march) = (RewardCapOfOne(March.AddDays(-2)), RewardCapOfOne(March));
-        var (referrer, referees) = await ReferrerWithRefereesAsync(february, 2);
+        var (referrer, referees) = await february.ReferrerWithRefereesAsync(2);
 
         await march.BuyProAsync(referees[0]);
         await february.BuyProAsync(referees[1]);
@@ -50,7 +50,7 @@ public abstract class ReferralMonthBoundsTests<TDatabase>(TDatabase database) : 
     public async Task CompletePurchase_DisqualifiedReferralThisMonth_NotCountedTowardsTheCap()
     {
         var setup = RewardCapOfOne(February.AddDays(3));
-        var (referrer, referees) = await ReferrerWithRefereesAsync(setup, 2);
+        var (referrer, referees) = await setup.ReferrerWithRefereesAsync(2);
         await setup.TakeEmailOfAsync(referees[0], referrer);
 
         await setup.BuyProAsync(referees[0]);
@@ -83,21 +83,6 @@ public abstract class ReferralMonthBoundsTests<TDatabase>(TDatabase database) : 
 
         Assert.Equal(CreditReferralAttachOutcome.Attached, (await march.AttachAsync(marchReferee, code)).Outcome);
         Assert.Equal(CreditReferralAttachOutcome.Attached, (await february.AttachAsync(februaryReferee, code)).Outcome);
-    }
-
-    /// <summary>A referrer with an e-mail and <paramref name="count"/> referees attached to their code, all with e-mails of their own.</summary>
-    private static async Task<(string Referrer, string[] Referees)> ReferrerWithRefereesAsync(ReferralSetup setup, int count)
-    {
-        var referrer = await setup.SignUpAsync("referrer", $"{Guid.NewGuid():N}@example.com");
-        var code = await setup.CodeOf(referrer);
-        var referees = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            referees[i] = await setup.SignUpAsync("referee" + i, $"{Guid.NewGuid():N}@example.com");
-            Assert.Equal(CreditReferralAttachOutcome.Attached, (await setup.AttachAsync(referees[i], code)).Outcome);
-        }
-
-        return (referrer, referees);
     }
 }
 

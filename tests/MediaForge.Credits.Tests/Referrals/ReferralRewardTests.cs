@@ -222,11 +222,9 @@ public abstract class ReferralRewardTests<TDatabase>(TDatabase database) : IClas
     [Fact]
     public async Task GetSummary_TwoRewards_EarnedIsTheirSum()
     {
-        var (referrer, first) = await Setup.ReferredPairAsync();
-        var second = await Setup.SignUpAsync("referee", $"{Guid.NewGuid():N}@example.com");
-        Assert.Equal(CreditReferralAttachOutcome.Attached, (await Setup.AttachAsync(second, await Setup.CodeOf(referrer))).Outcome);
-        await Setup.BuyProAsync(first);
-        await Setup.BuyProAsync(second);
+        var (referrer, referees) = await Setup.ReferrerWithRefereesAsync(2);
+        await Setup.BuyProAsync(referees[0]);
+        await Setup.BuyProAsync(referees[1]);
 
         Assert.Equal(2 * ReferralSetup.Reward, (await Setup.Referrals(r => r.GetSummaryAsync(referrer))).RewardsEarned);
     }

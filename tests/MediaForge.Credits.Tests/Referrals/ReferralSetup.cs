@@ -61,11 +61,23 @@ public sealed class ReferralSetup(CreditsDatabase database, Action<CreditReferra
     /// <summary>A referrer with a code and a referee attached to it.</summary>
     public async Task<(string Referrer, string Referee)> ReferredPairAsync()
     {
+        var (referrer, referees) = await ReferrerWithRefereesAsync(1);
+        return (referrer, referees[0]);
+    }
+
+    /// <summary>A referrer with an e-mail and <paramref name="count"/> referees attached to their code, all with e-mails of their own.</summary>
+    public async Task<(string Referrer, string[] Referees)> ReferrerWithRefereesAsync(int count)
+    {
         var referrer = await SignUpAsync("referrer", $"{Guid.NewGuid():N}@example.com");
-        var referee = await SignUpAsync("referee", $"{Guid.NewGuid():N}@example.com");
-        var attached = await AttachAsync(referee, await CodeOf(referrer));
-        Assert.Equal(CreditReferralAttachOutcome.Attached, attached.Outcome);
-        return (referrer, referee);
+        var code = await CodeOf(referrer);
+        var referees = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            referees[i] = await SignUpAsync("referee" + i, $"{Guid.NewGuid():N}@example.com");
+            Assert.Equal(CreditReferralAttachOutcome.Attached, (await AttachAsync(referees[i], code)).Outcome);
+        }
+
+        return (referrer, referees);
     }
 
     /// <summary>Starts a paid Pro purchase of <paramref name="userId"/>; returns its checkout session and payment ids.</summary>
