@@ -53,6 +53,7 @@ internal sealed class CreditTeamDeductionWriter(
     /// </summary>
     public async Task<CreditDeductionOutcome> ApplyInBatchAsync(CreditDeductionRequest usage, CreditDeductionError locked, CancellationToken cancellationToken)
     {
+        // Stryker disable once Boolean : equivalent: no grant row on a team wallet carries a caller's key (grants to a wallet are the library's, under the reserved mf: prefix callers may not use; a transfer's key stays on the sender's row)
         if (locked == CreditDeductionError.None && usage.IdempotencyKey is not null
             && await replays.FindAsync(usage, includeGrants: true, cancellationToken).ConfigureAwait(false) is { } earlier)
         {

@@ -105,6 +105,7 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
         CancellationToken cancellationToken)
     {
         var teamDefault = DefaultLimitOf(teamId);
+        // Stryker disable once Linq : equivalent: First and FirstOrDefault of the team's default are one SQL subquery (LIMIT 1, neither throws inside a query), and the team row exists whenever a member row does
         var rows = await db.Set<CreditTeamMemberRow>().AsNoTracking()
             .Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null)
             .Select(m => new { m.UserId, Limit = m.SpendLimit ?? teamDefault.FirstOrDefault(), Spent = m.PeriodStart == period ? m.PeriodSpent : 0 })
@@ -127,6 +128,7 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     {
         // No limit reads as the largest amount: the sum of a bounded count and a bounded amount never reaches it.
         var limit = LimitOf(teamId, userId);
+        // Stryker disable once Linq : equivalent: First and FirstOrDefault of the limit are one SQL subquery (LIMIT 1, neither throws inside a query), and the member's row is the one updated
         return await Member(teamId, userId)
             .Where(m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount <= (limit.FirstOrDefault() ?? long.MaxValue))
             .ExecuteUpdateAsync(s => s
@@ -143,8 +145,8 @@ internal sealed class CreditTeamSpending(CreditsDbContextHandle handle, CreditLe
     public async Task<bool> TryCountManyAsync(string teamId, IReadOnlyList<string> userIds, long amount, DateTime period, CancellationToken cancellationToken)
     {
         var teamDefault = DefaultLimitOf(teamId);
+        // Stryker disable once Linq : equivalent: First and FirstOrDefault of the team's default are one SQL subquery (LIMIT 1, neither throws inside a query), and the team row exists whenever a member row does
         return await db.Set<CreditTeamMemberRow>().Where(m => m.TeamId == teamId && userIds.Contains(m.UserId) && m.RemovedAt == null)
-            // Stryker disable once NullCoalescing : as in LimitOf: every count follows a headroom check under the members' row locks that applies the team's default (CountsAsync)
             .Where(m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount <= (m.SpendLimit ?? teamDefault.FirstOrDefault() ?? long.MaxValue))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.PeriodSpent, m => (m.PeriodStart == period ? m.PeriodSpent : 0) + amount)

@@ -48,6 +48,7 @@ internal sealed class CreditTeamSplitCapture(CreditsDbContextHandle handle, Cred
     {
         var at = now.UtcDateTime;
         var threshold = options.Value.Events.LowBalanceThreshold;
+        // Stryker disable once Boolean : equivalent: onlyIfExpired; a late capture runs only for a hold expired or past its ExpiresAt at this now (CreditReservationService), and a hold's expiry never moves
         await CreditHolds.SettleAsync(db, hold.Id, hold.UserId, hold.Amount, ReservationStatus.Expired, at, cancellationToken, onlyIfExpired: true).ConfigureAwait(false);
         await CreditTeamHoldParts.EndAsync(db, part, ReservationStatus.Expired, at, cancellationToken).ConfigureAwait(false);
         await CreditLots.ExpireLapsedAsync(db, hold.UserId, at, threshold, cancellationToken).ConfigureAwait(false);

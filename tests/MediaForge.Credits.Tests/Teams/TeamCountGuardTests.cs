@@ -12,8 +12,9 @@ namespace MediaForge.Credits.Tests.Teams;
 /// <summary>
 /// The guard after a team deduction's debit: the member's count is raised by a conditional update that cannot fail
 /// (its headroom was read under the member's row lock). Should it fail all the same (here the member's limit is set to
-/// 0 in the deduction's own transaction just before that update), the deduction throws and rolls back rather than
-/// charge past the limit, folded or alone; a team hold likewise holds nothing. Image generation costs 3 credits.
+/// 0, or the count of this period raised, in the deduction's own transaction just before that update), the deduction
+/// throws and rolls back rather than charge past the limit, folded or alone; a team hold likewise holds nothing. Image
+/// generation costs 3 credits.
 /// </summary>
 public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -88,8 +89,41 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
         Assert.Equal((97L, 97L), await setup!.WalletAsync(teamId));
     }
 
-    /// <summary>A team with a pool of 100 and its members; the count update of the watched ones (<paramref name="watchedCount"/> from index <paramref name="guarded"/>) finds their limit set to 0.</summary>
-    private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(int memberCount, int guarded = 0, int watchedCount = 1)
+    [Fact]
+    public async Task Deduct_CountOfThisPeriodRaisedBeforeTheCount_ThrowsAndChargesNothing()
+    {
+        // Limit 6, 3 spent this period: the second use fits, but the count finds 4 spent.
+        var (teamId, members, probe) = await StartAsync(memberCount: 1, raiseCount: true);
+        probe.Release();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => setup!.SpendAsync(teamId, members[0]));
+
+        Assert.Equal((97L, 97L), await setup!.WalletAsync(teamId));
+    }
+
+    [Fact]
+    public async Task FoldedDeductions_CountOfThisPeriodRaisedBeforeTheCount_RollBackTheBatchNamingTheMember()
+    {
+        var (teamId, members, probe) = await StartAsync(memberCount: 3, guarded: 1, raiseCount: true);
+
+        var first = Task.Run(() => setup!.SpendAsync(teamId, members[0]));
+        await probe.HeldAsync();
+        var queued = await setup!.QueueSpendsAsync(teamId, members.Skip(1));
+        probe.Release();
+        Assert.True((await first.WaitAsync(Patience)).Success);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queued[0].WaitAsync(Patience));
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == BatchRolledBackEvent
+            && r.Message.EndsWith($"The limit of member '{members[1]}' of team '{teamId}' changed under its row lock.", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A team with a pool of 100 and its members; the count update of the watched ones (<paramref name="watchedCount"/>
+    /// from index <paramref name="guarded"/>) finds their limit set to 0, or with <paramref name="raiseCount"/> (each
+    /// member limited to 6 and having spent 3 this period first) their count raised by 1.
+    /// </summary>
+    private async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync(int memberCount, int guarded = 0, int watchedCount = 1,
+        bool raiseCount = false)
     {
         var probe = new TeamTransactionProbe();
         setup = new TeamSetup(database, configureContext: o => o.AddInterceptors(probe, probe.Commands),
@@ -102,14 +136,24 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
         }
 
         await setup.FundAsync(teamId, 100);
+        if (raiseCount)
+        {
+            foreach (var member in members)
+            {
+                Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(teamId, owner, member, 6))).Success);
+                Assert.True((await setup.SpendAsync(teamId, member)).Success);
+            }
+        }
+
         var watched = members.Skip(guarded).Take(watchedCount).ToList();
-        probe.BeforeCommand = command => LowerLimitBeforeCountAsync(command, teamId, watched);
+        var change = raiseCount ? "period_spent = period_spent + 1" : "spend_limit = 0";
+        probe.BeforeCommand = command => ChangeBeforeCountAsync(command, teamId, watched, change);
         probe.Arm(CreditWalletAccounts.TeamAccount(teamId));
         return (teamId, members, probe);
     }
 
-    /// <summary>Before a count update of watched members (the only statement on the member rows that reads the limit), sets their limits to 0 in the same transaction.</summary>
-    private static async Task LowerLimitBeforeCountAsync(DbCommand command, string teamId, IReadOnlyList<string> watched)
+    /// <summary>Before a count update of watched members (the only statement on the member rows that reads the limit), applies <paramref name="change"/> to their rows in the same transaction.</summary>
+    private static async Task ChangeBeforeCountAsync(DbCommand command, string teamId, IReadOnlyList<string> watched, string change)
     {
         var text = InterceptedCommand.Text(command);
         if (!text.Contains("UPDATE credit_team_members", StringComparison.Ordinal) || !text.Contains("spend_limit", StringComparison.Ordinal))
@@ -119,10 +163,10 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
 
         foreach (var member in watched.Where(m => InterceptedCommand.CarriesAmong(command, m)))
         {
-            await using var lower = command.Connection!.CreateCommand();
-            lower.Transaction = command.Transaction;
-            lower.CommandText = $"UPDATE credit_team_members SET spend_limit = 0 WHERE team_id = '{teamId}' AND user_id = '{member}'";
-            await lower.ExecuteNonQueryAsync();
+            await using var changing = command.Connection!.CreateCommand();
+            changing.Transaction = command.Transaction;
+            changing.CommandText = $"UPDATE credit_team_members SET {change} WHERE team_id = '{teamId}' AND user_id = '{member}'";
+            await changing.ExecuteNonQueryAsync();
         }
     }
 }

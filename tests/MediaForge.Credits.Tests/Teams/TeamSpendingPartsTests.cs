@@ -6,8 +6,8 @@ namespace MediaForge.Credits.Tests.Teams;
 
 /// <summary>
 /// Which wallets a use of a team's wallet writes to and which limit counts it: no part of nothing on the member's own
-/// ledger, no count of nothing against the limit, the member's own limit over the team's default. Image generation
-/// costs 3 credits, video generation with Veo 2 costs 15.
+/// ledger, no count of nothing against the limit, the member's own limit over the team's default, each team's limit
+/// counting that team's uses only. Image generation costs 3 credits, video generation with Veo 2 costs 15.
 /// </summary>
 public abstract class TeamSpendingPartsTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -74,6 +74,25 @@ public abstract class TeamSpendingPartsTests<TDatabase>(TDatabase database) : IC
         Assert.Equal([CreditDeductionError.None, CreditDeductionError.None, CreditDeductionError.MemberLimitReached], results.Select(r => r.Error));
         Assert.Equal(6L, await setup.SpentAsync(teamId, member, CurrentPeriod()));
         Assert.Equal((94L, 94L), await setup.WalletAsync(teamId));
+    }
+
+    [Fact]
+    public async Task Deduct_MemberOfTwoTeams_EachTeamsWalletCountsAgainstThatTeamsLimitOnly()
+    {
+        // Limited to 3 in the first team, unlimited in the second: the second use of the first wallet is refused, a use
+        // of the second wallet is not.
+        var setup = new TeamSetup(database);
+        var ((limited, owner), (unlimited, otherOwner)) = (await setup.TeamAsync(), await setup.TeamAsync());
+        var member = await setup.MemberAsync(limited, owner);
+        Assert.Equal(CreditTeamError.None, (await setup.Teams(t => t.AddMemberAsync(unlimited, otherOwner, member))).Error);
+        Assert.True((await setup.Teams(t => t.SetMemberLimitAsync(limited, owner, member, 3))).Success);
+        await setup.FundAsync(limited, 100);
+        await setup.FundAsync(unlimited, 100);
+
+        var results = new[] { await setup.SpendAsync(limited, member), await setup.SpendAsync(limited, member), await setup.SpendAsync(unlimited, member) };
+
+        Assert.Equal([CreditDeductionError.None, CreditDeductionError.MemberLimitReached, CreditDeductionError.None], results.Select(r => r.Error));
+        Assert.Equal((3L, 3L), (await setup.SpentAsync(limited, member, CurrentPeriod()), await setup.SpentAsync(unlimited, member, CurrentPeriod())));
     }
 }
 

@@ -5,7 +5,8 @@ namespace MediaForge.Credits.Tests.Teams;
 
 /// <summary>
 /// Members racing for one pool and for their own limits: the pool never goes below zero, nobody spends past their limit,
-/// every charge has its usage log, and a member removed during the race is refused from the moment the removal commits.
+/// every charge has its usage log, and a member removed during the race is refused from the moment the removal commits
+/// (spends coalesced into group commits or each in its own transaction).
 /// </summary>
 public abstract class TeamSpendingRaceTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -88,9 +89,13 @@ public abstract class TeamSpendingRaceTests<TDatabase>(TDatabase database) : ICl
         Assert.Equal(0, await setup.UnbalancedUsageAsync(teamId));
     }
 
-    [Fact]
-    public async Task Deduct_MemberRemovedWhileSpendingRaces_EverySpendStartedAfterTheRemovalIsRefused()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Deduct_MemberRemovedWhileSpendingRaces_EverySpendStartedAfterTheRemovalIsRefused(bool coalesce)
     {
+        // Not coalesced, each spend is its own transaction racing the removal's (on MariaDB both take the team row first).
+        var setup = coalesce ? this.setup : new TeamSetup(database, configure: o => o.CoalesceDeductions = false);
         var (teamId, owner) = await setup.TeamAsync();
         var member = await setup.MemberAsync(teamId, owner);
         await setup.FundAsync(teamId, 3000);

@@ -7,9 +7,9 @@ namespace MediaForge.Credits.Tests.Teams;
 
 /// <summary>
 /// The late capture (<see cref="ICreditReservationService.CaptureExpiredReservationAsync"/>) of a split team hold that
-/// lapsed: each wallet's share from what it can spend now, all or nothing, once; the pool's share counted against the
-/// member's limit again once the count went back. A Veo 2 video costs 15; under <c>PersonalFirst</c> a hold of a member
-/// with 10 of their own holds 10 of theirs and 5 of the pool's.
+/// lapsed: each wallet's share from what it can spend now (its lapsed credits written off first), all or nothing, once;
+/// the pool's share counted against the member's limit again once the count went back. A Veo 2 video costs 15; under
+/// <c>PersonalFirst</c> a hold of a member with 10 of their own holds 10 of theirs and 5 of the pool's.
 /// </summary>
 public abstract class TeamSplitHoldLateCaptureTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -161,6 +161,29 @@ public abstract class TeamSplitHoldLateCaptureTests<TDatabase>(TDatabase databas
         Assert.Equal((false, ReservationStatus.Expired), (late.Success, late.Status));
         Assert.Equal((10L, 0L, 10L, 6L), await setup.RowsAsync(teamId, member));
         Assert.Empty(await setup.UsageAsync(teamId));
+    }
+
+    [Fact]
+    public async Task CaptureLate_BothWalletsExpiringCreditsLapsed_WritesTheLapsesFirstAndChargesWhatIsLeft()
+    {
+        // The pool: 100, and 20 lapsing in 3 minutes; the member: 4, and 6 lapsing then (the hold takes 10 of theirs, 5 of
+        // the pool's), then 10 more after the hold. At the late capture both expiring lots have lapsed.
+        var setup = Setup();
+        var (teamId, member) = await setup.FundedMemberAsync(pool: 100);
+        var lapse = clock.GetUtcNow().AddMinutes(3);
+        await setup.FundAsync(teamId, 20, lapse);
+        await setup.GrantAsync(member, 4);
+        await setup.Credits(c => c.AddExpiringCreditsAsync(member, 6, CreditTransactionType.Bonus, "Own credits", lapse));
+        var hold = await setup.TeamHoldAsync(teamId, member);
+        Assert.True(hold.Success);
+        await setup.GrantAsync(member, 10);
+        clock.Advance(TimeSpan.FromMinutes(6));
+
+        var late = await CaptureLateAsync(setup, hold.ReservationId!.Value);
+
+        Assert.Equal((true, 15L, 95L), (late.Success, late.CreditsCharged, late.Balance));
+        Assert.Equal((95L, 95L), await setup.WalletAsync(teamId));
+        Assert.Equal((4L, 4L), await setup.OwnAsync(member));
     }
 
     private static async Task LowerLimitAsync(TeamSetup setup, string teamId, string member, long limit)
