@@ -217,6 +217,18 @@ public abstract class SubscriptionInvoiceTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task InvoicePaid_FirstInvoiceOfAnIncompleteSubscription_MarksItActiveInThePeriodItKnew()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await ApplyAsync(s, State(sub, user, 1, Basic, CreditSubscriptionStatus.Incomplete, March));
+
+        Assert.Equal("granted: 100", await PayAsync(s, Invoice(sub, user, 2, Basic, March, "subscription_create")));
+
+        var row = (await RowAsync(s, sub))!;
+        Assert.Equal((CreditSubscriptionStatus.Active, (DateTime?)April), (row.Status, row.CurrentPeriodEnd));
+    }
+
+    [Fact]
     public async Task InvoicePaid_OlderThanThePaymentFailure_GrantsButLeavesItPastDue()
     {
         var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());

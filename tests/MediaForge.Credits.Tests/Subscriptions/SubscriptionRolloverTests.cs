@@ -142,6 +142,37 @@ public abstract class SubscriptionRolloverTests<TDatabase>(TDatabase database) :
     }
 
     [Fact]
+    public async Task Renewal_FirstLotOfThePeriodSpent_CarriedCreditsAreKeyedByTheFirstLotWithCreditsLeft()
+    {
+        // Basic's 100, then a minute later Premium's difference of 200 the same period; the 100 spent take Basic's lot
+        // (granted first).
+        var (s, clock, user, sub) = await SubscribedAsync(Basic, spent: 0);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await PayAsync(s, Invoice(sub, user, 2, Premium, March, "subscription_update"));
+        await SpendAsync(s, user, 100);
+        var left = await ReadAsync(s, db => db.Set<CreditGrant>().AsNoTracking().Where(g => g.UserId == user && g.Remaining > 0).Select(g => g.Id).SingleAsync());
+        clock.SetUtcNow(Renewal);
+
+        await PayAsync(s, Invoice(sub, user, 3, Premium, April));
+
+        var key = $"{CreditSubscriptionGrants.KeyPrefix(sub)}{new DateTimeOffset(May, TimeSpan.Zero).ToUnixTimeSeconds()}:carry:{left:N}";
+        Assert.True(await ReadAsync(s, db => db.Transactions.AsNoTracking().AnyAsync(t => t.UserId == user && t.IdempotencyKey == key)));
+    }
+
+    [Fact]
+    public async Task Renewal_CarriedCredits_AreDescribedAsThePlansAllowanceCarriedIntoTheNewPeriod()
+    {
+        var (s, clock, user, sub) = await SubscribedAsync(Basic, spent: 30);
+        clock.SetUtcNow(Renewal);
+
+        await PayAsync(s, Invoice(sub, user, 2, Basic, April));
+
+        var carried = await ReadAsync(s, db => db.Transactions.AsNoTracking()
+            .Where(t => t.UserId == user && t.IdempotencyKey!.Contains(":carry:")).Select(t => t.Description).SingleAsync());
+        Assert.Equal("Basic allowance carried into the period until 2026-05-01", carried);
+    }
+
+    [Fact]
     public async Task InvoicePaid_PeriodPaidAfterTheNextOneOfAnExpiringPlan_RollsOnlyItsOwnAllowance()
     {
         var clock = new FakeTimeProvider(Renewal);

@@ -165,6 +165,17 @@ public abstract class SubscriptionStateTests<TDatabase>(TDatabase database) : Su
     }
 
     [Fact]
+    public async Task InvoicePaid_LinesOfOnePeriodStartingAfterAndBeforeTheEnd_PeriodStartsAtItsEarliestLine()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await ApplyAsync(s, State(sub, user, 1, Basic, CreditSubscriptionStatus.Canceled, March, March.AddDays(5)));
+        var invoice = new CreditSubscriptionInvoice(sub, "cus_" + sub, user, 2, "subscription_cycle",
+            [new CreditInvoiceLine(Basic, March.AddDays(10), April, 1200), new CreditInvoiceLine(Basic, March, April, 1900)]);
+
+        Assert.Equal("granted: 100", await PayAsync(s, invoice));
+    }
+
+    [Fact]
     public async Task Summary_NoSubscription_IsNull()
     {
         var s = await ServicesAsync();
@@ -197,6 +208,47 @@ public abstract class SubscriptionStateTests<TDatabase>(TDatabase database) : Su
 
         Assert.Equal(("sc-premium", CreditSubscriptionStatus.Active, 300L), (summary!.PlanId, summary.Status, summary.AllowanceLeft));
     }
+
+    [Fact]
+    public async Task Summary_TwoRunningSubscriptions_ShowsTheOneUpdatedLast()
+    {
+        var (s, user) = (await ServicesAsync(), NewUser());
+        await PayAsync(s, Invoice(NewSubscription(), user, 1, Basic, March));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await PayAsync(s, Invoice(NewSubscription(), user, 2, Premium, March));
+
+        var summary = await DoAsync(s, x => x.GetSummaryAsync(user, default));
+
+        Assert.Equal(("sc-premium", CreditSubscriptionStatus.Active), (summary!.PlanId, summary.Status));
+    }
+
+    [Fact]
+    public async Task Summary_AtTheInstantTheAllowanceLapses_ShowsNoAllowanceLeft()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March));
+        Clock.SetUtcNow(await AllowanceExpiryAsync(s, user));
+
+        var summary = await DoAsync(s, x => x.GetSummaryAsync(user, default));
+
+        Assert.Equal(0L, summary!.AllowanceLeft);
+    }
+
+    [Fact]
+    public async Task Summary_AllowanceLapsedAndNotYetWrittenOff_ShowsNoAllowanceLeft()
+    {
+        var (s, user, sub) = (await ServicesAsync(), NewUser(), NewSubscription());
+        await PayAsync(s, Invoice(sub, user, 1, Basic, March));
+        Clock.SetUtcNow((await AllowanceExpiryAsync(s, user)).AddDays(1));
+
+        var summary = await DoAsync(s, x => x.GetSummaryAsync(user, default));
+
+        Assert.Equal((100L, 0L), (Assert.Single(await LotsAsync(s, user)).Remaining, summary!.AllowanceLeft));
+    }
+
+    /// <summary>When the user's one allowance lot expires.</summary>
+    private static async Task<DateTimeOffset> AllowanceExpiryAsync(IServiceProvider services, string user) =>
+        new(DateTime.SpecifyKind(Assert.Single(await LotsAsync(services, user)).ExpiresAt, DateTimeKind.Utc));
 
     [Fact]
     public async Task Plans_ListsTheActivePlansInTheirOrder()
