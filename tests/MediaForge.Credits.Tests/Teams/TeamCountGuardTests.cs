@@ -55,11 +55,7 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
     {
         var (teamId, members, probe) = await StartAsync(memberCount: 3, guarded: 1);
 
-        var first = Task.Run(() => setup!.SpendAsync(teamId, members[0]));
-        await probe.HeldAsync();
-        var queued = await setup!.QueueSpendsAsync(teamId, members.Skip(1));
-        probe.Release();
-        Assert.True((await first.WaitAsync(Patience)).Success);
+        var queued = await FoldBehindTheFirstAsync(teamId, members, probe);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => queued[0].WaitAsync(Patience));
         Assert.True((await queued[1].WaitAsync(Patience)).Success);
@@ -73,11 +69,7 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
     {
         var (teamId, members, probe) = await StartAsync(memberCount: 3, guarded: 1, watchedCount: 2);
 
-        var first = Task.Run(() => setup!.SpendAsync(teamId, members[0]));
-        await probe.HeldAsync();
-        var queued = await setup!.QueueSpendsAsync(teamId, members.Skip(1));
-        probe.Release();
-        Assert.True((await first.WaitAsync(Patience)).Success);
+        var queued = await FoldBehindTheFirstAsync(teamId, members, probe);
 
         foreach (var spend in queued)
         {
@@ -106,15 +98,22 @@ public abstract class TeamCountGuardTests<TDatabase>(TDatabase database) : IClas
     {
         var (teamId, members, probe) = await StartAsync(memberCount: 3, guarded: 1, raiseCount: true);
 
+        var queued = await FoldBehindTheFirstAsync(teamId, members, probe);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queued[0].WaitAsync(Patience));
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == BatchRolledBackEvent
+            && r.Message.EndsWith($"The limit of member '{members[1]}' of team '{teamId}' changed under its row lock.", StringComparison.Ordinal));
+    }
+
+    /// <summary>The first member's spend held at its wallet debit while the others queue behind it (to be folded), then released: the queued spends.</summary>
+    private async Task<List<Task<CreditDeductionResult>>> FoldBehindTheFirstAsync(string teamId, List<string> members, TeamTransactionProbe probe)
+    {
         var first = Task.Run(() => setup!.SpendAsync(teamId, members[0]));
         await probe.HeldAsync();
         var queued = await setup!.QueueSpendsAsync(teamId, members.Skip(1));
         probe.Release();
         Assert.True((await first.WaitAsync(Patience)).Success);
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => queued[0].WaitAsync(Patience));
-        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == BatchRolledBackEvent
-            && r.Message.EndsWith($"The limit of member '{members[1]}' of team '{teamId}' changed under its row lock.", StringComparison.Ordinal));
+        return queued;
     }
 
     /// <summary>
