@@ -8,7 +8,7 @@ namespace MediaForge.Credits.Tests.Teams;
 /// spend does, so the member's spend arriving while the hold is settled waits for it and never deadlocks. Each case
 /// starts the spend right after the settlement changed the hold's row, and lets the settlement go on once the spend
 /// waits (or has ended). The member's limit is 100 (a hold counts against it, and what a capture leaves unused goes
-/// back to it). PostgreSQL only (as <see cref="Holds.HoldLockOrderTests{TDatabase}"/>). A Veo 2 video holds 15; an image costs 3.
+/// back to it); the sweep's give-back of a count a debit left takes them too. PostgreSQL only (as <see cref="Holds.HoldLockOrderTests{TDatabase}"/>). A Veo 2 video holds 15; an image costs 3.
 /// </summary>
 public abstract class TeamHoldLockOrderTests<TDatabase> : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -51,6 +51,29 @@ public abstract class TeamHoldLockOrderTests<TDatabase> : IClassFixture<TDatabas
 
         Assert.Empty(failed.Errors);
         Assert.True((await spend!).Success);
+    }
+
+    [Fact]
+    public async Task SweepGivingALapsedHoldsCountBack_ALateCaptureOfItArrivingMeanwhile_WaitsWithoutADeadlock()
+    {
+        // The owner's hold of 8 lapses; a member's spend finds the pool short and ends it in passing, its count still
+        // counted: the sweep's second pass gives it back, and the late capture starts right after that pass changed the
+        // hold's row.
+        var (teamId, owner) = await setup.TeamAsync();
+        var member = await setup.MemberAsync(teamId, owner);
+        await setup.FundAsync(teamId, 10);
+        var hold = (await setup.Holds(h => h.ReserveCreditsAsync(owner, "image-generation", "default", TimeSpan.FromMinutes(5), amount: 8,
+            wallet: CreditWallet.Team(teamId)))).ReservationId!.Value;
+        clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.True((await setup.SpendAsync(teamId, member)).Success);
+        Task<CreditReservationSettlement>? late = null;
+        next.Call = () => late = setup.Holds(h => h.CaptureExpiredReservationAsync(hold, 3));
+
+        await setup.Holds(h => h.ExpireReservationsAsync());
+        await next.Started;
+
+        Assert.Empty(failed.Errors);
+        Assert.True((await late!).Success);
     }
 }
 
