@@ -117,6 +117,20 @@ public abstract class SubscriptionRolloverTests<TDatabase>(TDatabase database) :
     }
 
     [Fact]
+    public async Task InvoicePaid_PeriodPaidWhileTheNextOneIsNotPaidYet_KeepsItsAllowanceInItsOwnLot()
+    {
+        var clock = new FakeTimeProvider(Renewal);
+        var s = await BuildAsync(database, clock);
+        var (user, sub) = (NewUser(), NewSubscription());
+        await ApplyAsync(s, State(sub, user, 1, Basic, CreditSubscriptionStatus.Active, April));
+
+        Assert.Equal("granted: 100", await PayAsync(s, Invoice(sub, user, 2, Basic, March)));
+
+        Assert.Equal([(100L, April.AddDays(3))], await LotsAsync(s, user));
+        Assert.Equal(0, await CarriedInAsync(s, sub, May));
+    }
+
+    [Fact]
     public async Task Renewal_SeveralLotsLeftOfThePeriodBefore_CarriesThemAll()
     {
         var (s, clock, user, sub) = await SubscribedAsync(Basic, spent: 0);
