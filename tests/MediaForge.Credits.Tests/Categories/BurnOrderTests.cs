@@ -67,6 +67,21 @@ public abstract class BurnOrderTests<TDatabase>(TDatabase database) : BurnOrderT
     }
 
     [Fact]
+    public async Task Deduct_SamePriorityExpiryAndInstant_TakesTheLotOfTheLowerIdFirst()
+    {
+        var user = NewUser();
+        await Credits(c => c.AddCreditsAsync(user, 4, CreditTransactionType.Bonus, "one"));
+        await Credits(c => c.AddCreditsAsync(user, 4, CreditTransactionType.Bonus, "another, the same instant"));
+
+        await Credits(c => c.DeductCreditsAsync(user, "map-animation", "hailuo"));
+
+        await using var scope = Services.CreateAsyncScope();
+        var lots = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Grants.AsNoTracking()
+            .Where(g => g.UserId == user).Select(g => new { g.Id, g.Remaining }).ToListAsync();
+        Assert.Equal([0L, 3L], lots.OrderBy(g => g.Id).Select(g => g.Remaining));
+    }
+
+    [Fact]
     public async Task Deduct_PaidWithAnExpiry_TakesItBeforeThePaidCreditsThatNeverExpire()
     {
         var user = NewUser();

@@ -228,6 +228,20 @@ public abstract class AutoTopUpSettingsTests<TDatabase>(TDatabase database) : IC
     }
 
     [Fact]
+    public async Task SaveAndSavePaymentMethod_BothInsertingTheFirstRowAtOnce_BothLand()
+    {
+        await using var gated = Build(database, interceptor: new FirstSettingsInsertsGate());
+        var wallet = NewWallet();
+
+        await Task.WhenAll(
+            Task.Run(() => SettingsDo(gated, s => s.SaveAsync(wallet, new CreditAutoTopUpChange(true, Threshold, "pro", 5, 100_000), default))),
+            Task.Run(() => SettingsDo(gated, async s => { await s.SavePaymentMethodAsync(wallet, "cus_g", "pm_g", default); return CreditAutoTopUpError.None; })));
+
+        var settings = await SettingsAsync(gated, wallet);
+        Assert.Equal((true, "pro", true), (settings.Enabled, settings.PackageId, settings.HasPaymentMethod));
+    }
+
+    [Fact]
     public async Task CheckTeam_OwnerAndAdmin_MayChangeTheWalletsSettings_AMemberMayNot()
     {
         var setup = new TeamSetup(database);

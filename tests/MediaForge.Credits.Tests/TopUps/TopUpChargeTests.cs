@@ -145,6 +145,17 @@ public abstract class TopUpChargeTests<TDatabase>(TDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Failed_AgainWithAnotherPaymentIntent_RecordsTheLaterOne()
+    {
+        var (wallet, topUp) = await CrossedAsync();
+        await FailAsync(topUp, 1); // pi_1
+
+        await FailAsync(topUp, 2); // pi_2
+
+        Assert.Equal("pi_2", Assert.Single(await TopUpsAsync(Services, wallet)).PaymentIntentId);
+    }
+
+    [Fact]
     public async Task Failed_ThreeTimesInARow_PausesAutoTopUpAndRaisesTopUpFailedPaused()
     {
         var (wallet, topUp) = await CrossedAsync();
@@ -180,6 +191,38 @@ public abstract class TopUpChargeTests<TDatabase>(TDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Paused_AnotherWalletsPendingTopUp_StaysPending()
+    {
+        var (other, _) = await CrossedAsync();
+        var (_, topUp) = await CrossedAsync();
+
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await FailAsync(topUp, attempt);
+        }
+
+        Assert.Equal(CreditTopUpStatus.Pending, Assert.Single(await TopUpsAsync(Services, other)).Status);
+    }
+
+    [Fact]
+    public async Task Failed_OfAPausedWalletWhoseFailuresALateSuccessCleared_StaysPaused()
+    {
+        var (wallet, first) = await CrossedAsync();
+        await CrossAsync(Services, wallet);
+        var second = (await TopUpsAsync(Services, wallet))[1].Id;
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await FailAsync(first, attempt);
+        }
+
+        await SucceedAsync(first, $"pi_late_{first:N}"); // 3-D Secure completed after the pause: no failures in a row
+        Assert.True(await FailAsync(second, 1));
+
+        var settings = await SettingsAsync(Services, wallet);
+        Assert.Equal((true, 1), (settings.Paused, settings.ConsecutiveFailures));
+    }
+
+    [Fact]
     public async Task Succeeded_AfterAFailure_ClearsTheFailuresInARow()
     {
         var (wallet, topUp) = await CrossedAsync();
@@ -189,6 +232,18 @@ public abstract class TopUpChargeTests<TDatabase>(TDatabase database) : IClassFi
 
         Assert.Equal(0, (await SettingsAsync(Services, wallet)).ConsecutiveFailures);
         Assert.False(await FailAsync(topUp, 2)); // a late failure of a paid top-up counts nothing
+    }
+
+    [Fact]
+    public async Task Succeeded_LeavesAnotherWalletsFailuresInARow()
+    {
+        var (other, failing) = await CrossedAsync();
+        await FailAsync(failing, 1);
+        var (_, topUp) = await CrossedAsync();
+
+        await SucceedAsync(topUp, $"pi_{topUp:N}");
+
+        Assert.Equal(1, (await SettingsAsync(Services, other)).ConsecutiveFailures);
     }
 
     [Fact]

@@ -105,6 +105,20 @@ public abstract class TopUpClaimTests<TDatabase>(TDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task Failed_ClaimedTopUp_IsDueAgainAfterTheRetryDelay()
+    {
+        var topUp = Assert.Single(await CrossedAsync(1));
+        await ClaimAsync(Guid.NewGuid(), 10);
+
+        Assert.True(await ChargesAsync(Services, c => c.FailedAsync(topUp, 1, "card_declined", "pi_declined", default)));
+
+        clock.SetUtcNow(clock.GetUtcNow().AddMinutes(59));
+        Assert.Empty(await ClaimAsync(Guid.NewGuid(), 10));
+        clock.SetUtcNow(clock.GetUtcNow().AddMinutes(1));
+        Assert.Equal([topUp], (await ClaimAsync(Guid.NewGuid(), 10)).Select(t => t.Id));
+    }
+
+    [Fact]
     public async Task Release_ByAWorkerNotHoldingTheLease_ChangesNothing()
     {
         var topUp = Assert.Single(await CrossedAsync(1));

@@ -143,3 +143,49 @@ internal sealed class SettingsStatementCounter : DbCommandInterceptor
         }
     }
 }
+
+/// <summary>
+/// Holds the first two <c>INSERT</c>s into the auto top-up settings until both have arrived: two first saves of one
+/// wallet that both found no row to update, so one insert loses the race whatever the database.
+/// </summary>
+internal sealed class FirstSettingsInsertsGate : DbCommandInterceptor
+{
+    private readonly TaskCompletionSource both = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int arrived;
+
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        await WaitAsync(command);
+        return await base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await WaitAsync(command);
+        return await base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    private async Task WaitAsync(DbCommand command)
+    {
+        var text = InterceptedCommand.Text(command);
+        if (!text.Contains("INSERT INTO", StringComparison.OrdinalIgnoreCase) || !text.Contains("credit_auto_top_ups", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var order = Interlocked.Increment(ref arrived);
+        if (order > 2)
+        {
+            return;
+        }
+
+        if (order == 2)
+        {
+            both.TrySetResult();
+        }
+
+        await both.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}

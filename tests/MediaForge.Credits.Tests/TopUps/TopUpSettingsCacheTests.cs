@@ -1,13 +1,15 @@
 using MediaForge.Credits.Tests.Analytics;
 using MediaForge.Credits.Tests.Infrastructure;
 using MediaForge.Credits.TopUps;
+using Microsoft.Extensions.DependencyInjection;
 using static MediaForge.Credits.Tests.TopUps.TopUpScenario;
 
 namespace MediaForge.Credits.Tests.TopUps;
 
 /// <summary>
 /// The highest threshold a process caches for <see cref="CreditAutoTopUpOptions.SettingsCacheDuration"/>: a wallet
-/// another process saves is seen from the instant the cached value ends, not a tick later.
+/// another process saves is seen from the instant the cached value ends, not a tick later; a wallet with auto top-up off
+/// is no threshold at all.
 /// </summary>
 public abstract class TopUpSettingsCacheTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -28,6 +30,30 @@ public abstract class TopUpSettingsCacheTests<TDatabase>(TDatabase database) : I
         await DeductAsync(cached, wallet); // 9: crosses 10
 
         Assert.Single(await TopUpsAsync(cached, wallet));
+    }
+
+    [Fact]
+    public async Task Deduct_BelowOnlyADisabledWalletsThreshold_RunsNoStatementOnTheSettingsAfterTheFirstRead()
+    {
+        var counter = new SettingsStatementCounter();
+        await using var cached = Build(database, clock, o => o.AutoTopUp.SettingsCacheDuration = TimeSpan.FromHours(1), counter);
+        await using (var scope = cached.CreateAsyncScope())
+        {
+            var off = new CreditAutoTopUpChange(false, CreditAutoTopUps.MaxThreshold, "pro", 5, 100_000);
+            Assert.Equal(CreditAutoTopUpError.None, await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SaveAsync(NewWallet(), off, default));
+        }
+
+        var wallet = NewWallet();
+        await database.WithCreditsAsync(c => c.AddCreditsAsync(wallet, 300, CreditTransactionType.Purchase, "pack"), cached);
+        await DeductAsync(cached, wallet); // reads and caches the highest threshold of the wallets with auto top-up on
+        var afterFirst = counter.Count;
+
+        for (var i = 0; i < 5; i++)
+        {
+            await DeductAsync(cached, wallet);
+        }
+
+        Assert.Equal(afterFirst, counter.Count);
     }
 }
 
