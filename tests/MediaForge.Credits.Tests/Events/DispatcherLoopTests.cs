@@ -9,7 +9,8 @@ namespace MediaForge.Credits.Tests.Events;
 
 /// <summary>
 /// The dispatcher's background loop: a round that claimed events is followed at once by the next (on a fake clock that
-/// never moves, so a wait for the poll interval would never end), and a round that throws does not stop the loop. Nothing
+/// never moves, so a wait for the poll interval would never end), a round that found nothing is followed by a wait of
+/// the poll interval on the host's clock, and a round that throws does not stop the loop. Nothing
 /// here measures time; the waits only bound how long a broken loop is given before the test fails.
 /// </summary>
 public abstract class DispatcherLoopTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
@@ -67,6 +68,49 @@ public abstract class DispatcherLoopTests<TDatabase>(TDatabase database) : IClas
         await RunUntilAsync(dispatcher, () => Received(user));
 
         Assert.True(Received(user));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_AfterAnEmptyRound_WaitsThePollIntervalBeforeClaimingAgain()
+    {
+        var services = Build(o => o.Events.PollInterval = TimeSpan.FromHours(1));
+        var waits = new WaitReportingClock(clock);
+        var dispatcher = new CreditEventDispatcher(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<IOptions<CreditsOptions>>(),
+            waits, NullLogger<CreditEventDispatcher>.Instance);
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.True(await waits.Started.WaitAsync(Patience), "the loop never waited after a round that found nothing");
+            var user = await GrantAsync(database, services);
+
+            clock.Advance(TimeSpan.FromHours(1)); // the wait ends: the next round claims the new event
+            var deadline = DateTime.UtcNow + Patience;
+            while (!Received(user) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.True(Received(user));
+        }
+        finally
+        {
+            await dispatcher.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The fake clock, reporting each wait the loop starts on it.</summary>
+    private sealed class WaitReportingClock(FakeTimeProvider clock) : TimeProvider
+    {
+        public SemaphoreSlim Started { get; } = new(0);
+
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = clock.CreateTimer(callback, state, dueTime, period);
+            Started.Release();
+            return timer;
+        }
     }
 
     /// <summary>The fake clock's time with real timers: the poll interval's wait ends without the test moving the clock.</summary>

@@ -109,6 +109,66 @@ public abstract class DispatcherTests<TDatabase>(TDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task Dispatch_RoundOfAnotherDueEvent_LeavesTheOneInItsBackoff()
+    {
+        await DrainAsync();
+        var failed = await GrantAsync(fail: 1);
+        await DrainAsync();
+        var other = await GrantAsync();
+
+        await DrainAsync();
+
+        Assert.Single(ReceivedFor(other));
+        Assert.Empty(ReceivedFor(failed));
+    }
+
+    [Fact]
+    public async Task Dispatch_SeveralDueEvents_DeliversThemInTheOrderTheyOccurred()
+    {
+        await DrainAsync();
+        var user = Outbox.NewUser();
+        foreach (var amount in new long[] { 1, 2, 3 })
+        {
+            await database.WithCreditsAsync(c => c.AddCreditsAsync(user, amount, CreditTransactionType.Bonus, "bonus"), Services);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await DrainAsync();
+
+        Assert.Equal([1L, 2L, 3L], ReceivedFor(user).Cast<Granted>().Select(g => g.Amount));
+    }
+
+    [Fact]
+    public async Task Dispatch_SeveralEventsOfOneInstant_DeliversThemInIdOrder()
+    {
+        await DrainAsync();
+        var user = Outbox.NewUser();
+        for (var i = 0; i < 5; i++)
+        {
+            await database.WithCreditsAsync(c => c.AddCreditsAsync(user, 1, CreditTransactionType.Bonus, "bonus"), Services);
+        }
+
+        await DrainAsync();
+
+        var delivered = ReceivedFor(user).Select(e => e.EventId).ToList();
+        Assert.Equal(delivered.Order(), delivered);
+    }
+
+    [Fact]
+    public async Task Dispatch_MoreDueThanABatch_ClaimsTheLongestDueFirst()
+    {
+        await DrainAsync();
+        var (sooner, later) = (await GrantAsync(), Outbox.NewUser());
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await database.WithCreditsAsync(c => c.AddCreditsAsync(later, 5, CreditTransactionType.Bonus, "bonus"), Services);
+        var oneAtATime = Outbox.Build(database, threshold: 0, clock, recorder, o => o.Events.BatchSize = 1);
+
+        await oneAtATime.GetRequiredService<CreditEventDispatcher>().DispatchOnceAsync(CancellationToken.None);
+
+        Assert.Equal((1, 0), (ReceivedFor(sooner).Count, ReceivedFor(later).Count));
+    }
+
+    [Fact]
     public async Task Dispatch_RepeatedFailures_BackoffDoublesUpToTheCap()
     {
         await DrainAsync();

@@ -84,6 +84,18 @@ public abstract class LowBalanceTests<TDatabase>(TDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task Deduct_CrossingAgainAfterARearm_MarksTheWalletAlertedAgain()
+    {
+        var user = await UserWithAsync(12);
+        await DeductAsync(user); // 9: crossed (the alert state's row is made alerted)
+        await Credits(c => c.AddCreditsAsync(user, 1, CreditTransactionType.Bonus, "back to 10"));
+
+        await DeductAsync(user); // 7: crossed again (the row is marked alerted again)
+
+        Assert.True(await AlertedAsync(user));
+    }
+
+    [Fact]
     public async Task Grant_StillBelowTheThreshold_DoesNotArmAgain()
     {
         var user = await UserWithAsync(12);

@@ -1,14 +1,17 @@
+using System.Data.Common;
 using MediaForge.Credits.Events;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Events;
 
 /// <summary>
-/// What a dispatcher writes back on an outbox row: only under its own claim, the failure's message cut to the stored
-/// bound, and the error of a row whose type this version does not know.
+/// What a dispatcher claims and writes back on an outbox row: only rows its own claim won, only under its own claim, the
+/// failure's message cut to the stored bound, and the error of a row whose type this version does not know.
 /// </summary>
 public abstract class OutboxClaimTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -57,6 +60,27 @@ public abstract class OutboxClaimTests<TDatabase>(TDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Claim_RowsAnotherClaimerTookBetweenTheReadAndTheUpdate_AreNotReturned()
+    {
+        await DrainAsync();
+        var user = await GrantAsync();
+        var options = new CreditEventOptions { LeaseDuration = Lease };
+        IReadOnlyList<CreditEventRow> taken = [];
+        var between = new BeforeTheFirstOutboxUpdate(async () =>
+        {
+            await using var other = Services.CreateAsyncScope();
+            taken = await new CreditEventClaims(other.ServiceProvider.GetRequiredService<CreditsDbContext>(), options).ClaimAsync(Guid.NewGuid(), Now, CancellationToken.None);
+        });
+        await using var intercepted = database.BuildServices(database.ConnectionString, time: clock, configureContext: c => c.AddInterceptors(between));
+        await using var scope = intercepted.CreateAsyncScope();
+
+        var claimed = await new CreditEventClaims(scope.ServiceProvider.GetRequiredService<CreditsDbContext>(), options).ClaimAsync(Guid.NewGuid(), Now, CancellationToken.None);
+
+        Assert.Contains(taken, r => r.WalletId == user);
+        Assert.DoesNotContain(claimed, r => r.WalletId == user);
+    }
+
+    [Fact]
     public async Task Dispatch_HandlerFailsWithALongMessage_StoresItsFirst500Characters()
     {
         await DrainAsync();
@@ -92,6 +116,25 @@ public abstract class OutboxClaimTests<TDatabase>(TDatabase database) : IClassFi
         Assert.Equal((1, (DateTime?)null, "Event type 'credits.from_a_newer_version' is unknown to this version of the library."),
             (row.Attempts, row.DispatchedAt, row.LastError));
         Assert.DoesNotContain(recorder.Received, e => e.WalletId == user);
+    }
+
+    /// <summary>Runs <paramref name="first"/> once, just before the first <c>UPDATE</c> of the outbox: another claimer in between.</summary>
+    private sealed class BeforeTheFirstOutboxUpdate(Func<Task> first) : DbCommandInterceptor
+    {
+        private int ran;
+
+        public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            var text = InterceptedCommand.Text(command);
+            if (text.TrimStart().StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase) && text.Contains("credit_events", StringComparison.Ordinal)
+                && Interlocked.Exchange(ref ran, 1) == 0)
+            {
+                await first();
+            }
+
+            return await base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
     }
 }
 

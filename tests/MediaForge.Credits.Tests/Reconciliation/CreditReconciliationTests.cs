@@ -85,6 +85,40 @@ public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) :
     }
 
     [Fact]
+    public async Task Reconcile_SeveralBalancesTamperedWith_ReportsThemByUserId()
+    {
+        await BuyProAsync("zoe", "cs_z");
+        await BuyProAsync("amy", "cs_a");
+        await DbAsync(db => db.Accounts.ExecuteUpdateAsync(u => u.SetProperty(a => a.Balance, 1L)));
+
+        var report = await ReconcileAsync();
+
+        Assert.Equal(["amy", "zoe"], report.BalanceDiscrepancies.Select(d => d.UserId));
+    }
+
+    [Fact]
+    public async Task Reconcile_SeveralPurchasesWithoutGrant_ReportsTheOldestFirst()
+    {
+        var older = await InsertCompletedPurchaseWithoutGrantAsync("bob", "cs_lost_first");
+        var newer = await InsertCompletedPurchaseWithoutGrantAsync("bob", "cs_lost_then");
+
+        var report = await ReconcileAsync();
+
+        Assert.Equal([older, newer], report.MissingGrants.Select(m => m.PurchaseId));
+    }
+
+    [Fact]
+    public async Task Reconcile_PurchaseLinkedToALedgerRowThatIsNotThere_ReportsIt()
+    {
+        var purchaseId = await BuyProAsync("fay", "cs_dangling");
+        await DbAsync(db => db.Purchases.Where(p => p.Id == purchaseId).ExecuteUpdateAsync(u => u.SetProperty(p => p.TransactionId, Guid.NewGuid())));
+
+        var report = await ReconcileAsync();
+
+        Assert.Equal(purchaseId, Assert.Single(report.MissingGrants).PurchaseId);
+    }
+
+    [Fact]
     public async Task Reconcile_CompletedPurchaseWithoutGrant_ReportsItUnrepaired()
     {
         var purchaseId = await InsertCompletedPurchaseWithoutGrantAsync("bob", "cs_lost");
@@ -109,6 +143,19 @@ public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) :
         Assert.Empty(again.MissingGrants);
         Assert.Equal(201, await BalanceAsync("bob"));
         Assert.Equal(1, await DbAsync(db => db.Transactions.CountAsync(t => t.IdempotencyKey == "mf:purchase:cs_lost")));
+    }
+
+    [Fact]
+    public async Task Reconcile_RepairedGrant_IsDescribedAsThePacksPurchaseAndMarkedRepaired()
+    {
+        await InsertCompletedPurchaseWithoutGrantAsync("bob", "cs_described");
+
+        await ReconcileAsync(repair: true);
+
+        var row = await WithAsync(s => s.GetRequiredService<CreditsDbContext>().Transactions.AsNoTracking()
+            .SingleAsync(t => t.IdempotencyKey == "mf:purchase:cs_described"));
+        Assert.Equal("pro pack purchase", row.Description);
+        Assert.Contains("\"repaired\":true", row.Metadata, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -145,7 +192,8 @@ public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) :
         var report = await ReconcileAsync(repair: true);
 
         Assert.True(Assert.Single(report.MissingGrants).Repaired);
-        Assert.Equal(1, await DbAsync(db => db.Transactions.CountAsync(t => t.UserId == "dave" && t.IdempotencyKey == "mf:package:pro" && t.Type == CreditTransactionType.Bonus)));
+        Assert.Equal(1, await DbAsync(db => db.Transactions.CountAsync(t => t.UserId == "dave" && t.IdempotencyKey == "mf:package:pro" && t.Type == CreditTransactionType.Bonus
+            && t.Description == "pro pack (free)")));
     }
 
     [Fact]
@@ -163,6 +211,28 @@ public abstract class CreditReconciliationTests<TDatabase>(TDatabase database) :
         await AddEventsAsync(("checkout.session.async_payment_succeeded", "unknown_session"));
 
         Assert.Equal("checkout.session.async_payment_succeeded", Assert.Single((await ReconcileAsync()).UnfulfilledPayments).Type);
+    }
+
+    [Fact]
+    public async Task Reconcile_StripeEventsOfOtherTypes_AreNotReported()
+    {
+        await AddEventsAsync(("invoice.paid", "granted: 100"), ("customer.subscription.updated", "active"), ("payment_intent.payment_failed", "failed"));
+
+        Assert.Empty((await ReconcileAsync()).UnfulfilledPayments);
+    }
+
+    [Fact]
+    public async Task Reconcile_SeveralPaidEventsNotFulfilled_ReportsTheOldestFirst()
+    {
+        var at = DateTime.UtcNow;
+        await DbAsync(db =>
+        {
+            db.WebhookEvents.Add(new WebhookEvent { Id = Guid.CreateVersion7(), Provider = "stripe", EventId = "evt_later", Type = "checkout.session.completed", Outcome = "unknown_session", ProcessedAt = at });
+            db.WebhookEvents.Add(new WebhookEvent { Id = Guid.CreateVersion7(), Provider = "stripe", EventId = "evt_sooner", Type = "checkout.session.completed", Outcome = "unknown_session", ProcessedAt = at.AddMinutes(-5) });
+            return db.SaveChangesAsync();
+        });
+
+        Assert.Equal(["evt_sooner", "evt_later"], (await ReconcileAsync()).UnfulfilledPayments.Select(e => e.EventId));
     }
 
     private Task<int> AddEventsAsync(params (string Type, string Outcome)[] events) => DbAsync(db =>
