@@ -33,13 +33,18 @@ public abstract class DispatcherLoopTests<TDatabase>(TDatabase database) : IClas
     private static async Task RunUntilAsync(CreditEventDispatcher dispatcher, Func<bool> done)
     {
         await dispatcher.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => done() || dispatcher.ExecuteTask is { IsCompleted: true });
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Polls <paramref name="done"/> until it holds or <see cref="Patience"/> runs out.</summary>
+    private static async Task WaitUntilAsync(Func<bool> done)
+    {
         var deadline = DateTime.UtcNow + Patience;
-        while (!done() && dispatcher.ExecuteTask is { IsCompleted: false } && DateTime.UtcNow < deadline)
+        while (!done() && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
         }
-
-        await dispatcher.StopAsync(CancellationToken.None);
     }
 
     private bool Received(string user) => recorder.Received.Any(e => e.WalletId == user);
@@ -84,11 +89,7 @@ public abstract class DispatcherLoopTests<TDatabase>(TDatabase database) : IClas
             var user = await GrantAsync(database, services);
 
             clock.Advance(TimeSpan.FromHours(1)); // the wait ends: the next round claims the new event
-            var deadline = DateTime.UtcNow + Patience;
-            while (!Received(user) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(10);
-            }
+            await WaitUntilAsync(() => Received(user));
 
             Assert.True(Received(user));
         }

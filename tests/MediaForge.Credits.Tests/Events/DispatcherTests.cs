@@ -24,9 +24,12 @@ public abstract class DispatcherTests<TDatabase>(TDatabase database) : IClassFix
     {
         var user = Outbox.NewUser();
         (recorder.FailWallet, recorder.FailuresLeft) = (user, fail);
-        await database.WithCreditsAsync(c => c.AddCreditsAsync(user, amount, CreditTransactionType.Bonus, "bonus"), Services);
+        await GrantToAsync(user, amount);
         return user;
     }
+
+    private Task<CreditTransactionResult> GrantToAsync(string user, long amount) =>
+        database.WithCreditsAsync(c => c.AddCreditsAsync(user, amount, CreditTransactionType.Bonus, "bonus"), Services);
 
     /// <summary>Dispatch rounds until nothing is due (other tests' events of the same database included).</summary>
     private async Task DrainAsync(CreditEventDispatcher? dispatcher = null)
@@ -129,7 +132,7 @@ public abstract class DispatcherTests<TDatabase>(TDatabase database) : IClassFix
         var user = Outbox.NewUser();
         foreach (var amount in new long[] { 1, 2, 3 })
         {
-            await database.WithCreditsAsync(c => c.AddCreditsAsync(user, amount, CreditTransactionType.Bonus, "bonus"), Services);
+            await GrantToAsync(user, amount);
             clock.Advance(TimeSpan.FromSeconds(1));
         }
 
@@ -145,7 +148,7 @@ public abstract class DispatcherTests<TDatabase>(TDatabase database) : IClassFix
         var user = Outbox.NewUser();
         for (var i = 0; i < 5; i++)
         {
-            await database.WithCreditsAsync(c => c.AddCreditsAsync(user, 1, CreditTransactionType.Bonus, "bonus"), Services);
+            await GrantToAsync(user, 1);
         }
 
         await DrainAsync();
@@ -160,7 +163,7 @@ public abstract class DispatcherTests<TDatabase>(TDatabase database) : IClassFix
         await DrainAsync();
         var (sooner, later) = (await GrantAsync(), Outbox.NewUser());
         clock.Advance(TimeSpan.FromSeconds(1));
-        await database.WithCreditsAsync(c => c.AddCreditsAsync(later, 5, CreditTransactionType.Bonus, "bonus"), Services);
+        await GrantToAsync(later, 5);
         var oneAtATime = Outbox.Build(database, threshold: 0, clock, recorder, o => o.Events.BatchSize = 1);
 
         await oneAtATime.GetRequiredService<CreditEventDispatcher>().DispatchOnceAsync(CancellationToken.None);

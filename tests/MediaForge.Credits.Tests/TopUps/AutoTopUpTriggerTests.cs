@@ -18,13 +18,6 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
 
     private ServiceProvider Services => services ??= Build(database);
 
-    private async Task SaveAsync(string wallet, bool enabled, long threshold)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        var change = new CreditAutoTopUpChange(enabled, threshold, "pro", 5, 100_000);
-        Assert.Equal(CreditAutoTopUpError.None, await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SaveAsync(wallet, change, default));
-    }
-
     [Fact]
     public async Task Deduct_CrossingTheThreshold_CreatesOnePendingTopUpOfThePack()
     {
@@ -67,7 +60,7 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
     public async Task Deduct_EndingExactlyAtTheThresholdWhileAnotherWalletsIsHigher_CreatesNoTopUp()
     {
         var (higher, wallet) = (NewWallet(), NewWallet());
-        await SaveAsync(higher, enabled: true, Threshold + 50); // the highest threshold: this wallet's debit reaches the trigger
+        await SaveSettingsAsync(Services, higher, enabled: true, Threshold + 50); // the highest threshold: this wallet's debit reaches the trigger
         try
         {
             await EnableAsync(Services, wallet, 13);
@@ -78,7 +71,7 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
         }
         finally
         {
-            await SaveAsync(higher, enabled: false, Threshold + 50); // the other tests of this class expect no threshold above 10
+            await SaveSettingsAsync(Services, higher, enabled: false, Threshold + 50); // the other tests of this class expect no threshold above 10
         }
     }
 
@@ -155,10 +148,9 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
         await database.WithCreditsAsync(c => c.AddCreditsAsync(primer, 300, CreditTransactionType.Purchase, "pack"), cached);
         await DeductAsync(cached, primer); // reads and caches the highest threshold of the wallets with auto top-up on
         await database.WithCreditsAsync(c => c.AddCreditsAsync(wallet, 1_000_000_001, CreditTransactionType.Purchase, "pack"), cached);
+        await SaveSettingsAsync(cached, wallet, enabled: true, CreditAutoTopUps.MaxThreshold);
         await using (var scope = cached.CreateAsyncScope())
         {
-            var change = new CreditAutoTopUpChange(true, CreditAutoTopUps.MaxThreshold, "pro", 5, 100_000);
-            Assert.Equal(CreditAutoTopUpError.None, await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SaveAsync(wallet, change, default));
             await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SavePaymentMethodAsync(wallet, "cus_x", "pm_x", default);
         }
 
@@ -171,9 +163,7 @@ public abstract class AutoTopUpTriggerTests<TDatabase>(TDatabase database) : ICl
         finally
         {
             // Off again: the other tests of this class share the database and expect no threshold above 10.
-            await using var scope = cached.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>()
-                .SaveAsync(wallet, new CreditAutoTopUpChange(false, CreditAutoTopUps.MaxThreshold, "pro", 5, 100_000), default);
+            await SaveSettingsAsync(cached, wallet, enabled: false, CreditAutoTopUps.MaxThreshold);
         }
     }
 

@@ -45,6 +45,14 @@ internal static class TopUpScenario
         }
     }
 
+    /// <summary>Saves auto top-up of <c>pro</c> at <paramref name="threshold"/> for <paramref name="wallet"/> (5 a month, 100,000 cents), nothing else.</summary>
+    public static async Task SaveSettingsAsync(IServiceProvider services, string wallet, bool enabled, long threshold)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var change = new CreditAutoTopUpChange(enabled, threshold, "pro", 5, 100_000);
+        Assert.Equal(CreditAutoTopUpError.None, await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SaveAsync(wallet, change, default));
+    }
+
     public static async Task<CreditDeductionResult> DeductAsync(IServiceProvider services, string wallet)
     {
         await using var scope = services.CreateAsyncScope();

@@ -1,7 +1,6 @@
 using MediaForge.Credits.Tests.Analytics;
 using MediaForge.Credits.Tests.Infrastructure;
 using MediaForge.Credits.TopUps;
-using Microsoft.Extensions.DependencyInjection;
 using static MediaForge.Credits.Tests.TopUps.TopUpScenario;
 
 namespace MediaForge.Credits.Tests.TopUps;
@@ -37,11 +36,7 @@ public abstract class TopUpSettingsCacheTests<TDatabase>(TDatabase database) : I
     {
         var counter = new SettingsStatementCounter();
         await using var cached = Build(database, clock, o => o.AutoTopUp.SettingsCacheDuration = TimeSpan.FromHours(1), counter);
-        await using (var scope = cached.CreateAsyncScope())
-        {
-            var off = new CreditAutoTopUpChange(false, CreditAutoTopUps.MaxThreshold, "pro", 5, 100_000);
-            Assert.Equal(CreditAutoTopUpError.None, await scope.ServiceProvider.GetRequiredService<CreditAutoTopUps>().SaveAsync(NewWallet(), off, default));
-        }
+        await SaveSettingsAsync(cached, NewWallet(), enabled: false, CreditAutoTopUps.MaxThreshold);
 
         var wallet = NewWallet();
         await database.WithCreditsAsync(c => c.AddCreditsAsync(wallet, 300, CreditTransactionType.Purchase, "pack"), cached);
