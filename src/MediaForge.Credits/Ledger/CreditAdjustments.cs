@@ -54,13 +54,14 @@ internal sealed class CreditAdjustments(
             }
 
             var now = time.GetUtcNow();
+            var debit = -amount;
             LedgerBalance? debited = null;
-            await accounts.TryDebitAfterLapsesAsync(userId, -amount, now.UtcDateTime,
-                async c => (debited = await ledger.TryDebitAsync(userId, -amount, now.UtcDateTime, c).ConfigureAwait(false)) is not null, ct).ConfigureAwait(false);
+            await accounts.TryDebitAfterLapsesAsync(userId, debit, now.UtcDateTime,
+                async c => (debited = await ledger.TryDebitAsync(userId, debit, now.UtcDateTime, c).ConfigureAwait(false)) is not null, ct).ConfigureAwait(false);
 
             if (debited is { NextExpiryAt: not null })
             {
-                await Categories.CreditBurn.ConsumeAsync(db, userId, -amount, burnOrder.RestPriority, now.UtcDateTime, ct).ConfigureAwait(false);
+                await Categories.CreditBurn.ConsumeAsync(db, userId, debit, burnOrder.RestPriority, now.UtcDateTime, ct).ConfigureAwait(false);
             }
 
             var balance = debited?.Balance;
@@ -87,7 +88,7 @@ internal sealed class CreditAdjustments(
                 CreatedAt = now.UtcDateTime,
             };
             await ledger.AppendAsync(row, null, ct).ConfigureAwait(false);
-            await Events.CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, userId, balance.Value, -amount, now, ct).ConfigureAwait(false);
+            await Events.CreditBalanceAlerts.AfterDebitAsync(db, options.Value.Events.LowBalanceThreshold, userId, balance.Value, debit, now, ct).ConfigureAwait(false);
             CreditLedgerLog.Granted(logger, userId, amount, CreditTransactionType.Adjustment, balance.Value);
             return new CreditAdjustmentResult { Success = true, TransactionId = row.Id, Balance = balance.Value, Error = CreditDeductionError.None };
         }, cancellationToken, settle: async ct => await db.Set<CreditTransaction>().AsNoTracking().Where(t => t.Id == operationId)

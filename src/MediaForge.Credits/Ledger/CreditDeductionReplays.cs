@@ -23,7 +23,8 @@ internal sealed class CreditDeductionReplays(CreditsDbContextHandle handle, Cred
     public async Task<CreditDeductionResult?> FindAsync(CreditDeductionRequest usage, bool includeGrants, CancellationToken cancellationToken)
     {
         var key = usage.IdempotencyKey;
-        var earlier = await FindUsageAsync(u => u.UserId == usage.UserId && u.IdempotencyKey == key, cancellationToken).ConfigureAwait(false);
+        Expression<Func<UsageLog, bool>> byKey = u => u.UserId == usage.UserId && u.IdempotencyKey == key;
+        var earlier = await FindUsageAsync(byKey, cancellationToken).ConfigureAwait(false);
         // Stryker disable once Logical : equivalent in outcome: the grant look-up would only come sooner; a key a grant holds is a conflict once the debit is refused (includeGrants) all the same
         if (earlier is null && includeGrants)
         {
@@ -33,7 +34,7 @@ internal sealed class CreditDeductionReplays(CreditsDbContextHandle handle, Cred
             // A usage charge seen here and not above committed in between: its usage log is there now.
             // Stryker disable once Conditional,Equality : only a usage committed between the two reads tells (a race a test cannot order); otherwise both reads find none
             earlier = holder == CreditTransactionType.Usage
-                ? await FindUsageAsync(u => u.UserId == usage.UserId && u.IdempotencyKey == key, cancellationToken).ConfigureAwait(false)
+                ? await FindUsageAsync(byKey, cancellationToken).ConfigureAwait(false)
                 : null;
             if (holder is not null && earlier is null)
             {

@@ -158,6 +158,25 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task RecordRefund_AfterALotLapsedUnswept_RecordsTheLapseFirstAndTakesBackOnlyWhatIsLeft()
+    {
+        var user = NewUser();
+        var payment = await BuyProAsync(user);
+        for (var i = 0; i < 13; i++)
+        {
+            Assert.True((await Credits(c => c.DeductCreditsAsync(user, "video-generation", "veo2"))).Success);  // 195 of 200
+        }
+
+        await GrantAsync(user, 10, TimeSpan.FromHours(1));                                                      // balance 15
+        clock.Advance(TimeSpan.FromHours(2));                                                                   // the 10 lapsed, not swept
+
+        await With<ICreditPurchaseService, PurchaseReversalResult>(p => p.RecordRefundAsync(payment, 2999));
+
+        Assert.Equal([(-10L, 5L)], await ExpirationRowsAsync(user));
+        Assert.Equal([-5L], await Db(db => db.Transactions.Where(t => t.UserId == user && t.Type == CreditTransactionType.Refund).Select(t => t.Amount).ToListAsync()));
+    }
+
+    [Fact]
     public async Task RecordRefund_OfAPackWithACreditLifetime_TakesThePacksOwnLotNotASoonerExpiringOne()
     {
         await Db(db => db.Packages.Where(p => p.Id == "enterprise").ExecuteUpdateAsync(s => s.SetProperty(p => p.CreditLifetimeDays, 30)));

@@ -1,5 +1,6 @@
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MediaForge.Credits.Tests.Ledger;
 
@@ -251,6 +252,22 @@ public abstract class CreditServiceTests<TDatabase>(TDatabase database) : Ledger
         Assert.Equal([5L, 4L], page1.Items.Select(t => t.Amount));
         Assert.Equal([15L, 10L], page1.Items.Select(t => t.BalanceAfter));
         Assert.Equal([1L], page3.Items.Select(t => t.Amount));
+    }
+
+    [Fact]
+    public async Task GetTransactions_RowsOfOneInstant_ComeInDescendingIdOrder()
+    {
+        var services = Database.BuildServices(Database.ConnectionString, time: new FakeTimeProvider(new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero)));
+        var user = NewUser();
+        for (var i = 1; i <= 6; i++)
+        {
+            await WithCreditsAsync(c => c.AddCreditsAsync(user, i, CreditTransactionType.Purchase, "pack"), services);
+        }
+
+        var ids = (await WithCreditsAsync(c => c.GetTransactionsAsync(user), services)).Items.Select(t => t.Id).ToList();
+
+        Assert.Equal(6, ids.Count);
+        Assert.Equal(ids.OrderByDescending(id => id.ToString("N"), StringComparer.Ordinal), ids);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -71,6 +72,25 @@ public abstract class RefundAndAdjustmentTests<TDatabase>(TDatabase database) : 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Credits(c => c.RefundUsageAsync(grant.TransactionId, "nope")));
 
         Assert.Contains(grant.TransactionId.ToString(), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefundUsage_OfAFreeUse_IsNotAChargeAndThrowsNamingTheId()
+    {
+        var user = NewUser();
+        var feature = "free-" + Guid.NewGuid().ToString("N")[..12];
+        await database.WithContextAsync(async db =>
+        {
+            db.FeaturePricing.Add(new FeaturePrice { Feature = feature, Model = "default", Credits = 0, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        });
+        await Credits(c => c.AddCreditsAsync(user, 5, CreditTransactionType.Purchase, "test"));
+        var use = await Credits(c => c.DeductCreditsAsync(user, feature, "default"));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Credits(c => c.RefundUsageAsync(use.TransactionId!.Value, "nope")));
+
+        Assert.Equal("transactionId", error.ParamName);
+        await AssertLedgerAsync(user, 5);
     }
 
     [Fact]
