@@ -9,7 +9,10 @@ using Stripe;
 
 namespace MediaForge.Credits.AspNetCore.Tests.Stripe;
 
-/// <summary>A host without a Stripe secret key: paid checkouts answer 503 <c>not_configured</c> and ask nothing of Stripe.</summary>
+/// <summary>
+/// A host without a Stripe secret key or webhook secret: paid checkouts and the webhook answer 503 <c>not_configured</c>,
+/// naming the missing setting, and ask nothing of Stripe.
+/// </summary>
 public sealed class StripeNotConfiguredTests(SqliteCreditsDatabase database) : IClassFixture<SqliteCreditsDatabase>, IAsyncLifetime
 {
     private CreditsApp app = null!;
@@ -17,7 +20,7 @@ public sealed class StripeNotConfiguredTests(SqliteCreditsDatabase database) : I
     public async Task InitializeAsync() => app = await CreditsApp.StartAsync(database, database.ConnectionString, services =>
     {
         services.RemoveAll<IStripeClient>();
-        services.Configure<CreditsStripeOptions>(o => o.SecretKey = "");
+        services.Configure<CreditsStripeOptions>(o => (o.SecretKey, o.WebhookSecret) = ("", ""));
         services.Configure<CreditsOptions>(SubscriptionAppTests<SqliteCreditsDatabase>.AddPlans);
     });
 
@@ -35,5 +38,15 @@ public sealed class StripeNotConfiguredTests(SqliteCreditsDatabase database) : I
         Assert.Equal("not_configured", (await ProblemAnswer.ReadAsync(response)).Code);
         Assert.Equal("Stripe (STRIPE_SECRET_KEY) is not configured.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
         Assert.Empty(app.Stripe.CreateRequests);
+    }
+
+    [Fact]
+    public async Task Webhook_WithoutAWebhookSecret_Is503NotConfiguredNamingTheSetting()
+    {
+        var response = await app.Client().SendAsync(WebhookPayloads.StripeRequest(WebhookPayloads.StripeOtherEvent("customer.created"), CreditsApp.StripeWebhookSecret, null));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("not_configured", (await ProblemAnswer.ReadAsync(response)).Code);
+        Assert.Equal("The Stripe webhook secret (STRIPE_WEBHOOK_SECRET) is not configured.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
     }
 }

@@ -85,6 +85,25 @@ public abstract class StripeWebhookOutcomeTests<TDatabase>(TDatabase database) :
     }
 
     [Fact]
+    public async Task Webhook_RecordsEachEventsProviderAndOutcomeOnItsOwnRow()
+    {
+        var other = WebhookPayloads.StripeOtherEvent("customer.created");
+        var otherOutcome = await OutcomeOf(await SendAsync(other));
+        var (_, sessionId, metadata) = await CheckoutAsync();
+        var completed = WebhookPayloads.StripeSessionEvent("checkout.session.completed", sessionId, 2999, "usd", "paid", metadata,
+            paymentIntentId: "pi_test_" + Guid.NewGuid().ToString("N"));
+        Assert.Equal("completed", await OutcomeOf(await SendAsync(completed)));
+
+        var (otherId, completedId) = (IdOf(other), IdOf(completed));
+        var rows = await App.DbAsync(db => db.WebhookEvents.AsNoTracking().Where(e => e.EventId == otherId || e.EventId == completedId)
+            .ToDictionaryAsync(e => e.EventId, e => (e.Provider, e.Outcome)));
+        Assert.Equal(("stripe", otherOutcome), rows[otherId]);
+        Assert.Equal(("stripe", "completed"), rows[completedId]);
+    }
+
+    private static string IdOf(string json) => JsonNode.Parse(json)!["id"]!.GetValue<string>();
+
+    [Fact]
     public async Task Webhook_AsyncSucceededAfterCompleted_AnswersAlreadyCompleted()
     {
         var (_, sessionId, _, metadata) = await PaidAsync();

@@ -1,5 +1,7 @@
 using MediaForge.Credits.AspNetCore.Tests.Infrastructure;
+using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace MediaForge.Credits.AspNetCore.Tests.TopUps;
 
@@ -16,6 +18,17 @@ public abstract class AutoTopUpRefundTests<TDatabase>(TDatabase database) : Auto
         var (user, topUp) = await CrossedAsync();
         Assert.Equal("top_up_granted", (await ReceiptAsync(SucceededFor(topUp, paymentIntent))).Outcome);
         return user;
+    }
+
+    [Fact]
+    public async Task PaymentIntentSucceeded_RecordsTheTopUpAsAStripePurchaseOfItsPaymentIntent()
+    {
+        var paymentIntent = "pi_record_" + Guid.NewGuid().ToString("N");
+        var user = await PaidAsync(paymentIntent);
+
+        var purchase = await App.DbAsync(db => db.Purchases.SingleAsync(p => p.UserId == user));
+
+        Assert.Equal(("stripe", paymentIntent, PackPrice, PurchaseStatus.Completed), (purchase.Provider, purchase.ProviderPaymentId, purchase.AmountCents, purchase.Status));
     }
 
     [Fact]
