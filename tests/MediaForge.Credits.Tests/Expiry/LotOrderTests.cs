@@ -142,14 +142,7 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
     [Fact]
     public async Task RecordRefund_PurchaseCreditsSpentBeforeAnExpiringGrant_TakesTheRestFromThatLot()
     {
-        var user = NewUser();
-        var payment = await BuyProAsync(user);
-        for (var i = 0; i < 13; i++)
-        {
-            Assert.True((await Credits(c => c.DeductCreditsAsync(user, "video-generation", "veo2"))).Success);  // 195 of 200
-        }
-
-        await GrantAsync(user, 10, TimeSpan.FromHours(1));                                                      // balance 15
+        var (user, payment) = await SpentProThenTenExpiringAsync();
 
         await With<ICreditPurchaseService, PurchaseReversalResult>(p => p.RecordRefundAsync(payment, 2999));
 
@@ -160,14 +153,7 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
     [Fact]
     public async Task RecordRefund_AfterALotLapsedUnswept_RecordsTheLapseFirstAndTakesBackOnlyWhatIsLeft()
     {
-        var user = NewUser();
-        var payment = await BuyProAsync(user);
-        for (var i = 0; i < 13; i++)
-        {
-            Assert.True((await Credits(c => c.DeductCreditsAsync(user, "video-generation", "veo2"))).Success);  // 195 of 200
-        }
-
-        await GrantAsync(user, 10, TimeSpan.FromHours(1));                                                      // balance 15
+        var (user, payment) = await SpentProThenTenExpiringAsync();
         clock.Advance(TimeSpan.FromHours(2));                                                                   // the 10 lapsed, not swept
 
         await With<ICreditPurchaseService, PurchaseReversalResult>(p => p.RecordRefundAsync(payment, 2999));
@@ -194,6 +180,20 @@ public abstract class LotOrderTests<TDatabase>(TDatabase database) : IClassFixtu
         Assert.Equal(10, await RemainingOfAsync(soon.TransactionId));
         Assert.Equal([10L, 0L], await RemainingByExpiryAsync(user));
         Assert.Equal(10, (await Credits(c => c.GetBalanceAsync(user))).Balance);
+    }
+
+    /// <summary>A user who bought the pro pack (200), spent 195 of it, then got 10 credits expiring in an hour: balance 15.</summary>
+    private async Task<(string User, string Payment)> SpentProThenTenExpiringAsync()
+    {
+        var user = NewUser();
+        var payment = await BuyProAsync(user);
+        for (var i = 0; i < 13; i++)
+        {
+            Assert.True((await Credits(c => c.DeductCreditsAsync(user, "video-generation", "veo2"))).Success);
+        }
+
+        await GrantAsync(user, 10, TimeSpan.FromHours(1));
+        return (user, payment);
     }
 
     private async Task<string> BuyProAsync(string user)
