@@ -105,9 +105,7 @@ internal sealed record ClerkOrganizationEvent(string Type, string TeamId, string
     {
         var name = ClerkEvent.OptionalString(organization, "name", 4096)?.Trim();
         name = name is null ? null : new string(name.Where(c => !char.IsControl(c)).ToArray());
-        // Stryker disable once Equality : equivalent: a name of exactly the column's length cut to that length is the same name
         // Stryker disable once String : the field name is only for the message of an invalid id, and the id was read and checked before the name
-        return string.IsNullOrEmpty(name) ? ReadTeamId(organization, "id")
-            : name.Length > CreditsModelLimits.TeamName ? name[..CreditsModelLimits.TeamName] : name;
+        return string.IsNullOrEmpty(name) ? ReadTeamId(organization, "id") : name[..Math.Min(name.Length, CreditsModelLimits.TeamName)];
     }
 }

@@ -46,9 +46,8 @@ internal sealed class SvixSignatureVerifier(TimeProvider time)
         var expected = Encoding.ASCII.GetBytes(Sign(secret, id, seconds, body)[3..]);
         foreach (var part in signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            var comma = part.IndexOf(',', StringComparison.Ordinal);
-            if (comma > 0 && part.AsSpan(0, comma).SequenceEqual("v1")
-                && CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(part[(comma + 1)..])))
+            if (part.StartsWith("v1,", StringComparison.Ordinal)
+                && CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(part[3..])))
             {
                 return null;
             }

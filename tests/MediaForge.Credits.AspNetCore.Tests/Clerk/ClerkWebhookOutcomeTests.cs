@@ -126,6 +126,17 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task Delivery_IsRecordedOnItsOwnRowAsAClerkEventWithItsOutcome()
+    {
+        var messageId = "msg_" + Guid.NewGuid().ToString("N");
+
+        await SendAsync(WebhookPayloads.ClerkUserEvent("user.created", NewUser()), messageId);
+
+        var row = await App.DbAsync(db => db.Set<Entities.WebhookEvent>().SingleAsync(e => e.EventId == messageId));
+        Assert.Equal(("clerk", "user.created", "granted"), (row.Provider, row.Type, row.Outcome));
+    }
+
+    [Fact]
     public async Task Delivery_SameMessageTwice_AnswersTheSecondAsADuplicateWithoutOutcome()
     {
         var json = WebhookPayloads.ClerkUserEvent("user.created", NewUser());
@@ -216,6 +227,21 @@ public abstract class ClerkWebhookOutcomeTests<TDatabase>(TDatabase database) : 
         await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.deleted", user));
 
         Assert.Equal([null], await App.DbAsync(db => db.UsageLogs.Where(u => u.UserId == user).Select(u => u.Prompt).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task UserDeleted_KeepsOtherUsersPrompts()
+    {
+        var (user, other) = (NewUser(), NewUser());
+        foreach (var id in new[] { user, other })
+        {
+            await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.created", id));
+            await App.WithServiceAsync<CreditDeductionResult, ICreditService>(c => c.DeductCreditsAsync(id, "image-generation", "default", prompt: "a fox in the snow"));
+        }
+
+        await OutcomeAsync(WebhookPayloads.ClerkUserEvent("user.deleted", user));
+
+        Assert.Equal(["a fox in the snow"], await App.DbAsync(db => db.UsageLogs.Where(u => u.UserId == other).Select(u => u.Prompt).ToListAsync()));
     }
 
     [Fact]

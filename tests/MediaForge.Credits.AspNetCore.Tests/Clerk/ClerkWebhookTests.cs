@@ -197,6 +197,19 @@ public abstract class ClerkWebhookTests<TDatabase>(TDatabase database) : Credits
     }
 
     [Fact]
+    public async Task Delivery_WithoutAWebhookSecret_Is503NotConfiguredNamingTheSetting()
+    {
+        await using var app = await CreditsApp.StartAsync(Database, Database.ConnectionString,
+            services => services.PostConfigure<CreditsClerkOptions>(o => o.WebhookSecret = null));
+
+        var response = await app.Client().SendAsync(WebhookPayloads.ClerkRequest(WebhookPayloads.ClerkUserEvent("user.created", NewUser())));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("not_configured", (await ProblemAnswer.ReadAsync(response)).Code);
+        Assert.Equal("The Clerk webhook secret (CLERK_WEBHOOK_SECRET) is not configured.", (await ProblemAnswer.ReadTextsAsync(response)).Title);
+    }
+
+    [Fact]
     public async Task Delivery_WithSeveralSignaturesAndTheValidOneLast_IsAccepted()
     {
         var user = NewUser();

@@ -46,6 +46,12 @@ public sealed class SvixSignatureVerifierTests
         Assert.NotNull(At(Timestamp).Verify(Secret, Headers("v1a," + Signature[3..]), Body, TimeSpan.FromMinutes(5)));
     }
 
+    [Fact]
+    public void Verify_RightValueUnderAnotherVersion_IsRejected()
+    {
+        Assert.NotNull(At(Timestamp).Verify(Secret, Headers("v2," + Signature[3..]), Body, TimeSpan.FromMinutes(5)));
+    }
+
     [Theory]
     [InlineData(-301)]
     [InlineData(301)]
