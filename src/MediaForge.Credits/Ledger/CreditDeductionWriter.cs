@@ -156,6 +156,7 @@ internal sealed class CreditDeductionWriter(
         var attempt = default(CreditDebitAttempt);
         if (debited is null)
         {
+            // Stryker disable once Boolean,Equality : equivalent in outcome: firstRefused and adminsUnlimited false, as annotated in TryDebitAfterLapsesAsync (a refused debit refused again; an admin's debit refused again after lapses the sweeper writes anyway); the debit's flag inverted, as this writer reads `debited`, and the account read before the lapses already counts them as lapsed
             attempt = await accounts.TryDebitAfterLapsesAsync(usage.UserId, usage.Price, now.UtcDateTime,
                 async ct => (debited = await ledger.TryDebitAsync(usage.UserId, usage.Price, now.UtcDateTime, ct).ConfigureAwait(false)) is not null,
                 cancellationToken, firstRefused: true, adminsUnlimited: true).ConfigureAwait(false);

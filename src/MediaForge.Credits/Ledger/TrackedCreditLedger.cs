@@ -28,6 +28,7 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         account.Balance -= amount;
         account.TotalConsumed += amount;
         account.UpdatedAt = now;
+        // Stryker disable once Statement : equivalent: every caller appends or saves next in the same scope, and that save writes the tracked account too
         await SaveAsync(cancellationToken, account).ConfigureAwait(false);
         return new LedgerBalance { Balance = account.Balance };
     }
@@ -43,6 +44,7 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         account.Balance += amount;
         account.TotalGranted += amount;
         account.UpdatedAt = now;
+        // Stryker disable once Statement : equivalent: every caller appends or saves next in the same scope, and that save writes the tracked account too
         await SaveAsync(cancellationToken, account).ConfigureAwait(false);
         return new LedgerBalance { Balance = account.Balance };
     }
@@ -73,6 +75,7 @@ internal sealed class TrackedCreditLedger(DbContext db) : CreditLedger
         }
 
         db.AddRange(added);
+        // Stryker disable once Statement : equivalent: every caller appends or saves next in the same scope, and that save writes the added rows too
         await SaveAsync(cancellationToken, [.. added]).ConfigureAwait(false);
     }
 

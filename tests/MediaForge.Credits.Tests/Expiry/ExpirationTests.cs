@@ -84,6 +84,19 @@ public abstract class ExpirationTests<TDatabase>(TDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task Deduct_RefusedAfterALotLapsed_ReportsTheBalanceLeftAfterTheLapse()
+    {
+        var user = NewUser();
+        await GrantAsync(user, 2);
+        await GrantAsync(user, 20, TimeSpan.FromHours(1));
+        clock.Advance(TimeSpan.FromHours(1));
+
+        var deduction = await Credits(c => c.DeductCreditsAsync(user, "image-generation", "default"));
+
+        Assert.Equal((CreditDeductionError.InsufficientCredits, 2L), (deduction.Error, deduction.RemainingBalance));
+    }
+
+    [Fact]
     public async Task Deduct_ConsumesTheSoonestExpiringCreditsFirst()
     {
         var user = NewUser();

@@ -149,6 +149,40 @@ public sealed class InMemoryLedgerRowsTests(SqliteCreditsDatabase sqlite) : ICla
     }
 
     [Fact]
+    public async Task InMemoryProvider_AnotherUsersAdminFlag_LeavesAUserCharged()
+    {
+        await using var services = InMemoryServices();
+        await services.InitializeCreditsAsync(createSchema: true);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+            db.Add(new CreditUser { Id = "flagged", IsAdmin = true });
+            await db.SaveChangesAsync();
+        }
+
+        await CreditsAsync(services, c => c.AddCreditsAsync("u1", 10, CreditTransactionType.Purchase, "pack"));
+        var charged = await CreditsAsync(services, c => c.DeductCreditsAsync("u1", "image-generation", "default"));
+
+        Assert.Equal((true, 3, 7L), (charged.Success, charged.CreditsDeducted, charged.RemainingBalance));
+    }
+
+    [Fact]
+    public async Task InMemoryProvider_UsesAtOneInstant_RunningTotalsFollowTheirOrder()
+    {
+        await using var services = InMemoryServices(new SettableClock(Start));
+        await services.InitializeCreditsAsync(createSchema: true);
+        await CreditsAsync(services, c => c.AddCreditsAsync("u1", 100, CreditTransactionType.Purchase, "pack"));
+
+        await CreditsAsync(services, c => c.DeductCreditsAsync("u1", "image-generation", "default"));
+        await CreditsAsync(services, c => c.DeductCreditsAsync("u1", "video-generation", "hailuo"));
+
+        await using var scope = services.CreateAsyncScope();
+        var running = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<UsageLog>().AsNoTracking()
+            .Where(l => l.UserId == "u1").OrderBy(l => l.CreditsUsed).Select(l => new { l.CumulativeUses, l.CumulativeCredits }).ToListAsync();
+        Assert.Equal([(1L, 3L), (2L, 11L)], running.Select(r => (r.CumulativeUses!.Value, r.CumulativeCredits!.Value)));
+    }
+
+    [Fact]
     public async Task ReserveCredits_OnAProviderWithoutSql_IsNotSupported()
     {
         await using var services = InMemoryServices();

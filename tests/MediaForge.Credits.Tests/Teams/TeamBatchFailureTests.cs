@@ -46,6 +46,27 @@ public abstract class TeamBatchFailureTests<TDatabase>(TDatabase database) : ICl
         Assert.Equal((97L, 97L), await Setup.WalletAsync(teamId));
     }
 
+    [Fact]
+    public async Task BatchWhoseTransactionCannotBegin_GivesEveryQueuedCallerTheFailure_AndChargesThemNothing()
+    {
+        var (teamId, members, probe) = await StartAsync();
+        // The first spend, written alone as a batch of one, begins the first transaction; the queued spends' batch the second.
+        probe.FailStart = 2;
+        var first = Task.Run(() => Setup.SpendAsync(teamId, members[0]));
+        await probe.HeldAsync();
+        var queued = await Setup.QueueSpendsAsync(teamId, [members[1], members[2]], keyed: true);
+        probe.Release();
+
+        Assert.True((await first.WaitAsync(TimeSpan.FromSeconds(30))).Success);
+        foreach (var spend in queued)
+        {
+            var error = await Assert.ThrowsAsync<InjectedFailureException>(() => spend.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal("Injected failure in transaction start 2", error.Message);
+        }
+
+        Assert.Equal((97L, 97L), await Setup.WalletAsync(teamId));
+    }
+
     /// <summary>A team funded with 100 and three members, the probe armed.</summary>
     private protected async Task<(string TeamId, List<string> Members, TeamTransactionProbe Probe)> StartAsync()
     {

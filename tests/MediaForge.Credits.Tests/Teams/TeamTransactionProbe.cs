@@ -18,7 +18,7 @@ internal sealed class TeamTransactionProbe(string? failKey = null) : DbTransacti
     private string? wallet;
 
     private string? FailKey { get; } = failKey;
-    private int commits, committing, starts, debits, memberStatements, holding = 1;
+    private int commits, committing, starting, starts, debits, memberStatements, holding = 1;
 
     public DbCommandInterceptor Commands => new CommandProbe(this);
 
@@ -43,6 +43,20 @@ internal sealed class TeamTransactionProbe(string? failKey = null) : DbTransacti
     public Task HeldAsync() => held.Task.WaitAsync(Patience);
 
     public void Release() => gate.Release();
+
+    /// <summary>The transaction, counted from 1 once armed, that fails before it begins (0: none).</summary>
+    public int FailStart { get; set; }
+
+    public override ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
+        InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref wallet) is not null && Interlocked.Increment(ref starting) == FailStart)
+        {
+            throw new InjectedFailureException("in transaction start " + FailStart);
+        }
+
+        return ValueTask.FromResult(result);
+    }
 
     public override ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
         CancellationToken cancellationToken = default)
