@@ -24,6 +24,15 @@ public sealed class InMemoryLedgerRowsTests(SqliteCreditsDatabase sqlite) : ICla
         return await action(scope.ServiceProvider.GetRequiredService<ICreditService>());
     }
 
+    /// <summary>Writes rows straight to the in-memory store, as a host's seed data would be.</summary>
+    private static async Task SeedAsync(IServiceProvider services, params object[] rows)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
+        db.AddRange(rows);
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>Grants, charged uses (one logged at an earlier time than the last), an admin's use and a refusal; then the rows.</summary>
     private static async Task<List<string>> RunAsync(IServiceProvider services, SettableClock time)
     {
@@ -99,12 +108,7 @@ public sealed class InMemoryLedgerRowsTests(SqliteCreditsDatabase sqlite) : ICla
     {
         await using var services = InMemoryServices();
         await services.InitializeCreditsAsync(createSchema: true);
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
-            db.AddRange(new CreditUser { Id = "rich" }, new CreditAccount { UserId = "rich", Balance = CreditLimits.MaxBalance - 5 });
-            await db.SaveChangesAsync();
-        }
+        await SeedAsync(services, new CreditUser { Id = "rich" }, new CreditAccount { UserId = "rich", Balance = CreditLimits.MaxBalance - 5 });
 
         var reached = await CreditsAsync(services, c => c.AddCreditsAsync("rich", 5, CreditTransactionType.Bonus, "top"));
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => CreditsAsync(services, c => c.AddCreditsAsync("rich", 1, CreditTransactionType.Bonus, "over")));
@@ -153,12 +157,7 @@ public sealed class InMemoryLedgerRowsTests(SqliteCreditsDatabase sqlite) : ICla
     {
         await using var services = InMemoryServices();
         await services.InitializeCreditsAsync(createSchema: true);
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CreditsDbContext>();
-            db.Add(new CreditUser { Id = "flagged", IsAdmin = true });
-            await db.SaveChangesAsync();
-        }
+        await SeedAsync(services, new CreditUser { Id = "flagged", IsAdmin = true });
 
         await CreditsAsync(services, c => c.AddCreditsAsync("u1", 10, CreditTransactionType.Purchase, "pack"));
         var charged = await CreditsAsync(services, c => c.DeductCreditsAsync("u1", "image-generation", "default"));
