@@ -17,6 +17,12 @@ internal sealed class AnotherCallAfterTheNextWrite(CreditsDatabase database, str
 
     public Func<Task>? Call { get; set; }
 
+    /// <summary>
+    /// When the database shows no wait within the patience, go on instead of failing: for MariaDB, whose probe does not
+    /// always see a wait (decision 0051). The test then fails a wrong lock order only when the wait was seen.
+    /// </summary>
+    public bool GoesOnWithoutAWait { get; init; }
+
     /// <summary>The call, once started: await it after this context's operation returned.</summary>
     public Task Started => started;
 
@@ -44,9 +50,15 @@ internal sealed class AnotherCallAfterTheNextWrite(CreditsDatabase database, str
 
         Call = null;
         started = Task.Run(call);
-        var deadline = DateTime.UtcNow + Patience;
+        // Going on, well before MySql.Data's 30-second command timeout ends the other call's wait.
+        var deadline = DateTime.UtcNow + (GoesOnWithoutAWait ? Patience / 3 : Patience);
         while (!started.IsCompleted && await database.LockWaitsAsync() == 0)
         {
+            if (DateTime.UtcNow >= deadline && GoesOnWithoutAWait)
+            {
+                return;
+            }
+
             Assert.True(DateTime.UtcNow < deadline, $"The other call neither ended nor waited on a lock within {Patience}.");
             await Task.Delay(10);
         }

@@ -43,10 +43,10 @@ public abstract class CreditsDatabase : IAsyncLifetime
     public abstract void UseProvider(DbContextOptionsBuilder options, string connectionString);
 
     /// <summary>
-    /// How many sessions on this fixture's database wait on a lock right now: read on PostgreSQL only. (MariaDB's
-    /// <c>information_schema.INNODB_TRX</c> was tried and did not reliably list a session waiting on a row lock.)
+    /// How many sessions wait on a lock right now: on PostgreSQL this fixture's database's, on MariaDB the whole
+    /// server's row lock waits (<c>information_schema.INNODB_TRX</c> did not always list a waiting session; decision 0051).
     /// </summary>
-    public virtual Task<int> LockWaitsAsync() => throw new NotSupportedException($"Lock waits are read on PostgreSQL only, not on {Name}.");
+    public virtual Task<int> LockWaitsAsync() => throw new NotSupportedException($"Lock waits are read on PostgreSQL and MariaDB, not on {Name}.");
 
     protected abstract Task DropDatabasesAsync();
 
