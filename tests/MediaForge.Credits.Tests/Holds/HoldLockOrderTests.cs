@@ -9,8 +9,8 @@ namespace MediaForge.Credits.Tests.Holds;
 /// Every change of a hold takes the user's balance row before the hold's row, so a capture and a release of one hold
 /// that race never deadlock: the second waits for the first and then finds the hold ended. Each test starts the second
 /// call right after the first changed the hold's row, and lets the first go on once the second waits (or has ended).
-/// PostgreSQL only: SQLite lets one writer in at a time, and MariaDB does not reliably show a session waiting on a row
-/// lock (see <see cref="CreditsDatabase.LockWaitsAsync"/>). A Veo 2 video holds 15.
+/// PostgreSQL and MariaDB (see <see cref="CreditsDatabase.LockWaitsAsync"/>): SQLite lets one writer in at a time. A Veo 2
+/// video holds 15.
 /// </summary>
 public abstract class HoldLockOrderTests<TDatabase> : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -66,3 +66,5 @@ public abstract class HoldLockOrderTests<TDatabase> : IClassFixture<TDatabase>
 }
 
 public sealed class PostgresHoldLockOrderTests(PostgresCreditsDatabase database) : HoldLockOrderTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbHoldLockOrderTests(MariaDbCreditsDatabase database) : HoldLockOrderTests<MariaDbCreditsDatabase>(database);

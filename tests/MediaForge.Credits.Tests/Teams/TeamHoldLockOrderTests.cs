@@ -8,7 +8,7 @@ namespace MediaForge.Credits.Tests.Teams;
 /// spend does, so the member's spend arriving while the hold is settled waits for it and never deadlocks. Each case
 /// starts the spend right after the settlement changed the hold's row, and lets the settlement go on once the spend
 /// waits (or has ended). The member's limit is 100 (a hold counts against it, and what a capture leaves unused goes
-/// back to it); the sweep's give-back of a count a debit left takes them too. PostgreSQL only (as <see cref="Holds.HoldLockOrderTests{TDatabase}"/>). A Veo 2 video holds 15; an image costs 3.
+/// back to it); the sweep's give-back of a count a debit left takes them too. PostgreSQL and MariaDB (as <see cref="Holds.HoldLockOrderTests{TDatabase}"/>). A Veo 2 video holds 15; an image costs 3.
 /// </summary>
 public abstract class TeamHoldLockOrderTests<TDatabase> : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
@@ -78,3 +78,5 @@ public abstract class TeamHoldLockOrderTests<TDatabase> : IClassFixture<TDatabas
 }
 
 public sealed class PostgresTeamHoldLockOrderTests(PostgresCreditsDatabase database) : TeamHoldLockOrderTests<PostgresCreditsDatabase>(database);
+
+public sealed class MariaDbTeamHoldLockOrderTests(MariaDbCreditsDatabase database) : TeamHoldLockOrderTests<MariaDbCreditsDatabase>(database);

@@ -24,7 +24,7 @@ public abstract class TeamRemovalLockOrderTests<TDatabase> : IClassFixture<TData
     public async Task RemovingAMember_TheirSpendArrivingMeanwhile_WaitsWithoutADeadlock_AndIsRefused(bool coalesce)
     {
         var failed = new FailedCommands();
-        var next = new AnotherCallAfterTheNextWrite(database, "credit_teams") { GoesOnWithoutAWait = true };
+        var next = new AnotherCallAfterTheNextWrite(database, "credit_teams");
         var setup = new TeamSetup(database, configure: o => o.CoalesceDeductions = coalesce, configureContext: o => o.AddInterceptors(next, failed));
         var (teamId, owner) = await setup.TeamAsync();
         var member = await setup.MemberAsync(teamId, owner);
