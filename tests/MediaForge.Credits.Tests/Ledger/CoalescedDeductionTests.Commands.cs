@@ -1,7 +1,6 @@
 using System.Data.Common;
 using MediaForge.Credits.Entities;
 using MediaForge.Credits.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace MediaForge.Credits.Tests.Ledger;
 
@@ -45,7 +44,7 @@ public abstract partial class CoalescedDeductionTests<TDatabase>
     }
 
     /// <summary>Counts the commands that change the balance table's rows of any of <see cref="Users"/>.</summary>
-    private sealed class DebitCommands : DbCommandInterceptor
+    private sealed class DebitCommands : CommandObserver
     {
         private int count;
 
@@ -53,21 +52,7 @@ public abstract partial class CoalescedDeductionTests<TDatabase>
 
         public int Count => Volatile.Read(ref count);
 
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Counted(command);
-            return ValueTask.FromResult(result);
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Counted(command);
-            return ValueTask.FromResult(result);
-        }
-
-        private void Counted(DbCommand command)
+        protected override void Executing(DbCommand command)
         {
             if (InterceptedCommand.Text(command).Contains("UPDATE credits ", StringComparison.Ordinal)
                 && Users.Any(user => InterceptedCommand.CarriesAmong(command, user)))

@@ -47,28 +47,13 @@ public abstract class ConcurrentDeductionTests<TDatabase>(TDatabase database) : 
     }
 
     /// <summary>Once armed, fails the first usage ledger insert of the user (after its balance update ran, or with it where they are one statement).</summary>
-    private sealed class FailFirstLedgerInsert(string user) : DbCommandInterceptor
+    private sealed class FailFirstLedgerInsert(string user) : CommandObserver
     {
         private int armed;
 
         public void Arm() => armed = 1;
 
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            FailFirst(command);
-            return ValueTask.FromResult(result);
-        }
-
-        // PostgreSQL runs the debit and the inserts as one statement (a reader).
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            FailFirst(command);
-            return ValueTask.FromResult(result);
-        }
-
-        private void FailFirst(DbCommand command)
+        protected override void Executing(DbCommand command)
         {
             if (InterceptedCommand.Text(command).Contains("INSERT INTO credit_transactions ", StringComparison.Ordinal)
                 && InterceptedCommand.Carries(command, user)
