@@ -18,9 +18,8 @@ internal sealed class AnotherCallAfterTheNextWrite(CreditsDatabase database, str
     public Func<Task>? Call { get; set; }
 
     /// <summary>
-    /// On MariaDB, when the server shows no wait within a third of the patience, go on instead of failing (its probe is
-    /// server-wide and was not always trusted; decision 0051): a test then fails a wrong lock order only when the wait
-    /// was seen.
+    /// On MariaDB, when the server shows no wait within a third of the patience, go on instead of failing (an earlier
+    /// probe there missed waits; decision 0051): a test then fails a wrong lock order only when the wait was seen.
     /// </summary>
     private bool GoesOnWithoutAWait => database is MariaDbCreditsDatabase;
 

@@ -42,7 +42,7 @@ public sealed class MariaDbCreditsDatabase : CreditsDatabase
     /// <summary>
     /// Row lock waits on the whole server right now (InnoDB's <c>Innodb_row_lock_current_waits</c>).
     /// <c>information_schema.INNODB_TRX</c> lists a session's wait only now and then (a locking read waiting for a
-    /// row, seen once in 30 polls while the server's own count showed it in each; decision 0051). Server-wide, so
+    /// row, seen once in 30 polls while the server's own count showed it in every poll during the wait; decision 0051). Server-wide, so
     /// another class's wait counts too: the tests reading it go on whether or not a wait was seen.
     /// </summary>
     public override async Task<int> LockWaitsAsync()

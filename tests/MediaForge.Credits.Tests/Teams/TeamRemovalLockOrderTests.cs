@@ -8,8 +8,8 @@ namespace MediaForge.Credits.Tests.Teams;
 /// on a removal holding the team row while the removal waits on the member's row (a deadlock, whose victim is run
 /// again). Each case starts the spend right after the removal changed the team row, and lets the removal go on once
 /// the spend waits (or has ended): the spend waits, finds the member removed, and no statement fails. MariaDB only:
-/// PostgreSQL does not lock a row its subquery reads. The probe of a MariaDB wait does not always see it (decision
-/// 0051); then the removal goes on after a while, and the case shows nothing about the order but still passes.
+/// PostgreSQL does not lock a row its subquery reads. Should the probe see no wait (decision 0051), the removal goes on
+/// after 10 seconds: the case then shows nothing about the order, but passes.
 /// </summary>
 public abstract class TeamRemovalLockOrderTests<TDatabase> : IClassFixture<TDatabase>
     where TDatabase : CreditsDatabase
