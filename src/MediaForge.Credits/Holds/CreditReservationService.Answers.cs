@@ -7,13 +7,21 @@ internal sealed partial class CreditReservationService
     private async Task<CreditReservationSettlement> EndedAsync(Guid id, CancellationToken cancellationToken)
     {
         var current = (await FindAsync(id, cancellationToken).ConfigureAwait(false))!;
-        return await SettledAsync(current, success: current.Status == ReservationStatus.Captured, replay: true, cancellationToken).ConfigureAwait(false);
+        return await ReplayedAsync(current, success: current.Status == ReservationStatus.Captured, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<CreditReservationRow?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         Storage.CreditHoldStatements.For(db).FindAsync(id, cancellationToken);
 
-    private async Task<CreditReservationSettlement> SettledAsync(CreditReservationRow hold, bool success, bool replay, CancellationToken cancellationToken) => new()
+    /// <summary>The answer of the call that settled the hold (or was refused): never a replay.</summary>
+    private Task<CreditReservationSettlement> SettledAsync(CreditReservationRow hold, bool success, CancellationToken cancellationToken) =>
+        AnswerAsync(hold, success, replay: false, cancellationToken);
+
+    /// <summary>The answer to a call that found the hold settled before: a replay if that settlement is the one it asked for.</summary>
+    private Task<CreditReservationSettlement> ReplayedAsync(CreditReservationRow hold, bool success, CancellationToken cancellationToken) =>
+        AnswerAsync(hold, success, replay: true, cancellationToken);
+
+    private async Task<CreditReservationSettlement> AnswerAsync(CreditReservationRow hold, bool success, bool replay, CancellationToken cancellationToken) => new()
     {
         Success = success,
         Status = hold.Status,

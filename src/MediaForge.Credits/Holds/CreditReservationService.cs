@@ -132,7 +132,7 @@ internal sealed partial class CreditReservationService(
 
             if (hold.Status == ReservationStatus.Captured)
             {
-                return await SettledAsync(hold, success: true, replay: true, ct).ConfigureAwait(false);
+                return await ReplayedAsync(hold, success: true, ct).ConfigureAwait(false);
             }
 
             var part = await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false);
@@ -143,7 +143,7 @@ internal sealed partial class CreditReservationService(
                 // Expired now or before (also in passing, by a debit): a team hold's count goes back here if it has not yet.
                 await ExpireAsync(hold, part, now.UtcDateTime, ct).ConfigureAwait(false);
 
-                return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, replay: false, ct).ConfigureAwait(false);
+                return await SettledAsync((await FindAsync(reservationId, ct).ConfigureAwait(false))!, success: false, ct).ConfigureAwait(false);
             }
 
             if (part is not null)
@@ -242,7 +242,7 @@ internal sealed partial class CreditReservationService(
                     await teamHolds.GiveBackAsync(hold, hold.Amount, ct).ConfigureAwait(false);
 
                     LogSettled(hold.Id, to, 0);
-                    return await SettledAsync(hold with { Status = to }, success: to == ReservationStatus.Released, replay: false, ct).ConfigureAwait(false);
+                    return await SettledAsync(hold with { Status = to }, success: to == ReservationStatus.Released, ct).ConfigureAwait(false);
                 }
 
                 hold = (await FindAsync(reservationId, ct).ConfigureAwait(false))!;
@@ -254,6 +254,6 @@ internal sealed partial class CreditReservationService(
                 await ExpireAsync(hold, await CreditTeamHoldParts.FindAsync(db, hold.Id, hold.MemberId, ct).ConfigureAwait(false), now, ct).ConfigureAwait(false);
             }
 
-            return await SettledAsync(hold, success: hold.Status == ReservationStatus.Released, replay: true, ct).ConfigureAwait(false);
+            return await ReplayedAsync(hold, success: hold.Status == ReservationStatus.Released, ct).ConfigureAwait(false);
         }, cancellationToken);
 }
