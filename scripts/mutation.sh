@@ -7,6 +7,9 @@
 #   MUTATION_TEST_FILTER='FullyQualifiedName~LotOrderTests' scripts/mutation.sh '**/Expiry/CreditLots.cs'
 #   MUTATION_PROJECT=aspnetcore scripts/mutation.sh       the add-on's money decisions (webhooks, RequireCredits)
 #
+# A glob may end in spans of the file, {from..to}, to mutate only there: Stryker counts them in characters from the
+# file's start, not in lines (a span that covers line N runs from the offset of its first character to its last).
+#
 # Without globs it mutates what stryker-config.json lists. MUTATION_TEST_FILTER narrows the tests each mutant runs
 # (a dotnet test filter); without it every test of the project that covers the mutant runs. The report lands in
 # artifacts/mutation/<date>/reports (mutation-report.html, mutation-report.json) and the score is printed at the end.
