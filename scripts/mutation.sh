@@ -13,6 +13,10 @@
 # Without globs it mutates what stryker-config.json lists. MUTATION_TEST_FILTER narrows the tests each mutant runs
 # (a dotnet test filter); without it every test of the project that covers the mutant runs. The report lands in
 # artifacts/mutation/<date>/reports (mutation-report.html, mutation-report.json) and the score is printed at the end.
+#
+# MUTATION_COVERAGE=off runs every filtered test against every mutant, instead of the tests Stryker saw cover it
+# (perTest, the configuration's). Use it, with a narrow filter, for code that runs once and is cached: the Storage
+# statement builders run when the first test builds its EF model, so per-test coverage credits them to that test alone.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -40,7 +44,20 @@ case "${MUTATION_PROJECT:-core}" in
   *)          die "MUTATION_PROJECT must be core or aspnetcore, not '$MUTATION_PROJECT'" ;;
 esac
 
-ARGS=(--config-file "$CONFIG" --output "$REPO_ROOT/artifacts/mutation/$(date -u +%Y%m%dT%H%M%SZ)")
+OUTPUT="$REPO_ROOT/artifacts/mutation/$(date -u +%Y%m%dT%H%M%SZ)"
+if [[ -n "${MUTATION_COVERAGE:-}" ]]; then
+  case "$MUTATION_COVERAGE" in
+    off|all|perTest|perTestInIsolation) ;;
+    *) die "MUTATION_COVERAGE must be off, all, perTest or perTestInIsolation, not '$MUTATION_COVERAGE'" ;;
+  esac
+  # dotnet stryker takes coverage analysis from its configuration file only: run a copy that says otherwise.
+  mkdir -p "$OUTPUT"
+  sed -E "s/\"coverage-analysis\": \"[A-Za-z]+\"/\"coverage-analysis\": \"$MUTATION_COVERAGE\"/" "$CONFIG" > "$OUTPUT/stryker-config.json"
+  grep -q "\"coverage-analysis\": \"$MUTATION_COVERAGE\"" "$OUTPUT/stryker-config.json" || die "no coverage-analysis setting in $CONFIG"
+  CONFIG="$OUTPUT/stryker-config.json"
+fi
+
+ARGS=(--config-file "$CONFIG" --output "$OUTPUT")
 for glob in "$@"; do
   ARGS+=(--mutate "$glob")
 done

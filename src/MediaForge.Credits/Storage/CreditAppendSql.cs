@@ -13,7 +13,7 @@ namespace MediaForge.Credits.Storage;
 internal sealed class CreditAppendSql
 {
     private readonly CreditLedgerSchema schema;
-    private readonly SqlStatement[] usageStatements;
+    private readonly SqlStatement unlimitedUse, chargedUse, chargedUseWithRow;
     private readonly ConcurrentDictionary<int, SqlStatement> chargedUses = new();
     private readonly string chargedText;
     private readonly IProperty[] chargedColumns;
@@ -23,11 +23,12 @@ internal sealed class CreditAppendSql
         this.schema = schema;
         InsertTransaction = schema.Statement(schema.TransactionText, schema.TransactionColumns);
 
-        SqlStatement UsageStatement(bool withTransaction, bool charged) => withTransaction
-            ? schema.Statement(schema.TransactionText + "; " + UsageText(schema.TransactionColumns.Length, charged), [.. schema.TransactionColumns, .. schema.UsageColumns, .. schema.HourColumns])
-            : schema.Statement(UsageText(0, charged), [.. schema.UsageColumns, .. schema.HourColumns]);
-        usageStatements = [UsageStatement(false, false), UsageStatement(false, true), UsageStatement(true, false), UsageStatement(true, true)];
-        (chargedText, chargedColumns) = (schema.TransactionText + "; " + UsageText(schema.TransactionColumns.Length, true), [.. schema.TransactionColumns, .. schema.UsageColumns, .. schema.HourColumns]);
+        // Three kinds of use: unlimited (an admin's: no ledger row, UsageLog.TransactionId), charged with its ledger
+        // row, and charged without one (a hold captured for nothing).
+        unlimitedUse = schema.Statement(UsageText(0, charged: false), [.. schema.UsageColumns, .. schema.HourColumns]);
+        chargedUse = schema.Statement(UsageText(0, charged: true), [.. schema.UsageColumns, .. schema.HourColumns]);
+        (chargedText, chargedColumns) = (schema.TransactionText + "; " + UsageText(schema.TransactionColumns.Length, charged: true), [.. schema.TransactionColumns, .. schema.UsageColumns, .. schema.HourColumns]);
+        chargedUseWithRow = schema.Statement(chargedText, chargedColumns);
     }
 
     public SqlStatement InsertTransaction { get; }
@@ -35,9 +36,13 @@ internal sealed class CreditAppendSql
     /// <summary>
     /// The command that appends a usage log (after its ledger row, if any) with its running totals (charged uses) and
     /// its hour in the roll-up. Parameters: the ledger row's columns, <see cref="CreditLedgerSchema.UsageColumns"/>, then
-    /// (when <see cref="CreditLedgerSchema.UsageHourShards"/> &gt; 0) the hour start and the shard.
+    /// (when <see cref="CreditLedgerSchema.UsageHourShards"/> &gt; 0) the hour start and the shard. An unlimited use
+    /// has no ledger row (<see cref="UsageLog.TransactionId"/>): asked for one, it throws rather than drop the row.
     /// </summary>
-    public SqlStatement AppendUsage(bool withTransaction, bool charged) => usageStatements[(withTransaction ? 2 : 0) + (charged ? 1 : 0)];
+    public SqlStatement AppendUsage(bool withTransaction, bool charged) =>
+        charged ? (withTransaction ? chargedUseWithRow : chargedUse)
+        : !withTransaction ? unlimitedUse
+        : throw new ArgumentException("An unlimited use has no ledger row (UsageLog.TransactionId is null for unlimited uses).", nameof(withTransaction));
 
     /// <summary>
     /// <see cref="AppendUsage"/>(true, true) of <paramref name="count"/> charged uses, as one command: the statements
