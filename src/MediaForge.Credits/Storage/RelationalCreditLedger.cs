@@ -161,7 +161,6 @@ internal sealed class RelationalCreditLedger : CreditLedger
 
         var shards = new int[usages.Count];
         for (var i = 0; i < shards.Length; i++)
-        // Stryker disable once Block : equivalent in outcome: every usage hour row in shard 0; the shards only spread contention, the roll-up's readers sum over them
         {
             shards[i] = CreditUsageHour.ShardOf(usages[i].UserId, sql.UsageHourShards);
         }
