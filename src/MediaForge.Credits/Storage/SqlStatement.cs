@@ -46,8 +46,10 @@ internal sealed class SqlStatement
         var builder = factory.Create();
         for (var i = 0; i < parameters.Count; i++)
         {
+            // Stryker disable once String : equivalent: a name need only be unique in its command; SQLite, Npgsql and MySQL take a bare number (@0) too
             names[i] = "mf" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var mapping = mappings?[i];
+            // Stryker disable once Logical,Equality : equivalent: the nullable flag only sets DbParameter.IsNullable, which none of the three providers reads when binding
             builder.AddParameter(names[i], helper.GenerateParameterName(names[i]), mapping ?? parameters[i].GetRelationalTypeMapping(), mapping is null && parameters[i].IsNullable);
         }
 
