@@ -1,4 +1,6 @@
 using MediaForge.Credits.Storage;
+using MediaForge.Credits.Tests.Analytics;
+using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -6,7 +8,8 @@ namespace MediaForge.Credits.Tests.Ledger;
 
 /// <summary>
 /// Where deductions roll up: each use in the hour row of its feature and model and of its user's shard, a batch's uses
-/// of users in one shard together in one row, in the batch's own commit.
+/// of users in one shard together in one row, in the batch's own commit; each use's running totals its own user's,
+/// also when another user of the batch has a use timed after it.
 /// </summary>
 public abstract partial class CoalescedDeductionTests<TDatabase>
 {
@@ -43,5 +46,31 @@ public abstract partial class CoalescedDeductionTests<TDatabase>
         await database.WithContextAsync(async db => Assert.Equal(expected,
             (await db.Set<CreditUsageHour>().AsNoTracking().Where(h => h.HourStart == hour && h.Feature == "image-generation" && h.Model == "default" && !h.IsUnlimited)
                 .ToListAsync()).Select(h => (h.Shard, h.Uses, h.Credits)).OrderBy(r => r.Shard)));
+    }
+
+    [Fact]
+    public async Task QueuedDeductionsOfDifferentUsers_OneWithAUseTimedAfterThem_EachGetsItsOwnUsersRunningTotals()
+    {
+        var start = new DateTimeOffset(2033, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(100_000));
+        var clock = new SettableClock(start);
+        var (holder, probe, services) = await StartAsync(credits: 300, time: clock, seed: async (credits, user) =>
+        {
+            await credits.AddCreditsAsync(user + "late", 300, CreditTransactionType.Purchase, "credits");
+            await credits.AddCreditsAsync(user + "plain", 300, CreditTransactionType.Purchase, "credits");
+            clock.SetUtcNow(start.AddHours(1));
+            await credits.DeductCreditsAsync(user + "late", "image-generation", "default");
+            clock.SetUtcNow(start);
+        });
+
+        var first = Deduct(services, holder, "job-0");
+        await probe.HeldAsync();
+        var queued = new[] { "late", "plain" }.Select((name, i) => Deduct(services, holder + name, "job-" + (i + 1))).ToList();
+        await QueuedAsync(services, queued.Count);
+        probe.Release();
+        var results = await Task.WhenAll([first, .. queued]).WaitAsync(Patience);
+
+        Assert.All(results, r => Assert.True(r.Success));
+        Assert.Equal(2, probe.Commits);
+        await UsageReportChecks.AssertRunningTotalsAsync(services, [holder, holder + "late", holder + "plain"]);
     }
 }
