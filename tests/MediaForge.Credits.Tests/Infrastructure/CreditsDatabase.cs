@@ -132,6 +132,13 @@ public abstract class CreditsDatabase : IAsyncLifetime
         await action(scope.ServiceProvider.GetRequiredService<CreditsDbContext>());
     }
 
+    /// <summary>Runs <paramref name="action"/> with the <see cref="CreditsDbContext"/> of a new scope of the fixture's services, and returns what it gives.</summary>
+    public async Task<T> WithContextAsync<T>(Func<CreditsDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<CreditsDbContext>());
+    }
+
     public async Task FlagAdminAsync(string userId)
     {
         await WithContextAsync(async db =>

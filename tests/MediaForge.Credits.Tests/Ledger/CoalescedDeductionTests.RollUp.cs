@@ -18,8 +18,7 @@ public abstract partial class CoalescedDeductionTests<TDatabase>
     {
         // An hour of its own, so the roll-up rows of that hour are this test's.
         var time = new FakeTimeProvider(new DateTimeOffset(2032, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(100_000)).AddMinutes(40));
-        var shards = 0;
-        await database.WithContextAsync(db => Task.FromResult(shards = CreditLedgerSql.For(db).UsageHourShards));
+        var shards = await database.WithContextAsync(db => Task.FromResult(CreditLedgerSql.For(db).UsageHourShards));
         string[] names = [];
         var (holder, probe, services) = await StartAsync(credits: 300, time: time, seed: async (credits, user) =>
         {

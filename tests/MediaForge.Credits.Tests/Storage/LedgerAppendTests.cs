@@ -3,7 +3,6 @@ using MediaForge.Credits.Ledger;
 using MediaForge.Credits.Storage;
 using MediaForge.Credits.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MediaForge.Credits.Tests.Storage;
 
@@ -110,37 +109,26 @@ public abstract class LedgerAppendTests<TDatabase>(TDatabase database) : IClassF
     };
 
     /// <summary>Runs <paramref name="append"/> on the user's balance row in a ledger transaction, committed if it returns.</summary>
-    private async Task AppendAsync(string user, Func<CreditLedger, Task> append)
+    private Task AppendAsync(string user, Func<CreditLedger, Task> append) => database.WithContextAsync(async db =>
     {
-        await using var scope = database.Services.CreateAsyncScope();
-        var ledger = CreditLedger.For(scope.ServiceProvider.GetRequiredService<CreditsDbContext>());
+        var ledger = CreditLedger.For(db);
         await using var transaction = await ledger.BeginAsync(default);
         await ledger.EnsureAccountAsync(user, At, default);
         await append(ledger);
         await transaction.CommitAsync(default);
-    }
+    });
 
-    private async Task<List<(long CreditsUsed, bool IsUnlimited, Guid? TransactionId, long? Uses, long? Credits)>> LogsAsync(string user)
-    {
-        await using var scope = database.Services.CreateAsyncScope();
-        var logs = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<UsageLog>().AsNoTracking()
-            .Where(l => l.UserId == user).ToListAsync();
-        return [.. logs.OrderBy(l => l.CreatedAt).Select(l => (l.CreditsUsed, l.IsUnlimited, l.TransactionId, l.CumulativeUses, l.CumulativeCredits))];
-    }
+    private async Task<List<(long CreditsUsed, bool IsUnlimited, Guid? TransactionId, long? Uses, long? Credits)>> LogsAsync(string user) =>
+        [.. (await database.WithContextAsync(db => db.Set<UsageLog>().AsNoTracking().Where(l => l.UserId == user).ToListAsync()))
+            .OrderBy(l => l.CreatedAt).Select(l => (l.CreditsUsed, l.IsUnlimited, l.TransactionId, l.CumulativeUses, l.CumulativeCredits))];
 
-    private async Task<List<(Guid Id, long Amount)>> LedgerRowsAsync(string user)
-    {
-        await using var scope = database.Services.CreateAsyncScope();
-        var rows = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditTransaction>().AsNoTracking()
-            .Where(t => t.UserId == user).ToListAsync();
-        return [.. rows.OrderBy(t => t.CreatedAt).Select(t => (t.Id, t.Amount))];
-    }
+    private async Task<List<(Guid Id, long Amount)>> LedgerRowsAsync(string user) =>
+        [.. (await database.WithContextAsync(db => db.Set<CreditTransaction>().AsNoTracking().Where(t => t.UserId == user).ToListAsync()))
+            .OrderBy(t => t.CreatedAt).Select(t => (t.Id, t.Amount))];
 
     private async Task<(long Uses, long Credits)> CountersAsync(string user)
     {
-        await using var scope = database.Services.CreateAsyncScope();
-        var account = await scope.ServiceProvider.GetRequiredService<CreditsDbContext>().Set<CreditAccount>().AsNoTracking()
-            .SingleAsync(a => a.UserId == user);
+        var account = await database.WithContextAsync(db => db.Set<CreditAccount>().AsNoTracking().SingleAsync(a => a.UserId == user));
         return (account.UsageCount, account.UsageCredits);
     }
 }
